@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { parseFrenchDate, parseFrenchNumber } from '../io';
+import { finessProblem } from '../domain/finess';
+import { INDICATOR_CODES } from '../domain/schemas';
+
+/*
+ * Cell schemas: each takes the raw cell text and either gives the typed value or an issue whose
+ * message is an `expected` phrase in French; lib/formats/tabular turns it into a report entry.
+ * An issue message starting with `code:` selects a specific issue code instead of `type-error`.
+ */
+
+function cell<T>(parse: (raw: string) => T | null, expected: string) {
+  return z.string().transform((raw, ctx) => {
+    const value = parse(raw.trim());
+    if (value === null) {
+      ctx.addIssue({ code: 'custom', message: expected });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+/** Empty cells become null; anything else must parse. */
+function optional<T>(parse: (raw: string) => T | null, expected: string) {
+  return cell((raw) => (raw === '' ? { v: null } : wrap(parse(raw))), expected).transform((w) => w.v);
+}
+function wrap<T>(v: T | null): { v: T } | null {
+  return v === null ? null : { v };
+}
+
+export const text = () => cell((raw) => (raw === '' ? null : raw), 'texte non vide attendu');
+export const optionalText = () => z.string().transform((raw) => (raw.trim() === '' ? null : raw.trim()));
+
+export const number = () => cell(parseFrenchNumber, 'nombre attendu (ex. 1 234,5)');
+export const optionalNumber = () => optional(parseFrenchNumber, 'nombre attendu (ex. 1 234,5)');
+export const nonNegative = () =>
+  cell((raw) => {
+    const n = parseFrenchNumber(raw);
+    return n !== null && n >= 0 ? n : null;
+  }, 'nombre positif ou nul attendu');
+
+export const integerIn = (min: number, max: number) =>
+  cell((raw) => (/^\d+$/.test(raw) && +raw >= min && +raw <= max ? +raw : null), `entier de ${min} à ${max} attendu`);
+export const optionalIntegerIn = (min: number, max: number) =>
+  optional((raw) => (/^\d+$/.test(raw) && +raw >= min && +raw <= max ? +raw : null), `entier de ${min} à ${max} attendu`);
+
+export const date = () => cell(parseFrenchDate, 'date jj/mm/aaaa ou aaaa-mm-jj attendue');
+
+export const finess = () =>
+  z.string().transform((raw, ctx) => {
+    const value = raw.trim().toUpperCase();
+    const problem = finessProblem(value);
+    if (problem) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          problem === 'shape'
+            ? 'invalid-finess:9 caractères attendus, le département (2A et 2B pour la Corse) puis des chiffres'
+            : 'invalid-finess:la clé de contrôle (dernier chiffre) ne correspond pas',
+      });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+/** UCD: 7 digits, or 13 digits starting 340093. */
+export const ucd = () =>
+  cell((raw) => (/^\d{7}$/.test(raw) || /^340093\d{7}$/.test(raw) ? raw : null), 'code UCD à 7 chiffres ou à 13 chiffres commençant par 340093');
+
+/** Indication code of the liste en sus: `I` then digits (I999 / I999999 hors AMM, I997… AMM miroir). */
+export const indicationCode = () =>
+  cell((raw) => {
+    const v = raw.toUpperCase();
+    return /^I\d{3,6}$/.test(v) ? v : null;
+  }, 'code indication « I » suivi de chiffres (ex. I999, I997)');
+
+export const indicator = () =>
+  z.string().transform((raw, ctx) => {
+    const value = raw.trim().toUpperCase().replace(/[\s-]+/g, '_');
+    if (!(INDICATOR_CODES as readonly string[]).includes(value)) {
+      ctx.addIssue({ code: 'custom', message: 'unknown-indicator:code indicateur inconnu' });
+      return z.NEVER;
+    }
+    return value as (typeof INDICATOR_CODES)[number];
+  });
+
+export const emailList = () =>
+  z.string().transform((raw, ctx) => {
+    const emails = raw
+      .split(/[,;\s]+/)
+      .map((e) => e.trim())
+      .filter(Boolean);
+    const bad = emails.find((e) => !z.email().safeParse(e).success);
+    if (bad !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `adresses e-mail séparées par des virgules (« ${bad} » invalide)` });
+      return z.NEVER;
+    }
+    return emails;
+  });
+
+export const oneOf = <T extends string>(values: readonly T[], normalise: (raw: string) => string = (r) => r) =>
+  cell((raw) => {
+    const v = normalise(raw);
+    return (values as readonly string[]).includes(v) ? (v as T) : null;
+  }, `une des valeurs ${values.map((v) => `« ${v} »`).join(', ')}`);
+
+/** Region short name, upper case without accents: `Corse` → `CORSE`. */
+export const region = () =>
+  cell((raw) => {
+    const v = raw.normalize('NFD').replace(/\p{M}/gu, '').toUpperCase().replace(/\s+/g, '-');
+    return /^[A-Z][A-Z0-9_-]{1,31}$/.test(v) ? v : null;
+  }, 'nom court de région attendu (ex. PACA, CORSE)');

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import type { Targeting } from '../../domain/schemas';
+import { finess, indicator } from '../fields';
+import type { TabularFormat } from '../tabular';
+
+const schema = z.object({ finess: finess(), indicateur: indicator() });
+
+/** `referential/ciblage-<year>.csv`: which establishment is targeted on which indicator. */
+export const ciblageFormat: TabularFormat<typeof schema.shape, Targeting[]> = {
+  kind: 'referential-ciblage',
+  label: 'Ciblage des établissements',
+  schema,
+  optionalColumns: [],
+  aliases: { indicateur: ['indicator', 'item'] },
+  start(ctx) {
+    const year = ctx.year ?? 0;
+    const seen = new Set<string>();
+    const out: Targeting[] = [];
+    return {
+      add(row, report) {
+        const id = `${row.finess}#${row.indicateur}`;
+        if (seen.has(id)) {
+          report('duplicate-row', 'warning', 'indicateur', row.indicateur, { detail: `${row.finess} / ${row.indicateur}` });
+          return false;
+        }
+        // Referential files may arrive in any order: an unknown site is flagged, not refused.
+        if (ctx.establishments && !ctx.establishments.has(row.finess)) {
+          report('unknown-finess', 'warning', 'finess', row.finess);
+        }
+        seen.add(id);
+        out.push({ year, finess: row.finess, indicator: row.indicateur });
+        return true;
+      },
+      finish: () => out,
+    };
+  },
+};

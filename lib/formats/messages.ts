@@ -1,0 +1,38 @@
+import type { IssueCode } from './report';
+
+export interface MessageParams {
+  column?: string | null;
+  value?: string | null;
+  expected?: string;
+  detail?: string;
+}
+
+/** The one catalogue of French validation messages, read by establishments and OMéDIT. */
+const CATALOGUE: Record<IssueCode, (p: MessageParams) => string> = {
+  'empty-file': () => 'Le fichier est vide ou ne contient pas de ligne d’en-tête.',
+  'binary-file': () => 'Le fichier n’est pas un fichier texte CSV (contenu binaire).',
+  'encoding-error': (p) => `Le fichier contient des caractères illisibles${p.detail ? ` (${p.detail})` : ''}.`,
+  'too-large': (p) => `Le fichier dépasse la taille maximale acceptée${p.detail ? ` (${p.detail})` : ''}.`,
+  'too-many-rows': (p) => `Le fichier dépasse le nombre maximal de lignes accepté${p.detail ? ` (${p.detail})` : ''}.`,
+  'too-many-cells': (p) => `Une ligne dépasse le nombre maximal de cellules accepté${p.detail ? ` (${p.detail})` : ''}.`,
+  'unknown-kind': (p) =>
+    `Type de fichier non reconnu${p.detail ? ` : ${p.detail}` : ''}. Vérifiez le dossier de dépôt et le nom du fichier.`,
+  'missing-column': (p) => `Colonne obligatoire absente : « ${p.column} ».`,
+  'extra-column': (p) => `Colonne « ${p.column} » non attendue : elle est ignorée.`,
+  'blank-row': () => 'Ligne vide : elle est ignorée.',
+  'duplicate-row': (p) => `Ligne en double${p.detail ? ` (${p.detail})` : ''} : seule la première est prise en compte.`,
+  'missing-value': (p) => `Valeur obligatoire manquante dans la colonne « ${p.column} ».`,
+  'type-error': (p) => `Valeur « ${p.value} » invalide dans la colonne « ${p.column} » : ${p.expected ?? 'format attendu non respecté'}.`,
+  'invalid-finess': (p) =>
+    `FINESS « ${p.value} » invalide : ${p.detail ?? '9 caractères attendus (département puis chiffres, clé de contrôle)'}.`,
+  'unknown-finess': (p) => `FINESS « ${p.value} » absent du référentiel des établissements${p.detail ? ` ${p.detail}` : ''}.`,
+  'wrong-establishment': (p) => `Le FINESS « ${p.value} » ne correspond pas à l’établissement du dépôt${p.detail ? ` (${p.detail})` : ''}.`,
+  'period-outside-campaign': (p) => `Période « ${p.value} » hors de la campagne${p.detail ? ` ${p.detail}` : ''}.`,
+  'unknown-indicator': (p) => `Code indicateur « ${p.value} » inconnu.`,
+  'unreadable-file': (p) => `Le fichier n’a pas pu être lu${p.detail ? ` : ${p.detail}` : ''}.`,
+};
+
+/** The French message for an issue code. */
+export function issueMessage(code: IssueCode, params: MessageParams = {}): string {
+  return CATALOGUE[code](params);
+}

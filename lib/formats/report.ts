@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/** Error and warning codes of a validation report (Frictionless-style type codes). */
+export const ISSUE_CODES = [
+  'empty-file',
+  'binary-file',
+  'encoding-error',
+  'too-large',
+  'too-many-rows',
+  'too-many-cells',
+  'unknown-kind',
+  'missing-column',
+  'extra-column',
+  'blank-row',
+  'duplicate-row',
+  'missing-value',
+  'type-error',
+  'invalid-finess',
+  'unknown-finess',
+  'wrong-establishment',
+  'period-outside-campaign',
+  'unknown-indicator',
+  'unreadable-file',
+] as const;
+export const IssueCode = z.enum(ISSUE_CODES);
+export type IssueCode = z.infer<typeof IssueCode>;
+
+export const Issue = z.object({
+  code: IssueCode,
+  severity: z.enum(['error', 'warning']),
+  /** Line of the file (the header is line 1), or null for a file-level issue. */
+  row: z.number().int().nullable(),
+  column: z.string().nullable(),
+  value: z.string().nullable(),
+  message: z.string(),
+});
+export type Issue = z.infer<typeof Issue>;
+
+export const ValidationReport = z.object({
+  key: z.string(),
+  version: z.string(),
+  fileName: z.string(),
+  kind: z.string().nullable(),
+  kindLabel: z.string().nullable(),
+  encoding: z.string().nullable(),
+  delimiter: z.string().nullable(),
+  rowsRead: z.number().int(),
+  rowsAccepted: z.number().int(),
+  status: z.enum(['accepted', 'rejected']),
+  errorCount: z.number().int(),
+  warningCount: z.number().int(),
+  /** Issues beyond this many are counted but not listed, so a broken 1 GB file gives a readable report. */
+  truncated: z.boolean(),
+  issues: z.array(Issue),
+  checkedAt: z.string(),
+});
+export type ValidationReport = z.infer<typeof ValidationReport>;
+
+export const MAX_LISTED_ISSUES = 200;
+
+const DELIMITER_LABELS: Record<string, string> = { ';': 'point-virgule', ',': 'virgule', '\t': 'tabulation' };
+
+export function delimiterLabel(delimiter: string | null): string {
+  return delimiter ? (DELIMITER_LABELS[delimiter] ?? delimiter) : 'inconnu';
+}
+
+/** Collects issues for one file, keeping counts exact while listing only the first ones. */
+export class IssueList {
+  readonly listed: Issue[] = [];
+  errors = 0;
+  warnings = 0;
+
+  add(issue: Issue): void {
+    if (issue.severity === 'error') this.errors++;
+    else this.warnings++;
+    if (this.listed.length < MAX_LISTED_ISSUES) this.listed.push(issue);
+  }
+
+  get truncated(): boolean {
+    return this.errors + this.warnings > this.listed.length;
+  }
+}

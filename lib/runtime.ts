@@ -1,0 +1,44 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { readConfig, type RuntimeConfig } from './store/config';
+import { createClients, type Clients } from './store/clients';
+import { computeQueue, type ComputeQueue } from './store/compute-queue';
+import { DynamoStore } from './store/dynamo-store';
+import { ObjectStore } from './store/object-store';
+
+/** What a handler needs, built once per cold start from the environment (same code in both runtimes). */
+export interface Runtime {
+  config: RuntimeConfig;
+  clients: Clients;
+  store: DynamoStore;
+  objects: ObjectStore;
+  computeQueue: ComputeQueue;
+  logger: Logger;
+  now: () => Date;
+}
+
+export function createRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
+  const config = readConfig(env);
+  const clients = createClients(config);
+  return {
+    config,
+    clients,
+    store: new DynamoStore(clients.dynamo, config.CAQES_TABLE),
+    objects: new ObjectStore(clients.s3, config.CAQES_BUCKET),
+    computeQueue: computeQueue(config.CAQES_COMPUTE_QUEUE_URL, clients.sqs),
+    logger: new Logger({ serviceName: 'caqes' }),
+    now: () => new Date(),
+  };
+}
+
+let cached: Runtime | undefined;
+
+/** The runtime of this process, created on first use (after the embedded default set the environment). */
+export function runtime(): Runtime {
+  cached ??= createRuntime();
+  return cached;
+}
+
+/** Forgets the cached runtime: the embedded default restarts emulators on new ports between runs. */
+export function resetRuntime(): void {
+  cached = undefined;
+}

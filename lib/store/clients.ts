@@ -1,0 +1,31 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { RuntimeConfig } from './config';
+
+export interface Clients {
+  s3: S3Client;
+  dynamo: DynamoDBDocumentClient;
+  ses: SESv2Client;
+  sqs: SQSClient;
+}
+
+/** Emulators accept any key; real AWS takes the default credential chain. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+/** The real AWS SDK clients; on the embedded default only their endpoints differ. */
+export function createClients(config: RuntimeConfig): Clients {
+  const local = (endpoint: string | undefined) =>
+    endpoint ? { endpoint, credentials: LOCAL_CREDENTIALS } : {};
+  const region = config.AWS_REGION;
+  return {
+    s3: new S3Client({ region, ...local(config.CAQES_S3_ENDPOINT), forcePathStyle: Boolean(config.CAQES_S3_ENDPOINT) }),
+    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({ region, ...local(config.CAQES_DYNAMODB_ENDPOINT) }), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    ses: new SESv2Client({ region, ...local(config.CAQES_SES_ENDPOINT) }),
+    sqs: new SQSClient({ region }),
+  };
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** Everything the functions read from their environment, in both runtimes. */
+export const RuntimeConfig = z.object({
+  CAQES_TABLE: z.string().min(1),
+  CAQES_BUCKET: z.string().min(1),
+  CAQES_COMPUTE_QUEUE_URL: z.string().optional(),
+  CAQES_SENDER: z.string().default('caqes@omedit.example'),
+  CAQES_REPLY_TO: z.string().optional(),
+  CAQES_PORTAL_URL: z.string().default('https://caqes.example/depot'),
+  CAQES_SES_CONFIGURATION_SET: z.string().optional(),
+  AWS_REGION: z.string().default('eu-west-3'),
+  /** Set only on the embedded default: loopback endpoints of the emulators. */
+  CAQES_S3_ENDPOINT: z.string().optional(),
+  CAQES_DYNAMODB_ENDPOINT: z.string().optional(),
+  CAQES_SES_ENDPOINT: z.string().optional(),
+});
+export type RuntimeConfig = z.infer<typeof RuntimeConfig>;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  return RuntimeConfig.parse(env);
+}

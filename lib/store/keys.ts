@@ -1,0 +1,110 @@
+/**
+ * The one owner of every S3 key and DynamoDB key pattern. Call sites never concatenate keys.
+ *
+ * DynamoDB (one table, `pk` / `sk`):
+ * | item                       | pk                              | sk                                          |
+ * | establishment profile      | REGION#<region>                 | ESTABLISHMENT#<finess>                      |
+ * | targeting                  | REGION#<region>                 | TARGETING#<year>#<finess>#<indicator>       |
+ * | list of regions            | REGIONS                         | REGION#<region>                             |
+ * | objectives / calendar file | REFERENTIAL                     | OBJECTIVES#<year> / CALENDAR#<year>         |
+ * | MO fact                    | REGION#<region>#YEAR#<year>     | FACT#MO#<finess>                            |
+ * | indicator result           | REGION#<region>#YEAR#<year>     | RESULT#<indicator>#<scope>#<finess|contrat> |
+ * | evidence record            | REGION#<region>#CAMPAIGN#<c>    | EVIDENCE#<finess>#<kind>#<upload id>        |
+ * | reminder marker            | REGION#<region>#CAMPAIGN#<c>    | REMINDER#<deadline>#<finess>#<step>         |
+ * | file record (per event)    | FILE#<s3 key>                   | EVENT#<order>                               |
+ */
+
+export const dynamoKeys = {
+  establishment: (region: string, finess: string) => ({ pk: `REGION#${region}`, sk: `ESTABLISHMENT#${finess}` }),
+  establishmentPrefix: (region: string) => ({ pk: `REGION#${region}`, skPrefix: 'ESTABLISHMENT#' }),
+  targeting: (region: string, year: number, finess: string, indicator: string) => ({
+    pk: `REGION#${region}`,
+    sk: `TARGETING#${year}#${finess}#${indicator}`,
+  }),
+  targetingPrefix: (region: string, year?: number) => ({
+    pk: `REGION#${region}`,
+    skPrefix: year === undefined ? 'TARGETING#' : `TARGETING#${year}#`,
+  }),
+  region: (region: string) => ({ pk: 'REGIONS', sk: `REGION#${region}` }),
+  regionsPrefix: () => ({ pk: 'REGIONS', skPrefix: 'REGION#' }),
+  objectives: (year: number) => ({ pk: 'REFERENTIAL', sk: `OBJECTIVES#${year}` }),
+  objectivesPrefix: () => ({ pk: 'REFERENTIAL', skPrefix: 'OBJECTIVES#' }),
+  calendar: (year: number) => ({ pk: 'REFERENTIAL', sk: `CALENDAR#${year}` }),
+  calendarPrefix: () => ({ pk: 'REFERENTIAL', skPrefix: 'CALENDAR#' }),
+  moFact: (region: string, year: number, finess: string) => ({ pk: `REGION#${region}#YEAR#${year}`, sk: `FACT#MO#${finess}` }),
+  moFactPrefix: (region: string, year: number) => ({ pk: `REGION#${region}#YEAR#${year}`, skPrefix: 'FACT#MO#' }),
+  result: (region: string, year: number, indicator: string, scope: string, id: string) => ({
+    pk: `REGION#${region}#YEAR#${year}`,
+    sk: `RESULT#${indicator}#${scope}#${id}`,
+  }),
+  resultPrefix: (region: string, year: number) => ({ pk: `REGION#${region}#YEAR#${year}`, skPrefix: 'RESULT#' }),
+  evidence: (region: string, campaign: string, finess: string, kind: string, uploadId: string) => ({
+    pk: `REGION#${region}#CAMPAIGN#${campaign}`,
+    sk: `EVIDENCE#${finess}#${kind}#${uploadId}`,
+  }),
+  evidencePrefix: (region: string, campaign: string) => ({ pk: `REGION#${region}#CAMPAIGN#${campaign}`, skPrefix: 'EVIDENCE#' }),
+  reminder: (region: string, campaign: string, deadline: string, finess: string, step: string) => ({
+    pk: `REGION#${region}#CAMPAIGN#${campaign}`,
+    sk: `REMINDER#${deadline}#${finess}#${step}`,
+  }),
+  reminderPrefix: (region: string, campaign: string) => ({ pk: `REGION#${region}#CAMPAIGN#${campaign}`, skPrefix: 'REMINDER#' }),
+  fileEvent: (s3Key: string, order: string) => ({ pk: `FILE#${s3Key}`, sk: `EVENT#${order}` }),
+  fileEventPrefix: (s3Key: string) => ({ pk: `FILE#${s3Key}`, skPrefix: 'EVENT#' }),
+};
+
+/** Drop-zone prefixes that receive files; everything the pipeline writes lives elsewhere. */
+export const DROP_PREFIXES = ['referential/', 'atih/', 'cpam/', 'evidence/'] as const;
+
+/** Keeps letters, digits, dot, dash and underscore: no path separators, no control or HTML characters. */
+export function sanitiseFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const cleaned = base
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._]+/, '')
+    .slice(0, 120);
+  return cleaned === '' ? 'fichier' : cleaned;
+}
+
+export const s3Keys = {
+  evidence: (campaign: string, finess: string, kind: string, uploadId: string, fileName: string) =>
+    `evidence/${campaign}/${finess}/${kind}/${uploadId}-${sanitiseFileName(fileName)}`,
+  referential: (fileName: string) => `referential/${sanitiseFileName(fileName)}`,
+  extract: (source: 'atih' | 'cpam', year: number, fileName: string) => `${source}/${year}/${sanitiseFileName(fileName)}`,
+  /** Immutable copy of what was received, named by content (ETag), so an overwrite loses nothing. */
+  archive: (key: string, etag: string) => `archive/${key}/${etag.replace(/"/g, '')}`,
+  report: (key: string, order: string) => `reports/${key}/${order}.json`,
+  summary: (year: number, region: string) => `summaries/${year}/${region}.xlsx`,
+};
+
+export type DropKey =
+  | { zone: 'referential'; fileName: string }
+  | { zone: 'atih' | 'cpam'; year: number; fileName: string }
+  | { zone: 'evidence'; campaign: string; finess: string; kind: string; uploadId: string; fileName: string };
+
+/** Reads what a drop-zone key says about its file, or null when the key is outside the drop zones. */
+export function parseDropKey(key: string): DropKey | null {
+  const parts = key.split('/');
+  const fileName = parts[parts.length - 1] ?? '';
+  if (fileName === '') return null;
+  if (parts[0] === 'referential' && parts.length === 2) return { zone: 'referential', fileName };
+  if ((parts[0] === 'atih' || parts[0] === 'cpam') && parts.length === 3 && /^\d{4}$/.test(parts[1] ?? '')) {
+    return { zone: parts[0], year: Number(parts[1]), fileName };
+  }
+  if (parts[0] === 'evidence' && parts.length === 5) {
+    const [, campaign = '', finess = '', kind = ''] = parts;
+    const dash = fileName.indexOf('-');
+    const uploadId = dash > 0 ? fileName.slice(0, dash) : fileName;
+    return { zone: 'evidence', campaign, finess, kind, uploadId, fileName: dash > 0 ? fileName.slice(dash + 1) : fileName };
+  }
+  return null;
+}
+
+/**
+ * A total order of the events of the drop zone: event time, then S3's per-key sequencer (hex,
+ * compared after left-padding as AWS documents). A re-delivered event has the same order.
+ */
+export function eventOrder(eventTime: string, sequencer: string): string {
+  return `${new Date(eventTime).toISOString()}|${sequencer.toUpperCase().padStart(32, '0')}`;
+}

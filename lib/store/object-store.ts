@@ -1,0 +1,66 @@
+import {
+  CopyObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
+
+/** S3 access for both runtimes: the drop zone, the archive, reports and summaries. */
+export class ObjectStore {
+  constructor(
+    private readonly s3: S3Client,
+    readonly bucket: string,
+  ) {}
+
+  /**
+   * Copies the received object to its immutable archive key, but only if it still has the ETag the
+   * event announced: an object overwritten meanwhile is left to its own event.
+   * Returns false when the object changed or disappeared.
+   */
+  async archive(key: string, etag: string, archiveKey: string, versionId?: string): Promise<boolean> {
+    try {
+      await this.s3.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: archiveKey,
+          CopySource: `${this.bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}${versionId ? `?versionId=${encodeURIComponent(versionId)}` : ''}`,
+          CopySourceIfMatch: versionId ? undefined : `"${etag.replace(/"/g, '')}"`,
+        }),
+      );
+      return true;
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      if (name === 'PreconditionFailed' || name === 'NoSuchKey' || name === 'NotFound') return false;
+      throw error;
+    }
+  }
+
+  async size(key: string): Promise<number> {
+    const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+    return head.ContentLength ?? 0;
+  }
+
+  /** A stream of the object's bytes: extracts are never loaded whole. */
+  async read(key: string): Promise<Readable> {
+    const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    return out.Body as Readable;
+  }
+
+  async readBuffer(key: string): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.read(key)) chunks.push(Buffer.from(chunk as Uint8Array));
+    return Buffer.concat(chunks);
+  }
+
+  async putJson(key: string, value: unknown): Promise<void> {
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: JSON.stringify(value, null, 2), ContentType: 'application/json; charset=utf-8' }),
+    );
+  }
+
+  async putBuffer(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+  }
+}

@@ -1,0 +1,398 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CaqesStack, INGEST_PREFIXES, LAMBDA_RUNTIME } from '../../infra/caqes-stack.js';
+
+type Resource = { Type: string; Properties?: Record<string, unknown> };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+/** The same feature flags as `cdk synth` (cdk.json), and no esbuild run: bundling is skipped. */
+function makeApp(extraContext: Record<string, unknown> = {}): App {
+  const cdkJson = JSON.parse(
+    readFileSync(fileURLToPath(new URL('../../cdk.json', import.meta.url)), 'utf8'),
+  ) as { context: Record<string, unknown> };
+  return new App({
+    context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...extraContext },
+  });
+}
+
+function arrayOf<T>(v: T | T[]): T[] {
+  return Array.isArray(v) ? v : [v];
+}
+
+let app: App;
+let stack: CaqesStack;
+let template: Template;
+
+beforeAll(() => {
+  app = makeApp();
+  stack = new CaqesStack(app, 'CaqesPipeline', {
+    env: { region: 'eu-west-3' },
+    senderEmail: 'rappels@omedit-paca.example.fr',
+  });
+  // As in infra/app.ts: any unacknowledged finding makes synthesis (hence Template.fromStack) throw.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  template = Template.fromStack(stack);
+});
+
+function policyStatementsOf(fnLogicalIdPrefix: string): Statement[] {
+  const policies = template.findResources('AWS::IAM::Policy') as Record<string, Resource>;
+  const entry = Object.entries(policies).find(([id]) =>
+    id.startsWith(`${fnLogicalIdPrefix}ServiceRoleDefaultPolicy`),
+  );
+  expect(entry, `default policy of ${fnLogicalIdPrefix}`).toBeDefined();
+  const doc = entry![1].Properties!.PolicyDocument as { Statement: Statement[] };
+  return doc.Statement;
+}
+
+describe('CaqesStack', () => {
+  it('has no unacknowledged cdk-nag AwsSolutions finding', () => {
+    const result = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(app);
+    const findings = result.violations.map(
+      (v) => `${v.ruleName} on ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
+    expect(findings).toEqual([]);
+    expect(result.success).toBe(true);
+  });
+
+  it('still reports findings that nobody acknowledged (the check is live)', () => {
+    const other = makeApp();
+    const s = new CaqesStack(other, 'Probe', { env: { region: 'eu-west-3' } });
+    // Strip the acknowledgements recorded on the ingest function: its findings must come back.
+    for (const m of s.functions.ingest.node.metadata) {
+      if (m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
+        for (const k of Object.keys(m.data as object)) delete (m.data as Record<string, unknown>)[k];
+      }
+    }
+    const result = new AwsSolutionsChecks(undefined).validateScope(other);
+    expect(result.violations.map((v) => v.ruleName)).toContain('AwsSolutions-IAM5[Resource::*]');
+  });
+
+  it('makes the drop zone versioned, encrypted, private, TLS-only, logged and retained', () => {
+    const buckets = template.findResources('AWS::S3::Bucket', {
+      Properties: { VersioningConfiguration: { Status: 'Enabled' } },
+    }) as Record<string, Resource & { DeletionPolicy?: string }>;
+    const ids = Object.keys(buckets);
+    expect(ids).toHaveLength(1);
+    const dropZoneId = ids[0]!;
+    expect(buckets[dropZoneId]!.DeletionPolicy).toBe('Retain');
+
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: Match.stringLikeRegexp('AES256|aws:kms') } },
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LoggingConfiguration: { DestinationBucketName: Match.anyValue() },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Status: 'Enabled',
+            NoncurrentVersionExpiration: { NoncurrentDays: 3650 },
+          }),
+        ]),
+      },
+    });
+
+    // Both buckets (drop zone and access logs) are private, encrypted and TLS-only.
+    const all = template.findResources('AWS::S3::Bucket') as Record<string, Resource>;
+    expect(Object.keys(all)).toHaveLength(2);
+    for (const b of Object.values(all)) {
+      expect(b.Properties!.BucketEncryption).toBeDefined();
+      expect(b.Properties!.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+    }
+    const tlsOnly = Match.objectLike({
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      }),
+    });
+    const policies = template.findResources('AWS::S3::BucketPolicy', { Properties: tlsOnly });
+    expect(Object.keys(policies)).toHaveLength(2);
+    expect(
+      Object.values(policies as Record<string, Resource>).map((p) => p.Properties!.Bucket),
+    ).toContainEqual({ Ref: dropZoneId });
+  });
+
+  it('sends ObjectCreated events of the four prefixes to the ingest queue, EventBridge off', () => {
+    const notif = template.findResources('Custom::S3BucketNotifications') as Record<string, Resource>;
+    const [config] = Object.values(notif);
+    const props = config!.Properties!.NotificationConfiguration as {
+      QueueConfigurations: Array<{
+        Events: string[];
+        QueueArn: unknown;
+        Filter: { Key: { FilterRules: Array<{ Name: string; Value: string }> } };
+      }>;
+      EventBridgeConfiguration?: unknown;
+    };
+    expect(props.EventBridgeConfiguration).toBeUndefined();
+    expect(props.QueueConfigurations).toHaveLength(INGEST_PREFIXES.length);
+    const prefixes = props.QueueConfigurations.map((q) => {
+      expect(q.Events).toEqual(['s3:ObjectCreated:*']);
+      expect(q.QueueArn).toEqual({
+        'Fn::GetAtt': [stack.getLogicalId(stack.ingestQueue.node.defaultChild as never), 'Arn'],
+      });
+      return q.Filter.Key.FilterRules.find((r) => r.Name === 'prefix')?.Value;
+    });
+    expect(prefixes.sort()).toEqual(['atih/', 'cpam/', 'evidence/', 'referential/']);
+  });
+
+  it('gives both queues SSE, a dead-letter queue (5 receives) kept 14 days, and a long visibility', () => {
+    const ingestDlq = stack.getLogicalId(stack.ingestDlq.node.defaultChild as never);
+    const computeDlq = stack.getLogicalId(stack.computeDlq.node.defaultChild as never);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 5400, // 6 × 15 min
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [ingestDlq, 'Arn'] }, maxReceiveCount: 5 },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 1800, // 6 × 5 min
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [computeDlq, 'Arn'] }, maxReceiveCount: 5 },
+    });
+    for (const dlq of [ingestDlq, computeDlq]) {
+      expect(template.toJSON().Resources[dlq].Properties).toMatchObject({
+        MessageRetentionPeriod: 14 * 24 * 3600,
+        SqsManagedSseEnabled: true,
+      });
+    }
+    // Every queue (4) refuses non-TLS access.
+    const queuePolicies = template.findResources('AWS::SQS::QueuePolicy', {
+      Properties: {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      },
+    });
+    expect(Object.keys(queuePolicies)).toHaveLength(4);
+  });
+
+  it('keys the table on pk/sk, on demand, with point-in-time recovery, retained', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: Match.arrayWith([
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ]),
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      }),
+    });
+  });
+
+  it('deploys four ARM Node.js functions on the newest runtime, traced, with their settings', () => {
+    const fns = template.findResources('AWS::Lambda::Function', {
+      Properties: { Runtime: LAMBDA_RUNTIME.name },
+    });
+    expect(Object.keys(fns)).toHaveLength(4);
+    expect(LAMBDA_RUNTIME.name).toBe('nodejs24.x');
+    const expected: Array<[string, number, number, Record<string, unknown>]> = [
+      ['caqes-ingest', 1769, 900, { CAQES_COMPUTE_QUEUE_URL: Match.anyValue() }],
+      ['caqes-compute', 1024, 300, {}],
+      [
+        'caqes-remind',
+        512,
+        300,
+        {
+          CAQES_SENDER: 'rappels@omedit-paca.example.fr',
+          CAQES_REPLY_TO: 'rappels@omedit-paca.example.fr',
+          CAQES_PORTAL_URL: Match.stringLikeRegexp('^https://'),
+          CAQES_SES_CONFIGURATION_SET: Match.anyValue(),
+        },
+      ],
+      ['caqes-summarize', 1024, 300, {}],
+    ];
+    for (const [service, memory, timeout, env] of expected) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: memory,
+        Timeout: timeout,
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: Match.anyValue() },
+        Environment: {
+          Variables: Match.objectLike({
+            CAQES_TABLE: Match.anyValue(),
+            CAQES_BUCKET: Match.anyValue(),
+            POWERTOOLS_SERVICE_NAME: service,
+            NODE_OPTIONS: '--enable-source-maps',
+            ...env,
+          }),
+        },
+      });
+    }
+  });
+
+  it('gives every function its own log group with a retention', () => {
+    const groups = template.findResources('AWS::Logs::LogGroup', {
+      Properties: { RetentionInDays: 365 },
+    });
+    expect(Object.keys(groups)).toHaveLength(4);
+  });
+
+  it('honours the retentionDays and logRetentionDays context', () => {
+    const other = makeApp({ retentionDays: 4000, logRetentionDays: 731 });
+    const t = Template.fromStack(new CaqesStack(other, 'Ctx', { env: { region: 'eu-west-3' } }));
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 4000 } }),
+        ]),
+      },
+    });
+    t.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 731 }, 4);
+    expect(
+      () => new CaqesStack(makeApp({ logRetentionDays: 42 }), 'Bad', { env: { region: 'eu-west-3' } }),
+    ).toThrow(/logRetentionDays/);
+  });
+
+  it('feeds ingest (batch 1) and compute from SQS with partial batch responses', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: {
+        'Fn::GetAtt': [stack.getLogicalId(stack.ingestQueue.node.defaultChild as never), 'Arn'],
+      },
+      FunctionName: { Ref: stack.getLogicalId(stack.functions.ingest.node.defaultChild as never) },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: {
+        'Fn::GetAtt': [stack.getLogicalId(stack.computeQueue.node.defaultChild as never), 'Arn'],
+      },
+      FunctionName: { Ref: stack.getLogicalId(stack.functions.compute.node.defaultChild as never) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('schedules remind at 06:00 UTC and summarize at 06:30 UTC every day', () => {
+    for (const [cron, fn] of [
+      ['cron(0 6 * * ? *)', stack.functions.remind],
+      ['cron(30 6 * * ? *)', stack.functions.summarize],
+    ] as const) {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: cron,
+        State: 'ENABLED',
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [stack.getLogicalId(fn.node.defaultChild as never), 'Arn'] },
+          }),
+        ],
+      });
+    }
+  });
+
+  it('alarms on every dead-letter queue and on every function error', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
+    const byMetric = (name: string) =>
+      alarms.filter(
+        (a) =>
+          a.Properties!.MetricName === name &&
+          a.Properties!.Threshold === 1 &&
+          a.Properties!.ComparisonOperator === 'GreaterThanOrEqualToThreshold',
+      );
+    expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    expect(byMetric('Errors')).toHaveLength(4);
+  });
+
+  it('grants ingest only explicit actions, and S3 only on its prefixes', () => {
+    const statements = policyStatementsOf('IngestFunction');
+    const actions = statements.flatMap((s) => arrayOf(s.Action));
+    expect(actions).not.toContain('s3:*');
+    expect(actions).not.toContain('dynamodb:*');
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+    for (const s of statements) {
+      const resources = arrayOf(s.Resource);
+      if (arrayOf(s.Action).some((a) => a.startsWith('s3:'))) {
+        expect(resources).not.toContain('*');
+      }
+      // Only X-Ray, which has no resource-level permissions, may use Resource "*".
+      if (resources.includes('*')) {
+        expect(arrayOf(s.Action).every((a) => a.startsWith('xray:'))).toBe(true);
+      }
+    }
+    const s3Objects = JSON.stringify(
+      statements.filter((s) => arrayOf(s.Action).includes('s3:GetObject')).map((s) => s.Resource),
+    );
+    for (const p of ['referential/', 'cpam/', 'atih/', 'evidence/', 'archive/']) {
+      expect(s3Objects).toContain(`/${p}*`);
+    }
+    expect(s3Objects).not.toContain('/reports/*');
+    const puts = JSON.stringify(
+      statements.filter((s) => arrayOf(s.Action).includes('s3:PutObject')).map((s) => s.Resource),
+    );
+    expect(puts).toContain('/archive/*');
+    expect(puts).toContain('/reports/*');
+    expect(puts).not.toContain('/evidence/*');
+    expect(actions).toContain('sqs:SendMessage');
+    expect(actions).toContain('dynamodb:PutItem');
+  });
+
+  it('lets remind send e-mail only as the sender identity and through its configuration set', () => {
+    const statements = policyStatementsOf('RemindFunction');
+    const ses = statements.filter((s) => arrayOf(s.Action).some((a) => a.startsWith('ses:')));
+    expect(ses).toHaveLength(1);
+    expect(arrayOf(ses[0]!.Action)).toEqual(['ses:SendEmail']);
+    const resources = JSON.stringify(ses[0]!.Resource);
+    expect(resources).toContain(':identity/omedit-paca.example.fr');
+    expect(resources).toContain(':configuration-set/');
+    expect(arrayOf(ses[0]!.Resource)).not.toContain('*');
+    template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+  });
+
+  it('lets summarize read the table and write only summaries/', () => {
+    const statements = policyStatementsOf('SummarizeFunction');
+    const actions = statements.flatMap((s) => arrayOf(s.Action));
+    expect(actions).not.toContain('dynamodb:PutItem');
+    expect(actions).toContain('dynamodb:Query');
+    const s3 = statements.filter((s) => arrayOf(s.Action).some((a) => a.startsWith('s3:')));
+    expect(s3.flatMap((s) => arrayOf(s.Action)).sort()).toEqual([
+      's3:AbortMultipartUpload',
+      's3:PutObject',
+    ]);
+    expect(JSON.stringify(s3.map((s) => s.Resource))).toContain('/summaries/*');
+  });
+
+  it('exports the bucket, table and ingest queue', () => {
+    const outputs = template.toJSON().Outputs as Record<string, unknown>;
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining(['BucketName', 'TableName', 'IngestQueueUrl']),
+    );
+  });
+
+  it('uses no context lookups (synthesises offline)', () => {
+    const missing = app.synth().manifest.missing ?? [];
+    expect(missing).toEqual([]);
+  });
+});
