@@ -286,22 +286,25 @@ export class CaqesStack extends Stack {
     ingest.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'ReadDropZonePrefixes',
-        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        // Tagging reads let CopyObject (the archive copy) carry an object's tags over.
+        actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging'],
         resources: objectArns(...readPrefixes),
       }),
     );
     ingest.addToRolePolicy(
       new iam.PolicyStatement({
-        sid: 'ListDropZonePrefixes',
+        sid: 'ListDropZoneKeys',
+        // Without s3:ListBucket, HeadObject/CopyObject on a key that has gone answer 403 instead of
+        // 404/NoSuchKey, and ingest could not tell "object replaced or deleted" (skip) from a real
+        // permission error (retry). It reveals key names only, never content.
         actions: ['s3:ListBucket'],
         resources: [this.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': readPrefixes.map((p) => `${p}*`) } },
       }),
     );
     ingest.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'WriteArchiveAndReports',
-        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'],
         resources: objectArns('archive/', 'reports/'),
       }),
     );

@@ -55,24 +55,28 @@ export interface ReminderInputs {
  */
 export function dueReminders(inputs: ReminderInputs): DueReminder[] {
   const offsets = inputs.offsets ?? DEFAULT_REMINDER_OFFSETS;
+  // A deadline may have one calendar row per indicator (formats.md): an establishment gets one
+  // e-mail per deadline listing what it owes over every row that applies to it.
+  const groups = new Map<string, Deadline[]>();
+  for (const d of inputs.deadlines) groups.set(`${d.campaign}#${d.id}`, [...(groups.get(`${d.campaign}#${d.id}`) ?? []), d]);
   const due: DueReminder[] = [];
-  for (const deadline of inputs.deadlines) {
+  for (const rows of groups.values()) {
+    const deadline = rows[0]!;
     const offset = dueStep(deadline.date, inputs.today, offsets);
-    if (offset === null || deadline.documents.length === 0) continue;
-    const targeted = new Set(
-      inputs.targetings
-        .filter((t) => t.year === deadline.year && (deadline.indicator === null || t.indicator === deadline.indicator))
-        .map((t) => t.finess),
-    );
+    if (offset === null) continue;
     for (const establishment of inputs.establishments) {
-      if (!targeted.has(establishment.finess)) continue;
-      const mine = inputs.evidence.filter(
-        (e) => e.finess === establishment.finess && e.campaign === deadline.campaign,
-      );
-      const accepted = new Set(mine.filter((e) => e.status === 'accepted').map((e) => e.kind));
-      const missing = deadline.documents.filter((kind) => !accepted.has(kind));
+      const mine = new Set(inputs.targetings.filter((t) => t.year === deadline.year && t.finess === establishment.finess).map((t) => t.indicator));
+      const owed = new Set<DocumentKind>();
+      for (const row of rows) {
+        if (row.indicator === null ? mine.size === 0 : !mine.has(row.indicator)) continue;
+        row.documents.forEach((kind) => owed.add(kind));
+      }
+      if (owed.size === 0) continue;
+      const sent = inputs.evidence.filter((e) => e.finess === establishment.finess && e.campaign === deadline.campaign);
+      const accepted = new Set(sent.filter((e) => e.status === 'accepted').map((e) => e.kind));
+      const missing = [...owed].filter((kind) => !accepted.has(kind));
       if (missing.length === 0) continue;
-      const rejected = mine
+      const rejected = sent
         .filter((e) => e.status === 'rejected' && missing.includes(e.kind))
         .map((e) => ({ kind: e.kind, fileName: e.fileName, errorCount: e.errorCount }));
       due.push({

@@ -63,9 +63,12 @@ export const finess = () =>
     return value;
   });
 
-/** UCD: 7 digits, or 13 digits starting 340093. */
+/**
+ * UCD: 7 digits, or 13 digits. formats.md gives the 13-digit form as starting 340093; 13-digit UCD
+ * codes starting 340089 are also in circulation, so both prefixes are accepted.
+ */
 export const ucd = () =>
-  cell((raw) => (/^\d{7}$/.test(raw) || /^340093\d{7}$/.test(raw) ? raw : null), 'code UCD à 7 chiffres ou à 13 chiffres commençant par 340093');
+  cell((raw) => (/^\d{7}$/.test(raw) || /^3400(89|93)\d{7}$/.test(raw) ? raw : null), 'code UCD à 7 chiffres, ou à 13 chiffres commençant par 340093 ou 340089');
 
 /** Indication code of the liste en sus: `I` then digits (I999 / I999999 hors AMM, I997… AMM miroir). */
 export const indicationCode = () =>

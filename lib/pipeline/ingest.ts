@@ -69,7 +69,10 @@ export async function ingestObject(object: ReceivedObject, deps: IngestDeps): Pr
   const dropKey = parseDropKey(object.key);
   if (!dropKey) return { key: object.key, duplicate: false, report: null, compute: [] };
 
-  const order = eventOrder(object.eventTime, object.sequencer);
+  // Copy events carry no ETag (s3rver): the content's identity is then asked of S3.
+  const eTag = object.eTag || (await objects.etag(object.key)) || 'unknown';
+  object = { ...object, eTag };
+  const order = eventOrder(object.eventTime, object.sequencer, eTag);
   const version = object.versionId ?? `etag:${object.eTag.replace(/"/g, '')}`;
   const startedAt = deps.now().toISOString();
   const previous = await store.claimFileEvent({ key: object.key, order, version, startedAt });

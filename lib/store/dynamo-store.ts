@@ -55,8 +55,8 @@ function isConditionFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
 
-function strip<T extends Item>(item: T): Omit<T, 'pk' | 'sk' | 'order'> {
-  const { pk: _pk, sk: _sk, order: _order, ...rest } = item;
+function strip<T extends Item>(item: T): Omit<T, 'pk' | 'sk'> {
+  const { pk: _pk, sk: _sk, ...rest } = item;
   return rest;
 }
 

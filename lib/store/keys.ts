@@ -103,8 +103,9 @@ export function parseDropKey(key: string): DropKey | null {
 
 /**
  * A total order of the events of the drop zone: event time, then S3's per-key sequencer (hex,
- * compared after left-padding as AWS documents). A re-delivered event has the same order.
+ * compared after left-padding as AWS documents), then the content's ETag, because s3rver's
+ * sequencer is only a millisecond clock. A re-delivered event has the same order.
  */
-export function eventOrder(eventTime: string, sequencer: string): string {
-  return `${new Date(eventTime).toISOString()}|${sequencer.toUpperCase().padStart(32, '0')}`;
+export function eventOrder(eventTime: string, sequencer: string, eTag: string): string {
+  return `${new Date(eventTime).toISOString()}|${sequencer.toUpperCase().padStart(32, '0')}|${eTag.replace(/"/g, '')}`;
 }

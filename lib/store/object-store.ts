@@ -37,9 +37,15 @@ export class ObjectStore {
     }
   }
 
-  async size(key: string): Promise<number> {
-    const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-    return head.ContentLength ?? 0;
+  /** The current ETag of an object, or null when it is gone. */
+  async etag(key: string): Promise<string | null> {
+    try {
+      const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return head.ETag?.replace(/"/g, '') ?? null;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'NotFound') return null;
+      throw error;
+    }
   }
 
   /** A stream of the object's bytes: extracts are never loaded whole. */

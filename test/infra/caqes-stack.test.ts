@@ -355,6 +355,10 @@ describe('CaqesStack', () => {
     expect(puts).toContain('/archive/*');
     expect(puts).toContain('/reports/*');
     expect(puts).not.toContain('/evidence/*');
+    const lists = statements.filter((s) => arrayOf(s.Action).includes('s3:ListBucket'));
+    expect(lists.map((s) => s.Resource)).toEqual([
+      { 'Fn::GetAtt': [stack.getLogicalId(stack.bucket.node.defaultChild as never), 'Arn'] },
+    ]);
     expect(actions).toContain('sqs:SendMessage');
     expect(actions).toContain('dynamodb:PutItem');
   });

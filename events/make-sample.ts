@@ -1,0 +1,206 @@
+/**
+ * Writes the synthetic sample region of `events/sample` (run: `npx tsx events/make-sample.ts`).
+ * Every name and number is invented; the layouts are those of shared/formats.md. Seeded, so the
+ * same files come out each time.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import iconv from 'iconv-lite';
+import { withFinessKey } from '../lib/domain/finess';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), 'sample');
+
+interface Site {
+  finess: string;
+  juridique: string;
+  name: string;
+  region: 'PACA' | 'CORSE';
+  categorie: 'ex-DG' | 'ex-OQN';
+  contrat: string;
+  email: string;
+  /** Intended I999 share (%) per year: the generator allocates UCD to come close to it. */
+  share: Record<number, number>;
+  scale: number;
+  indicators: string[];
+}
+
+const f = withFinessKey;
+const sites: Site[] = [
+  { finess: f('13078001'), juridique: f('13078000'), name: 'Hôpitaux Universitaires de Marseille – site Timone (fictif)', region: 'PACA', categorie: 'ex-DG', contrat: 'CAQES-PACA-001', email: 'pharmacie.timone@hum-fictif.example', share: { 2024: 19.2, 2025: 18.1 }, scale: 9, indicators: ['MO', 'DMI', 'PHARMACIE_CLINIQUE', 'IPP'] },
+  { finess: f('13078002'), juridique: f('13078000'), name: 'Hôpitaux Universitaires de Marseille – site Nord (fictif)', region: 'PACA', categorie: 'ex-DG', contrat: 'CAQES-PACA-001', email: 'pharmacie.nord@hum-fictif.example', share: { 2024: 21.5, 2025: 23.4 }, scale: 5, indicators: ['MO', 'DMI'] },
+  { finess: f('13078301'), juridique: f('13078300'), name: 'Institut de Cancérologie du Midi (fictif)', region: 'PACA', categorie: 'ex-DG', contrat: 'CAQES-PACA-002', email: 'pharmacie@icm-fictif.example', share: { 2024: 20.6, 2025: 19.3 }, scale: 7, indicators: ['MO', 'PHARMACIE_CLINIQUE'] },
+  { finess: f('83010001'), juridique: f('83010000'), name: 'Centre Hospitalier de Toulon-Rade (fictif)', region: 'PACA', categorie: 'ex-DG', contrat: 'CAQES-PACA-003', email: 'pui@ch-toulon-rade.example', share: { 2024: 13.1, 2025: 12.4 }, scale: 4, indicators: ['MO', 'PERFADOM', 'TRANSPORTS'] },
+  { finess: f('84000101'), juridique: f('84000100'), name: 'Centre Hospitalier du Comtat (fictif)', region: 'PACA', categorie: 'ex-DG', contrat: 'CAQES-PACA-004', email: 'pharmacie@ch-comtat.example', share: { 2024: 16.2, 2025: 17.5 }, scale: 3, indicators: ['MO', 'IPP'] },
+  { finess: f('06000201'), juridique: f('06000200'), name: 'Centre Hospitalier de la Riviera (fictif)', region: 'PACA', categorie: 'ex-DG', contrat: 'CAQES-PACA-005', email: 'pharmacie@ch-riviera.example', share: { 2024: 14.8, 2025: 14.2 }, scale: 4, indicators: ['MO', 'BIOSIMILAIRES'] },
+  { finess: f('13000401'), juridique: f('13000400'), name: 'Clinique des Calanques (fictive)', region: 'PACA', categorie: 'ex-OQN', contrat: 'CAQES-PACA-006', email: 'direction@clinique-calanques.example', share: { 2024: 9.5, 2025: 11.2 }, scale: 2, indicators: ['MO', 'IPP', 'TRANSPORTS'] },
+  { finess: f('05000501'), juridique: f('05000500'), name: 'Centre Hospitalier des Alpes du Sud (fictif)', region: 'PACA', categorie: 'ex-DG', contrat: 'CAQES-PACA-007', email: 'pharmacie@ch-alpes-sud.example', share: { 2024: 16.9, 2025: 18.3 }, scale: 1, indicators: ['IPP'] },
+  { finess: f('04000601'), juridique: f('04000600'), name: 'Centre Hospitalier de Haute-Provence (fictif)', region: 'PACA', categorie: 'ex-DG', contrat: 'CAQES-PACA-008', email: 'pharmacie@ch-haute-provence.example', share: { 2024: 12.0, 2025: 15.6 }, scale: 1, indicators: ['MO'] },
+  { finess: f('2A000071'), juridique: f('2A000070'), name: 'Centre Hospitalier d’Ajaccio-Cyrnos (fictif)', region: 'CORSE', categorie: 'ex-DG', contrat: 'CAQES-CORSE-001', email: 'pharmacie@ch-cyrnos.example', share: { 2024: 9.1, 2025: 8.7 }, scale: 3, indicators: ['MO', 'DMI', 'PHARMACIE_CLINIQUE'] },
+  { finess: f('2B000081'), juridique: f('2B000080'), name: 'Centre Hospitalier de Bastia-Golo (fictif)', region: 'CORSE', categorie: 'ex-DG', contrat: 'CAQES-CORSE-002', email: 'pharmacie@ch-golo.example', share: { 2024: 10.4, 2025: 11.8 }, scale: 2, indicators: ['MO', 'DMI'] },
+  { finess: f('2A000091'), juridique: f('2A000090'), name: 'Clinique du Golfe (fictive)', region: 'CORSE', categorie: 'ex-OQN', contrat: 'CAQES-CORSE-003', email: 'pharmacie@clinique-golfe.example', share: { 2024: 6.3, 2025: 7.9 }, scale: 1, indicators: ['MO', 'IPP'] },
+  { finess: f('2B000101'), juridique: f('2B000100'), name: 'Centre Hospitalier de Balagne (fictif)', region: 'CORSE', categorie: 'ex-DG', contrat: 'CAQES-CORSE-004', email: 'pharmacie@ch-balagne.example', share: { 2024: 8.8, 2025: 9.4 }, scale: 1, indicators: ['MO'] },
+];
+const [timone, nord, icm, toulon, comtat, riviera, calanques, , , cyrnos, golo, golfe] = sites as [Site, Site, Site, Site, Site, Site, Site, Site, Site, Site, Site, Site];
+
+/** Liste en sus medicines (invented UCD codes, 13 digits starting 340093 or 7 digits). */
+const medicines = [
+  { ucd: '3400893826631', libelle: 'RITUXIMAB 500MG/50ML INJ', price: 873.4 },
+  { ucd: '3400934214437', libelle: 'BEVACIZUMAB 400MG/16ML INJ', price: 1192.7 },
+  { ucd: '9412631', libelle: 'IMMUNOGLOBULINE HUMAINE 10G/100ML', price: 512.0 },
+  { ucd: '3400893993890', libelle: 'PEMBROLIZUMAB 100MG/4ML INJ', price: 2610.0 },
+  { ucd: '9385412', libelle: 'TRASTUZUMAB 150MG PDRE', price: 402.9 },
+  { ucd: '3400934059809', libelle: 'DARATUMUMAB 1800MG/15ML INJ', price: 4860.5 },
+  { ucd: '9396237', libelle: 'AZACITIDINE 100MG PDRE (générique)', price: 233.15 },
+];
+const INDICATIONS = ['I000125', 'I000313', 'I000487', 'I000592'];
+
+let seed = 20260204;
+function random(): number {
+  // Park–Miller: enough for repeatable sample data.
+  seed = (seed * 48271) % 2147483647;
+  return seed / 2147483647;
+}
+
+const fr = (n: number, decimals: number) => n.toFixed(decimals).replace('.', ',');
+
+function moRows(year: number): string[][] {
+  const rows: string[][] = [];
+  const outsider = { finess: f('75010001'), share: { [year]: 12 }, scale: 2 };
+  for (const site of [...sites, outsider]) {
+    const share = (site.share[year] ?? 10) / 100;
+    for (let month = 1; month <= 12; month++) {
+      for (const med of medicines) {
+        const total = Math.round(site.scale * (10 + random() * 30));
+        const i999 = Math.round(total * share * (0.85 + random() * 0.3));
+        const i997 = Math.round((total - i999) * 0.1 * random());
+        const rest = total - i999 - i997;
+        const lines: [string, number][] = [
+          ['I999', i999],
+          ['I997001', i997],
+          [INDICATIONS[Math.floor(random() * INDICATIONS.length)]!, rest],
+        ];
+        for (const [code, count] of lines) {
+          if (count <= 0) continue;
+          rows.push([site.finess, String(year), String(month), med.ucd, med.libelle, code, String(count), fr(count * med.price, 2)]);
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+const csv = (rows: string[][]) => rows.map((r) => r.join(';')).join('\r\n') + '\r\n';
+
+async function write(path: string, content: string | Buffer): Promise<void> {
+  const full = join(root, path);
+  await mkdir(dirname(full), { recursive: true });
+  await writeFile(full, content);
+}
+
+const MINIMAL_PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+  'latin1',
+);
+
+async function main(): Promise<void> {
+  await rm(root, { recursive: true, force: true });
+
+  await write(
+    'referential/etablissements.csv',
+    iconv.encode(
+      csv([
+        ['finess', 'finess_juridique', 'raison_sociale', 'region', 'categorie', 'contrat', 'emails'],
+        ...sites.map((s) => [s.finess, s.juridique, s.name, s.region === 'CORSE' ? 'Corse' : 'PACA', s.categorie, s.contrat, s.email]),
+      ]),
+      'win1252',
+    ),
+  );
+  for (const year of [2024, 2025]) {
+    await write(
+      `referential/ciblage-${year}.csv`,
+      csv([['finess', 'indicateur'], ...sites.flatMap((s) => s.indicators.map((i) => [s.finess, i]))]),
+    );
+    await write(
+      `referential/objectifs-${year}.csv`,
+      csv([
+        ['indicateur', 'region', 'finess', 'comparateur', 'cible'],
+        ['MO', 'PACA', '', '<', '15'],
+        ['MO', 'CORSE', '', '<', '10'],
+        ['MO', 'PACA', timone.finess, '<', '20'],
+        ['MO', 'PACA', nord.finess, '<', '20'],
+        ['MO', 'PACA', icm.finess, '<', '20'],
+      ]),
+    );
+  }
+  await write(
+    'referential/calendrier-2025.csv',
+    '\ufeff' +
+      csv([
+        ['campagne', 'echeance', 'date', 'indicateur', 'documents', 'libelle'],
+        ['2025-S2', 'retour_preuves', '09/03/2026', 'MO', 'plan_actions', 'Retour des éléments de preuve du semestre 2'],
+        ['2025-S2', 'retour_preuves', '09/03/2026', 'DMI', 'audit_dmi,cartographie_dmi,plan_actions', 'Retour des éléments de preuve du semestre 2'],
+        ['2025-S2', 'argumentaire_hors_amm', '21/03/2026', 'MO', 'argumentaire_hors_amm', 'Argumentaire des prescriptions hors-AMM du S2 2025 (délai de rigueur)'],
+        ['2025', 'auto_evaluation', '31/03/2026', '', '', 'Rapport annuel d’auto-évaluation 2025'],
+      ]),
+  );
+
+  const header = ['finess', 'annee', 'mois', 'ucd', 'libelle', 'code_indication', 'nb_ucd', 'montant'];
+  // One extract in Windows-1252 and one in UTF-8 with BOM: both are what OMéDIT receives.
+  await write('atih/2024/mo-2024-paca-corse.csv', iconv.encode(csv([header, ...moRows(2024)]), 'win1252'));
+  await write('atih/2025/mo-2025-paca-corse.csv', '\ufeff' + csv([header, ...moRows(2025)]));
+
+  const evidence = (site: Site, kind: string, id: string, name: string) => `evidence/2025-S2/${site.finess}/${kind}/${id}-${name}`;
+  for (const [site, id] of [[timone, 'u01'], [toulon, 'u02'], [cyrnos, 'u03'], [riviera, 'u04'], [icm, 'u05']] as const) {
+    await write(evidence(site, 'plan_actions', id, 'plan-actions-S2-2025.pdf'), MINIMAL_PDF);
+  }
+  await write(evidence(cyrnos, 'audit_dmi', 'u06', 'audit-tracabilite-dmi.pdf'), MINIMAL_PDF);
+  await write(evidence(cyrnos, 'cartographie_dmi', 'u07', 'cartographie-interdiag.pdf'), MINIMAL_PDF);
+
+  const argHeader = ['finess', 'ucd', 'libelle', 'code_indication', 'nb_ucd', 'argumentaire', 'amm_miroir', 'exclusion'];
+  await write(
+    evidence(toulon, 'argumentaire_hors_amm', 'u08', 'argumentaire-hors-amm.csv'),
+    iconv.encode(
+      csv([
+        argHeader,
+        [toulon.finess, '3400893826631', 'RITUXIMAB 500MG/50ML INJ', 'I999', '12', 'Purpura thrombopénique réfractaire, RCP', 'I997001', 'non'],
+        [toulon.finess, '3400934214437', 'BEVACIZUMAB 400MG/16ML INJ', 'I999', '4', 'Décision RCP, essai terminé', '', 'oui'],
+      ]),
+      'win1252',
+    ),
+  );
+  // A file with mistakes: the establishment is told which rows and columns, and is reminded again.
+  await write(
+    evidence(comtat, 'argumentaire_hors_amm', 'u09', 'argumentaire S2.csv'),
+    csv([
+      argHeader,
+      [comtat.finess, '3400893826631', 'RITUXIMAB', 'I999', '6', 'RCP du 12/11/2025', 'I997001', 'non'],
+      [comtat.finess, '34008938', 'BEVACIZUMAB', 'I999', 'trois', 'RCP', '', 'peut-être'],
+      [golo.finess, '9412631', 'IG', 'I999', '2', '', '', 'non'],
+    ]),
+  );
+  await write(evidence(calanques, 'plan_actions', 'u10', 'plan.exe'), Buffer.from('MZ\x90\x00binary'));
+  await write(evidence(golfe, 'plan_actions', 'u11', 'plan-actions.pdf'), MINIMAL_PDF);
+
+  await write(
+    'README.md',
+    [
+      '# Sample region (synthetic)',
+      '',
+      'Every establishment, FINESS, e-mail address, UCD code and amount here is invented; the layouts are those',
+      'of `shared/formats.md`. Regenerate with `npx tsx events/make-sample.ts` (seeded: same files each time).',
+      '',
+      '- 13 establishments in PACA and Corse; two sites of one legal entity share contract `CAQES-PACA-001`',
+      '  (an AP-HM-like university hospital, target I999 < 20 %), an IPC-like cancer institute (< 20 %),',
+      '  private ex-OQN clinics in both regions, and one site not targeted on MO.',
+      '- ATIH MO extracts for 2024 (Windows-1252) and 2025 (UTF-8 with BOM), with one establishment outside the',
+      '  referential (its rows are ignored with a warning).',
+      '- The 2025 calendar with the seed\'s deadlines (S2 evidence 09/03/2026, hors-AMM argumentation 21/03/2026).',
+      '- Evidence: some action plans and DMI documents received, one argumentation accepted, one refused with',
+      '  row-level errors, one file of a refused type, and many establishments with nothing sent yet.',
+      '',
+    ].join('\n'),
+  );
+}
+
+await main();

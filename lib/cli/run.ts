@@ -1,0 +1,174 @@
+import { readdir, readFile, mkdir, writeFile } from 'node:fs/promises';
+import { join, relative, sep, dirname } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { ScheduledEvent } from 'aws-lambda';
+import { scheduleInstant } from '../domain/clock';
+import type { IndicatorResult } from '../domain/schemas';
+import type { ValidationReport } from '../formats/report';
+import { ValidationReport as ReportSchema } from '../formats/report';
+import { startEmbedded, type Embedded } from '../local/embedded';
+import { localContext } from '../local/invoke';
+import type { DeadLetter } from '../local/local-queue';
+import type { SentReminder } from '../pipeline/remind';
+import type { BuiltSummary } from '../pipeline/summarize';
+import { DROP_PREFIXES } from '../store/keys';
+
+export interface EmailSent {
+  to: string[];
+  replyTo: string[];
+  subject: string;
+  text: string;
+  deadline: string;
+  deadlineDate: string;
+  campaign: string;
+  step: string;
+  finess: string;
+  establishment: string;
+  region: string;
+  messageId: string;
+}
+
+export interface RunResult {
+  today: string;
+  files: { key: string; report: ValidationReport | null }[];
+  indicators: IndicatorResult[];
+  emails: EmailSent[];
+  alreadySent: number;
+  summaries: (BuiltSummary & { path: string })[];
+  deadLetters: DeadLetter[];
+  outDir: string;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((e) => e.isFile() && !e.name.startsWith('.'))
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
+    .filter((key) => DROP_PREFIXES.some((p) => key.startsWith(p)))
+    .sort();
+}
+
+/**
+ * Referential first (establishments before the files that name them), then the extracts, then the
+ * evidence: the order an OMéDIT would load a campaign in. Each group is processed to the end before
+ * the next is dropped.
+ */
+function groups(keys: string[]): string[][] {
+  const rank = (key: string) =>
+    key.startsWith('referential/etablissements') ? 0 : key.startsWith('referential/') ? 1 : key.startsWith('evidence/') ? 3 : 2;
+  return [0, 1, 2, 3].map((r) => keys.filter((k) => rank(k) === r)).filter((g) => g.length > 0);
+}
+
+function scheduledEvent(today: string): ScheduledEvent {
+  return {
+    version: '0',
+    id: `local-${today}`,
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '000000000000',
+    time: scheduleInstant(today),
+    region: 'eu-west-3',
+    resources: [],
+    detail: {},
+  };
+}
+
+/**
+ * Runs the whole pipeline on a folder laid out like the drop zone, on the embedded default: drops
+ * every file into the local S3, lets the same handlers as Lambda ingest and compute, runs the
+ * reminder job for `today` and the summary job, and writes what happened to `outDir`.
+ */
+export async function runPipeline(options: { dataDir: string; today: string; outDir: string }): Promise<RunResult> {
+  const keys = await listFiles(options.dataDir);
+  const embedded = await startEmbedded();
+  try {
+    return await runOn(embedded, keys, options);
+  } finally {
+    await embedded.stop();
+  }
+}
+
+async function runOn(embedded: Embedded, keys: string[], options: { dataDir: string; today: string; outDir: string }): Promise<RunResult> {
+  const rt = embedded.runtime;
+  for (const group of groups(keys)) {
+    for (const key of group) {
+      const body = await readFile(join(options.dataDir, ...key.split('/')));
+      await rt.clients.s3.send(new PutObjectCommand({ Bucket: rt.objects.bucket, Key: key, Body: body }));
+    }
+    await embedded.drain();
+  }
+
+  const remind = await import('../../functions/remind/handler');
+  const summarize = await import('../../functions/summarize/handler');
+  const reminders = (await remind.handler(scheduledEvent(options.today), localContext('caqes-remind'))) as Pick<
+    SentReminder,
+    'messageId' | 'outcome' | 'finess' | 'campaign' | 'deadline' | 'step' | 'region'
+  >[];
+  const built = (await summarize.handler(scheduledEvent(options.today), localContext('caqes-summarize'))) as BuiltSummary[];
+
+  const files = await Promise.all(
+    keys.map(async (key) => {
+      const events = await rt.store.listFileEvents(key);
+      const last = events[events.length - 1];
+      const report = last?.reportKey ? ReportSchema.parse(JSON.parse((await rt.objects.readBuffer(last.reportKey)).toString('utf8'))) : null;
+      return { key, report };
+    }),
+  );
+
+  const indicators = (
+    await Promise.all((await rt.store.listRegions()).flatMap((r) => r.years.map((y) => rt.store.listResults(r.region, y))))
+  ).flat();
+
+  const deadlines = await rt.store.listDeadlines();
+  const establishments = new Map((await rt.store.allEstablishments()).map((e) => [e.finess, e]));
+  const received = await embedded.sentEmails();
+  const emails: EmailSent[] = reminders
+    .filter((r) => r.outcome === 'sent')
+    .map((r) => {
+      const mail = received.find((m) => m.messageId === r.messageId);
+      const deadline = deadlines.find((d) => d.campaign === r.campaign && d.id === r.deadline);
+      if (!mail) throw new Error(`the local SES has no e-mail ${r.messageId}`);
+      return {
+        to: mail.destination.to,
+        replyTo: mail.replyTo,
+        subject: mail.subject,
+        text: mail.body.text ?? '',
+        deadline: r.deadline,
+        deadlineDate: deadline?.date ?? '',
+        campaign: r.campaign,
+        step: r.step,
+        finess: r.finess,
+        establishment: establishments.get(r.finess)?.raisonSociale ?? r.finess,
+        region: r.region,
+        messageId: r.messageId ?? '',
+      };
+    });
+
+  await mkdir(options.outDir, { recursive: true });
+  const summaries = [];
+  for (const summary of built) {
+    const path = join(options.outDir, summary.key);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, await rt.objects.readBuffer(summary.key));
+    summaries.push({ ...summary, path });
+  }
+  for (const file of files) {
+    if (!file.report) continue;
+    const path = join(options.outDir, 'reports', `${file.key}.json`);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, JSON.stringify(file.report, null, 2));
+  }
+  await writeFile(join(options.outDir, 'indicators.json'), JSON.stringify(indicators, null, 2));
+  await writeFile(join(options.outDir, 'emails.json'), JSON.stringify(emails, null, 2));
+
+  return {
+    today: options.today,
+    files,
+    indicators,
+    emails,
+    alreadySent: reminders.filter((r) => r.outcome === 'already-sent').length,
+    summaries,
+    deadLetters: embedded.deadLetters(),
+    outDir: options.outDir,
+  };
+}

@@ -1,0 +1,156 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import S3rver from 's3rver';
+import dynalite from 'dynalite';
+import sesLocal from 'aws-ses-v2-local';
+import { registerLocalQueue, type ComputeMessage } from '../store/compute-queue';
+import { resetRuntime, runtime, type Runtime } from '../runtime';
+import { LocalQueue, type DeadLetter } from './local-queue';
+import { invokeSqsHandler } from './invoke';
+
+// aws-ses-v2-local is CommonJS with `exports.default`: under Node's ESM interop its default import is
+// the module object, while bundlers and type declarations see the function itself.
+const sesServer: typeof sesLocal = (sesLocal as unknown as { default?: typeof sesLocal }).default ?? sesLocal;
+
+export const LOCAL_BUCKET = 'caqes-local';
+export const LOCAL_TABLE = 'caqes-local';
+const COMPUTE_QUEUE_URL = 'local:compute';
+
+export interface Embedded {
+  runtime: Runtime;
+  endpoints: { s3: string; dynamodb: string; ses: string };
+  /** Processes every queued S3 event and compute request, to the end. */
+  drain(): Promise<void>;
+  deadLetters(): DeadLetter[];
+  /** The e-mails the local SES received, read back through its HTTP API. */
+  sentEmails(): Promise<LocalEmail[]>;
+  stop(): Promise<void>;
+}
+
+export interface LocalEmail {
+  messageId: string;
+  from: string;
+  replyTo: string[];
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections?.();
+    server.close(() => resolve());
+  });
+}
+
+/**
+ * Starts S3 (s3rver), DynamoDB (dynalite) and SES (aws-ses-v2-local) in this process on free
+ * loopback ports, points the runtime's real AWS SDK clients at them, creates the bucket and table,
+ * and wires S3's ObjectCreated events through a local queue to the very handlers Lambda runs.
+ */
+export async function startEmbedded(): Promise<Embedded> {
+  const stateDir = await mkdtemp(join(tmpdir(), 'caqes-'));
+  const [s3Port, dynamoPort, sesPort] = [await freePort(), await freePort(), await freePort()];
+
+  const s3 = new S3rver({ address: '127.0.0.1', port: s3Port, silent: true, directory: join(stateDir, 's3'), allowMismatchedSignatures: true });
+  await s3.run();
+  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await listen(dynamo, dynamoPort);
+  const ses = await sesServer({ host: '127.0.0.1', port: sesPort });
+
+  const endpoints = {
+    s3: `http://127.0.0.1:${s3Port}`,
+    dynamodb: `http://127.0.0.1:${dynamoPort}`,
+    ses: `http://127.0.0.1:${sesPort}`,
+  };
+  Object.assign(process.env, {
+    CAQES_TABLE: LOCAL_TABLE,
+    CAQES_BUCKET: LOCAL_BUCKET,
+    CAQES_COMPUTE_QUEUE_URL: COMPUTE_QUEUE_URL,
+    CAQES_S3_ENDPOINT: endpoints.s3,
+    CAQES_DYNAMODB_ENDPOINT: endpoints.dynamodb,
+    CAQES_SES_ENDPOINT: endpoints.ses,
+    AWS_REGION: process.env.AWS_REGION ?? 'eu-west-3',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_SERVICE_NAME: 'caqes-local',
+    // The lock file pins SDK versions that support the machine's Node 20 (README, limits).
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+  resetRuntime();
+  const rt = runtime();
+
+  await rt.clients.s3.send(new CreateBucketCommand({ Bucket: LOCAL_BUCKET }));
+  await rt.clients.dynamo.send(
+    new CreateTableCommand({
+      TableName: LOCAL_TABLE,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+
+  // Handlers are imported only now: they build their runtime from the environment set above.
+  const ingest = await import('../../functions/ingest/handler');
+  const compute = await import('../../functions/compute/handler');
+  const ingestQueue = new LocalQueue('ingest', (bodies) => invokeSqsHandler(ingest.handler, 'caqes-ingest', bodies));
+  const computeQueue = new LocalQueue('compute', (bodies) => invokeSqsHandler(compute.handler, 'caqes-compute', bodies));
+  s3.on('event', (event: unknown) => ingestQueue.push(JSON.stringify(event)));
+  const unregister = registerLocalQueue(COMPUTE_QUEUE_URL, async (messages: readonly ComputeMessage[]) => {
+    for (const m of messages) computeQueue.push(JSON.stringify(m));
+  });
+
+  return {
+    runtime: rt,
+    endpoints,
+    async drain() {
+      while (ingestQueue.size > 0 || computeQueue.size > 0) {
+        await ingestQueue.drain();
+        await computeQueue.drain();
+      }
+    },
+    deadLetters: () => [...ingestQueue.deadLetters, ...computeQueue.deadLetters],
+    async sentEmails() {
+      const response = await fetch(`${endpoints.ses}/store`);
+      const store = (await response.json()) as { emails: LocalEmail[] };
+      return store.emails;
+    },
+    async stop() {
+      unregister();
+      rt.clients.s3.destroy();
+      rt.clients.dynamo.destroy();
+      rt.clients.ses.destroy();
+      await fetch(`${endpoints.ses}/clear-store`, { method: 'POST' }).catch(() => undefined);
+      await s3.close();
+      await close(dynamo);
+      await close(ses);
+      resetRuntime();
+      await rm(stateDir, { recursive: true, force: true });
+    },
+  };
+}
