@@ -150,7 +150,7 @@ class StreamDecoder {
         this.carry = rest.slice();
         return head;
       }
-      this.mode = detectEncoding(rest) === 'windows-1252' ? 'windows-1252' : 'utf-8';
+      this.mode = detectEncoding(rest, { complete: final }) === 'windows-1252' ? 'windows-1252' : 'utf-8';
       this.encoding = this.mode;
       this.init();
       return head + this.write(rest, final);
@@ -261,7 +261,7 @@ export async function openCsv(
       throw new CsvReadError('binary-file', 'The file is not text (NUL byte found)');
     }
     const probe = sample.subarray(0, PEEK_BYTES);
-    decoder = new StreamDecoder(detectEncoding(probe), firstNonAscii(probe) < 0);
+    decoder = new StreamDecoder(detectEncoding(probe, { complete: sourceDone && probe.length === sample.length }), firstNonAscii(probe) < 0);
     try {
       headText = decoder.write(sample) + (sourceDone ? decoder.end() : '');
     } catch {

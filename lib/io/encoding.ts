@@ -56,12 +56,14 @@ export function utf8ValidPrefix(bytes: Uint8Array): { valid: number; truncatedTa
  * @returns `'utf-8-bom'` when the sample starts with EF BB BF, `'utf-8'` when it is valid UTF-8,
  * `'windows-1252'` otherwise. Never throws.
  */
-export function detectEncoding(sample: Uint8Array): CsvEncoding {
+export function detectEncoding(sample: Uint8Array, options: { complete?: boolean } = {}): CsvEncoding {
   if (sample.length >= 3 && sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) {
     return 'utf-8-bom';
   }
   const { valid, truncatedTail } = utf8ValidPrefix(sample);
-  return valid === sample.length || truncatedTail ? 'utf-8' : 'windows-1252';
+  // A sequence cut at the end is UTF-8 only when more bytes may follow: at the end of the whole file
+  // it is a Windows-1252 letter (é is 0xE9, a UTF-8 lead byte).
+  return valid === sample.length || (truncatedTail && !options.complete) ? 'utf-8' : 'windows-1252';
 }
 
 /**

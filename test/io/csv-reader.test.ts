@@ -16,6 +16,18 @@ async function* chunked(bytes: Uint8Array, size = 7): AsyncGenerator<Uint8Array>
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const cp1252 = (s: string): Uint8Array => new Uint8Array(iconv.encode(s, 'windows-1252'));
+/**
+ * Some Windows-1252 byte runs are also valid UTF-8 (`é€œ` is E9 80 9C, the UTF-8 of U+901C): no
+ * reader can tell those apart, so the identity properties only hold for the others.
+ */
+const alsoValidUtf8 = (bytes: Uint8Array): boolean => {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return /[\x80-\xff]/.test(Buffer.from(bytes).toString('latin1'));
+  } catch {
+    return false;
+  }
+};
 
 async function readAll(file: CsvFile): Promise<CsvRow[]> {
   const out: CsvRow[] = [];
@@ -250,9 +262,14 @@ const fileArb = fc.record({
 
 type GeneratedFile = { text: string; expected: CsvRow[] };
 
-function serialise(f: fc.Arbitrary<unknown> extends never ? never : {
-  delimiter: string; newline: string; rows: { text: string; forceQuote: boolean }[][]; finalNewline: boolean;
-}): GeneratedFile {
+interface FileSpec {
+  delimiter: string;
+  newline: string;
+  rows: { text: string; forceQuote: boolean }[][];
+  finalNewline: boolean;
+}
+
+function serialise(f: FileSpec): GeneratedFile {
   const writeCell = ({ text, forceQuote }: { text: string; forceQuote: boolean }): string => {
     const needs = text.startsWith('"') || text.includes(f.delimiter) || text.includes('\n') || text.includes('\r');
     return needs || forceQuote ? `"${text.replaceAll('"', '""')}"` : text;
@@ -305,6 +322,7 @@ describe('openCsv properties', () => {
           ['utf-8-bom', new Uint8Array([0xef, 0xbb, 0xbf, ...utf8(text)])],
           ['windows-1252', cp1252(text)],
         ];
+        fc.pre(!alsoValidUtf8(cp1252(text)));
         for (const [, bytes] of encodings) {
           const file = await openCsv(chunked(bytes, f.chunk));
           expect(file.delimiter).toBe(f.delimiter);
@@ -321,6 +339,7 @@ describe('openCsv properties', () => {
       fc.asyncProperty(fileArb, fc.boolean(), async (f, win) => {
         const { text } = serialise(f);
         const bytes = win ? cp1252(text) : utf8(text);
+        fc.pre(!win || !alsoValidUtf8(bytes));
         const file = await openCsv(chunked(bytes, f.chunk));
         const decoded = win ? iconv.decode(Buffer.from(bytes), 'windows-1252') : text;
         const whole = Papa.parse<string[]>(decoded, { delimiter: file.delimiter }).data;

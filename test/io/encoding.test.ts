@@ -87,3 +87,12 @@ describe('detectDelimiter', () => {
     expect(detectDelimiter(line)).toBe(expected);
   });
 });
+
+describe('detectEncoding on a whole file', () => {
+  it('reads a last byte that is a UTF-8 lead byte as Windows-1252 when nothing can follow', () => {
+    // "h1\nç" in Windows-1252: 0xE7 alone at the end of the file cannot start a UTF-8 sequence.
+    const bytes = new Uint8Array([0x68, 0x31, 0x0a, 0xe7]);
+    expect(detectEncoding(bytes)).toBe('utf-8');
+    expect(detectEncoding(bytes, { complete: true })).toBe('windows-1252');
+  });
+});
