@@ -79,16 +79,17 @@ function scheduledEvent(today: string): ScheduledEvent {
  * reminder job for `today` and the summary job, and writes what happened to `outDir`.
  */
 export async function runPipeline(options: { dataDir: string; today: string; outDir: string }): Promise<RunResult> {
-  const keys = await listFiles(options.dataDir);
   const embedded = await startEmbedded();
   try {
-    return await runOn(embedded, keys, options);
+    return await runOnEmbedded(embedded, options);
   } finally {
     await embedded.stop();
   }
 }
 
-async function runOn(embedded: Embedded, keys: string[], options: { dataDir: string; today: string; outDir: string }): Promise<RunResult> {
+/** The same run on emulators already started (tests run it twice on one state). */
+export async function runOnEmbedded(embedded: Embedded, options: { dataDir: string; today: string; outDir: string }): Promise<RunResult> {
+  const keys = await listFiles(options.dataDir);
   const rt = embedded.runtime;
   for (const group of groups(keys)) {
     for (const key of group) {
