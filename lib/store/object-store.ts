@@ -16,17 +16,21 @@ export class ObjectStore {
 
   /**
    * Copies the received object to its immutable archive key, but only if it still has the ETag the
-   * event announced: an object overwritten meanwhile is left to its own event.
+   * event announced: an object overwritten meanwhile is left to its own event. With a version id
+   * (the deployed, versioned bucket) that exact version is copied.
    * Returns false when the object changed or disappeared.
    */
   async archive(key: string, etag: string, archiveKey: string, versionId?: string): Promise<boolean> {
+    const expected = etag.replace(/"/g, '');
+    // s3rver ignores copy preconditions, so without versions the ETag is also checked beforehand.
+    if (!versionId && (await this.etag(key)) !== expected) return false;
     try {
       await this.s3.send(
         new CopyObjectCommand({
           Bucket: this.bucket,
           Key: archiveKey,
           CopySource: `${this.bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}${versionId ? `?versionId=${encodeURIComponent(versionId)}` : ''}`,
-          CopySourceIfMatch: versionId ? undefined : `"${etag.replace(/"/g, '')}"`,
+          CopySourceIfMatch: versionId ? undefined : `"${expected}"`,
         }),
       );
       return true;
