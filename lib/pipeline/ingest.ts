@@ -76,7 +76,8 @@ export async function ingestObject(object: ReceivedObject, deps: IngestDeps): Pr
   const version = object.versionId ?? `etag:${object.eTag.replace(/"/g, '')}`;
   const startedAt = deps.now().toISOString();
   const previous = await store.claimFileEvent({ key: object.key, order, version, startedAt });
-  if (previous) return { key: object.key, duplicate: true, report: null, compute: [] };
+  // Asking again for the computations is harmless and covers a crash after the record was written.
+  if (previous) return { key: object.key, duplicate: true, report: null, compute: previous.compute };
 
   const establishments = new Map((await store.allEstablishments()).map((e) => [e.finess, e]));
   const recognised = recognise(dropKey);
@@ -167,6 +168,7 @@ export async function ingestObject(object: ReceivedObject, deps: IngestDeps): Pr
     );
     compute.push({ region: evidenceSite.region, year: Number(dropKey.campaign.slice(0, 4)) });
   }
+  const requests = dedupe(compute);
   await store.finishFileEvent({
     key: object.key,
     order,
@@ -178,8 +180,9 @@ export async function ingestObject(object: ReceivedObject, deps: IngestDeps): Pr
     warningCount: report.warningCount,
     startedAt,
     finishedAt: deps.now().toISOString(),
+    compute: requests,
   });
-  return { key: object.key, duplicate: false, report, compute: dedupe(compute) };
+  return { key: object.key, duplicate: false, report, compute: requests };
 }
 
 type Tabular = Exclude<Recognised, { tag: 'document' | 'unknown' }>;

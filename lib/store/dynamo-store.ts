@@ -35,6 +35,8 @@ export const FileEvent = z.object({
   warningCount: z.number().int(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
+  /** The computations the file asked for: sent again when a re-delivered event finds it processed. */
+  compute: z.array(z.object({ region: z.string(), year: z.number().int() })).default([]),
 });
 export type FileEvent = z.infer<typeof FileEvent>;
 
@@ -262,13 +264,13 @@ export class DynamoStore {
    * Claims an event for processing. Returns the existing record when the event was already
    * processed to the end; a record left `processing` by a crash is taken over.
    */
-  async claimFileEvent(event: Omit<FileEvent, 'status' | 'finishedAt' | 'kind' | 'reportKey' | 'errorCount' | 'warningCount'>): Promise<FileEvent | null> {
+  async claimFileEvent(event: Pick<FileEvent, 'key' | 'order' | 'version' | 'startedAt'>): Promise<FileEvent | null> {
     const key = dynamoKeys.fileEvent(event.key, event.order);
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...key, ...event, status: 'processing', kind: null, reportKey: null, errorCount: 0, warningCount: 0, finishedAt: null },
+          Item: { ...key, ...event, status: 'processing', kind: null, reportKey: null, errorCount: 0, warningCount: 0, finishedAt: null, compute: [] },
           ConditionExpression: 'attribute_not_exists(pk) OR #s = :processing',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':processing': 'processing' },

@@ -1,0 +1,77 @@
+/** `npm start`: the sample region, through the command line, as a pharmacist would run it. */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../lib/cli/main';
+import type { IndicatorResult } from '../../lib/domain/schemas';
+
+let out: string;
+let printed = '';
+let exitCode: number;
+
+beforeAll(async () => {
+  out = await mkdtemp(join(tmpdir(), 'caqes-sample-'));
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    printed += String(chunk);
+    return true;
+  });
+  try {
+    exitCode = await main(['run', '--data', 'events/sample', '--today', '2026-02-23', '--out', out]);
+  } finally {
+    write.mockRestore();
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await rm(out, { recursive: true, force: true });
+});
+
+describe('caqes run on the sample region', () => {
+  it('ends with exit code 0 and a French account of files, indicators, e-mails and workbooks', () => {
+    expect(exitCode).toBe(0);
+    expect(printed).toContain('Fichiers reçus : 19 – 17 accepté(s), 2 refusé(s)');
+    expect(printed).toContain('Indicateur MO (part des UCD codées I999) – PACA 2025');
+    expect(printed).toContain('Indicateur MO (part des UCD codées I999) – CORSE 2025');
+    expect(printed).toMatch(/E-mails de relance envoyés : \d+/);
+    expect(printed).toContain(join(out, 'summaries', '2025', 'PACA.xlsx'));
+  });
+
+  it('refuses the two bad evidence files with the row and column of each mistake', () => {
+    expect(printed).toContain('u10-plan.exe – refusé : 1 erreur(s)');
+    expect(printed).toContain('ligne 3, colonne « nb_ucd » : Valeur « trois » invalide');
+    expect(printed).toContain('ligne 4, colonne « finess » : Le FINESS « 2B0000814 » ne correspond pas');
+  });
+
+  it('gives every establishment an MO result for both years, with its own target where it has one', async () => {
+    const indicators = JSON.parse(await readFile(join(out, 'indicators.json'), 'utf8')) as IndicatorResult[];
+    const sites = indicators.filter((r) => r.scope === 'site');
+    expect(sites.filter((r) => r.year === 2025)).toHaveLength(13);
+    expect(sites.filter((r) => r.year === 2024)).toHaveLength(13);
+    const icm = sites.find((r) => r.year === 2025 && r.finess === '130783012')!;
+    expect(icm.target).toEqual({ comparator: '<', value: 20, source: 'establishment' });
+    const statuses = new Set(sites.map((r) => r.status));
+    expect([...statuses].sort()).toEqual(['met', 'not_met', 'not_targeted']);
+    expect(indicators.filter((r) => r.scope === 'contract').map((r) => r.contrat)).toEqual(['CAQES-PACA-001', 'CAQES-PACA-001']);
+  });
+
+  it('writes each e-mail with its deadline and establishment, none to those who sent everything', async () => {
+    const emails = JSON.parse(await readFile(join(out, 'emails.json'), 'utf8')) as { finess: string; deadline: string; step: string; to: string[] }[];
+    // Toulon-Rade sent its action plan and an accepted argumentation: it owes nothing.
+    expect(emails.some((e) => e.finess === '830100012')).toBe(false);
+    // Le Comtat's argumentation was refused: it is still asked for it.
+    expect(emails.some((e) => e.finess === '840001010' && e.deadline === 'argumentaire_hors_amm')).toBe(true);
+    expect(emails.every((e) => e.to.length > 0 && /^J[-+]\d+$/.test(e.step))).toBe(true);
+  });
+
+  it('answers a bad command line with the usage and exit code 2', async () => {
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await main(['run'])).toBe(2);
+      expect(await main(['run', '--data', 'x', '--today', '23/02/2026'])).toBe(2);
+      expect(await main(['nothing'])).toBe(2);
+    } finally {
+      err.mockRestore();
+    }
+  });
+});
