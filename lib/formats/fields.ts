@@ -79,7 +79,7 @@ export const indicationCode = () =>
 
 export const indicator = () =>
   z.string().transform((raw, ctx) => {
-    const value = raw.trim().toUpperCase().replace(/[\s-]+/g, '_');
+    const value = raw.normalize('NFD').replace(/\p{M}/gu, '').trim().toUpperCase().replace(/[\s-]+/g, '_');
     if (!(INDICATOR_CODES as readonly string[]).includes(value)) {
       ctx.addIssue({ code: 'custom', message: 'unknown-indicator:code indicateur inconnu' });
       return z.NEVER;

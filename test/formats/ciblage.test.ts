@@ -4,7 +4,7 @@ import { cp1252, read, referential, where } from './helpers';
 
 describe('referential/ciblage-<year>.csv', () => {
   it('reads codes in any case, spaces for underscores, the year from the file name', async () => {
-    const out = await read(ciblageFormat, cp1252(['FINESS;Indicateur', '130786049;mo', '130786049;Pharmacie clinique', '2A0000014;DMI', '2A0000014;pre-anesthesie']), {
+    const out = await read(ciblageFormat, cp1252(['FINESS;Indicateur', '130786049;mo', '130786049;Pharmacie clinique', '2A0000014;DMI', '2A0000014;Pré-anesthésie']), {
       year: 2025,
       establishments: referential('130786049', '2A0000014'),
     });
