@@ -20,19 +20,22 @@ function cell<T>(parse: (raw: string) => T | null, expected: string) {
   });
 }
 
-/** Empty cells become null; anything else must parse. */
-function optional<T>(parse: (raw: string) => T | null, expected: string) {
-  return cell((raw) => (raw === '' ? { v: null } : wrap(parse(raw))), expected).transform((w) => w.v);
-}
-function wrap<T>(v: T | null): { v: T } | null {
-  return v === null ? null : { v };
+/** An optional cell: empty gives null; anything else must satisfy `schema`, whose message is kept. */
+export function emptyOr<T>(schema: z.ZodType<T, string>) {
+  return z.string().transform((raw, ctx): T | null => {
+    if (raw.trim() === '') return null;
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+    return z.NEVER;
+  });
 }
 
 export const text = () => cell((raw) => (raw === '' ? null : raw), 'texte non vide attendu');
 export const optionalText = () => z.string().transform((raw) => (raw.trim() === '' ? null : raw.trim()));
 
 export const number = () => cell(parseFrenchNumber, 'nombre attendu (ex. 1 234,5)');
-export const optionalNumber = () => optional(parseFrenchNumber, 'nombre attendu (ex. 1 234,5)');
+export const optionalNumber = () => emptyOr(number());
 export const nonNegative = () =>
   cell((raw) => {
     const n = parseFrenchNumber(raw);
@@ -41,8 +44,7 @@ export const nonNegative = () =>
 
 export const integerIn = (min: number, max: number) =>
   cell((raw) => (/^\d+$/.test(raw) && +raw >= min && +raw <= max ? +raw : null), `entier de ${min} à ${max} attendu`);
-export const optionalIntegerIn = (min: number, max: number) =>
-  optional((raw) => (/^\d+$/.test(raw) && +raw >= min && +raw <= max ? +raw : null), `entier de ${min} à ${max} attendu`);
+export const optionalIntegerIn = (min: number, max: number) => emptyOr(integerIn(min, max));
 
 export const date = () => cell(parseFrenchDate, 'date jj/mm/aaaa ou aaaa-mm-jj attendue');
 

@@ -48,16 +48,6 @@ export interface TabularOutcome<Out> {
   output: Out | null;
 }
 
-/**
- * A cell that may be empty is an `empty | X` union: zod then reports its own English "Invalid input"
- * (`invalid_union`) instead of X's French message and issue code. The branch's custom issue is the one
- * meant for the reader.
- */
-function branchIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
-  if (issue.code !== 'invalid_union') return issue;
-  return issue.errors.flat().find((i) => i.code === 'custom') ?? issue;
-}
-
 function issueFromZod(message: string): { code: IssueCode; expected: string } {
   const colon = message.indexOf(':');
   const prefix = colon > 0 ? message.slice(0, colon) : '';
@@ -110,9 +100,8 @@ export async function readTabular<Shape extends z.ZodRawShape, Out>(
     }
     const parsed = format.schema.safeParse(record);
     if (!parsed.success) {
-      for (const zodIssue of parsed.error.issues) {
-        const zi = branchIssue(zodIssue);
-        const column = String(zodIssue.path[0] ?? '');
+      for (const zi of parsed.error.issues) {
+        const column = String(zi.path[0] ?? '');
         const value = record[column] ?? '';
         const { code, expected } = value.trim() === '' ? { code: 'missing-value' as const, expected: '' } : issueFromZod(zi.message);
         issues.add({ code, severity: 'error', row: row.line, column, value, message: issueMessage(code, { column, value, expected, detail: expected }) });

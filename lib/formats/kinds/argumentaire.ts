@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { finess, indicationCode, nonNegative, optionalText, ucd } from '../fields';
+import { emptyOr, finess, indicationCode, nonNegative, optionalText, ucd } from '../fields';
 import type { TabularFormat } from '../tabular';
 
 export interface ArgumentationSummary {
@@ -14,7 +14,7 @@ const schema = z.object({
   code_indication: indicationCode(),
   nb_ucd: nonNegative(),
   argumentaire: optionalText(),
-  amm_miroir: z.union([z.string().regex(/^\s*$/).transform(() => null), indicationCode()]),
+  amm_miroir: emptyOr(indicationCode()),
   exclusion: z.string().transform((raw, ctx) => {
     const v = raw.trim().toLowerCase();
     if (v === '' || v === 'non' || v === 'n') return false;

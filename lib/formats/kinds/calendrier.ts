@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DocumentKind, type Deadline } from '../../domain/schemas';
-import { date, indicator, text } from '../fields';
+import { date, emptyOr, indicator, text } from '../fields';
 import type { TabularFormat } from '../tabular';
 
 const documents = z.string().transform((raw, ctx) => {
@@ -31,7 +31,7 @@ const schema = z.object({
     return v;
   }),
   date: date(),
-  indicateur: z.union([z.string().regex(/^\s*$/).transform(() => null), indicator()]),
+  indicateur: emptyOr(indicator()),
   documents,
   libelle: text(),
 });

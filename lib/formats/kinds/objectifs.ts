@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { Objective } from '../../domain/schemas';
-import { finess, indicator, number, oneOf, region } from '../fields';
+import { emptyOr, finess, indicator, number, oneOf, region } from '../fields';
 import type { TabularFormat } from '../tabular';
 
 const schema = z.object({
   indicateur: indicator(),
-  region: z.union([z.literal('').transform(() => null), region()]),
-  finess: z.union([z.string().regex(/^\s*$/).transform(() => null), finess()]),
+  region: emptyOr(region()),
+  finess: emptyOr(finess()),
   comparateur: oneOf(['<', '<=', '>', '>='] as const, (raw) => raw.replace(/\s/g, '').replace('≤', '<=').replace('≥', '>=')),
   cible: number(),
 });
