@@ -1,4 +1,4 @@
-import type { Deadline, DocumentKind, Establishment, EvidenceRecord, Targeting } from './schemas';
+import type { Deadline, DocumentKind, Establishment, EvidenceRecord, IndicatorCode, Targeting } from './schemas';
 
 /** Days before (negative) or after (positive) a deadline at which a reminder is due. */
 export const DEFAULT_REMINDER_OFFSETS = [-30, -14, -7, -1, 1] as const;
@@ -40,6 +40,19 @@ export function dueStep(deadlineDate: string, today: string, offsets: readonly n
   return reached.length > 0 ? Math.max(...reached) : null;
 }
 
+/**
+ * The documents an establishment owes for calendar rows, given the indicators it is targeted on: a
+ * row names one indicator, or none for every indicator the establishment is targeted on.
+ */
+export function owedDocuments(rows: readonly Deadline[], targetedOn: ReadonlySet<IndicatorCode>): Set<DocumentKind> {
+  const owed = new Set<DocumentKind>();
+  for (const row of rows) {
+    if (row.indicator === null ? targetedOn.size === 0 : !targetedOn.has(row.indicator)) continue;
+    row.documents.forEach((kind) => owed.add(kind));
+  }
+  return owed;
+}
+
 export interface ReminderInputs {
   today: string;
   deadlines: readonly Deadline[];
@@ -66,11 +79,7 @@ export function dueReminders(inputs: ReminderInputs): DueReminder[] {
     if (offset === null) continue;
     for (const establishment of inputs.establishments) {
       const mine = new Set(inputs.targetings.filter((t) => t.year === deadline.year && t.finess === establishment.finess).map((t) => t.indicator));
-      const owed = new Set<DocumentKind>();
-      for (const row of rows) {
-        if (row.indicator === null ? mine.size === 0 : !mine.has(row.indicator)) continue;
-        row.documents.forEach((kind) => owed.add(kind));
-      }
+      const owed = owedDocuments(rows, mine);
       if (owed.size === 0) continue;
       const sent = inputs.evidence.filter((e) => e.finess === establishment.finess && e.campaign === deadline.campaign);
       const accepted = new Set(sent.filter((e) => e.status === 'accepted').map((e) => e.kind));

@@ -233,6 +233,19 @@ export async function openCsv(
   };
 
   let totalBytes = 0;
+  /** The next chunk of the source, or null at its end; counts bytes against `maxBytes`. */
+  async function pull(line: () => number): Promise<Uint8Array | null> {
+    const r = await source.next();
+    if (r.done) {
+      sourceDone = true;
+      return null;
+    }
+    const b = toBytes(r.value);
+    totalBytes += b.length;
+    if (totalBytes > maxBytes) throw new CsvReadError('too-large', `File larger than ${maxBytes} bytes`, line());
+    return b;
+  }
+
   // Peek: enough bytes to detect the encoding and the first line.
   const peeked: Uint8Array[] = [];
   let peekLen = 0;
@@ -240,16 +253,8 @@ export async function openCsv(
   let decoder: StreamDecoder;
   try {
     while (peekLen < PEEK_BYTES) {
-      const r = await source.next();
-      if (r.done) {
-        sourceDone = true;
-        break;
-      }
-      const b = toBytes(r.value);
-      totalBytes += b.length;
-      if (totalBytes > maxBytes) {
-        throw new CsvReadError('too-large', `File larger than ${maxBytes} bytes`, 1);
-      }
+      const b = await pull(() => 1);
+      if (b === null) break;
       if (b.length > 0) {
         peeked.push(b);
         peekLen += b.length;
@@ -328,16 +333,8 @@ export async function openCsv(
       buf = '';
       yield* feed(pending);
       while (!sourceDone) {
-        const r = await source.next();
-        if (r.done) {
-          sourceDone = true;
-          break;
-        }
-        const b = toBytes(r.value);
-        totalBytes += b.length;
-        if (totalBytes > maxBytes) {
-          throw new CsvReadError('too-large', `File larger than ${maxBytes} bytes`, currentLine());
-        }
+        const b = await pull(currentLine);
+        if (b === null) break;
         let text: string;
         try {
           text = decoder.write(b);

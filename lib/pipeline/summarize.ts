@@ -1,4 +1,5 @@
 import { regionMoTotals } from '../domain/mo';
+import { owedDocuments } from '../domain/reminders';
 import type { DocumentKind } from '../domain/schemas';
 import { buildSummaryWorkbook } from '../report';
 import type { DynamoStore } from '../store/dynamo-store';
@@ -33,11 +34,9 @@ export async function buildSummaries(deps: { store: DynamoStore; objects: Object
         .filter((e) => targetings.some((t) => t.finess === e.finess))
         .map((e) => {
           const mine = new Set(targetings.filter((t) => t.finess === e.finess).map((t) => t.indicator));
-          const owed = new Set<string>();
-          for (const d of yearDeadlines) {
-            if (d.indicator !== null && !mine.has(d.indicator)) continue;
-            for (const kind of d.documents) owed.add(`${d.campaign}#${kind}`);
-          }
+          const owed = new Set(
+            campaigns.flatMap((c) => [...owedDocuments(yearDeadlines.filter((d) => d.campaign === c), mine)].map((kind) => `${c}#${kind}`)),
+          );
           const got = [...owed].filter((o) => received.some((r) => r.finess === e.finess && `${r.campaign}#${r.kind}` === o));
           const missing = [...owed].filter((o) => !got.includes(o)).map((o) => o.split('#')[1] as DocumentKind);
           return { finess: e.finess, owed: owed.size, received: got.length, missing: [...new Set(missing)] };
