@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normalizeHeader, type CsvFile } from '../io';
+import { normalizeHeader, type TableFile } from '../io';
 import type { Establishment } from '../domain/schemas';
 import { issueMessage, type MessageParams } from './messages';
 import { ISSUE_CODES, IssueList, type Issue, type IssueCode } from './report';
@@ -64,7 +64,7 @@ function issueFromZod(message: string): { code: IssueCode; expected: string } {
  */
 export async function readTabular<Shape extends z.ZodRawShape, Out>(
   format: TabularFormat<Shape, Out>,
-  csv: CsvFile,
+  csv: TableFile,
   ctx: FormatContext,
   issues: IssueList = new IssueList(),
 ): Promise<TabularOutcome<Out>> {

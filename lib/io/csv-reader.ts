@@ -15,62 +15,8 @@
 import Papa from 'papaparse';
 import iconv from 'iconv-lite';
 import { TextDecoder } from 'node:util';
-import { detectDelimiter, detectEncoding, type CsvDelimiter, type CsvEncoding } from './encoding';
-
-/** One data row: `line` is the 1-based physical line (header = line 1) where the row starts. */
-export interface CsvRow {
-  line: number;
-  cells: string[];
-}
-
-/** An opened CSV file. `rows` can be iterated once. */
-export interface CsvFile {
-  /**
-   * Encoding used to decode the file. When the first 64 KiB are pure ASCII this says `'utf-8'`
-   * until the first non-ASCII byte is read, and may then become `'windows-1252'`.
-   */
-  encoding: CsvEncoding;
-  delimiter: CsvDelimiter;
-  /** Header cells, trimmed. */
-  header: string[];
-  rows: AsyncIterable<CsvRow>;
-}
-
-export type CsvReadErrorCode =
-  | 'empty-file'
-  | 'encoding-error'
-  | 'too-large'
-  | 'too-many-rows'
-  | 'too-many-cells'
-  | 'binary-file';
-
-/** A file that cannot be read as CSV; `line` is the physical line concerned, when known. */
-export class CsvReadError extends Error {
-  readonly code: CsvReadErrorCode;
-  readonly line?: number;
-
-  constructor(code: CsvReadErrorCode, message: string, line?: number) {
-    super(line === undefined ? message : `${message} (line ${line})`);
-    this.name = 'CsvReadError';
-    this.code = code;
-    if (line !== undefined) this.line = line;
-  }
-}
-
-export interface CsvLimits {
-  /** Maximum size of the file in bytes. Default: unlimited. */
-  maxBytes?: number;
-  /** Maximum number of data rows (blank lines and the header not counted). Default: unlimited. */
-  maxRows?: number;
-  /** Maximum number of cells in a row (header included). Default: unlimited. */
-  maxCellsPerRow?: number;
-  /**
-   * Maximum length in characters of one record still being read. It bounds memory when a field
-   * opens a quote that is never closed (the rest of the file would otherwise become one record).
-   * Exceeding it gives a `too-large` error. Default: 1 Mi characters.
-   */
-  maxRecordChars?: number;
-}
+import { detectDelimiter, detectEncoding, type CsvEncoding } from './encoding';
+import { TableReadError, type TableFile, type TableLimits, type TableRow } from './table';
 
 const PEEK_BYTES = 64 * 1024;
 const BINARY_PROBE_BYTES = 8 * 1024;
@@ -199,22 +145,22 @@ function firstContentLine(text: string): string {
 /**
  * Opens a CSV file given as a stream of bytes: detects its encoding (UTF-8, UTF-8 with BOM,
  * Windows-1252) and delimiter (`;`, `,`, tab), reads the header, and returns the rows as a lazy,
- * single-use async iterable. Blank lines (only whitespace and delimiters) are skipped but counted
- * in line numbers. The source is read only as rows are consumed, and closed when iteration ends
+ * single-use async iterable. Blank lines (only whitespace and delimiters) are skipped, counted in
+ * line numbers and in the next row's `blankBefore`. The source is read only as rows are consumed, and closed when iteration ends
  * or is abandoned (`break`); a caller that never iterates `rows` should close its source itself.
  *
  * @returns the opened file.
- * @throws CsvReadError `empty-file` (no bytes, or no non-blank line), `binary-file` (NUL byte in the
+ * @throws TableReadError `empty-file` (no bytes, or no non-blank line), `binary-file` (NUL byte in the
  * first 8 KiB), `encoding-error` (bytes invalid in the detected UTF-8), `too-large`,
- * `too-many-cells` (header wider than the limit). Iterating `rows` throws CsvReadError
+ * `too-many-cells` (header wider than the limit). Iterating `rows` throws TableReadError
  * `encoding-error`, `too-large`, `too-many-rows` or `too-many-cells`, with `line` set to the line
  * concerned (approximate, to the chunk, for `encoding-error` and `too-large`). Errors of the source
  * stream itself are passed through unchanged.
  */
 export async function openCsv(
   input: AsyncIterable<Uint8Array> | NodeJS.ReadableStream,
-  limits: CsvLimits = {},
-): Promise<CsvFile> {
+  limits: TableLimits = {},
+): Promise<TableFile> {
   const maxBytes = limits.maxBytes ?? Number.POSITIVE_INFINITY;
   const maxRows = limits.maxRows ?? Number.POSITIVE_INFINITY;
   const maxCells = limits.maxCellsPerRow ?? Number.POSITIVE_INFINITY;
@@ -242,7 +188,7 @@ export async function openCsv(
     }
     const b = toBytes(r.value);
     totalBytes += b.length;
-    if (totalBytes > maxBytes) throw new CsvReadError('too-large', `File larger than ${maxBytes} bytes`, line());
+    if (totalBytes > maxBytes) throw new TableReadError('too-large', `File larger than ${maxBytes} bytes`, line());
     return b;
   }
 
@@ -261,16 +207,16 @@ export async function openCsv(
       }
     }
     const sample = concatBytes(peeked, peekLen);
-    if (sample.length === 0) throw new CsvReadError('empty-file', 'The file is empty');
+    if (sample.length === 0) throw new TableReadError('empty-file', 'The file is empty');
     if (sample.subarray(0, BINARY_PROBE_BYTES).includes(0)) {
-      throw new CsvReadError('binary-file', 'The file is not text (NUL byte found)');
+      throw new TableReadError('binary-file', 'The file is not text (NUL byte found)');
     }
     const probe = sample.subarray(0, PEEK_BYTES);
     decoder = new StreamDecoder(detectEncoding(probe, { complete: sourceDone && probe.length === sample.length }), firstNonAscii(probe) < 0);
     try {
       headText = decoder.write(sample) + (sourceDone ? decoder.end() : '');
     } catch {
-      throw new CsvReadError('encoding-error', 'Invalid UTF-8 at the start of the file', 1);
+      throw new TableReadError('encoding-error', 'Invalid UTF-8 at the start of the file', 1);
     }
   } catch (e) {
     await closeSource();
@@ -281,11 +227,13 @@ export async function openCsv(
   const newline = guessNewline(headText);
   const decoderFlushed = sourceDone;
 
-  async function* records(): AsyncGenerator<CsvRow, void, undefined> {
+  async function* records(): AsyncGenerator<TableRow, void, undefined> {
     let buf = headText;
     /** Line breaks before the start of `buf`. */
     let breaks = 0;
     const completed: { cells: string[]; end: number }[] = [];
+    /** Blank records read since the last row yielded. */
+    let blanks = 0;
     const parser = new Papa.Parser({
       delimiter,
       newline,
@@ -296,7 +244,7 @@ export async function openCsv(
     });
     const currentLine = (): number => 1 + breaks + countBreaks(buf, 0, buf.length, newline);
 
-    function* parse(final: boolean): Generator<CsvRow> {
+    function* parse(final: boolean): Generator<TableRow> {
       completed.length = 0;
       parser.parse(buf, 0, !final);
       const done = completed.splice(0);
@@ -310,16 +258,23 @@ export async function openCsv(
       buf = final ? '' : buf.slice(prev);
       for (let i = 0; i < done.length; i++) {
         const cells = (done[i] as { cells: string[] }).cells;
-        if (!isBlank(cells)) yield { line: startLines[i] as number, cells };
+        if (isBlank(cells)) {
+          blanks++;
+          continue;
+        }
+        const line = startLines[i] as number;
+        if (blanks > 0) yield { line, cells, blankBefore: blanks };
+        else yield { line, cells };
+        blanks = 0;
       }
     }
 
-    function* feed(text: string): Generator<CsvRow> {
+    function* feed(text: string): Generator<TableRow> {
       for (let at = 0; at < text.length; at += SLICE_CHARS) {
         buf += text.slice(at, at + SLICE_CHARS);
         yield* parse(false);
         if (buf.length > maxRecordChars) {
-          throw new CsvReadError(
+          throw new TableReadError(
             'too-large',
             `Record longer than ${maxRecordChars} characters (unclosed quote?)`,
             1 + breaks,
@@ -339,7 +294,7 @@ export async function openCsv(
         try {
           text = decoder.write(b);
         } catch {
-          throw new CsvReadError('encoding-error', `Invalid ${decoder.encoding} bytes`, currentLine());
+          throw new TableReadError('encoding-error', `Invalid ${decoder.encoding} bytes`, currentLine());
         }
         yield* feed(text);
       }
@@ -349,7 +304,7 @@ export async function openCsv(
         try {
           tail = decoder.end();
         } catch {
-          throw new CsvReadError('encoding-error', 'Truncated UTF-8 sequence at the end of the file', currentLine());
+          throw new TableReadError('encoding-error', 'Truncated UTF-8 sequence at the end of the file', currentLine());
         }
         yield* feed(tail);
       }
@@ -361,31 +316,34 @@ export async function openCsv(
 
   const recordIter = records();
   const first = await recordIter.next();
-  if (first.done) throw new CsvReadError('empty-file', 'The file has no header line');
+  if (first.done) throw new TableReadError('empty-file', 'The file has no header line');
   const header = first.value;
   if (header.cells.length > maxCells) {
     await recordIter.return();
-    throw new CsvReadError('too-many-cells', `More than ${maxCells} columns`, header.line);
+    throw new TableReadError('too-many-cells', `More than ${maxCells} columns`, header.line);
   }
 
-  async function* rows(): AsyncGenerator<CsvRow, void, undefined> {
+  async function* rows(): AsyncGenerator<TableRow, void, undefined> {
     let count = 0;
     for await (const row of recordIter) {
       count++;
-      if (count > maxRows) throw new CsvReadError('too-many-rows', `More than ${maxRows} data rows`, row.line);
+      if (count > maxRows) throw new TableReadError('too-many-rows', `More than ${maxRows} data rows`, row.line);
       if (row.cells.length > maxCells) {
-        throw new CsvReadError('too-many-cells', `More than ${maxCells} cells in a row`, row.line);
+        throw new TableReadError('too-many-cells', `More than ${maxCells} cells in a row`, row.line);
       }
       yield row;
     }
   }
 
   return {
+    format: 'csv',
     get encoding() {
       return decoder.encoding;
     },
     delimiter,
+    sheet: null,
     header: header.cells.map((c) => c.trim()),
+    headerLine: header.line,
     rows: rows(),
   };
 }

@@ -7,11 +7,11 @@ export {
   normalizeHeader,
 } from './french';
 export { detectEncoding, detectDelimiter, type CsvEncoding, type CsvDelimiter } from './encoding';
+export { openCsv } from './csv-reader';
 export {
-  openCsv,
-  CsvReadError,
-  type CsvFile,
-  type CsvRow,
-  type CsvLimits,
-  type CsvReadErrorCode,
-} from './csv-reader';
+  TableReadError,
+  type TableFile,
+  type TableRow,
+  type TableLimits,
+  type TableReadErrorCode,
+} from './table';

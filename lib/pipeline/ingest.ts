@@ -1,4 +1,4 @@
-import { CsvReadError, openCsv, type CsvFile } from '../io';
+import { TableReadError, openCsv, type TableFile } from '../io';
 import type { Establishment } from '../domain/schemas';
 import { checkDocument } from '../formats/kinds/document';
 import { issueMessage } from '../formats/messages';
@@ -46,13 +46,14 @@ export interface IngestDeps {
   now: () => Date;
 }
 
-const READ_ERROR_CODES: Record<CsvReadError['code'], IssueCode> = {
+const READ_ERROR_CODES: Record<TableReadError['code'], IssueCode> = {
   'empty-file': 'empty-file',
   'encoding-error': 'encoding-error',
   'too-large': 'too-large',
   'too-many-rows': 'too-many-rows',
   'too-many-cells': 'too-many-cells',
   'binary-file': 'binary-file',
+  'unreadable-file': 'unreadable-file',
 };
 
 function fileIssue(issues: IssueList, code: IssueCode, detail?: string, row: number | null = null): void {
@@ -122,7 +123,7 @@ export async function ingestObject(object: ReceivedObject, deps: IngestDeps): Pr
       rows = { read: outcome.rowsRead, accepted: outcome.rowsAccepted };
       apply = planned.apply;
     } catch (error) {
-      if (!(error instanceof CsvReadError)) throw error;
+      if (!(error instanceof TableReadError)) throw error;
       fileIssue(issues, READ_ERROR_CODES[error.code], error.message, error.line ?? null);
     }
   }
@@ -206,7 +207,7 @@ function plan<Out>(outcome: TabularOutcome<Out>, apply: (output: Out) => Promise
   return { outcome, apply: output === null ? null : () => apply(output) };
 }
 
-async function readAndPlan(recognised: Tabular, csv: CsvFile, ctx: FormatContext, issues: IssueList, a: ApplyContext): Promise<Planned> {
+async function readAndPlan(recognised: Tabular, csv: TableFile, ctx: FormatContext, issues: IssueList, a: ApplyContext): Promise<Planned> {
   const { store } = a;
   const allRegions = async (year: number) => (await store.listRegions()).map((r) => ({ region: r.region, year }));
   switch (recognised.tag) {

@@ -5,7 +5,7 @@ import iconv from 'iconv-lite';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { CsvReadError, openCsv, type CsvFile, type CsvRow } from '../../lib/io/index';
+import { TableReadError, openCsv, type TableFile, type TableRow } from '../../lib/io/index';
 
 const SAMPLE = fileURLToPath(new URL('../../../shared/samples/open_phmev_2024_extrait.csv', import.meta.url));
 
@@ -29,8 +29,8 @@ const alsoValidUtf8 = (bytes: Uint8Array): boolean => {
   }
 };
 
-async function readAll(file: CsvFile): Promise<CsvRow[]> {
-  const out: CsvRow[] = [];
+async function readAll(file: TableFile): Promise<TableRow[]> {
+  const out: TableRow[] = [];
   for await (const row of file.rows) out.push(row);
   return out;
 }
@@ -41,14 +41,14 @@ async function open(text: string | Uint8Array, size = 7, limits?: Parameters<typ
   return { file, rows: await readAll(file) };
 }
 
-async function readError(promise: Promise<unknown>): Promise<CsvReadError> {
+async function readError(promise: Promise<unknown>): Promise<TableReadError> {
   try {
     await promise;
   } catch (e) {
-    expect(e).toBeInstanceOf(CsvReadError);
-    return e as CsvReadError;
+    expect(e).toBeInstanceOf(TableReadError);
+    return e as TableReadError;
   }
-  throw new Error('expected a CsvReadError');
+  throw new Error('expected a TableReadError');
 }
 
 describe('openCsv on the real Open PHMEV sample', () => {
@@ -117,11 +117,12 @@ describe('openCsv', () => {
     }
   });
 
-  it('skips blank lines but counts them', async () => {
-    const { rows } = await open('\n\na;b\n\n1;2\n;\n  ; \t\n\r\n3;4\n\n\n');
+  it('skips blank lines, counts them in line numbers and says how many came before each row', async () => {
+    const { file, rows } = await open('\n\na;b\n\n1;2\n;\n  ; \t\n\r\n3;4\n\n\n');
+    expect(file.headerLine).toBe(3);
     expect(rows).toEqual([
-      { line: 5, cells: ['1', '2'] },
-      { line: 9, cells: ['3', '4'] },
+      { line: 5, cells: ['1', '2'], blankBefore: 1 },
+      { line: 9, cells: ['3', '4'], blankBefore: 3 },
     ]);
   });
 
@@ -260,7 +261,7 @@ const fileArb = fc.record({
   chunk: fc.integer({ min: 1, max: 300 }),
 });
 
-type GeneratedFile = { text: string; expected: CsvRow[] };
+type GeneratedFile = { text: string; expected: TableRow[] };
 
 interface FileSpec {
   delimiter: string;
@@ -275,12 +276,17 @@ function serialise(f: FileSpec): GeneratedFile {
     return needs || forceQuote ? `"${text.replaceAll('"', '""')}"` : text;
   };
   let text = ['h1', 'h2', 'h3'].join(f.delimiter);
-  const expected: CsvRow[] = [];
+  const expected: TableRow[] = [];
+  let blanks = 0;
   for (const row of f.rows) {
     text += f.newline;
     const line = 1 + (text.match(/\n/g)?.length ?? 0);
     const cells = row.map((c) => c.text);
-    if (!cells.every((c) => c.trim() === '')) expected.push({ line, cells });
+    if (cells.every((c) => c.trim() === '')) blanks++;
+    else {
+      expected.push(blanks > 0 ? { line, cells, blankBefore: blanks } : { line, cells });
+      blanks = 0;
+    }
     text += row.map(writeCell).join(f.delimiter);
   }
   if (f.finalNewline) text += f.newline;
@@ -288,7 +294,7 @@ function serialise(f: FileSpec): GeneratedFile {
 }
 
 describe('openCsv properties', () => {
-  it('never throws anything but CsvReadError on arbitrary bytes', async () => {
+  it('never throws anything but TableReadError on arbitrary bytes', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
@@ -305,7 +311,7 @@ describe('openCsv properties', () => {
               expect(row.cells.length).toBeGreaterThan(0);
             }
           } catch (e) {
-            if (!(e instanceof CsvReadError)) throw e;
+            if (!(e instanceof TableReadError)) throw e;
           }
         },
       ),
@@ -342,7 +348,7 @@ describe('openCsv properties', () => {
         fc.pre(!win || !alsoValidUtf8(bytes));
         const file = await openCsv(chunked(bytes, f.chunk));
         const decoded = win ? iconv.decode(Buffer.from(bytes), 'windows-1252') : text;
-        const whole = Papa.parse<string[]>(decoded, { delimiter: file.delimiter }).data;
+        const whole = Papa.parse<string[]>(decoded, { delimiter: file.delimiter ?? undefined }).data;
         const reference = whole.slice(1).filter((cells) => !cells.every((c) => c.trim() === ''));
         expect((await readAll(file)).map((r) => r.cells)).toEqual(reference);
       }),
