@@ -1,9 +1,7 @@
 import { formatFrenchDate, formatFrenchNumber } from '../io';
-import { delimiterLabel } from '../formats/report';
 import { objectiveLabel, statusLabel } from '../report/labels';
+import { renderFileReport } from './report-text';
 import type { RunResult } from './run';
-
-const ENCODINGS: Record<string, string> = { 'utf-8': 'UTF-8', 'utf-8-bom': 'UTF-8 avec BOM', 'windows-1252': 'Windows-1252' };
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text.slice(0, width - 1) + '…' : text + ' '.repeat(width - text.length);
@@ -20,26 +18,8 @@ export function renderAccount(result: RunResult): string {
   lines.push(`CAQES – exécution du pipeline au ${formatFrenchDate(result.today)} (S3, DynamoDB et SES locaux)`, '');
   lines.push(`Fichiers reçus : ${result.files.length} – ${accepted.length} accepté(s), ${rejected.length} refusé(s)`);
   for (const { key, report } of result.files) {
-    if (!report) {
-      lines.push(`  ✘ ${key} : aucun rapport (traitement interrompu)`);
-      continue;
-    }
-    const how = report.encoding ? `, ${ENCODINGS[report.encoding] ?? report.encoding}, séparateur ${delimiterLabel(report.delimiter)}` : '';
-    const rows = report.rowsRead > 0 ? `, ${formatFrenchNumber(report.rowsAccepted)}/${formatFrenchNumber(report.rowsRead)} lignes retenues` : '';
-    const warnings = report.warningCount > 0 ? `, ${report.warningCount} avertissement(s)` : '';
-    if (report.status === 'accepted') {
-      lines.push(`  ✔ ${key} – ${report.kindLabel ?? 'fichier'}${rows}${how}${warnings}`);
-      for (const issue of report.issues.filter((i) => i.severity === 'warning').slice(0, 3)) {
-        lines.push(`      ⚠ ${issue.row ? `ligne ${issue.row} : ` : ''}${issue.message}`);
-      }
-    } else {
-      lines.push(`  ✘ ${key} – refusé : ${report.errorCount} erreur(s)${report.kindLabel ? ` (${report.kindLabel})` : ''}`);
-      for (const issue of report.issues.filter((i) => i.severity === 'error').slice(0, 6)) {
-        const where = [issue.row ? `ligne ${issue.row}` : null, issue.column ? `colonne « ${issue.column} »` : null].filter(Boolean).join(', ');
-        lines.push(`      • ${where ? `${where} : ` : ''}${issue.message}`);
-      }
-      if (report.errorCount > 6) lines.push(`      … et ${report.errorCount - 6} autre(s) erreur(s), voir le rapport JSON`);
-    }
+    if (!report) lines.push(`  ✘ ${key} : aucun rapport (traitement interrompu)`);
+    else lines.push(...renderFileReport(key, report, { indent: '  ' }));
   }
 
   const byRegionYear = new Map<string, typeof result.indicators>();

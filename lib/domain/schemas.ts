@@ -94,20 +94,79 @@ export const SourceRef = z.object({
 });
 export type SourceRef = z.infer<typeof SourceRef>;
 
-/** Liste en sus dispensations of one establishment and year, summed from an ATIH extract. */
+/** Coding anomalies met while summing an ATIH extract: lines kept in the totals, but worth correcting. */
+export const MoCodingAnomalies = z.object({
+  /** Lines with no indication code. */
+  missingIndication: z.object({ lines: z.number().int(), ucd: z.number() }),
+  /** Lines whose indication code is not of the liste en sus form (`I` and 3 to 6 digits). */
+  invalidIndication: z.object({ lines: z.number().int(), ucd: z.number(), examples: z.array(z.string()) }),
+});
+export type MoCodingAnomalies = z.infer<typeof MoCodingAnomalies>;
+
+/**
+ * Liste en sus dispensations of one establishment for one month (`month` 1-12) or for a whole year
+ * given without months (`month` null), summed from an ATIH extract. A later upload for the same
+ * establishment and period replaces it.
+ */
 export const MoFact = z.object({
   region: Region,
   finess: Finess,
   year: z.number().int(),
+  month: z.number().int().min(1).max(12).nullable(),
   totalUcd: z.number(),
   totalAmount: z.number(),
   i999Ucd: z.number(),
   i999Amount: z.number(),
   i997Ucd: z.number(),
   lines: z.number().int(),
+  anomalies: MoCodingAnomalies,
   source: SourceRef,
+  /** Earlier uploads this fact replaced, newest first: the record keeps them, this one is current. */
+  replaced: z.array(SourceRef).default([]),
 });
 export type MoFact = z.infer<typeof MoFact>;
+
+/**
+ * One indicator value of the CPAM extract for one establishment and period. CPAM gives either a site
+ * (FINESS géographique) or a legal entity (FINESS juridique, `level: entity`), as its databases hold it.
+ */
+export const CpamFact = z.object({
+  region: Region,
+  year: z.number().int(),
+  indicator: z.string(),
+  /** A year or a semester, written like a campaign (`2025`, `2025-S1`). */
+  period: Campaign,
+  finess: Finess,
+  level: z.enum(['site', 'entity']),
+  numerator: z.number(),
+  denominator: z.number().nullable(),
+  /** The value as CPAM computed it, when given (checked against numerator/denominator at intake). */
+  cpamValue: z.number().nullable(),
+  referenceValue: z.number().nullable(),
+  source: SourceRef,
+  replaced: z.array(SourceRef).default([]),
+});
+export type CpamFact = z.infer<typeof CpamFact>;
+
+/** What the pipeline read in an evidence table, kept with its record so indicators need not read it again. */
+export const EvidenceSummary = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('argumentaire'),
+    /** hors-AMM prescription lines listed, and those argued (argumentation written, AMM miroir given or excluded). */
+    lines: z.number().int(),
+    argued: z.number().int(),
+    ucd: z.number(),
+    arguedUcd: z.number(),
+  }),
+  z.object({
+    type: z.literal('initiations'),
+    initiations: z.number().int(),
+    patients: z.number().int(),
+    /** Patients per DCI, most first (at most 20). */
+    byDci: z.array(z.object({ dci: z.string(), patients: z.number().int() })),
+  }),
+]);
+export type EvidenceSummary = z.infer<typeof EvidenceSummary>;
 
 /** One piece of evidence an establishment sent, with the outcome of its validation. */
 export const EvidenceRecord = z.object({
@@ -120,6 +179,9 @@ export const EvidenceRecord = z.object({
   status: z.enum(['accepted', 'rejected']),
   errorCount: z.number().int(),
   reportKey: z.string(),
+  /** The event order of the upload: the newest accepted upload of a kind is the current one. */
+  order: z.string(),
+  summary: EvidenceSummary.nullable().default(null),
   source: SourceRef,
 });
 export type EvidenceRecord = z.infer<typeof EvidenceRecord>;

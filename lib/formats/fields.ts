@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseFrenchDate, parseFrenchNumber } from '../io';
 import { finessProblem } from '../domain/finess';
+import { isAmmMiroir } from '../domain/indication';
 import { INDICATOR_CODES } from '../domain/schemas';
 
 /*
@@ -48,9 +49,15 @@ export const optionalIntegerIn = (min: number, max: number) => emptyOr(integerIn
 
 export const date = () => cell(parseFrenchDate, 'date jj/mm/aaaa ou aaaa-mm-jj attendue');
 
+/**
+ * FINESS, checked for its shape and key. A spreadsheet that read the column as numbers drops the
+ * leading zero of départements 01 to 09 (`060002011` becomes `60002011`): eight digits are given
+ * their zero back when the result has a valid key, which a truncated number almost never has.
+ */
 export const finess = () =>
   z.string().transform((raw, ctx) => {
-    const value = raw.trim().toUpperCase();
+    let value = raw.trim().toUpperCase();
+    if (/^\d{8}$/.test(value) && finessProblem(`0${value}`) === null) value = `0${value}`;
     const problem = finessProblem(value);
     if (problem) {
       ctx.addIssue({
@@ -73,11 +80,37 @@ export const ucd = () =>
   cell((raw) => (/^\d{7}$/.test(raw) || /^3400(89|93)\d{7}$/.test(raw) ? raw : null), 'code UCD à 7 chiffres, ou à 13 chiffres commençant par 340093 ou 340089');
 
 /** Indication code of the liste en sus: `I` then digits (I999 / I999999 hors AMM, I997… AMM miroir). */
+export const INDICATION_CODE = /^I\d{3,6}$/;
+
 export const indicationCode = () =>
   cell((raw) => {
     const v = raw.toUpperCase();
-    return /^I\d{3,6}$/.test(v) ? v : null;
+    return INDICATION_CODE.test(v) ? v : null;
   }, 'code indication « I » suivi de chiffres (ex. I999, I997)');
+
+/** An AMM miroir indication: I997 and its sub-codes. */
+export const ammMiroirCode = () =>
+  cell((raw) => {
+    const v = raw.toUpperCase();
+    return INDICATION_CODE.test(v) && isAmmMiroir(v) ? v : null;
+  }, 'code d’AMM miroir commençant par I997 (ex. I997001)');
+
+/** A year or a semester: `2025`, `2025-S1`, `2025-S2` (also `2025 S1`, `2025s2`). */
+export const period = () =>
+  cell((raw) => {
+    const m = /^(\d{4})(?:[\s_-]*S([12]))?$/i.exec(raw);
+    return m ? (m[2] ? `${m[1]}-S${m[2]}` : (m[1] as string)) : null;
+  }, 'période de la forme 2025, 2025-S1 ou 2025-S2');
+
+/** A yes/no cell: `oui`/`non` (also `o`/`n`, `1`/`0`, `x`); empty is no. */
+export const yesNo = () =>
+  z.string().transform((raw, ctx) => {
+    const v = raw.trim().toLowerCase();
+    if (v === '' || v === 'non' || v === 'n' || v === '0' || v === 'faux') return false;
+    if (v === 'oui' || v === 'o' || v === '1' || v === 'x' || v === 'vrai') return true;
+    ctx.addIssue({ code: 'custom', message: '« oui » ou « non »' });
+    return z.NEVER;
+  });
 
 export const indicator = () =>
   z.string().transform((raw, ctx) => {

@@ -17,9 +17,10 @@ const CATALOGUE: Record<IssueCode, (p: MessageParams) => string> = {
   'too-many-cells': (p) => `Une ligne dépasse le nombre maximal de cellules accepté${p.detail ? ` (${p.detail})` : ''}.`,
   'unknown-kind': (p) =>
     `Type de fichier non reconnu${p.detail ? ` : ${p.detail}` : ''}. Vérifiez le dossier de dépôt et le nom du fichier.`,
+  'header-row': (p) => `L’en-tête des colonnes a été trouvé ${p.detail ? `ligne ${p.detail}` : 'plus bas'} : les lignes au-dessus (titre, commentaires) sont ignorées.`,
   'missing-column': (p) => `Colonne obligatoire absente : « ${p.column} ».`,
   'extra-column': (p) => `Colonne « ${p.column} » non attendue : elle est ignorée.`,
-  'blank-row': () => 'Ligne vide : elle est ignorée.',
+  'blank-row': (p) => `Ligne vide ignorée${p.detail && p.detail !== '1' ? ` (${p.detail} lignes vides à la suite)` : ''}.`,
   'duplicate-row': (p) => `Ligne en double${p.detail ? ` (${p.detail})` : ''} : seule la première est prise en compte.`,
   'missing-value': (p) => `Valeur obligatoire manquante dans la colonne « ${p.column} ».`,
   'type-error': (p) => `Valeur « ${p.value} » invalide dans la colonne « ${p.column} » : ${p.expected ?? 'format attendu non respecté'}.`,
@@ -29,6 +30,8 @@ const CATALOGUE: Record<IssueCode, (p: MessageParams) => string> = {
   'wrong-establishment': (p) => `Le FINESS « ${p.value} » ne correspond pas à l’établissement du dépôt${p.detail ? ` (${p.detail})` : ''}.`,
   'period-outside-campaign': (p) => `Période « ${p.value} » hors de la campagne${p.detail ? ` ${p.detail}` : ''}.`,
   'unknown-indicator': (p) => `Code indicateur « ${p.value} » inconnu.`,
+  'inconsistent-value': (p) => `Valeur « ${p.value} » de la colonne « ${p.column} » incohérente${p.detail ? ` : ${p.detail}` : ''}.`,
+  'coding-anomaly': (p) => `Anomalie de codage dans la colonne « ${p.column} »${p.value ? ` (« ${p.value} »)` : ''}${p.detail ? ` : ${p.detail}` : ''}.`,
   'unreadable-file': (p) => `Le fichier n’a pas pu être lu${p.detail ? ` : ${p.detail}` : ''}.`,
 };
 

@@ -4,50 +4,103 @@ import { argumentaireFormat } from './kinds/argumentaire';
 import { atihMoFormat } from './kinds/atih-mo';
 import { calendrierFormat } from './kinds/calendrier';
 import { ciblageFormat } from './kinds/ciblage';
+import { cpamPhevFormat } from './kinds/cpam-phev';
 import { etablissementsFormat } from './kinds/etablissements';
 import { objectifsFormat } from './kinds/objectifs';
+import { recueilInitiationsFormat } from './kinds/recueil-initiations';
+import { headerMatch, type TabularFormat } from './tabular';
 
-/** Every file kind the drop zone accepts, recognised from its place and name. */
-export type Recognised =
-  | { tag: 'etablissements'; format: typeof etablissementsFormat }
-  | { tag: 'ciblage'; format: typeof ciblageFormat; year: number }
-  | { tag: 'objectifs'; format: typeof objectifsFormat; year: number }
-  | { tag: 'calendrier'; format: typeof calendrierFormat; year: number }
-  | { tag: 'atih-mo'; format: typeof atihMoFormat; year: number }
-  | { tag: 'argumentaire'; format: typeof argumentaireFormat; campaign: string; finess: string }
-  | { tag: 'document'; kind: DocumentKind; campaign: string; finess: string };
+export type Zone = DropKey['zone'];
 
-export type Unrecognised = { tag: 'unknown'; detail: string };
+/** A table-shaped kind of file: where it is dropped, how it is named, and its format. */
+export interface TableKind {
+  id: 'etablissements' | 'ciblage' | 'objectifs' | 'calendrier' | 'atih-mo' | 'cpam-phev' | 'argumentaire_hors_amm' | 'recueil_initiations';
+  zone: Zone;
+  /** Lower-case file name in its zone; a first group, when there is one, is the year. */
+  name?: RegExp;
+  /** Evidence kinds: the document-kind folder the table is dropped in. */
+  documentKind?: DocumentKind;
+  /** Whether the rows need the year the file is for (from its name or its drop folder). */
+  needsYear: boolean;
+  format: TabularFormat;
+}
 
-const YEAR_FILE = /^(ciblage|objectifs|calendrier)[-_](\d{4})\.(csv|txt)$/i;
+export type KindId = TableKind['id'] | 'document';
 
-/** Which kind a received file is, from its drop-zone key; `unknown` says why in French. */
-export function recognise(key: DropKey): Recognised | Unrecognised {
+/** File extensions read as tables; anything else in a table's place is refused with the reason. */
+export const TABLE_EXTENSIONS = ['csv', 'txt', 'tsv', 'xlsx'] as const;
+const TABLE_FILE = /\.(csv|txt|tsv|xlsx)$/;
+
+/** Every table-shaped kind the product reads. Adding a kind is adding a line here and its module. */
+export const TABLE_KINDS: readonly TableKind[] = [
+  { id: 'etablissements', zone: 'referential', name: /^etablissements.*\.(?:csv|txt|tsv|xlsx)$/, needsYear: false, format: etablissementsFormat },
+  { id: 'ciblage', zone: 'referential', name: /^ciblage[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: ciblageFormat },
+  { id: 'objectifs', zone: 'referential', name: /^objectifs[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: objectifsFormat },
+  { id: 'calendrier', zone: 'referential', name: /^calendrier[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: calendrierFormat },
+  { id: 'atih-mo', zone: 'atih', name: /^mo[-_ ].*\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: atihMoFormat },
+  { id: 'cpam-phev', zone: 'cpam', name: /^phev[-_ ].*\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: cpamPhevFormat },
+  { id: 'argumentaire_hors_amm', zone: 'evidence', documentKind: 'argumentaire_hors_amm', needsYear: false, format: argumentaireFormat },
+  { id: 'recueil_initiations', zone: 'evidence', documentKind: 'recueil_initiations', needsYear: false, format: recueilInitiationsFormat },
+];
+
+/**
+ * What the drop zone's key says about a file: one table kind, several (a file of the zone whose
+ * name is not known, decided from its header once opened), an evidence document, or unknown with
+ * the reason in French.
+ */
+export type Recognition =
+  | { tag: 'table'; kinds: readonly TableKind[]; year: number | null }
+  | { tag: 'document'; documentKind: DocumentKind }
+  | { tag: 'unknown'; detail: string };
+
+const REFERENTIAL_NAMES = 'le référentiel attend etablissements.csv, ciblage-AAAA.csv, objectifs-AAAA.csv ou calendrier-AAAA.csv (ou .xlsx)';
+
+function tableDetail(kind: TableKind): string {
+  return `attendu : un tableau .csv ou .xlsx avec les colonnes ${kind.format.columns.join(', ')}`;
+}
+
+/** The kind a drop-zone key names, from its zone, folder and file name. */
+export function recognise(key: DropKey): Recognition {
   const name = key.fileName.toLowerCase();
-  switch (key.zone) {
-    case 'referential': {
-      if (/^etablissements.*\.(csv|txt)$/.test(name)) return { tag: 'etablissements', format: etablissementsFormat };
-      const m = YEAR_FILE.exec(name);
-      if (m) {
-        const year = Number(m[2]);
-        if (m[1] === 'ciblage') return { tag: 'ciblage', format: ciblageFormat, year };
-        if (m[1] === 'objectifs') return { tag: 'objectifs', format: objectifsFormat, year };
-        return { tag: 'calendrier', format: calendrierFormat, year };
-      }
-      return { tag: 'unknown', detail: 'le référentiel attend etablissements.csv, ciblage-AAAA.csv, objectifs-AAAA.csv ou calendrier-AAAA.csv' };
-    }
-    case 'atih':
-      if (/^mo[-_].*\.(csv|txt)$/.test(name)) return { tag: 'atih-mo', format: atihMoFormat, year: key.year };
-      return { tag: 'unknown', detail: 'les extraits ATIH attendus sont nommés mo-*.csv' };
-    case 'cpam':
-      return { tag: 'unknown', detail: 'les extraits CPAM ne sont pas encore pris en charge par cette version' };
-    case 'evidence': {
-      const kind = DocumentKind.safeParse(key.kind);
-      if (!kind.success) return { tag: 'unknown', detail: `type de document « ${key.kind} » inconnu (attendus : ${DocumentKind.options.join(', ')})` };
-      if (kind.data === 'argumentaire_hors_amm' && /\.(csv|txt)$/.test(name)) {
-        return { tag: 'argumentaire', format: argumentaireFormat, campaign: key.campaign, finess: key.finess };
-      }
-      return { tag: 'document', kind: kind.data, campaign: key.campaign, finess: key.finess };
-    }
+  if (key.zone === 'evidence') {
+    const kind = DocumentKind.safeParse(key.kind);
+    if (!kind.success) return { tag: 'unknown', detail: `type de document « ${key.kind} » inconnu (attendus : ${DocumentKind.options.join(', ')})` };
+    const table = TABLE_KINDS.find((k) => k.documentKind === kind.data);
+    if (!table) return { tag: 'document', documentKind: kind.data };
+    return TABLE_FILE.test(name) ? { tag: 'table', kinds: [table], year: null } : { tag: 'unknown', detail: `${table.format.label} : ${tableDetail(table)}` };
   }
+  const inZone = TABLE_KINDS.filter((k) => k.zone === key.zone);
+  for (const kind of inZone) {
+    const m = kind.name?.exec(name);
+    if (m) return { tag: 'table', kinds: [kind], year: m[1] ? Number(m[1]) : 'year' in key ? key.year : null };
+  }
+  if (key.zone === 'referential') return { tag: 'unknown', detail: REFERENTIAL_NAMES };
+  if (!TABLE_FILE.test(name)) return { tag: 'unknown', detail: `les extraits sont attendus en .csv ou .xlsx (fichier « ${key.fileName} »)` };
+  return { tag: 'table', kinds: inZone, year: key.year };
+}
+
+/** The table kind with that id (for `caqes validate --kind`). */
+export function tableKind(id: string): TableKind | undefined {
+  return TABLE_KINDS.find((k) => k.id === id);
+}
+
+/**
+ * Among candidate kinds, the one whose columns a header names: every required column present,
+ * then the most columns matched. Null when none has all its required columns.
+ */
+export function recogniseByHeader(header: readonly string[], kinds: readonly TableKind[]): TableKind | null {
+  let best: { kind: TableKind; matched: number } | null = null;
+  for (const kind of kinds) {
+    const { matched, complete } = headerMatch(kind.format, header);
+    if (complete && (!best || matched > best.matched)) best = { kind, matched };
+  }
+  return best?.kind ?? null;
+}
+
+/** Why no candidate kind matched a header, in French: the columns each one expects, or their names when many. */
+export function headerMismatchDetail(kinds: readonly TableKind[]): string {
+  if (kinds.length > 2) {
+    return `les colonnes ne correspondent à aucun format connu (${kinds.map((k) => k.format.label).join(', ')}) ; précisez le type du fichier`;
+  }
+  return `les colonnes ne correspondent pas au format attendu ici (${kinds.map((k) => `${k.format.label} : ${k.format.columns.join(', ')}`).join(' ; ')})`;
 }

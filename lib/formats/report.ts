@@ -9,6 +9,7 @@ export const ISSUE_CODES = [
   'too-many-rows',
   'too-many-cells',
   'unknown-kind',
+  'header-row',
   'missing-column',
   'extra-column',
   'blank-row',
@@ -20,6 +21,8 @@ export const ISSUE_CODES = [
   'wrong-establishment',
   'period-outside-campaign',
   'unknown-indicator',
+  'inconsistent-value',
+  'coding-anomaly',
   'unreadable-file',
 ] as const;
 export const IssueCode = z.enum(ISSUE_CODES);
@@ -42,13 +45,18 @@ export const ValidationReport = z.object({
   fileName: z.string(),
   kind: z.string().nullable(),
   kindLabel: z.string().nullable(),
+  /** How the file was read: as a CSV, a workbook (first sheet), or checked as a document. */
+  format: z.enum(['csv', 'xlsx', 'document']).nullable(),
   encoding: z.string().nullable(),
   delimiter: z.string().nullable(),
+  sheet: z.string().nullable(),
   rowsRead: z.number().int(),
   rowsAccepted: z.number().int(),
   status: z.enum(['accepted', 'rejected']),
   errorCount: z.number().int(),
   warningCount: z.number().int(),
+  /** Exact number of issues of each code, listed or not. */
+  issueCounts: z.partialRecord(IssueCode, z.number().int()),
   /** Issues beyond this many are counted but not listed, so a broken 1 GB file gives a readable report. */
   truncated: z.boolean(),
   issues: z.array(Issue),
@@ -67,12 +75,14 @@ export function delimiterLabel(delimiter: string | null): string {
 /** Collects issues for one file, keeping counts exact while listing only the first ones. */
 export class IssueList {
   readonly listed: Issue[] = [];
+  readonly counts: Partial<Record<IssueCode, number>> = {};
   errors = 0;
   warnings = 0;
 
   add(issue: Issue): void {
     if (issue.severity === 'error') this.errors++;
     else this.warnings++;
+    this.counts[issue.code] = (this.counts[issue.code] ?? 0) + 1;
     if (this.listed.length < MAX_LISTED_ISSUES) this.listed.push(issue);
   }
 

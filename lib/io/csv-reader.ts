@@ -345,5 +345,6 @@ export async function openCsv(
     header: header.cells.map((c) => c.trim()),
     headerLine: header.line,
     rows: rows(),
+    close: closeSource,
   };
 }

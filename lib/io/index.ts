@@ -8,6 +8,7 @@ export {
 } from './french';
 export { detectEncoding, detectDelimiter, type CsvEncoding, type CsvDelimiter } from './encoding';
 export { openCsv } from './csv-reader';
+export { openXlsx, type XlsxOptions } from './xlsx-reader';
 export {
   TableReadError,
   type TableFile,

@@ -30,6 +30,8 @@ export interface TableFile {
   headerLine: number;
   /** The rows after the header; blank ones are skipped and counted in `blankBefore`. */
   rows: AsyncIterable<TableRow>;
+  /** Closes the source: for a caller that stops before the end. Safe to call at any time, and again. */
+  close(): Promise<void>;
 }
 
 export type TableReadErrorCode =

@@ -1,7 +1,7 @@
 import { computeMo } from '../domain/mo';
 import type { IndicatorResult } from '../domain/schemas';
 import type { DynamoStore } from '../store/dynamo-store';
-import type { ComputeRequest } from './ingest';
+import type { ComputeRequest } from './apply';
 
 /**
  * Computes again every indicator of one region and year from the stored facts and referential,

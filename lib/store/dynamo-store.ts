@@ -8,14 +8,17 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  CpamFact,
   Deadline,
   Establishment,
   EvidenceRecord,
   IndicatorResult,
   MoFact,
   Objective,
+  SourceRef,
   Targeting,
 } from '../domain/schemas';
+import { IssueCode } from '../formats/report';
 import { z } from 'zod';
 import { dynamoKeys } from './keys';
 
@@ -33,6 +36,10 @@ export const FileEvent = z.object({
   reportKey: z.string().nullable(),
   errorCount: z.number().int(),
   warningCount: z.number().int(),
+  /** The report summed up: rows read and accepted, and the number of issues of each code. */
+  rowsRead: z.number().int().default(0),
+  rowsAccepted: z.number().int().default(0),
+  issueCounts: z.partialRecord(IssueCode, z.number().int()).default({}),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   /** The computations the file asked for: sent again when a re-delivered event finds it processed. */
@@ -52,6 +59,11 @@ export const ReminderMarker = z.object({
   messageId: z.string().nullable(),
 });
 export type ReminderMarker = z.infer<typeof ReminderMarker>;
+
+/** Replaced sources a fact keeps: enough to follow corrections, bounded so the item stays small. */
+const MAX_HISTORY = 20;
+/** Conditional writes in flight at once when a referential file is applied. */
+const WRITE_CONCURRENCY = 16;
 
 function isConditionFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
@@ -106,22 +118,70 @@ export class DynamoStore {
     }
   }
 
-  /** Puts an item only when its `order` is newer than the stored one; false when it was not. */
-  private async putIfNewer(item: Item & { order: string }): Promise<boolean> {
+  /**
+   * Puts an item only when its `order` is newer than the stored one. Returns whether it was written
+   * and the item it replaced, if any.
+   */
+  private async putIfNewer(item: Item & { order: string }): Promise<{ written: boolean; old: Item | null }> {
     try {
-      await this.db.send(
+      const out = await this.db.send(
         new PutCommand({
           TableName: this.table,
           Item: item,
           ConditionExpression: 'attribute_not_exists(pk) OR #order < :order',
           ExpressionAttributeNames: { '#order': 'order' },
           ExpressionAttributeValues: { ':order': item.order },
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return true;
+      return { written: true, old: (out.Attributes as Item | undefined) ?? null };
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionFailure(error)) return { written: false, old: null };
       throw error;
+    }
+  }
+
+  /**
+   * Writes a fact unless a newer upload already gave it, and keeps the source it replaced in its
+   * `replaced` list (newest first), so the history of uploads stays readable on the fact itself.
+   */
+  private async putFact(item: Item & { order: string; source: SourceRef }): Promise<boolean> {
+    const { written, old } = await this.putIfNewer({ ...item, replaced: [] });
+    if (!written || !old) return written;
+    const previous = SourceRef.safeParse(old.source);
+    const history = z.array(SourceRef).catch([]).parse(old.replaced);
+    const same = previous.success && previous.data.key === item.source.key && previous.data.version === item.source.version;
+    const replaced = same || !previous.success ? history : [previous.data, ...history].slice(0, MAX_HISTORY);
+    if (replaced.length === 0) return true;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: item.pk, sk: item.sk },
+          UpdateExpression: 'SET replaced = :replaced',
+          ConditionExpression: '#order = :order',
+          ExpressionAttributeNames: { '#order': 'order' },
+          ExpressionAttributeValues: { ':replaced': replaced, ':order': item.order },
+        }),
+      );
+    } catch (error) {
+      // A newer upload wrote meanwhile: its own write keeps the history from here.
+      if (!isConditionFailure(error)) throw error;
+    }
+    return true;
+  }
+
+  /**
+   * Replaces a set of items by the set a newer file gives: each item is written only if the file is
+   * newer than what wrote it, and items the file no longer has become tombstones (kept with the
+   * file's order), so a late event of an older file can neither bring back nor overwrite anything.
+   */
+  private async replaceSet(existing: readonly Item[], keep: readonly Item[], order: string): Promise<void> {
+    const keepKeys = new Set(keep.map((i) => i.sk));
+    const tombstones = existing.filter((i) => !keepKeys.has(i.sk) && i.removed !== true).map((i) => ({ pk: i.pk, sk: i.sk, order, removed: true }));
+    const writes = [...keep.map((i) => ({ ...i, order })), ...tombstones];
+    for (let i = 0; i < writes.length; i += WRITE_CONCURRENCY) {
+      await Promise.all(writes.slice(i, i + WRITE_CONCURRENCY).map((w) => this.putIfNewer(w)));
     }
   }
 
@@ -148,25 +208,24 @@ export class DynamoStore {
     );
   }
 
-  /** Replaces the establishments of every region named in the file; sites left out are removed. */
-  async replaceEstablishments(establishments: readonly Establishment[]): Promise<void> {
+  /**
+   * Replaces the establishments of every region by those of the file (sites left out are removed),
+   * unless a newer referential file already did.
+   */
+  async replaceEstablishments(establishments: readonly Establishment[], order: string): Promise<void> {
     const regions = new Set(establishments.map((e) => e.region));
     for (const known of await this.listRegions()) regions.add(known.region);
     for (const region of regions) {
+      const k = dynamoKeys.establishmentPrefix(region);
       const keep = establishments.filter((e) => e.region === region);
-      const existing = await this.listEstablishments(region);
-      const stale = existing.filter((e) => !keep.some((k) => k.finess === e.finess));
-      await this.writeAll(
-        keep.map((e) => ({ ...dynamoKeys.establishment(region, e.finess), ...e })),
-        stale.map((e) => dynamoKeys.establishment(region, e.finess)),
-      );
+      await this.replaceSet(await this.query(k.pk, k.skPrefix), keep.map((e) => ({ ...dynamoKeys.establishment(region, e.finess), ...e })), order);
       if (keep.length > 0) await this.noteRegionYear(region);
     }
   }
 
   async listEstablishments(region: string): Promise<Establishment[]> {
     const k = dynamoKeys.establishmentPrefix(region);
-    return (await this.query(k.pk, k.skPrefix)).map((i) => Establishment.parse(strip(i)));
+    return (await this.query(k.pk, k.skPrefix)).filter((i) => i.removed !== true).map((i) => Establishment.parse(strip(i)));
   }
 
   async allEstablishments(): Promise<Establishment[]> {
@@ -174,17 +233,16 @@ export class DynamoStore {
     return (await Promise.all(regions.map((r) => this.listEstablishments(r.region)))).flat();
   }
 
-  /** Replaces a year's targeting in every region (the file is the whole list for that year). */
-  async replaceTargetings(year: number, targetings: readonly Targeting[], regionOf: ReadonlyMap<string, string>): Promise<void> {
+  /** Replaces a year's targeting in every region (the file is the whole list for that year), unless a newer file did. */
+  async replaceTargetings(year: number, targetings: readonly Targeting[], regionOf: ReadonlyMap<string, string>, order: string): Promise<void> {
     const regions = new Set((await this.listRegions()).map((r) => r.region));
     for (const region of regions) {
       const k = dynamoKeys.targetingPrefix(region, year);
-      const existing = await this.query(k.pk, k.skPrefix);
       const keep = targetings.filter((t) => regionOf.get(t.finess) === region);
-      const keepKeys = new Set(keep.map((t) => dynamoKeys.targeting(region, year, t.finess, t.indicator).sk));
-      await this.writeAll(
+      await this.replaceSet(
+        await this.query(k.pk, k.skPrefix),
         keep.map((t) => ({ ...dynamoKeys.targeting(region, year, t.finess, t.indicator), ...t })),
-        existing.filter((i) => !keepKeys.has(i.sk)).map((i) => ({ pk: i.pk, sk: i.sk })),
+        order,
       );
       if (keep.length > 0) await this.noteRegionYear(region, year);
     }
@@ -192,11 +250,11 @@ export class DynamoStore {
 
   async listTargetings(region: string, year?: number): Promise<Targeting[]> {
     const k = dynamoKeys.targetingPrefix(region, year);
-    return (await this.query(k.pk, k.skPrefix)).map((i) => Targeting.parse(strip(i)));
+    return (await this.query(k.pk, k.skPrefix)).filter((i) => i.removed !== true).map((i) => Targeting.parse(strip(i)));
   }
 
   async putObjectives(year: number, objectives: readonly Objective[], order: string): Promise<boolean> {
-    return this.putIfNewer({ ...dynamoKeys.objectives(year), order, objectives: [...objectives] });
+    return (await this.putIfNewer({ ...dynamoKeys.objectives(year), order, objectives: [...objectives] })).written;
   }
 
   async listObjectives(): Promise<Objective[]> {
@@ -205,7 +263,7 @@ export class DynamoStore {
   }
 
   async putCalendar(year: number, deadlines: readonly Deadline[], order: string): Promise<boolean> {
-    return this.putIfNewer({ ...dynamoKeys.calendar(year), order, deadlines: [...deadlines] });
+    return (await this.putIfNewer({ ...dynamoKeys.calendar(year), order, deadlines: [...deadlines] })).written;
   }
 
   async listDeadlines(): Promise<Deadline[]> {
@@ -215,16 +273,35 @@ export class DynamoStore {
 
   // Facts and results
 
-  /** Stores a fact unless a newer upload already gave this establishment and year. */
+  /**
+   * Stores a fact unless a newer upload already gave this establishment and period. A year is given
+   * either whole or month by month: the newest upload's way wins, the other periods of that
+   * establishment and year becoming tombstones so that nothing is counted twice.
+   */
   async putMoFact(fact: MoFact, order: string): Promise<boolean> {
-    const written = await this.putIfNewer({ ...dynamoKeys.moFact(fact.region, fact.year, fact.finess), order, ...fact });
-    if (written) await this.noteRegionYear(fact.region, fact.year);
-    return written;
+    const written = await this.putFact({ ...dynamoKeys.moFact(fact.region, fact.year, fact.finess, fact.month), order, ...fact });
+    if (!written) return false;
+    const others = fact.month === null ? Array.from({ length: 12 }, (_, i) => i + 1) : [null];
+    await Promise.all(others.map((month) => this.putIfNewer({ ...dynamoKeys.moFact(fact.region, fact.year, fact.finess, month), order, removed: true })));
+    await this.noteRegionYear(fact.region, fact.year);
+    return true;
   }
 
   async listMoFacts(region: string, year: number): Promise<MoFact[]> {
     const k = dynamoKeys.moFactPrefix(region, year);
-    return (await this.query(k.pk, k.skPrefix)).map((i) => MoFact.parse(strip(i)));
+    return (await this.query(k.pk, k.skPrefix)).filter((i) => i.removed !== true).map((i) => MoFact.parse(strip(i)));
+  }
+
+  /** Stores a CPAM value unless a newer upload already gave this establishment, indicator and period. */
+  async putCpamFact(fact: CpamFact, order: string): Promise<boolean> {
+    const written = await this.putFact({ ...dynamoKeys.cpamFact(fact.region, fact.year, fact.indicator, fact.finess, fact.period), order, ...fact });
+    if (written) await this.noteRegionYear(fact.region, fact.year);
+    return written;
+  }
+
+  async listCpamFacts(region: string, year: number): Promise<CpamFact[]> {
+    const k = dynamoKeys.cpamFactPrefix(region, year);
+    return (await this.query(k.pk, k.skPrefix)).map((i) => CpamFact.parse(strip(i)));
   }
 
   async replaceResults(region: string, year: number, results: readonly IndicatorResult[]): Promise<void> {
@@ -245,12 +322,8 @@ export class DynamoStore {
 
   // Evidence
 
-  async putEvidence(record: EvidenceRecord, uploadId: string, order: string): Promise<boolean> {
-    return this.putIfNewer({
-      ...dynamoKeys.evidence(record.region, record.campaign, record.finess, record.kind, uploadId),
-      order,
-      ...record,
-    });
+  async putEvidence(record: EvidenceRecord, uploadId: string): Promise<boolean> {
+    return (await this.putIfNewer({ ...dynamoKeys.evidence(record.region, record.campaign, record.finess, record.kind, uploadId), ...record })).written;
   }
 
   async listEvidence(region: string, campaign: string): Promise<EvidenceRecord[]> {
@@ -270,7 +343,7 @@ export class DynamoStore {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...key, ...event, status: 'processing', kind: null, reportKey: null, errorCount: 0, warningCount: 0, finishedAt: null, compute: [] },
+          Item: { ...key, ...event, status: 'processing', kind: null, reportKey: null, errorCount: 0, warningCount: 0, rowsRead: 0, rowsAccepted: 0, issueCounts: {}, finishedAt: null, compute: [] },
           ConditionExpression: 'attribute_not_exists(pk) OR #s = :processing',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':processing': 'processing' },

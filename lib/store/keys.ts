@@ -7,7 +7,8 @@
  * | targeting                  | REGION#<region>                 | TARGETING#<year>#<finess>#<indicator>       |
  * | list of regions            | REGIONS                         | REGION#<region>                             |
  * | objectives / calendar file | REFERENTIAL                     | OBJECTIVES#<year> / CALENDAR#<year>         |
- * | MO fact                    | REGION#<region>#YEAR#<year>     | FACT#MO#<finess>                            |
+ * | MO fact (per month or year)| REGION#<region>#YEAR#<year>     | FACT#MO#<finess>#<M01…M12 or Y>             |
+ * | CPAM fact                  | REGION#<region>#YEAR#<year>     | FACT#CPAM#<indicator>#<finess>#<period>     |
  * | indicator result           | REGION#<region>#YEAR#<year>     | RESULT#<indicator>#<scope>#<finess|contrat> |
  * | evidence record            | REGION#<region>#CAMPAIGN#<c>    | EVIDENCE#<finess>#<kind>#<upload id>        |
  * | reminder marker            | REGION#<region>#CAMPAIGN#<c>    | REMINDER#<deadline>#<finess>#<step>         |
@@ -31,8 +32,16 @@ export const dynamoKeys = {
   objectivesPrefix: () => ({ pk: 'REFERENTIAL', skPrefix: 'OBJECTIVES#' }),
   calendar: (year: number) => ({ pk: 'REFERENTIAL', sk: `CALENDAR#${year}` }),
   calendarPrefix: () => ({ pk: 'REFERENTIAL', skPrefix: 'CALENDAR#' }),
-  moFact: (region: string, year: number, finess: string) => ({ pk: `REGION#${region}#YEAR#${year}`, sk: `FACT#MO#${finess}` }),
+  moFact: (region: string, year: number, finess: string, month: number | null) => ({
+    pk: `REGION#${region}#YEAR#${year}`,
+    sk: `FACT#MO#${finess}#${month === null ? 'Y' : `M${String(month).padStart(2, '0')}`}`,
+  }),
   moFactPrefix: (region: string, year: number) => ({ pk: `REGION#${region}#YEAR#${year}`, skPrefix: 'FACT#MO#' }),
+  cpamFact: (region: string, year: number, indicator: string, finess: string, period: string) => ({
+    pk: `REGION#${region}#YEAR#${year}`,
+    sk: `FACT#CPAM#${indicator}#${finess}#${period}`,
+  }),
+  cpamFactPrefix: (region: string, year: number) => ({ pk: `REGION#${region}#YEAR#${year}`, skPrefix: 'FACT#CPAM#' }),
   result: (region: string, year: number, indicator: string, scope: string, id: string) => ({
     pk: `REGION#${region}#YEAR#${year}`,
     sk: `RESULT#${indicator}#${scope}#${id}`,

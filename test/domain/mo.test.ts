@@ -6,7 +6,22 @@ import type { Establishment, IndicatorResult, MoFact, Objective, Targeting } fro
 const SRC = { key: 'atih/2025/mo-paca.csv', version: 'v1' };
 
 function fact(region: string, finess: string, year: number, totalUcd: number, i999Ucd: number, over: Partial<MoFact> = {}): MoFact {
-  return { region, finess, year, totalUcd, i999Ucd, totalAmount: totalUcd * 100, i999Amount: i999Ucd * 100, i997Ucd: 0, lines: 1, source: SRC, ...over };
+  return {
+    region,
+    finess,
+    year,
+    month: null,
+    totalUcd,
+    i999Ucd,
+    totalAmount: totalUcd * 100,
+    i999Amount: i999Ucd * 100,
+    i997Ucd: 0,
+    lines: 1,
+    anomalies: { missingIndication: { lines: 0, ucd: 0 }, invalidIndication: { lines: 0, ucd: 0, examples: [] } },
+    source: SRC,
+    replaced: [],
+    ...over,
+  };
 }
 
 function site(finess: string, region: string, contrat: string, raisonSociale = `Site ${finess}`): Establishment {

@@ -68,6 +68,8 @@ const evidence = (finess: string, kind: DocumentKind, status: EvidenceRecord['st
   status,
   errorCount,
   reportKey: `reports/${++upload}.json`,
+  order: `2026-02-20T10:00:00.000Z|${String(upload).padStart(32, '0')}|etag`,
+  summary: null,
   source: { key: `evidence/${campaign}/${finess}/${kind}/${upload}-${fileName}`, version: 'v1' },
 });
 

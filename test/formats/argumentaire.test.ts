@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { argumentaireFormat } from '../../lib/formats/kinds/argumentaire';
-import { cp1252, read, where } from './helpers';
+import { cp1252, read, where, payload } from './helpers';
 
 const APHM = '130786049';
 const UPLOAD = { campaign: '2025-S2', finess: APHM };
@@ -21,7 +21,8 @@ describe('evidence/<campaign>/<finess>/argumentaire_hors_amm/*.csv', () => {
     );
     expect(out.list).toEqual([]);
     expect(out.rowsAccepted).toBe(4);
-    expect(out.output).toEqual({ lines: 4, argued: 2 });
+    // 4 lines, 2 argued; UCD 2 + 4 + 1,5 + 3 = 10,5 of which 2 + 4 = 6 argued.
+    expect(payload(out.output)).toEqual({ type: 'argumentaire', lines: 4, argued: 2, ucd: 10.5, arguedUcd: 6 });
   });
 
   it('a row of another FINESS than the upload’s → wrong-establishment, file refused', async () => {
@@ -38,12 +39,12 @@ describe('evidence/<campaign>/<finess>/argumentaire_hors_amm/*.csv', () => {
   it('bad amm_miroir and exclusion cells are type-error in French', async () => {
     const out = await read(argumentaireFormat, cp1252([HEADER, `${APHM};9391234;;I999;2;Texte;miroir;non`, `${APHM};9391234;;I999;2;Texte;;peut-être`]), UPLOAD);
     expect(where(out.list)).toEqual(['error type-error@2:amm_miroir', 'error type-error@3:exclusion']);
-    expect(out.list[0]!.message).toBe('Valeur « miroir » invalide dans la colonne « amm_miroir » : code indication « I » suivi de chiffres (ex. I999, I997).');
+    expect(out.list[0]!.message).toBe('Valeur « miroir » invalide dans la colonne « amm_miroir » : code d’AMM miroir commençant par I997 (ex. I997001).');
   });
 
   it('the optional columns may be absent: nothing is then argued', async () => {
     const out = await read(argumentaireFormat, cp1252(['finess;ucd;code_indication;nb_ucd;argumentaire', `${APHM};9391234;I999;2;Texte`]), UPLOAD);
     expect(out.list).toEqual([]);
-    expect(out.output).toEqual({ lines: 1, argued: 0 });
+    expect(payload(out.output)).toEqual({ type: 'argumentaire', lines: 1, argued: 0, ucd: 2, arguedUcd: 0 });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calendrierFormat } from '../../lib/formats/kinds/calendrier';
-import { cp1252, read, where } from './helpers';
+import { cp1252, read, where, payload } from './helpers';
 
 const HEADER = 'Campagne;Échéance;Date;Indicateur;Documents;Libellé';
 
@@ -14,9 +14,10 @@ describe('referential/calendrier-<year>.csv', () => {
         '2025-S2;retour_preuves;9/3/2026;DMI;cartographie_dmi,audit_dmi;Retour des éléments de preuve S2 2025',
         '2025-S2;argumentaire_hors_amm;2026-03-21;;argumentaire_hors_amm;Justification des prescriptions hors AMM (date butoir)',
       ]),
+      { year: 2025 },
     );
     expect(out.list).toEqual([]);
-    expect(out.output).toEqual([
+    expect(payload(out.output)).toEqual([
       { year: 2025, campaign: '2025-S2', id: 'retour_preuves', date: '2026-03-09', indicator: 'MO', documents: ['argumentaire_hors_amm', 'plan_actions'], label: 'Retour des éléments de preuve S2 2025' },
       { year: 2025, campaign: '2025-S2', id: 'retour_preuves', date: '2026-03-09', indicator: 'DMI', documents: ['cartographie_dmi', 'audit_dmi'], label: 'Retour des éléments de preuve S2 2025' },
       { year: 2025, campaign: '2025-S2', id: 'argumentaire_hors_amm', date: '2026-03-21', indicator: null, documents: ['argumentaire_hors_amm'], label: 'Justification des prescriptions hors AMM (date butoir)' },
@@ -32,9 +33,18 @@ describe('referential/calendrier-<year>.csv', () => {
         '2025-S2;retour_preuves;09/03/2026;MOLECULES;plan_actions;Retour', // line 3
         '2025-S2;retour_preuves;09/03/2026;MO;facture;Retour', // line 4
         '2025-S2;retour_preuves;09/03/2026;DMI;audit_dmi;', // line 5
+        '2024-S2;retour_preuves;09/03/2025;DMI;audit_dmi;Retour', // line 6: a 2024 campaign in calendrier-2025
       ]),
+      { year: 2025 },
     );
-    expect(where(out.list)).toEqual(['error type-error@2:date', 'error unknown-indicator@3:indicateur', 'error type-error@4:documents', 'error missing-value@5:libelle']);
+    expect(where(out.list)).toEqual([
+      'error type-error@2:date',
+      'error unknown-indicator@3:indicateur',
+      'error type-error@4:documents',
+      'error missing-value@5:libelle',
+      'error period-outside-campaign@6:campagne',
+    ]);
+    expect(out.list[4]!.message).toBe('Période « 2024-S2 » hors de la campagne : le fichier calendrier-2025 ne contient que les campagnes 2025.');
     expect(out.list.every((i) => !/invalid input/i.test(i.message))).toBe(true);
     expect(out.output).toBeNull();
   });

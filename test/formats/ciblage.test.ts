@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ciblageFormat } from '../../lib/formats/kinds/ciblage';
-import { cp1252, read, referential, where } from './helpers';
+import { cp1252, read, referential, where, payload } from './helpers';
 
 describe('referential/ciblage-<year>.csv', () => {
   it('reads codes in any case, spaces for underscores, the year from the file name', async () => {
@@ -9,7 +9,7 @@ describe('referential/ciblage-<year>.csv', () => {
       establishments: referential('130786049', '2A0000014'),
     });
     expect(out.list).toEqual([]);
-    expect(out.output).toEqual([
+    expect(payload(out.output)).toEqual([
       { year: 2025, finess: '130786049', indicator: 'MO' },
       { year: 2025, finess: '130786049', indicator: 'PHARMACIE_CLINIQUE' },
       { year: 2025, finess: '2A0000014', indicator: 'DMI' },
@@ -30,7 +30,7 @@ describe('referential/ciblage-<year>.csv', () => {
       establishments: referential('130786049'),
     });
     expect(where(out.list)).toEqual(['warning unknown-finess@3:finess', 'warning duplicate-row@4:indicateur']);
-    expect(out.output).toEqual([
+    expect(payload(out.output)).toEqual([
       { year: 2025, finess: '130786049', indicator: 'MO' },
       { year: 2025, finess: '440053643', indicator: 'MO' },
     ]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { etablissementsFormat } from '../../lib/formats/kinds/etablissements';
-import { cp1252, read, where } from './helpers';
+import { cp1252, read, where, payload } from './helpers';
 
 // AP-HM 130786049 (key 9: 4→8,0,6→3,8,7→5,0,3→6,1 = 31), IPC 130001647 (key 7: sum 23),
 // CH Ajaccio 2A0000014 (21000001: 2+2+2 = 6 → 4), CH Bastia 2B0000020 (22000002: 4+4+2 = 10 → 0).
@@ -23,7 +23,7 @@ describe('referential/etablissements.csv', () => {
     expect(out.list).toEqual([]);
     expect(out.rowsRead).toBe(4);
     expect(out.rowsAccepted).toBe(4);
-    expect(out.output).toEqual([
+    expect(payload(out.output)).toEqual([
       { finess: '130786049', finessJuridique: '130786049', raisonSociale: 'Assistance Publique – Hôpitaux de Marseille', region: 'PACA', categorie: 'ex-DG', contrat: 'CAQES-APHM', emails: ['pui@ap-hm.fr', 'dim@ap-hm.fr'] },
       { finess: '130001647', finessJuridique: '130001647', raisonSociale: 'Institut Paoli-Calmettes', region: 'PACA', categorie: 'ex-DG', contrat: 'CAQES-IPC', emails: ['pharmacie@ipc.unicancer.fr'] },
       { finess: '2A0000014', finessJuridique: '2A0000014', raisonSociale: 'Centre hospitalier d’Ajaccio', region: 'CORSE', categorie: 'ex-DG', contrat: 'CAQES-2A', emails: ['pui@ch-ajaccio.fr'] },
@@ -59,6 +59,6 @@ describe('referential/etablissements.csv', () => {
     const out = await read(etablissementsFormat, cp1252([`${HEADER};Téléphone`, '130786049;130786049;AP-HM;PACA;ex-DG;C1;pui@ap-hm.fr;04 91 38 00 00']));
     expect(where(out.list)).toEqual(['warning extra-column@1:Téléphone']);
     expect(out.issues.errors).toBe(0);
-    expect(out.output).toHaveLength(1);
+    expect(payload(out.output)).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { objectifsFormat } from '../../lib/formats/kinds/objectifs';
-import { cp1252, read, where } from './helpers';
+import { cp1252, read, where, payload } from './helpers';
 
 describe('referential/objectifs-<year>.csv', () => {
   it('reads region-wide, establishment and all-region rows, decimal comma', async () => {
@@ -17,7 +17,7 @@ describe('referential/objectifs-<year>.csv', () => {
       { year: 2025 },
     );
     expect(out.list).toEqual([]);
-    expect(out.output).toEqual([
+    expect(payload(out.output)).toEqual([
       { year: 2025, indicator: 'MO', region: 'PACA', finess: null, comparator: '<', target: 15 },
       { year: 2025, indicator: 'MO', region: 'CORSE', finess: null, comparator: '<', target: 10 },
       { year: 2025, indicator: 'MO', region: 'PACA', finess: '130786049', comparator: '<', target: 20 },
@@ -29,7 +29,7 @@ describe('referential/objectifs-<year>.csv', () => {
   it('≥ and ≤ (UTF-8 only: Windows-1252 has no such characters) read as >= and <=', async () => {
     const out = await read(objectifsFormat, Buffer.from('\ufeffindicateur;cible;comparateur\r\nBIOSIMILAIRES;80,5;≥\r\nMO;15;≤\r\n', 'utf8'), { year: 2025 });
     expect(out.encoding).toBe('utf-8-bom');
-    expect(out.output).toEqual([
+    expect(payload(out.output)).toEqual([
       { year: 2025, indicator: 'BIOSIMILAIRES', region: null, finess: null, comparator: '>=', target: 80.5 },
       { year: 2025, indicator: 'MO', region: null, finess: null, comparator: '<=', target: 15 },
     ]);
@@ -37,7 +37,7 @@ describe('referential/objectifs-<year>.csv', () => {
 
   it('region and finess columns may be absent', async () => {
     const out = await read(objectifsFormat, cp1252(['indicateur;comparateur;objectif', 'MO;<;15']), { year: 2026 });
-    expect(out.output).toEqual([{ year: 2026, indicator: 'MO', region: null, finess: null, comparator: '<', target: 15 }]);
+    expect(payload(out.output)).toEqual([{ year: 2026, indicator: 'MO', region: null, finess: null, comparator: '<', target: 15 }]);
   });
 
   it('a wrong FINESS key in an optional column is invalid-finess, in French', async () => {

@@ -1,53 +1,84 @@
 import { describe, expect, it } from 'vitest';
-import { recognise } from '../../lib/formats/registry';
+import { recognise, recogniseByHeader, TABLE_KINDS, type Recognition } from '../../lib/formats/registry';
 import { parseDropKey } from '../../lib/store/keys';
 
-function tagOf(key: string) {
+function recognised(key: string): Recognition {
   const dropKey = parseDropKey(key);
   if (!dropKey) throw new Error(`not a drop-zone key: ${key}`);
   return recognise(dropKey);
 }
 
+/** A recognition as `kind ids @ year`, or `document:<kind>`, or `unknown`. */
+function summary(key: string): string {
+  const r = recognised(key);
+  if (r.tag === 'table') return `${r.kinds.map((k) => k.id).join('|')}@${r.year}`;
+  if (r.tag === 'document') return `document:${r.documentKind}`;
+  return 'unknown';
+}
+
+const REFERENTIAL = 'le référentiel attend etablissements.csv, ciblage-AAAA.csv, objectifs-AAAA.csv ou calendrier-AAAA.csv (ou .xlsx)';
+
 describe('recognise: the kind of a file from its drop-zone key', () => {
   it.each([
-    ['referential/etablissements.csv', { tag: 'etablissements' }],
-    ['referential/Etablissements_PACA.CSV', { tag: 'etablissements' }],
-    ['referential/ciblage-2025.csv', { tag: 'ciblage', year: 2025 }],
-    ['referential/Objectifs_2025.csv', { tag: 'objectifs', year: 2025 }],
-    ['referential/calendrier-2026.txt', { tag: 'calendrier', year: 2026 }],
-    ['atih/2024/mo-paca.csv', { tag: 'atih-mo', year: 2024 }],
-    ['atih/2025/MO_corse.csv', { tag: 'atih-mo', year: 2025 }],
-  ])('%s → %o', (key, expected) => {
-    expect(tagOf(key)).toMatchObject(expected);
+    ['referential/etablissements.csv', 'etablissements@null'],
+    ['referential/Etablissements_PACA.CSV', 'etablissements@null'],
+    ['referential/etablissements.xlsx', 'etablissements@null'],
+    ['referential/ciblage-2025.csv', 'ciblage@2025'],
+    ['referential/Objectifs_2025.csv', 'objectifs@2025'],
+    ['referential/calendrier-2026.txt', 'calendrier@2026'],
+    ['atih/2024/mo-paca.csv', 'atih-mo@2024'],
+    ['atih/2025/MO_corse.csv', 'atih-mo@2025'],
+    ['atih/2024/mo-paca.xlsx', 'atih-mo@2024'],
+    ['cpam/2025/phev-paca.csv', 'cpam-phev@2025'],
+    // A name the zone does not know: decided from the header once the file is opened.
+    ['atih/2024/extraction-janvier.csv', 'atih-mo@2024'],
+    ['cpam/2025/export_cpam13.csv', 'cpam-phev@2025'],
+    ['evidence/2025-S2/130786049/argumentaire_hors_amm/u1-argumentaire.csv', 'argumentaire_hors_amm@null'],
+    ['evidence/2025-S2/130786049/argumentaire_hors_amm/u1-argumentaire.xlsx', 'argumentaire_hors_amm@null'],
+    ['evidence/2025-S1/130786049/recueil_initiations/u1-recueil.xlsx', 'recueil_initiations@null'],
+    ['evidence/2025-S2/2A0000014/plan_actions/u2-plan.pdf', 'document:plan_actions'],
+    ['evidence/2025-S2/2A0000014/audit_dmi/u3-audit.xlsx', 'document:audit_dmi'],
+  ])('%s → %s', (key, expected) => {
+    expect(summary(key)).toBe(expected);
   });
 
   it.each([
-    ['referential/ciblage.csv', 'le référentiel attend etablissements.csv, ciblage-AAAA.csv, objectifs-AAAA.csv ou calendrier-AAAA.csv'],
-    ['referential/notes.pdf', 'le référentiel attend etablissements.csv, ciblage-AAAA.csv, objectifs-AAAA.csv ou calendrier-AAAA.csv'],
-    ['atih/2024/dmi-paca.csv', 'les extraits ATIH attendus sont nommés mo-*.csv'],
-    ['atih/2024/mo-paca.xlsx', 'les extraits ATIH attendus sont nommés mo-*.csv'],
-    ['cpam/2025/phev-paca.csv', 'les extraits CPAM ne sont pas encore pris en charge par cette version'],
-    ['cpam/2024/OPEN_PHMEV_2024.CSV', 'les extraits CPAM ne sont pas encore pris en charge par cette version'],
+    ['referential/ciblage.csv', REFERENTIAL],
+    ['referential/notes.pdf', REFERENTIAL],
+    ['atih/2024/notes.pdf', 'les extraits sont attendus en .csv ou .xlsx (fichier « notes.pdf »)'],
   ])('%s → unknown (%s)', (key, detail) => {
-    expect(tagOf(key)).toEqual({ tag: 'unknown', detail });
+    expect(recognised(key)).toEqual({ tag: 'unknown', detail });
   });
 
-  it('evidence: an argumentaire CSV is read as a table', () => {
-    expect(tagOf('evidence/2025-S2/130786049/argumentaire_hors_amm/u1-argumentaire.csv')).toMatchObject({ tag: 'argumentaire', campaign: '2025-S2', finess: '130786049' });
+  it('an argumentaire sent as a PDF is refused with the columns expected', () => {
+    expect(recognised('evidence/2025-S2/130786049/argumentaire_hors_amm/u1-argumentaire.pdf')).toEqual({
+      tag: 'unknown',
+      detail: 'Argumentaire des prescriptions hors-AMM : attendu : un tableau .csv ou .xlsx avec les colonnes finess, ucd, libelle, code_indication, nb_ucd, argumentaire, amm_miroir, exclusion',
+    });
   });
 
-  it('evidence: an argumentaire workbook and other kinds are documents', () => {
-    expect(tagOf('evidence/2025-S2/130786049/argumentaire_hors_amm/u1-argumentaire.xlsx')).toEqual({ tag: 'document', kind: 'argumentaire_hors_amm', campaign: '2025-S2', finess: '130786049' });
-    expect(tagOf('evidence/2025-S2/2A0000014/plan_actions/u2-plan.pdf')).toEqual({ tag: 'document', kind: 'plan_actions', campaign: '2025-S2', finess: '2A0000014' });
-    expect(tagOf('evidence/2025-S2/2A0000014/audit_dmi/u3-audit.csv')).toEqual({ tag: 'document', kind: 'audit_dmi', campaign: '2025-S2', finess: '2A0000014' });
-  });
-
-  it('evidence: an unknown document kind is unknown, with the accepted kinds listed', () => {
-    const r = tagOf('evidence/2025-S2/130786049/facture/u4-facture.pdf');
-    expect(r.tag).toBe('unknown');
-    expect(r).toEqual({
+  it('an unknown document kind is unknown, with the accepted kinds listed', () => {
+    expect(recognised('evidence/2025-S2/130786049/facture/u4-facture.pdf')).toEqual({
       tag: 'unknown',
       detail: 'type de document « facture » inconnu (attendus : plan_actions, argumentaire_hors_amm, recueil_initiations, audit_dmi, cartographie_dmi, autodiagnostic_pharmacie_clinique, autre)',
     });
+  });
+});
+
+describe('recogniseByHeader: a file of the zone with an unknown name', () => {
+  const atih = TABLE_KINDS.filter((k) => k.zone === 'atih');
+  const all = TABLE_KINDS;
+
+  it('finds the ATIH MO layout from its columns, written any way', () => {
+    expect(recogniseByHeader(['FINESS', 'Année', 'UCD', 'Code_Indication', 'Nb UCD', 'Montant'], atih)?.id).toBe('atih-mo');
+  });
+
+  it('tells the CPAM extract from the targeting file by their required columns', () => {
+    expect(recogniseByHeader(['finess', 'indicateur', 'periode', 'numerateur'], all)?.id).toBe('cpam-phev');
+    expect(recogniseByHeader(['finess', 'indicateur'], all)?.id).toBe('ciblage');
+  });
+
+  it('is null when a required column is missing', () => {
+    expect(recogniseByHeader(['finess', 'annee', 'ucd', 'nb_ucd'], atih)).toBeNull();
   });
 });

@@ -110,4 +110,60 @@ describe('re-delivery', () => {
     const [event] = await rt.store.listFileEvents('atih/2025/mo-d.csv');
     expect(event).toMatchObject({ status: 'rejected', errorCount: 1 });
   });
+
+  it('a corrected file for the same establishment and month replaces the earlier facts; the fact keeps what it replaced', async () => {
+    const rt = embedded.runtime;
+    const month = (i999: number, other: number) =>
+      ['finess;annee;mois;ucd;code_indication;nb_ucd;montant', `${A};2025;5;9412631;I999;${i999};${i999 * 10}`, `${A};2025;5;9412631;I000125;${other};${other * 10}`, ''].join('\n');
+    const first = 'atih/2025/mo-mai.csv';
+    const corrected = 'atih/2025/mo-mai-corrige.csv';
+    await put(first, month(50, 50));
+    await ingestObject(await announced(first, '2027-04-01T08:00:00.000Z', '40'), rt);
+    await put(corrected, month(10, 90));
+    const fix = await ingestObject(await announced(corrected, '2027-04-02T08:00:00.000Z', '41'), rt);
+    expect(fix.compute).toEqual([{ region: 'PACA', year: 2025 }]);
+    const may = (await rt.store.listMoFacts('PACA', 2025)).filter((f) => f.month === 5);
+    expect(may).toHaveLength(1);
+    expect(may[0]).toMatchObject({ i999Ucd: 10, totalUcd: 100, source: { key: corrected } });
+    expect(may[0]!.replaced.map((r) => r.key)).toEqual([first]);
+    // Both uploads keep their record and report; the earlier one is still there to audit.
+    expect((await rt.store.listFileEvents(first)).map((e) => e.status)).toEqual(['accepted']);
+    expect((await rt.store.listFileEvents(corrected)).map((e) => e.status)).toEqual(['accepted']);
+  });
+
+  it('a year sent month by month, then whole: the newest upload’s way counts, never both', async () => {
+    const rt = embedded.runtime;
+    const B = '130780026';
+    await put('referential/etablissements.csv', [REFERENTIAL.trimEnd(), `${B};130780000;CHU Test Nord;PACA;ex-DG;C1;b@chu.example`, ''].join('\n'));
+    await ingestObject(await announced('referential/etablissements.csv', '2027-05-01T08:00:00.000Z', '50'), rt);
+    const monthly = ['finess;annee;mois;ucd;code_indication;nb_ucd;montant', `${B};2025;1;9412631;I999;5;50`, `${B};2025;2;9412631;I999;5;50`, ''].join('\n');
+    const whole = ['finess;annee;mois;ucd;code_indication;nb_ucd;montant', `${B};2025;;9412631;I999;7;70`, ''].join('\n');
+    await put('atih/2025/mo-nord-mensuel.csv', monthly);
+    await put('atih/2025/mo-nord-annuel.csv', whole);
+    const wholeEvent = await announced('atih/2025/mo-nord-annuel.csv', '2027-05-03T08:00:00.000Z', '52');
+    const monthlyEvent = await announced('atih/2025/mo-nord-mensuel.csv', '2027-05-02T08:00:00.000Z', '51');
+    // The whole year is the newer upload, but its event comes first.
+    await ingestObject(wholeEvent, rt);
+    await ingestObject(monthlyEvent, rt);
+    const nord = (await rt.store.listMoFacts('PACA', 2025)).filter((f) => f.finess === B);
+    expect(nord.map((f) => [f.month, f.i999Ucd])).toEqual([[null, 7]]);
+  });
+
+  it('an older referential file arriving late never undoes a newer one', async () => {
+    const rt = embedded.runtime;
+    const key = 'referential/etablissements.csv';
+    const C = '830100012';
+    const older = [REFERENTIAL.trimEnd(), ''].join('\n');
+    const newer = [REFERENTIAL.trimEnd(), `${C};830100004;Hôpital de Toulon;PACA;ex-DG;C2;c@ch.example`, ''].join('\n');
+    await put(key, older);
+    const olderEvent = await announced(key, '2027-06-01T08:00:00.000Z', '60');
+    await put(key, newer);
+    await ingestObject(await announced(key, '2027-06-02T08:00:00.000Z', '61'), rt);
+    expect((await rt.store.listEstablishments('PACA')).map((e) => e.finess).sort()).toEqual([A, C]);
+    await put(key, older);
+    const late = await ingestObject(olderEvent, rt);
+    expect(late.report?.status).toBe('accepted');
+    // The late file neither removes the site the newer file added nor changes anything else.
+    expect((await rt.store.listEstablishments('PACA')).map((e) => e.finess).sort()).toEqual([A, C]);
+  });
 });

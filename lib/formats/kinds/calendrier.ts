@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { DocumentKind, type Deadline } from '../../domain/schemas';
-import { date, emptyOr, indicator, text } from '../fields';
-import type { TabularFormat } from '../tabular';
+import { date, emptyOr, indicator, period, text } from '../fields';
+import { defineTabular } from '../tabular';
+import { campaignYear } from '../../domain/campaign';
+import { yearOf } from './context';
 
 const documents = z.string().transform((raw, ctx) => {
   const kinds = raw.split(/[,;]/).map((k) => k.trim().toLowerCase()).filter(Boolean);
@@ -14,14 +16,7 @@ const documents = z.string().transform((raw, ctx) => {
 });
 
 const schema = z.object({
-  campagne: z.string().transform((raw, ctx) => {
-    const v = raw.trim().toUpperCase();
-    if (!/^\d{4}(-S[12])?$/.test(v)) {
-      ctx.addIssue({ code: 'custom', message: 'campagne de la forme 2025 ou 2025-S2' });
-      return z.NEVER;
-    }
-    return v;
-  }),
+  campagne: period(),
   echeance: z.string().transform((raw, ctx) => {
     const v = raw.trim().toLowerCase().replace(/[\s-]+/g, '_');
     if (!/^[a-z0-9_]+$/.test(v)) {
@@ -37,17 +32,21 @@ const schema = z.object({
 });
 
 /** `referential/calendrier-<year>.csv`: the campaign's deadlines. */
-export const calendrierFormat: TabularFormat<typeof schema.shape, Deadline[]> = {
-  kind: 'referential-calendrier',
+export const calendrierFormat = defineTabular({
   label: 'Calendrier des échéances',
   schema,
   optionalColumns: ['indicateur', 'documents'],
   aliases: { echeance: ['échéance', 'deadline'], libelle: ['libellé', 'label'] },
-  start() {
+  start(ctx) {
+    const year = yearOf(ctx);
     const out: Deadline[] = [];
     const seen = new Set<string>();
     return {
       add(row, report) {
+        if (campaignYear(row.campagne) !== year) {
+          report('period-outside-campaign', 'error', 'campagne', row.campagne, { detail: `: le fichier calendrier-${year} ne contient que les campagnes ${year}` });
+          return false;
+        }
         const id = `${row.campagne}#${row.echeance}#${row.indicateur ?? ''}`;
         if (seen.has(id)) {
           report('duplicate-row', 'warning', 'echeance', row.echeance, { detail: `${row.campagne} / ${row.echeance}` });
@@ -55,7 +54,7 @@ export const calendrierFormat: TabularFormat<typeof schema.shape, Deadline[]> = 
         }
         seen.add(id);
         out.push({
-          year: Number(row.campagne.slice(0, 4)),
+          year,
           campaign: row.campagne,
           id: row.echeance,
           date: row.date,
@@ -65,7 +64,7 @@ export const calendrierFormat: TabularFormat<typeof schema.shape, Deadline[]> = 
         });
         return true;
       },
-      finish: () => out,
+      finish: () => ({ type: 'calendar', year, deadlines: out }),
     };
   },
-};
+});

@@ -1,19 +1,19 @@
 import { z } from 'zod';
 import type { Targeting } from '../../domain/schemas';
 import { finess, indicator } from '../fields';
-import type { TabularFormat } from '../tabular';
+import { defineTabular } from '../tabular';
+import { yearOf } from './context';
 
 const schema = z.object({ finess: finess(), indicateur: indicator() });
 
 /** `referential/ciblage-<year>.csv`: which establishment is targeted on which indicator. */
-export const ciblageFormat: TabularFormat<typeof schema.shape, Targeting[]> = {
-  kind: 'referential-ciblage',
+export const ciblageFormat = defineTabular({
   label: 'Ciblage des établissements',
   schema,
   optionalColumns: [],
   aliases: { indicateur: ['indicator', 'item'] },
   start(ctx) {
-    const year = ctx.year ?? 0;
+    const year = yearOf(ctx);
     const seen = new Set<string>();
     const out: Targeting[] = [];
     return {
@@ -31,7 +31,7 @@ export const ciblageFormat: TabularFormat<typeof schema.shape, Targeting[]> = {
         out.push({ year, finess: row.finess, indicator: row.indicateur });
         return true;
       },
-      finish: () => out,
+      finish: () => ({ type: 'targetings', year, targetings: out }),
     };
   },
-};
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Establishment } from '../../domain/schemas';
 import { emailList, finess, oneOf, region, text } from '../fields';
-import type { TabularFormat } from '../tabular';
+import { defineTabular } from '../tabular';
 
 const schema = z.object({
   finess: finess(),
@@ -17,8 +17,7 @@ const schema = z.object({
 });
 
 /** `referential/etablissements.csv`: one row per establishment site. */
-export const etablissementsFormat: TabularFormat<typeof schema.shape, Establishment[]> = {
-  kind: 'referential-etablissements',
+export const etablissementsFormat = defineTabular({
   label: 'Référentiel des établissements',
   schema,
   optionalColumns: [],
@@ -42,7 +41,7 @@ export const etablissementsFormat: TabularFormat<typeof schema.shape, Establishm
         });
         return true;
       },
-      finish: () => [...byFiness.values()],
+      finish: () => ({ type: 'establishments', establishments: [...byFiness.values()] }),
     };
   },
-};
+});

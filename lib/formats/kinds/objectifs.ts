@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Objective } from '../../domain/schemas';
 import { emptyOr, finess, indicator, number, oneOf, region } from '../fields';
-import type { TabularFormat } from '../tabular';
+import { defineTabular } from '../tabular';
+import { yearOf } from './context';
 
 const schema = z.object({
   indicateur: indicator(),
@@ -12,21 +13,24 @@ const schema = z.object({
 });
 
 /** `referential/objectifs-<year>.csv`: targets, the most specific row winning. */
-export const objectifsFormat: TabularFormat<typeof schema.shape, Objective[]> = {
-  kind: 'referential-objectifs',
+export const objectifsFormat = defineTabular({
   label: 'Objectifs',
   schema,
   optionalColumns: ['region', 'finess'],
   aliases: { cible: ['objectif', 'valeur'] },
   start(ctx) {
-    const year = ctx.year ?? 0;
+    const year = yearOf(ctx);
     const out: Objective[] = [];
     return {
-      add(row) {
+      add(row, report) {
+        // Referential files may arrive in any order: an unknown site is flagged, not refused.
+        if (row.finess !== null && ctx.establishments && !ctx.establishments.has(row.finess)) {
+          report('unknown-finess', 'warning', 'finess', row.finess);
+        }
         out.push({ year, indicator: row.indicateur, region: row.region, finess: row.finess, comparator: row.comparateur, target: row.cible });
         return true;
       },
-      finish: () => out,
+      finish: () => ({ type: 'objectives', year, objectives: out }),
     };
   },
-};
+});

@@ -1,0 +1,168 @@
+/**
+ * Whole files through validateFile, the path both ingest and `caqes validate` take: the reader its
+ * content calls for, the kind, every row, and one report code per bad file of the corpus.
+ */
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import type { Establishment } from '../../lib/domain/schemas';
+import { INGEST_LIMITS } from '../../lib/formats/limits';
+import { recognise, type Recognition } from '../../lib/formats/registry';
+import { toReport, validateFile, type Validation } from '../../lib/formats/validate';
+import { parseDropKey } from '../../lib/store/keys';
+import { deflatedZeros, workbook, zip } from '../helpers/archives';
+import { payload } from './helpers';
+
+const APHM = '130786049';
+const ESTABLISHMENTS = new Map<string, Establishment>([
+  [APHM, { finess: APHM, finessJuridique: '130786000', raisonSociale: 'AP-HM', region: 'PACA', categorie: 'ex-DG', contrat: 'C1', emails: [] }],
+]);
+const ARGUMENTAIRE = `evidence/2025-S2/${APHM}/argumentaire_hors_amm/u1-argumentaire`;
+
+async function validate(key: string, bytes: Uint8Array, limits = INGEST_LIMITS): Promise<Validation> {
+  const dropKey = parseDropKey(key);
+  if (!dropKey) throw new Error(`not a drop-zone key: ${key}`);
+  const recognition: Recognition = recognise(dropKey);
+  return validateFile(
+    {
+      fileName: dropKey.fileName,
+      size: bytes.length,
+      open: async () =>
+        (async function* () {
+          for (let i = 0; i < bytes.length; i += 1000) yield bytes.subarray(i, i + 1000);
+        })(),
+    },
+    recognition,
+    {
+      source: { key, version: 'v1' },
+      fileName: dropKey.fileName,
+      year: 'year' in dropKey ? dropKey.year : null,
+      campaign: dropKey.zone === 'evidence' ? dropKey.campaign : null,
+      finess: dropKey.zone === 'evidence' ? dropKey.finess : null,
+      establishments: ESTABLISHMENTS,
+    },
+    limits,
+  );
+}
+
+const codes = (v: Validation) => v.issues.listed.map((i) => `${i.severity} ${i.code}@${i.row}:${i.column}`);
+const text = (s: string) => new TextEncoder().encode(s);
+const ARG_HEADER = ['finess', 'ucd', 'libelle', 'code_indication', 'nb_ucd', 'argumentaire', 'amm_miroir', 'exclusion'];
+const ARG_ROW = [APHM, '9391234', 'TÉMOZOLOMIDE', 'I999', '2', 'Astrocytome de grade 3 – avis RCP', 'I997001', 'non'];
+
+describe('good and realistic messy files are accepted', () => {
+  it('a Windows-1252 CSV with `;`, decimal commas, a BOM-less header, trailing blank lines', async () => {
+    const csv = iconv.encode(`${ARG_HEADER.join(';')}\r\n${ARG_ROW.join(';')}\r\n${APHM};9400001;RITUXIMAB;I999;1,5;Exclu du périmètre, l’avis RCP;;oui\r\n\r\n;;;\r\n\r\n`, 'windows-1252');
+    const v = await validate(`${ARGUMENTAIRE}.csv`, csv);
+    expect(codes(v)).toEqual([]);
+    expect(v).toMatchObject({ kind: 'argumentaire_hors_amm', format: 'csv', encoding: 'windows-1252', delimiter: ';', rowsRead: 2, rowsAccepted: 2 });
+    expect(payload(v.output)).toEqual({ type: 'argumentaire', lines: 2, argued: 2, ucd: 3.5, arguedUcd: 3.5 });
+  });
+
+  it('a UTF-8 CSV with a BOM and commas', async () => {
+    const csv = new Uint8Array([0xef, 0xbb, 0xbf, ...text(`${ARG_HEADER.join(',')}\n${ARG_ROW.join(',')}\n`)]);
+    const v = await validate(`${ARGUMENTAIRE}.csv`, csv);
+    expect(codes(v)).toEqual([]);
+    expect(v).toMatchObject({ encoding: 'utf-8-bom', delimiter: ',' });
+  });
+
+  it('an .xlsx with a merged title row and a two-level merged header, numbers and FINESS as numbers', async () => {
+    const xlsx = await workbook((wb) => {
+      const ws = wb.addWorksheet('Argumentaire S2');
+      ws.getCell('A1').value = 'Argumentaire des prescriptions hors AMM – S2 2025';
+      ws.mergeCells('A1:H1');
+      ws.getRow(3).values = ['finess', 'ucd', 'Prescription', null, null, 'Argumentation', null, null];
+      ws.mergeCells('A3:A4');
+      ws.mergeCells('B3:B4');
+      ws.mergeCells('C3:E3');
+      ws.mergeCells('F3:H3');
+      ws.getRow(4).values = [null, null, 'libelle', 'code_indication', 'nb_ucd', 'argumentaire', 'amm_miroir', 'exclusion'];
+      ws.getRow(5).values = [130786049, 9391234, 'TÉMOZOLOMIDE', 'I999', 2.5, 'Astrocytome de grade 3', 'I997001', 'non'];
+      ws.getRow(6).values = [130786049, 9400001, 'RITUXIMAB', 'I999', 1, '', '', 'non'];
+    });
+    const v = await validate(`${ARGUMENTAIRE}.xlsx`, xlsx);
+    expect(codes(v)).toEqual(['warning header-row@4:null']);
+    expect(v).toMatchObject({ format: 'xlsx', sheet: 'Argumentaire S2', encoding: null, rowsRead: 2, rowsAccepted: 2 });
+    expect(payload(v.output)).toEqual({ type: 'argumentaire', lines: 2, argued: 1, ucd: 3.5, arguedUcd: 2.5 });
+  });
+
+  it('a workbook saved with a .csv name is read as the workbook it is', async () => {
+    const xlsx = await workbook((wb) => {
+      const ws = wb.addWorksheet('Feuil1');
+      ws.addRow(ARG_HEADER);
+      ws.addRow(ARG_ROW);
+    });
+    const v = await validate(`${ARGUMENTAIRE}.csv`, xlsx);
+    expect(codes(v)).toEqual([]);
+    expect(v.format).toBe('xlsx');
+  });
+
+  it('an extract with an unknown name is recognised from its header', async () => {
+    const v = await validate('atih/2025/extraction janvier.csv', text(`finess;annee;mois;ucd;code_indication;nb_ucd;montant\n${APHM};2025;1;9391234;I999;2;200\n`));
+    expect(v.kind).toBe('atih-mo');
+    expect(codes(v)).toEqual([]);
+  });
+});
+
+describe('the corpus of bad files: each refused with its own code, nothing given', () => {
+  const good = `${ARG_HEADER.join(';')}\n${ARG_ROW.join(';')}\n`;
+
+  it.each<[string, string, () => Promise<Uint8Array>, Partial<typeof INGEST_LIMITS>?]>([
+    ['empty', 'error empty-file@null:null', async () => new Uint8Array(0)],
+    ['only a header', 'error empty-file@null:null', async () => text(`${ARG_HEADER.join(';')}\n`)],
+    ['binary bytes named .csv', 'error binary-file@null:null', async () => new Uint8Array([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0])],
+    ['invalid UTF-8 after a valid start', 'error encoding-error', async () => new Uint8Array([...text(good), ...new Array(70_000).fill(0x61), 0xc3, 0x28, 0x0a])],
+    ['wrong columns', 'error missing-column@1:code_indication', async () => text(`finess;ucd;libelle;indication_code;nb_ucd;argumentaire\n${APHM};9391234;X;I999;2;T\n`)],
+    ['wrong types', 'error type-error@2:nb_ucd', async () => text(`${ARG_HEADER.join(';')}\n${APHM};9391234;X;I999;deux;T;I997001;non\n`)],
+    ['an unclosed quote that runs to the end', 'error too-large', async () => text(`${ARG_HEADER.join(';')}\n${APHM};"9391234;${'x'.repeat(70_000)}\n`), { maxRecordChars: 50_000 }],
+    ['more rows than allowed', 'error too-many-rows@4:null', async () => text(`${good}${ARG_ROW.join(';')}\n${ARG_ROW.join(';')}\n`), { maxRows: 2 }],
+    ['a row wider than allowed', 'error too-many-cells@2:null', async () => text(`${ARG_HEADER.join(';')}\n${[...ARG_ROW, ...new Array(20).fill('x')].join(';')}\n`), { maxCellsPerRow: 10 }],
+    ['bigger than the limit', 'error too-large@null:null', async () => text(good), { maxBytes: 10 }],
+    ['an Excel 97-2003 workbook', 'error unreadable-file@null:null', async () => new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0])],
+    ['a truncated workbook', 'error unreadable-file@null:null', async () => {
+      const full = await workbook((wb) => wb.addWorksheet('S').addRow(ARG_HEADER));
+      return full.subarray(0, Math.floor(full.length / 2));
+    }],
+    ['a zip bomb', 'error too-large@null:null', async () => zip([{ name: 'xl/worksheets/sheet1.xml', raw: await deflatedZeros(64) }]), { maxInflatedBytes: 16 * 1024 ** 2 }],
+    ['a text file named .xlsx', 'error unreadable-file@null:null', async () => text(good)],
+  ])('%s → %s', async (name, expected, bytes, limits) => {
+    const key = name.includes('.xlsx') || name.includes('workbook') || name.includes('zip') ? `${ARGUMENTAIRE}.xlsx` : `${ARGUMENTAIRE}.csv`;
+    const v = await validate(key, await bytes(), { ...INGEST_LIMITS, ...limits });
+    expect(codes(v).join(' | ')).toContain(expected);
+    expect(v.output).toBeNull();
+    for (const issue of v.issues.listed) expect(issue.message).toMatch(/^[A-ZÉ].*\.$/);
+  });
+
+  it('explains in French what to do with a .xls workbook', async () => {
+    const v = await validate(`${ARGUMENTAIRE}.xls`, new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
+    // An argumentaire must be a table: the extension alone already says why it is refused.
+    expect(v.issues.listed[0]?.message).toContain('.csv ou .xlsx');
+  });
+
+  it('an .xls under a table name is refused with the way out', async () => {
+    const v = await validate(`${ARGUMENTAIRE}.xlsx`, new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
+    expect(v.issues.listed[0]?.message).toBe(
+      'Le fichier n’a pas pu être lu : classeur Excel 97-2003 (.xls) ou protégé par un mot de passe : enregistrez-le au format .xlsx sans mot de passe, ou en .csv.',
+    );
+  });
+
+  it('an extract of the ATIH zone with foreign columns is read as the zone’s one kind: its missing columns are listed', async () => {
+    const v = await validate('atih/2025/notes.csv', text('a;b;c\n1;2;3\n'));
+    expect(v.kind).toBe('atih-mo');
+    expect(codes(v).filter((c) => c.startsWith('error'))).toEqual([
+      'error missing-column@1:finess',
+      'error missing-column@1:annee',
+      'error missing-column@1:ucd',
+      'error missing-column@1:code_indication',
+      'error missing-column@1:nb_ucd',
+      'error missing-column@1:montant',
+    ]);
+  });
+
+  it('the report sums up the issues by code, exactly, beyond the listed ones', async () => {
+    const rows = Array.from({ length: 250 }, () => `${APHM};9391234;X;I999;deux;T;I997001;non`);
+    const v = await validate(`${ARGUMENTAIRE}.csv`, text(`${ARG_HEADER.join(';')}\n${rows.join('\n')}\n`));
+    const report = toReport(v, { key: 'k', version: 'v', fileName: 'f.csv', checkedAt: '2026-01-01T00:00:00Z' });
+    expect(report).toMatchObject({ status: 'rejected', errorCount: 250, truncated: true, issueCounts: { 'type-error': 250 } });
+    expect(report.issues).toHaveLength(200);
+  });
+});
