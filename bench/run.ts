@@ -1,0 +1,753 @@
+/**
+ * `npm run bench`: the hot path measured. For a generated ATIH MO extract at each size (100k, 1M and
+ * 10M rows by default), each in its own child process so that its peak RSS is its own:
+ *
+ * - ours: `openCsv(createReadStream(file))` then `readTabular(atihMoFormat, …)`, what the ingest
+ *   Lambda does minus S3 and DynamoDB;
+ * - bytes only: read the file and count line feeds (the floor);
+ * - DuckDB on one thread: `read_csv` and the same aggregation per FINESS and year, checked against
+ *   ours to the cent, the decimal commas read by `read_csv` itself (`decimal_separator`, the time the
+ *   goal compares with) and, apart, as text converted by `CAST(replace(…))` in the query;
+ * - DynamoDB writes: the referential then the extract through the whole pipeline on the embedded
+ *   emulators, every write request counted (100k and 1M only by default).
+ *
+ * Generated files are cached under `.bench/` (gitignored) by kind, size, seed, encoding and generator
+ * version. The measured children are bundled with esbuild first (as the CDK bundles the Lambda), so
+ * neither tsx's loader thread nor its per-function name helpers are measured; `--runner tsx` runs
+ * them through tsx instead. Results are printed as a table and written to bench/results/latest.json.
+ *
+ * @example
+ * npm run bench                      # 100k, 1M, 10M
+ * npm run bench -- --quick           # a smoke run of about a minute
+ * npm run bench -- --sizes 100000,1000000 --runs 3 --profile
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { arch, availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import { RESULT_PREFIX, round, type YearAggregate } from './common';
+import { DEFAULT_ESTABLISHMENTS, DEFAULT_YEAR, GENERATOR_VERSION, generate, makeEstablishments, writeEstablishments, type BenchEncoding, type GenerateResult } from './generate';
+import { summariseProfile, type ProfileSummary } from './profile';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const MB = 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------------
+// Options
+// ---------------------------------------------------------------------------------------------
+
+interface Options {
+  sizes: number[];
+  dynamoSizes: number[];
+  duckdb: boolean;
+  seed: number;
+  encoding: BenchEncoding;
+  year: number;
+  establishments: number;
+  runs: number;
+  runner: 'bundle' | 'tsx';
+  profile: number | null;
+  dir: string;
+  out: string;
+  quick: boolean;
+}
+
+const USAGE = `usage: npm run bench -- [options]
+  --sizes N,N,...        row counts (default 100000,1000000,10000000)
+  --quick                smoke run: --sizes 20000,100000, DynamoDB on both
+  --dynamo-sizes N,...   sizes whose DynamoDB writes are counted (default: those up to 1000000)
+  --no-dynamo            skip the DynamoDB writes
+  --no-duckdb            skip DuckDB
+  --runs N               timed runs per reader and size, the median is kept (default 1)
+  --seed N               generator seed (default 42)
+  --encoding E           windows-1252 (default) or utf-8
+  --establishments N     establishments in the referential (default ${DEFAULT_ESTABLISHMENTS})
+  --runner R             bundle (default: children bundled by esbuild) or tsx
+  --profile [N]          also run ours once under --cpu-prof on the N-row file (default 1000000 or the
+                         largest size below it) and print where the time goes
+  --dir DIR              cache of generated files (default .bench)
+  --out FILE             JSON results (default bench/results/latest.json)`;
+
+function sizeList(text: string): number[] {
+  const sizes = text.split(',').map((s) => Number(s.trim().replace(/_/g, '')));
+  if (sizes.length === 0 || sizes.some((n) => !Number.isSafeInteger(n) || n <= 0)) throw new Error(`bad size list: ${text}`);
+  return [...new Set(sizes)].sort((a, b) => a - b);
+}
+
+function parseOptions(argv: string[]): Options | null {
+  // `--profile` may come with or without a size.
+  const args = [...argv];
+  let profileArg: string | null = null;
+  const p = args.indexOf('--profile');
+  if (p >= 0) {
+    const next = args[p + 1];
+    profileArg = next !== undefined && /^\d[\d_]*$/.test(next) ? next : '';
+    args.splice(p, profileArg === '' ? 1 : 2);
+  }
+  const { values } = parseArgs({
+    args,
+    options: {
+      sizes: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      'dynamo-sizes': { type: 'string' },
+      'no-dynamo': { type: 'boolean', default: false },
+      'no-duckdb': { type: 'boolean', default: false },
+      runs: { type: 'string', default: '1' },
+      seed: { type: 'string', default: '42' },
+      encoding: { type: 'string', default: 'windows-1252' },
+      establishments: { type: 'string', default: String(DEFAULT_ESTABLISHMENTS) },
+      year: { type: 'string', default: String(DEFAULT_YEAR) },
+      runner: { type: 'string', default: 'bundle' },
+      dir: { type: 'string', default: '.bench' },
+      out: { type: 'string', default: 'bench/results/latest.json' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return null;
+  const quick = values.quick;
+  const sizes = sizeList(values.sizes ?? (quick ? '20000,100000' : '100000,1000000,10000000'));
+  const dynamoSizes = values['no-dynamo'] ? [] : values['dynamo-sizes'] ? sizeList(values['dynamo-sizes']) : sizes.filter((n) => n <= 1_000_000);
+  const encoding = values.encoding;
+  const runner = values.runner;
+  if (encoding !== 'windows-1252' && encoding !== 'utf-8') throw new Error(`bad encoding: ${encoding}`);
+  if (runner !== 'bundle' && runner !== 'tsx') throw new Error(`bad runner: ${runner}`);
+  const numbers = { runs: Number(values.runs), seed: Number(values.seed), establishments: Number(values.establishments), year: Number(values.year) };
+  for (const [name, n] of Object.entries(numbers)) if (!Number.isSafeInteger(n) || n < (name === 'seed' ? 0 : 1)) throw new Error(`bad --${name}`);
+  let profile: number | null = null;
+  if (profileArg !== null) {
+    profile = profileArg !== '' ? Number(profileArg.replace(/_/g, '')) : ([...sizes].reverse().find((n) => n <= 1_000_000) ?? (sizes[0] as number));
+  }
+  return {
+    sizes,
+    dynamoSizes,
+    duckdb: !values['no-duckdb'],
+    ...numbers,
+    encoding,
+    runner,
+    profile,
+    dir: resolve(ROOT, values.dir),
+    out: resolve(ROOT, values.out),
+    quick,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Children
+// ---------------------------------------------------------------------------------------------
+
+type Worker = 'ours' | 'bytes' | 'duckdb' | 'transcode' | 'dynamo';
+
+interface ChildOutcome {
+  ok: boolean;
+  /** What the child reported (its own timing, peak RSS, counts). */
+  result: Record<string, unknown> | null;
+  /** From spawn to exit, process start-up included. */
+  wallSeconds: number;
+  error: string | null;
+}
+
+let bundleDir: string | null = null;
+
+/** Bundles the measured children with esbuild, as the CDK bundles the Lambda (DuckDB stays external: native). */
+async function bundleWorkers(dir: string): Promise<void> {
+  const outdir = join(dir, 'build');
+  await build({
+    entryPoints: ['ours', 'bytes', 'duckdb', 'transcode'].map((w) => join(ROOT, 'bench/workers', `${w}.ts`)),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    external: ['@duckdb/*'],
+    // CommonJS dependencies (papaparse, iconv-lite) call require() on Node built-ins.
+    banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  bundleDir = outdir;
+}
+
+function command(worker: Worker, runner: Options['runner']): string[] {
+  // The DynamoDB child starts the emulators (many CommonJS packages): it always runs through tsx.
+  if (runner === 'bundle' && worker !== 'dynamo' && bundleDir) return [join(bundleDir, `${worker}.mjs`)];
+  return ['--import', 'tsx', join(ROOT, 'bench/workers', `${worker}.ts`)];
+}
+
+function runChild(worker: Worker, args: string[], options: Options, nodeFlags: string[] = []): Promise<ChildOutcome> {
+  const started = performance.now();
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [...nodeFlags, ...command(worker, options.runner), ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    let result: Record<string, unknown> | null = null;
+    let pending = '';
+    let tail = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (text: string) => {
+      pending += text;
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        if (line.startsWith(RESULT_PREFIX)) result = JSON.parse(line.slice(RESULT_PREFIX.length)) as Record<string, unknown>;
+      }
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => {
+      tail = (tail + text).slice(-4000);
+    });
+    child.on('close', (code, signal) => {
+      const wallSeconds = (performance.now() - started) / 1000;
+      const ok = code === 0 && result !== null;
+      const error = ok ? null : `${worker} exited with ${signal ?? code}: ${tail.trim().split('\n').slice(-8).join('\n') || '(no output)'}`;
+      done({ ok, result, wallSeconds, error });
+    });
+  });
+}
+
+/** Runs a child `runs` times and keeps the run of median time (all times kept too). */
+async function measure(worker: Worker, args: string[], options: Options, runs = options.runs): Promise<Measured> {
+  const outcomes: ChildOutcome[] = [];
+  for (let i = 0; i < runs; i++) {
+    const outcome = await runChild(worker, args, options);
+    outcomes.push(outcome);
+    if (!outcome.ok) break;
+  }
+  const failed = outcomes.find((o) => !o.ok);
+  if (failed) return { ok: false, error: failed.error, seconds: null, rssMb: null, wallSeconds: null, runs: [], result: failed.result };
+  const sorted = [...outcomes].sort((a, b) => Number(a.result?.seconds) - Number(b.result?.seconds));
+  const median = sorted[Math.floor((sorted.length - 1) / 2)] as ChildOutcome;
+  return {
+    ok: true,
+    error: null,
+    seconds: Number(median.result?.seconds),
+    rssMb: Math.max(...outcomes.map((o) => Number(o.result?.rssMb))),
+    wallSeconds: median.wallSeconds,
+    runs: outcomes.map((o) => Number(o.result?.seconds)),
+    result: median.result,
+  };
+}
+
+interface Measured {
+  ok: boolean;
+  error: string | null;
+  /** The child's own time for the work (median run), start-up excluded. */
+  seconds: number | null;
+  /** Peak RSS, the highest over the runs. */
+  rssMb: number | null;
+  wallSeconds: number | null;
+  runs: number[];
+  result: Record<string, unknown> | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files (cached)
+// ---------------------------------------------------------------------------------------------
+
+interface Extract extends GenerateResult {
+  reused: boolean;
+  /** For DuckDB when the extract is Windows-1252: the same rows transcoded to UTF-8. */
+  utf8Copy: { path: string; seconds: number; rssMb: number; reused: boolean } | null;
+}
+
+async function readJson<T>(path: string): Promise<T | null> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+async function sizeOf(path: string): Promise<number | null> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return null;
+  }
+}
+
+async function extractFor(rows: number, options: Options): Promise<Extract> {
+  const name = `mo-${options.year}-${rows}-s${options.seed}-e${options.establishments}-${options.encoding}-g${GENERATOR_VERSION}`;
+  const path = join(options.dir, `${name}.csv`);
+  const metaPath = join(options.dir, `${name}.json`);
+  let meta = await readJson<GenerateResult>(metaPath);
+  let reused = true;
+  if (!meta || meta.rows !== rows || meta.generatorVersion !== GENERATOR_VERSION || (await sizeOf(path)) !== meta.bytes) {
+    reused = false;
+    log(`  generating ${relative(ROOT, path)} (${rows} rows)…`);
+    await unlink(metaPath).catch(() => undefined);
+    meta = await generate(path, { kind: 'atih-mo', rows, seed: options.seed, encoding: options.encoding, year: options.year, establishments: options.establishments });
+    await writeFile(metaPath, `${JSON.stringify(meta, null, 2)}\n`);
+    log(`  generated ${(meta.bytes / MB).toFixed(1)} MB in ${meta.seconds.toFixed(1)} s (${(meta.bytes / rows).toFixed(1)} bytes/row)`);
+  }
+  let utf8Copy: Extract['utf8Copy'] = null;
+  if (options.duckdb && options.encoding === 'windows-1252') {
+    const copyPath = join(options.dir, `${name}.utf8-copy.csv`);
+    const copyMetaPath = join(options.dir, `${name}.utf8-copy.json`);
+    const copyMeta = await readJson<{ seconds: number; rssMb: number; source: number; bytes: number }>(copyMetaPath);
+    if (reused && copyMeta && copyMeta.source === meta.bytes && (await sizeOf(copyPath)) === copyMeta.bytes) {
+      utf8Copy = { path: copyPath, seconds: copyMeta.seconds, rssMb: copyMeta.rssMb, reused: true };
+    } else {
+      log('  transcoding a UTF-8 copy for DuckDB…');
+      await unlink(copyMetaPath).catch(() => undefined);
+      const t = await runChild('transcode', ['--file', path, '--out', copyPath], options);
+      if (!t.ok) throw new Error(t.error ?? 'transcode failed');
+      const seconds = Number(t.result?.seconds);
+      const rssMb = Number(t.result?.rssMb);
+      await writeFile(copyMetaPath, `${JSON.stringify({ seconds, rssMb, source: meta.bytes, bytes: await sizeOf(copyPath) }, null, 2)}\n`);
+      utf8Copy = { path: copyPath, seconds, rssMb, reused: false };
+    }
+  }
+  return { ...meta, path, reused, utf8Copy };
+}
+
+async function referentialFor(options: Options): Promise<string> {
+  const path = join(options.dir, `etablissements-s${options.seed}-e${options.establishments}-g${GENERATOR_VERSION}.csv`);
+  if (!existsSync(path)) await writeEstablishments(path, makeEstablishments(options.seed, options.establishments), 'windows-1252');
+  return path;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comparison of aggregates
+// ---------------------------------------------------------------------------------------------
+
+interface Agreement {
+  agree: boolean;
+  establishmentYears: { ours: number; duckdb: number };
+  mismatches: number;
+  examples: string[];
+  /** Largest difference of an amount, in cents, after rounding both sides to the cent. */
+  maxAmountDiffCents: number;
+  /** Largest difference of a UCD total (both rounded to 3 decimals). */
+  maxUcdDiff: number;
+}
+
+function compare(ours: readonly YearAggregate[], duck: readonly YearAggregate[]): Agreement {
+  const theirs = new Map(duck.map((a) => [`${a.finess}#${a.year}`, a]));
+  const examples: string[] = [];
+  let mismatches = 0;
+  let maxAmountDiffCents = 0;
+  let maxUcdDiff = 0;
+  const seen = new Set<string>();
+  for (const a of ours) {
+    const id = `${a.finess}#${a.year}`;
+    seen.add(id);
+    const b = theirs.get(id);
+    if (!b) {
+      mismatches++;
+      if (examples.length < 5) examples.push(`${id}: only in ours`);
+      continue;
+    }
+    const diffs: string[] = [];
+    if (a.lines !== b.lines) diffs.push(`lines ${a.lines} vs ${b.lines}`);
+    for (const field of ['totalUcd', 'i999Ucd'] as const) {
+      const d = Math.abs(round(a[field], 3) - round(b[field], 3));
+      maxUcdDiff = Math.max(maxUcdDiff, d);
+      if (d > 1e-9) diffs.push(`${field} ${a[field]} vs ${b[field]}`);
+    }
+    for (const field of ['totalAmount', 'i999Amount'] as const) {
+      const d = Math.abs(Math.round(a[field] * 100) - Math.round(b[field] * 100));
+      maxAmountDiffCents = Math.max(maxAmountDiffCents, d);
+      if (d > 0) diffs.push(`${field} ${a[field].toFixed(2)} vs ${b[field].toFixed(2)}`);
+    }
+    if (diffs.length > 0) {
+      mismatches++;
+      if (examples.length < 5) examples.push(`${id}: ${diffs.join(', ')}`);
+    }
+  }
+  for (const b of duck) {
+    const id = `${b.finess}#${b.year}`;
+    if (!seen.has(id)) {
+      mismatches++;
+      if (examples.length < 5) examples.push(`${id}: only in DuckDB`);
+    }
+  }
+  return { agree: mismatches === 0, establishmentYears: { ours: ours.length, duckdb: duck.length }, mismatches, examples, maxAmountDiffCents, maxUcdDiff };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One size
+// ---------------------------------------------------------------------------------------------
+
+type DuckRun = Measured & { encodingUsed: string | null; latin1Refusal: string | null; utf8CopySeconds: number | null };
+
+interface SizeResult {
+  rows: number;
+  bytes: number;
+  mb: number;
+  file: string;
+  fileReused: boolean;
+  establishments: number;
+  establishmentsWithRows: number;
+  ours: Measured & { rowsPerSecond: number | null; mbPerSecond: number | null };
+  bytesOnly: Measured;
+  /** DuckDB reading the decimal-comma columns as DECIMAL (`decimal_separator=','`). */
+  duckdb: DuckRun | null;
+  /** DuckDB reading them as text and converting with `CAST(replace(…))` in the query. */
+  duckdbCast: DuckRun | null;
+  /** Ours against DuckDB (typed), and against DuckDB (cast). */
+  agreement: Agreement | null;
+  agreementCast: Agreement | null;
+  dynamo: Measured | null;
+}
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+async function benchSize(rows: number, options: Options, referential: string): Promise<SizeResult> {
+  log(`\n== ${rows} rows`);
+  const extract = await extractFor(rows, options);
+  const aggDir = join(options.dir, 'aggregates');
+  await mkdir(aggDir, { recursive: true });
+
+  // Warm the page cache so that every reader starts from the same place (the first read of a
+  // freshly generated file may or may not hit the disk).
+  await runChild('bytes', ['--file', extract.path], options);
+  if (extract.utf8Copy) await runChild('bytes', ['--file', extract.utf8Copy.path], options);
+
+  log('  bytes only…');
+  const bytesOnly = await measure('bytes', ['--file', extract.path], options);
+
+  log('  ours…');
+  const oursAgg = join(aggDir, `ours-${rows}.json`);
+  const oursRun = await measure('ours', ['--file', extract.path, '--seed', String(options.seed), '--year', String(options.year), '--establishments', String(options.establishments), '--aggregates', oursAgg], options);
+  if (!oursRun.ok) log(`  ours FAILED: ${oursRun.error}`);
+  else if (Number(oursRun.result?.errors) > 0) log(`  ours: the file was refused: ${JSON.stringify(oursRun.result?.firstIssues)}`);
+  const ours = {
+    ...oursRun,
+    rowsPerSecond: oursRun.seconds ? rows / oursRun.seconds : null,
+    mbPerSecond: oursRun.seconds ? extract.bytes / MB / oursRun.seconds : null,
+  };
+
+  let duckdb: DuckRun | null = null;
+  let duckdbCast: DuckRun | null = null;
+  let agreement: Agreement | null = null;
+  let agreementCast: Agreement | null = null;
+  if (options.duckdb) {
+    const oursAggregates = ours.ok ? await readJson<YearAggregate[]>(oursAgg) : null;
+    const runDuck = async (variant: 'typed' | 'cast'): Promise<{ run: DuckRun; agreement: Agreement | null }> => {
+      log(`  DuckDB (${variant})…`);
+      const duckAgg = join(aggDir, `duckdb-${variant}-${rows}.json`);
+      const args = ['--file', extract.path, '--encoding', options.encoding, '--variant', variant, '--aggregates', duckAgg];
+      if (extract.utf8Copy) args.push('--utf8-copy', extract.utf8Copy.path);
+      const run = await measure('duckdb', args, options);
+      if (!run.ok) log(`  DuckDB (${variant}) FAILED: ${run.error}`);
+      const theirs = run.ok ? await readJson<YearAggregate[]>(duckAgg) : null;
+      return {
+        run: {
+          ...run,
+          encodingUsed: run.result ? `${String(run.result.encodingUsed)}${run.result.note ? ` (${String(run.result.note)})` : ''}` : null,
+          latin1Refusal: (run.result?.latin1Refusal as string | null | undefined) ?? null,
+          utf8CopySeconds: run.result?.note && extract.utf8Copy ? extract.utf8Copy.seconds : null,
+        },
+        agreement: oursAggregates && theirs ? compare(oursAggregates, theirs) : null,
+      };
+    };
+    ({ run: duckdb, agreement } = await runDuck('typed'));
+    ({ run: duckdbCast, agreement: agreementCast } = await runDuck('cast'));
+  }
+
+  let dynamo: Measured | null = null;
+  if (options.dynamoSizes.includes(rows)) {
+    log('  DynamoDB writes (embedded emulators)…');
+    dynamo = await measure('dynamo', ['--file', extract.path, '--referential', referential, '--year', String(options.year)], options, 1);
+    if (!dynamo.ok) log(`  DynamoDB FAILED: ${dynamo.error}`);
+  }
+
+  return {
+    rows,
+    bytes: extract.bytes,
+    mb: extract.bytes / MB,
+    file: relative(ROOT, extract.path),
+    fileReused: extract.reused,
+    establishments: extract.establishments,
+    establishmentsWithRows: extract.establishmentsWithRows,
+    ours,
+    bytesOnly,
+    duckdb,
+    duckdbCast,
+    agreement,
+    agreementCast,
+    dynamo,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------
+
+const fix = (n: number | null | undefined, digits: number): string => (n === null || n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(digits));
+const kilo = (n: number | null | undefined): string => (n === null || n === undefined || !Number.isFinite(n) ? '-' : n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${(n / 1e3).toFixed(0)}k`);
+
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+interface Goal {
+  goal: string;
+  pass: boolean | null;
+  detail: string;
+}
+
+function goals(results: SizeResult[]): Goal[] {
+  const ok = results.filter((r) => r.ours.ok && r.ours.rssMb !== null);
+  const smallest = ok[0];
+  const largest = ok.at(-1);
+  const out: Goal[] = [];
+  if (smallest && largest && smallest !== largest) {
+    const ratio = (largest.ours.rssMb as number) / (smallest.ours.rssMb as number);
+    out.push({
+      goal: 'peak RSS at the largest size within 1.2x the smallest size',
+      pass: ratio <= 1.2,
+      detail: `${fix(largest.ours.rssMb, 0)} MB at ${largest.rows} rows vs ${fix(smallest.ours.rssMb, 0)} MB at ${smallest.rows} rows: ${ratio.toFixed(2)}x`,
+    });
+  } else out.push({ goal: 'peak RSS at the largest size within 1.2x the smallest size', pass: null, detail: 'needs two sizes' });
+  out.push({
+    goal: 'peak RSS under 512 MB at the largest size',
+    pass: largest ? (largest.ours.rssMb as number) < 512 : null,
+    detail: largest ? `${fix(largest.ours.rssMb, 0)} MB at ${largest.rows} rows` : 'no run',
+  });
+  const withDuck = results.filter((r) => r.ours.ok && r.duckdb?.ok).at(-1);
+  if (withDuck) {
+    const ratio = (withDuck.ours.seconds as number) / (withDuck.duckdb?.seconds as number);
+    out.push({
+      goal: "ours within 2x DuckDB's single-thread time (largest size, DuckDB typed)",
+      pass: ratio <= 2,
+      detail: `${fix(withDuck.ours.seconds, 2)} s vs ${fix(withDuck.duckdb?.seconds, 2)} s at ${withDuck.rows} rows: ${ratio.toFixed(2)}x`,
+    });
+    const checks = results.flatMap((r) =>
+      [
+        ['typed', r.agreement],
+        ['cast', r.agreementCast],
+      ].flatMap(([variant, a]) => (a && typeof a === 'object' ? [{ rows: r.rows, variant: variant as string, agreement: a }] : [])),
+    );
+    out.push({
+      goal: 'DuckDB and ours give the same aggregates (to the cent)',
+      pass: checks.length > 0 ? checks.every((c) => c.agreement.agree) : null,
+      detail: checks.map((c) => `${c.rows} ${c.variant}: ${c.agreement.agree ? 'same' : `${c.agreement.mismatches} mismatches`}`).join(', '),
+    });
+  } else out.push({ goal: "ours within 2x DuckDB's single-thread time (largest size)", pass: null, detail: 'DuckDB not run or failed' });
+  const ran = results.filter((r) => r.dynamo);
+  const dyn = ran.filter((r) => r.dynamo?.ok && r.dynamo.result?.status === 'accepted');
+  if (ran.length > dyn.length) {
+    out.push({
+      goal: 'the pipeline accepts the extract (DynamoDB runs)',
+      pass: false,
+      detail: ran
+        .filter((r) => !dyn.includes(r))
+        .map((r) => `${r.rows}: ${r.dynamo?.ok ? `${String(r.dynamo.result?.status)} ${JSON.stringify(r.dynamo.result?.firstIssues ?? [])}` : 'failed'}`)
+        .join('; '),
+    });
+  }
+  if (dyn.length >= 2) {
+    const first = dyn[0] as SizeResult;
+    const last = dyn.at(-1) as SizeResult;
+    const w0 = Number(first.dynamo?.result?.writes);
+    const w1 = Number(last.dynamo?.result?.writes);
+    const growth = w1 / w0;
+    out.push({
+      goal: 'DynamoDB writes grow with establishments, not rows',
+      pass: growth <= 1.1,
+      detail: `${w0} writes at ${first.rows} rows (${first.establishmentsWithRows} establishments), ${w1} at ${last.rows} rows (${last.establishmentsWithRows}): x${growth.toFixed(2)} for x${(last.rows / first.rows).toFixed(0)} rows`,
+    });
+  } else if (dyn.length === 1) {
+    const r = dyn[0] as SizeResult;
+    out.push({ goal: 'DynamoDB writes grow with establishments, not rows', pass: null, detail: `one size only: ${String(r.dynamo?.result?.writes)} writes for ${r.rows} rows, ${r.establishmentsWithRows} establishments` });
+  }
+  return out;
+}
+
+function render(results: SizeResult[], machine: Record<string, unknown>, options: Options, profile: ProfileSummary | null): string {
+  const smallestRss = results.find((r) => r.ours.ok)?.ours.rssMb ?? null;
+  const main = table(
+    ['rows', 'MB', 'ours s', 'wall s', 'rows/s', 'MB/s', 'RSS MB', 'facts', 'bytes s', 'bytes RSS', 'DuckDB s', 'DuckDB RSS', 'ours/DuckDB', 'DuckDB cast s', 'RSS vs min', 'same?', 'writes', 'estab.'],
+    results.map((r) => [
+      String(r.rows),
+      fix(r.mb, 1),
+      r.ours.ok ? fix(r.ours.seconds, 2) : 'FAIL',
+      fix(r.ours.wallSeconds, 2),
+      kilo(r.ours.rowsPerSecond),
+      fix(r.ours.mbPerSecond, 1),
+      fix(r.ours.rssMb, 0),
+      r.ours.ok ? `${String(r.ours.result?.facts)}/${String(r.ours.result?.establishmentYears)}` : '-',
+      r.bytesOnly.ok ? fix(r.bytesOnly.seconds, 2) : 'FAIL',
+      fix(r.bytesOnly.rssMb, 0),
+      r.duckdb ? (r.duckdb.ok ? fix(r.duckdb.seconds, 2) : 'FAIL') : '-',
+      fix(r.duckdb?.rssMb, 0),
+      r.duckdb?.ok && r.ours.ok ? `${((r.ours.seconds as number) / (r.duckdb.seconds as number)).toFixed(2)}x` : '-',
+      r.duckdbCast ? (r.duckdbCast.ok ? fix(r.duckdbCast.seconds, 2) : 'FAIL') : '-',
+      smallestRss && r.ours.rssMb ? `${(r.ours.rssMb / smallestRss).toFixed(2)}x` : '-',
+      r.agreement || r.agreementCast ? ([r.agreement, r.agreementCast].every((a) => a === null || a.agree) ? 'yes' : 'NO') : '-',
+      r.dynamo ? (r.dynamo.ok ? String(r.dynamo.result?.writes) : 'FAIL') : '-',
+      String(r.establishmentsWithRows),
+    ]),
+  );
+  const dynamoRows = results.filter((r) => r.dynamo);
+  const dynamo =
+    dynamoRows.length === 0
+      ? ''
+      : `\nDynamoDB writes while the extract is ingested and computed (embedded emulators; referential loaded before):\n${table(
+          ['rows', 'estab.', 'status', 'rows read', 'MO facts', 'write items', 'write requests', 'writes/estab.', 'writes/1k rows', 'by item type', 'ingest+compute s', 'upload s'],
+          dynamoRows.map((r) => {
+            const d = r.dynamo?.result ?? {};
+            const writes = Number(d.writes);
+            return r.dynamo?.ok
+              ? [
+                  String(r.rows),
+                  String(r.establishmentsWithRows),
+                  String(d.status),
+                  String(d.rowsRead),
+                  String(d.moFactsStored),
+                  String(writes),
+                  String(d.writeRequests),
+                  (writes / r.establishmentsWithRows).toFixed(1),
+                  ((writes / r.rows) * 1000).toFixed(2),
+                  Object.entries((d.writesByItem ?? {}) as Record<string, number>)
+                    .sort((a, b) => b[1] - a[1])
+                    .map(([k, v]) => `${k} ${v}`)
+                    .join(', '),
+                  fix(Number(d.seconds), 1),
+                  fix(Number(d.uploadSeconds), 1),
+                ]
+              : [String(r.rows), String(r.establishmentsWithRows), 'FAIL', '-', '-', '-', '-', '-', '-', (r.dynamo?.error ?? '').split('\n')[0]?.slice(0, 100) ?? '', '-', '-'];
+          }),
+        )}`;
+  const duck = results.find((r) => r.duckdb?.ok)?.duckdb;
+  const notes = [
+    `machine: ${String(machine.cpu)}, ${String(machine.cores)} cores, ${String(machine.memoryGb)} GB, Node ${String(machine.node)}, ${String(machine.platform)}; load average ${String(machine.loadAtStart)} at start, ${String(machine.loadAtEnd)} at end`,
+    `extract: ATIH MO, ${options.encoding}, ';', CRLF, decimal comma, seed ${options.seed}, ${options.establishments} establishments, year ${options.year}; runs per reader: ${options.runs} (median); children: ${options.runner === 'bundle' ? 'bundled by esbuild' : 'tsx'}`,
+    `code measured: ${String(machine.code)}`,
+    `ours s, bytes s, DuckDB s: each child's own time for the work; wall s: ours from spawn to exit (start-up included); RSS: the child's peak (process.resourceUsage().maxRSS)`,
+    `facts: ours' aggregates, establishment-months / establishment-years; writes: DynamoDB write items during the extract's ingest and compute; estab.: establishments with rows`,
+  ];
+  if (duck) {
+    notes.push(
+      `DuckDB ${String(duck.result?.duckdbVersion)}, threads=${String(duck.result?.threads)}; DuckDB s: nb_ucd and montant read as DECIMAL with decimal_separator=','; DuckDB cast s: read as VARCHAR, CAST(replace(x, ',', '.') AS DECIMAL) in the query`,
+      `DuckDB encoding: ${duck.encodingUsed}` +
+        (duck.latin1Refusal ? `; encoding='latin-1' on the Windows-1252 file refused: "${duck.latin1Refusal}"` : ''),
+    );
+    const copies = results.filter((r) => r.duckdb?.utf8CopySeconds).map((r) => `${r.rows}: ${fix(r.duckdb?.utf8CopySeconds, 2)} s`);
+    if (copies.length > 0) notes.push(`transcoding to that UTF-8 copy (iconv-lite stream, not counted in DuckDB's time): ${copies.join(', ')}`);
+  }
+  for (const r of results) {
+    for (const [variant, a] of [['typed', r.agreement], ['cast', r.agreementCast]] as const) {
+      if (a && !a.agree) notes.push(`MISMATCH with DuckDB (${variant}) at ${r.rows} rows: ${a.mismatches} establishment-years differ, e.g. ${a.examples.join('; ')}`);
+    }
+    if (r.ours.ok && Number(r.ours.result?.errors) > 0) notes.push(`ours refused the ${r.rows}-row file: ${JSON.stringify(r.ours.result?.firstIssues)}`);
+    for (const [name, m] of [['ours', r.ours], ['bytes only', r.bytesOnly], ['DuckDB', r.duckdb], ['DuckDB cast', r.duckdbCast], ['DynamoDB', r.dynamo]] as const) {
+      if (m && !m.ok) notes.push(`${name} failed at ${r.rows} rows: ${m.error}`);
+    }
+  }
+  const goalLines = goals(results).map((g) => `  [${g.pass === null ? 'n/a' : g.pass ? 'PASS' : 'FAIL'}] ${g.goal}: ${g.detail}`);
+  let prof = '';
+  if (profile) {
+    prof = `\nWhere ours spends its time (${relative(ROOT, profile.file)}, ${profile.totalMs} ms sampled, self time; builtins charged to their caller):\n${table(
+      ['part', 'ms', '%'],
+      profile.byPart.map((p) => [p.part, fix(p.ms, 0), fix(p.share, 1)]),
+    )}\n\nTop functions (self time):\n${table(
+      ['function', 'where', 'part', 'ms', '%'],
+      profile.topFunctions.map((f) => [f.fn, f.where, f.part, fix(f.ms, 0), fix(f.share, 1)]),
+    )}`;
+  }
+  return [`\nATIH MO extract: ours (openCsv + readTabular) vs bytes only vs DuckDB (1 thread)\n`, main, dynamo, '', 'Goals:', ...goalLines, '', ...notes, prof].join('\n');
+}
+
+/** Which code was measured: the commit, and how many files of the measured path differ from it. */
+function codeState(): { commit: string | null; uncommitted: string[]; summary: string } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const uncommitted = execFileSync('git', ['status', '--porcelain', '--', 'lib', 'functions'], { cwd: ROOT, encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.slice(3));
+    return { commit, uncommitted, summary: uncommitted.length === 0 ? `commit ${commit}` : `commit ${commit} + ${uncommitted.length} uncommitted files under lib/ and functions/` };
+  } catch {
+    return { commit: null, uncommitted: [], summary: 'not a git checkout' };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  let options: Options | null;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(String((error as Error).message));
+    console.error(USAGE);
+    return 2;
+  }
+  if (!options) {
+    console.log(USAGE);
+    return 0;
+  }
+  const started = performance.now();
+  const cpuList = cpus();
+  const machine = {
+    cpu: cpuList[0]?.model ?? 'unknown',
+    cores: availableParallelism(),
+    logicalCpus: cpuList.length,
+    memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    platform: `${platform()} ${arch()} ${release()}`,
+    /** 1-minute load average when the run started: other work on the machine skews the times. */
+    loadAtStart: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+    loadAtEnd: null as number | null,
+  };
+  const code = codeState();
+  log(`machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; code: ${code.summary}`);
+  await mkdir(options.dir, { recursive: true });
+  if (options.runner === 'bundle') await bundleWorkers(options.dir);
+  const referential = await referentialFor(options);
+
+  const results: SizeResult[] = [];
+  for (const rows of options.sizes) results.push(await benchSize(rows, options, referential));
+
+  let profile: ProfileSummary | null = null;
+  if (options.profile !== null) {
+    const rows = options.profile;
+    log(`\n== profile of ours on ${rows} rows (node --cpu-prof)…`);
+    const extract = await extractFor(rows, { ...options, duckdb: false });
+    const profDir = join(options.dir, 'profiles');
+    const name = `ours-${rows}-${options.runner}.cpuprofile`;
+    const run = await runChild(
+      'ours',
+      ['--file', extract.path, '--seed', String(options.seed), '--year', String(options.year), '--establishments', String(options.establishments)],
+      options,
+      ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', name],
+    );
+    if (run.ok) profile = await summariseProfile(join(profDir, name));
+    else log(`  profile FAILED: ${run.error}`);
+  }
+
+  machine.loadAtEnd = Math.round((loadavg()[0] ?? 0) * 100) / 100;
+  const text = render(results, { ...machine, code: code.summary }, options, profile);
+  console.log(text);
+  const json = {
+    generatedAt: new Date().toISOString(),
+    totalSeconds: (performance.now() - started) / 1000,
+    machine,
+    code,
+    options: { ...options, dir: relative(ROOT, options.dir), out: relative(ROOT, options.out) },
+    goals: goals(results),
+    results,
+    profile,
+  };
+  await mkdir(dirname(options.out), { recursive: true });
+  await writeFile(options.out, `${JSON.stringify(json, null, 2)}\n`);
+  log(`\nwritten ${relative(ROOT, options.out)} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  return 0;
+}
+
+process.exitCode = await main();
