@@ -64,11 +64,15 @@ function random(): number {
 
 const fr = (n: number, decimals: number) => n.toFixed(decimals).replace('.', ',');
 
+/** Haute-Provence's 2025 amounts are valued five times too high: the kind of jump the MO anomalies flag. */
+const AMOUNT_ERROR = { finess: f('04000601'), year: 2025, factor: 5 };
+
 function moRows(year: number): string[][] {
   const rows: string[][] = [];
   const outsider = { finess: f('75010001'), share: { [year]: 12 }, scale: 2 };
   for (const site of [...sites, outsider]) {
     const share = (site.share[year] ?? 10) / 100;
+    const valued = site.finess === AMOUNT_ERROR.finess && year === AMOUNT_ERROR.year ? AMOUNT_ERROR.factor : 1;
     for (let month = 1; month <= 12; month++) {
       for (const med of medicines) {
         const total = Math.round(site.scale * (10 + random() * 30));
@@ -82,11 +86,36 @@ function moRows(year: number): string[][] {
         ];
         for (const [code, count] of lines) {
           if (count <= 0) continue;
-          rows.push([site.finess, String(year), String(month), med.ucd, med.libelle, code, String(count), fr(count * med.price, 2)]);
+          rows.push([site.finess, String(year), String(month), med.ucd, med.libelle, code, String(count), fr(count * med.price * valued, 2)]);
         }
       }
     }
   }
+  // Coding anomalies in Bastia-Golo's year: a line with no indication, one with a malformed code.
+  rows.push([golo.finess, String(year), '6', '9412631', 'IMMUNOGLOBULINE HUMAINE 10G/100ML', '', '3', fr(3 * 512, 2)]);
+  rows.push([golo.finess, String(year), '7', '9412631', 'IMMUNOGLOBULINE HUMAINE 10G/100ML', 'I99', '2', fr(2 * 512, 2)]);
+  return rows;
+}
+
+/** CPAM values per site and indicator: [numerator, denominator, CPAM value, reference]. */
+function cpamRows(year: number): string[][] {
+  const rows: string[][] = [];
+  const growth = (site: Site, indicator: string, amount: number, change: number, withReference: boolean) =>
+    rows.push([site.finess, indicator, String(year), fr(amount, 2), '', '', withReference ? fr(amount / (1 + change), 2) : '']);
+  for (const site of sites) {
+    const k = site.scale * (year - 2020);
+    for (const indicator of site.indicators) {
+      // Le Comtat's 2025 growth has no CPAM reference: it is measured against its 2024 value.
+      if (indicator === 'IPP' && site !== timone && site !== golfe) growth(site, 'IPP', 40_000 + k * 1000, site === comtat ? 0.071 : 0.021, year === 2025 && site !== comtat);
+      if (indicator === 'PERFADOM') growth(site, 'PERFADOM', 180_000 + k * 2000, 0.035, true);
+      if (indicator === 'TRANSPORTS') growth(site, 'TRANSPORTS', 610_000 + k * 5000, site === calanques ? 0.09 : 0.012, true);
+      if (indicator === 'BIOSIMILAIRES') rows.push([site.finess, 'BIOSIMILAIRES', `${year}-S1`, String(312 + k), String(540 + k), '', ''], [site.finess, 'BIOSIMILAIRES', `${year}-S2`, String(355 + k), String(560 + k), '', '']);
+    }
+  }
+  // The university hospital's IPP spending is known to CPAM for the legal entity only (both sites).
+  rows.push([timone.juridique, 'IPP', String(year), fr(95_000 + year, 2), '', '', year === 2025 ? fr(93_500, 2) : '']);
+  // A CPAM value that does not agree with its numerator (an amount: the value is the numerator itself).
+  rows.push([golfe.finess, 'IPP', String(year), fr(41_200 + year, 2), '', year === 2025 ? fr(42_000, 2) : '', year === 2025 ? fr(40_100, 2) : '']);
   return rows;
 }
 
@@ -133,6 +162,23 @@ async function main(): Promise<void> {
       ]),
     );
   }
+  for (const year of [2024, 2025]) {
+    // The seed's 2024 amounts (webinar of 04/02/2026), taken again for 2025 until OMéDIT sets them.
+    await write(
+      `referential/parametres-${year}.csv`,
+      csv([
+        ['parametre', 'region', 'valeur'],
+        ['budget_interessement_mo', 'PACA', '126 331'],
+        ['budget_interessement_mo', 'CORSE', '20 576'],
+        ['regle_interessement_mo', '', 'prorata_montant'],
+        ['budget_dmi', 'PACA', '210 550,97'],
+        ['budget_dmi', 'CORSE', '27 433'],
+        ['regle_dmi', '', 'points_x_dmi'],
+        ['facteur_saut_montant', '', '3'],
+      ]),
+    );
+    await write(`cpam/${year}/phev-${year}-paca-corse.csv`, csv([['finess', 'indicateur', 'periode', 'numerateur', 'denominateur', 'valeur', 'valeur_reference'], ...cpamRows(year)]));
+  }
   await write(
     'referential/calendrier-2025.csv',
     '\ufeff' +
@@ -140,6 +186,7 @@ async function main(): Promise<void> {
         ['campagne', 'echeance', 'date', 'indicateur', 'documents', 'libelle'],
         ['2025-S2', 'retour_preuves', '09/03/2026', 'MO', 'plan_actions', 'Retour des éléments de preuve du semestre 2'],
         ['2025-S2', 'retour_preuves', '09/03/2026', 'DMI', 'audit_dmi,cartographie_dmi,plan_actions', 'Retour des éléments de preuve du semestre 2'],
+        ['2025-S2', 'retour_preuves', '09/03/2026', 'PHARMACIE_CLINIQUE', 'autodiagnostic_pharmacie_clinique', 'Retour des éléments de preuve du semestre 2'],
         ['2025-S2', 'argumentaire_hors_amm', '21/03/2026', 'MO', 'argumentaire_hors_amm', 'Argumentaire des prescriptions hors-AMM du S2 2025 (délai de rigueur)'],
         ['2025', 'auto_evaluation', '31/03/2026', '', '', 'Rapport annuel d’auto-évaluation 2025'],
       ]),
@@ -181,6 +228,23 @@ async function main(): Promise<void> {
   );
   await write(evidence(calanques, 'plan_actions', 'u10', 'plan.exe'), Buffer.from('MZ\x90\x00binary'));
   await write(evidence(golfe, 'plan_actions', 'u11', 'plan-actions.pdf'), MINIMAL_PDF);
+  // The university hospital mapped its DMI circuit (2 points) but has not sent its audit yet.
+  await write(evidence(timone, 'cartographie_dmi', 'u12', 'cartographie-anap.pdf'), MINIMAL_PDF);
+  for (const [site, id] of [[timone, 'u13'], [cyrnos, 'u14']] as const) {
+    await write(evidence(site, 'autodiagnostic_pharmacie_clinique', id, 'autodiagnostic-anap.pdf'), MINIMAL_PDF);
+  }
+  await write(
+    evidence(toulon, 'recueil_initiations', 'u15', 'recueil-initiations-S2.csv'),
+    iconv.encode(
+      csv([
+        ['finess', 'dci', 'indication', 'date_initiation', 'nb_patients'],
+        [toulon.finess, 'RITUXIMAB', 'Purpura thrombopénique immunologique réfractaire', '14/09/2025', '3'],
+        [toulon.finess, 'BEVACIZUMAB', 'Glioblastome récidivant', '02/10/2025', '1'],
+        [toulon.finess, 'IMMUNOGLOBULINE HUMAINE NORMALE', 'Neuropathie à blocs de conduction', '21/11/2025', '2'],
+      ]),
+      'win1252',
+    ),
+  );
 
   await write(
     'README.md',
@@ -198,6 +262,12 @@ async function main(): Promise<void> {
       '- The 2025 calendar with the seed\'s deadlines (S2 evidence 09/03/2026, hors-AMM argumentation 21/03/2026).',
       '- Evidence: some action plans and DMI documents received, one argumentation accepted, one refused with',
       '  row-level errors, one file of a refused type, and many establishments with nothing sent yet.',
+      '- CPAM extracts for 2024 and 2025 (IPP, PERFADOM, TRANSPORTS growth; biosimilars per semester; the',
+      '  university hospital\'s IPP given for its legal entity; one CPAM value that disagrees with its',
+      '  numerator and reference), DMI mappings and audit, clinical-pharmacy self-assessments, an initiation',
+      '  collection, and the seed\'s 2024 budgets in `parametres-<year>.csv`.',
+      '- Two anomalies to find: Haute-Provence\'s 2025 amounts valued five times too high, and two badly',
+      '  coded lines at Bastia-Golo.',
       '',
     ].join('\n'),
   );

@@ -5,13 +5,14 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { computeRegionYear } from '../../lib/pipeline/compute';
 import { ComputeMessage } from '../../lib/store/compute-queue';
 import { runtime } from '../../lib/runtime';
+import { todayOf } from '../../lib/domain/clock';
 
 const processor = new BatchProcessor(EventType.SQS);
 
 async function recordHandler(record: SQSRecord): Promise<void> {
   const rt = runtime();
   const request = ComputeMessage.parse(JSON.parse(record.body));
-  const results = await computeRegionYear(request, rt.store);
+  const results = await computeRegionYear(request, rt.store, todayOf(rt.now()));
   rt.logger.info('indicators computed', { ...request, results: results.length });
 }
 

@@ -1,5 +1,6 @@
 import { formatFrenchDate, formatFrenchNumber } from '../io';
 import { objectiveLabel, statusLabel } from '../report/labels';
+import { INDICATOR_CODES, type IndicatorResult, type IndicatorStatus } from '../domain/schemas';
 import { renderFileReport } from './report-text';
 import type { RunResult } from './run';
 
@@ -8,6 +9,39 @@ function pad(text: string, width: number): string {
 }
 function padLeft(text: string, width: number): string {
   return text.length >= width ? text : ' '.repeat(width - text.length) + text;
+}
+
+const OVERVIEW_STATUSES: readonly IndicatorStatus[] = ['met', 'not_met', 'pending', 'neutralised', 'no_data', 'no_target'];
+
+/** Per indicator targeted in a region and year: how many sites are in each status. */
+function renderOverview(title: string, results: readonly IndicatorResult[]): string[] {
+  const lines = [`Indicateurs – ${title} (établissements ciblés par statut)`];
+  lines.push(`  ${pad('Indicateur', 24)} ${padLeft('Ciblés', 7)} ${OVERVIEW_STATUSES.map((s) => padLeft(statusLabel(s), 15)).join('')}`);
+  for (const code of INDICATOR_CODES) {
+    const sites = results.filter((r) => r.indicator === code && r.scope === 'site' && r.status !== 'not_targeted');
+    if (sites.length === 0) continue;
+    const counts = OVERVIEW_STATUSES.map((s) => padLeft(String(sites.filter((r) => r.status === s).length), 15));
+    lines.push(`  ${pad(code, 24)} ${padLeft(String(sites.length), 7)} ${counts.join('')}`);
+  }
+  return lines;
+}
+
+/** The MO table: share, target, status and incentive per site and contract, then the anomalies found. */
+function renderMo(title: string, results: readonly IndicatorResult[]): string[] {
+  const rows = [...results].sort((a, b) => (a.scope === b.scope ? a.name.localeCompare(b.name, 'fr') : a.scope === 'site' ? -1 : 1));
+  const lines = [`Indicateur MO (part des UCD codées I999) – ${title}`];
+  lines.push(`  ${pad('Établissement', 52)} ${pad('FINESS', 10)} ${padLeft('UCD', 9)} ${padLeft('I999', 8)} ${padLeft('Part', 8)} ${pad('Objectif', 9)} ${pad('Statut', 15)} ${padLeft('Intéressement', 14)}`);
+  for (const r of rows) {
+    const share = r.value === null ? '–' : `${formatFrenchNumber(r.value, 1)} %`;
+    const incentive = r.allocation ? `${formatFrenchNumber(r.allocation.amount, 2)} €` : '–';
+    lines.push(
+      `  ${pad(r.name, 52)} ${pad(r.finess ?? 'contrat', 10)} ${padLeft(r.denominator === null ? '–' : formatFrenchNumber(r.denominator), 9)} ${padLeft(r.numerator === null ? '–' : formatFrenchNumber(r.numerator), 8)} ${padLeft(share, 8)} ${pad(r.target ? objectiveLabel(r.target) : '–', 9)} ${pad(statusLabel(r.status), 15)} ${padLeft(incentive, 14)}`,
+    );
+  }
+  for (const r of rows.filter((x) => x.anomalies.length > 0)) {
+    for (const a of r.anomalies) lines.push(`  ⚠ ${r.name} : ${a.message}`);
+  }
+  return lines;
 }
 
 /** The readable French account of a run that `npm start` and `caqes run` print. */
@@ -22,23 +56,15 @@ export function renderAccount(result: RunResult): string {
     else lines.push(...renderFileReport(key, report, { indent: '  ' }));
   }
 
-  const byRegionYear = new Map<string, typeof result.indicators>();
+  const byRegionYear = new Map<string, IndicatorResult[]>();
   for (const r of result.indicators) {
-    if (r.indicator !== 'MO') continue;
     const id = `${r.year}#${r.region}`;
     byRegionYear.set(id, [...(byRegionYear.get(id) ?? []), r]);
   }
   for (const id of [...byRegionYear.keys()].sort()) {
     const [year, region] = id.split('#');
-    const rows = byRegionYear.get(id)!.sort((a, b) => (a.scope === b.scope ? a.name.localeCompare(b.name, 'fr') : a.scope === 'site' ? -1 : 1));
-    lines.push('', `Indicateur MO (part des UCD codées I999) – ${region} ${year}`);
-    lines.push(`  ${pad('Établissement', 52)} ${pad('FINESS', 10)} ${padLeft('UCD', 9)} ${padLeft('I999', 8)} ${padLeft('Part', 8)} ${pad('Objectif', 9)} Statut`);
-    for (const r of rows) {
-      const share = r.value === null ? '–' : `${formatFrenchNumber(r.value, 1)} %`;
-      lines.push(
-        `  ${pad(r.name, 52)} ${pad(r.finess ?? 'contrat', 10)} ${padLeft(r.denominator === null ? '–' : formatFrenchNumber(r.denominator), 9)} ${padLeft(r.numerator === null ? '–' : formatFrenchNumber(r.numerator), 8)} ${padLeft(share, 8)} ${pad(r.target ? objectiveLabel(r.target) : '–', 9)} ${statusLabel(r.status)}`,
-      );
-    }
+    lines.push('', ...renderOverview(`${region} ${year}`, byRegionYear.get(id) ?? []));
+    lines.push('', ...renderMo(`${region} ${year}`, (byRegionYear.get(id) ?? []).filter((r) => r.indicator === 'MO')));
   }
 
   lines.push('', `E-mails de relance envoyés : ${result.emails.length}${result.alreadySent ? ` (${result.alreadySent} déjà envoyé(s) lors d’une exécution précédente)` : ''}`);

@@ -91,6 +91,8 @@ export async function runPipeline(options: { dataDir: string; today: string; out
 export async function runOnEmbedded(embedded: Embedded, options: { dataDir: string; today: string; outDir: string }): Promise<RunResult> {
   const keys = await listFiles(options.dataDir);
   const rt = embedded.runtime;
+  // Everything happens on the day asked for: files dropped now were received that day.
+  embedded.setClock(() => new Date(scheduleInstant(options.today)));
   for (const group of groups(keys)) {
     for (const key of group) {
       const body = await readFile(join(options.dataDir, ...key.split('/')));

@@ -1,140 +1,189 @@
-import type {
-  Establishment,
-  IndicatorResult,
-  MoFact,
-  Objective,
-  RegionMoTotals,
-  SourceRef,
-  Targeting,
-} from './schemas';
-import { meetsTarget, resolveTarget, type Target } from './targets';
-
-export interface MoInputs {
-  region: string;
-  year: number;
-  establishments: readonly Establishment[];
-  targetings: readonly Targeting[];
-  objectives: readonly Objective[];
-  facts: readonly MoFact[];
-}
+import { formatFrenchNumber } from '../io/french';
+import type { Anomaly, EvidenceRecord, MoFact, RegionMoTotals, ResultComponent, ResultTarget, SourceRef } from './schemas';
+import { meetsTarget } from './targets';
 
 /** I999 share in percent, or null when nothing was dispensed. */
 export function i999Share(i999Ucd: number, totalUcd: number): number | null {
   return totalUcd > 0 ? (i999Ucd / totalUcd) * 100 : null;
 }
 
-interface Sums {
+/** What the MO indicator is computed from for one site, or for a contract by summing its sites'. */
+export interface MoMeasure {
   totalUcd: number;
   i999Ucd: number;
   totalAmount: number;
   i999Amount: number;
+  /** Months or whole years summed: none means no ATIH data. */
+  facts: number;
+  /** hors-AMM lines listed in the current argumentations of the year's campaigns, and those argued. */
+  argued: { lines: number; argued: number } | null;
+  initiations: { initiations: number; patients: number } | null;
+  missingIndication: { lines: number; ucd: number };
+  invalidIndication: { lines: number; ucd: number; examples: string[] };
   inputs: SourceRef[];
 }
 
-function sum(facts: readonly MoFact[]): Sums | null {
-  if (facts.length === 0) return null;
-  const inputs = new Map<string, SourceRef>();
-  const s = { totalUcd: 0, i999Ucd: 0, totalAmount: 0, i999Amount: 0 };
-  for (const f of facts) {
-    s.totalUcd += f.totalUcd;
-    s.i999Ucd += f.i999Ucd;
-    s.totalAmount += f.totalAmount;
-    s.i999Amount += f.i999Amount;
-    inputs.set(`${f.source.key}@${f.source.version}`, f.source);
-  }
-  return { ...s, inputs: [...inputs.values()] };
-}
-
-function result(
-  base: Pick<IndicatorResult, 'region' | 'year' | 'scope' | 'finess' | 'contrat' | 'name'>,
-  sums: Sums | null,
-  target: Target | null,
-  targeted: boolean,
-): IndicatorResult {
-  const value = sums ? i999Share(sums.i999Ucd, sums.totalUcd) : null;
-  let status: IndicatorResult['status'];
-  if (!targeted) status = 'not_targeted';
-  else if (value === null || target === null) status = 'no_data';
-  else status = meetsTarget(value, target) ? 'met' : 'not_met';
-  return {
-    ...base,
-    indicator: 'MO',
-    numerator: sums ? sums.i999Ucd : null,
-    denominator: sums ? sums.totalUcd : null,
-    value,
-    unit: '%',
-    amounts: sums ? { total: sums.totalAmount, horsAmm: sums.i999Amount } : null,
-    target,
-    status,
-    inputs: sums ? sums.inputs : [],
-  };
+function addInputs(into: Map<string, SourceRef>, refs: readonly SourceRef[]): void {
+  for (const r of refs) into.set(`${r.key}@${r.version}`, r);
 }
 
 /**
- * The MO indicator of one region and year: for every establishment of the region, the share of UCD
- * coded I999 against its target; and for every contract covering several sites, the same over the
- * sum of its sites' UCD (never an average of the sites' rates).
- *
- * @example
- * computeMo({ region: 'PACA', year: 2025, establishments, targetings, objectives, facts })
+ * Sums one site's MO facts of the year and its current argumentations and initiation collections
+ * (the newest accepted upload of each campaign).
  */
-export function computeMo(inputs: MoInputs): IndicatorResult[] {
-  const { region, year } = inputs;
-  const sites = inputs.establishments.filter((e) => e.region === region);
-  const targeted = new Set(
-    inputs.targetings.filter((t) => t.year === year && t.indicator === 'MO').map((t) => t.finess),
-  );
-  const factsBySite = new Map<string, MoFact[]>();
-  for (const f of inputs.facts) {
-    if (f.region !== region || f.year !== year) continue;
-    factsBySite.set(f.finess, [...(factsBySite.get(f.finess) ?? []), f]);
+export function moMeasure(facts: readonly MoFact[], evidence: readonly EvidenceRecord[]): MoMeasure {
+  const inputs = new Map<string, SourceRef>();
+  const m: MoMeasure = {
+    totalUcd: 0,
+    i999Ucd: 0,
+    totalAmount: 0,
+    i999Amount: 0,
+    facts: facts.length,
+    argued: null,
+    initiations: null,
+    missingIndication: { lines: 0, ucd: 0 },
+    invalidIndication: { lines: 0, ucd: 0, examples: [] },
+    inputs: [],
+  };
+  for (const f of facts) {
+    m.totalUcd += f.totalUcd;
+    m.i999Ucd += f.i999Ucd;
+    m.totalAmount += f.totalAmount;
+    m.i999Amount += f.i999Amount;
+    m.missingIndication.lines += f.anomalies.missingIndication.lines;
+    m.missingIndication.ucd += f.anomalies.missingIndication.ucd;
+    m.invalidIndication.lines += f.anomalies.invalidIndication.lines;
+    m.invalidIndication.ucd += f.anomalies.invalidIndication.ucd;
+    for (const e of f.anomalies.invalidIndication.examples) if (!m.invalidIndication.examples.includes(e)) m.invalidIndication.examples.push(e);
+    addInputs(inputs, [f.source]);
   }
-
-  const results: IndicatorResult[] = sites.map((site) =>
-    result(
-      { region, year, scope: 'site', finess: site.finess, contrat: site.contrat, name: site.raisonSociale },
-      sum(factsBySite.get(site.finess) ?? []),
-      resolveTarget(inputs.objectives, 'MO', year, region, site.finess),
-      targeted.has(site.finess),
-    ),
-  );
-
-  const byContract = new Map<string, Establishment[]>();
-  for (const site of sites) byContract.set(site.contrat, [...(byContract.get(site.contrat) ?? []), site]);
-  for (const [contrat, members] of byContract) {
-    if (members.length < 2) continue;
-    const memberTargets = members.map((m) => resolveTarget(inputs.objectives, 'MO', year, region, m.finess));
-    const first = memberTargets[0] ?? null;
-    // A contract keeps its sites' own target only when they all share it; otherwise the region's applies.
-    const shared =
-      first && memberTargets.every((t) => t && t.comparator === first.comparator && t.value === first.value)
-        ? first
-        : resolveTarget(inputs.objectives, 'MO', year, region, null);
-    results.push(
-      result(
-        { region, year, scope: 'contract', finess: null, contrat, name: `Contrat ${contrat}` },
-        sum(members.flatMap((m) => factsBySite.get(m.finess) ?? [])),
-        shared,
-        members.some((m) => targeted.has(m.finess)),
-      ),
-    );
+  for (const record of evidence) {
+    const summary = record.summary;
+    if (summary?.type === 'argumentaire') {
+      m.argued = { lines: (m.argued?.lines ?? 0) + summary.lines, argued: (m.argued?.argued ?? 0) + summary.argued };
+      addInputs(inputs, [record.source]);
+    } else if (summary?.type === 'initiations') {
+      m.initiations = { initiations: (m.initiations?.initiations ?? 0) + summary.initiations, patients: (m.initiations?.patients ?? 0) + summary.patients };
+      addInputs(inputs, [record.source]);
+    }
   }
-  return results;
+  m.inputs = [...inputs.values()];
+  return m;
 }
 
-/** The region's ATIH table (seed layout): totals over every establishment of the region, per year. */
-export function regionMoTotals(region: string, facts: readonly MoFact[]): RegionMoTotals[] {
+/** A contract's measure: its sites' numerators and denominators summed, never their rates averaged. */
+export function sumMoMeasures(measures: readonly MoMeasure[]): MoMeasure {
+  const inputs = new Map<string, SourceRef>();
+  const sum = (pick: (m: MoMeasure) => number) => measures.reduce((a, m) => a + pick(m), 0);
+  const withArgued = measures.filter((m) => m.argued !== null);
+  const withInitiations = measures.filter((m) => m.initiations !== null);
+  for (const m of measures) addInputs(inputs, m.inputs);
+  return {
+    totalUcd: sum((m) => m.totalUcd),
+    i999Ucd: sum((m) => m.i999Ucd),
+    totalAmount: sum((m) => m.totalAmount),
+    i999Amount: sum((m) => m.i999Amount),
+    facts: sum((m) => m.facts),
+    argued: withArgued.length ? { lines: withArgued.reduce((a, m) => a + (m.argued?.lines ?? 0), 0), argued: withArgued.reduce((a, m) => a + (m.argued?.argued ?? 0), 0) } : null,
+    initiations: withInitiations.length
+      ? { initiations: withInitiations.reduce((a, m) => a + (m.initiations?.initiations ?? 0), 0), patients: withInitiations.reduce((a, m) => a + (m.initiations?.patients ?? 0), 0) }
+      : null,
+    missingIndication: { lines: sum((m) => m.missingIndication.lines), ucd: sum((m) => m.missingIndication.ucd) },
+    invalidIndication: {
+      lines: sum((m) => m.invalidIndication.lines),
+      ucd: sum((m) => m.invalidIndication.ucd),
+      examples: [...new Set(measures.flatMap((m) => m.invalidIndication.examples))].slice(0, 5),
+    },
+    inputs: [...inputs.values()],
+  };
+}
+
+export const ARGUED_TARGET: ResultTarget = { comparator: '>=', value: 100, source: 'default' };
+
+/**
+ * The two measured parts of MO: the I999 share against its target, and the share of hors-AMM lines
+ * argued against 100 % (pending while an argumentation can still come or be corrected in time).
+ */
+export function moComponents(m: MoMeasure, target: ResultTarget | null, argumentationOpen: boolean): ResultComponent[] {
+  const share = i999Share(m.i999Ucd, m.totalUcd);
+  const i999: ResultComponent = {
+    id: 'i999',
+    label: 'Part des UCD codées I999 (hors AMM)',
+    numerator: m.facts ? m.i999Ucd : null,
+    denominator: m.facts ? m.totalUcd : null,
+    value: share,
+    unit: '%',
+    target,
+    status: share === null ? 'no_data' : target === null ? 'no_target' : meetsTarget(share, target) ? 'met' : 'not_met',
+    note: m.facts ? null : 'aucune donnée ATIH reçue',
+  };
+  const arguedShare = m.argued && m.argued.lines > 0 ? (m.argued.argued / m.argued.lines) * 100 : null;
+  const argued: ResultComponent = {
+    id: 'argued',
+    label: 'Part des lignes hors AMM argumentées',
+    numerator: m.argued?.argued ?? null,
+    denominator: m.argued?.lines ?? null,
+    value: arguedShare,
+    unit: '%',
+    target: ARGUED_TARGET,
+    status: arguedShare === null ? (argumentationOpen ? 'pending' : 'no_data') : arguedShare >= 100 ? 'met' : argumentationOpen ? 'pending' : 'not_met',
+    note: m.argued === null ? 'aucun argumentaire accepté' : null,
+  };
+  return [i999, argued];
+}
+
+function euros(n: number): string {
+  return `${formatFrenchNumber(n)} €`;
+}
+
+/**
+ * MO coding anomalies of a site: lines without an indication code, codes outside the liste en sus
+ * form, and a valued total that moved by more than `factor` since the year before (the seed's 2024
+ * PACA total, about 28 times below 2023, is such a case).
+ */
+export function moAnomalies(m: MoMeasure, previousTotalAmount: number | null, year: number, factor: number): Anomaly[] {
+  const out: Anomaly[] = [];
+  if (m.missingIndication.lines > 0) {
+    out.push({ code: 'missing-indication', message: `${m.missingIndication.lines} ligne(s) sans code indication (${formatFrenchNumber(m.missingIndication.ucd, 0)} UCD)` });
+  }
+  if (m.invalidIndication.lines > 0) {
+    out.push({
+      code: 'invalid-indication',
+      message: `${m.invalidIndication.lines} ligne(s) avec un code indication hors référentiel (${formatFrenchNumber(m.invalidIndication.ucd, 0)} UCD ; ex. ${m.invalidIndication.examples.join(', ')})`,
+    });
+  }
+  const jump = amountJump(previousTotalAmount, m.facts ? m.totalAmount : null, factor);
+  if (jump !== null && previousTotalAmount !== null) {
+    out.push({
+      code: 'amount-jump',
+      message: `montant total valorisé passé de ${euros(previousTotalAmount)} en ${year - 1} à ${euros(m.totalAmount)} en ${year} (×${formatFrenchNumber(jump, 1)})`,
+    });
+  }
+  return out;
+}
+
+/** The factor by which an amount changed when it is beyond `factor` either way, else null. */
+export function amountJump(before: number | null, after: number | null, factor: number): number | null {
+  if (before === null || after === null || before <= 0 || after <= 0) return null;
+  const ratio = after / before;
+  return ratio > factor || ratio < 1 / factor ? ratio : null;
+}
+
+/** The region's ATIH table (seed layout): totals over every establishment of the region, per year, with out-of-line amounts flagged. */
+export function regionMoTotals(region: string, facts: readonly MoFact[], factor = 3): RegionMoTotals[] {
   const byYear = new Map<number, RegionMoTotals>();
   for (const f of facts) {
     if (f.region !== region) continue;
-    const t = byYear.get(f.year) ?? { region, year: f.year, totalUcd: 0, totalAmount: 0, i999Ucd: 0, i999Amount: 0, share: null };
+    const t = byYear.get(f.year) ?? { region, year: f.year, totalUcd: 0, totalAmount: 0, i999Ucd: 0, i999Amount: 0, share: null, amountJump: null };
     t.totalUcd += f.totalUcd;
     t.totalAmount += f.totalAmount;
     t.i999Ucd += f.i999Ucd;
     t.i999Amount += f.i999Amount;
     byYear.set(f.year, t);
   }
-  return [...byYear.values()]
-    .map((t) => ({ ...t, share: i999Share(t.i999Ucd, t.totalUcd) }))
-    .sort((a, b) => a.year - b.year);
+  const years = [...byYear.values()].sort((a, b) => a.year - b.year);
+  return years.map((t) => {
+    const before = byYear.get(t.year - 1);
+    return { ...t, share: i999Share(t.i999Ucd, t.totalUcd), amountJump: amountJump(before?.totalAmount ?? null, t.totalAmount, factor) };
+  });
 }

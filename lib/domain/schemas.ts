@@ -133,7 +133,7 @@ export type MoFact = z.infer<typeof MoFact>;
 export const CpamFact = z.object({
   region: Region,
   year: z.number().int(),
-  indicator: z.string(),
+  indicator: IndicatorCode,
   /** A year or a semester, written like a campaign (`2025`, `2025-S1`). */
   period: Campaign,
   finess: Finess,
@@ -186,10 +186,52 @@ export const EvidenceRecord = z.object({
 });
 export type EvidenceRecord = z.infer<typeof EvidenceRecord>;
 
-export const IndicatorStatus = z.enum(['met', 'not_met', 'not_targeted', 'neutralised', 'no_data']);
+/**
+ * `pending`: the value reaches its target but evidence the indicator needs is not due yet (or a
+ * document-scored indicator can still be completed before its deadline); `no_target`: a value and no
+ * target to judge it against.
+ */
+export const IndicatorStatus = z.enum(['met', 'not_met', 'pending', 'not_targeted', 'neutralised', 'no_data', 'no_target']);
 export type IndicatorStatus = z.infer<typeof IndicatorStatus>;
 
 export const TargetSource = z.enum(['establishment', 'region', 'all', 'default']);
+
+export const ResultTarget = z.object({ comparator: Comparator, value: z.number(), source: TargetSource });
+export type ResultTarget = z.infer<typeof ResultTarget>;
+
+/** One measured part of an indicator (MO: the I999 share, the share of hors-AMM lines argued). */
+export const ResultComponent = z.object({
+  id: z.string(),
+  label: z.string(),
+  numerator: z.number().nullable(),
+  denominator: z.number().nullable(),
+  value: z.number().nullable(),
+  unit: z.enum(['%', 'points']),
+  target: ResultTarget.nullable(),
+  status: IndicatorStatus,
+  note: z.string().nullable(),
+});
+export type ResultComponent = z.infer<typeof ResultComponent>;
+
+/** Where one document the indicator needs stands, for one deadline of the calendar (or none). */
+export const EvidenceState = z.object({
+  kind: DocumentKind,
+  campaign: Campaign,
+  deadline: z.string().nullable(),
+  /** The deadline's date, or null when the calendar sets none for this document. */
+  due: IsoDate.nullable(),
+  status: z.enum(['in_time', 'late', 'refused', 'missing', 'awaited']),
+  fileName: z.string().nullable(),
+  receivedAt: z.string().nullable(),
+});
+export type EvidenceState = z.infer<typeof EvidenceState>;
+
+/** A coding or data anomaly found while computing an indicator, in French for OMéDIT. */
+export const Anomaly = z.object({
+  code: z.enum(['missing-indication', 'invalid-indication', 'amount-jump']),
+  message: z.string(),
+});
+export type Anomaly = z.infer<typeof Anomaly>;
 
 /** An indicator computed for one site (`scope: site`) or for a whole multi-site contract. */
 export const IndicatorResult = z.object({
@@ -200,15 +242,29 @@ export const IndicatorResult = z.object({
   finess: Finess.nullable(),
   contrat: z.string(),
   name: z.string(),
+  categorie: z.enum(['ex-DG', 'ex-OQN']).nullable(),
+  measure: z.enum(['ratio', 'growth', 'points', 'documents']),
+  /** A ratio's numerator and denominator; a growth's measure of the year and of the reference period; points and their maximum. */
   numerator: z.number().nullable(),
   denominator: z.number().nullable(),
   value: z.number().nullable(),
-  unit: z.literal('%'),
+  unit: z.enum(['%', 'points']),
+  /** The CPAM period the value covers (`2025`, or one semester when only one was given). */
+  period: z.string().nullable(),
+  /** CPAM's own value when it gave one, and whether it agrees with numerator/denominator. */
+  cpam: z.object({ value: z.number(), agrees: z.boolean() }).nullable(),
   amounts: z.object({ total: z.number(), horsAmm: z.number() }).nullable(),
-  target: z
-    .object({ comparator: Comparator, value: z.number(), source: TargetSource })
-    .nullable(),
+  target: ResultTarget.nullable(),
   status: IndicatorStatus,
+  /** Why the status is what it is, when it is not plain (neutralised, no data, evidence awaited…). */
+  note: z.string().nullable(),
+  components: z.array(ResultComponent),
+  evidence: z.array(EvidenceState),
+  anomalies: z.array(Anomaly),
+  /** MO: the treatment initiations collected over the year's campaigns. */
+  initiations: z.object({ initiations: z.number().int(), patients: z.number().int() }).nullable(),
+  /** The share of a regional budget (MO incentive, DMI budget) this site or contract gets, in euros. */
+  allocation: z.object({ budget: z.enum(['interessement_mo', 'budget_dmi']), amount: z.number(), rule: z.string() }).nullable(),
   inputs: z.array(SourceRef),
 });
 export type IndicatorResult = z.infer<typeof IndicatorResult>;
@@ -222,5 +278,7 @@ export const RegionMoTotals = z.object({
   i999Ucd: z.number(),
   i999Amount: z.number(),
   share: z.number().nullable(),
+  /** The factor by which the valued total changed since the year before, when it is out of line. */
+  amountJump: z.number().nullable(),
 });
 export type RegionMoTotals = z.infer<typeof RegionMoTotals>;

@@ -1,3 +1,4 @@
+import { indicatorDefinition } from './catalogue';
 import type { Comparator, IndicatorCode, Objective } from './schemas';
 
 export interface Target {
@@ -6,12 +7,7 @@ export interface Target {
   source: 'establishment' | 'region' | 'all' | 'default';
 }
 
-/** Built-in targets when `objectifs-<year>.csv` says nothing (seed: I999 share PACA < 15 %, Corse < 10 %). */
-export const DEFAULT_TARGETS: Partial<Record<IndicatorCode, Record<string, Omit<Target, 'source'>>>> = {
-  MO: { PACA: { comparator: '<', value: 15 }, CORSE: { comparator: '<', value: 10 } },
-};
-
-/** The most specific objective for a site: establishment over region over all, then the built-in default. */
+/** The most specific objective for a site: establishment over region over all, then the catalogue's built-in default. */
 export function resolveTarget(
   objectives: readonly Objective[],
   indicator: IndicatorCode,
@@ -26,20 +22,25 @@ export function resolveTarget(
   if (byRegion) return { comparator: byRegion.comparator, value: byRegion.target, source: 'region' };
   const forAll = own.find((o) => o.finess === null && o.region === null);
   if (forAll) return { comparator: forAll.comparator, value: forAll.target, source: 'all' };
-  const builtIn = DEFAULT_TARGETS[indicator]?.[region];
+  const defaults = indicatorDefinition(indicator).defaultTargets;
+  const builtIn = defaults[region] ?? defaults['*'];
   return builtIn ? { ...builtIn, source: 'default' } : null;
 }
 
-/** Whether a value reaches its target. */
+/**
+ * Whether a value reaches its target. Values are compared at 1e-9 of a point: a growth of exactly
+ * 4 % computed as 104 000 / 100 000 − 1 is 4.000000000000004 in floating point, and must meet ≤ 4 %.
+ */
 export function meetsTarget(value: number, target: Pick<Target, 'comparator' | 'value'>): boolean {
+  const v = Math.round(value * 1e9) / 1e9;
   switch (target.comparator) {
     case '<':
-      return value < target.value;
+      return v < target.value;
     case '<=':
-      return value <= target.value;
+      return v <= target.value;
     case '>':
-      return value > target.value;
+      return v > target.value;
     case '>=':
-      return value >= target.value;
+      return v >= target.value;
   }
 }

@@ -1,4 +1,5 @@
 import type { CpamFact, Deadline, Establishment, EvidenceSummary, MoFact, Objective, Targeting } from '../domain/schemas';
+import type { ParameterSet } from '../domain/settings';
 
 /**
  * What an accepted file gives the pipeline. Each kind of file produces one of these; the pipeline
@@ -9,6 +10,7 @@ export type FileOutput =
   | { type: 'targetings'; year: number; targetings: Targeting[] }
   | { type: 'objectives'; year: number; objectives: Objective[] }
   | { type: 'calendar'; year: number; deadlines: Deadline[] }
+  | { type: 'parameters'; year: number; sets: ParameterSet[] }
   | { type: 'mo-facts'; facts: MoFact[] }
   | { type: 'cpam-facts'; facts: CpamFact[] }
   | { type: 'evidence'; summary: EvidenceSummary };

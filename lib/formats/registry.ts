@@ -7,6 +7,7 @@ import { ciblageFormat } from './kinds/ciblage';
 import { cpamPhevFormat } from './kinds/cpam-phev';
 import { etablissementsFormat } from './kinds/etablissements';
 import { objectifsFormat } from './kinds/objectifs';
+import { parametresFormat } from './kinds/parametres';
 import { recueilInitiationsFormat } from './kinds/recueil-initiations';
 import { headerMatch, type TabularFormat } from './tabular';
 
@@ -14,7 +15,7 @@ export type Zone = DropKey['zone'];
 
 /** A table-shaped kind of file: where it is dropped, how it is named, and its format. */
 export interface TableKind {
-  id: 'etablissements' | 'ciblage' | 'objectifs' | 'calendrier' | 'atih-mo' | 'cpam-phev' | 'argumentaire_hors_amm' | 'recueil_initiations';
+  id: 'etablissements' | 'ciblage' | 'objectifs' | 'calendrier' | 'parametres' | 'atih-mo' | 'cpam-phev' | 'argumentaire_hors_amm' | 'recueil_initiations';
   zone: Zone;
   /** Lower-case file name in its zone; a first group, when there is one, is the year. */
   name?: RegExp;
@@ -37,6 +38,7 @@ export const TABLE_KINDS: readonly TableKind[] = [
   { id: 'ciblage', zone: 'referential', name: /^ciblage[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: ciblageFormat },
   { id: 'objectifs', zone: 'referential', name: /^objectifs[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: objectifsFormat },
   { id: 'calendrier', zone: 'referential', name: /^calendrier[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: calendrierFormat },
+  { id: 'parametres', zone: 'referential', name: /^param[eè]tres[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: parametresFormat },
   { id: 'atih-mo', zone: 'atih', name: /^mo[-_ ].*\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: atihMoFormat },
   { id: 'cpam-phev', zone: 'cpam', name: /^phev[-_ ].*\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: cpamPhevFormat },
   { id: 'argumentaire_hors_amm', zone: 'evidence', documentKind: 'argumentaire_hors_amm', needsYear: false, format: argumentaireFormat },
@@ -53,7 +55,7 @@ export type Recognition =
   | { tag: 'document'; documentKind: DocumentKind }
   | { tag: 'unknown'; detail: string };
 
-const REFERENTIAL_NAMES = 'le référentiel attend etablissements.csv, ciblage-AAAA.csv, objectifs-AAAA.csv ou calendrier-AAAA.csv (ou .xlsx)';
+const REFERENTIAL_NAMES = 'le référentiel attend etablissements.csv, ciblage-AAAA.csv, objectifs-AAAA.csv, calendrier-AAAA.csv ou parametres-AAAA.csv (ou .xlsx)';
 
 function tableDetail(kind: TableKind): string {
   return `attendu : un tableau .csv ou .xlsx avec les colonnes ${kind.format.columns.join(', ')}`;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import S3rver from 's3rver';
+import { z } from 'zod';
 import dynalite from 'dynalite';
 import sesLocal from 'aws-ses-v2-local';
 import { registerLocalQueue, type ComputeMessage } from '../store/compute-queue';
@@ -26,6 +27,11 @@ export interface Embedded {
   endpoints: { s3: string; dynamodb: string; ses: string };
   /** Processes every queued S3 event and compute request, to the end. */
   drain(): Promise<void>;
+  /**
+   * Sets the clock the handlers read and S3 events are stamped with (`caqes run --today` simulates
+   * that day: a file dropped then was received then). Without an argument, back to the real time.
+   */
+  setClock(now?: () => Date): void;
   deadLetters(): DeadLetter[];
   /** The e-mails the local SES received, read back through its HTTP API. */
   sentEmails(): Promise<LocalEmail[]>;
@@ -39,6 +45,15 @@ export interface LocalEmail {
   destination: { to: string[] };
   subject: string;
   body: { text?: string; html?: string };
+}
+
+const S3Event = z.object({ Records: z.array(z.record(z.string(), z.unknown())) }).loose();
+
+/** An S3 notification with its records' event time set to `at`. */
+function stamped(event: unknown, at: Date): unknown {
+  const parsed = S3Event.safeParse(event);
+  if (!parsed.success) return event;
+  return { ...parsed.data, Records: parsed.data.Records.map((r) => ({ ...r, eventTime: at.toISOString() })) };
 }
 
 async function freePort(): Promise<number> {
@@ -120,7 +135,9 @@ export async function startEmbedded(): Promise<Embedded> {
   const compute = await import('../../functions/compute/handler');
   const ingestQueue = new LocalQueue('ingest', (bodies) => invokeSqsHandler(ingest.handler, 'caqes-ingest', bodies));
   const computeQueue = new LocalQueue('compute', (bodies) => invokeSqsHandler(compute.handler, 'caqes-compute', bodies));
-  s3.on('event', (event: unknown) => ingestQueue.push(JSON.stringify(event)));
+  let clock: () => Date = () => new Date();
+  rt.now = () => clock();
+  s3.on('event', (event: unknown) => ingestQueue.push(JSON.stringify(stamped(event, clock()))));
   const unregister = registerLocalQueue(COMPUTE_QUEUE_URL, async (messages: readonly ComputeMessage[]) => {
     for (const m of messages) computeQueue.push(JSON.stringify(m));
   });
@@ -128,6 +145,9 @@ export async function startEmbedded(): Promise<Embedded> {
   return {
     runtime: rt,
     endpoints,
+    setClock(now) {
+      clock = now ?? (() => new Date());
+    },
     async drain() {
       while (ingestQueue.size > 0 || computeQueue.size > 0) {
         await ingestQueue.drain();

@@ -1,11 +1,8 @@
 import type { FileOutput } from '../formats/output';
+import type { ComputeMessage } from '../store/compute-queue';
 import type { DynamoStore } from '../store/dynamo-store';
 
-/** A region and year whose indicators must be computed again. */
-export interface ComputeRequest {
-  region: string;
-  year: number;
-}
+export type ComputeRequest = ComputeMessage;
 
 /**
  * Stores what an accepted file gives, guarded by the upload's event order so that a late event of
@@ -13,6 +10,10 @@ export interface ComputeRequest {
  */
 export async function applyOutput(output: FileOutput, order: string, store: DynamoStore): Promise<ComputeRequest[]> {
   const everyRegion = async (year: number) => (await store.listRegions()).map((r) => ({ region: r.region, year }));
+  const knownYears = async (requests: ComputeRequest[]) => {
+    const known = new Set((await store.listRegions()).flatMap((r) => r.years.map((y) => `${r.region}#${y}`)));
+    return requests.filter((r) => known.has(`${r.region}#${r.year}`));
+  };
   switch (output.type) {
     case 'establishments':
       await store.replaceEstablishments(output.establishments, order);
@@ -24,19 +25,22 @@ export async function applyOutput(output: FileOutput, order: string, store: Dyna
     }
     case 'objectives':
       return (await store.putObjectives(output.year, output.objectives, order)) ? everyRegion(output.year) : [];
+    case 'parameters':
+      return (await store.putParameters(output.year, output.sets, order)) ? everyRegion(output.year) : [];
     case 'calendar':
-      // Deadlines feed reminders and summaries, which read the calendar when they run.
-      await store.putCalendar(output.year, output.deadlines, order);
-      return [];
+      // Deadlines decide whether evidence came in time.
+      return (await store.putCalendar(output.year, output.deadlines, order)) ? everyRegion(output.year) : [];
     case 'mo-facts': {
-      const requests: ComputeRequest[] = [];
-      for (const fact of output.facts) if (await store.putMoFact(fact, order)) requests.push({ region: fact.region, year: fact.year });
-      return requests;
+      const written = await store.putMoFacts(output.facts, order);
+      const requests: ComputeRequest[] = dedupe(written.map((f) => ({ region: f.region, year: f.year, indicators: ['MO'] })));
+      // The year after, when there is one, compares its amounts with this one's (anomalies).
+      return [...requests, ...(await knownYears(requests.map((r) => ({ ...r, year: r.year + 1 }))))];
     }
     case 'cpam-facts': {
-      const requests: ComputeRequest[] = [];
-      for (const fact of output.facts) if (await store.putCpamFact(fact, order)) requests.push({ region: fact.region, year: fact.year });
-      return requests;
+      const written = await store.putCpamFacts(output.facts, order);
+      const requests: ComputeRequest[] = dedupe(written.map((f) => ({ region: f.region, year: f.year, indicators: [f.indicator] })));
+      // A growth without CPAM's reference value is measured against the year before's.
+      return [...requests, ...(await knownYears(requests.map((r) => ({ ...r, year: r.year + 1 }))))];
     }
     case 'evidence':
       // Kept on the evidence record, which the caller writes for every upload, accepted or not.
@@ -44,6 +48,17 @@ export async function applyOutput(output: FileOutput, order: string, store: Dyna
   }
 }
 
+/** One request per region and year, naming the union of the indicators asked (all, when one asked for all). */
 export function dedupe(requests: readonly ComputeRequest[]): ComputeRequest[] {
-  return [...new Map(requests.map((r) => [`${r.region}#${r.year}`, r])).values()];
+  const merged = new Map<string, ComputeRequest>();
+  for (const r of requests) {
+    const id = `${r.region}#${r.year}`;
+    const known = merged.get(id);
+    if (!known) merged.set(id, r.indicators ? { ...r, indicators: [...r.indicators] } : { region: r.region, year: r.year });
+    else if (known.indicators) {
+      if (!r.indicators) delete known.indicators;
+      else known.indicators = [...new Set([...known.indicators, ...r.indicators])];
+    }
+  }
+  return [...merged.values()];
 }

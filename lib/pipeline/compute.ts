@@ -1,21 +1,45 @@
-import { computeMo } from '../domain/mo';
+import { computeIndicators } from '../domain/indicators';
 import type { IndicatorResult } from '../domain/schemas';
 import type { DynamoStore } from '../store/dynamo-store';
 import type { ComputeRequest } from './apply';
 
+/** Campaigns whose evidence counts for a year's indicators. */
+function campaignsOf(year: number): string[] {
+  return [String(year), `${year}-S1`, `${year}-S2`];
+}
+
 /**
- * Computes again every indicator of one region and year from the stored facts and referential,
- * replacing the previous results. Idempotent: the same inputs give the same items.
+ * Computes again the indicators of one region and year a request names (all when it names none)
+ * from the stored facts, evidence and referential, as of `today`, replacing their previous results.
+ * Idempotent: the same inputs and day give the same items.
  */
-export async function computeRegionYear(request: ComputeRequest, store: DynamoStore): Promise<IndicatorResult[]> {
+export async function computeRegionYear(request: ComputeRequest, store: DynamoStore, today: string): Promise<IndicatorResult[]> {
   const { region, year } = request;
-  const [establishments, targetings, objectives, facts] = await Promise.all([
+  const [establishments, targetings, objectives, deadlines, parameters, moFacts, previousMoFacts, cpamFacts, previousCpamFacts, evidence] = await Promise.all([
     store.listEstablishments(region),
     store.listTargetings(region, year),
     store.listObjectives(),
+    store.listDeadlines(),
+    store.listParameters(),
     store.listMoFacts(region, year),
+    store.listMoFacts(region, year - 1),
+    store.listCpamFacts(region, year),
+    store.listCpamFacts(region, year - 1),
+    Promise.all(campaignsOf(year).map((c) => store.listEvidence(region, c))).then((lists) => lists.flat()),
   ]);
-  const results = computeMo({ region, year, establishments, targetings, objectives, facts });
-  await store.replaceResults(region, year, results);
+  const results = computeIndicators(
+    { region, year, today, establishments, targetings, objectives, deadlines, parameters, moFacts, previousMoFacts, cpamFacts, previousCpamFacts, evidence, dmiCounts: new Map() },
+    request.indicators,
+  );
+  await store.replaceResults(region, year, results, request.indicators);
   return results;
+}
+
+/** Every indicator of every region and year the store knows, as of `today` (statuses move with the date). */
+export async function computeAll(store: DynamoStore, today: string): Promise<number> {
+  let count = 0;
+  for (const { region, years } of await store.listRegions()) {
+    for (const year of years) count += (await computeRegionYear({ region, year }, store, today)).length;
+  }
+  return count;
 }

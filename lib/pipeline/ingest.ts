@@ -1,4 +1,5 @@
 import { campaignYear } from '../domain/campaign';
+import { indicatorsUsing } from '../domain/evidence';
 import type { DocumentKind } from '../domain/schemas';
 import { issueMessage } from '../formats/messages';
 import { recognise, type Recognition } from '../formats/registry';
@@ -115,7 +116,8 @@ export async function ingestObject(object: ReceivedObject, deps: IngestDeps): Pr
       },
       dropKey.uploadId,
     );
-    compute.push({ region: evidenceSite.region, year: campaignYear(dropKey.campaign) });
+    const year = campaignYear(dropKey.campaign);
+    compute.push({ region: evidenceSite.region, year, indicators: indicatorsUsing(documentKindOf(recognition), year, await store.listDeadlines()) });
   }
   const requests = dedupe(compute);
   await store.finishFileEvent({

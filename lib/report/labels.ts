@@ -1,3 +1,4 @@
+import { CATALOGUE } from '../domain/catalogue';
 import type { Comparator, DocumentKind, IndicatorCode, IndicatorStatus } from '../domain/schemas';
 
 /**
@@ -7,9 +8,11 @@ import type { Comparator, DocumentKind, IndicatorCode, IndicatorStatus } from '.
 export const STATUS_LABELS: Readonly<Record<IndicatorStatus, string>> = {
   met: 'Atteint',
   not_met: 'Non atteint',
+  pending: 'En attente',
   not_targeted: 'Non ciblé',
   neutralised: 'Neutralisé',
   no_data: 'Pas de données',
+  no_target: 'Sans objectif',
 };
 
 /** French labels of the kinds of evidence an establishment sends. */
@@ -23,10 +26,10 @@ export const DOCUMENT_KIND_LABELS: Readonly<Record<DocumentKind, string>> = {
   autre: 'Autre document',
 };
 
-/** French labels of the indicators the reports know how to present; others fall back to their code. */
-export const INDICATOR_LABELS: Readonly<Partial<Record<IndicatorCode, string>>> = {
-  MO: 'Pertinence des prescriptions liste en sus (MO)',
-};
+/** French labels of the indicators, from the catalogue. */
+export const INDICATOR_LABELS: Readonly<Record<IndicatorCode, string>> = Object.fromEntries(
+  [...CATALOGUE.values()].map((d) => [d.code, d.label]),
+) as Record<IndicatorCode, string>;
 
 /**
  * The French label of a status.
@@ -46,11 +49,11 @@ export function documentKindLabel(kind: string): string {
 }
 
 /**
- * The French label of an indicator, or its code when no label is known.
- * @example indicatorLabel('MO') // 'Pertinence des prescriptions liste en sus (MO)'
+ * The French label of an indicator.
+ * @example indicatorLabel('MO') // 'Pertinence des prescriptions des médicaments de la liste en sus (MO)'
  */
 export function indicatorLabel(indicator: IndicatorCode): string {
-  return INDICATOR_LABELS[indicator] ?? indicator;
+  return INDICATOR_LABELS[indicator];
 }
 
 const COMPARATOR_SIGNS: Readonly<Record<Comparator, string>> = { '<': '<', '<=': '≤', '>': '>', '>=': '≥' };

@@ -1,7 +1,9 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
+import { IndicatorCode } from '../domain/schemas';
 
-export const ComputeMessage = z.object({ region: z.string(), year: z.number().int() });
+/** A region and year whose indicators must be computed again: those named, or all when none are. */
+export const ComputeMessage = z.object({ region: z.string(), year: z.number().int(), indicators: z.array(IndicatorCode).optional() });
 export type ComputeMessage = z.infer<typeof ComputeMessage>;
 
 export interface ComputeQueue {

@@ -18,7 +18,9 @@ import {
   SourceRef,
   Targeting,
 } from '../domain/schemas';
+import { ParameterSet } from '../domain/settings';
 import { IssueCode } from '../formats/report';
+import { ComputeMessage } from './compute-queue';
 import { z } from 'zod';
 import { dynamoKeys } from './keys';
 
@@ -43,7 +45,7 @@ export const FileEvent = z.object({
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   /** The computations the file asked for: sent again when a re-delivered event finds it processed. */
-  compute: z.array(z.object({ region: z.string(), year: z.number().int() })).default([]),
+  compute: z.array(ComputeMessage).default([]),
 });
 export type FileEvent = z.infer<typeof FileEvent>;
 
@@ -62,7 +64,7 @@ export type ReminderMarker = z.infer<typeof ReminderMarker>;
 
 /** Replaced sources a fact keeps: enough to follow corrections, bounded so the item stays small. */
 const MAX_HISTORY = 20;
-/** Conditional writes in flight at once when a referential file is applied. */
+/** Conditional writes in flight at once when a file's facts or a referential file are applied. */
 const WRITE_CONCURRENCY = 16;
 
 function isConditionFailure(error: unknown): boolean {
@@ -179,10 +181,7 @@ export class DynamoStore {
   private async replaceSet(existing: readonly Item[], keep: readonly Item[], order: string): Promise<void> {
     const keepKeys = new Set(keep.map((i) => i.sk));
     const tombstones = existing.filter((i) => !keepKeys.has(i.sk) && i.removed !== true).map((i) => ({ pk: i.pk, sk: i.sk, order, removed: true }));
-    const writes = [...keep.map((i) => ({ ...i, order })), ...tombstones];
-    for (let i = 0; i < writes.length; i += WRITE_CONCURRENCY) {
-      await Promise.all(writes.slice(i, i + WRITE_CONCURRENCY).map((w) => this.putIfNewer(w)));
-    }
+    await this.inBatches([...keep.map((i) => ({ ...i, order })), ...tombstones], (w) => this.putIfNewer(w));
   }
 
   // Referential
@@ -266,6 +265,15 @@ export class DynamoStore {
     return (await this.putIfNewer({ ...dynamoKeys.calendar(year), order, deadlines: [...deadlines] })).written;
   }
 
+  async putParameters(year: number, sets: readonly ParameterSet[], order: string): Promise<boolean> {
+    return (await this.putIfNewer({ ...dynamoKeys.parameters(year), order, sets: [...sets] })).written;
+  }
+
+  async listParameters(): Promise<ParameterSet[]> {
+    const k = dynamoKeys.parametersPrefix();
+    return (await this.query(k.pk, k.skPrefix)).flatMap((i) => z.array(ParameterSet).parse(i.sets));
+  }
+
   async listDeadlines(): Promise<Deadline[]> {
     const k = dynamoKeys.calendarPrefix();
     return (await this.query(k.pk, k.skPrefix)).flatMap((i) => z.array(Deadline).parse(i.deadlines));
@@ -273,18 +281,37 @@ export class DynamoStore {
 
   // Facts and results
 
+  /** Runs writes `WRITE_CONCURRENCY` at a time, in order of the list, returning their results in that order. */
+  private async inBatches<T, R>(items: readonly T[], write: (item: T) => Promise<R>): Promise<R[]> {
+    const out: R[] = [];
+    for (let i = 0; i < items.length; i += WRITE_CONCURRENCY) out.push(...(await Promise.all(items.slice(i, i + WRITE_CONCURRENCY).map(write))));
+    return out;
+  }
+
   /**
-   * Stores a fact unless a newer upload already gave this establishment and period. A year is given
-   * either whole or month by month: the newest upload's way wins, the other periods of that
-   * establishment and year becoming tombstones so that nothing is counted twice.
+   * Stores an extract's MO facts, each unless a newer upload already gave its establishment and
+   * period, and returns those written. A year is given either whole or month by month: the newest
+   * upload's way wins, the other periods of that establishment and year becoming tombstones so that
+   * nothing is counted twice. Writes grow with establishment-months, never with the file's rows.
    */
-  async putMoFact(fact: MoFact, order: string): Promise<boolean> {
-    const written = await this.putFact({ ...dynamoKeys.moFact(fact.region, fact.year, fact.finess, fact.month), order, ...fact });
-    if (!written) return false;
-    const others = fact.month === null ? Array.from({ length: 12 }, (_, i) => i + 1) : [null];
-    await Promise.all(others.map((month) => this.putIfNewer({ ...dynamoKeys.moFact(fact.region, fact.year, fact.finess, month), order, removed: true })));
-    await this.noteRegionYear(fact.region, fact.year);
-    return true;
+  async putMoFacts(facts: readonly MoFact[], order: string): Promise<MoFact[]> {
+    const done = await this.inBatches(facts, (fact) => this.putFact({ ...dynamoKeys.moFact(fact.region, fact.year, fact.finess, fact.month), order, ...fact }));
+    const written = facts.filter((_, i) => done[i]);
+    const otherPeriods = new Map<string, { region: string; year: number; finess: string; months: (number | null)[] }>();
+    for (const f of written) {
+      const others = f.month === null ? Array.from({ length: 12 }, (_, i) => i + 1) : [null];
+      otherPeriods.set(`${f.region}#${f.year}#${f.finess}#${f.month === null}`, { region: f.region, year: f.year, finess: f.finess, months: others });
+    }
+    const tombstones = [...otherPeriods.values()].flatMap((g) => g.months.map((month) => ({ ...dynamoKeys.moFact(g.region, g.year, g.finess, month), order, removed: true })));
+    await this.inBatches(tombstones, (t) => this.putIfNewer(t));
+    await this.noteRegionYears(written);
+    return written;
+  }
+
+  /** Records once per region and year that facts exist for it (the summaries and the daily computation list them). */
+  private async noteRegionYears(facts: readonly { region: string; year: number }[]): Promise<void> {
+    const pairs = new Map(facts.map((f) => [`${f.region}#${f.year}`, f]));
+    for (const { region, year } of pairs.values()) await this.noteRegionYear(region, year);
   }
 
   async listMoFacts(region: string, year: number): Promise<MoFact[]> {
@@ -292,10 +319,11 @@ export class DynamoStore {
     return (await this.query(k.pk, k.skPrefix)).filter((i) => i.removed !== true).map((i) => MoFact.parse(strip(i)));
   }
 
-  /** Stores a CPAM value unless a newer upload already gave this establishment, indicator and period. */
-  async putCpamFact(fact: CpamFact, order: string): Promise<boolean> {
-    const written = await this.putFact({ ...dynamoKeys.cpamFact(fact.region, fact.year, fact.indicator, fact.finess, fact.period), order, ...fact });
-    if (written) await this.noteRegionYear(fact.region, fact.year);
+  /** Stores an extract's CPAM values, each unless a newer upload already gave its establishment, indicator and period; returns those written. */
+  async putCpamFacts(facts: readonly CpamFact[], order: string): Promise<CpamFact[]> {
+    const done = await this.inBatches(facts, (fact) => this.putFact({ ...dynamoKeys.cpamFact(fact.region, fact.year, fact.indicator, fact.finess, fact.period), order, ...fact }));
+    const written = facts.filter((_, i) => done[i]);
+    await this.noteRegionYears(written);
     return written;
   }
 
@@ -304,9 +332,10 @@ export class DynamoStore {
     return (await this.query(k.pk, k.skPrefix)).map((i) => CpamFact.parse(strip(i)));
   }
 
-  async replaceResults(region: string, year: number, results: readonly IndicatorResult[]): Promise<void> {
+  /** Replaces the results of a region and year, only those of the indicators named when some are. */
+  async replaceResults(region: string, year: number, results: readonly IndicatorResult[], indicators?: readonly string[]): Promise<void> {
     const k = dynamoKeys.resultPrefix(region, year);
-    const existing = await this.query(k.pk, k.skPrefix);
+    const existing = (await this.query(k.pk, k.skPrefix)).filter((i) => !indicators || indicators.includes(String(i.indicator)));
     const items = results.map((r) => ({
       ...dynamoKeys.result(region, year, r.indicator, r.scope, r.finess ?? r.contrat),
       ...r,
@@ -322,8 +351,16 @@ export class DynamoStore {
 
   // Evidence
 
+  /**
+   * Records an upload's outcome unless a newer event of the same upload did. The same content put
+   * again at the same key keeps the day it was first received: a re-delivery is not a late upload.
+   */
   async putEvidence(record: EvidenceRecord, uploadId: string): Promise<boolean> {
-    return (await this.putIfNewer({ ...dynamoKeys.evidence(record.region, record.campaign, record.finess, record.kind, uploadId), ...record })).written;
+    const key = dynamoKeys.evidence(record.region, record.campaign, record.finess, record.kind, uploadId);
+    const known = await this.db.send(new GetCommand({ TableName: this.table, Key: key }));
+    const before = known.Item ? EvidenceRecord.safeParse(strip(known.Item as Item)) : null;
+    const receivedAt = before?.success && before.data.source.version === record.source.version && before.data.receivedAt < record.receivedAt ? before.data.receivedAt : record.receivedAt;
+    return (await this.putIfNewer({ ...key, ...record, receivedAt })).written;
   }
 
   async listEvidence(region: string, campaign: string): Promise<EvidenceRecord[]> {

@@ -7,6 +7,7 @@
  * | targeting                  | REGION#<region>                 | TARGETING#<year>#<finess>#<indicator>       |
  * | list of regions            | REGIONS                         | REGION#<region>                             |
  * | objectives / calendar file | REFERENTIAL                     | OBJECTIVES#<year> / CALENDAR#<year>         |
+ * | parameters file            | REFERENTIAL                     | PARAMETERS#<year>                           |
  * | MO fact (per month or year)| REGION#<region>#YEAR#<year>     | FACT#MO#<finess>#<M01…M12 or Y>             |
  * | CPAM fact                  | REGION#<region>#YEAR#<year>     | FACT#CPAM#<indicator>#<finess>#<period>     |
  * | indicator result           | REGION#<region>#YEAR#<year>     | RESULT#<indicator>#<scope>#<finess|contrat> |
@@ -32,6 +33,8 @@ export const dynamoKeys = {
   objectivesPrefix: () => ({ pk: 'REFERENTIAL', skPrefix: 'OBJECTIVES#' }),
   calendar: (year: number) => ({ pk: 'REFERENTIAL', sk: `CALENDAR#${year}` }),
   calendarPrefix: () => ({ pk: 'REFERENTIAL', skPrefix: 'CALENDAR#' }),
+  parameters: (year: number) => ({ pk: 'REFERENTIAL', sk: `PARAMETERS#${year}` }),
+  parametersPrefix: () => ({ pk: 'REFERENTIAL', skPrefix: 'PARAMETERS#' }),
   moFact: (region: string, year: number, finess: string, month: number | null) => ({
     pk: `REGION#${region}#YEAR#${year}`,
     sk: `FACT#MO#${finess}#${month === null ? 'Y' : `M${String(month).padStart(2, '0')}`}`,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeMo, i999Share, regionMoTotals } from '../../lib/domain/mo';
+import { computeIndicators } from '../../lib/domain/indicators';
+import { i999Share, regionMoTotals } from '../../lib/domain/mo';
 import { meetsTarget } from '../../lib/domain/targets';
 import type { Establishment, IndicatorResult, MoFact, Objective, Targeting } from '../../lib/domain/schemas';
 
@@ -38,6 +39,14 @@ const obj = (region: string | null, finess: string | null, comparator: Objective
   target,
 });
 const round1 = (x: number | null): number | null => (x === null ? null : Math.round(x * 10) / 10);
+
+/** The MO results of a region and year, with no calendar, parameters or evidence: the I999 share alone decides. */
+function computeMo(i: { region: string; year: number; establishments: Establishment[]; targetings: Targeting[]; objectives: Objective[]; facts: MoFact[] }): IndicatorResult[] {
+  return computeIndicators(
+    { ...i, today: '2026-01-15', deadlines: [], parameters: [], moFacts: i.facts, previousMoFacts: [], cpamFacts: [], previousCpamFacts: [], evidence: [], dmiCounts: new Map() },
+    ['MO'],
+  );
+}
 
 describe('regionMoTotals reproduces the seed ATIH table (PACA, Corse, 2021-2024)', () => {
   // Seed 000, "Indicateur MO : Données 2021-2024": Nombre total d'UCD, Nombre d'UCD Hors-AMM, Hors-AMM/Total.

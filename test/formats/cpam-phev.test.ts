@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cpamPhevFormat, cpamValueAgrees } from '../../lib/formats/kinds/cpam-phev';
+import { cpamPhevFormat } from '../../lib/formats/kinds/cpam-phev';
+import { cpamValueAgrees } from '../../lib/domain/cpam-indicators';
 import type { Establishment } from '../../lib/domain/schemas';
 import { cp1252, read, where, payload } from './helpers';
 
@@ -42,6 +43,13 @@ describe('cpam/<year>/phev-*.csv', () => {
     expect(where(out.list)).toEqual(['warning inconsistent-value@2:valeur']);
     expect(out.list[0]!.message).toBe('Valeur « 47 » de la colonne « valeur » incohérente : le calcul numérateur / dénominateur donne 45,50 % ; les deux valeurs sont conservées.');
     expect(payload(out.output)).toMatchObject([{ cpamValue: 47, numerator: 4550, denominator: 10_000 }]);
+  });
+
+  it('without a denominator the CPAM value is the numerator itself: a different one is reported', async () => {
+    const out = await read(cpamPhevFormat, cp1252([HEADER, `${TIMONE};IPP;2025;43 225;;42 000;40 100`]), { year: 2025, establishments: KNOWN });
+    expect(out.list[0]!.message).toBe(
+      'Valeur « 42\u202f000 » de la colonne « valeur » incohérente : sans dénominateur, la valeur est le numérateur, 43\u202f225 ; les deux valeurs sont conservées.',
+    );
   });
 
   it('periods outside the drop folder’s year, bad periods, duplicates and conflicts', async () => {

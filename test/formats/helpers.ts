@@ -43,6 +43,8 @@ export function payload(output: FileOutput | null): unknown {
       return output.objectives;
     case 'calendar':
       return output.deadlines;
+    case 'parameters':
+      return output.sets;
     case 'mo-facts':
     case 'cpam-facts':
       return output.facts;

@@ -16,7 +16,7 @@ function summary(key: string): string {
   return 'unknown';
 }
 
-const REFERENTIAL = 'le référentiel attend etablissements.csv, ciblage-AAAA.csv, objectifs-AAAA.csv ou calendrier-AAAA.csv (ou .xlsx)';
+const REFERENTIAL = 'le référentiel attend etablissements.csv, ciblage-AAAA.csv, objectifs-AAAA.csv, calendrier-AAAA.csv ou parametres-AAAA.csv (ou .xlsx)';
 
 describe('recognise: the kind of a file from its drop-zone key', () => {
   it.each([

@@ -109,14 +109,21 @@ describe('a run on the embedded default', () => {
     expect(mo(first, B)).toMatchObject({ numerator: 21, denominator: 100, value: 21, status: 'not_met' });
     // 15 % is not below 15 %.
     expect(mo(first, C)).toMatchObject({ numerator: 15, denominator: 100, value: 15, status: 'not_met', target: { value: 15, source: 'default' } });
-    expect(mo(first, D)).toMatchObject({ numerator: 9, value: 9, status: 'met', target: { value: 10, source: 'default' } });
+    // 9 % meets Corse's < 10 %, but D's action plan, owed for MO on 09/03/2026, has not come yet.
+    expect(mo(first, D)).toMatchObject({ numerator: 9, value: 9, status: 'pending', target: { value: 10, source: 'default' } });
+    expect(mo(first, D).evidence).toEqual([
+      { kind: 'plan_actions', campaign: '2025-S2', deadline: 'retour_preuves', due: '2026-03-09', status: 'awaited', fileName: null, receivedAt: null },
+    ]);
+    // A's plan was dropped on the day of the run, 23/02/2026, before its deadline.
+    expect(mo(first, A).evidence[0]).toMatchObject({ status: 'in_time', fileName: 'plan.pdf', receivedAt: '2026-02-23T06:00:00.000Z' });
     expect(mo(first, A).inputs).toEqual([{ key: 'atih/2025/mo-2025.csv', version: expect.stringMatching(/^etag:/) }]);
   });
 
   it('gives the two-site contract the sum of its sites, not the average of their rates', () => {
-    // (38 + 21) / (200 + 100) = 19.67 % < 20 %: met; the mean of 19 % and 21 % would be 20 %, not met.
+    // (38 + 21) / (200 + 100) = 19.67 % < 20 %: reached; the mean of 19 % and 21 % would be 20 %, not.
+    // Pending all the same: B's action plan is still awaited, and a contract is as far as its least advanced site.
     const contract = mo(first, 'C1');
-    expect(contract).toMatchObject({ scope: 'contract', numerator: 59, denominator: 300, status: 'met' });
+    expect(contract).toMatchObject({ scope: 'contract', numerator: 59, denominator: 300, status: 'pending' });
     expect(contract.value).toBeCloseTo(19.667, 3);
   });
 

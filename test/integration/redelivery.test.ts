@@ -50,9 +50,9 @@ describe('re-delivery', () => {
     const firstTime = await ingestObject(event, rt);
     const secondTime = await ingestObject(event, rt);
     expect(firstTime.duplicate).toBe(false);
-    expect(firstTime.compute).toEqual([{ region: 'PACA', year: 2025 }]);
+    expect(firstTime.compute).toEqual([{ region: 'PACA', year: 2025, indicators: ['MO'] }]);
     // The duplicate asks again for the same computation (harmless), in case the first send was lost.
-    expect(secondTime).toEqual({ key, duplicate: true, report: null, compute: [{ region: 'PACA', year: 2025 }] });
+    expect(secondTime).toEqual({ key, duplicate: true, report: null, compute: [{ region: 'PACA', year: 2025, indicators: ['MO'] }] });
     const facts = await rt.store.listMoFacts('PACA', 2025);
     expect(facts).toHaveLength(1);
     expect(facts[0]).toMatchObject({ totalUcd: 100, i999Ucd: 10 });
@@ -72,11 +72,11 @@ describe('re-delivery', () => {
     const late = await ingestObject(older, rt);
     expect(late.report?.status).toBe('accepted');
     expect(late.compute).toEqual([]);
-    await computeRegionYear({ region: 'PACA', year: 2025 }, rt.store);
+    await computeRegionYear({ region: 'PACA', year: 2025 }, rt.store, '2027-02-01');
     const [fact] = await rt.store.listMoFacts('PACA', 2025);
     expect(fact!.source.key).toBe(key);
     expect(fact!.i999Ucd).toBe(30);
-    const [result] = (await rt.store.listResults('PACA', 2025)).filter((r) => r.finess === A);
+    const [result] = (await rt.store.listResults('PACA', 2025)).filter((r) => r.finess === A && r.indicator === 'MO');
     expect(result).toMatchObject({ numerator: 30, denominator: 100 });
   });
 
@@ -121,7 +121,7 @@ describe('re-delivery', () => {
     await ingestObject(await announced(first, '2027-04-01T08:00:00.000Z', '40'), rt);
     await put(corrected, month(10, 90));
     const fix = await ingestObject(await announced(corrected, '2027-04-02T08:00:00.000Z', '41'), rt);
-    expect(fix.compute).toEqual([{ region: 'PACA', year: 2025 }]);
+    expect(fix.compute).toEqual([{ region: 'PACA', year: 2025, indicators: ['MO'] }]);
     const may = (await rt.store.listMoFacts('PACA', 2025)).filter((f) => f.month === 5);
     expect(may).toHaveLength(1);
     expect(may[0]).toMatchObject({ i999Ucd: 10, totalUcd: 100, source: { key: corrected } });

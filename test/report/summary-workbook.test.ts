@@ -32,12 +32,22 @@ function result(over: Partial<IndicatorResult> & Pick<IndicatorResult, 'name' | 
     scope: 'site',
     finess: null,
     contrat: 'CPOM-13-001',
+    categorie: null,
+    measure: 'ratio',
     numerator: null,
     denominator: null,
     value: null,
     unit: '%',
+    period: null,
+    cpam: null,
     amounts: null,
     target: { comparator: '<', value: 15, source: 'default' },
+    note: null,
+    components: [],
+    evidence: [],
+    anomalies: [],
+    initiations: null,
+    allocation: null,
     inputs: [],
     ...over,
   };
@@ -89,8 +99,8 @@ const results: IndicatorResult[] = [
 
 // Given out of order: the sheet must sort years left to right.
 const regionTotals: RegionMoTotals[] = [
-  { region: 'PACA', year: 2025, totalUcd: 496871, totalAmount: 468_368_652, i999Ucd: 76308, i999Amount: 49_963_784, share: 0.153 },
-  { region: 'PACA', year: 2024, totalUcd: 512788, totalAmount: 20_388_741, i999Ucd: 75940, i999Amount: 66_282_458, share: 0.148 },
+  { region: 'PACA', year: 2025, totalUcd: 496871, totalAmount: 468_368_652, i999Ucd: 76308, i999Amount: 49_963_784, share: 0.153, amountJump: null },
+  { region: 'PACA', year: 2024, totalUcd: 512788, totalAmount: 20_388_741, i999Ucd: 75940, i999Amount: 66_282_458, share: 0.148, amountJump: null },
 ];
 
 const input: SummaryInput = {
@@ -146,7 +156,7 @@ describe('buildSummaryWorkbook', () => {
       'Neutralisé',
     ]);
     // Sites of 2025: one met, one not met, one not targeted -> 2 targeted.
-    expect(values(overview, 5, 6)).toEqual(['Pertinence des prescriptions liste en sus (MO)', 2, 1, 1, 0, 0]);
+    expect(values(overview, 5, 6)).toEqual(['Pertinence des prescriptions des médicaments de la liste en sus (MO)', 2, 1, 1, 0, 0]);
     expect(overview.getCell('B5').numFmt).toBe(NUM_FMT.count);
     expect(overview.getRow(6).cellCount).toBe(0);
   });
@@ -226,9 +236,11 @@ describe('buildSummaryWorkbook', () => {
     expect(STATUS_LABELS).toEqual({
       met: 'Atteint',
       not_met: 'Non atteint',
+      pending: 'En attente',
       not_targeted: 'Non ciblé',
       neutralised: 'Neutralisé',
       no_data: 'Pas de données',
+      no_target: 'Sans objectif',
     });
     const fill = (r: number) => (mo.getCell(r, 10).fill as ExcelJS.FillPattern).fgColor?.argb;
     expect(fill(3)).toBe('FFC6EFCE'); // green

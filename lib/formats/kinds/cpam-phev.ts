@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { campaignYear } from '../../domain/campaign';
+import { cpamValueAgrees } from '../../domain/cpam-indicators';
 import type { CpamFact } from '../../domain/schemas';
 import { formatFrenchNumber } from '../../io';
 import { emptyOr, finess, indicator, number, period } from '../fields';
@@ -16,21 +17,9 @@ const schema = z.object({
   valeur_reference: emptyOr(number()),
 });
 
-/**
- * How far CPAM's own value may be from numerator/denominator before it is reported: CPAM publishes
- * rates rounded to one decimal of a percent, so anything within 0.1 point is a rounding.
- */
-export const CPAM_VALUE_TOLERANCE_POINTS = 0.1;
-
-/**
- * Whether CPAM's value agrees with the one recomputed from its numerator and denominator, read as a
- * percentage or as a fraction (both occur); with no denominator the value is the numerator itself.
- */
-export function cpamValueAgrees(numerator: number, denominator: number | null, value: number, tolerancePoints = CPAM_VALUE_TOLERANCE_POINTS): boolean {
-  if (denominator === null) return Math.abs(value - numerator) <= Math.max(0.01, Math.abs(numerator) * 1e-6);
-  if (denominator === 0) return false;
-  const rate = numerator / denominator;
-  return Math.abs(value - rate * 100) <= tolerancePoints + 1e-9 || Math.abs(value - rate) <= tolerancePoints / 100 + 1e-12;
+/** A number as the file would show it: no decimals when it has none, else two, French separators. */
+function frenchValue(n: number): string {
+  return formatFrenchNumber(n, Number.isInteger(n) ? 0 : 2);
 }
 
 /** Whether a FINESS names a site (géographique) or a legal entity (juridique) of the referential, and its region. */
@@ -87,10 +76,11 @@ export const cpamPhevFormat = defineTabular({
           return false;
         }
         if (row.valeur !== null && !cpamValueAgrees(row.numerateur, row.denominateur, row.valeur)) {
-          const recomputed = row.denominateur ? (row.numerateur / row.denominateur) * 100 : row.numerateur;
-          report('inconsistent-value', 'warning', 'valeur', String(row.valeur).replace('.', ','), {
-            detail: `le calcul numérateur / dénominateur donne ${formatFrenchNumber(recomputed, 2)}${row.denominateur ? ' %' : ''} ; les deux valeurs sont conservées`,
-          });
+          const detail =
+            row.denominateur !== null
+              ? `le calcul numérateur / dénominateur donne ${formatFrenchNumber((row.numerateur / row.denominateur) * 100, 2)} %`
+              : `sans dénominateur, la valeur est le numérateur, ${frenchValue(row.numerateur)}`;
+          report('inconsistent-value', 'warning', 'valeur', frenchValue(row.valeur), { detail: `${detail} ; les deux valeurs sont conservées` });
         }
         facts.set(id, {
           region: where.region,

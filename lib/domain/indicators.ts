@@ -1,0 +1,376 @@
+import { splitToTheCent } from './allocation';
+import { campaignYear } from './campaign';
+import { CATALOGUE, type IndicatorDefinition } from './catalogue';
+import { cpamMeasure, sumCpamMeasures, type CpamMeasure } from './cpam-indicators';
+import { currentEvidence, evidenceGate, evidenceStates, requirementsFor } from './evidence';
+import { judge, worstGate } from './judge';
+import { moAnomalies, moComponents, moMeasure, sumMoMeasures, type MoMeasure } from './mo';
+import type {
+  Anomaly,
+  CpamFact,
+  Deadline,
+  Establishment,
+  EvidenceRecord,
+  EvidenceState,
+  IndicatorCode,
+  IndicatorResult,
+  MoFact,
+  Objective,
+  ResultComponent,
+  ResultTarget,
+  SourceRef,
+  Targeting,
+} from './schemas';
+import { settingsFor, type ParameterSet, type RegionSettings } from './settings';
+import { resolveTarget } from './targets';
+
+/** Everything the indicators of one region and year are computed from. */
+export interface RegionYearInputs {
+  region: string;
+  year: number;
+  /** The day the computation is for: evidence is late, or still awaited, against it. */
+  today: string;
+  establishments: readonly Establishment[];
+  targetings: readonly Targeting[];
+  objectives: readonly Objective[];
+  deadlines: readonly Deadline[];
+  parameters: readonly ParameterSet[];
+  moFacts: readonly MoFact[];
+  /** The year before's, for the MO amount anomalies. */
+  previousMoFacts: readonly MoFact[];
+  cpamFacts: readonly CpamFact[];
+  /** The year before's, the reference of a growth when CPAM gives none. */
+  previousCpamFacts: readonly CpamFact[];
+  /** Evidence records of the region for every campaign of the year. */
+  evidence: readonly EvidenceRecord[];
+  /** Number of DMI implanted per site in the year (weights of the DMI budget), when known. */
+  dmiCounts: ReadonlyMap<string, number>;
+}
+
+/** The parts of a result that depend on how an indicator is measured. */
+interface Measured {
+  numerator: number | null;
+  denominator: number | null;
+  value: number | null;
+  period: string | null;
+  cpam: IndicatorResult['cpam'];
+  amounts: IndicatorResult['amounts'];
+  noDataNote: string | null;
+  components: ResultComponent[];
+  anomalies: Anomaly[];
+  initiations: IndicatorResult['initiations'];
+  inputs: SourceRef[];
+}
+
+const EMPTY: Measured = { numerator: null, denominator: null, value: null, period: null, cpam: null, amounts: null, noDataNote: null, components: [], anomalies: [], initiations: null, inputs: [] };
+
+const DMI_MAX_POINTS = 3;
+const DMI_PARTS: readonly { id: string; label: string; kinds: readonly string[]; points: number }[] = [
+  { id: 'cartographie', label: 'Cartographie ANAP ou RESOMEDIT et son plan d’actions', kinds: ['cartographie_dmi', 'plan_actions'], points: 2 },
+  { id: 'audit', label: 'Audit de traçabilité et d’information du patient', kinds: ['audit_dmi'], points: 1 },
+];
+
+const RULE_LABELS: Record<string, string> = {
+  prorata_montant: 'au prorata du montant liste en sus valorisé',
+  prorata_ucd: 'au prorata du nombre d’UCD',
+  egal: 'à parts égales',
+  points_x_dmi: 'au prorata des points × nombre de DMI posés',
+  points: 'au prorata des points',
+};
+
+interface SiteContext {
+  site: Establishment;
+  targeted: boolean;
+  evidence: EvidenceState[];
+  gate: 'ok' | 'open' | 'failed';
+}
+
+/**
+ * Every indicator of the catalogue (or only those asked for) for one region and year: one result per
+ * site, and one per contract covering several sites, computed from the sums of its sites' numerators
+ * and denominators. Targets come from objectives then the catalogue; ex-OQN sites are neutralised on
+ * the configured indicators; evidence the indicator needs must have come in time; the MO incentive
+ * and the DMI budget are split to the cent.
+ */
+export function computeIndicators(inputs: RegionYearInputs, only?: readonly IndicatorCode[]): IndicatorResult[] {
+  const settings = settingsFor(inputs.parameters, inputs.region, inputs.year);
+  const sites = inputs.establishments.filter((e) => e.region === inputs.region);
+  const contracts = new Map<string, Establishment[]>();
+  for (const site of sites) contracts.set(site.contrat, [...(contracts.get(site.contrat) ?? []), site]);
+  const yearEvidence = inputs.evidence.filter((e) => campaignYear(e.campaign) === inputs.year);
+  const results: IndicatorResult[] = [];
+  for (const definition of CATALOGUE.values()) {
+    if (only && !only.includes(definition.code)) continue;
+    const scope = { definition, inputs, settings, sites, contracts, yearEvidence };
+    if (definition.code === 'MO') results.push(...computeOne(scope, moFamily(inputs, settings, yearEvidence)));
+    else if (definition.source === 'cpam') results.push(...computeOne(scope, cpamFamily(definition, inputs, settings)));
+    else results.push(...computeOne(scope, evidenceFamily(definition, inputs.today, yearEvidence)));
+  }
+  allocate(results, inputs, settings);
+  return results;
+}
+
+interface Scope {
+  definition: IndicatorDefinition;
+  inputs: RegionYearInputs;
+  settings: RegionSettings;
+  sites: readonly Establishment[];
+  contracts: ReadonlyMap<string, Establishment[]>;
+  yearEvidence: readonly EvidenceRecord[];
+}
+
+function computeOne<M>({ definition, inputs, settings, sites, contracts, yearEvidence }: Scope, family: Family<M>): IndicatorResult[] {
+  const { region, year, today } = inputs;
+  const code = definition.code;
+  const targeted = new Set(inputs.targetings.filter((t) => t.year === year && t.indicator === code).map((t) => t.finess));
+  const requirements = requirementsFor(code, year, inputs.deadlines, definition.evidence);
+  const contexts = new Map<string, SiteContext>(
+    sites.map((site) => {
+      const isTargeted = targeted.has(site.finess);
+      const evidence = isTargeted ? evidenceStates(requirements, yearEvidence.filter((e) => e.finess === site.finess), today) : [];
+      return [site.finess, { site, targeted: isTargeted, evidence, gate: evidenceGate(evidence, today) }];
+    }),
+  );
+  const siteMeasures = new Map(sites.map((site) => [site.finess, family.site(contexts.get(site.finess) as SiteContext)]));
+  const out: IndicatorResult[] = [];
+
+  const result = (base: Pick<IndicatorResult, 'scope' | 'finess' | 'contrat' | 'name' | 'categorie'>, m: Measured, target: ResultTarget | null, t: { targeted: boolean; neutralised: boolean; gate: 'ok' | 'open' | 'failed'; evidence: EvidenceState[] }): IndicatorResult => {
+    const judged = judge({ targeted: t.targeted, neutralised: t.neutralised, measure: definition.measure, value: m.value, target, noDataNote: m.noDataNote, components: m.components, gate: t.gate, evidence: t.evidence });
+    return {
+      region,
+      year,
+      indicator: code,
+      ...base,
+      measure: definition.measure,
+      numerator: m.numerator,
+      denominator: m.denominator,
+      value: m.value,
+      unit: definition.unit,
+      period: m.period,
+      cpam: m.cpam,
+      amounts: m.amounts,
+      target,
+      status: judged.status,
+      note: judged.note,
+      components: m.components,
+      evidence: t.evidence,
+      anomalies: m.anomalies,
+      initiations: m.initiations,
+      allocation: null,
+      inputs: m.inputs,
+    };
+  };
+
+  for (const site of sites) {
+    const ctx = contexts.get(site.finess) as SiteContext;
+    const target = resolveTarget(inputs.objectives, code, year, region, site.finess);
+    out.push(
+      result(
+        { scope: 'site', finess: site.finess, contrat: site.contrat, name: site.raisonSociale, categorie: site.categorie },
+        family.finish(siteMeasures.get(site.finess) as M, target, ctx.evidence),
+        target,
+        { targeted: ctx.targeted, neutralised: site.categorie === 'ex-OQN' && settings.neutralised.includes(code), gate: ctx.gate, evidence: ctx.evidence },
+      ),
+    );
+  }
+
+  for (const [contrat, members] of contracts) {
+    if (members.length < 2) continue;
+    const targetedMembers = members.filter((m) => contexts.get(m.finess)?.targeted);
+    const memberTargets = members.map((m) => resolveTarget(inputs.objectives, code, year, region, m.finess));
+    const first = memberTargets[0] ?? null;
+    // A contract keeps its sites' own target only when they all share it; otherwise the region's applies.
+    const target =
+      first && memberTargets.every((t) => t && t.comparator === first.comparator && t.value === first.value) ? first : resolveTarget(inputs.objectives, code, year, region, null);
+    const measured = family.finish(family.contract(members, targetedMembers, siteMeasures), target, []);
+    const neutralised = targetedMembers.length > 0 && targetedMembers.every((m) => m.categorie === 'ex-OQN') && settings.neutralised.includes(code);
+    out.push(
+      result(
+        { scope: 'contract', finess: null, contrat, name: `Contrat ${contrat}`, categorie: null },
+        measured,
+        target,
+        { targeted: targetedMembers.length > 0, neutralised, gate: worstGate(targetedMembers.map((m) => (contexts.get(m.finess) as SiteContext).gate)), evidence: [] },
+      ),
+    );
+  }
+  return out;
+}
+
+/** How one family of indicators measures a site, sums a contract, and turns its measure `M` into a result's parts. */
+interface Family<M> {
+  site(ctx: SiteContext): M;
+  contract(members: readonly Establishment[], targetedMembers: readonly Establishment[], siteMeasures: ReadonlyMap<string, M>): M;
+  finish(measure: M, target: ResultTarget | null, evidence: readonly EvidenceState[]): Measured;
+}
+
+type MoSite = { m: MoMeasure; anomalies: Anomaly[]; open: boolean };
+
+function moFamily(inputs: RegionYearInputs, settings: RegionSettings, yearEvidence: readonly EvidenceRecord[]): Family<MoSite> {
+  const current = currentEvidence(yearEvidence);
+  const previousAmount = (finess: string) => {
+    const facts = inputs.previousMoFacts.filter((f) => f.region === inputs.region && f.finess === finess && f.year === inputs.year - 1);
+    return facts.length ? facts.reduce((a, f) => a + f.totalAmount, 0) : null;
+  };
+  const argumentationOpen = (evidence: readonly EvidenceState[]) =>
+    evidence.some((e) => e.kind === 'argumentaire_hors_amm' && (e.due === null || inputs.today <= e.due));
+  return {
+    site(ctx) {
+      const m = moMeasure(
+        inputs.moFacts.filter((f) => f.region === inputs.region && f.finess === ctx.site.finess && f.year === inputs.year),
+        current.filter((e) => e.finess === ctx.site.finess),
+      );
+      return { m, anomalies: moAnomalies(m, previousAmount(ctx.site.finess), inputs.year, settings.amountJumpFactor), open: argumentationOpen(ctx.evidence) };
+    },
+    contract(members, _targeted, siteMeasures) {
+      const parts = members.map((s) => siteMeasures.get(s.finess)).filter((p): p is MoSite => p !== undefined);
+      return { m: sumMoMeasures(parts.map((p) => p.m)), anomalies: [], open: parts.some((p) => p.open) };
+    },
+    finish({ m, anomalies, open }, target) {
+      const components = moComponents(m, target, open);
+      const share = components[0] as ResultComponent;
+      return {
+        ...EMPTY,
+        numerator: share.numerator,
+        denominator: share.denominator,
+        value: share.value,
+        amounts: m.facts ? { total: m.totalAmount, horsAmm: m.i999Amount } : null,
+        noDataNote: m.facts ? null : 'aucune donnée ATIH reçue pour cette année',
+        components,
+        anomalies,
+        initiations: m.initiations,
+        inputs: m.inputs,
+      };
+    },
+  };
+}
+
+function cpamFamily(definition: IndicatorDefinition, inputs: RegionYearInputs, settings: RegionSettings): Family<CpamMeasure> {
+  const code = definition.code;
+  const mine = inputs.cpamFacts.filter((f) => f.indicator === code);
+  const before = inputs.previousCpamFacts.filter((f) => f.indicator === code);
+  const sitesOfEntity = (finessJuridique: string) => inputs.establishments.filter((e) => e.region === inputs.region && e.finessJuridique === finessJuridique);
+  const measureFor = (finess: string, level: 'site' | 'entity') =>
+    cpamMeasure(
+      definition,
+      inputs.year,
+      mine.filter((f) => f.finess === finess && f.level === level),
+      before.filter((f) => f.finess === finess && f.level === level),
+      settings.cpamTolerance,
+    );
+  return {
+    site(ctx) {
+      const own = measureFor(ctx.site.finess, 'site');
+      if (own.numerator !== null) return own;
+      const entity = measureFor(ctx.site.finessJuridique, 'entity');
+      if (entity.numerator === null) return own;
+      // A legal entity's value is a site's only when the entity has that one site.
+      if (sitesOfEntity(ctx.site.finessJuridique).length === 1) return entity;
+      return { ...own, noDataNote: `valeur CPAM donnée pour l’entité juridique ${ctx.site.finessJuridique}, sur l’ensemble de ses sites (voir le contrat)` };
+    },
+    contract(members, _targeted, siteMeasures) {
+      const perSite = members.map((m) => siteMeasures.get(m.finess)).filter((m): m is CpamMeasure => m !== undefined);
+      if (perSite.every((m) => m.numerator !== null)) return sumCpamMeasures(definition, perSite);
+      const entities = [...new Set(members.map((m) => m.finessJuridique))];
+      const whole = entities.length === 1 && sitesOfEntity(entities[0] as string).every((s) => members.some((m) => m.finess === s.finess));
+      return whole ? measureFor(entities[0] as string, 'entity') : sumCpamMeasures(definition, perSite);
+    },
+    finish(m) {
+      return { ...EMPTY, numerator: m.numerator, denominator: m.denominator, value: m.value, period: m.period, cpam: m.cpam, noDataNote: m.noDataNote, inputs: m.inputs };
+    },
+  };
+}
+
+type Scored = { numerator: number; denominator: number; components: ResultComponent[]; inputs: SourceRef[] } | null;
+
+/** DMI (points) and clinical pharmacy (documents): measured from the evidence returned in time. */
+function evidenceFamily(definition: IndicatorDefinition, today: string, yearEvidence: readonly EvidenceRecord[]): Family<Scored> {
+  const sources = (finess: string, evidence: readonly EvidenceState[]): SourceRef[] => {
+    const kinds = new Set(evidence.map((e) => e.kind));
+    return yearEvidence.filter((e) => e.finess === finess && e.status === 'accepted' && kinds.has(e.kind)).map((e) => e.source);
+  };
+  const scored = (finess: string, evidence: readonly EvidenceState[]): Scored => {
+    if (definition.measure === 'points') {
+      const components = DMI_PARTS.map((part): ResultComponent => {
+        const states = evidence.filter((e) => part.kinds.includes(e.kind));
+        const done = states.length > 0 && states.every((e) => e.status === 'in_time');
+        return {
+          id: part.id,
+          label: part.label,
+          numerator: done ? part.points : 0,
+          denominator: part.points,
+          value: done ? part.points : 0,
+          unit: 'points',
+          target: { comparator: '>=', value: part.points, source: 'default' },
+          status: done ? 'met' : evidenceGate(states, today) === 'open' ? 'pending' : 'not_met',
+          note: null,
+        };
+      });
+      return { numerator: components.reduce((a, c) => a + (c.numerator ?? 0), 0), denominator: DMI_MAX_POINTS, components, inputs: sources(finess, evidence) };
+    }
+    return { numerator: evidence.filter((e) => e.status === 'in_time').length, denominator: evidence.length, components: [], inputs: sources(finess, evidence) };
+  };
+  return {
+    site: (ctx) => (ctx.targeted ? scored(ctx.site.finess, ctx.evidence) : null),
+    contract(_members, targeted, siteMeasures) {
+      const parts = targeted.map((m) => siteMeasures.get(m.finess)).filter((p): p is NonNullable<Scored> => p !== null && p !== undefined);
+      if (parts.length === 0) return null;
+      return {
+        numerator: parts.reduce((a, p) => a + p.numerator, 0),
+        denominator: parts.reduce((a, p) => a + p.denominator, 0),
+        components: [],
+        inputs: parts.flatMap((p) => p.inputs),
+      };
+    },
+    finish(m) {
+      if (!m || m.denominator === 0) return { ...EMPTY, noDataNote: m ? 'aucun document demandé par le calendrier' : null };
+      // Points of a contract are read on the sites' scale: total points over total maximum, times 3.
+      const value = definition.measure === 'points' ? (m.numerator / m.denominator) * DMI_MAX_POINTS : (m.numerator / m.denominator) * 100;
+      return { ...EMPTY, numerator: m.numerator, denominator: m.denominator, value, components: m.components, inputs: m.inputs };
+    },
+  };
+}
+
+/**
+ * Splits the MO incentive among the sites whose contract met MO, and the DMI budget among the
+ * sites scoring DMI points, by the configured rule; a contract's row shows its sites' total.
+ */
+function allocate(results: IndicatorResult[], inputs: RegionYearInputs, settings: RegionSettings): void {
+  const contractRow = (indicator: IndicatorCode, contrat: string) => results.find((r) => r.indicator === indicator && r.scope === 'contract' && r.contrat === contrat);
+  const share = (indicator: IndicatorCode, budget: 'interessement_mo' | 'budget_dmi', amount: number | null, eligible: (r: IndicatorResult) => boolean, weight: (r: IndicatorResult) => number, rule: string) => {
+    if (amount === null) return;
+    const rows = results.filter((r) => r.indicator === indicator && r.scope === 'site' && r.status !== 'not_targeted');
+    const chosen = rows.filter(eligible);
+    const amounts = splitToTheCent(amount, chosen.map(weight));
+    for (const row of rows) row.allocation = { budget, amount: 0, rule };
+    chosen.forEach((row, i) => {
+      row.allocation = { budget, amount: amounts[i] as number, rule };
+    });
+    for (const contract of results.filter((r) => r.indicator === indicator && r.scope === 'contract' && r.status !== 'not_targeted')) {
+      const total = rows.filter((r) => r.contrat === contract.contrat).reduce((a, r) => a + (r.allocation?.amount ?? 0), 0);
+      contract.allocation = { budget, amount: Math.round(total * 100) / 100, rule };
+    }
+  };
+
+  const moRule = settings.moIncentive.rule;
+  share(
+    'MO',
+    'interessement_mo',
+    settings.moIncentive.budget,
+    // A site of a multi-site contract earns when the contract, judged as a whole, met MO.
+    (r) => (contractRow('MO', r.contrat)?.status ?? r.status) === 'met',
+    (r) => (moRule === 'egal' ? 1 : moRule === 'prorata_ucd' ? (r.denominator ?? 0) : (r.amounts?.total ?? 0)),
+    RULE_LABELS[moRule] ?? moRule,
+  );
+
+  const dmiEligible = results.filter((r) => r.indicator === 'DMI' && r.scope === 'site' && (r.numerator ?? 0) > 0);
+  const countsKnown = dmiEligible.every((r) => r.finess !== null && inputs.dmiCounts.has(r.finess));
+  const dmiRule = settings.dmiBudget.rule === 'points_x_dmi' && !countsKnown ? 'points' : settings.dmiBudget.rule;
+  share(
+    'DMI',
+    'budget_dmi',
+    settings.dmiBudget.budget,
+    (r) => (r.numerator ?? 0) > 0,
+    (r) => (dmiRule === 'egal' ? 1 : dmiRule === 'points' ? (r.numerator ?? 0) : (r.numerator ?? 0) * (inputs.dmiCounts.get(r.finess ?? '') ?? 0)),
+    `${RULE_LABELS[dmiRule] ?? dmiRule}${dmiRule !== settings.dmiBudget.rule ? ' (nombre de DMI posés inconnu)' : ''}`,
+  );
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { DEFAULT_NEUTRALISED } from './catalogue';
+import { IndicatorCode, Region } from './schemas';
+
+export const MoIncentiveRule = z.enum(['prorata_montant', 'prorata_ucd', 'egal']);
+export type MoIncentiveRule = z.infer<typeof MoIncentiveRule>;
+export const DmiBudgetRule = z.enum(['points_x_dmi', 'points', 'egal']);
+export type DmiBudgetRule = z.infer<typeof DmiBudgetRule>;
+
+/**
+ * What `referential/parametres-<year>.csv` may set, for every region (`region` empty) or one. Each
+ * name is the `parametre` column's value.
+ */
+export const ParameterValues = z
+  .object({
+    /** The regional amount of the MO incentive (intéressement), in euros. */
+    budget_interessement_mo: z.number().nonnegative(),
+    regle_interessement_mo: MoIncentiveRule,
+    /** The regional DMI budget, in euros. */
+    budget_dmi: z.number().nonnegative(),
+    regle_dmi: DmiBudgetRule,
+    /** Indicators neutralised for private ex-OQN establishments. */
+    neutralisation_ex_oqn: z.array(IndicatorCode),
+    /** An establishment's liste en sus amount that changes by more than this factor in a year is an anomaly. */
+    facteur_saut_montant: z.number().gt(1),
+    /** How far CPAM's value may be from numerator/denominator, in points of %. */
+    tolerance_cpam: z.number().nonnegative(),
+  })
+  .partial();
+export type ParameterValues = z.infer<typeof ParameterValues>;
+export type ParameterName = keyof ParameterValues;
+export const PARAMETER_NAMES = Object.keys(ParameterValues.shape) as ParameterName[];
+
+export const ParameterSet = z.object({ year: z.number().int(), region: Region.nullable(), values: ParameterValues });
+export type ParameterSet = z.infer<typeof ParameterSet>;
+
+/** The settings a region's computation uses for a year. */
+export interface RegionSettings {
+  moIncentive: { budget: number | null; rule: MoIncentiveRule };
+  dmiBudget: { budget: number | null; rule: DmiBudgetRule };
+  neutralised: readonly IndicatorCode[];
+  amountJumpFactor: number;
+  cpamTolerance: number;
+}
+
+export const DEFAULT_SETTINGS: RegionSettings = {
+  moIncentive: { budget: null, rule: 'prorata_montant' },
+  dmiBudget: { budget: null, rule: 'points_x_dmi' },
+  neutralised: DEFAULT_NEUTRALISED,
+  amountJumpFactor: 3,
+  cpamTolerance: 0.1,
+};
+
+/** A region's settings for a year: its own values over those for every region over the defaults. */
+export function settingsFor(sets: readonly ParameterSet[], region: string, year: number): RegionSettings {
+  const own = sets.filter((s) => s.year === year);
+  const v: ParameterValues = { ...own.find((s) => s.region === null)?.values, ...own.find((s) => s.region === region)?.values };
+  return {
+    moIncentive: { budget: v.budget_interessement_mo ?? null, rule: v.regle_interessement_mo ?? DEFAULT_SETTINGS.moIncentive.rule },
+    dmiBudget: { budget: v.budget_dmi ?? null, rule: v.regle_dmi ?? DEFAULT_SETTINGS.dmiBudget.rule },
+    neutralised: v.neutralisation_ex_oqn ?? DEFAULT_SETTINGS.neutralised,
+    amountJumpFactor: v.facteur_saut_montant ?? DEFAULT_SETTINGS.amountJumpFactor,
+    cpamTolerance: v.tolerance_cpam ?? DEFAULT_SETTINGS.cpamTolerance,
+  };
+}

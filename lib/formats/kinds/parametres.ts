@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { DmiBudgetRule, MoIncentiveRule, PARAMETER_NAMES, type ParameterName, type ParameterSet, type ParameterValues } from '../../domain/settings';
+import { INDICATOR_CODES, type IndicatorCode } from '../../domain/schemas';
+import { parseFrenchNumber } from '../../io';
+import { emptyOr, indicator, region, text } from '../fields';
+import { defineTabular } from '../tabular';
+import { yearOf } from './context';
+
+const schema = z.object({
+  parametre: z.string().transform((raw, ctx) => {
+    const v = raw.trim().toLowerCase().replace(/[\s-]+/g, '_') as ParameterName;
+    if (!PARAMETER_NAMES.includes(v)) {
+      ctx.addIssue({ code: 'custom', message: `paramètre parmi ${PARAMETER_NAMES.join(', ')}` });
+      return z.NEVER;
+    }
+    return v;
+  }),
+  region: emptyOr(region()),
+  valeur: text(),
+});
+
+const indicatorCell = indicator();
+
+/** The typed value of one parameter, or the French phrase saying what was expected. */
+function parseValue(name: ParameterName, raw: string): { ok: ParameterValues } | { expected: string } {
+  switch (name) {
+    case 'budget_interessement_mo':
+    case 'budget_dmi': {
+      const n = parseFrenchNumber(raw);
+      return n !== null && n >= 0 ? { ok: { [name]: n } } : { expected: 'montant en euros, positif (ex. 126 331 €)' };
+    }
+    case 'facteur_saut_montant': {
+      const n = parseFrenchNumber(raw);
+      return n !== null && n > 1 ? { ok: { [name]: n } } : { expected: 'facteur supérieur à 1 (ex. 3)' };
+    }
+    case 'tolerance_cpam': {
+      const n = parseFrenchNumber(raw);
+      return n !== null && n >= 0 ? { ok: { [name]: n } } : { expected: 'écart en points de %, positif (ex. 0,1)' };
+    }
+    case 'regle_interessement_mo': {
+      const r = MoIncentiveRule.safeParse(raw.trim().toLowerCase());
+      return r.success ? { ok: { [name]: r.data } } : { expected: `une règle parmi ${MoIncentiveRule.options.join(', ')}` };
+    }
+    case 'regle_dmi': {
+      const r = DmiBudgetRule.safeParse(raw.trim().toLowerCase());
+      return r.success ? { ok: { [name]: r.data } } : { expected: `une règle parmi ${DmiBudgetRule.options.join(', ')}` };
+    }
+    case 'neutralisation_ex_oqn': {
+      const codes: IndicatorCode[] = [];
+      for (const part of raw.split(/[,;]/).map((p) => p.trim()).filter(Boolean)) {
+        const parsed = indicatorCell.safeParse(part);
+        if (!parsed.success) return { expected: `codes indicateurs séparés par des virgules, parmi ${INDICATOR_CODES.join(', ')} (« ${part} » inconnu)` };
+        codes.push(parsed.data);
+      }
+      return { ok: { [name]: codes } };
+    }
+  }
+}
+
+/**
+ * `referential/parametres-<year>.csv`: OMéDIT's settings for the year's computations (budgets and how
+ * they are split, neutralised indicators, anomaly threshold, CPAM tolerance), per region or for all.
+ */
+export const parametresFormat = defineTabular({
+  label: 'Paramètres de calcul',
+  schema,
+  optionalColumns: ['region'],
+  aliases: { parametre: ['paramètre', 'parameter', 'cle'], valeur: ['value'] },
+  start(ctx) {
+    const year = yearOf(ctx);
+    const sets = new Map<string | null, ParameterSet>();
+    return {
+      add(row, report) {
+        const parsed = parseValue(row.parametre, row.valeur);
+        if ('expected' in parsed) {
+          report('type-error', 'error', 'valeur', row.valeur, { expected: parsed.expected });
+          return false;
+        }
+        const set = sets.get(row.region) ?? { year, region: row.region, values: {} };
+        if (row.parametre in set.values) {
+          report('duplicate-row', 'warning', 'parametre', row.parametre, { detail: `${row.parametre}${row.region ? ` / ${row.region}` : ''}` });
+          return false;
+        }
+        set.values = { ...set.values, ...parsed.ok };
+        sets.set(row.region, set);
+        return true;
+      },
+      finish: () => ({ type: 'parameters', year, sets: [...sets.values()] }),
+    };
+  },
+});

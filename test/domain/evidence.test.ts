@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { currentEvidence, evidenceGate, evidenceStates, indicatorsUsing, requirementsFor } from '../../lib/domain/evidence';
+import type { Deadline, EvidenceRecord } from '../../lib/domain/schemas';
+
+const row = (indicator: Deadline['indicator'], documents: Deadline['documents'], over: Partial<Deadline> = {}): Deadline => ({
+  year: 2025,
+  campaign: '2025-S2',
+  id: 'retour_preuves',
+  date: '2026-03-09',
+  indicator,
+  documents,
+  label: 'Retour',
+  ...over,
+});
+
+let n = 0;
+const record = (kind: EvidenceRecord['kind'], receivedAt: string, over: Partial<EvidenceRecord> = {}): EvidenceRecord => ({
+  region: 'PACA',
+  campaign: '2025-S2',
+  finess: '130786049',
+  kind,
+  fileName: `${kind}-${++n}.pdf`,
+  receivedAt,
+  status: 'accepted',
+  errorCount: 0,
+  reportKey: 'r',
+  order: `${receivedAt}|${n}`,
+  summary: null,
+  source: { key: `k${n}`, version: 'v' },
+  ...over,
+});
+
+describe('requirementsFor', () => {
+  it('takes the rows naming the indicator and the rows for every indicator, and the documents the indicator is made of', () => {
+    const calendar = [
+      row('DMI', ['cartographie_dmi', 'plan_actions']),
+      row('MO', ['argumentaire_hors_amm']),
+      row(null, ['plan_actions'], { campaign: '2025-S1', date: '2025-09-15' }),
+      row(null, [], { campaign: '2025', id: 'auto_evaluation', date: '2026-03-31' }),
+      row('DMI', ['audit_dmi'], { year: 2024, campaign: '2024-S2' }),
+    ];
+    expect(requirementsFor('DMI', 2025, calendar, ['cartographie_dmi', 'plan_actions', 'audit_dmi'])).toEqual([
+      { kind: 'cartographie_dmi', campaign: '2025-S2', deadline: 'retour_preuves', due: '2026-03-09' },
+      { kind: 'plan_actions', campaign: '2025-S2', deadline: 'retour_preuves', due: '2026-03-09' },
+      { kind: 'plan_actions', campaign: '2025-S1', deadline: 'retour_preuves', due: '2025-09-15' },
+      // No 2025 row asks for the audit: it is due with the self-evaluation.
+      { kind: 'audit_dmi', campaign: '2025', deadline: 'auto_evaluation', due: '2026-03-31' },
+    ]);
+  });
+});
+
+describe('evidenceStates and evidenceGate', () => {
+  const due = [{ kind: 'plan_actions' as const, campaign: '2025-S2', deadline: 'retour_preuves', due: '2026-03-09' }];
+
+  it('in time up to the end of the due day in Paris (23:30 UTC on 8 March is already the 9th)', () => {
+    const [s] = evidenceStates(due, [record('plan_actions', '2026-03-09T21:59:00Z')], '2026-04-01');
+    expect(s!.status).toBe('in_time');
+    const [late] = evidenceStates(due, [record('plan_actions', '2026-03-09T23:30:00Z')], '2026-04-01');
+    expect(late!.status).toBe('late');
+  });
+
+  it('refused, awaited, missing; and the gate they give', () => {
+    const refused = evidenceStates(due, [record('plan_actions', '2026-02-01T09:00:00Z', { status: 'rejected' })], '2026-03-01');
+    expect(refused[0]!.status).toBe('refused');
+    expect(evidenceGate(refused, '2026-03-01')).toBe('open');
+    expect(evidenceGate(refused, '2026-03-10')).toBe('failed');
+    expect(evidenceStates(due, [], '2026-03-09')[0]!.status).toBe('awaited');
+    expect(evidenceStates(due, [], '2026-03-10')[0]!.status).toBe('missing');
+    expect(evidenceGate([], '2026-03-10')).toBe('ok');
+  });
+
+  it('an upload of another campaign does not count, one of any campaign of the year counts for a yearly requirement', () => {
+    const s1 = record('plan_actions', '2026-02-01T09:00:00Z', { campaign: '2025-S1' });
+    expect(evidenceStates(due, [s1], '2026-03-10')[0]!.status).toBe('missing');
+    const yearly = [{ kind: 'plan_actions' as const, campaign: '2025', deadline: null, due: null }];
+    expect(evidenceStates(yearly, [s1], '2026-03-10')[0]!.status).toBe('in_time');
+  });
+});
+
+it('currentEvidence keeps the newest accepted upload of each kind and campaign', () => {
+  const old = record('argumentaire_hors_amm', '2026-03-01T09:00:00Z');
+  const newer = record('argumentaire_hors_amm', '2026-03-02T09:00:00Z');
+  const refused = record('argumentaire_hors_amm', '2026-03-03T09:00:00Z', { status: 'rejected' });
+  expect(currentEvidence([newer, refused, old])).toEqual([newer]);
+});
+
+it('indicatorsUsing: what an upload can change', () => {
+  const calendar = [row('MO', ['plan_actions']), row('DMI', ['plan_actions', 'audit_dmi'])];
+  expect(indicatorsUsing('audit_dmi', 2025, calendar)).toEqual(['DMI']);
+  expect(indicatorsUsing('plan_actions', 2025, calendar)?.sort()).toEqual(['DMI', 'MO']);
+  expect(indicatorsUsing('recueil_initiations', 2025, calendar)).toEqual(['MO']);
+  expect(indicatorsUsing('plan_actions', 2025, [row(null, ['plan_actions'])])).toBeUndefined();
+});

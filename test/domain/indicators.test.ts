@@ -1,0 +1,458 @@
+/**
+ * Every indicator family with numbers computed by hand next to them: CPAM ratios and growth rates,
+ * contracts as sums, ex-OQN neutralisation, targets, evidence in time or late, DMI points, MO's
+ * argued share, anomalies and initiations, and the budgets split to the cent.
+ */
+import { describe, expect, it } from 'vitest';
+import { computeIndicators, type RegionYearInputs } from '../../lib/domain/indicators';
+import type { CpamFact, Deadline, DocumentKind, Establishment, EvidenceRecord, EvidenceSummary, IndicatorCode, IndicatorResult, MoFact, Objective } from '../../lib/domain/schemas';
+import type { ParameterSet } from '../../lib/domain/settings';
+
+const SRC = { key: 'cpam/2025/phev.csv', version: 'v1' };
+const NO_ANOMALY = { missingIndication: { lines: 0, ucd: 0 }, invalidIndication: { lines: 0, ucd: 0, examples: [] } };
+
+function site(finess: string, contrat: string, over: Partial<Establishment> = {}): Establishment {
+  return { finess, finessJuridique: finess, raisonSociale: `Site ${finess}`, region: 'PACA', categorie: 'ex-DG', contrat, emails: [], ...over };
+}
+
+function cpam(finess: string, indicator: IndicatorCode, numerator: number, denominator: number | null, over: Partial<CpamFact> = {}): CpamFact {
+  return { region: 'PACA', year: 2025, indicator, period: '2025', finess, level: 'site', numerator, denominator, cpamValue: null, referenceValue: null, source: SRC, replaced: [], ...over };
+}
+
+function mo(finess: string, totalUcd: number, i999Ucd: number, over: Partial<MoFact> = {}): MoFact {
+  return {
+    region: 'PACA',
+    finess,
+    year: 2025,
+    month: null,
+    totalUcd,
+    totalAmount: totalUcd * 100,
+    i999Ucd,
+    i999Amount: i999Ucd * 100,
+    i997Ucd: 0,
+    lines: 1,
+    anomalies: NO_ANOMALY,
+    source: { key: 'atih/2025/mo.csv', version: 'v1' },
+    replaced: [],
+    ...over,
+  };
+}
+
+let upload = 0;
+function uploaded(finess: string, kind: DocumentKind, receivedAt: string, over: Partial<EvidenceRecord> = {}): EvidenceRecord {
+  upload++;
+  return {
+    region: 'PACA',
+    campaign: '2025-S2',
+    finess,
+    kind,
+    fileName: `${kind}.pdf`,
+    receivedAt,
+    status: 'accepted',
+    errorCount: 0,
+    reportKey: `reports/${upload}.json`,
+    order: `${receivedAt}|${String(upload).padStart(32, '0')}|e`,
+    summary: null,
+    source: { key: `evidence/${upload}`, version: 'v1' },
+    ...over,
+  };
+}
+
+const deadline = (indicator: IndicatorCode | null, documents: DocumentKind[], date = '2026-03-09', id = 'retour_preuves'): Deadline => ({
+  year: 2025,
+  campaign: '2025-S2',
+  id,
+  date,
+  indicator,
+  documents,
+  label: 'Retour des éléments de preuve',
+});
+
+function inputs(over: Partial<RegionYearInputs>): RegionYearInputs {
+  return {
+    region: 'PACA',
+    year: 2025,
+    today: '2026-02-01',
+    establishments: [],
+    targetings: [],
+    objectives: [],
+    deadlines: [],
+    parameters: [],
+    moFacts: [],
+    previousMoFacts: [],
+    cpamFacts: [],
+    previousCpamFacts: [],
+    evidence: [],
+    dmiCounts: new Map(),
+    ...over,
+  };
+}
+
+const targeted = (indicator: IndicatorCode, ...finess: string[]) => finess.map((f) => ({ year: 2025, finess: f, indicator }));
+const objective = (indicator: IndicatorCode, comparator: Objective['comparator'], target: number, finess: string | null = null): Objective => ({ year: 2025, indicator, region: 'PACA', finess, comparator, target });
+const row = (results: IndicatorResult[], indicator: IndicatorCode, id: string) => {
+  const found = results.find((r) => r.indicator === indicator && (r.finess === id || (r.scope === 'contract' && r.contrat === id)));
+  if (!found) throw new Error(`no ${indicator} result for ${id}`);
+  return found;
+};
+
+const A = '130786049';
+const B = '130001647';
+const C = '830100012';
+
+describe('CPAM ratios', () => {
+  it('GENERIQUES: 4 550 / 10 000 = 45,5 % meets the built-in ≥ 45,5 %; 4 549 does not', () => {
+    const results = computeIndicators(
+      inputs({ establishments: [site(A, 'CA'), site(B, 'CB')], targetings: targeted('GENERIQUES', A, B), cpamFacts: [cpam(A, 'GENERIQUES', 4550, 10_000), cpam(B, 'GENERIQUES', 4549, 10_000)] }),
+      ['GENERIQUES'],
+    );
+    expect(row(results, 'GENERIQUES', A)).toMatchObject({ numerator: 4550, denominator: 10_000, value: 45.5, measure: 'ratio', status: 'met', target: { comparator: '>=', value: 45.5, source: 'default' } });
+    expect(row(results, 'GENERIQUES', B)).toMatchObject({ value: 45.49, status: 'not_met' });
+  });
+
+  it('semesters add up when CPAM gives no whole year: (30 + 50) / (100 + 100) = 40 %; one semester alone says so', () => {
+    const s1 = cpam(A, 'BIOSIMILAIRES', 30, 100, { period: '2025-S1' });
+    const s2 = cpam(A, 'BIOSIMILAIRES', 50, 100, { period: '2025-S2' });
+    const both = computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('BIOSIMILAIRES', A), cpamFacts: [s1, s2], objectives: [objective('BIOSIMILAIRES', '>=', 35)] }), ['BIOSIMILAIRES']);
+    expect(row(both, 'BIOSIMILAIRES', A)).toMatchObject({ numerator: 80, denominator: 200, value: 40, period: '2025', status: 'met' });
+    const first = computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('BIOSIMILAIRES', A), cpamFacts: [s1] }), ['BIOSIMILAIRES']);
+    expect(row(first, 'BIOSIMILAIRES', A)).toMatchObject({ value: 30, period: '2025-S1' });
+  });
+
+  it('no objective and no built-in target: the value is shown, not judged', () => {
+    const results = computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('BIOSIMILAIRES', A), cpamFacts: [cpam(A, 'BIOSIMILAIRES', 30, 100)] }), ['BIOSIMILAIRES']);
+    expect(row(results, 'BIOSIMILAIRES', A)).toMatchObject({ value: 30, target: null, status: 'no_target' });
+  });
+
+  it('CPAM’s own value is kept beside the recomputed one, with whether they agree', () => {
+    const results = computeIndicators(
+      inputs({
+        establishments: [site(A, 'CA'), site(B, 'CB')],
+        targetings: targeted('GENERIQUES', A, B),
+        cpamFacts: [cpam(A, 'GENERIQUES', 4550, 10_000, { cpamValue: 45.5 }), cpam(B, 'GENERIQUES', 4550, 10_000, { cpamValue: 47 })],
+      }),
+      ['GENERIQUES'],
+    );
+    expect(row(results, 'GENERIQUES', A).cpam).toEqual({ value: 45.5, agrees: true });
+    // 47 is 1,5 points from 45,5: reported, and the indicator is still judged on the recomputed value.
+    expect(row(results, 'GENERIQUES', B)).toMatchObject({ cpam: { value: 47, agrees: false }, value: 45.5, status: 'met' });
+  });
+
+  it('a targeted site missing from the extract has no data', () => {
+    const results = computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('GENERIQUES', A) }), ['GENERIQUES']);
+    expect(row(results, 'GENERIQUES', A)).toMatchObject({ value: null, status: 'no_data', note: 'aucune valeur dans l’extrait CPAM' });
+  });
+});
+
+describe('CPAM growth rates', () => {
+  it('IPP: 104 000 € against a reference of 100 000 € is +4,0 %, within ≤ 4 %; 104 100 € is +4,1 %, not', () => {
+    const results = computeIndicators(
+      inputs({
+        establishments: [site(A, 'CA'), site(B, 'CB')],
+        targetings: targeted('IPP', A, B),
+        cpamFacts: [cpam(A, 'IPP', 104_000, null, { referenceValue: 100_000 }), cpam(B, 'IPP', 104_100, null, { referenceValue: 100_000 })],
+      }),
+      ['IPP'],
+    );
+    expect(row(results, 'IPP', A)).toMatchObject({ measure: 'growth', numerator: 104_000, denominator: 100_000, status: 'met', target: { comparator: '<=', value: 4 } });
+    expect(row(results, 'IPP', A).value).toBeCloseTo(4, 10);
+    expect(row(results, 'IPP', B).value).toBeCloseTo(4.1, 10);
+    expect(row(results, 'IPP', B).status).toBe('not_met');
+  });
+
+  it('without CPAM’s reference, the year before’s extract is the reference: 55 000 / 52 000 = +5,77 %', () => {
+    const before = cpam(A, 'IPP', 52_000, null, { year: 2024, period: '2024', source: { key: 'cpam/2024/phev.csv', version: 'v1' } });
+    const results = computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('IPP', A), cpamFacts: [cpam(A, 'IPP', 55_000, null)], previousCpamFacts: [before] }), ['IPP']);
+    const r = row(results, 'IPP', A);
+    expect(r).toMatchObject({ numerator: 55_000, denominator: 52_000, status: 'not_met' });
+    expect(r.value).toBeCloseTo(5.769, 3);
+    expect(r.inputs.map((i) => i.key).sort()).toEqual(['cpam/2024/phev.csv', 'cpam/2025/phev.csv']);
+  });
+
+  it('no reference at all: no data, and why', () => {
+    const results = computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('IPP', A), cpamFacts: [cpam(A, 'IPP', 55_000, null)] }), ['IPP']);
+    expect(row(results, 'IPP', A)).toMatchObject({ value: null, status: 'no_data', note: 'pas de valeur de référence pour calculer l’évolution' });
+  });
+});
+
+describe('contracts covering several sites', () => {
+  it('a ratio of the contract is the sum of numerators over the sum of denominators: (30 + 10) / (100 + 900) = 4 %, not the mean 16,7 %', () => {
+    const results = computeIndicators(
+      inputs({
+        establishments: [site(A, 'GHT'), site(B, 'GHT')],
+        targetings: targeted('CHIRURGIE_AMBULATOIRE', A, B),
+        objectives: [objective('CHIRURGIE_AMBULATOIRE', '>=', 10)],
+        cpamFacts: [cpam(A, 'CHIRURGIE_AMBULATOIRE', 30, 100), cpam(B, 'CHIRURGIE_AMBULATOIRE', 10, 900)],
+      }),
+      ['CHIRURGIE_AMBULATOIRE'],
+    );
+    expect(row(results, 'CHIRURGIE_AMBULATOIRE', A)).toMatchObject({ value: 30, status: 'met' });
+    expect(row(results, 'CHIRURGIE_AMBULATOIRE', 'GHT')).toMatchObject({ scope: 'contract', numerator: 40, denominator: 1000, value: 4, status: 'not_met' });
+  });
+
+  it('a growth of the contract sums the amounts of the year and of the reference: (110 + 200) / (100 + 200) − 1 = +3,33 %', () => {
+    const results = computeIndicators(
+      inputs({
+        establishments: [site(A, 'GHT'), site(B, 'GHT')],
+        targetings: targeted('PERFADOM', A, B),
+        cpamFacts: [cpam(A, 'PERFADOM', 110, null, { referenceValue: 100 }), cpam(B, 'PERFADOM', 200, null, { referenceValue: 200 })],
+      }),
+      ['PERFADOM'],
+    );
+    // A alone grows 10 % (not met), B 0 %; together 310 / 300.
+    expect(row(results, 'PERFADOM', A).status).toBe('not_met');
+    const contract = row(results, 'PERFADOM', 'GHT');
+    expect(contract.value).toBeCloseTo(3.333, 3);
+    expect(contract.status).toBe('met');
+  });
+
+  it('a value CPAM gives for the legal entity of two sites is the contract’s; the sites say where it went', () => {
+    const timone = site(A, 'GHT', { finessJuridique: '130786000' });
+    const nord = site(B, 'GHT', { finessJuridique: '130786000' });
+    const results = computeIndicators(
+      inputs({ establishments: [timone, nord], targetings: targeted('IPP', A, B), cpamFacts: [cpam('130786000', 'IPP', 96_000, null, { level: 'entity', referenceValue: 100_000 })] }),
+      ['IPP'],
+    );
+    expect(row(results, 'IPP', A)).toMatchObject({ value: null, status: 'no_data', note: 'valeur CPAM donnée pour l’entité juridique 130786000, sur l’ensemble de ses sites (voir le contrat)' });
+    const contract = row(results, 'IPP', 'GHT');
+    expect(contract).toMatchObject({ numerator: 96_000, denominator: 100_000, status: 'met' });
+    expect(contract.value).toBeCloseTo(-4, 10);
+  });
+
+  it('a legal entity with a single site: its value is the site’s', () => {
+    const results = computeIndicators(
+      inputs({ establishments: [site(C, 'CC', { finessJuridique: '830100004' })], targetings: targeted('IPP', C), cpamFacts: [cpam('830100004', 'IPP', 101_000, null, { level: 'entity', referenceValue: 100_000 })] }),
+      ['IPP'],
+    );
+    expect(row(results, 'IPP', C)).toMatchObject({ numerator: 101_000, status: 'met' });
+  });
+});
+
+describe('private ex-OQN establishments', () => {
+  const clinique = site(C, 'CC', { categorie: 'ex-OQN' });
+  const facts = [cpam(C, 'IPP', 110, null, { referenceValue: 100 }), cpam(C, 'PRE_ANESTHESIE', 10, 100)];
+
+  it('the PHEV indicators are neutralised, never failed, their value still shown; the others are judged', () => {
+    const results = computeIndicators(
+      inputs({ establishments: [clinique], targetings: [...targeted('IPP', C), ...targeted('PRE_ANESTHESIE', C)], cpamFacts: facts, objectives: [objective('PRE_ANESTHESIE', '<=', 5)] }),
+      ['IPP', 'PRE_ANESTHESIE'],
+    );
+    // +10 % would fail ≤ 4 %: neutralised instead.
+    expect(row(results, 'IPP', C)).toMatchObject({ status: 'neutralised', note: 'indicateur neutralisé pour les établissements privés ex-OQN' });
+    expect(row(results, 'IPP', C).value).toBeCloseTo(10, 10);
+    expect(row(results, 'PRE_ANESTHESIE', C)).toMatchObject({ value: 10, status: 'not_met' });
+  });
+
+  it('which indicators are neutralised is configuration', () => {
+    const parameters: ParameterSet[] = [{ year: 2025, region: 'PACA', values: { neutralisation_ex_oqn: ['PRE_ANESTHESIE'] } }];
+    const results = computeIndicators(
+      inputs({ establishments: [clinique], targetings: [...targeted('IPP', C), ...targeted('PRE_ANESTHESIE', C)], cpamFacts: facts, parameters, objectives: [objective('PRE_ANESTHESIE', '<=', 5)] }),
+      ['IPP', 'PRE_ANESTHESIE'],
+    );
+    expect(row(results, 'IPP', C).status).toBe('not_met');
+    expect(row(results, 'PRE_ANESTHESIE', C).status).toBe('neutralised');
+  });
+});
+
+describe('DMI: 2 points for the mapping with its action plan, 1 for the audit, in time', () => {
+  const calendar = [deadline('DMI', ['cartographie_dmi', 'plan_actions', 'audit_dmi'])];
+  const run = (evidence: EvidenceRecord[], today: string) =>
+    row(computeIndicators(inputs({ today, establishments: [site(A, 'CA')], targetings: targeted('DMI', A), deadlines: calendar, evidence }), ['DMI']), 'DMI', A);
+  const all = [uploaded(A, 'cartographie_dmi', '2026-02-10T09:00:00Z'), uploaded(A, 'plan_actions', '2026-02-11T09:00:00Z'), uploaded(A, 'audit_dmi', '2026-03-09T20:00:00Z')];
+
+  it('everything in time (the audit on the evening of the deadline, Paris time): 3 points, met', () => {
+    expect(run(all, '2026-03-20')).toMatchObject({ measure: 'points', numerator: 3, denominator: 3, value: 3, unit: 'points', status: 'met' });
+  });
+
+  it('no audit after the deadline: 2 points, not met; before it: pending', () => {
+    const mapping = all.slice(0, 2);
+    expect(run(mapping, '2026-03-10')).toMatchObject({ value: 2, status: 'not_met' });
+    expect(run(mapping, '2026-03-01')).toMatchObject({ value: 2, status: 'pending', note: 'éléments de preuve encore attendus (échéance le 09/03/2026)' });
+    expect(run(mapping, '2026-03-10').components.map((c) => [c.id, c.value, c.status])).toEqual([
+      ['cartographie', 2, 'met'],
+      ['audit', 0, 'not_met'],
+    ]);
+  });
+
+  it('an action plan received after the deadline loses the mapping’s 2 points', () => {
+    const late = [uploaded(A, 'cartographie_dmi', '2026-02-10T09:00:00Z'), uploaded(A, 'plan_actions', '2026-03-12T09:00:00Z'), uploaded(A, 'audit_dmi', '2026-03-01T09:00:00Z')];
+    const r = run(late, '2026-03-20');
+    expect(r).toMatchObject({ value: 1, status: 'not_met' });
+    expect(r.evidence.find((e) => e.kind === 'plan_actions')).toMatchObject({ status: 'late', receivedAt: '2026-03-12T09:00:00Z' });
+  });
+
+  it('a refused audit does not count', () => {
+    const refused = [...all.slice(0, 2), uploaded(A, 'audit_dmi', '2026-03-01T09:00:00Z', { status: 'rejected', errorCount: 1 })];
+    expect(run(refused, '2026-03-20')).toMatchObject({ value: 2, status: 'not_met' });
+  });
+});
+
+describe('pharmacie clinique: the self-assessment returned in time', () => {
+  const calendar = [deadline('PHARMACIE_CLINIQUE', ['autodiagnostic_pharmacie_clinique'])];
+  const run = (evidence: EvidenceRecord[], today: string) =>
+    row(computeIndicators(inputs({ today, establishments: [site(A, 'CA')], targetings: targeted('PHARMACIE_CLINIQUE', A), deadlines: calendar, evidence }), ['PHARMACIE_CLINIQUE']), 'PHARMACIE_CLINIQUE', A);
+
+  it('returned: 1 / 1 = 100 %, met; missing after the deadline: 0 %, not met', () => {
+    expect(run([uploaded(A, 'autodiagnostic_pharmacie_clinique', '2026-01-05T09:00:00Z')], '2026-04-01')).toMatchObject({ numerator: 1, denominator: 1, value: 100, status: 'met' });
+    expect(run([], '2026-04-01')).toMatchObject({ numerator: 0, denominator: 1, value: 0, status: 'not_met' });
+  });
+
+  it('with no deadline in the calendar, the self-evaluation deadline applies (evidence before the end of March)', () => {
+    const selfEvaluation = deadline(null, [], '2026-03-31', 'auto_evaluation');
+    const r = row(
+      computeIndicators(inputs({ today: '2026-04-01', establishments: [site(A, 'CA')], targetings: targeted('PHARMACIE_CLINIQUE', A), deadlines: [selfEvaluation] }), ['PHARMACIE_CLINIQUE']),
+      'PHARMACIE_CLINIQUE',
+      A,
+    );
+    expect(r.evidence).toEqual([
+      { kind: 'autodiagnostic_pharmacie_clinique', campaign: '2025', deadline: 'auto_evaluation', due: '2026-03-31', status: 'missing', fileName: null, receivedAt: null },
+    ]);
+    expect(r.status).toBe('not_met');
+  });
+});
+
+describe('MO beyond the I999 share', () => {
+  const argumentaire = (lines: number, argued: number): EvidenceSummary => ({ type: 'argumentaire', lines, argued, ucd: lines, arguedUcd: argued });
+  const calendar = [deadline('MO', ['plan_actions']), deadline('MO', ['argumentaire_hors_amm'], '2026-03-21', 'argumentaire_hors_amm')];
+  const run = (evidence: EvidenceRecord[], today: string, facts = [mo(A, 1000, 100)]) =>
+    row(computeIndicators(inputs({ today, establishments: [site(A, 'CA')], targetings: targeted('MO', A), deadlines: calendar, moFacts: facts, evidence }), ['MO']), 'MO', A);
+  const plan = uploaded(A, 'plan_actions', '2026-02-01T09:00:00Z');
+
+  it('10 % hors AMM, the plan in time and every line argued: met', () => {
+    const r = run([plan, uploaded(A, 'argumentaire_hors_amm', '2026-03-01T09:00:00Z', { summary: argumentaire(4, 4) })], '2026-04-01');
+    expect(r.status).toBe('met');
+    expect(r.components.map((c) => [c.id, c.value, c.status])).toEqual([
+      ['i999', 10, 'met'],
+      ['argued', 100, 'met'],
+    ]);
+  });
+
+  it('3 of 4 lines argued once the cut-off has passed: not met, though the share is', () => {
+    const r = run([plan, uploaded(A, 'argumentaire_hors_amm', '2026-03-01T09:00:00Z', { summary: argumentaire(4, 3) })], '2026-03-22');
+    expect(r.components[1]).toMatchObject({ numerator: 3, denominator: 4, value: 75, status: 'not_met' });
+    expect(r).toMatchObject({ status: 'not_met', note: 'Part des lignes hors AMM argumentées : objectif non atteint' });
+  });
+
+  it('before the cut-off the same file leaves MO pending: it can still be corrected', () => {
+    const r = run([plan, uploaded(A, 'argumentaire_hors_amm', '2026-03-01T09:00:00Z', { summary: argumentaire(4, 3) })], '2026-03-10');
+    expect(r.components[1]!.status).toBe('pending');
+    expect(r).toMatchObject({ status: 'pending', note: 'Part des lignes hors AMM argumentées : encore en attente' });
+  });
+
+  it('a corrected argumentaire replaces the earlier one of the campaign', () => {
+    const first = uploaded(A, 'argumentaire_hors_amm', '2026-03-01T09:00:00Z', { summary: argumentaire(4, 3) });
+    const fixed = uploaded(A, 'argumentaire_hors_amm', '2026-03-02T09:00:00Z', { summary: argumentaire(4, 4) });
+    expect(run([plan, fixed, first], '2026-04-01').components[1]).toMatchObject({ numerator: 4, denominator: 4, status: 'met' });
+  });
+
+  it('the action plan received after its deadline: not met, with the reason', () => {
+    const r = run([uploaded(A, 'plan_actions', '2026-03-15T09:00:00Z'), uploaded(A, 'argumentaire_hors_amm', '2026-03-01T09:00:00Z', { summary: argumentaire(1, 1) })], '2026-04-01');
+    expect(r).toMatchObject({ status: 'not_met', note: 'élément de preuve non reçu ou non accepté à temps' });
+  });
+
+  it('lists coding anomalies and a valued total that jumped more than 3 times since the year before', () => {
+    const facts = [mo(A, 1000, 100, { totalAmount: 500_000, anomalies: { missingIndication: { lines: 2, ucd: 7 }, invalidIndication: { lines: 1, ucd: 3, examples: ['I99'] } } })];
+    const r = row(
+      computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('MO', A), moFacts: facts, previousMoFacts: [mo(A, 900, 90, { year: 2024, totalAmount: 100_000 })] }), ['MO']),
+      'MO',
+      A,
+    );
+    expect(r.anomalies).toEqual([
+      { code: 'missing-indication', message: '2 ligne(s) sans code indication (7 UCD)' },
+      { code: 'invalid-indication', message: '1 ligne(s) avec un code indication hors référentiel (3 UCD ; ex. I99)' },
+      // 500 000 / 100 000 = ×5.
+      { code: 'amount-jump', message: 'montant total valorisé passé de 100\u202f000 € en 2024 à 500\u202f000 € en 2025 (×5,0)' },
+    ]);
+  });
+
+  it('sums the initiations collected over the year’s campaigns', () => {
+    const initiations = (n: number, patients: number): EvidenceSummary => ({ type: 'initiations', initiations: n, patients, byDci: [] });
+    const r = run(
+      [
+        uploaded(A, 'recueil_initiations', '2025-07-10T09:00:00Z', { campaign: '2025-S1', summary: initiations(3, 5) }),
+        uploaded(A, 'recueil_initiations', '2026-01-10T09:00:00Z', { summary: initiations(2, 2) }),
+      ],
+      '2026-01-15',
+    );
+    expect(r.initiations).toEqual({ initiations: 5, patients: 7 });
+  });
+});
+
+describe('budgets split to the cent', () => {
+  it('MO incentive, prorata of the valued amount, among the sites whose contract met MO', () => {
+    // A: 10 % (met), 300 000 €; B: 10 % (met), 100 000 €; C: 20 % (not met). 126 331 € split 3 : 1.
+    const results = computeIndicators(
+      inputs({
+        establishments: [site(A, 'CA'), site(B, 'CB'), site(C, 'CC')],
+        targetings: targeted('MO', A, B, C),
+        moFacts: [mo(A, 3000, 300), mo(B, 1000, 100), mo(C, 1000, 200)],
+        parameters: [{ year: 2025, region: 'PACA', values: { budget_interessement_mo: 126_331 } }],
+      }),
+      ['MO'],
+    );
+    expect(row(results, 'MO', A).allocation).toEqual({ budget: 'interessement_mo', amount: 94_748.25, rule: 'au prorata du montant liste en sus valorisé' });
+    expect(row(results, 'MO', B).allocation?.amount).toBe(31_582.75);
+    expect(row(results, 'MO', C).allocation?.amount).toBe(0);
+  });
+
+  it('equal shares that do not divide: the cents go to the first, the total is exact', () => {
+    const results = computeIndicators(
+      inputs({
+        establishments: [site(A, 'CA'), site(B, 'CB'), site(C, 'CC')],
+        targetings: targeted('MO', A, B, C),
+        moFacts: [mo(A, 1000, 10), mo(B, 1000, 10), mo(C, 1000, 10)],
+        parameters: [{ year: 2025, region: null, values: { budget_interessement_mo: 100, regle_interessement_mo: 'egal' } }],
+      }),
+      ['MO'],
+    );
+    expect([A, B, C].map((f) => row(results, 'MO', f).allocation?.amount)).toEqual([33.34, 33.33, 33.33]);
+  });
+
+  it('the sites of a contract that missed MO as a whole earn nothing, even one that met it alone', () => {
+    // A: 10 / 100 met alone; B: 40 / 100; the contract (10 + 40) / 200 = 25 % misses < 15 %.
+    const results = computeIndicators(
+      inputs({
+        establishments: [site(A, 'GHT'), site(B, 'GHT'), site(C, 'CC')],
+        targetings: targeted('MO', A, B, C),
+        moFacts: [mo(A, 100, 10), mo(B, 100, 40), mo(C, 100, 5)],
+        parameters: [{ year: 2025, region: null, values: { budget_interessement_mo: 1000 } }],
+      }),
+      ['MO'],
+    );
+    expect(row(results, 'MO', A).status).toBe('met');
+    expect(row(results, 'MO', A).allocation?.amount).toBe(0);
+    expect(row(results, 'MO', 'GHT').allocation?.amount).toBe(0);
+    expect(row(results, 'MO', C).allocation?.amount).toBe(1000);
+  });
+
+  it('DMI budget by points × DMI implanted when every count is known, by points otherwise', () => {
+    const calendar = [deadline('DMI', ['cartographie_dmi', 'plan_actions', 'audit_dmi'])];
+    const evidence = [
+      ...(['cartographie_dmi', 'plan_actions', 'audit_dmi'] as const).map((k) => uploaded(A, k, '2026-02-01T09:00:00Z')),
+      ...(['cartographie_dmi', 'plan_actions'] as const).map((k) => uploaded(B, k, '2026-02-01T09:00:00Z')),
+    ];
+    const base = inputs({
+      today: '2026-04-01',
+      establishments: [site(A, 'CA'), site(B, 'CB'), site(C, 'CC')],
+      targetings: targeted('DMI', A, B, C),
+      deadlines: calendar,
+      evidence,
+      parameters: [{ year: 2025, region: 'PACA', values: { budget_dmi: 210_550.97 } }],
+    });
+    // A 3 points, B 2, C 0. By points: 3/5 and 2/5 of 210 550,97 € = 126 330,58 + 84 220,39.
+    const byPoints = computeIndicators(base, ['DMI']);
+    expect([A, B, C].map((f) => row(byPoints, 'DMI', f).allocation?.amount)).toEqual([126_330.58, 84_220.39, 0]);
+    expect(row(byPoints, 'DMI', A).allocation?.rule).toBe('au prorata des points (nombre de DMI posés inconnu)');
+    // With 100 DMI at A and 400 at B: weights 3 × 100 = 300 and 2 × 400 = 800, so 3/11 and 8/11 of the
+    // budget: 57 422,9918… → 57 422,99 and 153 127,9782… → 153 127,98, which add up to 210 550,97.
+    const byCounts = computeIndicators({ ...base, dmiCounts: new Map([[A, 100], [B, 400]]) }, ['DMI']);
+    expect([A, B].map((f) => row(byCounts, 'DMI', f).allocation?.amount)).toEqual([57_422.99, 153_127.98]);
+    expect(row(byCounts, 'DMI', A).allocation?.rule).toBe('au prorata des points × nombre de DMI posés');
+  });
+});
+
+it('computes only the indicators asked for', () => {
+  const results = computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('MO', A) }), ['MO', 'DMI']);
+  expect([...new Set(results.map((r) => r.indicator))]).toEqual(['MO', 'DMI']);
+  expect(computeIndicators(inputs({ establishments: [site(A, 'CA')] })).map((r) => r.indicator)).toHaveLength(13);
+});

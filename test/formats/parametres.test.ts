@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { parametresFormat } from '../../lib/formats/kinds/parametres';
+import { cp1252, payload, read, where } from './helpers';
+
+describe('referential/parametres-<year>.csv', () => {
+  it('reads budgets in French amounts, rules, neutralised indicators, per region or for all', async () => {
+    const out = await read(
+      parametresFormat,
+      cp1252([
+        'Paramètre;Région;Valeur',
+        'budget_interessement_mo;PACA;126 331 €',
+        'budget_dmi;PACA;210\u00a0550,97',
+        'regle_dmi;;points',
+        'neutralisation_ex_oqn;;IPP, Perfadom, génériques',
+        'facteur saut montant;;2,5',
+      ]),
+      { year: 2025 },
+    );
+    expect(out.list).toEqual([]);
+    expect(payload(out.output)).toEqual([
+      { year: 2025, region: 'PACA', values: { budget_interessement_mo: 126_331, budget_dmi: 210_550.97 } },
+      { year: 2025, region: null, values: { regle_dmi: 'points', neutralisation_ex_oqn: ['IPP', 'PERFADOM', 'GENERIQUES'], facteur_saut_montant: 2.5 } },
+    ]);
+  });
+
+  it('each bad value is refused with what was expected; an unknown parameter too; a repeated one is a warning', async () => {
+    const out = await read(
+      parametresFormat,
+      cp1252([
+        'parametre;region;valeur',
+        'budget_dmi;PACA;beaucoup', // line 2
+        'regle_interessement_mo;;au mérite', // line 3
+        'neutralisation_ex_oqn;;IPP, OPIOIDES', // line 4
+        'facteur_saut_montant;;1', // line 5
+        'bonus;;1', // line 6
+        'budget_dmi;CORSE;1', // line 7
+        'budget_dmi;CORSE;2', // line 8
+      ]),
+      { year: 2025 },
+    );
+    expect(where(out.list)).toEqual([
+      'error type-error@2:valeur',
+      'error type-error@3:valeur',
+      'error type-error@4:valeur',
+      'error type-error@5:valeur',
+      'error type-error@6:parametre',
+      'warning duplicate-row@8:parametre',
+    ]);
+    expect(out.list[2]!.message).toContain('(« OPIOIDES » inconnu)');
+    expect(out.output).toBeNull();
+  });
+});
