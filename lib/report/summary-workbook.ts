@@ -1,10 +1,10 @@
 import ExcelJS from 'exceljs';
-import type {
-  Establishment,
-  IndicatorCode,
-  IndicatorResult,
-  IndicatorStatus,
-  RegionMoTotals,
+import {
+  INDICATOR_CODES,
+  type Establishment,
+  type IndicatorResult,
+  type IndicatorStatus,
+  type RegionMoTotals,
 } from '../domain/schemas';
 import { documentKindLabel, indicatorLabel, objectiveLabel, STATUS_LABELS } from './labels';
 
@@ -25,6 +25,9 @@ export interface SummaryInput {
   /** Per establishment, evidence owed and received for the campaign; `missing` holds document kinds. */
   evidence: { finess: string; owed: number; received: number; missing: string[] }[];
 }
+
+/** The statuses counted per indicator on the overview, in the order of its columns. */
+const OVERVIEW_STATUSES: readonly IndicatorStatus[] = ['met', 'not_met', 'pending', 'no_data', 'neutralised', 'no_target'];
 
 /** Sheet names, exported so tests and readers of the file do not repeat literals. */
 export const SUMMARY_SHEETS = { overview: 'Synthèse', mo: 'MO' } as const;
@@ -206,23 +209,16 @@ function writeOverview(ws: ExcelJS.Worksheet, input: SummaryInput, results: Indi
   sheet.row(r++, [
     text('Indicateur'),
     text('Établissements ciblés'),
-    text('Atteint'),
-    text('Non atteint'),
-    text('Sans données'),
-    text('Neutralisé'),
+    ...OVERVIEW_STATUSES.map((status) => text(STATUS_LABELS[status])),
   ], { header: true });
-  const indicators = [...new Set(results.map((result) => result.indicator))].sort() as IndicatorCode[];
-  for (const indicator of indicators) {
+  for (const indicator of INDICATOR_CODES) {
     // Counts are over sites: a contract row aggregates sites already counted.
-    const sites = results.filter((result) => result.indicator === indicator && result.scope === 'site');
-    const countOf = (status: IndicatorStatus): number => sites.filter((site) => site.status === status).length;
+    const sites = results.filter((result) => result.indicator === indicator && result.scope === 'site' && result.status !== 'not_targeted');
+    if (sites.length === 0) continue;
     sheet.row(r++, [
       text(indicatorLabel(indicator)),
-      count(sites.filter((site) => site.status !== 'not_targeted').length),
-      count(countOf('met')),
-      count(countOf('not_met')),
-      count(countOf('no_data')),
-      count(countOf('neutralised')),
+      count(sites.length),
+      ...OVERVIEW_STATUSES.map((status) => count(sites.filter((site) => site.status === status).length)),
     ]);
   }
 

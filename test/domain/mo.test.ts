@@ -95,6 +95,22 @@ describe('regionMoTotals reproduces the seed ATIH table (PACA, Corse, 2021-2024)
     expect(t!.share).toBeCloseTo(15.3577, 4);
   });
 
+  it('flags the seed’s 2024 PACA valued total: 20 388 741 € after 568 154 183 € in 2023, about 28 times less', () => {
+    // Seed 000, "Total valorisé": 468 368 652 € (2021), 518 212 034 € (2022), 568 154 183 € (2023), 20 388 741 € (2024).
+    const amounts: [number, number][] = [
+      [2021, 468_368_652],
+      [2022, 518_212_034],
+      [2023, 568_154_183],
+      [2024, 20_388_741],
+    ];
+    const valued = amounts.map(([year, amount]) => fact('PACA', '130786049', year, 1000, 100, { totalAmount: amount }));
+    const totals = regionMoTotals('PACA', valued);
+    expect(totals.map((t) => t.amountJump === null)).toEqual([true, true, true, false]);
+    // 20 388 741 / 568 154 183 = 0.03589: a factor of 27.9 downwards, far beyond the default 3.
+    expect(totals[3]!.amountJump).toBeCloseTo(0.03589, 5);
+    expect(1 / totals[3]!.amountJump!).toBeCloseTo(27.87, 2);
+  });
+
   it('share is null when nothing was dispensed', () => {
     expect(i999Share(0, 0)).toBeNull();
   });

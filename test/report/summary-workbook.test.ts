@@ -147,16 +147,18 @@ describe('buildSummaryWorkbook', () => {
   });
 
   it('counts site statuses per indicator, ignoring contract rows, non-targeted sites and other years', () => {
-    expect(values(overview, 4, 6)).toEqual([
+    expect(values(overview, 4, 8)).toEqual([
       'Indicateur',
       'Établissements ciblés',
       'Atteint',
       'Non atteint',
-      'Sans données',
+      'En attente',
+      'Pas de données',
       'Neutralisé',
+      'Sans objectif',
     ]);
     // Sites of 2025: one met, one not met, one not targeted -> 2 targeted.
-    expect(values(overview, 5, 6)).toEqual(['Pertinence des prescriptions des médicaments de la liste en sus (MO)', 2, 1, 1, 0, 0]);
+    expect(values(overview, 5, 8)).toEqual(['Pertinence des prescriptions des médicaments de la liste en sus (MO)', 2, 1, 1, 0, 0, 0, 0]);
     expect(overview.getCell('B5').numFmt).toBe(NUM_FMT.count);
     expect(overview.getRow(6).cellCount).toBe(0);
   });
