@@ -121,6 +121,31 @@ function cpamRows(year: number): string[][] {
 
 const csv = (rows: string[][]) => rows.map((r) => r.join(';')).join('\r\n') + '\r\n';
 
+const PHMEV_HEADER =
+  'atc1;l_atc1;atc2;L_ATC2;atc3;L_ATC3;atc4;L_ATC4;ATC5;L_ATC5;CIP13;l_cip13;TOP_GEN;GEN_NUM;age;SEXE;etb_rgt;categorie_jur;categorie_jur_rgt;code_postal;nom_etb;nom_ville;nom_voie;numero_voie;raison_sociale_etb;top_etb_age;top_etb_sexe;region_etb;BOITES;REM;BSE'.split(';');
+
+/** Open PHMEV lines (public establishments only, as published), by legal entity, in the published layout. */
+function phmevRows(year: number): string[][] {
+  const rows: string[][] = [];
+  const growth = year === 2025 ? 1.03 : 1;
+  const line = (site: Site, atc4: string, atc5: string, label: string, cip: string, pack: string, topGen: string, genNum: string, boxes: number, rem: number) => [
+    atc4.slice(0, 1), 'LIBELLE ATC1', atc4.slice(0, 3), 'LIBELLE ATC2', atc4.slice(0, 4), 'LIBELLE ATC3', atc4, 'LIBELLE ATC4', atc5, label, cip, pack, topGen, genNum,
+    '60', '2', site.juridique, 'ch', 'CH', '13000', site.name.toUpperCase(), 'MARSEILLE', 'DE LA REPUBLIQUE', '1', site.name.toUpperCase(), '1', '1',
+    site.region === 'CORSE' ? '94' : '93', String(boxes), fr(rem, 2), fr(rem * 1.08, 2),
+  ];
+  for (const site of sites.filter((x) => x.categorie === 'ex-DG' && x.finess !== nord.finess)) {
+    const k = site.scale * growth;
+    rows.push(line(site, 'A02BC', 'A02BC02', 'PANTOPRAZOLE', '3400930000014', 'PANTOPRAZOLE VIATRIS 20MG CPR 28', '1', '1085', Math.round(120 * k), 480 * k * (site === comtat ? 1.1 : 1)));
+    rows.push(line(site, 'C10AA', 'C10AA05', 'ATORVASTATINE', '3400930000021', 'ATORVASTATINE BIOGARAN 40MG CPR 30', '1', '1213', Math.round(300 * k), 2650 * k));
+    rows.push(line(site, 'B01AF', 'B01AF02', 'APIXABAN', '3400930000038', 'ELIQUIS 5MG CPR 60', '4', '0', Math.round(150 * k), 8400 * k));
+    rows.push(line(site, 'B01AC', 'B01AC06', 'ACETYLSALICYLIQUE ACIDE', '3400930000045', 'KARDEGIC 75MG PDR ORALE SACHET 30', '0', '0', Math.round(400 * k), 980 * k));
+    rows.push(line(site, 'B01AB', 'B01AB05', 'ENOXAPARINE', '3400930000052', 'INHIXA 4000UI AXA/0,4ML INJ SER 6', 'B', '0', Math.round(40 * k), 310 * k));
+    rows.push(line(site, 'B01AB', 'B01AB05', 'ENOXAPARINE', '3400930000069', 'LOVENOX 4000UI AXA/0,4ML INJ SER 6', 'C', '0', Math.round(60 * k), 520 * k));
+    rows.push(line(site, '0', '0000000', 'Honoraires de dispensation', '0', 'Honoraires de dispensation', '0', '0', 0, 3100 * k));
+  }
+  return rows;
+}
+
 async function write(path: string, content: string | Buffer): Promise<void> {
   const full = join(root, path);
   await mkdir(dirname(full), { recursive: true });
@@ -178,7 +203,19 @@ async function main(): Promise<void> {
       ]),
     );
     await write(`cpam/${year}/phev-${year}-paca-corse.csv`, csv([['finess', 'indicateur', 'periode', 'numerateur', 'denominateur', 'valeur', 'valeur_reference'], ...cpamRows(year)]));
+    // Open PHMEV as the Assurance Maladie publishes it: Windows-1252, the 31 columns.
+    await write(`cpam/${year}/OPEN_PHMEV_${year}.CSV`, iconv.encode(csv([PHMEV_HEADER, ...phmevRows(year)]), 'win1252'));
   }
+  // The PMSI's implantable devices of 2025, stay by stay, LPP codes with their leading blank.
+  await write(
+    'atih/2025/fichcomp-dmi-2025.csv',
+    csv([
+      ['ETA_NUM', 'RSA_NUM', 'ANN', 'MOI', 'LPP_COD', 'NBR_POS', 'NBR_POS_PRI', 'DAT_POS_ANN', 'MOI_POS'],
+      ...[timone, nord, cyrnos, golo].flatMap((site, s) =>
+        Array.from({ length: 4 + s * 3 }, (_, i) => [site.finess, String(1000 * s + i), '2025', String(1 + (i % 12)), ' 3110034', String(1 + (i % 3)), fr((1 + (i % 3)) * 1520, 2), '2025', String(1 + (i % 12))]),
+      ),
+    ]),
+  );
   await write(
     'referential/calendrier-2025.csv',
     '\ufeff' +
@@ -266,6 +303,8 @@ async function main(): Promise<void> {
       '  university hospital\'s IPP given for its legal entity; one CPAM value that disagrees with its',
       '  numerator and reference), DMI mappings and audit, clinical-pharmacy self-assessments, an initiation',
       '  collection, and the seed\'s 2024 budgets in `parametres-<year>.csv`.',
+      '- Open PHMEV 2024 and 2025 for the public establishments, in the published 31-column layout, and the',
+      '  PMSI\'s 2025 implantable devices stay by stay (the DMI budget\'s weights).',
       '- Two anomalies to find: Haute-Provence\'s 2025 amounts valued five times too high, and two badly',
       '  coded lines at Bastia-Golo.',
       '',

@@ -4,11 +4,13 @@ import { CATALOGUE, type IndicatorDefinition } from './catalogue';
 import { cpamMeasure, sumCpamMeasures, type CpamMeasure } from './cpam-indicators';
 import { currentEvidence, evidenceGate, evidenceStates, requirementsFor } from './evidence';
 import { judge, worstGate } from './judge';
-import { moAnomalies, moComponents, moMeasure, sumMoMeasures, type MoMeasure } from './mo';
+import { moAnomalies, moComponents, moMeasure, sumMoMeasures, ucdCostAnomalies, type MoMeasure } from './mo';
+import { phmevMeasure, PHMEV_MEASURES, sumPhmev } from './phmev';
 import type {
   Anomaly,
   CpamFact,
   Deadline,
+  DmiFact,
   Establishment,
   EvidenceRecord,
   EvidenceState,
@@ -16,6 +18,7 @@ import type {
   IndicatorResult,
   MoFact,
   Objective,
+  PhmevFact,
   ResultComponent,
   ResultTarget,
   SourceRef,
@@ -41,10 +44,13 @@ export interface RegionYearInputs {
   cpamFacts: readonly CpamFact[];
   /** The year before's, the reference of a growth when CPAM gives none. */
   previousCpamFacts: readonly CpamFact[];
+  /** Open PHMEV of the year and of the year before (its growth reference). */
+  phmevFacts: readonly PhmevFact[];
+  previousPhmevFacts: readonly PhmevFact[];
   /** Evidence records of the region for every campaign of the year. */
   evidence: readonly EvidenceRecord[];
-  /** Number of DMI implanted per site in the year (weights of the DMI budget), when known. */
-  dmiCounts: ReadonlyMap<string, number>;
+  /** DMI implanted in the year (PMSI), per site or legal entity: the weights of the DMI budget. */
+  dmiFacts: readonly DmiFact[];
 }
 
 /** The parts of a result that depend on how an indicator is measured. */
@@ -53,7 +59,9 @@ interface Measured {
   denominator: number | null;
   value: number | null;
   period: string | null;
+  source: IndicatorResult['source'];
   cpam: IndicatorResult['cpam'];
+  comparison: IndicatorResult['comparison'];
   amounts: IndicatorResult['amounts'];
   noDataNote: string | null;
   components: ResultComponent[];
@@ -62,7 +70,7 @@ interface Measured {
   inputs: SourceRef[];
 }
 
-const EMPTY: Measured = { numerator: null, denominator: null, value: null, period: null, cpam: null, amounts: null, noDataNote: null, components: [], anomalies: [], initiations: null, inputs: [] };
+const EMPTY: Measured = { numerator: null, denominator: null, value: null, period: null, source: null, cpam: null, comparison: null, amounts: null, noDataNote: null, components: [], anomalies: [], initiations: null, inputs: [] };
 
 const DMI_MAX_POINTS = 3;
 const DMI_PARTS: readonly { id: string; label: string; kinds: readonly string[]; points: number }[] = [
@@ -147,7 +155,9 @@ function computeOne<M>({ definition, inputs, settings, sites, contracts, yearEvi
       value: m.value,
       unit: definition.unit,
       period: m.period,
+      source: m.source,
       cpam: m.cpam,
+      comparison: m.comparison,
       amounts: m.amounts,
       target,
       status: judged.status,
@@ -203,29 +213,44 @@ interface Family<M> {
   finish(measure: M, target: ResultTarget | null, evidence: readonly EvidenceState[]): Measured;
 }
 
-type MoSite = { m: MoMeasure; anomalies: Anomaly[]; open: boolean };
+type MoSite = { m: MoMeasure; anomalies: Anomaly[]; open: boolean; entityNote: string | null };
 
 function moFamily(inputs: RegionYearInputs, settings: RegionSettings, yearEvidence: readonly EvidenceRecord[]): Family<MoSite> {
   const current = currentEvidence(yearEvidence);
-  const previousAmount = (finess: string) => {
-    const facts = inputs.previousMoFacts.filter((f) => f.region === inputs.region && f.finess === finess && f.year === inputs.year - 1);
-    return facts.length ? facts.reduce((a, f) => a + f.totalAmount, 0) : null;
+  const facts = inputs.moFacts.filter((f) => f.region === inputs.region && f.year === inputs.year);
+  const sitesOf = (juridique: string) => inputs.establishments.filter((e) => e.region === inputs.region && e.finessJuridique === juridique);
+  /** A site's facts: its own, and its legal entity's when the entity has that one site. */
+  const factsOf = (site: Establishment, from: readonly MoFact[]) =>
+    from.filter((f) => (f.level === 'site' && f.finess === site.finess) || (f.level === 'entity' && f.finess === site.finessJuridique && sitesOf(site.finessJuridique).length === 1));
+  const previousAmount = (site: Establishment) => {
+    const before = factsOf(site, inputs.previousMoFacts.filter((f) => f.region === inputs.region && f.year === inputs.year - 1));
+    return before.length ? before.reduce((a, f) => a + f.totalAmount, 0) : null;
   };
   const argumentationOpen = (evidence: readonly EvidenceState[]) =>
     evidence.some((e) => e.kind === 'argumentaire_hors_amm' && (e.due === null || inputs.today <= e.due));
   return {
     site(ctx) {
-      const m = moMeasure(
-        inputs.moFacts.filter((f) => f.region === inputs.region && f.finess === ctx.site.finess && f.year === inputs.year),
-        current.filter((e) => e.finess === ctx.site.finess),
-      );
-      return { m, anomalies: moAnomalies(m, previousAmount(ctx.site.finess), inputs.year, settings.amountJumpFactor), open: argumentationOpen(ctx.evidence) };
+      const own = factsOf(ctx.site, facts);
+      const m = moMeasure(own, current.filter((e) => e.finess === ctx.site.finess));
+      const anomalies = [...moAnomalies(m, previousAmount(ctx.site), inputs.year, settings.amountJumpFactor), ...ucdCostAnomalies(own, facts, settings.ucdCostFactor)];
+      const shared = own.length === 0 && facts.some((f) => f.level === 'entity' && f.finess === ctx.site.finessJuridique);
+      return {
+        m,
+        anomalies,
+        open: argumentationOpen(ctx.evidence),
+        entityNote: shared ? `données PMSI transmises pour l’entité juridique ${ctx.site.finessJuridique}, sur l’ensemble de ses sites (voir le contrat)` : null,
+      };
     },
     contract(members, _targeted, siteMeasures) {
       const parts = members.map((s) => siteMeasures.get(s.finess)).filter((p): p is MoSite => p !== undefined);
-      return { m: sumMoMeasures(parts.map((p) => p.m)), anomalies: [], open: parts.some((p) => p.open) };
+      // Data of a legal entity of several sites, all in this contract, counts for the contract only.
+      const juridiques = new Set(members.map((m) => m.finessJuridique));
+      const wholeEntities = [...juridiques].filter((j) => sitesOf(j).length > 1 && sitesOf(j).every((s) => members.some((m) => m.finess === s.finess)));
+      const entityFacts = facts.filter((f) => f.level === 'entity' && wholeEntities.includes(f.finess));
+      const entity = entityFacts.length ? [moMeasure(entityFacts, [])] : [];
+      return { m: sumMoMeasures([...parts.map((p) => p.m), ...entity]), anomalies: [], open: parts.some((p) => p.open), entityNote: null };
     },
-    finish({ m, anomalies, open }, target) {
+    finish({ m, anomalies, open, entityNote }, target) {
       const components = moComponents(m, target, open);
       const share = components[0] as ResultComponent;
       return {
@@ -233,8 +258,9 @@ function moFamily(inputs: RegionYearInputs, settings: RegionSettings, yearEviden
         numerator: share.numerator,
         denominator: share.denominator,
         value: share.value,
+        source: m.facts ? 'atih' : null,
         amounts: m.facts ? { total: m.totalAmount, horsAmm: m.i999Amount } : null,
-        noDataNote: m.facts ? null : 'aucune donnée ATIH reçue pour cette année',
+        noDataNote: m.facts ? null : (entityNote ?? 'aucune donnée ATIH reçue pour cette année'),
         components,
         anomalies,
         initiations: m.initiations,
@@ -244,12 +270,15 @@ function moFamily(inputs: RegionYearInputs, settings: RegionSettings, yearEviden
   };
 }
 
-function cpamFamily(definition: IndicatorDefinition, inputs: RegionYearInputs, settings: RegionSettings): Family<CpamMeasure> {
+/** A CPAM-sourced indicator's measures: CPAM's extract first, Open PHMEV beside it or in its place. */
+type Sourced = { cpam: CpamMeasure; phmev: PhmevFact | null; phmevBefore: PhmevFact | null; entityNote: string | null };
+
+function cpamFamily(definition: IndicatorDefinition, inputs: RegionYearInputs, settings: RegionSettings): Family<Sourced> {
   const code = definition.code;
   const mine = inputs.cpamFacts.filter((f) => f.indicator === code);
   const before = inputs.previousCpamFacts.filter((f) => f.indicator === code);
   const sitesOfEntity = (finessJuridique: string) => inputs.establishments.filter((e) => e.region === inputs.region && e.finessJuridique === finessJuridique);
-  const measureFor = (finess: string, level: 'site' | 'entity') =>
+  const cpamFor = (finess: string, level: 'site' | 'entity') =>
     cpamMeasure(
       definition,
       inputs.year,
@@ -257,25 +286,73 @@ function cpamFamily(definition: IndicatorDefinition, inputs: RegionYearInputs, s
       before.filter((f) => f.finess === finess && f.level === level),
       settings.cpamTolerance,
     );
+  const phmevFor = (finess: string, level: 'site' | 'entity') => ({
+    phmev: inputs.phmevFacts.find((f) => f.finess === finess && f.level === level) ?? null,
+    phmevBefore: inputs.previousPhmevFacts.find((f) => f.finess === finess && f.level === level) ?? null,
+  });
+  /** A legal entity's values are the contract's: they cover sites that, alone, have none. */
+  const wholeEntity = (members: readonly Establishment[]) => {
+    const entities = [...new Set(members.map((m) => m.finessJuridique))];
+    return entities.length === 1 && sitesOfEntity(entities[0] as string).every((s) => members.some((m) => m.finess === s.finess)) ? (entities[0] as string) : null;
+  };
   return {
     site(ctx) {
-      const own = measureFor(ctx.site.finess, 'site');
-      if (own.numerator !== null) return own;
-      const entity = measureFor(ctx.site.finessJuridique, 'entity');
-      if (entity.numerator === null) return own;
-      // A legal entity's value is a site's only when the entity has that one site.
-      if (sitesOfEntity(ctx.site.finessJuridique).length === 1) return entity;
-      return { ...own, noDataNote: `valeur CPAM donnée pour l’entité juridique ${ctx.site.finessJuridique}, sur l’ensemble de ses sites (voir le contrat)` };
+      const juridique = ctx.site.finessJuridique;
+      const single = sitesOfEntity(juridique).length === 1;
+      const entityNote = `valeur donnée pour l’entité juridique ${juridique}, sur l’ensemble de ses sites (voir le contrat)`;
+      const ownCpam = cpamFor(ctx.site.finess, 'site');
+      const entityCpam = ownCpam.numerator === null ? cpamFor(juridique, 'entity') : null;
+      const cpam = entityCpam?.numerator != null && single ? entityCpam : ownCpam;
+      const ownPhmev = phmevFor(ctx.site.finess, 'site');
+      const entityPhmev = ownPhmev.phmev === null ? phmevFor(juridique, 'entity') : null;
+      const phmev = entityPhmev?.phmev && single ? entityPhmev : ownPhmev;
+      const atEntity = !single && (entityCpam?.numerator != null || entityPhmev?.phmev != null);
+      return { cpam, ...phmev, entityNote: atEntity && cpam.numerator === null && phmev.phmev === null ? entityNote : null };
     },
     contract(members, _targeted, siteMeasures) {
-      const perSite = members.map((m) => siteMeasures.get(m.finess)).filter((m): m is CpamMeasure => m !== undefined);
-      if (perSite.every((m) => m.numerator !== null)) return sumCpamMeasures(definition, perSite);
-      const entities = [...new Set(members.map((m) => m.finessJuridique))];
-      const whole = entities.length === 1 && sitesOfEntity(entities[0] as string).every((s) => members.some((m) => m.finess === s.finess));
-      return whole ? measureFor(entities[0] as string, 'entity') : sumCpamMeasures(definition, perSite);
+      const perSite = members.map((m) => siteMeasures.get(m.finess)).filter((m): m is Sourced => m !== undefined);
+      const entity = wholeEntity(members);
+      const cpam = perSite.every((m) => m.cpam.numerator !== null) || !entity ? sumCpamMeasures(definition, perSite.map((m) => m.cpam)) : cpamFor(entity, 'entity');
+      const sites = perSite.every((m) => m.phmev !== null);
+      const phmev = sites
+        ? { phmev: sumPhmev(perSite.map((m) => m.phmev as PhmevFact)), phmevBefore: perSite.every((m) => m.phmevBefore) ? sumPhmev(perSite.map((m) => m.phmevBefore as PhmevFact)) : null }
+        : entity
+          ? phmevFor(entity, 'entity')
+          : { phmev: null, phmevBefore: null };
+      return { cpam, ...phmev, entityNote: null };
     },
-    finish(m) {
-      return { ...EMPTY, numerator: m.numerator, denominator: m.denominator, value: m.value, period: m.period, cpam: m.cpam, noDataNote: m.noDataNote, inputs: m.inputs };
+    finish({ cpam, phmev, phmevBefore, entityNote }) {
+      const open = phmevMeasure(code, phmev, phmevBefore);
+      if (cpam.numerator !== null) {
+        const difference = open?.value != null && cpam.value !== null ? open.value - cpam.value : null;
+        return {
+          ...EMPTY,
+          numerator: cpam.numerator,
+          denominator: cpam.denominator,
+          value: cpam.value,
+          period: cpam.period,
+          source: 'cpam',
+          cpam: cpam.cpam,
+          comparison: open ? { source: 'open_phmev', value: open.value, difference, flagged: difference !== null && Math.abs(difference) > settings.phmevTolerance + 1e-9 } : null,
+          noDataNote: cpam.noDataNote,
+          inputs: [...cpam.inputs, ...(open?.inputs ?? [])],
+        };
+      }
+      if (open && (open.value !== null || open.numerator !== null)) {
+        return {
+          ...EMPTY,
+          numerator: open.numerator,
+          denominator: open.denominator,
+          value: open.value,
+          period: String(inputs.year),
+          source: 'open_phmev',
+          components: open.components,
+          noDataNote: open.value === null ? 'Open PHMEV de l’année précédente absent : pas de référence pour l’évolution' : null,
+          inputs: open.inputs,
+        };
+      }
+      const absent = code in PHMEV_MEASURES ? ' ; absent d’Open PHMEV (établissements publics et ESPIC seulement)' : '';
+      return { ...EMPTY, noDataNote: entityNote ?? `${cpam.noDataNote ?? 'aucune valeur'}${absent}`, inputs: cpam.inputs };
     },
   };
 }
@@ -325,9 +402,26 @@ function evidenceFamily(definition: IndicatorDefinition, today: string, yearEvid
       if (!m || m.denominator === 0) return { ...EMPTY, noDataNote: m ? 'aucun document demandé par le calendrier' : null };
       // Points of a contract are read on the sites' scale: total points over total maximum, times 3.
       const value = definition.measure === 'points' ? (m.numerator / m.denominator) * DMI_MAX_POINTS : (m.numerator / m.denominator) * 100;
-      return { ...EMPTY, numerator: m.numerator, denominator: m.denominator, value, components: m.components, inputs: m.inputs };
+      return { ...EMPTY, numerator: m.numerator, denominator: m.denominator, value, source: 'evidence', components: m.components, inputs: m.inputs };
     },
   };
+}
+
+/**
+ * DMI implanted per site: a site's own count, or its legal entity's when the entity has that one site
+ * (PMSI files are often sent per legal entity; an entity of several sites cannot be split).
+ */
+function dmiCountsBySite(inputs: RegionYearInputs): Map<string, number> {
+  const counts = new Map<string, number>();
+  const sites = inputs.establishments.filter((e) => e.region === inputs.region);
+  for (const site of sites) {
+    const own = inputs.dmiFacts.find((f) => f.level === 'site' && f.finess === site.finess);
+    const single = sites.filter((s) => s.finessJuridique === site.finessJuridique).length === 1;
+    const entity = single ? inputs.dmiFacts.find((f) => f.level === 'entity' && f.finess === site.finessJuridique) : undefined;
+    const fact = own ?? entity;
+    if (fact) counts.set(site.finess, fact.implants);
+  }
+  return counts;
 }
 
 /**
@@ -362,15 +456,16 @@ function allocate(results: IndicatorResult[], inputs: RegionYearInputs, settings
     RULE_LABELS[moRule] ?? moRule,
   );
 
+  const dmiCounts = dmiCountsBySite(inputs);
   const dmiEligible = results.filter((r) => r.indicator === 'DMI' && r.scope === 'site' && (r.numerator ?? 0) > 0);
-  const countsKnown = dmiEligible.every((r) => r.finess !== null && inputs.dmiCounts.has(r.finess));
+  const countsKnown = dmiEligible.every((r) => r.finess !== null && dmiCounts.has(r.finess));
   const dmiRule = settings.dmiBudget.rule === 'points_x_dmi' && !countsKnown ? 'points' : settings.dmiBudget.rule;
   share(
     'DMI',
     'budget_dmi',
     settings.dmiBudget.budget,
     (r) => (r.numerator ?? 0) > 0,
-    (r) => (dmiRule === 'egal' ? 1 : dmiRule === 'points' ? (r.numerator ?? 0) : (r.numerator ?? 0) * (inputs.dmiCounts.get(r.finess ?? '') ?? 0)),
+    (r) => (dmiRule === 'egal' ? 1 : dmiRule === 'points' ? (r.numerator ?? 0) : (r.numerator ?? 0) * (dmiCounts.get(r.finess ?? '') ?? 0)),
     `${RULE_LABELS[dmiRule] ?? dmiRule}${dmiRule !== settings.dmiBudget.rule ? ' (nombre de DMI posés inconnu)' : ''}`,
   );
 }

@@ -20,6 +20,7 @@ export interface MoMeasure {
   initiations: { initiations: number; patients: number } | null;
   missingIndication: { lines: number; ucd: number };
   invalidIndication: { lines: number; ucd: number; examples: string[] };
+  invalidUcd: { lines: number; ucd: number; examples: string[] };
   inputs: SourceRef[];
 }
 
@@ -43,6 +44,7 @@ export function moMeasure(facts: readonly MoFact[], evidence: readonly EvidenceR
     initiations: null,
     missingIndication: { lines: 0, ucd: 0 },
     invalidIndication: { lines: 0, ucd: 0, examples: [] },
+    invalidUcd: { lines: 0, ucd: 0, examples: [] },
     inputs: [],
   };
   for (const f of facts) {
@@ -55,6 +57,9 @@ export function moMeasure(facts: readonly MoFact[], evidence: readonly EvidenceR
     m.invalidIndication.lines += f.anomalies.invalidIndication.lines;
     m.invalidIndication.ucd += f.anomalies.invalidIndication.ucd;
     for (const e of f.anomalies.invalidIndication.examples) if (!m.invalidIndication.examples.includes(e)) m.invalidIndication.examples.push(e);
+    m.invalidUcd.lines += f.anomalies.invalidUcd.lines;
+    m.invalidUcd.ucd += f.anomalies.invalidUcd.ucd;
+    for (const e of f.anomalies.invalidUcd.examples) if (!m.invalidUcd.examples.includes(e)) m.invalidUcd.examples.push(e);
     addInputs(inputs, [f.source]);
   }
   for (const record of evidence) {
@@ -93,6 +98,11 @@ export function sumMoMeasures(measures: readonly MoMeasure[]): MoMeasure {
       lines: sum((m) => m.invalidIndication.lines),
       ucd: sum((m) => m.invalidIndication.ucd),
       examples: [...new Set(measures.flatMap((m) => m.invalidIndication.examples))].slice(0, 5),
+    },
+    invalidUcd: {
+      lines: sum((m) => m.invalidUcd.lines),
+      ucd: sum((m) => m.invalidUcd.ucd),
+      examples: [...new Set(measures.flatMap((m) => m.invalidUcd.examples))].slice(0, 5),
     },
     inputs: [...inputs.values()],
   };
@@ -152,6 +162,9 @@ export function moAnomalies(m: MoMeasure, previousTotalAmount: number | null, ye
       message: `${m.invalidIndication.lines} ligne(s) avec un code indication hors référentiel (${formatFrenchNumber(m.invalidIndication.ucd, 0)} UCD ; ex. ${m.invalidIndication.examples.join(', ')})`,
     });
   }
+  if (m.invalidUcd.lines > 0) {
+    out.push({ code: 'invalid-ucd', message: `${m.invalidUcd.lines} ligne(s) avec un code UCD inconnu (${formatFrenchNumber(m.invalidUcd.ucd, 0)} UCD ; ex. ${m.invalidUcd.examples.join(', ')})` });
+  }
   const jump = amountJump(previousTotalAmount, m.facts ? m.totalAmount : null, factor);
   if (jump !== null && previousTotalAmount !== null) {
     out.push({
@@ -160,6 +173,51 @@ export function moAnomalies(m: MoMeasure, previousTotalAmount: number | null, ye
     });
   }
   return out;
+}
+
+/** Sites (or legal entities) a UCD must be dispensed in before its regional median cost means something. */
+const MIN_SITES_FOR_MEDIAN = 3;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/**
+ * Costs per UCD of one establishment (stay-level data) far from the region's median for the same
+ * UCD: beyond `factor` either way, for UCD dispensed in at least three establishments.
+ */
+export function ucdCostAnomalies(own: readonly MoFact[], region: readonly MoFact[], factor: number): Anomaly[] {
+  const unitCosts = (facts: readonly MoFact[]) => {
+    const sums = new Map<string, { units: number; amount: number }>();
+    for (const f of facts) {
+      for (const c of f.ucdCosts) {
+        const s = sums.get(c.ucd) ?? { units: 0, amount: 0 };
+        s.units += c.units;
+        s.amount += c.amount;
+        sums.set(c.ucd, s);
+      }
+    }
+    return new Map([...sums].filter(([, s]) => s.units > 0).map(([ucd, s]) => [ucd, s.amount / s.units]));
+  };
+  const byFiness = new Map<string, MoFact[]>();
+  for (const f of region) byFiness.set(f.finess, [...(byFiness.get(f.finess) ?? []), f]);
+  const costs = [...byFiness.values()].map(unitCosts);
+  const out: Anomaly[] = [];
+  for (const [ucd, cost] of unitCosts(own)) {
+    const others = costs.map((c) => c.get(ucd)).filter((c): c is number => c !== undefined);
+    if (others.length < MIN_SITES_FOR_MEDIAN) continue;
+    const reference = median(others);
+    if (reference > 0 && (cost > reference * factor || cost < reference / factor)) {
+      out.push({ code: 'ucd-cost', message: `coût par UCD de ${euros2(cost)} pour l’UCD ${ucd}, loin de la médiane régionale de ${euros2(reference)}` });
+    }
+  }
+  return out;
+}
+
+function euros2(n: number): string {
+  return `${formatFrenchNumber(n, 2)} €`;
 }
 
 /** The factor by which an amount changed when it is beyond `factor` either way, else null. */

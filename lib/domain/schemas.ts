@@ -100,6 +100,8 @@ export const MoCodingAnomalies = z.object({
   missingIndication: z.object({ lines: z.number().int(), ucd: z.number() }),
   /** Lines whose indication code is not of the liste en sus form (`I` and 3 to 6 digits). */
   invalidIndication: z.object({ lines: z.number().int(), ucd: z.number(), examples: z.array(z.string()) }),
+  /** Stay-level lines whose UCD code is not a UCD (7 digits, or 13 starting 340093 or 340089). */
+  invalidUcd: z.object({ lines: z.number().int(), ucd: z.number(), examples: z.array(z.string()) }).default({ lines: 0, ucd: 0, examples: [] }),
 });
 export type MoCodingAnomalies = z.infer<typeof MoCodingAnomalies>;
 
@@ -110,7 +112,9 @@ export type MoCodingAnomalies = z.infer<typeof MoCodingAnomalies>;
  */
 export const MoFact = z.object({
   region: Region,
+  /** A site (FINESS géographique), or a legal entity whose stay-level data cannot be split into its sites. */
   finess: Finess,
+  level: z.enum(['site', 'entity']).default('site'),
   year: z.number().int(),
   month: z.number().int().min(1).max(12).nullable(),
   totalUcd: z.number(),
@@ -120,6 +124,8 @@ export const MoFact = z.object({
   i997Ucd: z.number(),
   lines: z.number().int(),
   anomalies: MoCodingAnomalies,
+  /** Stay-level sources only: units and amount per UCD, for the cost per UCD compared across the region. */
+  ucdCosts: z.array(z.object({ ucd: z.string(), units: z.number(), amount: z.number() })).default([]),
   source: SourceRef,
   /** Earlier uploads this fact replaced, newest first: the record keeps them, this one is current. */
   replaced: z.array(SourceRef).default([]),
@@ -147,6 +153,46 @@ export const CpamFact = z.object({
   replaced: z.array(SourceRef).default([]),
 });
 export type CpamFact = z.infer<typeof CpamFact>;
+
+const Spend = z.object({ rem: z.number(), bse: z.number(), boxes: z.number() });
+
+/**
+ * One establishment's year in Open PHMEV (hospital prescriptions dispensed in town): medicines
+ * (reimbursed amount, reimbursement base, boxes), dispensing fees apart, proton pump inhibitors
+ * (ATC A02BC), and boxes by generic status (`TOP_GEN`).
+ */
+export const PhmevFact = z.object({
+  region: Region,
+  year: z.number().int(),
+  /** `etb_rgt` as matched: a site's FINESS géographique, or a FINESS juridique (`level: entity`). */
+  finess: Finess,
+  level: z.enum(['site', 'entity']),
+  medicines: Spend,
+  fees: z.object({ rem: z.number(), bse: z.number() }),
+  ipp: Spend,
+  /** Boxes: in the generic repertoire (generics and their originators), generics, outside it, not given. */
+  generics: z.object({ repertoire: z.number(), generic: z.number(), outside: z.number(), unknown: z.number() }),
+  /** Boxes: biosimilars and the reference biologics they compete with. */
+  biosimilars: z.object({ biosimilar: z.number(), reference: z.number() }),
+  lines: z.number().int(),
+  source: SourceRef,
+  replaced: z.array(SourceRef).default([]),
+});
+export type PhmevFact = z.infer<typeof PhmevFact>;
+
+/** Implantable devices of the LPP en sus posed in one establishment's year (PMSI FICHCOMP DMI). */
+export const DmiFact = z.object({
+  region: Region,
+  year: z.number().int(),
+  finess: Finess,
+  level: z.enum(['site', 'entity']),
+  implants: z.number(),
+  cost: z.number(),
+  lines: z.number().int(),
+  source: SourceRef,
+  replaced: z.array(SourceRef).default([]),
+});
+export type DmiFact = z.infer<typeof DmiFact>;
 
 /** What the pipeline read in an evidence table, kept with its record so indicators need not read it again. */
 export const EvidenceSummary = z.discriminatedUnion('type', [
@@ -228,7 +274,7 @@ export type EvidenceState = z.infer<typeof EvidenceState>;
 
 /** A coding or data anomaly found while computing an indicator, in French for OMéDIT. */
 export const Anomaly = z.object({
-  code: z.enum(['missing-indication', 'invalid-indication', 'amount-jump']),
+  code: z.enum(['missing-indication', 'invalid-indication', 'invalid-ucd', 'ucd-cost', 'amount-jump']),
   message: z.string(),
 });
 export type Anomaly = z.infer<typeof Anomaly>;
@@ -251,8 +297,14 @@ export const IndicatorResult = z.object({
   unit: z.enum(['%', 'points']),
   /** The CPAM period the value covers (`2025`, or one semester when only one was given). */
   period: z.string().nullable(),
+  /** Where the value comes from. */
+  source: z.enum(['cpam', 'open_phmev', 'atih', 'evidence']).nullable(),
   /** CPAM's own value when it gave one, and whether it agrees with numerator/denominator. */
   cpam: z.object({ value: z.number(), agrees: z.boolean() }).nullable(),
+  /** The same indicator measured on Open PHMEV when CPAM's extract gives it: both shown, a difference beyond the tolerance flagged. */
+  comparison: z
+    .object({ source: z.literal('open_phmev'), value: z.number().nullable(), difference: z.number().nullable(), flagged: z.boolean() })
+    .nullable(),
   amounts: z.object({ total: z.number(), horsAmm: z.number() }).nullable(),
   target: ResultTarget.nullable(),
   status: IndicatorStatus,

@@ -23,8 +23,12 @@ export const ParameterValues = z
     neutralisation_ex_oqn: z.array(IndicatorCode),
     /** An establishment's liste en sus amount that changes by more than this factor in a year is an anomaly. */
     facteur_saut_montant: z.number().gt(1),
+    /** A site's cost per UCD beyond this factor of the region's median for the same UCD is an anomaly (stay-level data). */
+    facteur_cout_ucd: z.number().gt(1),
     /** How far CPAM's value may be from numerator/denominator, in points of %. */
     tolerance_cpam: z.number().nonnegative(),
+    /** How far Open PHMEV's value may be from CPAM's for the same indicator before it is flagged, in points of %. */
+    tolerance_open_phmev: z.number().nonnegative(),
   })
   .partial();
 export type ParameterValues = z.infer<typeof ParameterValues>;
@@ -40,7 +44,9 @@ export interface RegionSettings {
   dmiBudget: { budget: number | null; rule: DmiBudgetRule };
   neutralised: readonly IndicatorCode[];
   amountJumpFactor: number;
+  ucdCostFactor: number;
   cpamTolerance: number;
+  phmevTolerance: number;
 }
 
 export const DEFAULT_SETTINGS: RegionSettings = {
@@ -48,7 +54,9 @@ export const DEFAULT_SETTINGS: RegionSettings = {
   dmiBudget: { budget: null, rule: 'points_x_dmi' },
   neutralised: DEFAULT_NEUTRALISED,
   amountJumpFactor: 3,
+  ucdCostFactor: 2,
   cpamTolerance: 0.1,
+  phmevTolerance: 1,
 };
 
 /** A region's settings for a year: its own values over those for every region over the defaults. */
@@ -60,6 +68,8 @@ export function settingsFor(sets: readonly ParameterSet[], region: string, year:
     dmiBudget: { budget: v.budget_dmi ?? null, rule: v.regle_dmi ?? DEFAULT_SETTINGS.dmiBudget.rule },
     neutralised: v.neutralisation_ex_oqn ?? DEFAULT_SETTINGS.neutralised,
     amountJumpFactor: v.facteur_saut_montant ?? DEFAULT_SETTINGS.amountJumpFactor,
+    ucdCostFactor: v.facteur_cout_ucd ?? DEFAULT_SETTINGS.ucdCostFactor,
     cpamTolerance: v.tolerance_cpam ?? DEFAULT_SETTINGS.cpamTolerance,
+    phmevTolerance: v.tolerance_open_phmev ?? DEFAULT_SETTINGS.phmevTolerance,
   };
 }

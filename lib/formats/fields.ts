@@ -72,12 +72,19 @@ export const finess = () =>
     return value;
   });
 
+/** UCD codes: 7 digits, or 13 digits starting 340093 (formats.md) or 340089 (also in circulation). */
+const UCD_CODE = /^(\d{7}|3400(89|93)\d{7})$/;
+
 /**
- * UCD: 7 digits, or 13 digits. formats.md gives the 13-digit form as starting 340093; 13-digit UCD
- * codes starting 340089 are also in circulation, so both prefixes are accepted.
+ * A UCD as written, or null when it is not one. The PMSI writes 7-digit UCD on 13 characters with
+ * six leading zeros (`0000009391234`): read as the 7-digit code.
  */
-export const ucd = () =>
-  cell((raw) => (/^\d{7}$/.test(raw) || /^3400(89|93)\d{7}$/.test(raw) ? raw : null), 'code UCD à 7 chiffres, ou à 13 chiffres commençant par 340093 ou 340089');
+export function readUcd(raw: string): string | null {
+  const v = /^000000\d{7}$/.test(raw) ? raw.slice(6) : raw;
+  return UCD_CODE.test(v) ? v : null;
+}
+
+export const ucd = () => cell(readUcd, 'code UCD à 7 chiffres, ou à 13 chiffres commençant par 340093 ou 340089');
 
 /** Indication code of the liste en sus: `I` then digits (I999 / I999999 hors AMM, I997… AMM miroir). */
 export const INDICATION_CODE = /^I\d{3,6}$/;

@@ -6,7 +6,10 @@ import { calendrierFormat } from './kinds/calendrier';
 import { ciblageFormat } from './kinds/ciblage';
 import { cpamPhevFormat } from './kinds/cpam-phev';
 import { etablissementsFormat } from './kinds/etablissements';
+import { fichcompDmiFormat } from './kinds/fichcomp-dmi';
+import { fichcompMedFormat } from './kinds/fichcomp-med';
 import { objectifsFormat } from './kinds/objectifs';
+import { openPhmevFormat } from './kinds/open-phmev';
 import { parametresFormat } from './kinds/parametres';
 import { recueilInitiationsFormat } from './kinds/recueil-initiations';
 import { headerMatch, type TabularFormat } from './tabular';
@@ -15,7 +18,7 @@ export type Zone = DropKey['zone'];
 
 /** A table-shaped kind of file: where it is dropped, how it is named, and its format. */
 export interface TableKind {
-  id: 'etablissements' | 'ciblage' | 'objectifs' | 'calendrier' | 'parametres' | 'atih-mo' | 'cpam-phev' | 'argumentaire_hors_amm' | 'recueil_initiations';
+  id: 'etablissements' | 'ciblage' | 'objectifs' | 'calendrier' | 'parametres' | 'atih-mo' | 'fichcomp-med' | 'fichcomp-dmi' | 'cpam-phev' | 'open-phmev' | 'argumentaire_hors_amm' | 'recueil_initiations';
   zone: Zone;
   /** Lower-case file name in its zone; a first group, when there is one, is the year. */
   name?: RegExp;
@@ -40,7 +43,10 @@ export const TABLE_KINDS: readonly TableKind[] = [
   { id: 'calendrier', zone: 'referential', name: /^calendrier[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: calendrierFormat },
   { id: 'parametres', zone: 'referential', name: /^param[eè]tres[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: parametresFormat },
   { id: 'atih-mo', zone: 'atih', name: /^mo[-_ ].*\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: atihMoFormat },
+  { id: 'fichcomp-med', zone: 'atih', name: /^fichcomp[-_ ]med.*\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: fichcompMedFormat },
+  { id: 'fichcomp-dmi', zone: 'atih', name: /^fichcomp[-_ ]dmi.*\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: fichcompDmiFormat },
   { id: 'cpam-phev', zone: 'cpam', name: /^phev[-_ ].*\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: cpamPhevFormat },
+  { id: 'open-phmev', zone: 'cpam', name: /^open[-_ ]phmev.*\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: openPhmevFormat },
   { id: 'argumentaire_hors_amm', zone: 'evidence', documentKind: 'argumentaire_hors_amm', needsYear: false, format: argumentaireFormat },
   { id: 'recueil_initiations', zone: 'evidence', documentKind: 'recueil_initiations', needsYear: false, format: recueilInitiationsFormat },
 ];

@@ -55,6 +55,8 @@ export const ValidationReport = z.object({
   status: z.enum(['accepted', 'rejected']),
   errorCount: z.number().int(),
   warningCount: z.number().int(),
+  /** How the file was read where the reader made a choice (codes read, data kept at entity level), in French. */
+  notes: z.array(z.string()).default([]),
   /** Exact number of issues of each code, listed or not. */
   issueCounts: z.partialRecord(IssueCode, z.number().int()),
   /** Issues beyond this many are counted but not listed, so a broken 1 GB file gives a readable report. */

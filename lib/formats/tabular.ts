@@ -39,6 +39,8 @@ export interface TabularDefinition<Shape extends z.ZodRawShape> {
   /** Columns that may be absent (their cells then read as empty). */
   optionalColumns: readonly (keyof Shape & string)[];
   aliases?: ColumnAliases;
+  /** Columns of a published layout that are known but not read: no `extra-column` warning for them. */
+  ignoredColumns?: readonly string[];
   start(ctx: FormatContext): Aggregator<z.infer<z.ZodObject<Shape>>>;
 }
 
@@ -55,6 +57,7 @@ export interface TabularFormat {
   columns: readonly string[];
   optionalColumns: readonly string[];
   aliases?: ColumnAliases;
+  ignoredColumns?: readonly string[];
   start(ctx: FormatContext): RowSink;
 }
 
@@ -65,6 +68,7 @@ export function defineTabular<Shape extends z.ZodRawShape>(definition: TabularDe
     columns: Object.keys(definition.schema.shape),
     optionalColumns: definition.optionalColumns,
     aliases: definition.aliases,
+    ignoredColumns: definition.ignoredColumns,
     start(ctx) {
       const aggregator = definition.start(ctx);
       return {
@@ -179,10 +183,11 @@ export async function readTabular(format: TabularFormat, file: TableFile, ctx: F
     issues.add({ code: 'header-row', severity: 'warning', row: header.line, column: null, value: null, message: issueMessage('header-row', { detail: String(header.line) }) });
   }
   const position = new Map<string, number>();
+  const ignored = new Set((format.ignoredColumns ?? []).map(normalizeHeader));
   header.cells.forEach((raw, index) => {
     const column = wanted.get(normalizeHeader(raw));
     if (column && !position.has(column)) position.set(column, index);
-    else if (raw.trim() !== '')
+    else if (raw.trim() !== '' && !ignored.has(normalizeHeader(raw)))
       issues.add({ code: 'extra-column', severity: 'warning', row: header.line, column: raw, value: null, message: issueMessage('extra-column', { column: raw }) });
   });
   for (const column of columns) {

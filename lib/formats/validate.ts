@@ -175,6 +175,7 @@ export function toReport(v: Validation, meta: { key: string; version: string; fi
     errorCount: v.issues.errors,
     warningCount: v.issues.warnings,
     issueCounts: { ...v.issues.counts },
+    notes: v.output && 'notes' in v.output ? (v.output.notes ?? []) : [],
     truncated: v.issues.truncated,
     issues: v.issues.listed,
     checkedAt: meta.checkedAt,

@@ -4,6 +4,9 @@ import type { DynamoStore } from '../store/dynamo-store';
 
 export type ComputeRequest = ComputeMessage;
 
+/** The indicators Open PHMEV measures (or measures again beside CPAM's extract). */
+const PHMEV_INDICATORS: ComputeRequest['indicators'] = ['IPP', 'GENERIQUES', 'BIOSIMILAIRES'];
+
 /**
  * Stores what an accepted file gives, guarded by the upload's event order so that a late event of
  * an older upload changes nothing, and says which indicators must be computed again.
@@ -41,6 +44,16 @@ export async function applyOutput(output: FileOutput, order: string, store: Dyna
       const requests: ComputeRequest[] = dedupe(written.map((f) => ({ region: f.region, year: f.year, indicators: [f.indicator] })));
       // A growth without CPAM's reference value is measured against the year before's.
       return [...requests, ...(await knownYears(requests.map((r) => ({ ...r, year: r.year + 1 }))))];
+    }
+    case 'phmev-facts': {
+      const written = await store.putPhmevFacts(output.facts, order);
+      // Growth is against the year before's file: the year after, when there is one, changes too.
+      const requests: ComputeRequest[] = dedupe(written.map((f) => ({ region: f.region, year: f.year, indicators: PHMEV_INDICATORS })));
+      return [...requests, ...(await knownYears(requests.map((r) => ({ ...r, year: r.year + 1 }))))];
+    }
+    case 'dmi-facts': {
+      const written = await store.putDmiFacts(output.facts, order);
+      return dedupe(written.map((f) => ({ region: f.region, year: f.year, indicators: ['DMI'] })));
     }
     case 'evidence':
       // Kept on the evidence record, which the caller writes for every upload, accepted or not.

@@ -15,7 +15,7 @@ function campaignsOf(year: number): string[] {
  */
 export async function computeRegionYear(request: ComputeRequest, store: DynamoStore, today: string): Promise<IndicatorResult[]> {
   const { region, year } = request;
-  const [establishments, targetings, objectives, deadlines, parameters, moFacts, previousMoFacts, cpamFacts, previousCpamFacts, evidence] = await Promise.all([
+  const [establishments, targetings, objectives, deadlines, parameters, moFacts, previousMoFacts, cpamFacts, previousCpamFacts, phmevFacts, previousPhmevFacts, dmiFacts, evidence] = await Promise.all([
     store.listEstablishments(region),
     store.listTargetings(region, year),
     store.listObjectives(),
@@ -25,10 +25,13 @@ export async function computeRegionYear(request: ComputeRequest, store: DynamoSt
     store.listMoFacts(region, year - 1),
     store.listCpamFacts(region, year),
     store.listCpamFacts(region, year - 1),
+    store.listPhmevFacts(region, year),
+    store.listPhmevFacts(region, year - 1),
+    store.listDmiFacts(region, year),
     Promise.all(campaignsOf(year).map((c) => store.listEvidence(region, c))).then((lists) => lists.flat()),
   ]);
   const results = computeIndicators(
-    { region, year, today, establishments, targetings, objectives, deadlines, parameters, moFacts, previousMoFacts, cpamFacts, previousCpamFacts, evidence, dmiCounts: new Map() },
+    { region, year, today, establishments, targetings, objectives, deadlines, parameters, moFacts, previousMoFacts, cpamFacts, previousCpamFacts, phmevFacts, previousPhmevFacts, evidence, dmiFacts },
     request.indicators,
   );
   await store.replaceResults(region, year, results, request.indicators);

@@ -10,11 +10,13 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   CpamFact,
   Deadline,
+  DmiFact,
   Establishment,
   EvidenceRecord,
   IndicatorResult,
   MoFact,
   Objective,
+  PhmevFact,
   SourceRef,
   Targeting,
 } from '../domain/schemas';
@@ -325,6 +327,32 @@ export class DynamoStore {
     const written = facts.filter((_, i) => done[i]);
     await this.noteRegionYears(written);
     return written;
+  }
+
+  /** Stores an Open PHMEV year's facts, each unless a newer upload already gave it; returns those written. */
+  async putPhmevFacts(facts: readonly PhmevFact[], order: string): Promise<PhmevFact[]> {
+    const done = await this.inBatches(facts, (fact) => this.putFact({ ...dynamoKeys.phmevFact(fact.region, fact.year, fact.finess), order, ...fact }));
+    const written = facts.filter((_, i) => done[i]);
+    await this.noteRegionYears(written);
+    return written;
+  }
+
+  async listPhmevFacts(region: string, year: number): Promise<PhmevFact[]> {
+    const k = dynamoKeys.phmevFactPrefix(region, year);
+    return (await this.query(k.pk, k.skPrefix)).map((i) => PhmevFact.parse(strip(i)));
+  }
+
+  /** Stores a PMSI DMI year's facts, each unless a newer upload already gave it; returns those written. */
+  async putDmiFacts(facts: readonly DmiFact[], order: string): Promise<DmiFact[]> {
+    const done = await this.inBatches(facts, (fact) => this.putFact({ ...dynamoKeys.dmiFact(fact.region, fact.year, fact.finess), order, ...fact }));
+    const written = facts.filter((_, i) => done[i]);
+    await this.noteRegionYears(written);
+    return written;
+  }
+
+  async listDmiFacts(region: string, year: number): Promise<DmiFact[]> {
+    const k = dynamoKeys.dmiFactPrefix(region, year);
+    return (await this.query(k.pk, k.skPrefix)).map((i) => DmiFact.parse(strip(i)));
   }
 
   async listCpamFacts(region: string, year: number): Promise<CpamFact[]> {

@@ -10,6 +10,8 @@
  * | parameters file            | REFERENTIAL                     | PARAMETERS#<year>                           |
  * | MO fact (per month or year)| REGION#<region>#YEAR#<year>     | FACT#MO#<finess>#<M01…M12 or Y>             |
  * | CPAM fact                  | REGION#<region>#YEAR#<year>     | FACT#CPAM#<indicator>#<finess>#<period>     |
+ * | Open PHMEV fact            | REGION#<region>#YEAR#<year>     | FACT#PHMEV#<finess>                         |
+ * | PMSI DMI fact              | REGION#<region>#YEAR#<year>     | FACT#DMI#<finess>                           |
  * | indicator result           | REGION#<region>#YEAR#<year>     | RESULT#<indicator>#<scope>#<finess|contrat> |
  * | evidence record            | REGION#<region>#CAMPAIGN#<c>    | EVIDENCE#<finess>#<kind>#<upload id>        |
  * | reminder marker            | REGION#<region>#CAMPAIGN#<c>    | REMINDER#<deadline>#<finess>#<step>         |
@@ -45,6 +47,10 @@ export const dynamoKeys = {
     sk: `FACT#CPAM#${indicator}#${finess}#${period}`,
   }),
   cpamFactPrefix: (region: string, year: number) => ({ pk: `REGION#${region}#YEAR#${year}`, skPrefix: 'FACT#CPAM#' }),
+  phmevFact: (region: string, year: number, finess: string) => ({ pk: `REGION#${region}#YEAR#${year}`, sk: `FACT#PHMEV#${finess}` }),
+  phmevFactPrefix: (region: string, year: number) => ({ pk: `REGION#${region}#YEAR#${year}`, skPrefix: 'FACT#PHMEV#' }),
+  dmiFact: (region: string, year: number, finess: string) => ({ pk: `REGION#${region}#YEAR#${year}`, sk: `FACT#DMI#${finess}` }),
+  dmiFactPrefix: (region: string, year: number) => ({ pk: `REGION#${region}#YEAR#${year}`, skPrefix: 'FACT#DMI#' }),
   result: (region: string, year: number, indicator: string, scope: string, id: string) => ({
     pk: `REGION#${region}#YEAR#${year}`,
     sk: `RESULT#${indicator}#${scope}#${id}`,

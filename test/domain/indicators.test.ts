@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { computeIndicators, type RegionYearInputs } from '../../lib/domain/indicators';
-import type { CpamFact, Deadline, DocumentKind, Establishment, EvidenceRecord, EvidenceSummary, IndicatorCode, IndicatorResult, MoFact, Objective } from '../../lib/domain/schemas';
+import type { CpamFact, Deadline, DocumentKind, Establishment, EvidenceRecord, EvidenceSummary, IndicatorCode, IndicatorResult, MoFact, Objective, PhmevFact } from '../../lib/domain/schemas';
 import type { ParameterSet } from '../../lib/domain/settings';
 
 const SRC = { key: 'cpam/2025/phev.csv', version: 'v1' };
-const NO_ANOMALY = { missingIndication: { lines: 0, ucd: 0 }, invalidIndication: { lines: 0, ucd: 0, examples: [] } };
+const NO_ANOMALY = { missingIndication: { lines: 0, ucd: 0 }, invalidIndication: { lines: 0, ucd: 0, examples: [] }, invalidUcd: { lines: 0, ucd: 0, examples: [] } };
 
 function site(finess: string, contrat: string, over: Partial<Establishment> = {}): Establishment {
   return { finess, finessJuridique: finess, raisonSociale: `Site ${finess}`, region: 'PACA', categorie: 'ex-DG', contrat, emails: [], ...over };
@@ -23,6 +23,7 @@ function mo(finess: string, totalUcd: number, i999Ucd: number, over: Partial<MoF
   return {
     region: 'PACA',
     finess,
+    level: 'site',
     year: 2025,
     month: null,
     totalUcd,
@@ -32,6 +33,7 @@ function mo(finess: string, totalUcd: number, i999Ucd: number, over: Partial<MoF
     i997Ucd: 0,
     lines: 1,
     anomalies: NO_ANOMALY,
+    ucdCosts: [],
     source: { key: 'atih/2025/mo.csv', version: 'v1' },
     replaced: [],
     ...over,
@@ -82,8 +84,10 @@ function inputs(over: Partial<RegionYearInputs>): RegionYearInputs {
     previousMoFacts: [],
     cpamFacts: [],
     previousCpamFacts: [],
+    phmevFacts: [],
+    previousPhmevFacts: [],
     evidence: [],
-    dmiCounts: new Map(),
+    dmiFacts: [],
     ...over,
   };
 }
@@ -140,7 +144,11 @@ describe('CPAM ratios', () => {
 
   it('a targeted site missing from the extract has no data', () => {
     const results = computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('GENERIQUES', A) }), ['GENERIQUES']);
-    expect(row(results, 'GENERIQUES', A)).toMatchObject({ value: null, status: 'no_data', note: 'aucune valeur dans l’extrait CPAM' });
+    expect(row(results, 'GENERIQUES', A)).toMatchObject({
+      value: null,
+      status: 'no_data',
+      note: 'aucune valeur dans l’extrait CPAM ; absent d’Open PHMEV (établissements publics et ESPIC seulement)',
+    });
   });
 });
 
@@ -213,7 +221,7 @@ describe('contracts covering several sites', () => {
       inputs({ establishments: [timone, nord], targetings: targeted('IPP', A, B), cpamFacts: [cpam('130786000', 'IPP', 96_000, null, { level: 'entity', referenceValue: 100_000 })] }),
       ['IPP'],
     );
-    expect(row(results, 'IPP', A)).toMatchObject({ value: null, status: 'no_data', note: 'valeur CPAM donnée pour l’entité juridique 130786000, sur l’ensemble de ses sites (voir le contrat)' });
+    expect(row(results, 'IPP', A)).toMatchObject({ value: null, status: 'no_data', note: 'valeur donnée pour l’entité juridique 130786000, sur l’ensemble de ses sites (voir le contrat)' });
     const contract = row(results, 'IPP', 'GHT');
     expect(contract).toMatchObject({ numerator: 96_000, denominator: 100_000, status: 'met' });
     expect(contract.value).toBeCloseTo(-4, 10);
@@ -351,7 +359,7 @@ describe('MO beyond the I999 share', () => {
   });
 
   it('lists coding anomalies and a valued total that jumped more than 3 times since the year before', () => {
-    const facts = [mo(A, 1000, 100, { totalAmount: 500_000, anomalies: { missingIndication: { lines: 2, ucd: 7 }, invalidIndication: { lines: 1, ucd: 3, examples: ['I99'] } } })];
+    const facts = [mo(A, 1000, 100, { totalAmount: 500_000, anomalies: { missingIndication: { lines: 2, ucd: 7 }, invalidIndication: { lines: 1, ucd: 3, examples: ['I99'] }, invalidUcd: { lines: 0, ucd: 0, examples: [] } } })];
     const r = row(
       computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('MO', A), moFacts: facts, previousMoFacts: [mo(A, 900, 90, { year: 2024, totalAmount: 100_000 })] }), ['MO']),
       'MO',
@@ -445,7 +453,8 @@ describe('budgets split to the cent', () => {
     expect(row(byPoints, 'DMI', A).allocation?.rule).toBe('au prorata des points (nombre de DMI posés inconnu)');
     // With 100 DMI at A and 400 at B: weights 3 × 100 = 300 and 2 × 400 = 800, so 3/11 and 8/11 of the
     // budget: 57 422,9918… → 57 422,99 and 153 127,9782… → 153 127,98, which add up to 210 550,97.
-    const byCounts = computeIndicators({ ...base, dmiCounts: new Map([[A, 100], [B, 400]]) }, ['DMI']);
+    const dmi = (finess: string, implants: number) => ({ region: 'PACA', year: 2025, finess, level: 'site' as const, implants, cost: implants * 1000, lines: 1, source: SRC, replaced: [] });
+    const byCounts = computeIndicators({ ...base, dmiFacts: [dmi(A, 100), dmi(B, 400)] }, ['DMI']);
     expect([A, B].map((f) => row(byCounts, 'DMI', f).allocation?.amount)).toEqual([57_422.99, 153_127.98]);
     expect(row(byCounts, 'DMI', A).allocation?.rule).toBe('au prorata des points × nombre de DMI posés');
   });
@@ -455,4 +464,113 @@ it('computes only the indicators asked for', () => {
   const results = computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('MO', A) }), ['MO', 'DMI']);
   expect([...new Set(results.map((r) => r.indicator))]).toEqual(['MO', 'DMI']);
   expect(computeIndicators(inputs({ establishments: [site(A, 'CA')] })).map((r) => r.indicator)).toHaveLength(13);
+});
+
+describe('national sources: Open PHMEV and PMSI stay-level data', () => {
+  const phmev = (finess: string, year: number, over: Partial<PhmevFact> = {}): PhmevFact => ({
+    region: 'PACA',
+    year,
+    finess,
+    level: 'site',
+    medicines: { rem: 1_000_000, bse: 1_100_000, boxes: 50_000 },
+    fees: { rem: 20_000, bse: 25_000 },
+    ipp: { rem: 10_000, bse: 11_000, boxes: 2_000 },
+    generics: { repertoire: 20_000, generic: 15_000, outside: 25_000, unknown: 1_000 },
+    biosimilars: { biosimilar: 300, reference: 700 },
+    lines: 10,
+    source: { key: `cpam/${year}/OPEN_PHMEV_${year}.CSV`, version: 'v1' },
+    replaced: [],
+    ...over,
+  });
+
+  it('without a CPAM extract, Open PHMEV measures IPP, generics and biosimilars', () => {
+    const results = computeIndicators(
+      inputs({
+        establishments: [site(A, 'CA')],
+        targetings: [...targeted('IPP', A), ...targeted('GENERIQUES', A), ...targeted('BIOSIMILAIRES', A)],
+        phmevFacts: [phmev(A, 2025, { ipp: { rem: 10_300, bse: 11_000, boxes: 2_000 } })],
+        previousPhmevFacts: [phmev(A, 2024)],
+      }),
+      ['IPP', 'GENERIQUES', 'BIOSIMILAIRES'],
+    );
+    // IPP: 10 300 / 10 000 − 1 = +3 %, within ≤ 4 %.
+    const ipp = row(results, 'IPP', A);
+    expect(ipp).toMatchObject({ source: 'open_phmev', numerator: 10_300, denominator: 10_000, status: 'met', comparison: null });
+    expect(ipp.value).toBeCloseTo(3, 10);
+    expect(ipp.components.map((c) => c.id)).toEqual(['phev_medicines', 'dispensing_fees']);
+    // Repertoire: 20 000 boxes of 20 000 + 25 000 + 300 + 700 whose status is known = 43,48 %, below 45,5 %.
+    const generics = row(results, 'GENERIQUES', A);
+    expect(generics).toMatchObject({ numerator: 20_000, denominator: 46_000, status: 'not_met' });
+    expect(generics.value).toBeCloseTo(43.478, 3);
+    expect(generics.components[0]).toMatchObject({ id: 'generics_in_repertoire', numerator: 15_000, denominator: 20_000, value: 75 });
+    // Biosimilars: 300 / (300 + 700) = 30 %, no target.
+    expect(row(results, 'BIOSIMILAIRES', A)).toMatchObject({ value: 30, status: 'no_target' });
+  });
+
+  it('beside CPAM’s value, Open PHMEV’s is shown, and flagged when more than a point away', () => {
+    const results = computeIndicators(
+      inputs({
+        establishments: [site(A, 'CA'), site(B, 'CB')],
+        targetings: targeted('GENERIQUES', A, B),
+        cpamFacts: [cpam(A, 'GENERIQUES', 4400, 10_000), cpam(B, 'GENERIQUES', 4000, 10_000)],
+        phmevFacts: [phmev(A, 2025), phmev(B, 2025)],
+      }),
+      ['GENERIQUES'],
+    );
+    // A: CPAM 44 %, Open PHMEV 43,48 %: 0,52 point apart. B: CPAM 40 %: 3,48 points apart, flagged.
+    expect(row(results, 'GENERIQUES', A)).toMatchObject({ source: 'cpam', value: 44, comparison: { source: 'open_phmev', flagged: false } });
+    expect(row(results, 'GENERIQUES', B).comparison?.difference).toBeCloseTo(3.478, 3);
+    expect(row(results, 'GENERIQUES', B).comparison?.flagged).toBe(true);
+  });
+
+  it('a private clinic absent from Open PHMEV has no data, never a failure', () => {
+    const clinique = site(C, 'CC', { categorie: 'ex-OQN' });
+    const parameters: ParameterSet[] = [{ year: 2025, region: null, values: { neutralisation_ex_oqn: [] } }];
+    const results = computeIndicators(inputs({ establishments: [clinique], targetings: targeted('GENERIQUES', C), parameters }), ['GENERIQUES']);
+    expect(row(results, 'GENERIQUES', C)).toMatchObject({
+      status: 'no_data',
+      note: 'aucune valeur dans l’extrait CPAM ; absent d’Open PHMEV (établissements publics et ESPIC seulement)',
+    });
+  });
+
+  it('PMSI data of a legal entity of two sites counts for their contract only', () => {
+    const sites = [site(A, 'GHT', { finessJuridique: '130786000' }), site(B, 'GHT', { finessJuridique: '130786000' })];
+    const entity = mo('130786000', 1000, 120, { level: 'entity' });
+    const results = computeIndicators(inputs({ establishments: sites, targetings: targeted('MO', A, B), moFacts: [entity] }), ['MO']);
+    expect(row(results, 'MO', A)).toMatchObject({
+      status: 'no_data',
+      note: 'données PMSI transmises pour l’entité juridique 130786000, sur l’ensemble de ses sites (voir le contrat)',
+    });
+    expect(row(results, 'MO', 'GHT')).toMatchObject({ numerator: 120, denominator: 1000, value: 12, status: 'met' });
+  });
+
+  it('a cost per UCD more than twice the region’s median for the same UCD is an anomaly', () => {
+    const costs = (amount: number) => [{ ucd: '9391234', units: 10, amount }];
+    const D = '060000015';
+    const facts = [mo(A, 10, 1, { ucdCosts: costs(10_000) }), mo(B, 10, 1, { ucdCosts: costs(11_000) }), mo(C, 10, 1, { ucdCosts: costs(12_000) }), mo(D, 10, 1, { ucdCosts: costs(30_000) })];
+    const results = computeIndicators(inputs({ establishments: [site(A, 'CA'), site(B, 'CB'), site(C, 'CC'), site(D, 'CD')], targetings: targeted('MO', A, B, C, D), moFacts: facts }), ['MO']);
+    // Unit costs 1 000, 1 100, 1 200 and 3 000 €: median 1 150 €; 3 000 € is beyond twice that.
+    expect(row(results, 'MO', D).anomalies).toEqual([{ code: 'ucd-cost', message: 'coût par UCD de 3\u202f000,00 € pour l’UCD 9391234, loin de la médiane régionale de 1\u202f150,00 €' }]);
+    expect(row(results, 'MO', A).anomalies).toEqual([]);
+  });
+
+  it('the DMI implanted per site in the PMSI weigh the DMI budget; a one-site entity’s count is its site’s', () => {
+    const calendar = [deadline('DMI', ['cartographie_dmi', 'plan_actions', 'audit_dmi'])];
+    const evidence = [A, B].flatMap((f) => (['cartographie_dmi', 'plan_actions', 'audit_dmi'] as const).map((k) => uploaded(f, k, '2026-02-01T09:00:00Z')));
+    const dmiFact = (finess: string, level: 'site' | 'entity', implants: number) => ({ region: 'PACA', year: 2025, finess, level, implants, cost: 0, lines: 1, source: SRC, replaced: [] });
+    const results = computeIndicators(
+      inputs({
+        today: '2026-04-01',
+        establishments: [site(A, 'CA'), site(B, 'CB', { finessJuridique: '130001600' })],
+        targetings: targeted('DMI', A, B),
+        deadlines: calendar,
+        evidence,
+        dmiFacts: [dmiFact(A, 'site', 100), dmiFact('130001600', 'entity', 300)],
+        parameters: [{ year: 2025, region: null, values: { budget_dmi: 1000 } }],
+      }),
+      ['DMI'],
+    );
+    // 3 points each, 100 and 300 DMI: 250 € and 750 €.
+    expect([A, B].map((f) => row(results, 'DMI', f).allocation?.amount)).toEqual([250, 750]);
+  });
 });

@@ -10,6 +10,7 @@ function fact(region: string, finess: string, year: number, totalUcd: number, i9
   return {
     region,
     finess,
+    level: 'site',
     year,
     month: null,
     totalUcd,
@@ -18,7 +19,8 @@ function fact(region: string, finess: string, year: number, totalUcd: number, i9
     i999Amount: i999Ucd * 100,
     i997Ucd: 0,
     lines: 1,
-    anomalies: { missingIndication: { lines: 0, ucd: 0 }, invalidIndication: { lines: 0, ucd: 0, examples: [] } },
+    anomalies: { missingIndication: { lines: 0, ucd: 0 }, invalidIndication: { lines: 0, ucd: 0, examples: [] }, invalidUcd: { lines: 0, ucd: 0, examples: [] } },
+    ucdCosts: [],
     source: SRC,
     replaced: [],
     ...over,
@@ -43,7 +45,7 @@ const round1 = (x: number | null): number | null => (x === null ? null : Math.ro
 /** The MO results of a region and year, with no calendar, parameters or evidence: the I999 share alone decides. */
 function computeMo(i: { region: string; year: number; establishments: Establishment[]; targetings: Targeting[]; objectives: Objective[]; facts: MoFact[] }): IndicatorResult[] {
   return computeIndicators(
-    { ...i, today: '2026-01-15', deadlines: [], parameters: [], moFacts: i.facts, previousMoFacts: [], cpamFacts: [], previousCpamFacts: [], evidence: [], dmiCounts: new Map() },
+    { ...i, today: '2026-01-15', deadlines: [], parameters: [], moFacts: i.facts, previousMoFacts: [], cpamFacts: [], previousCpamFacts: [], phmevFacts: [], previousPhmevFacts: [], evidence: [], dmiFacts: [] },
     ['MO'],
   );
 }

@@ -32,7 +32,9 @@ describe('settingsFor', () => {
       dmiBudget: { budget: null, rule: 'points_x_dmi' },
       neutralised: DEFAULT_NEUTRALISED,
       amountJumpFactor: 2.5,
+      ucdCostFactor: 2,
       cpamTolerance: 0.1,
+      phmevTolerance: 1,
     });
     expect(settingsFor(sets, 'CORSE', 2025)).toMatchObject({ moIncentive: { budget: null, rule: 'egal' }, amountJumpFactor: 4 });
   });

@@ -10,7 +10,7 @@ const IPC = '130001647';
 const KNOWN = referential(APHM, IPC);
 const HEADER = 'FINESS;Année;Mois;UCD;Libellé;Code_Indication;Nb_UCD;Montant';
 const SOURCE = { key: 'test/file.csv', version: 'v1' };
-const NO_ANOMALY = { missingIndication: { lines: 0, ucd: 0 }, invalidIndication: { lines: 0, ucd: 0, examples: [] } };
+const NO_ANOMALY = { missingIndication: { lines: 0, ucd: 0 }, invalidIndication: { lines: 0, ucd: 0, examples: [] }, invalidUcd: { lines: 0, ucd: 0, examples: [] } };
 
 function facts(output: FileOutput | null): MoFact[] {
   if (output?.type !== 'mo-facts') throw new Error(`expected MO facts, got ${output?.type ?? 'nothing'}`);
@@ -51,10 +51,10 @@ describe('atih/<year>/mo-*.csv', () => {
     expect(out.rowsAccepted).toBe(5);
     expect(facts(out.output)).toEqual<MoFact[]>([
       // January: 10 + 2,5 UCD, of which 2,5 I999; 26 500 + 6 625 €.
-      { region: 'PACA', finess: APHM, year: 2025, month: 1, totalUcd: 12.5, totalAmount: 33_125, i999Ucd: 2.5, i999Amount: 6_625, i997Ucd: 0, lines: 2, anomalies: NO_ANOMALY, source: SOURCE, replaced: [] },
+      { region: 'PACA', finess: APHM, level: 'site', year: 2025, month: 1, totalUcd: 12.5, totalAmount: 33_125, i999Ucd: 2.5, i999Amount: 6_625, i997Ucd: 0, lines: 2, anomalies: NO_ANOMALY, ucdCosts: [], source: SOURCE, replaced: [] },
       // February: 4 (I999999) + 3 (I997001) UCD; 1 200,25 + 900 €.
-      { region: 'PACA', finess: APHM, year: 2025, month: 2, totalUcd: 7, totalAmount: 2_100.25, i999Ucd: 4, i999Amount: 1_200.25, i997Ucd: 3, lines: 2, anomalies: NO_ANOMALY, source: SOURCE, replaced: [] },
-      { region: 'PACA', finess: IPC, year: 2025, month: null, totalUcd: 1, totalAmount: 300.5, i999Ucd: 1, i999Amount: 300.5, i997Ucd: 0, lines: 1, anomalies: NO_ANOMALY, source: SOURCE, replaced: [] },
+      { region: 'PACA', finess: APHM, level: 'site', year: 2025, month: 2, totalUcd: 7, totalAmount: 2_100.25, i999Ucd: 4, i999Amount: 1_200.25, i997Ucd: 3, lines: 2, anomalies: NO_ANOMALY, ucdCosts: [], source: SOURCE, replaced: [] },
+      { region: 'PACA', finess: IPC, level: 'site', year: 2025, month: null, totalUcd: 1, totalAmount: 300.5, i999Ucd: 1, i999Amount: 300.5, i997Ucd: 0, lines: 1, anomalies: NO_ANOMALY, ucdCosts: [], source: SOURCE, replaced: [] },
     ]);
   });
 
@@ -96,7 +96,7 @@ describe('atih/<year>/mo-*.csv', () => {
     expect(january).toMatchObject({
       totalUcd: 11, // 2 + 5 + 3 + 1: every dispensed UCD counts
       i999Ucd: 2,
-      anomalies: { missingIndication: { lines: 1, ucd: 5 }, invalidIndication: { lines: 2, ucd: 4, examples: ['999', 'I99X'] } },
+      anomalies: { missingIndication: { lines: 1, ucd: 5 }, invalidIndication: { lines: 2, ucd: 4, examples: ['999', 'I99X'] }, invalidUcd: { lines: 0, ucd: 0, examples: [] } },
     });
   });
 

@@ -31,8 +31,11 @@ describe('recognise: the kind of a file from its drop-zone key', () => {
     ['atih/2024/mo-paca.xlsx', 'atih-mo@2024'],
     ['cpam/2025/phev-paca.csv', 'cpam-phev@2025'],
     // A name the zone does not know: decided from the header once the file is opened.
-    ['atih/2024/extraction-janvier.csv', 'atih-mo@2024'],
-    ['cpam/2025/export_cpam13.csv', 'cpam-phev@2025'],
+    ['atih/2024/extraction-janvier.csv', 'atih-mo|fichcomp-med|fichcomp-dmi@2024'],
+    ['atih/2025/fichcomp-med-2025.csv', 'fichcomp-med@2025'],
+    ['atih/2025/FICHCOMP_DMI_2025.csv', 'fichcomp-dmi@2025'],
+    ['cpam/2025/export_cpam13.csv', 'cpam-phev|open-phmev@2025'],
+    ['cpam/2024/OPEN_PHMEV_2024.CSV', 'open-phmev@2024'],
     ['evidence/2025-S2/130786049/argumentaire_hors_amm/u1-argumentaire.csv', 'argumentaire_hors_amm@null'],
     ['evidence/2025-S2/130786049/argumentaire_hors_amm/u1-argumentaire.xlsx', 'argumentaire_hors_amm@null'],
     ['evidence/2025-S1/130786049/recueil_initiations/u1-recueil.xlsx', 'recueil_initiations@null'],
@@ -71,6 +74,13 @@ describe('recogniseByHeader: a file of the zone with an unknown name', () => {
 
   it('finds the ATIH MO layout from its columns, written any way', () => {
     expect(recogniseByHeader(['FINESS', 'Année', 'UCD', 'Code_Indication', 'Nb UCD', 'Montant'], atih)?.id).toBe('atih-mo');
+  });
+
+  it('tells a stay-level file from the aggregated extract, and Open PHMEV from the CPAM extract', () => {
+    expect(recogniseByHeader(['ETA_NUM', 'RSA_NUM', 'ANN', 'MOI', 'UCD_UCD_COD', 'COD_LES', 'ADM_NBR', 'ADM_NBR_PRI'], atih)?.id).toBe('fichcomp-med');
+    expect(recogniseByHeader(['ETA_NUM', 'RSA_NUM', 'ANN', 'MOI', 'LPP_COD', 'NBR_POS', 'NBR_POS_PRI'], atih)?.id).toBe('fichcomp-dmi');
+    const phmev = 'atc1;l_atc1;atc2;L_ATC2;atc3;L_ATC3;atc4;L_ATC4;ATC5;L_ATC5;CIP13;l_cip13;TOP_GEN;GEN_NUM;age;SEXE;etb_rgt;categorie_jur;categorie_jur_rgt;code_postal;nom_etb;nom_ville;nom_voie;numero_voie;raison_sociale_etb;top_etb_age;top_etb_sexe;region_etb;BOITES;REM;BSE';
+    expect(recogniseByHeader(phmev.split(';'), TABLE_KINDS.filter((k) => k.zone === 'cpam'))?.id).toBe('open-phmev');
   });
 
   it('tells the CPAM extract from the targeting file by their required columns', () => {

@@ -145,17 +145,11 @@ describe('the corpus of bad files: each refused with its own code, nothing given
     );
   });
 
-  it('an extract of the ATIH zone with foreign columns is read as the zone’s one kind: its missing columns are listed', async () => {
+  it('an extract of the ATIH zone whose columns match none of its kinds is refused, naming them', async () => {
     const v = await validate('atih/2025/notes.csv', text('a;b;c\n1;2;3\n'));
-    expect(v.kind).toBe('atih-mo');
-    expect(codes(v).filter((c) => c.startsWith('error'))).toEqual([
-      'error missing-column@1:finess',
-      'error missing-column@1:annee',
-      'error missing-column@1:ucd',
-      'error missing-column@1:code_indication',
-      'error missing-column@1:nb_ucd',
-      'error missing-column@1:montant',
-    ]);
+    expect(v.kind).toBeNull();
+    expect(codes(v)).toEqual(['error unknown-kind@1:null']);
+    expect(v.issues.listed[0]!.message).toContain('Extrait ATIH molécules onéreuses (liste en sus), PMSI FICHCOMP médicaments');
   });
 
   it('the report sums up the issues by code, exactly, beyond the listed ones', async () => {

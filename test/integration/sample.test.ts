@@ -30,7 +30,7 @@ afterAll(async () => {
 describe('caqes run on the sample region', () => {
   it('ends with exit code 0 and a French account of files, indicators, e-mails and workbooks', () => {
     expect(exitCode).toBe(0);
-    expect(printed).toContain('Fichiers reçus : 27 – 25 accepté(s), 2 refusé(s)');
+    expect(printed).toContain('Fichiers reçus : 30 – 28 accepté(s), 2 refusé(s)');
     expect(printed).toContain('Indicateurs – PACA 2025 (établissements ciblés par statut)');
     expect(printed).toContain('Indicateur MO (part des UCD codées I999) – PACA 2025');
     expect(printed).toContain('Indicateur MO (part des UCD codées I999) – CORSE 2025');

@@ -25,3 +25,24 @@ export function siteRegion(ctx: FormatContext, finess: string): string | null {
   if (ctx.establishments === null) return UNCHECKED_REGION;
   return ctx.establishments.get(finess)?.region ?? null;
 }
+
+/**
+ * What a FINESS names in the region's referential: a site (FINESS géographique), or a legal entity
+ * (FINESS juridique) with its sites; null when the referential knows neither. National files name
+ * either, depending on who sent them. Without a referential (`caqes validate`), every FINESS is
+ * taken as a site.
+ */
+export function resolveFiness(ctx: FormatContext, finess: string): { level: 'site' | 'entity'; region: string; sites: number } | null {
+  const region = siteRegion(ctx, finess);
+  if (region !== null) return { level: 'site', region, sites: 1 };
+  const sites = [...(ctx.establishments?.values() ?? [])].filter((e) => e.finessJuridique === finess);
+  const first = sites[0];
+  return first ? { level: 'entity', region: first.region, sites: sites.length } : null;
+}
+
+/** What the report says of data sent for a legal entity rather than one of its sites. */
+export function entityNote(finessJuridique: string, sites: number): string {
+  return sites === 1
+    ? `ETA_NUM ${finessJuridique} est le FINESS juridique d’un seul site du référentiel : ses lignes sont attribuées à ce site.`
+    : `ETA_NUM ${finessJuridique} est le FINESS juridique de ${sites} sites : ses lignes sont comptées pour l’entité, donc pour son contrat, sans être réparties entre les sites.`;
+}

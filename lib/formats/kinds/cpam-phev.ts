@@ -4,8 +4,8 @@ import { cpamValueAgrees } from '../../domain/cpam-indicators';
 import type { CpamFact } from '../../domain/schemas';
 import { formatFrenchNumber } from '../../io';
 import { emptyOr, finess, indicator, number, period } from '../fields';
-import { defineTabular, type FormatContext } from '../tabular';
-import { siteRegion, yearOf } from './context';
+import { defineTabular } from '../tabular';
+import { resolveFiness, yearOf } from './context';
 
 const schema = z.object({
   finess: finess(),
@@ -20,14 +20,6 @@ const schema = z.object({
 /** A number as the file would show it: no decimals when it has none, else two, French separators. */
 function frenchValue(n: number): string {
   return formatFrenchNumber(n, Number.isInteger(n) ? 0 : 2);
-}
-
-/** Whether a FINESS names a site (géographique) or a legal entity (juridique) of the referential, and its region. */
-function resolve(finessValue: string, ctx: FormatContext): { level: 'site' | 'entity'; region: string } | null {
-  const region = siteRegion(ctx, finessValue);
-  if (region !== null) return { level: 'site', region };
-  for (const e of ctx.establishments?.values() ?? []) if (e.finessJuridique === finessValue) return { level: 'entity', region: e.region };
-  return null;
 }
 
 /** `cpam/<year>/phev-*.csv`: indicator values computed by the Assurance Maladie per establishment and period. */
@@ -54,7 +46,7 @@ export const cpamPhevFormat = defineTabular({
           report('period-outside-campaign', 'error', 'periode', row.periode, { detail: `: ce fichier est déposé dans cpam/${year}/` });
           return false;
         }
-        const where = resolve(row.finess, ctx);
+        const where = resolveFiness(ctx, row.finess);
         if (!where) {
           if (!unknown.has(row.finess)) {
             unknown.add(row.finess);

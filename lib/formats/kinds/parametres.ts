@@ -29,11 +29,13 @@ function parseValue(name: ParameterName, raw: string): { ok: ParameterValues } |
       const n = parseFrenchNumber(raw);
       return n !== null && n >= 0 ? { ok: { [name]: n } } : { expected: 'montant en euros, positif (ex. 126 331 €)' };
     }
-    case 'facteur_saut_montant': {
+    case 'facteur_saut_montant':
+    case 'facteur_cout_ucd': {
       const n = parseFrenchNumber(raw);
       return n !== null && n > 1 ? { ok: { [name]: n } } : { expected: 'facteur supérieur à 1 (ex. 3)' };
     }
-    case 'tolerance_cpam': {
+    case 'tolerance_cpam':
+    case 'tolerance_open_phmev': {
       const n = parseFrenchNumber(raw);
       return n !== null && n >= 0 ? { ok: { [name]: n } } : { expected: 'écart en points de %, positif (ex. 0,1)' };
     }

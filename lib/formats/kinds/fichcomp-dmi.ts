@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { DmiFact } from '../../domain/schemas';
+import { finess, integerIn, nonNegative, number, optionalText } from '../fields';
+import { defineTabular } from '../tabular';
+import { entityNote, resolveFiness, yearOf } from './context';
+
+const schema = z.object({
+  eta_num: finess(),
+  rsa_num: optionalText(),
+  ann: integerIn(2000, 2100),
+  moi: integerIn(1, 12),
+  // Exports pad the 7-character LPP code with a leading blank.
+  lpp_cod: z.string().transform((raw) => raw.trim()),
+  nbr_pos: nonNegative(),
+  nbr_pos_pri: number(),
+});
+
+/**
+ * `atih/<year>/fichcomp-dmi-*.csv`: the PMSI's stay-level implantable devices of the LPP en sus, summed
+ * per establishment and year: how many were implanted and their cost, the weights of the DMI budget.
+ */
+export const fichcompDmiFormat = defineTabular({
+  label: 'PMSI FICHCOMP dispositifs médicaux implantables (séjours)',
+  schema,
+  optionalColumns: ['rsa_num'],
+  ignoredColumns: ['dat_pos_ann', 'moi_pos', 'nir_ano', 'sej_num'],
+  start(ctx) {
+    const year = yearOf(ctx);
+    const facts = new Map<string, DmiFact>();
+    const unknown = new Set<string>();
+    const entities = new Map<string, number>();
+    return {
+      add(row, report) {
+        if (row.ann !== year) {
+          report('period-outside-campaign', 'error', 'ann', String(row.ann), { detail: `: ce fichier est déposé dans atih/${year}/` });
+          return false;
+        }
+        if (!/^\d{7}$/.test(row.lpp_cod)) {
+          report('coding-anomaly', 'warning', 'lpp_cod', row.lpp_cod, { detail: 'code LPP à 7 chiffres attendu ; la ligne est comptée' });
+        }
+        const where = resolveFiness(ctx, row.eta_num);
+        if (!where) {
+          if (!unknown.has(row.eta_num)) {
+            unknown.add(row.eta_num);
+            report('unknown-finess', 'warning', 'eta_num', row.eta_num, { detail: '(ni FINESS géographique ni FINESS juridique) : ses lignes sont ignorées' });
+          }
+          return false;
+        }
+        if (where.level === 'entity') entities.set(row.eta_num, where.sites);
+        const id = `${row.eta_num}#${where.level}`;
+        const fact = facts.get(id) ?? { region: where.region, year, finess: row.eta_num, level: where.level, implants: 0, cost: 0, lines: 0, source: ctx.source, replaced: [] };
+        facts.set(id, fact);
+        fact.implants += row.nbr_pos;
+        fact.cost += row.nbr_pos_pri;
+        fact.lines++;
+        return true;
+      },
+      finish: () => ({ type: 'dmi-facts', facts: [...facts.values()], notes: [...entities].map(([f, sites]) => entityNote(f, sites)) }),
+    };
+  },
+});

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { finess, integerIn, nonNegative, number, optionalText, readUcd } from '../fields';
+import { defineTabular } from '../tabular';
+import { entityNote, resolveFiness, yearOf } from './context';
+import { moAccumulator } from './mo-accumulator';
+
+const schema = z.object({
+  eta_num: finess(),
+  rsa_num: optionalText(),
+  ann: integerIn(2000, 2100),
+  moi: integerIn(1, 12),
+  // Read as text: a malformed UCD or indication code is a coding anomaly, not a reason to refuse a
+  // national year of stays.
+  ucd_ucd_cod: z.string().transform((raw) => raw.trim()),
+  cod_les: optionalText(),
+  adm_nbr: nonNegative(),
+  adm_nbr_pri: number(),
+});
+
+/**
+ * `atih/<year>/fichcomp-med-*.csv`: the PMSI's stay-level liste en sus medicines (FICHCOMP, one line
+ * per dispensation), recognised by its columns, summed into the same MO facts as `mo-*.csv`, with the
+ * units and amount per UCD kept for the cost per UCD compared across the region. `ETA_NUM` is a site
+ * or a legal entity; an entity of several sites is kept whole, for its contract.
+ */
+export const fichcompMedFormat = defineTabular({
+  label: 'PMSI FICHCOMP médicaments de la liste en sus (séjours)',
+  schema,
+  optionalColumns: ['rsa_num', 'cod_les'],
+  aliases: { ucd_ucd_cod: ['ucd_cod'] },
+  ignoredColumns: ['dat_adm_ann', 'adm_mois', 'nir_ano', 'sej_num', 'ghm', 'delai'],
+  start(ctx) {
+    const year = yearOf(ctx);
+    const facts = moAccumulator(year, ctx.source, { perUcd: true, ucdColumn: 'ucd_ucd_cod' });
+    const unknown = new Set<string>();
+    const entities = new Map<string, number>();
+    return {
+      add(row, report) {
+        if (row.ann !== year) {
+          report('period-outside-campaign', 'error', 'ann', String(row.ann), { detail: `: ce fichier est déposé dans atih/${year}/` });
+          return false;
+        }
+        const where = resolveFiness(ctx, row.eta_num);
+        if (!where) {
+          if (!unknown.has(row.eta_num)) {
+            unknown.add(row.eta_num);
+            report('unknown-finess', 'warning', 'eta_num', row.eta_num, { detail: '(ni FINESS géographique ni FINESS juridique) : ses lignes sont ignorées' });
+          }
+          return false;
+        }
+        if (where.level === 'entity') entities.set(row.eta_num, where.sites);
+        const ucdCode = readUcd(row.ucd_ucd_cod);
+        facts.add(
+          {
+            region: where.region,
+            finess: row.eta_num,
+            level: where.level,
+            month: row.moi,
+            ucd: ucdCode ?? row.ucd_ucd_cod,
+            ucdValid: ucdCode !== null,
+            code: row.cod_les,
+            units: row.adm_nbr,
+            amount: row.adm_nbr_pri,
+            codeColumn: 'cod_les',
+          },
+          report,
+        );
+        return true;
+      },
+      finish: (report) => ({ type: 'mo-facts', facts: facts.finish(report, 'moi'), notes: [...entities].map(([f, sites]) => entityNote(f, sites)) }),
+    };
+  },
+});

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { genNumReading, TOP_GEN_READING } from '../../domain/phmev';
+import type { PhmevFact } from '../../domain/schemas';
+import { formatFrenchNumber } from '../../io/french';
+import { finess, number, optionalText } from '../fields';
+import { defineTabular } from '../tabular';
+import { resolveFiness, yearOf } from './context';
+
+const schema = z.object({
+  atc4: optionalText(),
+  atc5: optionalText(),
+  cip13: z.string().transform((raw, ctx) => {
+    const v = raw.trim();
+    // `0` is the dispensing-fee line, `9999999999999` a pack not given: both as published.
+    if (v === '0' || /^\d{13}$/.test(v)) return v;
+    ctx.addIssue({ code: 'custom', message: 'code CIP à 13 chiffres (ou 0 pour les honoraires de dispensation)' });
+    return z.NEVER;
+  }),
+  l_cip13: optionalText(),
+  top_gen: z.string().transform((raw) => raw.trim().toUpperCase()),
+  gen_num: z.string(),
+  etb_rgt: finess(),
+  boites: number(),
+  rem: number(),
+  bse: number(),
+});
+
+/** The published columns that are not read (labels, beneficiaries' age and sex, addresses). */
+const IGNORED = [
+  'atc1', 'l_atc1', 'atc2', 'L_ATC2', 'atc3', 'L_ATC3', 'L_ATC4', 'L_ATC5', 'age', 'SEXE', 'categorie_jur', 'categorie_jur_rgt',
+  'code_postal', 'nom_etb', 'nom_ville', 'nom_voie', 'numero_voie', 'raison_sociale_etb', 'top_etb_age', 'top_etb_sexe', 'region_etb',
+];
+
+const FEES = /^honoraires? de dispensation$/i;
+const GEN_NUM_ORDER: readonly ReturnType<typeof genNumReading>[] = ['aucun groupe', 'numéro de groupe', 'non restitué', 'vide'];
+
+function emptyFact(region: string, year: number, finessValue: string, level: PhmevFact['level'], source: PhmevFact['source']): PhmevFact {
+  return {
+    region,
+    year,
+    finess: finessValue,
+    level,
+    medicines: { rem: 0, bse: 0, boxes: 0 },
+    fees: { rem: 0, bse: 0 },
+    ipp: { rem: 0, bse: 0, boxes: 0 },
+    generics: { repertoire: 0, generic: 0, outside: 0, unknown: 0 },
+    biosimilars: { biosimilar: 0, reference: 0 },
+    lines: 0,
+    source,
+    replaced: [],
+  };
+}
+
+const count = (n: number) => formatFrenchNumber(n);
+
+/**
+ * `cpam/<year>/OPEN_PHMEV_<year>.CSV`, the Assurance Maladie's public base of hospital prescriptions
+ * dispensed in town, read as published (Windows-1252, `;`, decimal comma, 31 columns): per
+ * establishment of the referential (`etb_rgt`, a site's FINESS or a legal entity's), medicines'
+ * reimbursed amount, base and boxes, dispensing fees apart, proton pump inhibitors (ATC A02BC), and
+ * boxes by generic status. How every `TOP_GEN` and `GEN_NUM` value was read is said in the report.
+ */
+export const openPhmevFormat = defineTabular({
+  label: 'Open PHMEV (prescriptions hospitalières délivrées en ville)',
+  schema,
+  optionalColumns: ['atc4', 'atc5', 'l_cip13'],
+  ignoredColumns: IGNORED,
+  start(ctx) {
+    const year = yearOf(ctx);
+    const facts = new Map<string, PhmevFact>();
+    const topGen = new Map<string, number>();
+    const genNum = new Map<string, number>();
+    const outside = new Set<string>();
+    return {
+      add(row) {
+        topGen.set(row.top_gen, (topGen.get(row.top_gen) ?? 0) + 1);
+        const g = genNumReading(row.gen_num);
+        genNum.set(g, (genNum.get(g) ?? 0) + 1);
+        const where = resolveFiness(ctx, row.etb_rgt);
+        if (!where) {
+          // A national base: most establishments are not the region's; counted, not listed one by one.
+          outside.add(row.etb_rgt);
+          return false;
+        }
+        const id = `${row.etb_rgt}#${where.level}`;
+        const fact = facts.get(id) ?? emptyFact(where.region, year, row.etb_rgt, where.level, ctx.source);
+        facts.set(id, fact);
+        fact.lines++;
+        if (row.cip13 === '0' || FEES.test(row.l_cip13 ?? '')) {
+          fact.fees.rem += row.rem;
+          fact.fees.bse += row.bse;
+          return true;
+        }
+        fact.medicines.rem += row.rem;
+        fact.medicines.bse += row.bse;
+        fact.medicines.boxes += row.boites;
+        if (row.atc4?.toUpperCase() === 'A02BC' || row.atc5?.toUpperCase().startsWith('A02BC')) {
+          fact.ipp.rem += row.rem;
+          fact.ipp.bse += row.bse;
+          fact.ipp.boxes += row.boites;
+        }
+        switch (TOP_GEN_READING[row.top_gen]?.group ?? 'unknown') {
+          case 'generic':
+            fact.generics.generic += row.boites;
+            fact.generics.repertoire += row.boites;
+            break;
+          case 'originator':
+            fact.generics.repertoire += row.boites;
+            break;
+          case 'outside':
+            fact.generics.outside += row.boites;
+            break;
+          case 'biosimilar':
+            fact.biosimilars.biosimilar += row.boites;
+            break;
+          case 'reference':
+            fact.biosimilars.reference += row.boites;
+            break;
+          case 'unknown':
+            fact.generics.unknown += row.boites;
+            break;
+        }
+        return true;
+      },
+      finish() {
+        const readings = [...topGen]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([value, n]) => `« ${value} » ${TOP_GEN_READING[value]?.label ?? 'valeur inconnue, comptée comme non restituée'} (${count(n)} lignes)`);
+        const groups = GEN_NUM_ORDER.filter((r) => genNum.has(r)).map((r) => `${r} (${count(genNum.get(r) ?? 0)} lignes)`);
+        const notes = [
+          `TOP_GEN lu ainsi : ${readings.join(' ; ')}. Répertoire des génériques = « 1 » et « 4 » ; biosimilaires = « B » face à « C ».`,
+          `GEN_NUM : ${groups.join(' ; ')} ; il n’entre pas dans les calculs, TOP_GEN seul classe les boîtes.`,
+          'Les lignes d’honoraires de dispensation (CIP13 0) sont comptées à part des médicaments.',
+        ];
+        if (outside.size > 0) notes.push(`${count(outside.size)} établissement(s) de la base absents du référentiel : leurs lignes sont ignorées.`);
+        return { type: 'phmev-facts', facts: [...facts.values()], notes };
+      },
+    };
+  },
+});
