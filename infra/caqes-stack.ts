@@ -6,8 +6,12 @@ import {
   RemovalPolicy,
   Stack,
   type StackProps,
+  Token,
   Validations,
 } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -19,6 +23,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -41,12 +46,20 @@ export interface CaqesStackProps extends StackProps {
   readonly senderEmail?: string;
   /** Reply-To address of reminders (context `replyToEmail`). */
   readonly replyToEmail?: string;
-  /** Public URL of the portal, used in reminder links (context `portalUrl`). */
+  /**
+   * Public URL of the portal (context `portalUrl`), for a custom domain in front of the HTTP API;
+   * by default the API's own endpoint. Reminder links point to it, and the drop zone accepts
+   * browser uploads from its origin only.
+   */
   readonly portalUrl?: string;
 }
 
+/** Steady rate and burst of the portal's HTTP API, for all routes together (requests per second). */
+export const PORTAL_THROTTLE = { rateLimit: 20, burstLimit: 50 } as const;
+
+type FunctionName = 'ingest' | 'compute' | 'remind' | 'summarize' | 'api';
+
 const DEFAULT_SENDER = 'caqes@omedit.example.fr';
-const DEFAULT_PORTAL = 'https://caqes.omedit.example.fr';
 const DEFAULT_RETENTION_DAYS = 3650;
 const DEFAULT_LOG_RETENTION_DAYS = 365;
 
@@ -103,7 +116,12 @@ export class CaqesStack extends Stack {
   readonly computeQueue: sqs.Queue;
   readonly computeDlq: sqs.Queue;
   readonly configurationSet: ses.ConfigurationSet;
-  readonly functions: Record<'ingest' | 'compute' | 'remind' | 'summarize', NodejsFunction>;
+  readonly functions: Record<FunctionName, NodejsFunction>;
+  readonly portalApi: apigwv2.HttpApi;
+  /** The HMAC key of personal upload links. */
+  readonly linkKeySecret: secretsmanager.Secret;
+  /** OMéDIT's bearer credential for the portal (`{ name, token, regions }`), until issue 13's accounts. */
+  readonly staffSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: CaqesStackProps = {}) {
     super(scope, id, props);
@@ -113,7 +131,7 @@ export class CaqesStack extends Stack {
 
     const senderEmail = props.senderEmail ?? contextString(this, 'senderEmail') ?? DEFAULT_SENDER;
     const replyToEmail = props.replyToEmail ?? contextString(this, 'replyToEmail') ?? senderEmail;
-    const portalUrl = props.portalUrl ?? contextString(this, 'portalUrl') ?? DEFAULT_PORTAL;
+    const requestedPortalUrl = props.portalUrl ?? contextString(this, 'portalUrl');
     const retentionDays = contextNumber(this, 'retentionDays', DEFAULT_RETENTION_DAYS);
     const logRetention = toRetentionDays(
       contextNumber(this, 'logRetentionDays', DEFAULT_LOG_RETENTION_DAYS),
@@ -196,6 +214,37 @@ export class CaqesStack extends Stack {
       suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
 
+    // ---------------------------------------------------------------- portal: secrets and HTTP API
+    this.linkKeySecret = new secretsmanager.Secret(this, 'LinkKeySecret', {
+      description: 'CAQES: HMAC key signing the personal upload links of establishments',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.staffSecret = new secretsmanager.Secret(this, 'StaffSecret', {
+      description: 'CAQES: OMEDIT bearer credential of the portal, every region (until Cognito accounts)',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ name: 'omedit', regions: ['*'] }),
+        generateStringKey: 'token',
+        passwordLength: 48,
+        excludePunctuation: true,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Created before the functions: its endpoint is the portal's address by default.
+    this.portalApi = new apigwv2.HttpApi(this, 'PortalApi', {
+      description: 'CAQES portal: establishment and OMEDIT pages, upload forms, results, summaries',
+      createDefaultStage: false,
+    });
+    const portalUrl = requestedPortalUrl ?? this.portalApi.apiEndpoint;
+    const portalOrigin = Token.isUnresolved(portalUrl) ? portalUrl : new URL(portalUrl).origin;
+    // Browsers post uploads straight to the bucket with their pre-signed POST, from the portal only.
+    this.bucket.addCorsRule({
+      allowedMethods: [s3.HttpMethods.POST],
+      allowedOrigins: [portalOrigin],
+      allowedHeaders: ['*'],
+      maxAge: 600,
+    });
+
     // ---------------------------------------------------------------- functions
     const commonEnv = {
       CAQES_TABLE: this.table.tableName,
@@ -204,10 +253,11 @@ export class CaqesStack extends Stack {
     };
 
     const makeFunction = (
-      name: 'ingest' | 'compute' | 'remind' | 'summarize',
+      name: FunctionName,
       memorySize: number,
       timeout: Duration,
       environment: Record<string, string>,
+      afterBundling: (inputDir: string, outputDir: string) => string[] = () => [],
     ): NodejsFunction => {
       const cap = name.charAt(0).toUpperCase() + name.slice(1);
       const logGroup = new logs.LogGroup(this, `${cap}Logs`, {
@@ -242,6 +292,7 @@ export class CaqesStack extends Stack {
           // the same ones the embedded runtime and the tests use.
           externalModules: [],
           forceDockerBundling: false,
+          commandHooks: { beforeBundling: () => [], beforeInstall: () => [], afterBundling },
         },
       });
     };
@@ -254,10 +305,53 @@ export class CaqesStack extends Stack {
       CAQES_SENDER: senderEmail,
       CAQES_REPLY_TO: replyToEmail,
       CAQES_PORTAL_URL: portalUrl,
+      CAQES_LINK_KEY_SECRET_ARN: this.linkKeySecret.secretArn,
       CAQES_SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
     });
     const summarize = makeFunction('summarize', 1024, shortTimeout, {});
-    this.functions = { ingest, compute, remind, summarize };
+    const api = makeFunction(
+      'api',
+      512,
+      Duration.seconds(15),
+      {
+        CAQES_PORTAL_URL: portalUrl,
+        CAQES_LINK_KEY_SECRET_ARN: this.linkKeySecret.secretArn,
+        CAQES_STAFF_SECRET_ARN: this.staffSecret.secretArn,
+      },
+      // The pages' files, beside the bundle where lib/portal/assets.ts looks for them.
+      (inputDir, outputDir) => [`cp -R "${inputDir}/lib/portal/assets" "${outputDir}/assets"`],
+    );
+    this.functions = { ingest, compute, remind, summarize, api };
+
+    // One catch-all route: the function serves the pages and the API and checks every caller.
+    const portalRoute = new apigwv2.HttpRoute(this, 'PortalRoute', {
+      httpApi: this.portalApi,
+      routeKey: apigwv2.HttpRouteKey.DEFAULT,
+      integration: new HttpLambdaIntegration('PortalIntegration', api),
+    });
+    const accessLogs = new logs.LogGroup(this, 'PortalAccessLogs', { retention: logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    new apigwv2.HttpStage(this, 'PortalStage', {
+      httpApi: this.portalApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: PORTAL_THROTTLE,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLogs),
+        // No query string and no header: nothing that could carry a credential is logged.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            method: '$context.httpMethod',
+            path: '$context.path',
+            status: '$context.status',
+            latency: '$context.responseLatency',
+            error: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
 
     // ---------------------------------------------------------------- event sources, schedules
     ingest.addEventSource(
@@ -331,12 +425,42 @@ export class CaqesStack extends Stack {
       }),
     );
 
+    this.linkKeySecret.grantRead(remind);
+
     this.table.grantReadData(summarize);
     summarize.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'WriteSummaries',
         actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
         resources: objectArns('summaries/'),
+      }),
+    );
+
+    // The portal: links and views in the table; S3 only through what it signs for browsers.
+    this.table.grantReadWriteData(api);
+    this.linkKeySecret.grantRead(api);
+    this.staffSecret.grantRead(api);
+    api.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'PresignEvidenceUploads',
+        // A pre-signed POST carries the function's permission: uploads can only land under evidence/.
+        actions: ['s3:PutObject'],
+        resources: objectArns('evidence/'),
+      }),
+    );
+    api.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadReportsAndPresignSummaries',
+        actions: ['s3:GetObject'],
+        resources: objectArns('reports/', 'summaries/'),
+      }),
+    );
+    api.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ListSummaries',
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': ['summaries/*'] } },
       }),
     );
 
@@ -369,12 +493,14 @@ export class CaqesStack extends Stack {
     new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'IngestQueueUrl', { value: this.ingestQueue.queueUrl });
+    new CfnOutput(this, 'PortalUrl', { value: portalUrl, description: 'Establishments: <url>/depot#<link>; OMEDIT: <url>/omedit' });
+    new CfnOutput(this, 'StaffSecretArn', { value: this.staffSecret.secretArn, description: 'OMEDIT credential of the portal (its token field)' });
 
-    this.addNagAcknowledgements();
+    this.addNagAcknowledgements(portalRoute);
   }
 
   /** Every acknowledgement is scoped to one construct and, for IAM5, to one finding. */
-  private addNagAcknowledgements(): void {
+  private addNagAcknowledgements(portalRoute: apigwv2.HttpRoute): void {
     const bucketArn = `<${this.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
     const basicExecutionRole =
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
@@ -403,6 +529,25 @@ export class CaqesStack extends Stack {
       `AwsSolutions-IAM5[Resource::${bucketArn}/summaries/*]`,
       'Summarize writes only under summaries/, one workbook per campaign and region, keys not known in advance.',
     );
+    for (const [prefix, why] of [
+      ['evidence/', 'signs upload forms whose policy pins one key under the establishment’s own evidence/<campaign>/<finess>/<kind>/ prefix, chosen per upload'],
+      ['reports/', 'reads the validation report of an establishment’s own upload, after checking the key is its own'],
+      ['summaries/', 'signs download addresses of the summary workbooks of the caller’s regions'],
+    ] as const) {
+      acknowledge(this.functions.api, `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`, `The portal ${why}; object keys are not known in advance.`);
+    }
+    acknowledge(
+      portalRoute,
+      'AwsSolutions-APIG4',
+      'The portal serves public pages, and its function authorises every API call itself: a personal link (HMAC token whose record can be revoked) or the OMEDIT credential from Secrets Manager, checked against the FINESS and regions touched (lib/portal/caller.ts). A Cognito authorizer comes with the accounts of issue 13.',
+    );
+    for (const secret of [this.linkKeySecret, this.staffSecret]) {
+      acknowledge(
+        secret,
+        'AwsSolutions-SMG4',
+        'Rotated by hand (README): rotating the link key invalidates every link already e-mailed, so it is changed between campaigns; the staff credential is replaced by Cognito accounts in issue 13.',
+      );
+    }
 
     // CDK's singleton Lambda behind the bucket-notification custom resource.
     const notificationsHandler = this.node.children.find((c) =>

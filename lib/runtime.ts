@@ -3,7 +3,9 @@ import { readConfig, type RuntimeConfig } from './store/config';
 import { createClients, type Clients } from './store/clients';
 import { computeQueue, type ComputeQueue } from './store/compute-queue';
 import { DynamoStore } from './store/dynamo-store';
+import { LinkStore } from './store/link-store';
 import { ObjectStore } from './store/object-store';
+import { portalSecrets, type PortalSecrets } from './store/secrets';
 
 /** What a handler needs, built once per cold start from the environment (same code in both runtimes). */
 export interface Runtime {
@@ -11,6 +13,9 @@ export interface Runtime {
   clients: Clients;
   store: DynamoStore;
   objects: ObjectStore;
+  /** Personal upload links (lib/portal). */
+  links: LinkStore;
+  secrets: PortalSecrets;
   computeQueue: ComputeQueue;
   logger: Logger;
   now: () => Date;
@@ -24,6 +29,8 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
     clients,
     store: new DynamoStore(clients.dynamo, config.CAQES_TABLE),
     objects: new ObjectStore(clients.s3, config.CAQES_BUCKET),
+    links: new LinkStore(clients.dynamo, config.CAQES_TABLE),
+    secrets: portalSecrets(config, clients.secrets),
     computeQueue: computeQueue(config.CAQES_COMPUTE_QUEUE_URL, clients.sqs),
     logger: new Logger({ serviceName: 'caqes' }),
     now: () => new Date(),

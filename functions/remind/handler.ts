@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { ScheduledEvent } from 'aws-lambda';
 import { runReminders } from '../../lib/pipeline/remind';
+import { issueLink, linkDeps } from '../../lib/portal/links';
 import { runtime } from '../../lib/runtime';
 import { todayOf } from '../../lib/domain/clock';
 
@@ -13,7 +14,7 @@ export const handler = middy(async (event: ScheduledEvent) => {
     store: rt.store,
     ses: rt.clients.ses,
     sender: { from: rt.config.CAQES_SENDER, replyTo: rt.config.CAQES_REPLY_TO, configurationSet: rt.config.CAQES_SES_CONFIGURATION_SET },
-    portalUrl: rt.config.CAQES_PORTAL_URL,
+    personalLink: (request) => issueLink(linkDeps(rt), request),
     now: rt.now,
   });
   rt.logger.info('reminders run', { today, sent: sent.filter((s) => s.outcome === 'sent').length, alreadySent: sent.filter((s) => s.outcome === 'already-sent').length });

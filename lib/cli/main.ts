@@ -1,8 +1,11 @@
 import { parseArgs } from 'node:util';
 import { todayOf } from '../domain/clock';
+import { formatFrenchDate } from '../io';
 import { renderAccount } from './account';
+import { linkCommand, portalTarget } from './link';
 import { readingLabel, renderFileReport } from './report-text';
 import { runPipeline } from './run';
+import { renderServing, startServe } from './serve';
 import { UsageError } from './usage';
 import { KIND_CHOICES, validateLocalFile } from './validate';
 
@@ -17,6 +20,17 @@ Commandes :
       Vérifie un fichier comme à son dépôt et affiche son rapport (ligne, colonne, message).
       Code de sortie : 0 fichier accepté, 1 fichier refusé, 2 commande incorrecte.
       TYPE : ${KIND_CHOICES.join(', ')}.
+
+  serve [--port P] [--data DOSSIER] [--today AAAA-MM-JJ]
+      Lance le portail sur http://127.0.0.1:P (8080 par défaut) avec l'environnement embarqué :
+      page de dépôt des établissements, espace OMéDIT et API. --data charge d'abord un dossier
+      comme run. Affiche l'adresse de l'espace OMéDIT et des liens de dépôt. Arrêt : Ctrl+C.
+
+  link --finess F --campaign C [--days N] [--revoke] [--json]
+      Crée le lien de dépôt personnel d'un établissement pour une campagne (valable N jours,
+      30 par défaut), ou avec --revoke désactive tous ses liens pour cette campagne. S'adresse au
+      portail lancé par « caqes serve », ou à CAQES_PORTAL_URL avec le jeton CAQES_STAFF_TOKEN.
+      Code de sortie : 0 fait, 1 refusé par le portail, 2 commande incorrecte.
 `;
 
 function parseYear(raw: string | undefined): number | undefined {
@@ -63,6 +77,58 @@ async function validate(args: string[]): Promise<number> {
   return report.status === 'accepted' ? 0 : 1;
 }
 
+function parseToday(raw: string | undefined): string {
+  const today = raw ?? todayOf(new Date());
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(today))) throw new UsageError('--today attend une date AAAA-MM-JJ');
+  return today;
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { port: { type: 'string', default: '8080' }, data: { type: 'string' }, today: { type: 'string' } } });
+  const port = Number(values.port);
+  if (!/^\d+$/.test(values.port) || port > 65_535) throw new UsageError('--port attend un numéro de port');
+  const serving = await startServe({ port, dataDir: values.data, today: parseToday(values.today) });
+  process.stdout.write(renderServing(serving) + '\n');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await serving.stop();
+  return 0;
+}
+
+async function link(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      finess: { type: 'string' },
+      campaign: { type: 'string' },
+      days: { type: 'string' },
+      revoke: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (!values.finess || !values.campaign) throw new UsageError('--finess et --campaign sont obligatoires');
+  if (values.days !== undefined && !/^\d+$/.test(values.days)) throw new UsageError('--days attend un nombre de jours');
+  if (values.days !== undefined && values.revoke) throw new UsageError('--days ne va pas avec --revoke');
+  const result = await linkCommand(await portalTarget(), {
+    finess: values.finess,
+    campaign: values.campaign,
+    days: values.days === undefined ? undefined : Number(values.days),
+    revoke: values.revoke,
+  });
+  if (!result.ok) {
+    process.stderr.write(`Refusé : ${result.message}\n`);
+    return 1;
+  }
+  if (values.json) process.stdout.write(JSON.stringify('link' in result ? result.link : { revoked: result.revoked }, null, 2) + '\n');
+  else if ('link' in result) {
+    const until = formatFrenchDate(todayOf(new Date(result.link.expiresAt)));
+    process.stdout.write(`Lien de dépôt de ${result.link.establishment} (${values.finess}), campagne ${values.campaign}, valable jusqu’au ${until} :\n${result.link.url}\n`);
+  } else process.stdout.write(`${result.revoked} lien(s) désactivé(s) pour ${values.finess}, campagne ${values.campaign}.\n`);
+  return 0;
+}
+
 async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -74,8 +140,7 @@ async function run(args: string[]): Promise<number> {
     },
   });
   if (!values.data) throw new UsageError('--data est obligatoire');
-  const today = values.today ?? todayOf(new Date());
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(today))) throw new UsageError('--today attend une date AAAA-MM-JJ');
+  const today = parseToday(values.today);
   const result = await runPipeline({ dataDir: values.data, today, outDir: values.out });
   if (values.json) {
     process.stdout.write(
@@ -108,6 +173,10 @@ export async function main(argv: string[]): Promise<number> {
         return await run(rest);
       case 'validate':
         return await validate(rest);
+      case 'serve':
+        return await serve(rest);
+      case 'link':
+        return await link(rest);
       default:
         process.stderr.write(USAGE);
         return 2;

@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import S3rver from 's3rver';
 import { z } from 'zod';
@@ -25,8 +26,15 @@ const COMPUTE_QUEUE_URL = 'local:compute';
 export interface Embedded {
   runtime: Runtime;
   endpoints: { s3: string; dynamodb: string; ses: string };
-  /** Processes every queued S3 event and compute request, to the end. */
+  /** Processes every queued S3 event and compute request, to the end (one drain at a time). */
   drain(): Promise<void>;
+  /**
+   * Drains in the background every `intervalMs`, as Lambda would consume the queues, and calls
+   * `afterWork` after each drain that processed something (`caqes serve`). Returns a stop function.
+   */
+  autoDrain(intervalMs: number, afterWork?: () => Promise<void>): () => Promise<void>;
+  /** The staff credential generated for this run (the OMéDIT page's bearer token). */
+  staffToken: string;
   /**
    * Sets the clock the handlers read and S3 events are stamped with (`caqes run --today` simulates
    * that day: a file dropped then was received then). Without an argument, back to the real time.
@@ -83,8 +91,9 @@ function close(server: Server): Promise<void> {
  * loopback ports, points the runtime's real AWS SDK clients at them, creates the bucket and table,
  * and wires S3's ObjectCreated events through a local queue to the very handlers Lambda runs.
  */
-export async function startEmbedded(): Promise<Embedded> {
+export async function startEmbedded(options: { portalUrl?: string } = {}): Promise<Embedded> {
   const stateDir = await mkdtemp(join(tmpdir(), 'caqes-'));
+  const staffToken = randomBytes(32).toString('base64url');
   const [s3Port, dynamoPort, sesPort] = [await freePort(), await freePort(), await freePort()];
 
   const s3 = new S3rver({ address: '127.0.0.1', port: s3Port, silent: true, directory: join(stateDir, 's3'), allowMismatchedSignatures: true });
@@ -110,11 +119,23 @@ export async function startEmbedded(): Promise<Embedded> {
     POWERTOOLS_SERVICE_NAME: 'caqes-local',
     // The lock file pins SDK versions that support the machine's Node 20 (README, limits).
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // The portal's two secrets, new for each run, where AWS keeps them in Secrets Manager.
+    CAQES_LINK_KEY: randomBytes(32).toString('base64url'),
+    CAQES_STAFF_CREDENTIALS: JSON.stringify({ name: 'omedit-local', token: staffToken, regions: ['*'] }),
+    ...(options.portalUrl ? { CAQES_PORTAL_URL: options.portalUrl } : {}),
   });
   resetRuntime();
   const rt = runtime();
 
   await rt.clients.s3.send(new CreateBucketCommand({ Bucket: LOCAL_BUCKET }));
+  // Browsers post uploads straight to the bucket (pre-signed POST) from the portal's origin, as on
+  // AWS; any origin here, since only loopback reaches the emulator.
+  await rt.clients.s3.send(
+    new PutBucketCorsCommand({
+      Bucket: LOCAL_BUCKET,
+      CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['*'], AllowedMethods: ['POST', 'GET'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 600 }] },
+    }),
+  );
   await rt.clients.dynamo.send(
     new CreateTableCommand({
       TableName: LOCAL_TABLE,
@@ -142,17 +163,46 @@ export async function startEmbedded(): Promise<Embedded> {
     for (const m of messages) computeQueue.push(JSON.stringify(m));
   });
 
-  return {
-    runtime: rt,
-    endpoints,
-    setClock(now) {
-      clock = now ?? (() => new Date());
-    },
-    async drain() {
+  // Drains run one after the other: a test's drain and the background one never take the same message.
+  let draining: Promise<void> = Promise.resolve();
+  const drain = (): Promise<void> => {
+    const next = draining.then(async () => {
       while (ingestQueue.size > 0 || computeQueue.size > 0) {
         await ingestQueue.drain();
         await computeQueue.drain();
       }
+    });
+    draining = next.catch(() => undefined);
+    return next;
+  };
+
+  return {
+    runtime: rt,
+    endpoints,
+    staffToken,
+    setClock(now) {
+      clock = now ?? (() => new Date());
+    },
+    drain,
+    autoDrain(intervalMs, afterWork) {
+      let stopped = false;
+      let busy = false;
+      let running: Promise<void> = Promise.resolve();
+      const timer = setInterval(() => {
+        if (stopped || busy || ingestQueue.size + computeQueue.size === 0) return;
+        busy = true;
+        running = (async () => {
+          await drain();
+          if (!stopped) await afterWork?.();
+        })()
+          .catch((error: unknown) => rt.logger.error('background drain failed', { error: error as Error }))
+          .finally(() => (busy = false));
+      }, intervalMs);
+      return async () => {
+        stopped = true;
+        clearInterval(timer);
+        await running;
+      };
     },
     deadLetters: () => [...ingestQueue.deadLetters, ...computeQueue.deadLetters],
     async sentEmails() {

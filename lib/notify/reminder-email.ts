@@ -1,13 +1,26 @@
 import type { DueReminder } from '../domain/reminders';
 import { documentKindLabel } from '../report/labels';
+import { todayOf } from '../domain/clock';
 import { formatFrenchDate } from '../io';
 import { escapeHtml, headerSafe } from './escape';
+
+/** The establishment's personal upload link: where it goes and until when it works. */
+export interface ReminderLink {
+  url: string;
+  /** ISO instant. */
+  expiresAt: string;
+}
 
 export interface RenderedEmail {
   to: string[];
   subject: string;
   text: string;
   html: string;
+}
+
+/** The last day a link works, in Paris, as French readers write it. */
+function until(link: ReminderLink): string {
+  return formatFrenchDate(todayOf(new Date(link.expiresAt)));
 }
 
 function when(daysLeft: number): string {
@@ -19,10 +32,11 @@ function when(daysLeft: number): string {
 
 /**
  * The French reminder an establishment receives: what it still owes for one deadline, files refused
- * with why, the date, and its personal upload link. Every value that came from a file is escaped
- * in the HTML part and kept on one line in the subject.
+ * with why, the date, and its personal upload link with the day it stops working (null only for a
+ * preview: the link is issued when the e-mail is sent). Every value that came from a file is
+ * escaped in the HTML part and kept on one line in the subject.
  */
-export function renderReminder(reminder: DueReminder, uploadUrl: string): RenderedEmail {
+export function renderReminder(reminder: DueReminder, link: ReminderLink | null): RenderedEmail {
   const { deadline, establishment } = reminder;
   const date = formatFrenchDate(deadline.date);
   const late = reminder.daysLeft < 0;
@@ -48,7 +62,9 @@ export function renderReminder(reminder: DueReminder, uploadUrl: string): Render
     `Pour ${establishment.raisonSociale} (FINESS ${establishment.finess}), nous n’avons pas encore reçu :`,
     ...missing.map((m) => `  - ${m.label}${m.note}`),
     '',
-    `Déposez vos documents sur votre lien personnel : ${uploadUrl}`,
+    ...(link
+      ? [`Déposez vos documents sur votre lien personnel : ${link.url}`, `Ce lien est réservé à votre établissement et valable jusqu’au ${until(link)}.`]
+      : ['Votre lien personnel de dépôt sera joint à l’envoi.']),
     'Chaque fichier déposé est vérifié aussitôt ; le résultat s’affiche sur la même page.',
     '',
     'Bien cordialement,',
@@ -56,12 +72,16 @@ export function renderReminder(reminder: DueReminder, uploadUrl: string): Render
     '',
     'Message envoyé automatiquement ; pour toute question, répondez à ce message.',
   ].join('\n');
+  const linkHtml = link
+    ? `<p><a href="${escapeHtml(link.url)}">Déposer mes documents</a></p>
+<p>Ce lien est réservé à votre établissement et valable jusqu’au ${escapeHtml(until(link))}.</p>`
+    : '<p>Votre lien personnel de dépôt sera joint à l’envoi.</p>';
   const html = `<!doctype html><html lang="fr"><body style="font-family:Arial,sans-serif">
 <p>Bonjour,</p>
 <p>${escapeHtml(intro)}</p>
 <p>Pour <strong>${escapeHtml(establishment.raisonSociale)}</strong> (FINESS ${escapeHtml(establishment.finess)}), nous n’avons pas encore reçu&nbsp;:</p>
 <ul>${missing.map((m) => `<li>${escapeHtml(m.label)}${escapeHtml(m.note)}</li>`).join('')}</ul>
-<p><a href="${escapeHtml(uploadUrl)}">Déposer mes documents</a></p>
+${linkHtml}
 <p>Chaque fichier déposé est vérifié aussitôt&nbsp;; le résultat s’affiche sur la même page.</p>
 <p>Bien cordialement,<br>L’OMéDIT</p>
 </body></html>`;

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { RuntimeConfig } from './config';
@@ -10,6 +11,7 @@ export interface Clients {
   dynamo: DynamoDBDocumentClient;
   ses: SESv2Client;
   sqs: SQSClient;
+  secrets: SecretsManagerClient;
 }
 
 /** Emulators accept any key; real AWS takes the default credential chain. */
@@ -27,5 +29,6 @@ export function createClients(config: RuntimeConfig): Clients {
     }),
     ses: new SESv2Client({ region, ...local(config.CAQES_SES_ENDPOINT) }),
     sqs: new SQSClient({ region }),
+    secrets: new SecretsManagerClient({ region }),
   };
 }

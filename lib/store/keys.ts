@@ -15,6 +15,7 @@
  * | indicator result           | REGION#<region>#YEAR#<year>     | RESULT#<indicator>#<scope>#<finess|contrat> |
  * | evidence record            | REGION#<region>#CAMPAIGN#<c>    | EVIDENCE#<finess>#<kind>#<upload id>        |
  * | reminder marker            | REGION#<region>#CAMPAIGN#<c>    | REMINDER#<deadline>#<finess>#<step>         |
+ * | personal upload link       | REGION#<region>#CAMPAIGN#<c>    | LINK#<finess>#<link id>                     |
  * | file record (per event)    | FILE#<s3 key>                   | EVENT#<order>                               |
  */
 
@@ -66,6 +67,12 @@ export const dynamoKeys = {
     sk: `REMINDER#${deadline}#${finess}#${step}`,
   }),
   reminderPrefix: (region: string, campaign: string) => ({ pk: `REGION#${region}#CAMPAIGN#${campaign}`, skPrefix: 'REMINDER#' }),
+  /** A personal upload link issued to one establishment for one campaign (lib/portal/links.ts). */
+  link: (region: string, campaign: string, finess: string, linkId: string) => ({
+    pk: `REGION#${region}#CAMPAIGN#${campaign}`,
+    sk: `LINK#${finess}#${linkId}`,
+  }),
+  linkPrefix: (region: string, campaign: string, finess: string) => ({ pk: `REGION#${region}#CAMPAIGN#${campaign}`, skPrefix: `LINK#${finess}#` }),
   fileEvent: (s3Key: string, order: string) => ({ pk: `FILE#${s3Key}`, sk: `EVENT#${order}` }),
   fileEventPrefix: (s3Key: string) => ({ pk: `FILE#${s3Key}`, skPrefix: 'EVENT#' }),
 };
@@ -94,6 +101,8 @@ export const s3Keys = {
   archive: (key: string, etag: string) => `archive/${key}/${etag.replace(/"/g, '')}`,
   report: (key: string, order: string) => `reports/${key}/${order}.json`,
   summary: (year: number, region: string) => `summaries/${year}/${region}.xlsx`,
+  /** Every summary workbook: what the portal lists (and the only prefix its function may list). */
+  summaryPrefix: () => 'summaries/',
 };
 
 export type DropKey =

@@ -4,7 +4,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CaqesStack, INGEST_PREFIXES, LAMBDA_RUNTIME } from '../../infra/caqes-stack.js';
+import { CaqesStack, INGEST_PREFIXES, LAMBDA_RUNTIME, PORTAL_THROTTLE } from '../../infra/caqes-stack.js';
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
@@ -37,6 +37,11 @@ beforeAll(() => {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   template = Template.fromStack(stack);
 });
+
+/** The HTTP API's own endpoint (`https://<api id>.execute-api.<region>.amazonaws.com`). */
+function portalEndpoint() {
+  return { 'Fn::GetAtt': [stack.getLogicalId(stack.portalApi.node.defaultChild as never), 'ApiEndpoint'] };
+}
 
 function policyStatementsOf(fnLogicalIdPrefix: string): Statement[] {
   const policies = template.findResources('AWS::IAM::Policy') as Record<string, Resource>;
@@ -211,11 +216,11 @@ describe('CaqesStack', () => {
     });
   });
 
-  it('deploys four ARM Node.js functions on the newest runtime, traced, with their settings', () => {
+  it('deploys five ARM Node.js functions on the newest runtime, traced, with their settings', () => {
     const fns = template.findResources('AWS::Lambda::Function', {
       Properties: { Runtime: LAMBDA_RUNTIME.name },
     });
-    expect(Object.keys(fns)).toHaveLength(4);
+    expect(Object.keys(fns)).toHaveLength(5);
     expect(LAMBDA_RUNTIME.name).toBe('nodejs24.x');
     const expected: Array<[string, number, number, Record<string, unknown>]> = [
       ['caqes-ingest', 1769, 900, { CAQES_COMPUTE_QUEUE_URL: Match.anyValue() }],
@@ -227,11 +232,23 @@ describe('CaqesStack', () => {
         {
           CAQES_SENDER: 'rappels@omedit-paca.example.fr',
           CAQES_REPLY_TO: 'rappels@omedit-paca.example.fr',
-          CAQES_PORTAL_URL: Match.stringLikeRegexp('^https://'),
+          // No portalUrl context: the portal's address is the HTTP API's own endpoint.
+          CAQES_PORTAL_URL: portalEndpoint(),
+          CAQES_LINK_KEY_SECRET_ARN: { Ref: stack.getLogicalId(stack.linkKeySecret.node.defaultChild as never) },
           CAQES_SES_CONFIGURATION_SET: Match.anyValue(),
         },
       ],
       ['caqes-summarize', 1024, 300, {}],
+      [
+        'caqes-api',
+        512,
+        15,
+        {
+          CAQES_PORTAL_URL: portalEndpoint(),
+          CAQES_LINK_KEY_SECRET_ARN: { Ref: stack.getLogicalId(stack.linkKeySecret.node.defaultChild as never) },
+          CAQES_STAFF_SECRET_ARN: { Ref: stack.getLogicalId(stack.staffSecret.node.defaultChild as never) },
+        },
+      ],
     ];
     for (const [service, memory, timeout, env] of expected) {
       template.hasResourceProperties('AWS::Lambda::Function', {
@@ -255,11 +272,11 @@ describe('CaqesStack', () => {
     }
   });
 
-  it('gives every function its own log group with a retention', () => {
+  it('gives every function its own log group with a retention, and the portal API its access log', () => {
     const groups = template.findResources('AWS::Logs::LogGroup', {
       Properties: { RetentionInDays: 365 },
     });
-    expect(Object.keys(groups)).toHaveLength(4);
+    expect(Object.keys(groups)).toHaveLength(6);
   });
 
   it('honours the retentionDays and logRetentionDays context', () => {
@@ -272,7 +289,7 @@ describe('CaqesStack', () => {
         ]),
       },
     });
-    t.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 731 }, 4);
+    t.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 731 }, 6);
     expect(
       () => new CaqesStack(makeApp({ logRetentionDays: 42 }), 'Bad', { env: { region: 'eu-west-3' } }),
     ).toThrow(/logRetentionDays/);
@@ -323,7 +340,7 @@ describe('CaqesStack', () => {
           a.Properties!.ComparisonOperator === 'GreaterThanOrEqualToThreshold',
       );
     expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
-    expect(byMetric('Errors')).toHaveLength(4);
+    expect(byMetric('Errors')).toHaveLength(5);
   });
 
   it('grants ingest only explicit actions, and S3 only on its prefixes', () => {
@@ -388,11 +405,88 @@ describe('CaqesStack', () => {
     expect(JSON.stringify(s3.map((s) => s.Resource))).toContain('/summaries/*');
   });
 
-  it('exports the bucket, table and ingest queue', () => {
+  it('exports the bucket, table, ingest queue, portal address and staff secret', () => {
     const outputs = template.toJSON().Outputs as Record<string, unknown>;
     expect(Object.keys(outputs)).toEqual(
-      expect.arrayContaining(['BucketName', 'TableName', 'IngestQueueUrl']),
+      expect.arrayContaining(['BucketName', 'TableName', 'IngestQueueUrl', 'PortalUrl', 'StaffSecretArn']),
     );
+  });
+
+  it('puts the portal function behind a throttled HTTP API with access logs that hold no credential', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: '$default',
+      Target: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [stack.getLogicalId(stack.functions.api.node.defaultChild as never), 'Arn'] },
+    });
+    const stages = Object.values(template.findResources('AWS::ApiGatewayV2::Stage')) as Resource[];
+    expect(stages).toHaveLength(1);
+    const stage = stages[0]!.Properties!;
+    expect(stage).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: PORTAL_THROTTLE.rateLimit, ThrottlingBurstLimit: PORTAL_THROTTLE.burstLimit },
+    });
+    const format = (stage.AccessLogSettings as { Format: string }).Format;
+    expect(format).toContain('$context.requestId');
+    // Tokens ride in a header or a fragment: neither headers nor query strings are logged.
+    expect(format).not.toMatch(/header|querystring|authorizer/i);
+  });
+
+  it('keeps the link key and the staff credential in Secrets Manager, generated, retained', () => {
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true } }),
+    });
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        GenerateSecretString: Match.objectLike({ GenerateStringKey: 'token', SecretStringTemplate: '{"name":"omedit","regions":["*"]}' }),
+      }),
+    });
+  });
+
+  it('lets the portal sign only evidence uploads and summary downloads, read reports, and read its two secrets', () => {
+    const statements = policyStatementsOf('ApiFunction');
+    const s3 = statements.filter((st) => arrayOf(st.Action).some((a) => a.startsWith('s3:')));
+    const byAction = (action: string) => JSON.stringify(s3.filter((st) => arrayOf(st.Action).includes(action)).map((st) => st.Resource));
+    expect(s3.flatMap((st) => arrayOf(st.Action)).sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    // Uploads (the pre-signed POST carries this permission) only under evidence/.
+    expect(byAction('s3:PutObject')).toContain('/evidence/*');
+    expect(byAction('s3:PutObject')).not.toMatch(/reports|summaries|archive|referential|atih|cpam/);
+    expect(byAction('s3:GetObject')).toContain('/reports/*');
+    expect(byAction('s3:GetObject')).toContain('/summaries/*');
+    expect(byAction('s3:GetObject')).not.toMatch(/evidence|archive|referential|atih|cpam/);
+    const list = s3.find((st) => arrayOf(st.Action).includes('s3:ListBucket'))!;
+    expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['summaries/*'] } });
+    const secrets = statements.filter((st) => arrayOf(st.Action).some((a) => a.startsWith('secretsmanager:')));
+    expect(JSON.stringify(secrets.map((st) => st.Resource)).match(/\w+Secret[A-Z0-9]+/g)!.sort()).toEqual(
+      [stack.linkKeySecret, stack.staffSecret].map((x) => stack.getLogicalId(x.node.defaultChild as never)).sort(),
+    );
+    expect(statements.flatMap((st) => arrayOf(st.Action))).toContain('dynamodb:PutItem');
+    // The reminder job may read the link key (to sign links), never the staff credential.
+    const remindSecrets = JSON.stringify(policyStatementsOf('RemindFunction').filter((st) => arrayOf(st.Action).some((a) => a.startsWith('secretsmanager:'))).map((st) => st.Resource));
+    expect(remindSecrets).toContain(stack.getLogicalId(stack.linkKeySecret.node.defaultChild as never));
+    expect(remindSecrets).not.toContain(stack.getLogicalId(stack.staffSecret.node.defaultChild as never));
+  });
+
+  it('accepts browser uploads into the drop zone from the portal’s origin only', () => {
+    const dropZone = Object.values(template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: { Status: 'Enabled' } } }))[0] as Resource;
+    expect(dropZone.Properties!.CorsConfiguration).toEqual({
+      CorsRules: [{ AllowedMethods: ['POST'], AllowedOrigins: [portalEndpoint()], AllowedHeaders: ['*'], MaxAge: 600 }],
+    });
+    const custom = Template.fromStack(new CaqesStack(makeApp(), 'Custom', { env: { region: 'eu-west-3' }, portalUrl: 'https://caqes.omedit-paca.example.fr/portail' }));
+    custom.hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedOrigins: ['https://caqes.omedit-paca.example.fr'] })] },
+    });
+    custom.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'caqes-remind', CAQES_PORTAL_URL: 'https://caqes.omedit-paca.example.fr/portail' }) },
+    });
   });
 
   it('uses no context lookups (synthesises offline)', () => {

@@ -82,7 +82,7 @@ describe('when SES fails after the reminder was claimed', () => {
     store: embedded.runtime.store,
     ses: new SESv2Client({ region: 'eu-west-3', endpoint: embedded.endpoints.ses, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
     sender: { from: 'omedit@example.org' },
-    portalUrl: 'https://portail.example',
+    personalLink: async () => ({ id: 'lien', url: 'https://portail.example/depot#jeton', token: 'jeton', expiresAt: '2026-03-25T06:00:00.000Z' }),
     now: () => new Date(now),
   });
 

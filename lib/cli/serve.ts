@@ -1,0 +1,174 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ScheduledEvent } from 'aws-lambda';
+import { campaignYear } from '../domain/campaign';
+import { scheduleInstant, todayOf } from '../domain/clock';
+import { owedDocuments } from '../domain/reminders';
+import { startEmbedded, type Embedded } from '../local/embedded';
+import { serveHttpApi } from '../local/http-api';
+import { localContext } from '../local/invoke';
+import { deadlineGroups } from '../portal/deadline-status';
+import { issueLink, linkDeps, LINK_VALIDITY_DAYS } from '../portal/links';
+import { runOnEmbedded } from './run';
+import { UsageError } from './usage';
+
+/** Where a running `caqes serve` says how to reach it, for `caqes link` (readable by its user only). */
+export function serveStatePath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CAQES_SERVE_STATE ?? join(tmpdir(), 'caqes-serve.json');
+}
+
+export interface ServeOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** A folder laid out like the drop zone, loaded first as `caqes run` does. */
+  dataDir?: string;
+  /** The day the loaded folder is processed on (its reminders are sent for that day). */
+  today: string;
+}
+
+export interface ServedLink {
+  finess: string;
+  name: string;
+  campaign: string;
+  url: string;
+}
+
+export interface Serving {
+  url: string;
+  /** OMéDIT's page, its credential in the fragment (the page moves it to the tab's storage). */
+  omeditUrl: string;
+  staffToken: string;
+  /** A personal link for each establishment that owes something for the latest campaign. */
+  links: ServedLink[];
+  embedded: Embedded;
+  stop(): Promise<void>;
+}
+
+/** How often the background drain looks for uploads: a file is checked within a second or two. */
+const DRAIN_INTERVAL_MS = 250;
+
+function scheduledEvent(today: string): ScheduledEvent {
+  return {
+    version: '0',
+    id: `local-serve-${today}`,
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '000000000000',
+    time: scheduleInstant(today),
+    region: 'eu-west-3',
+    resources: [],
+    detail: {},
+  };
+}
+
+/**
+ * A link for each establishment owing documents for the latest campaign that asks for any (the
+ * calendar may end with a deadline that asks for no file, such as the annual self-evaluation).
+ */
+async function linksToShow(embedded: Embedded): Promise<ServedLink[]> {
+  const rt = embedded.runtime;
+  const deadlines = await rt.store.listDeadlines();
+  const campaigns = [...new Set(deadlineGroups(deadlines).reverse().map((rows) => rows[0]!.campaign))];
+  const regions = await rt.store.listRegions();
+  for (const campaign of campaigns) {
+    const rows = deadlines.filter((d) => d.campaign === campaign);
+    const owing = [];
+    for (const { region } of regions) {
+      const targetings = await rt.store.listTargetings(region, campaignYear(campaign));
+      for (const e of await rt.store.listEstablishments(region)) {
+        const mine = new Set(targetings.filter((t) => t.finess === e.finess).map((t) => t.indicator));
+        if (owedDocuments(rows, mine).size > 0) owing.push({ region, establishment: e });
+      }
+    }
+    if (owing.length === 0) continue;
+    const out: ServedLink[] = [];
+    for (const { region, establishment: e } of owing) {
+      const link = await issueLink(linkDeps(rt), { region, campaign, finess: e.finess, issuedBy: 'caqes serve' });
+      out.push({ finess: e.finess, name: e.raisonSociale, campaign, url: link.url });
+    }
+    return out;
+  }
+  return [];
+}
+
+/**
+ * Serves the portal (both pages and the API) on 127.0.0.1 over the embedded default: the same API
+ * function Lambda runs, behind a local stand-in for API Gateway; uploads go from the browser
+ * straight to the local S3 with their pre-signed POST and are ingested by a background drain.
+ *
+ * @example
+ * const serving = await startServe({ port: 0, dataDir: 'events/sample', today: '2026-02-23' });
+ * console.log(serving.omeditUrl);
+ * await serving.stop();
+ * @throws UsageError when the port is taken.
+ */
+export async function startServe(options: ServeOptions): Promise<Serving> {
+  const http = await serveHttpApi(options.port).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE') throw new UsageError(`le port ${options.port} est déjà utilisé : choisissez-en un autre avec --port`);
+    throw error;
+  });
+  const embedded = await startEmbedded({ portalUrl: http.url });
+  const workDir = await mkdtemp(join(tmpdir(), 'caqes-serve-'));
+  let stopDrain: () => Promise<void> = async () => undefined;
+  try {
+    // Imported once the environment points at the emulators, as the embedded default does for its handlers.
+    const api = await import('../../functions/api/handler');
+    const summarize = await import('../../functions/summarize/handler');
+    http.setHandler((event, context) => api.handler(event, context));
+    if (options.dataDir) {
+      await runOnEmbedded(embedded, { dataDir: options.dataDir, today: options.today, outDir: join(workDir, 'run') });
+      // The folder was processed on `today`; what the browser sends from now on arrives now.
+      embedded.setClock();
+    }
+    // After each upload: indicators and workbooks again, as the daily job would, so OMéDIT sees them at once.
+    stopDrain = embedded.autoDrain(DRAIN_INTERVAL_MS, async () => {
+      await summarize.handler(scheduledEvent(todayOf(embedded.runtime.now())), localContext('caqes-summarize'));
+    });
+    const links = await linksToShow(embedded);
+    const statePath = serveStatePath();
+    await writeFile(statePath, JSON.stringify({ url: http.url, staffToken: embedded.staffToken, pid: process.pid }), { mode: 0o600 });
+    return {
+      url: http.url,
+      omeditUrl: `${http.url}/omedit#jeton=${encodeURIComponent(embedded.staffToken)}`,
+      staffToken: embedded.staffToken,
+      links,
+      embedded,
+      async stop() {
+        await stopDrain();
+        await new Promise<void>((resolve) => {
+          http.server.closeAllConnections();
+          http.server.close(() => resolve());
+        });
+        await embedded.stop();
+        await rm(statePath, { force: true });
+        await rm(workDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await stopDrain();
+    http.server.close();
+    await embedded.stop();
+    await rm(workDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** What `caqes serve` prints, in French. */
+export function renderServing(serving: Serving, shown = 10): string {
+  const lines = [
+    `Portail CAQES local (S3, DynamoDB et SES locaux) : ${serving.url}`,
+    '',
+    `Espace OMéDIT : ${serving.omeditUrl}`,
+    '',
+  ];
+  if (serving.links.length === 0) {
+    lines.push('Aucun établissement n’a de document attendu : chargez un dossier avec --data, ou créez un lien avec caqes link.');
+  } else {
+    lines.push(`Liens de dépôt personnels (campagne ${serving.links[0]!.campaign}, valables ${LINK_VALIDITY_DAYS} jours) :`);
+    for (const link of serving.links.slice(0, shown)) lines.push(`  ${link.name} (${link.finess}) :`, `    ${link.url}`);
+    if (serving.links.length > shown) lines.push(`  … et ${serving.links.length - shown} autre(s) : caqes link --finess F --campaign C`);
+  }
+  lines.push('', 'Les fichiers déposés sont vérifiés dans la seconde ; les synthèses sont refaites après chaque dépôt.', 'Arrêt : Ctrl+C');
+  return lines.join('\n');
+}

@@ -1,0 +1,106 @@
+/*
+ * CAQES portal: what both pages share. Plain JavaScript, no build step, no dependency.
+ * Everything shown is built with DOM nodes and textContent, never from HTML strings, so a file
+ * name or a cell value can never become markup.
+ */
+(function () {
+  'use strict';
+
+  /** An element with attributes, listeners (`onclick`…) and children (nodes or text). */
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach((name) => {
+      const value = attrs[name];
+      if (value === null || value === undefined || value === false) return;
+      if (name === 'text') node.textContent = String(value);
+      else if (name === 'class') node.className = value;
+      else if (name.slice(0, 2) === 'on') node.addEventListener(name.slice(2), value);
+      else node.setAttribute(name, value === true ? '' : String(value));
+    });
+    (children || []).forEach((child) => {
+      if (child === null || child === undefined || child === false) return;
+      node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+    return node;
+  }
+
+  class ApiError extends Error {
+    constructor(status, code, message) {
+      super(message);
+      this.status = status;
+      this.code = code;
+    }
+  }
+
+  /** Calls the portal's API with the caller's token; refusals become ApiError with the French message. */
+  async function api(path, options) {
+    const opts = options || {};
+    const headers = { Authorization: 'Bearer ' + opts.token };
+    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    let response;
+    try {
+      response = await fetch(path, {
+        method: opts.method || 'GET',
+        headers: headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        cache: 'no-store',
+        credentials: 'omit',
+      });
+    } catch (e) {
+      throw new ApiError(0, 'network', 'Le serveur ne répond pas. Vérifiez votre connexion, puis réessayez.');
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (e) {
+      data = null;
+    }
+    if (!response.ok) {
+      const error = data && data.error ? data.error : { code: 'unexpected', message: 'Réponse inattendue du serveur (' + response.status + ').' };
+      throw new ApiError(response.status, error.code, error.message);
+    }
+    return data;
+  }
+
+  const dateFormat = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric' });
+  const dateTimeFormat = new Intl.DateTimeFormat('fr-FR', {
+    timeZone: 'Europe/Paris',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+
+  function date(iso) {
+    return dateFormat.format(new Date(iso));
+  }
+
+  function dateTime(iso) {
+    return dateTimeFormat.format(new Date(iso));
+  }
+
+  function size(bytes) {
+    if (bytes < 1024) return bytes + ' octets';
+    if (bytes < 1024 * 1024) return (bytes / 1024).toLocaleString('fr-FR', { maximumFractionDigits: 0 }) + ' Ko';
+    return (bytes / 1024 / 1024).toLocaleString('fr-FR', { maximumFractionDigits: 1 }) + ' Mo';
+  }
+
+  /** Shows a message in the page's alert box (role="alert"), or hides it. */
+  function alertBox(message) {
+    const box = document.getElementById('alerte');
+    box.textContent = message || '';
+    box.hidden = !message;
+  }
+
+  function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  window.CAQES = { el: el, clear: clear, api: api, ApiError: ApiError, date: date, dateTime: dateTime, size: size, alertBox: alertBox, sleep: sleep };
+})();

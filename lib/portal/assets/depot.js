@@ -1,0 +1,315 @@
+/*
+ * CAQES portal: the establishment's page. Its personal link carries the token in the fragment
+ * (`/depot#v1…`), which the browser never sends to a server; the page sends it to the API only.
+ * Files go straight to S3 with a pre-signed POST, then the page asks for the validation result.
+ */
+(function () {
+  'use strict';
+  const { el, clear, api, ApiError, dateTime, size, alertBox, sleep } = window.CAQES;
+
+  const token = decodeURIComponent(window.location.hash.replace(/^#/, ''));
+  let page = null;
+
+  const STATE_LABELS = { accepted: 'Reçu et accepté', refused: 'Reçu mais refusé', missing: 'Non reçu' };
+
+  function when(daysLeft) {
+    if (daysLeft > 1) return 'dans ' + daysLeft + ' jours';
+    if (daysLeft === 1) return 'demain';
+    if (daysLeft === 0) return 'aujourd’hui';
+    return 'dépassée depuis ' + -daysLeft + ' jour' + (daysLeft === -1 ? '' : 's');
+  }
+
+  function renderHeader() {
+    const e = page.establishment;
+    document.getElementById('etablissement').textContent =
+      e.name + ' – FINESS ' + e.finess + ' – campagne ' + page.campaign + ' (lien valable jusqu’au ' + page.link.expiresOn + ')';
+    document.title = 'Dépôt CAQES ' + page.campaign + ' – ' + e.name;
+  }
+
+  function renderDeadlines() {
+    const box = clear(document.getElementById('echeances'));
+    if (page.deadlines.length === 0) {
+      box.appendChild(el('p', { text: 'Aucun document n’est attendu de votre établissement pour cette campagne.' }));
+      return;
+    }
+    page.deadlines.forEach((d) => {
+      box.appendChild(el('h3', { text: d.label + ' – avant le ' + d.dateLabel + ' (' + when(d.daysLeft) + ')' }));
+      box.appendChild(
+        el(
+          'ul',
+          { class: 'docs' },
+          d.documents.map((doc) =>
+            el('li', {}, [
+              el('span', { text: doc.label + ' : ' }),
+              el('span', { class: 'etat etat-' + doc.state, text: STATE_LABELS[doc.state] }),
+              doc.fileName ? el('span', { class: 'petit', text: ' (' + doc.fileName + ', le ' + dateTime(doc.receivedAt) + ')' }) : null,
+            ]),
+          ),
+        ),
+      );
+    });
+  }
+
+  function renderKinds() {
+    const select = document.getElementById('type');
+    const previous = select.value;
+    clear(select);
+    // Documents still owed come first, pre-selected.
+    const owed = [];
+    page.deadlines.forEach((d) => d.documents.forEach((doc) => doc.state !== 'accepted' && owed.indexOf(doc.kind) < 0 && owed.push(doc.kind)));
+    const kinds = page.kinds.slice().sort((a, b) => (owed.indexOf(a.kind) < 0) - (owed.indexOf(b.kind) < 0));
+    kinds.forEach((k) => select.appendChild(el('option', { value: k.kind, text: k.label + (owed.indexOf(k.kind) >= 0 ? ' (attendu)' : '') })));
+    if (previous) select.value = previous;
+    describeKind();
+  }
+
+  function currentKind() {
+    const value = document.getElementById('type').value;
+    return page.kinds.filter((k) => k.kind === value)[0];
+  }
+
+  function describeKind() {
+    const kind = currentKind();
+    if (!kind) return;
+    document.getElementById('type-aide').textContent =
+      'Formats acceptés : ' + kind.extensions.map((e) => '.' + e).join(', ') + ' ; taille maximale : ' + size(kind.maxBytes) + '.';
+    document.getElementById('fichier').setAttribute('accept', kind.extensions.map((e) => '.' + e).join(','));
+  }
+
+  function renderHistory() {
+    const box = clear(document.getElementById('historique-liste'));
+    if (page.history.length === 0) {
+      box.appendChild(el('p', { text: 'Aucun fichier reçu pour cette campagne.' }));
+      return;
+    }
+    const rows = page.history.map((h) =>
+      el('tr', {}, [
+        el('td', { text: dateTime(h.receivedAt) }),
+        el('td', { text: h.kindLabel }),
+        el('td', { class: 'nom', text: h.fileName }),
+        el('td', {}, [
+          el('span', {
+            class: 'etat etat-' + h.status,
+            text: h.status === 'accepted' ? 'Accepté' : 'Refusé (' + h.errorCount + ' erreur' + (h.errorCount > 1 ? 's' : '') + ')',
+          }),
+        ]),
+        el('td', {}, [el('button', { type: 'button', class: 'secondaire', text: 'Voir le détail', onclick: () => showResult(h.key, h.fileName) })]),
+      ]),
+    );
+    box.appendChild(
+      el('div', { class: 'tableau' }, [
+        el('table', {}, [
+          el('caption', { text: 'Fichiers reçus, du plus récent au plus ancien' }),
+          el('thead', {}, [el('tr', {}, ['Reçu le', 'Type', 'Fichier', 'Résultat', 'Détail'].map((t) => el('th', { scope: 'col', text: t })))]),
+          el('tbody', {}, rows),
+        ]),
+      ]),
+    );
+  }
+
+  function render() {
+    renderHeader();
+    renderDeadlines();
+    renderKinds();
+    renderHistory();
+    ['attendus', 'depot', 'historique'].forEach((id) => (document.getElementById(id).hidden = false));
+  }
+
+  async function load() {
+    page = await api('/api/depot', { token: token });
+    render();
+  }
+
+  /** The validation result of one upload, in a box: accepted, or refused with each error's line and column. */
+  function resultBox(fileName) {
+    const box = el('article', { class: 'resultat attente' }, [el('h3', { text: fileName }), el('p', { class: 'etat', text: 'Vérification en cours…' })]);
+    document.getElementById('resultats').prepend(box);
+    return box;
+  }
+
+  function fillResult(box, fileName, result) {
+    clear(box);
+    box.className = 'resultat ' + (result.status === 'accepted' ? 'accepte' : 'refuse');
+    box.appendChild(el('h3', { text: fileName }));
+    const errors = result.errorCount;
+    const warnings = result.warningCount;
+    box.appendChild(
+      el('p', {}, [
+        el('span', { class: 'etat etat-' + result.status, text: result.status === 'accepted' ? 'Fichier accepté' : 'Fichier refusé' }),
+        ' – ' +
+          (result.kindLabel ? result.kindLabel + ' ; ' : '') +
+          errors + ' erreur' + (errors > 1 ? 's' : '') + ', ' + warnings + ' avertissement' + (warnings > 1 ? 's' : '') +
+          (result.rowsRead > 0 ? ' ; ' + result.rowsAccepted + ' ligne(s) acceptée(s) sur ' + result.rowsRead : ''),
+      ]),
+    );
+    if (result.status !== 'accepted') {
+      box.appendChild(el('p', { text: 'Corrigez le fichier puis déposez-le à nouveau : rien n’en a été retenu.' }));
+    }
+    if (result.issues.length > 0) {
+      box.appendChild(
+        el('div', { class: 'tableau' }, [
+          el('table', {}, [
+            el('caption', { text: result.truncated ? 'Premiers problèmes relevés' : 'Problèmes relevés' }),
+            el('thead', {}, [el('tr', {}, ['Gravité', 'Ligne', 'Colonne', 'Message'].map((t) => el('th', { scope: 'col', text: t })))]),
+            el(
+              'tbody',
+              {},
+              result.issues.map((i) =>
+                el('tr', {}, [
+                  el('td', { class: 'etat etat-' + (i.severity === 'error' ? 'refused' : 'missing'), text: i.severity === 'error' ? 'Erreur' : 'Avertissement' }),
+                  el('td', { text: i.row === null ? '–' : String(i.row) }),
+                  el('td', { text: i.column === null ? '–' : i.column }),
+                  el('td', { text: i.message }),
+                ]),
+              ),
+            ),
+          ]),
+        ]),
+      );
+    }
+  }
+
+  /** Asks for the result until ingest has written it: at once at first, then less often. */
+  async function waitForResult(key) {
+    for (let attempt = 0; attempt < 90; attempt++) {
+      const result = await api('/api/depot/result?key=' + encodeURIComponent(key), { token: token });
+      if (result.state === 'done') return result;
+      await sleep(attempt < 20 ? 1000 : 4000);
+    }
+    return null;
+  }
+
+  async function showResult(key, fileName) {
+    const box = resultBox(fileName);
+    try {
+      const result = await waitForResult(key);
+      if (result) fillResult(box, fileName, result);
+      else box.lastChild.textContent = 'La vérification prend plus de temps que prévu : le résultat apparaîtra dans l’historique.';
+    } catch (error) {
+      box.lastChild.textContent = error.message;
+    }
+    box.scrollIntoView({ block: 'nearest' });
+  }
+
+  const S3_MESSAGES = {
+    EntityTooLarge: 'le fichier dépasse la taille autorisée',
+    EntityTooSmall: 'le fichier est vide',
+    AccessDenied: 'l’autorisation d’envoi a expiré ou ne correspond pas au fichier ; recommencez',
+  };
+
+  /** Posts the file to S3 with the signed form, reporting progress; resolves when S3 has it. */
+  function postToStorage(form, file, onProgress) {
+    return new Promise((resolve, reject) => {
+      const data = new FormData();
+      Object.keys(form.fields).forEach((name) => data.append(name, form.fields[name]));
+      data.append('file', file);
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', form.url);
+      xhr.upload.addEventListener('progress', (e) => e.lengthComputable && onProgress(e.loaded / e.total));
+      xhr.addEventListener('load', () => {
+        if (xhr.status >= 200 && xhr.status < 300) return resolve();
+        const code = /<Code>([A-Za-z]+)<\/Code>/.exec(xhr.responseText || '');
+        reject(new Error('L’envoi a été refusé : ' + ((code && S3_MESSAGES[code[1]]) || 'erreur ' + xhr.status) + '.'));
+      });
+      xhr.addEventListener('error', () => reject(new Error('L’envoi a échoué : la connexion a été interrompue. Réessayez.')));
+      xhr.send(data);
+    });
+  }
+
+  function chosenFile() {
+    const input = document.getElementById('fichier');
+    return input.files && input.files[0];
+  }
+
+  function showChosen() {
+    const file = chosenFile();
+    const line = document.getElementById('choisi');
+    line.hidden = !file;
+    line.textContent = file ? 'Fichier choisi : ' + file.name + ' (' + size(file.size) + ')' : '';
+  }
+
+  async function submit(event) {
+    event.preventDefault();
+    const file = chosenFile();
+    const kind = currentKind();
+    const status = document.getElementById('etat-envoi');
+    const progress = document.getElementById('progression');
+    const button = document.getElementById('envoyer');
+    if (!file) {
+      status.textContent = 'Choisissez d’abord un fichier.';
+      document.getElementById('fichier').focus();
+      return;
+    }
+    button.disabled = true;
+    let announced = -1;
+    try {
+      status.textContent = 'Préparation de l’envoi de « ' + file.name + ' »…';
+      const form = await api('/api/depot/uploads', { token: token, method: 'POST', body: { kind: kind.kind, fileName: file.name, size: file.size } });
+      progress.hidden = false;
+      progress.value = 0;
+      await postToStorage(form, file, (share) => {
+        progress.value = Math.round(share * 100);
+        // Announced by tenths, so a screen reader is not flooded.
+        const tenth = Math.floor(share * 10);
+        if (tenth !== announced) {
+          announced = tenth;
+          status.textContent = 'Envoi de « ' + file.name + ' » : ' + tenth * 10 + ' %';
+        }
+      });
+      progress.value = 100;
+      status.textContent = 'Fichier « ' + file.name + ' » reçu. Vérification en cours…';
+      document.getElementById('formulaire').reset();
+      renderKinds();
+      showChosen();
+      await showResult(form.key, file.name);
+      status.textContent = 'Fichier « ' + file.name + ' » vérifié.';
+      await load();
+    } catch (error) {
+      status.textContent = error.message;
+    } finally {
+      progress.hidden = true;
+      button.disabled = false;
+    }
+  }
+
+  function wireDropZone() {
+    const zone = document.getElementById('zone');
+    const input = document.getElementById('fichier');
+    input.addEventListener('change', showChosen);
+    ['dragenter', 'dragover'].forEach((name) =>
+      zone.addEventListener(name, (e) => {
+        e.preventDefault();
+        zone.classList.add('survol');
+      }),
+    );
+    ['dragleave', 'drop'].forEach((name) => zone.addEventListener(name, () => zone.classList.remove('survol')));
+    zone.addEventListener('drop', (e) => {
+      e.preventDefault();
+      if (e.dataTransfer && e.dataTransfer.files.length > 0) {
+        input.files = e.dataTransfer.files;
+        showChosen();
+      }
+    });
+  }
+
+  async function start() {
+    document.getElementById('type').addEventListener('change', describeKind);
+    document.getElementById('formulaire').addEventListener('submit', submit);
+    wireDropZone();
+    const loading = document.getElementById('chargement');
+    if (!token) {
+      loading.hidden = true;
+      alertBox('Ouvrez cette page avec le lien personnel reçu par e-mail de l’OMéDIT : il contient votre autorisation de dépôt.');
+      return;
+    }
+    try {
+      await load();
+      loading.hidden = true;
+    } catch (error) {
+      loading.hidden = true;
+      alertBox(error instanceof ApiError ? error.message : 'Erreur inattendue : ' + error.message);
+    }
+  }
+
+  start();
+})();

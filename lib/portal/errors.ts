@@ -1,0 +1,73 @@
+import { formatFrenchDate } from '../io';
+
+/** Stable codes of the API's refusals: pages and scripts read the code, people read the message. */
+export type ApiErrorCode =
+  | 'unauthenticated'
+  | 'link-invalid'
+  | 'link-expired'
+  | 'link-revoked'
+  | 'staff-invalid'
+  | 'forbidden'
+  | 'bad-request'
+  | 'unknown-kind'
+  | 'file-type-refused'
+  | 'file-too-large'
+  | 'empty-file'
+  | 'not-found'
+  | 'method-not-allowed'
+  | 'payload-too-large'
+  | 'internal';
+
+/** A refusal the API answers with: its HTTP status, stable code and French message. Never carries internals. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const megabytes = (bytes: number) => `${Math.round(bytes / 1024 ** 2)} Mo`;
+
+/** The one French catalogue of the API's refusals. */
+export const apiErrors = {
+  unauthenticated: () =>
+    new ApiError(401, 'unauthenticated', 'Identification requise : ouvrez le lien personnel reçu par e-mail, ou identifiez-vous dans l’espace OMéDIT.'),
+  linkInvalid: () =>
+    new ApiError(
+      401,
+      'link-invalid',
+      'Ce lien de dépôt n’est pas valide : il a peut-être été coupé ou modifié. Ouvrez le lien complet reçu par e-mail, ou demandez-en un nouveau à l’OMéDIT.',
+    ),
+  linkExpired: (expiredOn: string) =>
+    new ApiError(401, 'link-expired', `Ce lien de dépôt a expiré le ${formatFrenchDate(expiredOn)}. Demandez un nouveau lien à l’OMéDIT.`),
+  linkRevoked: () =>
+    new ApiError(
+      401,
+      'link-revoked',
+      'Ce lien de dépôt a été désactivé par l’OMéDIT. Utilisez le lien le plus récent reçu par e-mail, ou demandez-en un nouveau.',
+    ),
+  staffInvalid: () => new ApiError(401, 'staff-invalid', 'Jeton d’accès OMéDIT non reconnu.'),
+  staffOnly: () => new ApiError(403, 'forbidden', 'Cette action est réservée à l’OMéDIT.'),
+  establishmentOnly: () => new ApiError(403, 'forbidden', 'Cette action se fait avec le lien personnel d’un établissement.'),
+  otherEstablishment: (finess: string, campaign: string) =>
+    new ApiError(403, 'forbidden', `Accès refusé : ce lien ne donne accès qu’aux dépôts de l’établissement ${finess} pour la campagne ${campaign}.`),
+  regionForbidden: (region: string) => new ApiError(403, 'forbidden', `Accès refusé : la région ${region} ne fait pas partie de vos régions.`),
+  badRequest: (detail: string) => new ApiError(400, 'bad-request', `Requête invalide : ${detail}.`),
+  unknownKind: (kind: string, known: readonly string[]) =>
+    new ApiError(400, 'unknown-kind', `Type de document inconnu : « ${kind} ». Types acceptés : ${known.join(', ')}.`),
+  fileTypeRefused: (fileName: string, detail: string) => new ApiError(400, 'file-type-refused', `Le fichier « ${fileName} » ne peut pas être déposé ici : ${detail}.`),
+  fileTooLarge: (fileName: string, maxBytes: number) =>
+    new ApiError(413, 'file-too-large', `Le fichier « ${fileName} » dépasse la taille maximale de ${megabytes(maxBytes)} pour ce type de document.`),
+  emptyFile: (fileName: string) => new ApiError(400, 'empty-file', `Le fichier « ${fileName} » est vide.`),
+  unknownEstablishment: (finess: string) => new ApiError(404, 'not-found', `L’établissement ${finess} n’est pas dans le référentiel.`),
+  noSummary: (region: string, year: number) => new ApiError(404, 'not-found', `Aucune synthèse ${year} n’a encore été produite pour la région ${region}.`),
+  notFound: () => new ApiError(404, 'not-found', 'Adresse inconnue.'),
+  methodNotAllowed: () => new ApiError(405, 'method-not-allowed', 'Méthode non autorisée pour cette adresse.'),
+  payloadTooLarge: () => new ApiError(413, 'payload-too-large', 'Requête trop volumineuse.'),
+  internal: () =>
+    new ApiError(500, 'internal', 'Erreur interne : réessayez dans quelques instants. Si le problème persiste, prévenez l’OMéDIT.'),
+};

@@ -1,0 +1,140 @@
+/**
+ * What OMéDIT's page shows: for the regions the caller may see, every establishment's status per
+ * deadline (documents owed, received, refused) and per indicator (status, value, target), filtered by
+ * year, region and indicator, and the summary workbooks to download.
+ */
+import { z } from 'zod';
+import { INDICATOR_CODES, IndicatorCode, type IndicatorResult } from '../domain/schemas';
+import { formatFrenchDate, formatFrenchNumber } from '../io';
+import { indicatorLabel, objectiveLabel, STATUS_LABELS } from '../report/labels';
+import { s3Keys } from '../store/keys';
+import { assertRegion, visibleRegions } from './access';
+import type { StaffCaller } from './caller';
+import { deadlineGroups, deadlineStatuses, type DeadlineStatus } from './deadline-status';
+import type { ViewDeps } from './establishment-view';
+
+/** The page's filters, as query parameters. */
+export const OverviewQuery = z
+  .object({
+    year: z.coerce.number().int().min(2000).max(2100).optional(),
+    region: z.string().regex(/^[A-Z][A-Z0-9_-]{1,31}$/).optional(),
+    indicator: IndicatorCode.optional(),
+  })
+  .strict();
+export type OverviewQuery = z.infer<typeof OverviewQuery>;
+
+export interface IndicatorCell {
+  indicator: string;
+  status: string;
+  statusLabel: string;
+  valueLabel: string | null;
+  targetLabel: string | null;
+}
+
+export interface EstablishmentRow {
+  region: string;
+  finess: string;
+  name: string;
+  contrat: string;
+  /** Indicators it is targeted on for the year, with their result (or `no_data` before any). */
+  indicators: IndicatorCell[];
+  deadlines: DeadlineStatus[];
+}
+
+export interface Overview {
+  caller: { name: string; regions: 'all' | string[] };
+  filters: { years: number[]; regions: string[]; indicators: { code: string; label: string }[] };
+  year: number | null;
+  region: string | null;
+  indicator: string | null;
+  deadlines: { campaign: string; id: string; label: string; date: string; dateLabel: string }[];
+  establishments: EstablishmentRow[];
+  summaries: { region: string; year: number }[];
+}
+
+/** Shows a result with the only fields the page relies on: indicator, status, value and target. */
+function indicatorCell(indicator: string, result: IndicatorResult | undefined): IndicatorCell {
+  if (!result) return { indicator, status: 'no_data', statusLabel: STATUS_LABELS.no_data, valueLabel: null, targetLabel: null };
+  const unit = result.unit === '%' ? ' %' : ' pts';
+  const target = result.target ? objectiveLabel(result.target) : null;
+  return {
+    indicator,
+    status: result.status,
+    statusLabel: STATUS_LABELS[result.status] ?? result.status,
+    valueLabel: result.value === null ? null : `${formatFrenchNumber(result.value, 1)}${unit}`,
+    // objectiveLabel writes targets as percentages; a points target keeps its number and comparator.
+    targetLabel: target && result.unit !== '%' ? target.replace(/ %$/, unit) : target,
+  };
+}
+
+/**
+ * The overview for a staff caller. Regions it may not see are never read; asking for one is refused.
+ * @throws ApiError 403 when `query.region` is not one of the caller's regions.
+ */
+export async function omeditOverview(caller: StaffCaller, query: OverviewQuery, deps: ViewDeps): Promise<Overview> {
+  const { store } = deps;
+  if (query.region) assertRegion(caller, query.region);
+  const known = await store.listRegions();
+  const visible = known.filter((r) => visibleRegions(caller, [r.region]).length > 0);
+  const years = [...new Set(visible.flatMap((r) => r.years))].sort((a, b) => b - a);
+  const year = query.year ?? years[0] ?? null;
+  const regions = visible.filter((r) => !query.region || r.region === query.region);
+
+  const deadlines = year === null ? [] : (await store.listDeadlines()).filter((d) => d.year === year);
+  const groups = deadlineGroups(deadlines);
+  const campaigns = [...new Set(deadlines.map((d) => d.campaign))];
+  const targetedCodes = new Set<string>();
+  const establishments: EstablishmentRow[] = [];
+
+  for (const { region } of regions) {
+    if (year === null) break;
+    const [people, targetings, results, evidence] = await Promise.all([
+      store.listEstablishments(region),
+      store.listTargetings(region, year),
+      store.listResults(region, year),
+      Promise.all(campaigns.map((c) => store.listEvidence(region, c))).then((lists) => lists.flat()),
+    ]);
+    for (const t of targetings) targetedCodes.add(t.indicator);
+    for (const e of people.sort((a, b) => a.raisonSociale.localeCompare(b.raisonSociale, 'fr'))) {
+      const targetedOn = new Set(targetings.filter((t) => t.finess === e.finess).map((t) => t.indicator));
+      if (query.indicator && !targetedOn.has(query.indicator)) continue;
+      const shown = INDICATOR_CODES.filter((c) => targetedOn.has(c) && (!query.indicator || c === query.indicator));
+      establishments.push({
+        region,
+        finess: e.finess,
+        name: e.raisonSociale,
+        contrat: e.contrat,
+        indicators: shown.map((c) => indicatorCell(c, results.find((r) => r.scope === 'site' && r.finess === e.finess && r.indicator === c))),
+        deadlines: deadlineStatuses(
+          groups,
+          targetedOn,
+          evidence.filter((x) => x.finess === e.finess),
+        ),
+      });
+    }
+  }
+
+  // Only workbooks that exist are offered: the summary job writes them once a day (and after each
+  // ingest on `caqes serve`).
+  const written = new Set(await deps.listKeys(s3Keys.summaryPrefix()));
+  const summaries = visible.flatMap((r) => r.years.filter((y) => written.has(s3Keys.summary(y, r.region))).map((y) => ({ region: r.region, year: y })));
+
+  return {
+    caller: { name: caller.name, regions: caller.regions === 'all' ? 'all' : [...caller.regions].sort() },
+    filters: {
+      years,
+      regions: visible.map((r) => r.region).sort(),
+      indicators: INDICATOR_CODES.filter((c) => targetedCodes.has(c)).map((code) => ({ code, label: indicatorLabel(code) })),
+    },
+    year,
+    region: query.region ?? null,
+    indicator: query.indicator ?? null,
+    // Deadlines nobody shown owes anything for (a self-evaluation without files) take no column.
+    deadlines: groups
+      .map((rows) => rows[0]!)
+      .filter((d) => establishments.some((e) => e.deadlines.some((s) => s.campaign === d.campaign && s.id === d.id)))
+      .map((d) => ({ campaign: d.campaign, id: d.id, label: d.label, date: d.date, dateLabel: formatFrenchDate(d.date) })),
+    establishments,
+    summaries: summaries.sort((a, b) => a.region.localeCompare(b.region) || b.year - a.year),
+  };
+}
