@@ -200,6 +200,8 @@ async function main(): Promise<void> {
         ['budget_dmi', 'CORSE', '27 433'],
         ['regle_dmi', '', 'points_x_dmi'],
         ['facteur_saut_montant', '', '3'],
+        ['emails_omedit', 'PACA', 'omedit-paca@ars-fictive.example'],
+        ['emails_omedit', 'CORSE', 'omedit-corse@ars-fictive.example'],
       ]),
     );
     await write(`cpam/${year}/phev-${year}-paca-corse.csv`, csv([['finess', 'indicateur', 'periode', 'numerateur', 'denominateur', 'valeur', 'valeur_reference'], ...cpamRows(year)]));

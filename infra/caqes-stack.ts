@@ -17,6 +17,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -25,6 +26,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
@@ -57,7 +60,7 @@ export interface CaqesStackProps extends StackProps {
 /** Steady rate and burst of the portal's HTTP API, for all routes together (requests per second). */
 export const PORTAL_THROTTLE = { rateLimit: 20, burstLimit: 50 } as const;
 
-type FunctionName = 'ingest' | 'compute' | 'remind' | 'summarize' | 'api';
+type FunctionName = 'ingest' | 'compute' | 'remind' | 'summarize' | 'api' | 'feedback';
 
 const DEFAULT_SENDER = 'caqes@omedit.example.fr';
 const DEFAULT_RETENTION_DAYS = 3650;
@@ -116,6 +119,7 @@ export class CaqesStack extends Stack {
   readonly computeQueue: sqs.Queue;
   readonly computeDlq: sqs.Queue;
   readonly configurationSet: ses.ConfigurationSet;
+  readonly feedbackTopic: sns.Topic;
   readonly functions: Record<FunctionName, NodejsFunction>;
   readonly portalApi: apigwv2.HttpApi;
   /** The HMAC key of personal upload links. */
@@ -212,6 +216,27 @@ export class CaqesStack extends Stack {
       tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
       reputationMetrics: true,
       suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    // Bounces and complaints reach the feedback function through SNS. The topic is encrypted with a
+    // key of our own: SES cannot publish to a topic under the AWS-managed SNS key.
+    const feedbackKey = new kms.Key(this, 'FeedbackTopicKey', {
+      description: 'CAQES: encrypts the SES bounce and complaint notifications',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    feedbackKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'SesPublishesFeedback',
+        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    this.feedbackTopic = new sns.Topic(this, 'FeedbackTopic', { masterKey: feedbackKey, enforceSSL: true, displayName: 'CAQES SES feedback' });
+    this.configurationSet.addEventDestination('BouncesAndComplaints', {
+      destination: ses.EventDestination.snsTopic(this.feedbackTopic),
+      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
     });
 
     // ---------------------------------------------------------------- portal: secrets and HTTP API
@@ -321,7 +346,9 @@ export class CaqesStack extends Stack {
       // The pages' files, beside the bundle where lib/portal/assets.ts looks for them.
       (inputDir, outputDir) => [`cp -R "${inputDir}/lib/portal/assets" "${outputDir}/assets"`],
     );
-    this.functions = { ingest, compute, remind, summarize, api };
+    const feedback = makeFunction('feedback', 256, Duration.seconds(30), {});
+    this.feedbackTopic.addSubscription(new subscriptions.LambdaSubscription(feedback));
+    this.functions = { ingest, compute, remind, summarize, api, feedback };
 
     // One catch-all route: the function serves the pages and the API and checks every caller.
     const portalRoute = new apigwv2.HttpRoute(this, 'PortalRoute', {
@@ -408,6 +435,8 @@ export class CaqesStack extends Stack {
     this.table.grantReadWriteData(compute);
 
     this.table.grantReadWriteData(remind);
+    // The suppression list only: one conditional put per address reported.
+    this.table.grantWriteData(feedback);
     const senderDomain = emailDomain(senderEmail);
     remind.addToRolePolicy(
       new iam.PolicyStatement({

@@ -71,10 +71,12 @@ export function renderAccount(result: RunResult): string {
   for (const e of result.emails) {
     lines.push(`  → ${e.to.join(', ')} [${e.step}] ${e.subject}`);
   }
+  if (result.suppressed > 0) lines.push(`  ⚠ ${result.suppressed} relance(s) non envoyée(s) : toutes les adresses de l’établissement sont en liste de suppression`);
+  for (const d of result.digests) lines.push(`  ✉ synthèse OMéDIT ${d.region} → ${d.to.join(', ')} : ${d.subject}`);
   if (result.deadLetters.length > 0) {
     lines.push('', `⚠ ${result.deadLetters.length} message(s) en file d’erreurs (dead-letter) : à examiner`);
   }
-  lines.push('', 'Classeurs de synthèse :', ...result.summaries.map((s) => `  ${s.path}`));
+  lines.push('', 'Synthèses régionales (classeur, page visuelle, export CSV) :', ...result.summaries.map((s) => `  ${s.path}\n  ${s.pagePath}\n  ${s.csvPath}`));
   lines.push('', `Résultats détaillés : ${result.outDir} (indicators.json, emails.json, reports/)`);
   return lines.join('\n');
 }

@@ -3,9 +3,11 @@ import { todayOf } from '../domain/clock';
 import { formatFrenchDate } from '../io';
 import { renderAccount } from './account';
 import { linkCommand, portalTarget } from './link';
+import { remindJson, remindOnData, renderRemindRun } from './remind';
 import { readingLabel, renderFileReport } from './report-text';
 import { runPipeline } from './run';
 import { renderServing, startServe } from './serve';
+import { renderSummaryWritten, writeSummary } from './summary';
 import { UsageError } from './usage';
 import { KIND_CHOICES, validateLocalFile } from './validate';
 
@@ -16,10 +18,23 @@ Commandes :
       Exécute tout le pipeline sur un dossier organisé comme la zone de dépôt
       (referential/, atih/<année>/, cpam/<année>/, evidence/…), sur l'environnement embarqué.
 
+  remind --data DOSSIER [--today AAAA-MM-JJ] [--dry-run] [--json]
+      Charge un dossier organisé comme la zone de dépôt puis lance les relances du jour : à qui,
+      pour quelle échéance, ce qui manque encore, et la synthèse de l'OMéDIT. --dry-run n'envoie rien.
+
   validate FICHIER [--kind TYPE] [--year AAAA] [--campaign C] [--finess F] [--referential FICHIER] [--json]
       Vérifie un fichier comme à son dépôt et affiche son rapport (ligne, colonne, message).
       Code de sortie : 0 fichier accepté, 1 fichier refusé, 2 commande incorrecte.
       TYPE : ${KIND_CHOICES.join(', ')}.
+
+  summary --campaign C --region R --out FICHIER.xlsx [--data DOSSIER] [--today AAAA-MM-JJ]
+          [--html FICHIER] [--csv FICHIER]
+      Construit la synthèse régionale d'une campagne (C : 2025, 2025-S1 ou 2025-S2, soit son année)
+      pour l'ARS et l'Assurance Maladie : le classeur, la page visuelle (HTML imprimable sur une page
+      A4) et l'export CSV des indicateurs, ces deux derniers à côté du classeur sauf --html / --csv.
+      Les données viennent d'un dossier organisé comme la zone de dépôt (events/sample par défaut),
+      traité comme par run sur l'environnement embarqué.
+      Code de sortie : 0 fait, 1 des traitements ont fini en file d'erreurs, 2 commande incorrecte.
 
   serve [--port P] [--data DOSSIER] [--today AAAA-MM-JJ]
       Lance le portail sur http://127.0.0.1:P (8080 par défaut) avec l'environnement embarqué :
@@ -37,6 +52,18 @@ function parseYear(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   if (!/^\d{4}$/.test(raw)) throw new UsageError('--year attend une année AAAA');
   return Number(raw);
+}
+
+async function remind(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { data: { type: 'string' }, today: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+  });
+  if (!values.data) throw new UsageError('--data est obligatoire');
+  const today = parseToday(values.today);
+  const run = await remindOnData({ dataDir: values.data, today, dryRun: values['dry-run'] });
+  process.stdout.write((values.json ? JSON.stringify(remindJson(run, today), null, 2) : renderRemindRun(run, today, values['dry-run'])) + '\n');
+  return 0;
 }
 
 async function validate(args: string[]): Promise<number> {
@@ -81,6 +108,24 @@ function parseToday(raw: string | undefined): string {
   const today = raw ?? todayOf(new Date());
   if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(today))) throw new UsageError('--today attend une date AAAA-MM-JJ');
   return today;
+}
+
+async function summary(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      campaign: { type: 'string' },
+      region: { type: 'string' },
+      out: { type: 'string' },
+      html: { type: 'string' },
+      csv: { type: 'string' },
+      data: { type: 'string', default: 'events/sample' },
+      today: { type: 'string' },
+    },
+  });
+  const written = await writeSummary({ ...values, dataDir: values.data, today: parseToday(values.today) });
+  process.stdout.write(renderSummaryWritten(written) + '\n');
+  return written.deadLetters > 0 ? 1 : 0;
 }
 
 async function serve(args: string[]): Promise<number> {
@@ -173,6 +218,10 @@ export async function main(argv: string[]): Promise<number> {
         return await run(rest);
       case 'validate':
         return await validate(rest);
+      case 'remind':
+        return await remind(rest);
+      case 'summary':
+        return await summary(rest);
       case 'serve':
         return await serve(rest);
       case 'link':

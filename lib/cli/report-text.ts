@@ -1,5 +1,5 @@
 import { formatFrenchNumber } from '../io';
-import { delimiterLabel, type Issue, type ValidationReport } from '../formats/report';
+import { delimiterLabel, issuePlace, type ValidationReport } from '../formats/report';
 
 const ENCODINGS: Record<string, string> = { 'utf-8': 'UTF-8', 'utf-8-bom': 'UTF-8 avec BOM', 'windows-1252': 'Windows-1252' };
 
@@ -9,11 +9,6 @@ export function readingLabel(report: ValidationReport): string | null {
   if (report.format === 'csv') return `CSV, ${report.encoding ? (ENCODINGS[report.encoding] ?? report.encoding) : 'encodage inconnu'}, séparateur ${delimiterLabel(report.delimiter)}`;
   if (report.format === 'document') return 'document';
   return null;
-}
-
-/** Where an issue is, as a pharmacist looks for it: `ligne 12, colonne « nb_ucd »`. */
-export function issuePlace(issue: Issue): string {
-  return [issue.row ? `ligne ${issue.row}` : null, issue.column ? `colonne « ${issue.column} »` : null].filter(Boolean).join(', ');
 }
 
 /**

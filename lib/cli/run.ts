@@ -1,15 +1,14 @@
 import { readdir, readFile, mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, sep, dirname } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { ScheduledEvent } from 'aws-lambda';
 import { scheduleInstant } from '../domain/clock';
 import type { IndicatorResult } from '../domain/schemas';
 import type { ValidationReport } from '../formats/report';
 import { ValidationReport as ReportSchema } from '../formats/report';
 import { startEmbedded, type Embedded } from '../local/embedded';
-import { localContext } from '../local/invoke';
+import { localContext, scheduledEvent } from '../local/invoke';
 import type { DeadLetter } from '../local/local-queue';
-import type { SentReminder } from '../pipeline/remind';
+import { RemindOutcome } from '../pipeline/remind';
 import type { BuiltSummary } from '../pipeline/summarize';
 import { DROP_PREFIXES } from '../store/keys';
 
@@ -34,7 +33,12 @@ export interface RunResult {
   indicators: IndicatorResult[];
   emails: EmailSent[];
   alreadySent: number;
-  summaries: (BuiltSummary & { path: string })[];
+  /** Reminders not sent because every address of the establishment is on the suppression list. */
+  suppressed: number;
+  /** OMéDIT's digest of the day per region, as the local SES received it. */
+  digests: { region: string; to: string[]; subject: string; text: string }[];
+  /** Each summary's workbook (`path`), page and CSV, copied to the output folder. */
+  summaries: (BuiltSummary & { path: string; pagePath: string; csvPath: string })[];
   deadLetters: DeadLetter[];
   outDir: string;
 }
@@ -59,19 +63,6 @@ function groups(keys: string[]): string[][] {
   return [0, 1, 2, 3].map((r) => keys.filter((k) => rank(k) === r)).filter((g) => g.length > 0);
 }
 
-function scheduledEvent(today: string): ScheduledEvent {
-  return {
-    version: '0',
-    id: `local-${today}`,
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
-    account: '000000000000',
-    time: scheduleInstant(today),
-    region: 'eu-west-3',
-    resources: [],
-    detail: {},
-  };
-}
 
 /**
  * Runs the whole pipeline on a folder laid out like the drop zone, on the embedded default: drops
@@ -87,26 +78,33 @@ export async function runPipeline(options: { dataDir: string; today: string; out
   }
 }
 
-/** The same run on emulators already started (tests run it twice on one state). */
-export async function runOnEmbedded(embedded: Embedded, options: { dataDir: string; today: string; outDir: string }): Promise<RunResult> {
-  const keys = await listFiles(options.dataDir);
+/**
+ * Drops every file of a folder laid out like the drop zone into the local S3, on the day asked for
+ * (files dropped then were received that day), and lets ingest and compute process them to the end.
+ * @returns the keys dropped.
+ */
+export async function loadDropZone(embedded: Embedded, dataDir: string, today: string): Promise<string[]> {
+  const keys = await listFiles(dataDir);
   const rt = embedded.runtime;
-  // Everything happens on the day asked for: files dropped now were received that day.
-  embedded.setClock(() => new Date(scheduleInstant(options.today)));
+  embedded.setClock(() => new Date(scheduleInstant(today)));
   for (const group of groups(keys)) {
     for (const key of group) {
-      const body = await readFile(join(options.dataDir, ...key.split('/')));
+      const body = await readFile(join(dataDir, ...key.split('/')));
       await rt.clients.s3.send(new PutObjectCommand({ Bucket: rt.objects.bucket, Key: key, Body: body }));
     }
     await embedded.drain();
   }
+  return keys;
+}
+
+/** The same run on emulators already started (tests run it twice on one state). */
+export async function runOnEmbedded(embedded: Embedded, options: { dataDir: string; today: string; outDir: string }): Promise<RunResult> {
+  const keys = await loadDropZone(embedded, options.dataDir, options.today);
+  const rt = embedded.runtime;
 
   const remind = await import('../../functions/remind/handler');
   const summarize = await import('../../functions/summarize/handler');
-  const reminders = (await remind.handler(scheduledEvent(options.today), localContext('caqes-remind'))) as Pick<
-    SentReminder,
-    'messageId' | 'outcome' | 'finess' | 'campaign' | 'deadline' | 'step' | 'region'
-  >[];
+  const { reminders, digests } = RemindOutcome.parse(await remind.handler(scheduledEvent(options.today), localContext('caqes-remind')));
   const built = (await summarize.handler(scheduledEvent(options.today), localContext('caqes-summarize'))) as BuiltSummary[];
 
   const files = await Promise.all(
@@ -149,11 +147,14 @@ export async function runOnEmbedded(embedded: Embedded, options: { dataDir: stri
 
   await mkdir(options.outDir, { recursive: true });
   const summaries = [];
-  for (const summary of built) {
-    const path = join(options.outDir, summary.key);
+  const copy = async (key: string): Promise<string> => {
+    const path = join(options.outDir, key);
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, await rt.objects.readBuffer(summary.key));
-    summaries.push({ ...summary, path });
+    await writeFile(path, await rt.objects.readBuffer(key));
+    return path;
+  };
+  for (const summary of built) {
+    summaries.push({ ...summary, path: await copy(summary.key), pagePath: await copy(summary.pageKey), csvPath: await copy(summary.csvKey) });
   }
   for (const file of files) {
     if (!file.report) continue;
@@ -170,6 +171,14 @@ export async function runOnEmbedded(embedded: Embedded, options: { dataDir: stri
     indicators,
     emails,
     alreadySent: reminders.filter((r) => r.outcome === 'already-sent').length,
+    suppressed: reminders.filter((r) => r.outcome === 'suppressed').length,
+    digests: digests
+      .filter((d) => d.outcome === 'sent')
+      .map((d) => {
+        const mail = received.find((m) => m.messageId === d.messageId);
+        if (!mail) throw new Error(`the local SES has no digest ${d.messageId}`);
+        return { region: d.region, to: mail.destination.to, subject: mail.subject, text: mail.body.text ?? '' };
+      }),
     summaries,
     deadLetters: embedded.deadLetters(),
     outDir: options.outDir,

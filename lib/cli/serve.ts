@@ -1,13 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ScheduledEvent } from 'aws-lambda';
 import { campaignYear } from '../domain/campaign';
-import { scheduleInstant, todayOf } from '../domain/clock';
+import { todayOf } from '../domain/clock';
 import { owedDocuments } from '../domain/reminders';
 import { startEmbedded, type Embedded } from '../local/embedded';
 import { serveHttpApi } from '../local/http-api';
-import { localContext } from '../local/invoke';
+import { localContext, scheduledEvent } from '../local/invoke';
 import { deadlineGroups } from '../portal/deadline-status';
 import { issueLink, linkDeps, LINK_VALIDITY_DAYS } from '../portal/links';
 import { runOnEmbedded } from './run';
@@ -48,19 +47,6 @@ export interface Serving {
 /** How often the background drain looks for uploads: a file is checked within a second or two. */
 const DRAIN_INTERVAL_MS = 250;
 
-function scheduledEvent(today: string): ScheduledEvent {
-  return {
-    version: '0',
-    id: `local-serve-${today}`,
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
-    account: '000000000000',
-    time: scheduleInstant(today),
-    region: 'eu-west-3',
-    resources: [],
-    detail: {},
-  };
-}
 
 /**
  * A link for each establishment owing documents for the latest campaign that asks for any (the

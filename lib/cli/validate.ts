@@ -3,10 +3,9 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import { DocumentKind, type Establishment } from '../domain/schemas';
 import { recognise, tableKind, TABLE_KINDS, type Recognition } from '../formats/registry';
-import type { ValidationReport } from '../formats/report';
+import { issuePlace, type ValidationReport } from '../formats/report';
 import { toReport, validateFile } from '../formats/validate';
 import { DROP_PREFIXES, parseDropKey } from '../store/keys';
-import { issuePlace } from './report-text';
 import { UsageError } from './usage';
 
 

@@ -1,12 +1,15 @@
 import type { Deadline, DocumentKind, Establishment, EvidenceRecord, IndicatorCode, Targeting } from './schemas';
 
-/** Days before (negative) or after (positive) a deadline at which a reminder is due. */
-export const DEFAULT_REMINDER_OFFSETS = [-30, -14, -7, -1, 1] as const;
+/** Days before (negative) or after (positive) a deadline at which a reminder is due, unless `etapes_relance` says otherwise. */
+export const DEFAULT_REMINDER_OFFSETS = [-30, -14, -7, -1, 1, 7] as const;
 
-export interface RejectedFile {
+/** One thing an establishment still owes for a deadline, and why it is still owed. */
+export interface OwedItem {
   kind: DocumentKind;
-  fileName: string;
-  errorCount: number;
+  /** `missing`: nothing sent; `refused`: only refused files; `incomplete`: an accepted argumentation with lines not argued. */
+  state: 'missing' | 'refused' | 'incomplete';
+  /** French: the refused file and its first error, or how many lines are still to argue. */
+  detail: string | null;
 }
 
 export interface DueReminder {
@@ -15,8 +18,7 @@ export interface DueReminder {
   /** `J-14`, `J+1`: the step of the schedule this reminder belongs to. */
   step: string;
   daysLeft: number;
-  missing: DocumentKind[];
-  rejected: RejectedFile[];
+  owed: OwedItem[];
 }
 
 const DAY_MS = 86_400_000;
@@ -59,15 +61,42 @@ export interface ReminderInputs {
   establishments: readonly Establishment[];
   targetings: readonly Targeting[];
   evidence: readonly EvidenceRecord[];
-  offsets?: readonly number[];
+  /** The reminder steps of a deadline's year (from the region's settings), or the defaults. */
+  offsets?: (year: number) => readonly number[];
 }
 
 /**
- * What each targeted establishment still owes for each deadline whose reminder step is due today.
- * Establishments that owe nothing get no reminder.
+ * What one establishment still owes of the documents a deadline asks of it: each kind with no
+ * accepted upload (refused ones said with their first error), and an accepted argumentation whose
+ * hors-AMM lines are not all argued.
  */
-export function dueReminders(inputs: ReminderInputs): DueReminder[] {
-  const offsets = inputs.offsets ?? DEFAULT_REMINDER_OFFSETS;
+export function owedItems(owed: ReadonlySet<DocumentKind>, sent: readonly EvidenceRecord[]): OwedItem[] {
+  const items: OwedItem[] = [];
+  for (const kind of owed) {
+    const mine = sent.filter((e) => e.kind === kind).sort((a, b) => a.order.localeCompare(b.order));
+    const accepted = mine.filter((e) => e.status === 'accepted');
+    const current = accepted.at(-1);
+    if (current) {
+      const summary = current.summary;
+      if (summary?.type === 'argumentaire' && summary.argued < summary.lines) {
+        const left = summary.lines - summary.argued;
+        items.push({ kind, state: 'incomplete', detail: `${left} ligne${left > 1 ? 's' : ''} hors AMM sur ${summary.lines} pas encore argumentée${left > 1 ? 's' : ''} (argumentaire et AMM miroir ou exclusion)` });
+      }
+      continue;
+    }
+    const refused = mine.at(-1);
+    if (refused) {
+      items.push({ kind, state: 'refused', detail: `fichier « ${refused.fileName} » reçu mais refusé${refused.firstError ? ` : ${refused.firstError}` : ` (${refused.errorCount} erreur${refused.errorCount > 1 ? 's' : ''})`}` });
+    } else items.push({ kind, state: 'missing', detail: null });
+  }
+  return items;
+}
+
+/**
+ * What each targeted establishment still owes for each deadline that `stepOf` picks (it names the
+ * step, or gives null to skip the deadline). Establishments that owe nothing are left out.
+ */
+function owedFor(inputs: ReminderInputs, stepOf: (deadline: Deadline) => string | null): DueReminder[] {
   // A deadline may have one calendar row per indicator (formats.md): an establishment gets one
   // e-mail per deadline listing what it owes over every row that applies to it.
   const groups = new Map<string, Deadline[]>();
@@ -75,28 +104,33 @@ export function dueReminders(inputs: ReminderInputs): DueReminder[] {
   const due: DueReminder[] = [];
   for (const rows of groups.values()) {
     const deadline = rows[0]!;
-    const offset = dueStep(deadline.date, inputs.today, offsets);
-    if (offset === null) continue;
+    const step = stepOf(deadline);
+    if (step === null) continue;
     for (const establishment of inputs.establishments) {
       const mine = new Set(inputs.targetings.filter((t) => t.year === deadline.year && t.finess === establishment.finess).map((t) => t.indicator));
       const owed = owedDocuments(rows, mine);
       if (owed.size === 0) continue;
       const sent = inputs.evidence.filter((e) => e.finess === establishment.finess && e.campaign === deadline.campaign);
-      const accepted = new Set(sent.filter((e) => e.status === 'accepted').map((e) => e.kind));
-      const missing = [...owed].filter((kind) => !accepted.has(kind));
-      if (missing.length === 0) continue;
-      const rejected = sent
-        .filter((e) => e.status === 'rejected' && missing.includes(e.kind))
-        .map((e) => ({ kind: e.kind, fileName: e.fileName, errorCount: e.errorCount }));
-      due.push({
-        deadline,
-        establishment,
-        step: stepName(offset),
-        daysLeft: daysBetween(inputs.today, deadline.date),
-        missing,
-        rejected,
-      });
+      const items = owedItems(owed, sent);
+      if (items.length === 0) continue;
+      due.push({ deadline, establishment, step, daysLeft: daysBetween(inputs.today, deadline.date), owed: items });
     }
   }
   return due;
+}
+
+/**
+ * What each targeted establishment still owes for each deadline whose reminder step is due today.
+ * Establishments that owe nothing get no reminder.
+ */
+export function dueReminders(inputs: ReminderInputs): DueReminder[] {
+  return owedFor(inputs, (deadline) => {
+    const offset = dueStep(deadline.date, inputs.today, inputs.offsets?.(deadline.year) ?? DEFAULT_REMINDER_OFFSETS);
+    return offset === null ? null : stepName(offset);
+  });
+}
+
+/** Who is late today: every establishment still owing something for a deadline already passed. */
+export function lateEstablishments(inputs: ReminderInputs): DueReminder[] {
+  return owedFor(inputs, (deadline) => (inputs.today > deadline.date ? stepName(-daysBetween(inputs.today, deadline.date)) : null));
 }

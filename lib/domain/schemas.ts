@@ -224,6 +224,8 @@ export const EvidenceRecord = z.object({
   receivedAt: z.string(),
   status: z.enum(['accepted', 'rejected']),
   errorCount: z.number().int(),
+  /** A refused file's first error, where it is and what it says, for the reminder that asks for it again. */
+  firstError: z.string().nullable().default(null),
   reportKey: z.string(),
   /** The event order of the upload: the newest accepted upload of a kind is the current one. */
   order: z.string(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_NEUTRALISED } from './catalogue';
+import { DEFAULT_REMINDER_OFFSETS } from './reminders';
 import { IndicatorCode, Region } from './schemas';
 
 export const MoIncentiveRule = z.enum(['prorata_montant', 'prorata_ucd', 'egal']);
@@ -27,6 +28,10 @@ export const ParameterValues = z
     facteur_cout_ucd: z.number().gt(1),
     /** How far CPAM's value may be from numerator/denominator, in points of %. */
     tolerance_cpam: z.number().nonnegative(),
+    /** The reminder steps, in days from a deadline: negative before, positive after. */
+    etapes_relance: z.array(z.number().int()).min(1),
+    /** Where OMéDIT's digest of each reminder run goes (a region's own team). */
+    emails_omedit: z.array(z.email()).min(1),
     /** How far Open PHMEV's value may be from CPAM's for the same indicator before it is flagged, in points of %. */
     tolerance_open_phmev: z.number().nonnegative(),
   })
@@ -47,6 +52,9 @@ export interface RegionSettings {
   ucdCostFactor: number;
   cpamTolerance: number;
   phmevTolerance: number;
+  reminderOffsets: readonly number[];
+  /** Null: the deployment's reply-to address (OMéDIT's) gets the digest. */
+  digestTo: readonly string[] | null;
 }
 
 export const DEFAULT_SETTINGS: RegionSettings = {
@@ -57,6 +65,8 @@ export const DEFAULT_SETTINGS: RegionSettings = {
   ucdCostFactor: 2,
   cpamTolerance: 0.1,
   phmevTolerance: 1,
+  reminderOffsets: DEFAULT_REMINDER_OFFSETS,
+  digestTo: null,
 };
 
 /** A region's settings for a year: its own values over those for every region over the defaults. */
@@ -71,5 +81,7 @@ export function settingsFor(sets: readonly ParameterSet[], region: string, year:
     ucdCostFactor: v.facteur_cout_ucd ?? DEFAULT_SETTINGS.ucdCostFactor,
     cpamTolerance: v.tolerance_cpam ?? DEFAULT_SETTINGS.cpamTolerance,
     phmevTolerance: v.tolerance_open_phmev ?? DEFAULT_SETTINGS.phmevTolerance,
+    reminderOffsets: v.etapes_relance ?? DEFAULT_SETTINGS.reminderOffsets,
+    digestTo: v.emails_omedit ?? DEFAULT_SETTINGS.digestTo,
   };
 }

@@ -92,3 +92,8 @@ export class IssueList {
     return this.errors + this.warnings > this.listed.length;
   }
 }
+
+/** Where an issue is, as a pharmacist looks for it: `ligne 12, colonne « nb_ucd »` (empty for a file-level issue). */
+export function issuePlace(issue: Pick<Issue, 'row' | 'column'>): string {
+  return [issue.row ? `ligne ${issue.row}` : null, issue.column ? `colonne « ${issue.column} »` : null].filter(Boolean).join(', ');
+}

@@ -19,7 +19,7 @@
  * 3. Every step of exceljs is raced against the failure of the rebuilt stream, since exceljs waits
  *    forever for bytes that a failed stream will not send, and its errors become TableReadError.
  */
-import ExcelJS from 'exceljs';
+import type * as ExcelJS from 'exceljs';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { TableReadError, type TableFile, type TableLimits, type TableRow } from './table';
@@ -223,10 +223,21 @@ function valueText(value: ExcelJS.CellValue, format: string | undefined, date190
 }
 
 /** A cell as the text a CSV export holds, so that the French parsers read both alike. */
-function cellText(cell: ExcelJS.Cell, date1904: boolean): string {
+function cellText(cell: ExcelJS.Cell, date1904: boolean, formula: ExcelJS.ValueType): string {
   // The `value` exceljs gives for a formula leaves out a falsy result: 0, '', or NaN for an error.
-  const value = cell.type === ExcelJS.ValueType.Formula ? cell.result : cell.value;
+  const value = cell.type === formula ? cell.result : cell.value;
   return valueText(value, cell.numFmt, date1904);
+}
+
+/**
+ * exceljs, loaded on the first workbook read rather than with this module: it weighs about 27 MB of
+ * RSS once loaded, which the CSV path (every large extract) would otherwise pay for nothing.
+ */
+let excel: Promise<typeof ExcelJS> | null = null;
+
+function loadExcel(): Promise<typeof ExcelJS> {
+  excel ??= import('exceljs').then((m) => m.default);
+  return excel;
 }
 
 /** An error met while exceljs parses the workbook, as TableReadError. */
@@ -321,6 +332,8 @@ export async function openXlsx(
   const offset = (e: RebuiltEntry): number => ('part' in e ? e.part.dataOffset : 0);
   entries.push(...shared.sort((a, b) => offset(a) - offset(b)), { name: 'xl/worksheets/sheet1.xml', part: partAt(sheet.path) });
 
+  // Loaded only now: a workbook refused by the checks above never loads exceljs either.
+  const Excel = await loadExcel();
   let checked: () => void = () => undefined;
   const allChecked = new Promise<void>((resolve) => {
     checked = resolve;
@@ -369,7 +382,7 @@ export async function openXlsx(
     }
   }
 
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+  const reader = new Excel.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache',
@@ -404,7 +417,7 @@ export async function openXlsx(
         const cells: string[] = [];
         try {
           row.eachCell((cell, column) => {
-            const text = cellText(cell, book.date1904);
+            const text = cellText(cell, book.date1904, Excel.ValueType.Formula);
             if (text.length > maxRecordChars) {
               throw new TableReadError('too-large', `Cell longer than ${maxRecordChars} characters`, line);
             }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { scheduleInstant } from '../domain/clock';
 
 type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
@@ -55,4 +56,19 @@ export async function invokeSqsHandler(handler: SqsHandler, functionName: string
     if (index >= 0) failed.add(index);
   }
   return failed;
+}
+
+/** The EventBridge schedule's event for a day, as the deployed rules send it to the daily jobs. */
+export function scheduledEvent(today: string, id = `local-${today}`): ScheduledEvent {
+  return {
+    version: '0',
+    id,
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '000000000000',
+    time: scheduleInstant(today),
+    region: 'eu-west-3',
+    resources: [],
+    detail: {},
+  };
 }

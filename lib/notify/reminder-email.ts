@@ -45,13 +45,7 @@ export function renderReminder(reminder: DueReminder, link: ReminderLink | null)
       ? `CAQES ${deadline.campaign} : éléments attendus depuis le ${date} – ${establishment.raisonSociale}`
       : `CAQES ${deadline.campaign} : ${deadline.label} avant le ${date} – ${establishment.raisonSociale}`,
   );
-  const missing = reminder.missing.map((kind) => {
-    const refused = reminder.rejected.filter((r) => r.kind === kind);
-    const note = refused.length
-      ? ` (fichier reçu mais refusé : ${refused.map((r) => `${r.fileName}, ${r.errorCount} erreur${r.errorCount > 1 ? 's' : ''}`).join(' ; ')})`
-      : '';
-    return { label: documentKindLabel(kind), note };
-  });
+  const missing = reminder.owed.map((item) => ({ label: documentKindLabel(item.kind), note: item.detail ? ` (${item.detail})` : '' }));
   const intro = late
     ? `L’échéance « ${deadline.label} » de la campagne CAQES ${deadline.campaign} était fixée au ${date} (${when(reminder.daysLeft)}).`
     : `L’échéance « ${deadline.label} » de la campagne CAQES ${deadline.campaign} est fixée au ${date} (${when(reminder.daysLeft)}).`;
@@ -59,7 +53,7 @@ export function renderReminder(reminder: DueReminder, link: ReminderLink | null)
     'Bonjour,',
     '',
     intro,
-    `Pour ${establishment.raisonSociale} (FINESS ${establishment.finess}), nous n’avons pas encore reçu :`,
+    `Pour ${establishment.raisonSociale} (FINESS ${establishment.finess}), il nous manque encore :`,
     ...missing.map((m) => `  - ${m.label}${m.note}`),
     '',
     ...(link
@@ -79,7 +73,7 @@ export function renderReminder(reminder: DueReminder, link: ReminderLink | null)
   const html = `<!doctype html><html lang="fr"><body style="font-family:Arial,sans-serif">
 <p>Bonjour,</p>
 <p>${escapeHtml(intro)}</p>
-<p>Pour <strong>${escapeHtml(establishment.raisonSociale)}</strong> (FINESS ${escapeHtml(establishment.finess)}), nous n’avons pas encore reçu&nbsp;:</p>
+<p>Pour <strong>${escapeHtml(establishment.raisonSociale)}</strong> (FINESS ${escapeHtml(establishment.finess)}), il nous manque encore&nbsp;:</p>
 <ul>${missing.map((m) => `<li>${escapeHtml(m.label)}${escapeHtml(m.note)}</li>`).join('')}</ul>
 ${linkHtml}
 <p>Chaque fichier déposé est vérifié aussitôt&nbsp;; le résultat s’affiche sur la même page.</p>

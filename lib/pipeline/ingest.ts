@@ -3,7 +3,7 @@ import { indicatorsUsing } from '../domain/evidence';
 import type { DocumentKind } from '../domain/schemas';
 import { issueMessage } from '../formats/messages';
 import { recognise, type Recognition } from '../formats/registry';
-import type { IssueCode, ValidationReport } from '../formats/report';
+import { issuePlace, type IssueCode, type ValidationReport } from '../formats/report';
 import { IssueList } from '../formats/report';
 import { toReport, validateFile, type Validation } from '../formats/validate';
 import type { DynamoStore } from '../store/dynamo-store';
@@ -32,6 +32,14 @@ export interface IngestDeps {
   store: DynamoStore;
   objects: ObjectStore;
   now: () => Date;
+}
+
+/** A refused file's first error as a reminder quotes it: `ligne 3, colonne « nb_ucd » : …`. */
+function firstError(report: ValidationReport): string | null {
+  const issue = report.issues.find((i) => i.severity === 'error');
+  if (!issue) return null;
+  const place = issuePlace(issue);
+  return place ? `${place} : ${issue.message}` : issue.message;
 }
 
 /** A validation that ended before the file could be read. */
@@ -109,6 +117,7 @@ export async function ingestObject(object: ReceivedObject, deps: IngestDeps): Pr
         receivedAt: object.eventTime,
         status: report.status,
         errorCount: report.errorCount,
+        firstError: firstError(report),
         reportKey,
         order,
         summary: validation.output?.type === 'evidence' ? validation.output.summary : null,

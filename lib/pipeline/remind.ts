@@ -1,10 +1,14 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { dueReminders, type DueReminder } from '../domain/reminders';
+import { z } from 'zod';
+import { dueReminders, lateEstablishments, type DueReminder, type OwedItem } from '../domain/reminders';
 import type { EvidenceRecord, Targeting } from '../domain/schemas';
+import { settingsFor, type ParameterSet } from '../domain/settings';
+import { renderDigest, type DigestLine } from '../notify/digest-email';
 import { renderReminder, type RenderedEmail } from '../notify/reminder-email';
 import { sendEmail, type SenderOptions } from '../notify/ses-sender';
-import type { PersonalLinkIssuer } from '../portal/links';
-import type { DynamoStore } from '../store/dynamo-store';
+import { issueLink, linkDeps, type PersonalLinkIssuer } from '../portal/links';
+import type { Runtime } from '../runtime';
+import type { DynamoStore, SuppressedAddress } from '../store/dynamo-store';
 
 export interface SentReminder {
   region: string;
@@ -14,10 +18,52 @@ export interface SentReminder {
   finess: string;
   establishment: string;
   step: string;
+  /** What the establishment still owes, and why. */
+  owed: OwedItem[];
   email: RenderedEmail;
-  /** `sent`, `already-sent` (another run did it), or `dry-run`. */
+  /** `sent`, `already-sent` (another run did it), `dry-run`, or `suppressed` (every address of the establishment is). */
+  outcome: 'sent' | 'already-sent' | 'dry-run' | 'suppressed';
+  messageId: string | null;
+}
+
+/** OMéDIT's digest of a region's run: sent, already sent by an earlier run of the day, or previewed. */
+export interface SentDigest {
+  region: string;
+  email: RenderedEmail;
   outcome: 'sent' | 'already-sent' | 'dry-run';
   messageId: string | null;
+}
+
+export interface RemindRun {
+  reminders: SentReminder[];
+  digests: SentDigest[];
+}
+
+/** What the reminder function answers (and `caqes run` reads back): the outcome of each e-mail, without its content. */
+export const RemindOutcome = z.object({
+  today: z.string(),
+  reminders: z.array(
+    z.object({
+      region: z.string(),
+      campaign: z.string(),
+      deadline: z.string(),
+      finess: z.string(),
+      step: z.string(),
+      outcome: z.enum(['sent', 'already-sent', 'dry-run', 'suppressed']),
+      messageId: z.string().nullable(),
+    }),
+  ),
+  digests: z.array(z.object({ region: z.string(), outcome: z.enum(['sent', 'already-sent', 'dry-run']), messageId: z.string().nullable() })),
+});
+export type RemindOutcome = z.infer<typeof RemindOutcome>;
+
+/** The outcome of a run, as the function answers it. */
+export function outcomeOf(today: string, run: RemindRun): RemindOutcome {
+  return {
+    today,
+    reminders: run.reminders.map(({ region, campaign, deadline, finess, step, outcome, messageId }) => ({ region, campaign, deadline, finess, step, outcome, messageId })),
+    digests: run.digests.map(({ region, outcome, messageId }) => ({ region, outcome, messageId })),
+  };
 }
 
 export interface RemindDeps {
@@ -29,31 +75,64 @@ export interface RemindDeps {
   now: () => Date;
 }
 
+/** What a reminder run needs, from the runtime of this process (the same in both runtimes). */
+export function remindDeps(rt: Runtime): RemindDeps {
+  return {
+    store: rt.store,
+    ses: rt.clients.ses,
+    sender: { from: rt.config.CAQES_SENDER, replyTo: rt.config.CAQES_REPLY_TO, configurationSet: rt.config.CAQES_SES_CONFIGURATION_SET },
+    personalLink: (request) => issueLink(linkDeps(rt), request),
+    now: rt.now,
+  };
+}
+
 /** A claim not turned into `sent` within this time was interrupted (a crash between claim and send). */
 const STALE_CLAIM_MS = 15 * 60 * 1000;
+
+/** Where a region's digest goes: its `emails_omedit` (the most recent year that sets it), else OMéDIT's reply-to address. */
+function digestRecipients(parameters: readonly ParameterSet[], region: string, replyTo: string | undefined): string[] {
+  const years = [...new Set(parameters.map((p) => p.year))].sort((a, b) => b - a);
+  for (const year of years) {
+    const to = settingsFor(parameters, region, year).digestTo;
+    if (to) return [...to];
+  }
+  return replyTo ? [replyTo] : [];
+}
 
 /**
  * Sends, for `today`, each reminder whose step is due, exactly once: a conditional claim is written
  * before sending and turned into `sent` after, so repeated or concurrent runs send nothing twice.
- * Each e-mail sent carries a new personal link, issued once the reminder is claimed; a dry run
- * issues none and shows where the link will stand.
+ * Each e-mail sent carries a new personal link, issued once the reminder is claimed; addresses on
+ * the suppression list (bounces, complaints) are left out. Then each region's OMéDIT gets one digest
+ * of the day: who was reminded of what, who is late, which addresses were left out. A dry run sends
+ * nothing and issues no link.
  */
-export async function runReminders(today: string, deps: RemindDeps, options: { dryRun?: boolean } = {}): Promise<SentReminder[]> {
+export async function runReminders(today: string, deps: RemindDeps, options: { dryRun?: boolean } = {}): Promise<RemindRun> {
   const { store } = deps;
-  const deadlines = await store.listDeadlines();
-  const out: SentReminder[] = [];
+  const dryRun = options.dryRun ?? false;
+  const [deadlines, parameters, suppressed] = await Promise.all([store.listDeadlines(), store.listParameters(), store.listSuppressed()]);
+  const suppressedBy = new Map(suppressed.map((s) => [s.address, s]));
+  const run: RemindRun = { reminders: [], digests: [] };
   for (const { region } of await store.listRegions()) {
     const establishments = await store.listEstablishments(region);
     const targetings: Targeting[] = await store.listTargetings(region);
     const campaigns = [...new Set(deadlines.map((d) => d.campaign))];
     const evidence: EvidenceRecord[] = (await Promise.all(campaigns.map((c) => store.listEvidence(region, c)))).flat();
-    const due = dueReminders({ today, deadlines, establishments, targetings, evidence });
-    for (const reminder of due) out.push(await deliver(region, reminder, deps, options.dryRun ?? false));
+    const inputs = { today, deadlines, establishments, targetings, evidence, offsets: (year: number) => settingsFor(parameters, region, year).reminderOffsets };
+    const lines: DigestLine[] = [];
+    for (const reminder of dueReminders(inputs)) {
+      const left = reminder.establishment.emails.map((e) => suppressedBy.get(e.trim().toLowerCase())).filter((s): s is SuppressedAddress => s !== undefined);
+      const sent = await deliver(region, reminder, left, deps, dryRun);
+      run.reminders.push(sent);
+      lines.push({ reminder, outcome: sent.outcome, suppressed: left });
+    }
+    const to = digestRecipients(parameters, region, deps.sender.replyTo);
+    if (to.length > 0) run.digests.push(await digest(region, today, lines, lateEstablishments(inputs), to, deps, dryRun));
   }
-  return out;
+  return run;
 }
 
-async function deliver(region: string, reminder: DueReminder, deps: RemindDeps, dryRun: boolean): Promise<SentReminder> {
+async function deliver(region: string, reminder: DueReminder, suppressed: readonly SuppressedAddress[], deps: RemindDeps, dryRun: boolean): Promise<SentReminder> {
   const { deadline, establishment } = reminder;
   const base = {
     region,
@@ -63,14 +142,30 @@ async function deliver(region: string, reminder: DueReminder, deps: RemindDeps, 
     finess: establishment.finess,
     establishment: establishment.raisonSociale,
     step: reminder.step,
+    owed: reminder.owed,
   };
-  if (dryRun) return { ...base, email: renderReminder(reminder, null), outcome: 'dry-run', messageId: null };
+  const recipients = establishment.emails.filter((e) => !suppressed.some((s) => s.address === e.trim().toLowerCase()));
+  const preview = { ...renderReminder(reminder, null), to: recipients };
+  if (dryRun) return { ...base, email: preview, outcome: recipients.length ? 'dry-run' : 'suppressed', messageId: null };
   const marker = { region, campaign: deadline.campaign, deadline: deadline.id, finess: establishment.finess, step: reminder.step, claimedAt: deps.now().toISOString() };
-  if (!(await deps.store.claimReminder(marker, STALE_CLAIM_MS))) return { ...base, email: renderReminder(reminder, null), outcome: 'already-sent', messageId: null };
+  if (!(await deps.store.claimReminder(marker, STALE_CLAIM_MS))) return { ...base, email: preview, outcome: 'already-sent', messageId: null };
+  // Nowhere to send it: recorded as such once per step, so the digest says it once, not every day.
+  if (recipients.length === 0) {
+    await deps.store.markReminderSent({ ...marker, status: 'suppressed', sentAt: null, messageId: null });
+    return { ...base, email: preview, outcome: 'suppressed', messageId: null };
+  }
   // Issued after the claim, so only an e-mail about to be sent gets a link.
   const link = await deps.personalLink({ region, campaign: deadline.campaign, finess: establishment.finess, issuedBy: `rappel ${reminder.step}` });
-  const email = renderReminder(reminder, link);
+  const email = { ...renderReminder(reminder, link), to: recipients };
   const messageId = await sendEmail(deps.ses, email, deps.sender);
   await deps.store.markReminderSent({ ...marker, status: 'sent', sentAt: deps.now().toISOString(), messageId });
   return { ...base, email, outcome: 'sent', messageId };
+}
+
+async function digest(region: string, today: string, lines: readonly DigestLine[], late: readonly DueReminder[], to: readonly string[], deps: RemindDeps, dryRun: boolean): Promise<SentDigest> {
+  const email = renderDigest(region, today, lines, late, to);
+  if (dryRun) return { region, email, outcome: 'dry-run', messageId: null };
+  // One digest a day: a second run of the day (a retry, a catch-up) does not send another.
+  if (!(await deps.store.claimDigest(region, today, deps.now().toISOString()))) return { region, email, outcome: 'already-sent', messageId: null };
+  return { region, email, outcome: 'sent', messageId: await sendEmail(deps.ses, email, deps.sender) };
 }

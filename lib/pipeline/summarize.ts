@@ -1,59 +1,106 @@
+import { z } from 'zod';
 import { regionMoTotals } from '../domain/mo';
-import { owedDocuments } from '../domain/reminders';
-import type { DocumentKind } from '../domain/schemas';
-import { buildSummaryWorkbook } from '../report';
+import { Region } from '../domain/schemas';
+import { settingsFor } from '../domain/settings';
+import { buildRegionSummary, SUMMARY_CONTENT_TYPES, type SummaryFiles, type SummaryInput } from '../report';
 import type { DynamoStore } from '../store/dynamo-store';
 import { s3Keys } from '../store/keys';
 import type { ObjectStore } from '../store/object-store';
+import { computeAll, computeRegionYear } from './compute';
 
+/** The store reads a summary needs. */
+export type SummaryStore = Pick<DynamoStore, 'listRegions' | 'listTargetings' | 'listResults' | 'listMoFacts' | 'listParameters'>;
+
+/** Which summaries to build: every region and year the store knows, or only those named (on demand). */
+export const SummaryRequest = z.object({ region: Region.optional(), year: z.number().int().optional() });
+export type SummaryRequest = z.infer<typeof SummaryRequest>;
+
+/** The S3 keys of one region and year's summary files. */
 export interface BuiltSummary {
   region: string;
   year: number;
+  /** The workbook. */
   key: string;
+  /** The one-page visual report. */
+  pageKey: string;
+  /** The CSV export of the indicator table. */
+  csvKey: string;
 }
 
 /**
- * Builds the summary workbook of every region and campaign year the store knows, and writes each
- * to `summaries/<year>/<region>.xlsx`.
+ * Reads what the summary of one region and year is built from: its results and the year before's,
+ * the region's ATIH totals over every year it has facts for (jumps flagged with the year's factor),
+ * and the budgets of the year's parameters.
  */
-export async function buildSummaries(deps: { store: DynamoStore; objects: ObjectStore; now: () => Date }): Promise<BuiltSummary[]> {
+async function readSummaryInput(store: SummaryStore, region: string, year: number, generatedAt: string): Promise<SummaryInput> {
+  const [regions, results, previousResults, parameters] = await Promise.all([
+    store.listRegions(),
+    store.listResults(region, year),
+    store.listResults(region, year - 1),
+    store.listParameters(),
+  ]);
+  const years = regions.find((r) => r.region === region)?.years ?? [];
+  const facts = (await Promise.all(years.map((y) => store.listMoFacts(region, y)))).flat();
+  const settings = settingsFor(parameters, region, year);
+  return {
+    region,
+    year,
+    generatedAt,
+    results,
+    previousResults,
+    regionTotals: regionMoTotals(region, facts, settings.amountJumpFactor),
+    budgets: { interessement_mo: settings.moIncentive.budget, budget_dmi: settings.dmiBudget.budget },
+  };
+}
+
+/**
+ * The workbook, page and CSV of one region and year, from the store's current results.
+ * @example
+ * const files = await buildSummary(store, 'PACA', 2025, new Date().toISOString());
+ */
+export async function buildSummary(store: SummaryStore, region: string, year: number, generatedAt: string): Promise<SummaryFiles> {
+  return buildRegionSummary(await readSummaryInput(store, region, year, generatedAt));
+}
+
+/**
+ * Builds the summary of every region and campaign year that has a targeting (or only the region and
+ * year requested), and writes its workbook, page and CSV to `summaries/<year>/<region>.xlsx`,
+ * `.html` and `.csv`.
+ */
+export async function buildSummaries(
+  deps: { store: SummaryStore; objects: Pick<ObjectStore, 'putBuffer'>; now: () => Date },
+  request: SummaryRequest = {},
+): Promise<BuiltSummary[]> {
   const { store, objects } = deps;
-  const deadlines = await store.listDeadlines();
   const built: BuiltSummary[] = [];
   for (const { region, years } of await store.listRegions()) {
-    const establishments = await store.listEstablishments(region);
-    const allFacts = (await Promise.all(years.map((y) => store.listMoFacts(region, y)))).flat();
-    const regionTotals = regionMoTotals(region, allFacts);
+    if (request.region !== undefined && request.region !== region) continue;
     for (const year of years) {
-      const targetings = await store.listTargetings(region, year);
-      if (targetings.length === 0) continue;
-      const yearDeadlines = deadlines.filter((d) => d.year === year);
-      const campaigns = [...new Set(yearDeadlines.map((d) => d.campaign))];
-      const received = (await Promise.all(campaigns.map((c) => store.listEvidence(region, c)))).flat().filter((e) => e.status === 'accepted');
-      const evidence = establishments
-        .filter((e) => targetings.some((t) => t.finess === e.finess))
-        .map((e) => {
-          const mine = new Set(targetings.filter((t) => t.finess === e.finess).map((t) => t.indicator));
-          const owed = new Set(
-            campaigns.flatMap((c) => [...owedDocuments(yearDeadlines.filter((d) => d.campaign === c), mine)].map((kind) => `${c}#${kind}`)),
-          );
-          const got = [...owed].filter((o) => received.some((r) => r.finess === e.finess && `${r.campaign}#${r.kind}` === o));
-          const missing = [...owed].filter((o) => !got.includes(o)).map((o) => o.split('#')[1] as DocumentKind);
-          return { finess: e.finess, owed: owed.size, received: got.length, missing: [...new Set(missing)] };
-        });
-      const workbook = await buildSummaryWorkbook({
-        region,
-        year,
-        generatedAt: deps.now().toISOString(),
-        establishments,
-        results: await store.listResults(region, year),
-        regionTotals,
-        evidence,
-      });
-      const key = s3Keys.summary(year, region);
-      await objects.putBuffer(key, workbook, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-      built.push({ region, year, key });
+      if (request.year !== undefined && request.year !== year) continue;
+      if ((await store.listTargetings(region, year)).length === 0) continue;
+      const files = await buildSummary(store, region, year, deps.now().toISOString());
+      const summary: BuiltSummary = { region, year, key: s3Keys.summary(year, region), pageKey: s3Keys.summaryPage(year, region), csvKey: s3Keys.summaryCsv(year, region) };
+      await objects.putBuffer(summary.key, files.xlsx, SUMMARY_CONTENT_TYPES.xlsx);
+      await objects.putBuffer(summary.pageKey, files.html, SUMMARY_CONTENT_TYPES.html);
+      await objects.putBuffer(summary.csvKey, files.csv, SUMMARY_CONTENT_TYPES.csv);
+      built.push(summary);
     }
   }
   return built;
+}
+
+/**
+ * What the summary job does each day, or on demand: every indicator computed again for `today`
+ * (statuses move as deadlines pass, with no file arriving), or only the region and year asked for
+ * when both are named, then the summaries built.
+ * @returns how many results were computed, and the summaries written.
+ */
+export async function summarizeDay(
+  deps: { store: DynamoStore; objects: Pick<ObjectStore, 'putBuffer'>; now: () => Date },
+  today: string,
+  request: SummaryRequest = {},
+): Promise<{ results: number; built: BuiltSummary[] }> {
+  const { region, year } = request;
+  const results = region !== undefined && year !== undefined ? (await computeRegionYear({ region, year }, deps.store, today)).length : await computeAll(deps.store, today);
+  return { results, built: await buildSummaries(deps, request) };
 }

@@ -1,5 +1,6 @@
-import { CATALOGUE } from '../domain/catalogue';
-import type { Comparator, DocumentKind, IndicatorCode, IndicatorStatus } from '../domain/schemas';
+import { CATALOGUE, type IndicatorDefinition, type Measure } from '../domain/catalogue';
+import type { Anomaly, Comparator, DocumentKind, EvidenceState, IndicatorCode, IndicatorResult, IndicatorStatus } from '../domain/schemas';
+import { formatFrenchNumber } from '../io/french';
 
 /**
  * French labels of an indicator status, as readers see them in workbooks, e-mails and the CLI.
@@ -26,10 +27,99 @@ export const DOCUMENT_KIND_LABELS: Readonly<Record<DocumentKind, string>> = {
   autre: 'Autre document',
 };
 
+/** Where one document owed stands, as the summaries say it. */
+export const EVIDENCE_STATUS_LABELS: Readonly<Record<EvidenceState['status'], string>> = {
+  in_time: 'reçu à temps',
+  late: 'reçu en retard',
+  refused: 'refusé',
+  missing: 'manquant',
+  awaited: 'attendu',
+};
+
+/** Where an establishment's DMI mapping, plan or audit stands, in the words of the seed's results. */
+export const DMI_STATE_LABELS: Readonly<Record<'sent' | 'late' | 'not_sent' | 'awaited', string>> = {
+  sent: 'transmis',
+  late: 'transmis en retard',
+  not_sent: 'non transmis',
+  awaited: 'attendu',
+};
+
+/** French names of the MO anomalies. */
+export const ANOMALY_LABELS: Readonly<Record<Anomaly['code'], string>> = {
+  'missing-indication': 'Code indication absent',
+  'invalid-indication': 'Code indication hors référentiel',
+  'invalid-ucd': 'Code UCD inconnu',
+  'ucd-cost': 'Coût par UCD atypique',
+  'amount-jump': 'Saut du montant valorisé',
+};
+
+/** The ATIH table's row labels, in the seed's order. */
+export const ATIH_ROWS = [
+  "Nombre total d'UCD",
+  'Total valorisé',
+  "Nombre d'UCD hors-AMM",
+  'Montant hors-AMM',
+  'Hors-AMM/Total (UCD/UCD)',
+] as const;
+
 /** French labels of the indicators, from the catalogue. */
 export const INDICATOR_LABELS: Readonly<Record<IndicatorCode, string>> = Object.fromEntries(
   [...CATALOGUE.values()].map((d) => [d.code, d.label]),
 ) as Record<IndicatorCode, string>;
+
+/** Sheet names of the summary workbook, one per indicator: short, and within Excel's 31 characters. */
+export const INDICATOR_SHEET_NAMES: Readonly<Record<IndicatorCode, string>> = {
+  IPP: 'IPP',
+  PERFADOM: 'PERFADOM',
+  PANSEMENTS: 'Pansements',
+  TRANSPORTS: 'Transports',
+  PRE_ANESTHESIE: 'Pré-anesthésie',
+  REHOSP_IC: 'Réhospitalisation IC',
+  BIOSIMILAIRES: 'Biosimilaires',
+  GENERIQUES: 'Génériques',
+  MO: 'MO',
+  DMI: 'DMI',
+  PHARMACIE_CLINIQUE: 'Pharmacie clinique',
+  TRANSPORTS_AUTRES: 'Autres transports',
+  CHIRURGIE_AMBULATOIRE: 'Chirurgie ambulatoire',
+};
+
+/** The seed's headings of the three volets. */
+export const VOLET_LABELS: Readonly<Record<IndicatorDefinition['volet'], string>> = {
+  produits_de_sante: 'Bon usage des médicaments, des produits et des prestations',
+  organisation_des_soins: 'Organisation des soins',
+  pertinence: 'Pertinence des actes et de la prescription',
+};
+
+export const LEVEL_LABELS: Readonly<Record<IndicatorDefinition['level'], string>> = {
+  national: 'National',
+  regional: 'Régional',
+};
+
+/** Where a result's value comes from. */
+export const SOURCE_LABELS: Readonly<Record<NonNullable<IndicatorResult['source']>, string>> = {
+  cpam: 'CPAM',
+  open_phmev: 'Open PHMEV',
+  atih: 'ATIH',
+  evidence: 'Pièces justificatives',
+};
+
+/** The budgets a region splits among its establishments. */
+export const BUDGET_LABELS: Readonly<Record<NonNullable<IndicatorResult['allocation']>['budget'], string>> = {
+  interessement_mo: 'Intéressement MO',
+  budget_dmi: 'Budget DMI',
+};
+
+/** Column headings of a result's numerator, denominator and value, by how the indicator is measured. */
+export const MEASURE_HEADINGS: Readonly<Record<Measure, { numerator: string; denominator: string; value: string }>> = {
+  ratio: { numerator: 'Numérateur', denominator: 'Dénominateur', value: 'Taux (%)' },
+  growth: { numerator: 'Mesure de l’année', denominator: 'Mesure de référence', value: 'Évolution (%)' },
+  points: { numerator: 'Points obtenus', denominator: 'Points possibles', value: 'Points (sur 3)' },
+  documents: { numerator: 'Documents reçus à temps', denominator: 'Documents attendus', value: 'Taux (%)' },
+};
+
+/** MO's own headings: its ratio is I999 UCD over all UCD. */
+export const MO_HEADINGS = { numerator: 'UCD hors-AMM (I999)', denominator: 'UCD totales', value: 'Part I999 (%)' } as const;
 
 /**
  * The French label of a status.
@@ -59,12 +149,55 @@ export function indicatorLabel(indicator: IndicatorCode): string {
 const COMPARATOR_SIGNS: Readonly<Record<Comparator, string>> = { '<': '<', '<=': '≤', '>': '>', '>=': '≥' };
 
 /**
- * A target written for French readers: targets are percentages (formats.md, `cible` in %), with a
- * decimal comma and a space before `%`.
+ * A target written for French readers, with a decimal comma: a percentage by default (formats.md,
+ * `cible` in %), or points (DMI).
  * @example objectiveLabel({ comparator: '<', value: 15 }) // '< 15 %'
  * @example objectiveLabel({ comparator: '<=', value: 12.5 }) // '≤ 12,5 %'
+ * @example objectiveLabel({ comparator: '>=', value: 3 }, 'points') // '≥ 3 points'
  */
-export function objectiveLabel(target: { comparator: Comparator; value: number }): string {
+export function objectiveLabel(target: { comparator: Comparator; value: number }, unit: '%' | 'points' = '%'): string {
   const value = target.value.toLocaleString('fr-FR', { maximumFractionDigits: 2, useGrouping: false });
-  return `${COMPARATOR_SIGNS[target.comparator]} ${value} %`;
+  return `${COMPARATOR_SIGNS[target.comparator]} ${value} ${unit}`;
+}
+
+/**
+ * A result's value as French text in its unit: a rate or a growth in % with one decimal (a growth
+ * signed), points with one decimal.
+ * @example valueLabel(15.8146, 'ratio') // '15,8 %'
+ * @example valueLabel(3.77, 'growth') // '+3,8 %'
+ * @example valueLabel(2, 'points') // '2,0 pts'
+ */
+export function valueLabel(value: number, measure: Measure): string {
+  if (measure === 'points') return `${formatFrenchNumber(value, 1)} pts`;
+  const text = `${formatFrenchNumber(value, 1)} %`;
+  return measure === 'growth' && value > 0 ? `+${text}` : text;
+}
+
+/**
+ * An amount in euros, French digits, to the cent.
+ * @example eurosLabel(126331) // '126 331,00 €' (narrow no-break spaces)
+ */
+export function eurosLabel(amount: number): string {
+  return `${formatFrenchNumber(amount, 2)} €`;
+}
+
+/**
+ * The Paris calendar day of an instant, `yyyy-mm-dd`: a report generated at 23:30 UTC on the 31st
+ * belongs to the 1st for its readers.
+ * @throws RangeError when `iso` is not a valid timestamp.
+ * @example parisDay('2026-03-08T23:30:00Z') // '2026-03-09'
+ */
+export function parisDay(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) throw new RangeError(`not a valid ISO timestamp: ${iso}`);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+}
+
+/**
+ * How much an amount moved, as a factor a reader grasps: a fall is written as a division.
+ * @example jumpLabel(5.02) // '×5,0'
+ * @example jumpLabel(20388741 / 568154183) // '÷27,9'
+ */
+export function jumpLabel(factor: number): string {
+  return factor >= 1 ? `×${formatFrenchNumber(factor, 1)}` : `÷${formatFrenchNumber(1 / factor, 1)}`;
 }

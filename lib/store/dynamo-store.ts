@@ -51,13 +51,23 @@ export const FileEvent = z.object({
 });
 export type FileEvent = z.infer<typeof FileEvent>;
 
+/** An address SES reported as bouncing for good or complaining: reminders no longer go to it. */
+export const SuppressedAddress = z.object({
+  address: z.string(),
+  reason: z.enum(['bounce', 'complaint']),
+  detail: z.string().nullable(),
+  at: z.string(),
+});
+export type SuppressedAddress = z.infer<typeof SuppressedAddress>;
+
 export const ReminderMarker = z.object({
   region: z.string(),
   campaign: z.string(),
   deadline: z.string(),
   finess: z.string(),
   step: z.string(),
-  status: z.enum(['claimed', 'sent']),
+  /** `suppressed`: due, but every address of the establishment is on the suppression list. */
+  status: z.enum(['claimed', 'sent', 'suppressed']),
   claimedAt: z.string(),
   sentAt: z.string().nullable(),
   messageId: z.string().nullable(),
@@ -461,6 +471,35 @@ export class DynamoStore {
   async markReminderSent(marker: ReminderMarker): Promise<void> {
     const key = dynamoKeys.reminder(marker.region, marker.campaign, marker.deadline, marker.finess, marker.step);
     await this.db.send(new PutCommand({ TableName: this.table, Item: { ...key, ...marker } }));
+  }
+
+  /** Puts an address on the suppression list; the first report of it is kept. */
+  async suppressAddress(entry: SuppressedAddress): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({ TableName: this.table, Item: { ...dynamoKeys.suppression(entry.address), ...entry, address: entry.address.trim().toLowerCase() }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async listSuppressed(): Promise<SuppressedAddress[]> {
+    const k = dynamoKeys.suppressionPrefix();
+    return (await this.query(k.pk, k.skPrefix)).map((i) => SuppressedAddress.parse(strip(i)));
+  }
+
+  /** Claims the day's digest of a region: false when another run already sent (or is sending) it. */
+  async claimDigest(region: string, day: string, claimedAt: string): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item: { ...dynamoKeys.digest(region, day), claimedAt }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async listReminders(region: string, campaign: string): Promise<ReminderMarker[]> {

@@ -17,6 +17,8 @@
  * | reminder marker            | REGION#<region>#CAMPAIGN#<c>    | REMINDER#<deadline>#<finess>#<step>         |
  * | personal upload link       | REGION#<region>#CAMPAIGN#<c>    | LINK#<finess>#<link id>                     |
  * | file record (per event)    | FILE#<s3 key>                   | EVENT#<order>                               |
+ * | suppressed address         | SUPPRESSION                     | EMAIL#<address, lower case>                 |
+ * | OMéDIT digest marker       | REGION#<region>#DIGEST          | DAY#<date>                                  |
  */
 
 export const dynamoKeys = {
@@ -73,6 +75,9 @@ export const dynamoKeys = {
     sk: `LINK#${finess}#${linkId}`,
   }),
   linkPrefix: (region: string, campaign: string, finess: string) => ({ pk: `REGION#${region}#CAMPAIGN#${campaign}`, skPrefix: `LINK#${finess}#` }),
+  suppression: (address: string) => ({ pk: 'SUPPRESSION', sk: `EMAIL#${address.trim().toLowerCase()}` }),
+  suppressionPrefix: () => ({ pk: 'SUPPRESSION', skPrefix: 'EMAIL#' }),
+  digest: (region: string, day: string) => ({ pk: `REGION#${region}#DIGEST`, sk: `DAY#${day}` }),
   fileEvent: (s3Key: string, order: string) => ({ pk: `FILE#${s3Key}`, sk: `EVENT#${order}` }),
   fileEventPrefix: (s3Key: string) => ({ pk: `FILE#${s3Key}`, skPrefix: 'EVENT#' }),
 };
@@ -101,6 +106,9 @@ export const s3Keys = {
   archive: (key: string, etag: string) => `archive/${key}/${etag.replace(/"/g, '')}`,
   report: (key: string, order: string) => `reports/${key}/${order}.json`,
   summary: (year: number, region: string) => `summaries/${year}/${region}.xlsx`,
+  /** The summary's one-page visual report and its CSV export, beside the workbook. */
+  summaryPage: (year: number, region: string) => `summaries/${year}/${region}.html`,
+  summaryCsv: (year: number, region: string) => `summaries/${year}/${region}.csv`,
   /** Every summary workbook: what the portal lists (and the only prefix its function may list). */
   summaryPrefix: () => 'summaries/',
 };

@@ -23,6 +23,7 @@ const record = (kind: EvidenceRecord['kind'], receivedAt: string, over: Partial<
   receivedAt,
   status: 'accepted',
   errorCount: 0,
+  firstError: null,
   reportKey: 'r',
   order: `${receivedAt}|${n}`,
   summary: null,

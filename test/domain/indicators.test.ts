@@ -52,6 +52,7 @@ function uploaded(finess: string, kind: DocumentKind, receivedAt: string, over: 
     receivedAt,
     status: 'accepted',
     errorCount: 0,
+    firstError: null,
     reportKey: `reports/${upload}.json`,
     order: `${receivedAt}|${String(upload).padStart(32, '0')}|e`,
     summary: null,

@@ -67,6 +67,7 @@ const evidence = (finess: string, kind: DocumentKind, status: EvidenceRecord['st
   receivedAt: '2026-02-20T10:00:00Z',
   status,
   errorCount,
+  firstError: null,
   reportKey: `reports/${++upload}.json`,
   order: `2026-02-20T10:00:00.000Z|${String(upload).padStart(32, '0')}|etag`,
   summary: null,
@@ -82,12 +83,21 @@ const establishments = [est(A), est(B), est(C), est(D), est(E)];
 const targetings = [target(A, 'MO'), target(C, 'DMI'), target(D, 'MO'), target(D, 'DMI'), target(E, 'PERFADOM'), target(B, 'MO', 2024)];
 const TODAY = '2026-02-23'; // J-14
 
+const kinds = (d: { owed: { kind: DocumentKind }[] }) => d.owed.map((i) => i.kind);
+
 describe('dueReminders', () => {
   it('only establishments targeted on the row’s indicator get a reminder', () => {
     const due = dueReminders({ today: TODAY, deadlines: [row('MO', ['argumentaire_hors_amm', 'plan_actions'])], establishments, targetings, evidence: [] });
     // A and D are targeted on MO in 2025; B only in 2024; C and E on other indicators.
     expect(due.map((d) => d.establishment.finess)).toEqual([A, D]);
-    expect(due[0]).toMatchObject({ step: 'J-14', daysLeft: 14, missing: ['argumentaire_hors_amm', 'plan_actions'], rejected: [] });
+    expect(due[0]).toMatchObject({
+      step: 'J-14',
+      daysLeft: 14,
+      owed: [
+        { kind: 'argumentaire_hors_amm', state: 'missing', detail: null },
+        { kind: 'plan_actions', state: 'missing', detail: null },
+      ],
+    });
   });
 
   it('nothing on a day no step is due', () => {
@@ -118,8 +128,7 @@ describe('dueReminders', () => {
       ],
     });
     expect(due).toHaveLength(1);
-    expect(due[0]!.missing).toEqual(['argumentaire_hors_amm']);
-    expect(due[0]!.rejected).toEqual([{ kind: 'argumentaire_hors_amm', fileName: 'argumentaire.csv', errorCount: 3 }]);
+    expect(due[0]!.owed).toEqual([{ kind: 'argumentaire_hors_amm', state: 'refused', detail: 'fichier « argumentaire.csv » reçu mais refusé (3 erreurs)' }]);
   });
 
   it('two calendar rows for one deadline (MO and DMI) give ONE reminder with the union of documents', () => {
@@ -134,9 +143,9 @@ describe('dueReminders', () => {
     expect([...byFiness.keys()].sort()).toEqual([A, D, C].sort());
     expect(due.filter((d) => d.establishment.finess === D)).toHaveLength(1);
     // D, targeted on both: MO's two kinds plus DMI's two others, plan_actions once.
-    expect([...byFiness.get(D)!.missing].sort()).toEqual(['argumentaire_hors_amm', 'audit_dmi', 'cartographie_dmi', 'plan_actions']);
-    expect([...byFiness.get(A)!.missing].sort()).toEqual(['argumentaire_hors_amm', 'plan_actions']);
-    expect([...byFiness.get(C)!.missing].sort()).toEqual(['audit_dmi', 'cartographie_dmi', 'plan_actions']);
+    expect(kinds(byFiness.get(D)!).sort()).toEqual(['argumentaire_hors_amm', 'audit_dmi', 'cartographie_dmi', 'plan_actions']);
+    expect(kinds(byFiness.get(A)!).sort()).toEqual(['argumentaire_hors_amm', 'plan_actions']);
+    expect(kinds(byFiness.get(C)!).sort()).toEqual(['audit_dmi', 'cartographie_dmi', 'plan_actions']);
   });
 
   it('a row with no indicator applies to every targeted establishment, and only to them', () => {
@@ -149,7 +158,7 @@ describe('dueReminders', () => {
     });
     // B is targeted only in 2024, so not for the 2025 campaign.
     expect(due.map((d) => d.establishment.finess).sort()).toEqual([A, C, D, E].sort());
-    expect(due.every((d) => d.missing.join() === 'plan_actions' && d.deadline.id === 'auto_evaluation')).toBe(true);
+    expect(due.every((d) => kinds(d).join() === 'plan_actions' && d.deadline.id === 'auto_evaluation')).toBe(true);
   });
 
   it('evidence of another campaign does not count', () => {
@@ -161,11 +170,33 @@ describe('dueReminders', () => {
       evidence: [evidence(A, 'plan_actions', 'accepted', '2025-S1'), evidence(B, 'plan_actions', 'accepted', '2025-S2')],
     });
     expect(due).toHaveLength(1);
-    expect(due[0]!.missing).toEqual(['plan_actions']);
+    expect(kinds(due[0]!)).toEqual(['plan_actions']);
   });
 
   it('J+1 after the deadline, with daysLeft -1', () => {
     const due = dueReminders({ today: '2026-03-10', deadlines: [row('MO', ['plan_actions'])], establishments: [est(A)], targetings, evidence: [] });
     expect(due[0]).toMatchObject({ step: 'J+1', daysLeft: -1 });
+  });
+
+  it('a refused file is quoted with its first error, as ingest recorded it', () => {
+    const refused = { ...evidence(A, 'argumentaire_hors_amm', 'rejected', '2025-S2', 'arg.csv', 2), firstError: 'ligne 3, colonne « nb_ucd » : Valeur « trois » invalide.' };
+    const [due] = dueReminders({ today: TODAY, deadlines: [row('MO', ['argumentaire_hors_amm'])], establishments: [est(A)], targetings, evidence: [refused] });
+    expect(due!.owed[0]!.detail).toBe('fichier « arg.csv » reçu mais refusé : ligne 3, colonne « nb_ucd » : Valeur « trois » invalide.');
+  });
+
+  it('an accepted argumentation with hors-AMM lines not argued is still owed, with how many', () => {
+    const partial = { ...evidence(A, 'argumentaire_hors_amm', 'accepted'), summary: { type: 'argumentaire' as const, lines: 5, argued: 3, ucd: 5, arguedUcd: 3 } };
+    const [due] = dueReminders({ today: TODAY, deadlines: [row('MO', ['argumentaire_hors_amm'])], establishments: [est(A)], targetings, evidence: [partial] });
+    expect(due!.owed).toEqual([
+      { kind: 'argumentaire_hors_amm', state: 'incomplete', detail: '2 lignes hors AMM sur 5 pas encore argumentées (argumentaire et AMM miroir ou exclusion)' },
+    ]);
+    const complete = { ...partial, summary: { ...partial.summary, argued: 5 } };
+    expect(dueReminders({ today: TODAY, deadlines: [row('MO', ['argumentaire_hors_amm'])], establishments: [est(A)], targetings, evidence: [complete] })).toEqual([]);
+  });
+
+  it('J+7 by default; the steps are configuration', () => {
+    expect(dueReminders({ today: '2026-03-16', deadlines: [row('MO', ['plan_actions'])], establishments: [est(A)], targetings, evidence: [] })[0]).toMatchObject({ step: 'J+7' });
+    const custom = dueReminders({ today: '2026-03-04', deadlines: [row('MO', ['plan_actions'])], establishments: [est(A)], targetings, evidence: [], offsets: () => [-5, 2] });
+    expect(custom[0]).toMatchObject({ step: 'J-5', daysLeft: 5 });
   });
 });

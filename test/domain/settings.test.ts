@@ -35,6 +35,8 @@ describe('settingsFor', () => {
       ucdCostFactor: 2,
       cpamTolerance: 0.1,
       phmevTolerance: 1,
+      reminderOffsets: [-30, -14, -7, -1, 1, 7],
+      digestTo: null,
     });
     expect(settingsFor(sets, 'CORSE', 2025)).toMatchObject({ moIncentive: { budget: null, rule: 'egal' }, amountJumpFactor: 4 });
   });

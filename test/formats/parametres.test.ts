@@ -13,13 +13,15 @@ describe('referential/parametres-<year>.csv', () => {
         'regle_dmi;;points',
         'neutralisation_ex_oqn;;IPP, Perfadom, génériques',
         'facteur saut montant;;2,5',
+        'etapes_relance;;+7, -30, -7, -1, +1',
+        'emails_omedit;PACA;omedit@ars.example.fr, pharmacien@ars.example.fr',
       ]),
       { year: 2025 },
     );
     expect(out.list).toEqual([]);
     expect(payload(out.output)).toEqual([
-      { year: 2025, region: 'PACA', values: { budget_interessement_mo: 126_331, budget_dmi: 210_550.97 } },
-      { year: 2025, region: null, values: { regle_dmi: 'points', neutralisation_ex_oqn: ['IPP', 'PERFADOM', 'GENERIQUES'], facteur_saut_montant: 2.5 } },
+      { year: 2025, region: 'PACA', values: { budget_interessement_mo: 126_331, budget_dmi: 210_550.97, emails_omedit: ['omedit@ars.example.fr', 'pharmacien@ars.example.fr'] } },
+      { year: 2025, region: null, values: { regle_dmi: 'points', neutralisation_ex_oqn: ['IPP', 'PERFADOM', 'GENERIQUES'], facteur_saut_montant: 2.5, etapes_relance: [-30, -7, -1, 1, 7] } },
     ]);
   });
 

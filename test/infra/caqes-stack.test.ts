@@ -216,11 +216,11 @@ describe('CaqesStack', () => {
     });
   });
 
-  it('deploys five ARM Node.js functions on the newest runtime, traced, with their settings', () => {
+  it('deploys six ARM Node.js functions on the newest runtime, traced, with their settings', () => {
     const fns = template.findResources('AWS::Lambda::Function', {
       Properties: { Runtime: LAMBDA_RUNTIME.name },
     });
-    expect(Object.keys(fns)).toHaveLength(5);
+    expect(Object.keys(fns)).toHaveLength(6);
     expect(LAMBDA_RUNTIME.name).toBe('nodejs24.x');
     const expected: Array<[string, number, number, Record<string, unknown>]> = [
       ['caqes-ingest', 1769, 900, { CAQES_COMPUTE_QUEUE_URL: Match.anyValue() }],
@@ -276,7 +276,8 @@ describe('CaqesStack', () => {
     const groups = template.findResources('AWS::Logs::LogGroup', {
       Properties: { RetentionInDays: 365 },
     });
-    expect(Object.keys(groups)).toHaveLength(6);
+    // Six functions and the portal API.
+    expect(Object.keys(groups)).toHaveLength(7);
   });
 
   it('honours the retentionDays and logRetentionDays context', () => {
@@ -289,7 +290,7 @@ describe('CaqesStack', () => {
         ]),
       },
     });
-    t.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 731 }, 6);
+    t.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 731 }, 7);
     expect(
       () => new CaqesStack(makeApp({ logRetentionDays: 42 }), 'Bad', { env: { region: 'eu-west-3' } }),
     ).toThrow(/logRetentionDays/);
@@ -340,7 +341,35 @@ describe('CaqesStack', () => {
           a.Properties!.ComparisonOperator === 'GreaterThanOrEqualToThreshold',
       );
     expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
-    expect(byMetric('Errors')).toHaveLength(5);
+    expect(byMetric('Errors')).toHaveLength(6);
+  });
+
+  it('sends SES bounces and complaints through an encrypted, TLS-only topic to the feedback function, which may only write the table', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint']),
+        SnsDestination: { TopicARN: { Ref: stack.getLogicalId(stack.feedbackTopic.node.defaultChild as never) } },
+      }),
+    });
+    const topic = Object.values(template.findResources('AWS::SNS::Topic')) as Resource[];
+    expect(topic).toHaveLength(1);
+    expect(topic[0]!.Properties!.KmsMasterKeyId).toBeDefined();
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: Match.objectLike({
+        Statement: Match.arrayWith([Match.objectLike({ Sid: 'SesPublishesFeedback', Principal: { Service: 'ses.amazonaws.com' }, Action: Match.arrayEquals(['kms:Decrypt', 'kms:GenerateDataKey*']) })]),
+      }),
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) }),
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
+    const actions = policyStatementsOf('FeedbackFunction').flatMap((st) => arrayOf(st.Action));
+    expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(
+      ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:UpdateItem'].sort(),
+    );
+    expect(actions.some((a) => a.startsWith('s3:') || a.startsWith('ses:') || a.startsWith('secretsmanager:'))).toBe(false);
   });
 
   it('grants ingest only explicit actions, and S3 only on its prefixes', () => {

@@ -94,14 +94,14 @@ describe('when SES fails after the reminder was claimed', () => {
 
     // Five minutes later another run cannot tell a crash from a send in progress: it sends nothing.
     const soon = await runReminders('2026-02-23', deps('2026-02-23T06:05:00Z'));
-    expect(soon.map((r) => r.outcome)).toEqual(['already-sent']);
+    expect(soon.reminders.map((r) => r.outcome)).toEqual(['already-sent']);
     expect(await embedded.sentEmails()).toHaveLength(0);
 
     // Past the stale delay the interrupted claim is taken over and the e-mail goes out, once.
     const later = await runReminders('2026-02-23', deps('2026-02-23T06:30:00Z'));
-    expect(later.map((r) => `${r.finess}:${r.step}:${r.outcome}`)).toEqual([`${A}:J-14:sent`]);
+    expect(later.reminders.map((r) => `${r.finess}:${r.step}:${r.outcome}`)).toEqual([`${A}:J-14:sent`]);
     const again = await runReminders('2026-02-23', deps('2026-02-23T07:30:00Z'));
-    expect(again.map((r) => r.outcome)).toEqual(['already-sent']);
+    expect(again.reminders.map((r) => r.outcome)).toEqual(['already-sent']);
     expect(await embedded.sentEmails()).toHaveLength(1);
   });
 });

@@ -143,7 +143,7 @@ describe('a run on the embedded default', () => {
     expect(toulon).toMatchObject({ step: 'J-14', deadline: 'retour_preuves', deadlineDate: '2026-03-09', campaign: '2025-S2' });
     expect(toulon.subject).toBe('CAQES 2025-S2 : Retour des éléments de preuve du semestre 2 avant le 09/03/2026 – Hôpital de Toulon-Test');
     expect(toulon.text).toContain('est fixée au 09/03/2026 (dans 14 jours)');
-    expect(toulon.text).toContain('  - Plan d\'actions (fichier reçu mais refusé : plan.exe, 1 erreur)');
+    expect(toulon.text).toContain('  - Plan d\'actions (fichier « plan.exe » reçu mais refusé : Type de fichier non reconnu : extension « .exe » non acceptée');
     // The personal link: the establishment's page, its signed token (FINESS, campaign, region) in the fragment.
     const token = /Déposez vos documents sur votre lien personnel : \S+\/depot#(v1\.[\w-]+\.[\w-]+)\n/.exec(toulon.text)?.[1];
     expect(JSON.parse(Buffer.from(token!.split('.')[1]!, 'base64url').toString('utf8'))).toMatchObject({ finess: C, campaign: '2025-S2', region: 'PACA' });

@@ -3,7 +3,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import ExcelJS from 'exceljs';
 import { main } from '../../lib/cli/main';
+import { CSV_COLUMNS, SUMMARY_SHEETS } from '../../lib/report';
 import type { IndicatorResult } from '../../lib/domain/schemas';
 
 let out: string;
@@ -63,6 +65,24 @@ describe('caqes run on the sample region', () => {
     // Le Comtat's argumentation was refused: it is still asked for it.
     expect(emails.some((e) => e.finess === '840001010' && e.deadline === 'argumentaire_hors_amm')).toBe(true);
     expect(emails.every((e) => e.to.length > 0 && /^J[-+]\d+$/.test(e.step))).toBe(true);
+  });
+
+  it('writes each region’s summary: the workbook, with the budgets split to the cent, and the page and CSV beside it', async () => {
+    const base = join(out, 'summaries', '2025', 'PACA');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(`${base}.xlsx`);
+    expect(workbook.worksheets.map((ws) => ws.name)).toEqual([SUMMARY_SHEETS.overview, ...Object.values(SUMMARY_SHEETS.indicators), SUMMARY_SHEETS.budgets]);
+    const mo = workbook.getWorksheet(SUMMARY_SHEETS.indicators.MO)!;
+    const toulon = (mo.getColumn(2).values as unknown[]).indexOf('830100012');
+    expect(mo.getCell(toulon, 10).value).toBe('Atteint');
+    // The seed's 2024 budgets in the sample's parameters: the shares add up to them.
+    const totals: unknown[] = [];
+    workbook.getWorksheet(SUMMARY_SHEETS.budgets)!.eachRow((row) => {
+      if (row.getCell(1).value === 'Total réparti') totals.push(row.getCell(7).value);
+    });
+    expect(totals).toEqual([126_331, 210_550.97]);
+    expect(await readFile(`${base}.html`, 'utf8')).toContain('<h1>CAQES 2025 · PACA</h1>');
+    expect((await readFile(`${base}.csv`, 'utf8')).split('\r\n')[0]).toBe(`\ufeff${CSV_COLUMNS.join(';')}`);
   });
 
   it('answers a bad command line with the usage and exit code 2', async () => {

@@ -47,6 +47,17 @@ function parseValue(name: ParameterName, raw: string): { ok: ParameterValues } |
       const r = DmiBudgetRule.safeParse(raw.trim().toLowerCase());
       return r.success ? { ok: { [name]: r.data } } : { expected: `une règle parmi ${DmiBudgetRule.options.join(', ')}` };
     }
+    case 'etapes_relance': {
+      const parts = raw.split(/[,;\s]+/).filter(Boolean).map((p) => p.replace('\u2212', '-'));
+      const days = parts.map((p) => (/^[+-]?\d{1,3}$/.test(p) ? Number(p) : Number.NaN));
+      return parts.length > 0 && days.every((d) => Number.isInteger(d) && d !== 0)
+        ? { ok: { [name]: [...new Set(days)].sort((a, b) => a - b) } }
+        : { expected: 'jours avant (négatifs) et après (positifs) l’échéance, séparés par des virgules (ex. -30, -14, -7, -1, +1, +7)' };
+    }
+    case 'emails_omedit': {
+      const emails = raw.split(/[,;\s]+/).filter(Boolean);
+      return emails.length > 0 && emails.every((e) => z.email().safeParse(e).success) ? { ok: { [name]: emails } } : { expected: 'adresses e-mail séparées par des virgules' };
+    }
     case 'neutralisation_ex_oqn': {
       const codes: IndicatorCode[] = [];
       for (const part of raw.split(/[,;]/).map((p) => p.trim()).filter(Boolean)) {

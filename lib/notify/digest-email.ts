@@ -1,0 +1,63 @@
+import type { DueReminder } from '../domain/reminders';
+import { formatFrenchDate } from '../io/french';
+import { documentKindLabel } from '../report/labels';
+import type { SuppressedAddress } from '../store/dynamo-store';
+import { escapeHtml, headerSafe } from './escape';
+import type { RenderedEmail } from './reminder-email';
+
+/** One reminder of the run, as the digest reports it. */
+export interface DigestLine {
+  reminder: DueReminder;
+  outcome: 'sent' | 'already-sent' | 'dry-run' | 'suppressed';
+  /** Addresses left out because they are on the suppression list. */
+  suppressed: SuppressedAddress[];
+}
+
+const REASONS: Record<SuppressedAddress['reason'], string> = { bounce: 'adresse en échec définitif', complaint: 'plainte pour courrier indésirable' };
+
+function owedText(r: DueReminder): string {
+  return r.owed.map((i) => documentKindLabel(i.kind) + (i.state === 'refused' ? ' (refusé)' : i.state === 'incomplete' ? ' (incomplet)' : '')).join(', ');
+}
+
+/**
+ * OMéDIT's digest of one reminder run for one region: who was reminded of what today, who is late
+ * (a deadline passed, something still owed), and which addresses were left out and why.
+ */
+export function renderDigest(region: string, today: string, lines: readonly DigestLine[], late: readonly DueReminder[], to: readonly string[]): RenderedEmail {
+  const sent = lines.filter((l) => l.outcome === 'sent' || l.outcome === 'dry-run');
+  const left = lines.flatMap((l) => l.suppressed.map((s) => ({ l, s })));
+  const lateEstablishments = new Set(late.map((r) => r.establishment.finess));
+  const subject = headerSafe(`CAQES ${region} – relances du ${formatFrenchDate(today)} : ${sent.length} envoyée(s), ${lateEstablishments.size} établissement(s) en retard`);
+  const sections: { title: string; items: string[] }[] = [
+    {
+      title: `Relances envoyées aujourd’hui (${sent.length})`,
+      items: sent.map((l) => `${l.reminder.establishment.raisonSociale} (${l.reminder.establishment.finess}) – ${l.reminder.deadline.label} du ${formatFrenchDate(l.reminder.deadline.date)} [${l.reminder.step}] : ${owedText(l.reminder)}`),
+    },
+    {
+      title: `En retard (${lateEstablishments.size})`,
+      items: late.map((r) => `${r.establishment.raisonSociale} (${r.establishment.finess}) – ${r.deadline.label} du ${formatFrenchDate(r.deadline.date)}, ${-r.daysLeft} jour(s) de retard : ${owedText(r)}`),
+    },
+    {
+      title: `Adresses en liste de suppression, non relancées (${left.length})`,
+      items: left.map(({ l, s }) => `${s.address} (${l.reminder.establishment.raisonSociale}) : ${REASONS[s.reason]} depuis le ${formatFrenchDate(s.at.slice(0, 10))}${l.outcome === 'suppressed' ? ' – aucune autre adresse : l’établissement n’a pas été relancé' : ''}`),
+    },
+  ];
+  const already = lines.filter((l) => l.outcome === 'already-sent').length;
+  const text = [
+    'Bonjour,',
+    '',
+    `Relances CAQES de la région ${region} du ${formatFrenchDate(today)}.`,
+    ...(already ? [`${already} relance(s) du jour avaient déjà été envoyées par une exécution précédente.`] : []),
+    ...sections.flatMap((s) => ['', `${s.title} :`, ...(s.items.length ? s.items.map((i) => `  - ${i}`) : ['  (aucune)'])]),
+    '',
+    'Message envoyé automatiquement par le suivi CAQES.',
+  ].join('\n');
+  const html = `<!doctype html><html lang="fr"><body style="font-family:Arial,sans-serif">
+<p>Bonjour,</p>
+<p>Relances CAQES de la région ${escapeHtml(region)} du ${escapeHtml(formatFrenchDate(today))}.</p>
+${already ? `<p>${already} relance(s) du jour avaient déjà été envoyées par une exécution précédente.</p>` : ''}
+${sections.map((s) => `<h2 style="font-size:1.1em">${escapeHtml(s.title)}</h2><ul>${s.items.length ? s.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('') : '<li>(aucune)</li>'}</ul>`).join('\n')}
+<p>Message envoyé automatiquement par le suivi CAQES.</p>
+</body></html>`;
+  return { to: [...to], subject, text, html };
+}
