@@ -456,14 +456,18 @@ export class CaqesStack extends Stack {
 
     this.linkKeySecret.grantRead(remind);
 
-    this.table.grantReadData(summarize);
-    summarize.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteSummaries',
-        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
-        resources: objectArns('summaries/'),
-      }),
-    );
+    // Summarize computes every indicator again for the day (statuses move with deadlines) before
+    // building the summaries; compute rebuilds the summary of the region and year it computed.
+    this.table.grantReadWriteData(summarize);
+    for (const fn of [summarize, compute]) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'WriteSummaries',
+          actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+          resources: objectArns('summaries/'),
+        }),
+      );
+    }
 
     // The portal: links and views in the table; S3 only through what it signs for browsers.
     this.table.grantReadWriteData(api);
@@ -553,11 +557,13 @@ export class CaqesStack extends Stack {
         `Ingest is limited to the ${prefix} prefix of the drop zone, whose object keys are not known in advance.`,
       );
     }
-    acknowledge(
-      this.functions.summarize,
-      `AwsSolutions-IAM5[Resource::${bucketArn}/summaries/*]`,
-      'Summarize writes only under summaries/, one workbook per campaign and region, keys not known in advance.',
-    );
+    for (const fn of [this.functions.summarize, this.functions.compute]) {
+      acknowledge(
+        fn,
+        `AwsSolutions-IAM5[Resource::${bucketArn}/summaries/*]`,
+        'Writes only under summaries/: the workbook, page and CSV of each campaign and region, keys not known in advance.',
+      );
+    }
     for (const [prefix, why] of [
       ['evidence/', 'signs upload forms whose policy pins one key under the establishment’s own evidence/<campaign>/<finess>/<kind>/ prefix, chosen per upload'],
       ['reports/', 'reads the validation report of an establishment’s own upload, after checking the key is its own'],

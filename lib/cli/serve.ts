@@ -2,11 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { campaignYear } from '../domain/campaign';
-import { todayOf } from '../domain/clock';
 import { owedDocuments } from '../domain/reminders';
 import { startEmbedded, type Embedded } from '../local/embedded';
 import { serveHttpApi } from '../local/http-api';
-import { localContext, scheduledEvent } from '../local/invoke';
 import { deadlineGroups } from '../portal/deadline-status';
 import { issueLink, linkDeps, LINK_VALIDITY_DAYS } from '../portal/links';
 import { runOnEmbedded } from './run';
@@ -100,17 +98,14 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
   try {
     // Imported once the environment points at the emulators, as the embedded default does for its handlers.
     const api = await import('../../functions/api/handler');
-    const summarize = await import('../../functions/summarize/handler');
     http.setHandler((event, context) => api.handler(event, context));
     if (options.dataDir) {
       await runOnEmbedded(embedded, { dataDir: options.dataDir, today: options.today, outDir: join(workDir, 'run') });
       // The folder was processed on `today`; what the browser sends from now on arrives now.
       embedded.setClock();
     }
-    // After each upload: indicators and workbooks again, as the daily job would, so OMéDIT sees them at once.
-    stopDrain = embedded.autoDrain(DRAIN_INTERVAL_MS, async () => {
-      await summarize.handler(scheduledEvent(todayOf(embedded.runtime.now())), localContext('caqes-summarize'));
-    });
+    // Uploads are ingested as Lambda would consume the queues; compute rebuilds the touched summaries.
+    stopDrain = embedded.autoDrain(DRAIN_INTERVAL_MS);
     const links = await linksToShow(embedded);
     const statePath = serveStatePath();
     await writeFile(statePath, JSON.stringify({ url: http.url, staffToken: embedded.staffToken, pid: process.pid }), { mode: 0o600 });

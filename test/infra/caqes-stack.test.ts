@@ -421,17 +421,19 @@ describe('CaqesStack', () => {
     template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
   });
 
-  it('lets summarize read the table and write only summaries/', () => {
-    const statements = policyStatementsOf('SummarizeFunction');
-    const actions = statements.flatMap((s) => arrayOf(s.Action));
-    expect(actions).not.toContain('dynamodb:PutItem');
-    expect(actions).toContain('dynamodb:Query');
-    const s3 = statements.filter((s) => arrayOf(s.Action).some((a) => a.startsWith('s3:')));
-    expect(s3.flatMap((s) => arrayOf(s.Action)).sort()).toEqual([
-      's3:AbortMultipartUpload',
-      's3:PutObject',
-    ]);
-    expect(JSON.stringify(s3.map((s) => s.Resource))).toContain('/summaries/*');
+  it('lets summarize and compute write results to the table and, in S3, only summaries/', () => {
+    // Both compute indicators (summarize again for the day each morning) and write summaries.
+    for (const fn of ['SummarizeFunction', 'ComputeFunction']) {
+      const statements = policyStatementsOf(fn);
+      const actions = statements.flatMap((s) => arrayOf(s.Action));
+      expect(actions).toContain('dynamodb:BatchWriteItem');
+      expect(actions).toContain('dynamodb:Query');
+      const s3 = statements.filter((s) => arrayOf(s.Action).some((a) => a.startsWith('s3:')));
+      expect(s3.flatMap((s) => arrayOf(s.Action)).sort()).toEqual(['s3:AbortMultipartUpload', 's3:PutObject']);
+      expect(JSON.stringify(s3.map((s) => s.Resource))).toContain('/summaries/*');
+      expect(JSON.stringify(s3.map((s) => s.Resource))).not.toMatch(/evidence|reports|archive|referential/);
+      expect(actions.some((a) => a.startsWith('ses:') || a.startsWith('secretsmanager:'))).toBe(false);
+    }
   });
 
   it('exports the bucket, table, ingest queue, portal address and staff secret', () => {

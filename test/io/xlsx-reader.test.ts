@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import ExcelJS from 'exceljs';
 import { Readable } from 'node:stream';
 import { deflateRawSync } from 'node:zlib';
 import { TableReadError, openXlsx, type TableFile, type TableLimits, type TableRow } from '../../lib/io/index';
