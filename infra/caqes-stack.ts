@@ -11,8 +11,10 @@ import {
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -56,6 +58,16 @@ export interface CaqesStackProps extends StackProps {
    */
   readonly portalUrl?: string;
 }
+
+/**
+ * The staff routes, behind the Cognito JWT authorizer: OMéDIT's and the readers' regional API, the
+ * administrator's, and who is signed in. Everything else (the pages, the establishments' routes,
+ * which carry their personal link, and the sign-in configuration) has no authorizer.
+ */
+export const STAFF_ROUTE_PATHS = ['/api/omedit/{proxy+}', '/api/admin/{proxy+}', '/api/auth/me'] as const;
+
+/** The regions whose Cognito groups the stack creates (`-c regions=PACA,CORSE`); the administrator's page creates the others. */
+const DEFAULT_REGIONS = ['PACA', 'CORSE'];
 
 /** Steady rate and burst of the portal's HTTP API, for all routes together (requests per second). */
 export const PORTAL_THROTTLE = { rateLimit: 20, burstLimit: 50 } as const;
@@ -124,8 +136,10 @@ export class CaqesStack extends Stack {
   readonly portalApi: apigwv2.HttpApi;
   /** The HMAC key of personal upload links. */
   readonly linkKeySecret: secretsmanager.Secret;
-  /** OMéDIT's bearer credential for the portal (`{ name, token, regions }`), until issue 13's accounts. */
-  readonly staffSecret: secretsmanager.Secret;
+  /** Staff accounts: OMéDIT, ARS and Assurance Maladie readers, administrators (groups per role and region). */
+  readonly userPool: cognito.UserPool;
+  /** The portal's app client: hosted sign-in, authorization code with PKCE, no secret. */
+  readonly userPoolClient: cognito.UserPoolClient;
 
   constructor(scope: Construct, id: string, props: CaqesStackProps = {}) {
     super(scope, id, props);
@@ -177,6 +191,8 @@ export class CaqesStack extends Stack {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      // Sessions and failed-login counters of local accounts carry their expiry here (the code checks it too).
+      timeToLiveAttribute: 'ttl',
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
@@ -245,16 +261,6 @@ export class CaqesStack extends Stack {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.staffSecret = new secretsmanager.Secret(this, 'StaffSecret', {
-      description: 'CAQES: OMEDIT bearer credential of the portal, every region (until Cognito accounts)',
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({ name: 'omedit', regions: ['*'] }),
-        generateStringKey: 'token',
-        passwordLength: 48,
-        excludePunctuation: true,
-      },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
     // Created before the functions: its endpoint is the portal's address by default.
     this.portalApi = new apigwv2.HttpApi(this, 'PortalApi', {
       description: 'CAQES portal: establishment and OMEDIT pages, upload forms, results, summaries',
@@ -262,6 +268,64 @@ export class CaqesStack extends Stack {
     });
     const portalUrl = requestedPortalUrl ?? this.portalApi.apiEndpoint;
     const portalOrigin = Token.isUnresolved(portalUrl) ? portalUrl : new URL(portalUrl).origin;
+
+    // ---------------------------------------------------------------- portal: staff accounts
+    // MFA is a setting of the whole pool in Cognito: required for everyone, readers included.
+    this.userPool = new cognito.UserPool(this, 'StaffUserPool', {
+      selfSignUpEnabled: false,
+      // Accounts are created with their e-mail address as user name: the audit log names them by it.
+      signInAliases: { username: true },
+      signInCaseSensitive: false,
+      standardAttributes: { email: { required: true, mutable: true } },
+      autoVerify: { email: true },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { sms: false, otp: true },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      // Plus: threat protection blocks risky sign-ins and compromised passwords.
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      userInvitation: {
+        emailSubject: 'Votre compte sur le portail CAQES',
+        emailBody:
+          'Bonjour,<br><br>Un compte a été créé pour vous sur le portail CAQES. Identifiant : {username}<br>Mot de passe provisoire : {####}<br><br>' +
+          'À la première connexion, vous choisirez votre mot de passe et enregistrerez une application d’authentification (code à usage unique).',
+      },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const signIn = this.userPool.addDomain('StaffSignIn', {
+      cognitoDomain: { domainPrefix: contextString(this, 'authDomainPrefix') ?? `caqes-${this.account}` },
+    });
+    this.userPoolClient = this.userPool.addClient('PortalClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
+        callbackUrls: [`${portalUrl}/connexion`],
+        logoutUrls: [`${portalUrl}/omedit`],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      // Short-lived: a disabled account's access token still passes the authorizer until it expires.
+      accessTokenValidity: Duration.minutes(30),
+      idTokenValidity: Duration.minutes(30),
+      refreshTokenValidity: Duration.hours(1),
+    });
+    const regions = (contextString(this, 'regions')?.split(',') ?? DEFAULT_REGIONS).map((r) => r.trim()).filter(Boolean);
+    const groups = ['admin', ...regions.flatMap((region) => ['omedit', 'ars', 'assurance_maladie'].map((role) => `${role}-${region}`))];
+    for (const group of groups) {
+      new cognito.CfnUserPoolGroup(this, `Group-${group}`, { userPoolId: this.userPool.userPoolId, groupName: group, description: `CAQES: ${group}` });
+    }
     // Browsers post uploads straight to the bucket with their pre-signed POST, from the portal only.
     this.bucket.addCorsRule({
       allowedMethods: [s3.HttpMethods.POST],
@@ -341,7 +405,9 @@ export class CaqesStack extends Stack {
       {
         CAQES_PORTAL_URL: portalUrl,
         CAQES_LINK_KEY_SECRET_ARN: this.linkKeySecret.secretArn,
-        CAQES_STAFF_SECRET_ARN: this.staffSecret.secretArn,
+        CAQES_USER_POOL_ID: this.userPool.userPoolId,
+        CAQES_USER_POOL_CLIENT_ID: this.userPoolClient.userPoolClientId,
+        CAQES_AUTH_URL: signIn.baseUrl(),
       },
       // The pages' files, beside the bundle where lib/portal/assets.ts looks for them.
       (inputDir, outputDir) => [`cp -R "${inputDir}/lib/portal/assets" "${outputDir}/assets"`],
@@ -350,11 +416,22 @@ export class CaqesStack extends Stack {
     this.feedbackTopic.addSubscription(new subscriptions.LambdaSubscription(feedback));
     this.functions = { ingest, compute, remind, summarize, api, feedback };
 
-    // One catch-all route: the function serves the pages and the API and checks every caller.
+    // A catch-all route for the pages, the establishments' API (their personal link) and signing
+    // in; the staff routes behind Cognito's JWT authorizer. The function checks every caller again.
+    const integration = new HttpLambdaIntegration('PortalIntegration', api);
     const portalRoute = new apigwv2.HttpRoute(this, 'PortalRoute', {
       httpApi: this.portalApi,
       routeKey: apigwv2.HttpRouteKey.DEFAULT,
-      integration: new HttpLambdaIntegration('PortalIntegration', api),
+      integration,
+    });
+    const authorizer = new HttpUserPoolAuthorizer('StaffAuthorizer', this.userPool, { userPoolClients: [this.userPoolClient] });
+    STAFF_ROUTE_PATHS.forEach((routePath, i) => {
+      new apigwv2.HttpRoute(this, `StaffRoute${i}`, {
+        httpApi: this.portalApi,
+        routeKey: apigwv2.HttpRouteKey.with(routePath, apigwv2.HttpMethod.ANY),
+        integration,
+        authorizer,
+      });
     });
     const accessLogs = new logs.LogGroup(this, 'PortalAccessLogs', { retention: logRetention, removalPolicy: RemovalPolicy.RETAIN });
     new apigwv2.HttpStage(this, 'PortalStage', {
@@ -385,7 +462,9 @@ export class CaqesStack extends Stack {
       new SqsEventSource(this.ingestQueue, { batchSize: 1, reportBatchItemFailures: true }),
     );
     compute.addEventSource(
-      new SqsEventSource(this.computeQueue, { batchSize: 10, reportBatchItemFailures: true }),
+      // A burst of uploads asks for the same region many times: waiting a few seconds gathers the
+      // requests, and the handler computes each region and year of a batch once.
+      new SqsEventSource(this.computeQueue, { batchSize: 10, maxBatchingWindow: Duration.seconds(10), reportBatchItemFailures: true }),
     );
 
     new events.Rule(this, 'RemindSchedule', {
@@ -472,7 +551,24 @@ export class CaqesStack extends Stack {
     // The portal: links and views in the table; S3 only through what it signs for browsers.
     this.table.grantReadWriteData(api);
     this.linkKeySecret.grantRead(api);
-    this.staffSecret.grantRead(api);
+    api.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ManageStaffAccounts',
+        // The administrator's page: list, create (and place in its groups), disable, reset; this pool only.
+        actions: [
+          'cognito-idp:ListUsers',
+          'cognito-idp:AdminGetUser',
+          'cognito-idp:AdminListGroupsForUser',
+          'cognito-idp:AdminCreateUser',
+          'cognito-idp:AdminAddUserToGroup',
+          'cognito-idp:CreateGroup',
+          'cognito-idp:AdminDisableUser',
+          'cognito-idp:AdminUserGlobalSignOut',
+          'cognito-idp:AdminResetUserPassword',
+        ],
+        resources: [this.userPool.userPoolArn],
+      }),
+    );
     api.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'PresignEvidenceUploads',
@@ -526,8 +622,12 @@ export class CaqesStack extends Stack {
     new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'IngestQueueUrl', { value: this.ingestQueue.queueUrl });
+    // `caqes replay --dlq-arn` sends their messages back once the cause is fixed.
+    new CfnOutput(this, 'IngestDlqArn', { value: this.ingestDlq.queueArn });
+    new CfnOutput(this, 'ComputeDlqArn', { value: this.computeDlq.queueArn });
     new CfnOutput(this, 'PortalUrl', { value: portalUrl, description: 'Establishments: <url>/depot#<link>; OMEDIT: <url>/omedit' });
-    new CfnOutput(this, 'StaffSecretArn', { value: this.staffSecret.secretArn, description: 'OMEDIT credential of the portal (its token field)' });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId, description: 'Staff accounts (the first administrator is created here: aws cognito-idp admin-create-user, group admin)' });
+    new CfnOutput(this, 'SignInUrl', { value: signIn.baseUrl(), description: 'Cognito hosted sign-in of the portal' });
 
     this.addNagAcknowledgements(portalRoute);
   }
@@ -574,15 +674,13 @@ export class CaqesStack extends Stack {
     acknowledge(
       portalRoute,
       'AwsSolutions-APIG4',
-      'The portal serves public pages, and its function authorises every API call itself: a personal link (HMAC token whose record can be revoked) or the OMEDIT credential from Secrets Manager, checked against the FINESS and regions touched (lib/portal/caller.ts). A Cognito authorizer comes with the accounts of issue 13.',
+      'The catch-all route serves the public pages, signing in, and the establishments’ API, whose caller is a personal link (HMAC token whose record can be revoked) checked by the function against the FINESS and campaign touched (lib/portal/caller.ts); establishments have no accounts. The staff routes have their own Cognito JWT authorizer.',
     );
-    for (const secret of [this.linkKeySecret, this.staffSecret]) {
-      acknowledge(
-        secret,
-        'AwsSolutions-SMG4',
-        'Rotated by hand (README): rotating the link key invalidates every link already e-mailed, so it is changed between campaigns; the staff credential is replaced by Cognito accounts in issue 13.',
-      );
-    }
+    acknowledge(
+      this.linkKeySecret,
+      'AwsSolutions-SMG4',
+      'Rotated by hand (README): rotating the link key invalidates every link already e-mailed, so it is changed between campaigns.',
+    );
 
     // CDK's singleton Lambda behind the bucket-notification custom resource.
     const notificationsHandler = this.node.children.find((c) =>

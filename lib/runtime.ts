@@ -1,4 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { RedactingLogFormatter } from './log/redact';
+import { AccountStore } from './store/account-store';
+import { AuditStore } from './store/audit-store';
 import { readConfig, type RuntimeConfig } from './store/config';
 import { createClients, type Clients } from './store/clients';
 import { computeQueue, type ComputeQueue } from './store/compute-queue';
@@ -6,6 +9,7 @@ import { DynamoStore } from './store/dynamo-store';
 import { LinkStore } from './store/link-store';
 import { ObjectStore } from './store/object-store';
 import { portalSecrets, type PortalSecrets } from './store/secrets';
+import { LoginAttemptStore, SessionStore } from './store/session-store';
 
 /** What a handler needs, built once per cold start from the environment (same code in both runtimes). */
 export interface Runtime {
@@ -16,6 +20,12 @@ export interface Runtime {
   /** Personal upload links (lib/portal). */
   links: LinkStore;
   secrets: PortalSecrets;
+  /** Every write's who, when, what, before and after (lib/portal/audit.ts). */
+  audit: AuditStore;
+  /** Local accounts, their sessions and failed logins (embedded default; Cognito on AWS). */
+  accounts: AccountStore;
+  sessions: SessionStore;
+  loginAttempts: LoginAttemptStore;
   computeQueue: ComputeQueue;
   logger: Logger;
   now: () => Date;
@@ -31,8 +41,12 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
     objects: new ObjectStore(clients.s3, config.CAQES_BUCKET),
     links: new LinkStore(clients.dynamo, config.CAQES_TABLE),
     secrets: portalSecrets(config, clients.secrets),
+    audit: new AuditStore(clients.dynamo, config.CAQES_TABLE),
+    accounts: new AccountStore(clients.dynamo, config.CAQES_TABLE),
+    sessions: new SessionStore(clients.dynamo, config.CAQES_TABLE),
+    loginAttempts: new LoginAttemptStore(clients.dynamo, config.CAQES_TABLE),
     computeQueue: computeQueue(config.CAQES_COMPUTE_QUEUE_URL, clients.sqs),
-    logger: new Logger({ serviceName: 'caqes' }),
+    logger: new Logger({ serviceName: 'caqes', logFormatter: new RedactingLogFormatter() }),
     now: () => new Date(),
   };
 }

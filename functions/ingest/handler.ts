@@ -4,11 +4,23 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ingestObject } from '../../lib/pipeline/ingest';
 import { createdObjects } from '../../lib/pipeline/s3-event';
+import { redactErrors } from '../../lib/log/redact';
 import { runtime } from '../../lib/runtime';
 
 const processor = new BatchProcessor(EventType.SQS);
 
 async function recordHandler(record: SQSRecord): Promise<void> {
+  const rt = runtime();
+  try {
+    await ingestRecord(record);
+  } catch (error) {
+    // Handed back to the queue: the batch response says only which message, this line says why.
+    rt.logger.error('message failed', { messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount, error: error as Error });
+    throw error;
+  }
+}
+
+async function ingestRecord(record: SQSRecord): Promise<void> {
   const rt = runtime();
   for (const object of createdObjects(record.body)) {
     const outcome = await ingestObject(object, rt);
@@ -26,4 +38,4 @@ async function recordHandler(record: SQSRecord): Promise<void> {
 /** S3 ObjectCreated (through SQS) → validate, report, store facts, ask for computation. */
 export const handler = middy((event: SQSEvent, context: Context) =>
   processPartialResponse(event, recordHandler, processor, { context }),
-).use(injectLambdaContext(runtime().logger));
+).use(injectLambdaContext(runtime().logger)).use(redactErrors(runtime().logger));

@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { ScheduledEvent } from 'aws-lambda';
 import { todayOf } from '../../lib/domain/clock';
 import { outcomeOf, remindDeps, runReminders } from '../../lib/pipeline/remind';
+import { redactErrors } from '../../lib/log/redact';
 import { runtime } from '../../lib/runtime';
 
 /** Daily schedule → the reminders due on the schedule's date, each sent once, and OMéDIT's digest. */
@@ -13,4 +14,4 @@ export const handler = middy(async (event: ScheduledEvent) => {
   const count = (o: string) => outcome.reminders.filter((r) => r.outcome === o).length;
   rt.logger.info('reminders run', { today, sent: count('sent'), alreadySent: count('already-sent'), suppressed: count('suppressed'), digests: outcome.digests.length });
   return outcome;
-}).use(injectLambdaContext(runtime().logger));
+}).use(injectLambdaContext(runtime().logger)).use(redactErrors(runtime().logger));

@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { ScheduledEvent } from 'aws-lambda';
 import { todayOf } from '../../lib/domain/clock';
 import { SummaryRequest, summarizeDay } from '../../lib/pipeline/summarize';
+import { redactErrors } from '../../lib/log/redact';
 import { runtime } from '../../lib/runtime';
 
 /**
@@ -16,4 +17,4 @@ export const handler = middy(async (event: Partial<ScheduledEvent>) => {
   const { results, built } = await summarizeDay(rt, today, SummaryRequest.parse(event.detail ?? {}));
   rt.logger.info('summaries built', { today, results, count: built.length });
   return built;
-}).use(injectLambdaContext(runtime().logger));
+}).use(injectLambdaContext(runtime().logger)).use(redactErrors(runtime().logger));

@@ -1,6 +1,7 @@
 import { formatFrenchDate, formatFrenchNumber } from '../io';
 import { objectiveLabel, statusLabel } from '../report/labels';
 import { INDICATOR_CODES, type IndicatorResult, type IndicatorStatus } from '../domain/schemas';
+import { renderDeadLetterCause } from '../pipeline/dead-letter-causes';
 import { renderFileReport } from './report-text';
 import type { RunResult } from './run';
 
@@ -74,7 +75,8 @@ export function renderAccount(result: RunResult): string {
   if (result.suppressed > 0) lines.push(`  ⚠ ${result.suppressed} relance(s) non envoyée(s) : toutes les adresses de l’établissement sont en liste de suppression`);
   for (const d of result.digests) lines.push(`  ✉ synthèse OMéDIT ${d.region} → ${d.to.join(', ')} : ${d.subject}`);
   if (result.deadLetters.length > 0) {
-    lines.push('', `⚠ ${result.deadLetters.length} message(s) en file d’erreurs (dead-letter) : à examiner`);
+    lines.push('', `⚠ ${result.deadLetters.length} message(s) en file d’erreurs (dead-letter), à corriger puis rejouer :`);
+    lines.push(...result.deadLetters.map((c) => `  ${renderDeadLetterCause(c)}`));
   }
   lines.push('', 'Synthèses régionales (classeur, page visuelle, export CSV) :', ...result.summaries.map((s) => `  ${s.path}\n  ${s.pagePath}\n  ${s.csvPath}`));
   lines.push('', `Résultats détaillés : ${result.outDir} (indicators.json, emails.json, reports/)`);

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { serveStatePath } from './serve';
+import { readServeState } from './serve';
 import { UsageError } from './usage';
 
 /** Where `caqes link` sends its request: the portal's address and an OMéDIT credential. */
@@ -9,25 +8,20 @@ export interface PortalTarget {
   staffToken: string;
 }
 
-const ServeState = z.object({ url: z.string().url(), staffToken: z.string().min(1) });
 const IssuedLink = z.object({ id: z.string(), url: z.string(), expiresAt: z.string(), establishment: z.string() });
 const Revoked = z.object({ revoked: z.number().int() });
 const Refusal = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 /**
- * The portal to ask: a deployed one named by `CAQES_PORTAL_URL` with the credential
- * `CAQES_STAFF_TOKEN`, else the one `caqes serve` is running on this machine.
+ * The portal to ask: a deployed one named by `CAQES_PORTAL_URL` with `CAQES_STAFF_TOKEN` (on AWS, an
+ * OMéDIT account's Cognito access token), else the one `caqes serve` is running on this machine,
+ * with the machine credential it generated.
  * @throws UsageError when there is neither.
  */
 export async function portalTarget(env: NodeJS.ProcessEnv = process.env): Promise<PortalTarget> {
   if (env.CAQES_PORTAL_URL && env.CAQES_STAFF_TOKEN) return { url: env.CAQES_PORTAL_URL, staffToken: env.CAQES_STAFF_TOKEN };
-  let raw: string;
-  try {
-    raw = await readFile(serveStatePath(env), 'utf8');
-  } catch {
-    throw new UsageError('aucun portail local en cours : lancez d’abord « caqes serve », ou indiquez CAQES_PORTAL_URL et CAQES_STAFF_TOKEN');
-  }
-  return ServeState.parse(JSON.parse(raw));
+  const state = await readServeState(', ou indiquez CAQES_PORTAL_URL et CAQES_STAFF_TOKEN', env);
+  return { url: state.url, staffToken: state.staffToken };
 }
 
 export type LinkCommandResult =

@@ -4,11 +4,13 @@ import { formatFrenchDate } from '../io';
 import { renderAccount } from './account';
 import { linkCommand, portalTarget } from './link';
 import { remindJson, remindOnData, renderRemindRun } from './remind';
+import { renderRedrive, replayDeadLetters } from './replay';
 import { readingLabel, renderFileReport } from './report-text';
 import { runPipeline } from './run';
 import { renderServing, startServe } from './serve';
 import { renderSummaryWritten, writeSummary } from './summary';
 import { UsageError } from './usage';
+import { userCommand } from './user';
 import { KIND_CHOICES, validateLocalFile } from './validate';
 
 const USAGE = `Usage : caqes <commande> [options]
@@ -21,6 +23,10 @@ Commandes :
   remind --data DOSSIER [--today AAAA-MM-JJ] [--dry-run] [--json]
       Charge un dossier organisé comme la zone de dépôt puis lance les relances du jour : à qui,
       pour quelle échéance, ce qui manque encore, et la synthèse de l'OMéDIT. --dry-run n'envoie rien.
+
+  replay --dlq-arn ARN
+      Sur une pile déployée : renvoie les messages de la file d'erreurs (sorties IngestDlqArn ou
+      ComputeDlqArn) vers leur file, une fois la cause corrigée, et dit où en est le renvoi.
 
   validate FICHIER [--kind TYPE] [--year AAAA] [--campaign C] [--finess F] [--referential FICHIER] [--json]
       Vérifie un fichier comme à son dépôt et affiche son rapport (ligne, colonne, message).
@@ -39,13 +45,21 @@ Commandes :
   serve [--port P] [--data DOSSIER] [--today AAAA-MM-JJ]
       Lance le portail sur http://127.0.0.1:P (8080 par défaut) avec l'environnement embarqué :
       page de dépôt des établissements, espace OMéDIT et API. --data charge d'abord un dossier
-      comme run. Affiche l'adresse de l'espace OMéDIT et des liens de dépôt. Arrêt : Ctrl+C.
+      comme run. Affiche l'adresse de l'espace OMéDIT, des comptes pour s'y identifier (mots de
+      passe affichés une fois) et des liens de dépôt. Arrêt : Ctrl+C.
 
   link --finess F --campaign C [--days N] [--revoke] [--json]
       Crée le lien de dépôt personnel d'un établissement pour une campagne (valable N jours,
       30 par défaut), ou avec --revoke désactive tous ses liens pour cette campagne. S'adresse au
       portail lancé par « caqes serve », ou à CAQES_PORTAL_URL avec le jeton CAQES_STAFF_TOKEN.
       Code de sortie : 0 fait, 1 refusé par le portail, 2 commande incorrecte.
+
+  user add --role ROLE --region R [--region R2] --email E [--password-file F]
+  user list [--json] | user disable --email E | user reset --email E
+      Comptes locaux du portail lancé par « caqes serve » (ROLE : omedit, ars, assurance_maladie,
+      admin ; l'administrateur n'a pas de région). Sans --password-file, un mot de passe est tiré
+      au hasard et affiché une seule fois. Sur AWS, les comptes se gèrent depuis la page de
+      l'administrateur (Cognito). Code de sortie : 0 fait, 2 commande incorrecte.
 `;
 
 function parseYear(raw: string | undefined): number | undefined {
@@ -63,6 +77,13 @@ async function remind(args: string[]): Promise<number> {
   const today = parseToday(values.today);
   const run = await remindOnData({ dataDir: values.data, today, dryRun: values['dry-run'] });
   process.stdout.write((values.json ? JSON.stringify(remindJson(run, today), null, 2) : renderRemindRun(run, today, values['dry-run'])) + '\n');
+  return 0;
+}
+
+async function replay(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'dlq-arn': { type: 'string' } } });
+  if (!values['dlq-arn']) throw new UsageError('--dlq-arn est obligatoire');
+  process.stdout.write(renderRedrive(await replayDeadLetters(values['dlq-arn'])) + '\n');
   return 0;
 }
 
@@ -220,12 +241,16 @@ export async function main(argv: string[]): Promise<number> {
         return await validate(rest);
       case 'remind':
         return await remind(rest);
+      case 'replay':
+        return await replay(rest);
       case 'summary':
         return await summary(rest);
       case 'serve':
         return await serve(rest);
       case 'link':
         return await link(rest);
+      case 'user':
+        return await userCommand(rest);
       default:
         process.stderr.write(USAGE);
         return 2;

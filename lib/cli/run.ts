@@ -7,7 +7,7 @@ import type { ValidationReport } from '../formats/report';
 import { ValidationReport as ReportSchema } from '../formats/report';
 import { startEmbedded, type Embedded } from '../local/embedded';
 import { localContext, scheduledEvent } from '../local/invoke';
-import type { DeadLetter } from '../local/local-queue';
+import { deadLetterCauses, type DeadLetterCause } from '../pipeline/dead-letter-causes';
 import { RemindOutcome } from '../pipeline/remind';
 import type { BuiltSummary } from '../pipeline/summarize';
 import { DROP_PREFIXES } from '../store/keys';
@@ -39,7 +39,8 @@ export interface RunResult {
   digests: { region: string; to: string[]; subject: string; text: string }[];
   /** Each summary's workbook (`path`), page and CSV, copied to the output folder. */
   summaries: (BuiltSummary & { path: string; pagePath: string; csvPath: string })[];
-  deadLetters: DeadLetter[];
+  /** The messages that kept failing, with what they were about and why. */
+  deadLetters: DeadLetterCause[];
   outDir: string;
 }
 
@@ -180,7 +181,7 @@ export async function runOnEmbedded(embedded: Embedded, options: { dataDir: stri
         return { region: d.region, to: mail.destination.to, subject: mail.subject, text: mail.body.text ?? '' };
       }),
     summaries,
-    deadLetters: embedded.deadLetters(),
+    deadLetters: await deadLetterCauses(embedded.deadLetters(), rt.store),
     outDir: options.outDir,
   };
 }

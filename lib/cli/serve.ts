@@ -1,18 +1,50 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { campaignYear } from '../domain/campaign';
 import { owedDocuments } from '../domain/reminders';
-import { startEmbedded, type Embedded } from '../local/embedded';
+import { LOCAL_BUCKET, LOCAL_TABLE, startEmbedded, type Embedded } from '../local/embedded';
 import { serveHttpApi } from '../local/http-api';
+import { createAccount, localDirectory } from '../portal/accounts';
+import { auditLog } from '../portal/audit';
 import { deadlineGroups } from '../portal/deadline-status';
 import { issueLink, linkDeps, LINK_VALIDITY_DAYS } from '../portal/links';
+import { ROLE_LABELS } from '../portal/permissions';
+import type { StaffRole } from '../store/account-store';
 import { runOnEmbedded } from './run';
 import { UsageError } from './usage';
 
-/** Where a running `caqes serve` says how to reach it, for `caqes link` (readable by its user only). */
+/** Where a running `caqes serve` says how to reach it, for `caqes link` and `caqes user` (readable by its user only). */
 export function serveStatePath(env: NodeJS.ProcessEnv = process.env): string {
   return env.CAQES_SERVE_STATE ?? join(tmpdir(), 'caqes-serve.json');
+}
+
+/**
+ * What `caqes serve` writes there: its address and machine credential (`caqes link`), its local
+ * DynamoDB (`caqes user`).
+ */
+export const ServeState = z.object({
+  url: z.string().url(),
+  staffToken: z.string().min(1),
+  dynamodb: z.string().url(),
+  table: z.string().min(1),
+  bucket: z.string().min(1),
+});
+export type ServeState = z.infer<typeof ServeState>;
+
+/**
+ * The running `caqes serve`'s state.
+ * @throws UsageError when none is running, saying `otherwise` what else to do.
+ */
+export async function readServeState(otherwise: string, env: NodeJS.ProcessEnv = process.env): Promise<ServeState> {
+  let raw: string;
+  try {
+    raw = await readFile(serveStatePath(env), 'utf8');
+  } catch {
+    throw new UsageError(`aucun portail local en cours : lancez d’abord « caqes serve »${otherwise}`);
+  }
+  return ServeState.parse(JSON.parse(raw));
 }
 
 export interface ServeOptions {
@@ -31,11 +63,22 @@ export interface ServedLink {
   url: string;
 }
 
+/** An account `caqes serve` made for the session, with its password (printed once). */
+export interface ServedAccount {
+  email: string;
+  role: StaffRole;
+  regions: string[];
+  password: string;
+}
+
 export interface Serving {
   url: string;
-  /** OMéDIT's page, its credential in the fragment (the page moves it to the tab's storage). */
+  /** The staff page (OMéDIT, readers, administrator), where one signs in. */
   omeditUrl: string;
+  /** The machine credential of `caqes link` (in the state file, never printed). */
   staffToken: string;
+  /** An OMéDIT account over the regions loaded (when there are some), and an administrator. */
+  accounts: ServedAccount[];
   /** A personal link for each establishment that owes something for the latest campaign. */
   links: ServedLink[];
   embedded: Embedded;
@@ -77,6 +120,27 @@ async function linksToShow(embedded: Embedded): Promise<ServedLink[]> {
 }
 
 /**
+ * Accounts to sign in with right away: an OMéDIT pharmacist of every region loaded, and the
+ * platform's administrator (who creates the others, or `caqes user add`). Recorded in the platform's
+ * audit log as made by `caqes serve`.
+ */
+async function sessionAccounts(embedded: Embedded): Promise<ServedAccount[]> {
+  const rt = embedded.runtime;
+  const deps = { directory: localDirectory(rt.accounts, rt.now), audit: auditLog(rt.audit, rt.now) };
+  const regions = (await rt.store.listRegions()).map((r) => r.region).sort();
+  const wanted: { email: string; role: StaffRole; regions: string[] }[] = [
+    ...(regions.length > 0 ? [{ email: 'omedit@caqes.test', role: 'omedit' as const, regions }] : []),
+    { email: 'admin@caqes.test', role: 'admin', regions: [] },
+  ];
+  const out: ServedAccount[] = [];
+  for (const account of wanted) {
+    const created = await createAccount(deps, account, { kind: 'machine', id: 'caqes serve' });
+    out.push({ ...account, password: created.temporaryPassword! });
+  }
+  return out;
+}
+
+/**
  * Serves the portal (both pages and the API) on 127.0.0.1 over the embedded default: the same API
  * function Lambda runs, behind a local stand-in for API Gateway; uploads go from the browser
  * straight to the local S3 with their pre-signed POST and are ingested by a background drain.
@@ -107,12 +171,15 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     // Uploads are ingested as Lambda would consume the queues; compute rebuilds the touched summaries.
     stopDrain = embedded.autoDrain(DRAIN_INTERVAL_MS);
     const links = await linksToShow(embedded);
+    const accounts = await sessionAccounts(embedded);
     const statePath = serveStatePath();
-    await writeFile(statePath, JSON.stringify({ url: http.url, staffToken: embedded.staffToken, pid: process.pid }), { mode: 0o600 });
+    const state: ServeState = { url: http.url, staffToken: embedded.staffToken, dynamodb: embedded.endpoints.dynamodb, table: LOCAL_TABLE, bucket: LOCAL_BUCKET };
+    await writeFile(statePath, JSON.stringify(state), { mode: 0o600 });
     return {
       url: http.url,
-      omeditUrl: `${http.url}/omedit#jeton=${encodeURIComponent(embedded.staffToken)}`,
+      omeditUrl: `${http.url}/omedit`,
       staffToken: embedded.staffToken,
+      accounts,
       links,
       embedded,
       async stop() {
@@ -140,7 +207,10 @@ export function renderServing(serving: Serving, shown = 10): string {
   const lines = [
     `Portail CAQES local (S3, DynamoDB et SES locaux) : ${serving.url}`,
     '',
-    `Espace OMéDIT : ${serving.omeditUrl}`,
+    `Espace OMéDIT, ARS, Assurance Maladie et administration : ${serving.omeditUrl}`,
+    'Comptes créés pour cette session (mots de passe affichés une seule fois) :',
+    ...serving.accounts.map((a) => `  ${ROLE_LABELS[a.role]}${a.regions.length > 0 ? ` (${a.regions.join(', ')})` : ''} : ${a.email} / ${a.password}`),
+    '  D’autres comptes : caqes user add --role omedit|ars|assurance_maladie|admin --region R --email E',
     '',
   ];
   if (serving.links.length === 0) {

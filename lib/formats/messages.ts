@@ -33,6 +33,7 @@ const CATALOGUE: Record<IssueCode, (p: MessageParams) => string> = {
   'inconsistent-value': (p) => `Valeur « ${p.value} » de la colonne « ${p.column} » incohérente${p.detail ? ` : ${p.detail}` : ''}.`,
   'coding-anomaly': (p) => `Anomalie de codage dans la colonne « ${p.column} »${p.value ? ` (« ${p.value} »)` : ''}${p.detail ? ` : ${p.detail}` : ''}.`,
   'unreadable-file': (p) => `Le fichier n’a pas pu être lu${p.detail ? ` : ${p.detail}` : ''}.`,
+  'unsafe-name': (p) => `Nom de fichier refusé : ${p.detail ?? 'caractères non admis'}. Renommez le fichier (lettres, chiffres, tirets, points) et déposez-le à nouveau.`,
 };
 
 /** The French message for an issue code. */

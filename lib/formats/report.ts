@@ -24,6 +24,7 @@ export const ISSUE_CODES = [
   'inconsistent-value',
   'coding-anomaly',
   'unreadable-file',
+  'unsafe-name',
 ] as const;
 export const IssueCode = z.enum(ISSUE_CODES);
 export type IssueCode = z.infer<typeof IssueCode>;

@@ -26,14 +26,19 @@ const COMPUTE_QUEUE_URL = 'local:compute';
 export interface Embedded {
   runtime: Runtime;
   endpoints: { s3: string; dynamodb: string; ses: string };
-  /** Processes every queued S3 event and compute request, to the end (one drain at a time). */
-  drain(): Promise<void>;
+  /**
+   * Processes every queued S3 event and compute request, to the end (one drain at a time); with a
+   * `concurrency`, that many messages of a queue at once, as Lambda runs concurrent invocations.
+   */
+  drain(options?: { concurrency?: number }): Promise<void>;
+  /** Moves the dead-lettered messages back to their queues and processes them again; how many. */
+  replayDeadLetters(): Promise<number>;
   /**
    * Drains in the background every `intervalMs`, as Lambda would consume the queues, and calls
    * `afterWork` after each drain that processed something (`caqes serve`). Returns a stop function.
    */
   autoDrain(intervalMs: number, afterWork?: () => Promise<void>): () => Promise<void>;
-  /** The staff credential generated for this run (the OMéDIT page's bearer token). */
+  /** The machine credential generated for this run: `caqes link`'s bearer token (staff sign in with accounts). */
   staffToken: string;
   /**
    * Sets the clock the handlers read and S3 events are stamped with (`caqes run --today` simulates
@@ -119,7 +124,7 @@ export async function startEmbedded(options: { portalUrl?: string } = {}): Promi
     POWERTOOLS_SERVICE_NAME: 'caqes-local',
     // The lock file pins SDK versions that support the machine's Node 20 (README, limits).
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    // The portal's two secrets, new for each run, where AWS keeps them in Secrets Manager.
+    // The link key, new for each run, where AWS keeps it in Secrets Manager; and the machine credential of `caqes link`.
     CAQES_LINK_KEY: randomBytes(32).toString('base64url'),
     CAQES_STAFF_CREDENTIALS: JSON.stringify({ name: 'omedit-local', token: staffToken, regions: ['*'] }),
     ...(options.portalUrl ? { CAQES_PORTAL_URL: options.portalUrl } : {}),
@@ -155,7 +160,8 @@ export async function startEmbedded(options: { portalUrl?: string } = {}): Promi
   const ingest = await import('../../functions/ingest/handler');
   const compute = await import('../../functions/compute/handler');
   const ingestQueue = new LocalQueue('ingest', (bodies) => invokeSqsHandler(ingest.handler, 'caqes-ingest', bodies));
-  const computeQueue = new LocalQueue('compute', (bodies) => invokeSqsHandler(compute.handler, 'caqes-compute', bodies));
+  // Batch sizes as the deployed event sources (infra): one S3 event per ingest, up to ten computations.
+  const computeQueue = new LocalQueue('compute', (bodies) => invokeSqsHandler(compute.handler, 'caqes-compute', bodies), 10);
   let clock: () => Date = () => new Date();
   rt.now = () => clock();
   s3.on('event', (event: unknown) => ingestQueue.push(JSON.stringify(stamped(event, clock()))));
@@ -165,11 +171,11 @@ export async function startEmbedded(options: { portalUrl?: string } = {}): Promi
 
   // Drains run one after the other: a test's drain and the background one never take the same message.
   let draining: Promise<void> = Promise.resolve();
-  const drain = (): Promise<void> => {
+  const drain = (options: { concurrency?: number } = {}): Promise<void> => {
     const next = draining.then(async () => {
       while (ingestQueue.size > 0 || computeQueue.size > 0) {
-        await ingestQueue.drain();
-        await computeQueue.drain();
+        await ingestQueue.drain(options.concurrency);
+        await computeQueue.drain(options.concurrency);
       }
     });
     draining = next.catch(() => undefined);
@@ -184,6 +190,11 @@ export async function startEmbedded(options: { portalUrl?: string } = {}): Promi
       clock = now ?? (() => new Date());
     },
     drain,
+    async replayDeadLetters() {
+      const moved = ingestQueue.replay() + computeQueue.replay();
+      await drain();
+      return moved;
+    },
     autoDrain(intervalMs, afterWork) {
       let stopped = false;
       let busy = false;

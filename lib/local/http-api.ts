@@ -27,6 +27,9 @@ function toEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
+  // API Gateway hands cookies over in their own list, not as a header.
+  const cookies = headers.cookie?.split(/;\s*/).filter(Boolean);
+  delete headers.cookie;
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
   const now = new Date();
@@ -35,6 +38,7 @@ function toEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2
     routeKey: '$default',
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
+    ...(cookies && cookies.length > 0 ? { cookies } : {}),
     headers,
     queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
     requestContext: {
@@ -65,7 +69,8 @@ async function answer(handler: HttpHandler, request: IncomingMessage, response: 
     response.writeHead(200, { 'content-type': 'application/json' }).end(result);
     return;
   }
-  const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
+  const headers: Record<string, string | string[]> = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
+  if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
   const payload = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
   response.writeHead(result.statusCode ?? 200, headers).end(request.method === 'HEAD' ? undefined : payload);
 }

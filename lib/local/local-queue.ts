@@ -7,8 +7,9 @@ export interface DeadLetter {
 
 /**
  * The embedded default's stand-in for an SQS queue with a redrive policy: messages are delivered in
- * order, one per batch like the deployed event source (batch size 1), and a message reported as a
- * batch item failure is delivered again until it lands in the dead-letter list.
+ * batches of the deployed event source's size, up to `concurrency` batches at a time as Lambda
+ * would run several invocations, and a message reported as a batch item failure is delivered again
+ * until it lands in the dead-letter list, from which `replay` takes it back.
  */
 export class LocalQueue {
   private readonly pending: { body: string; receiveCount: number }[] = [];
@@ -17,6 +18,7 @@ export class LocalQueue {
   constructor(
     readonly name: string,
     private readonly deliver: (bodies: string[]) => Promise<Set<number>>,
+    private readonly batchSize = 1,
     private readonly maxReceiveCount = 5,
   ) {}
 
@@ -28,17 +30,29 @@ export class LocalQueue {
     return this.pending.length;
   }
 
-  async drain(): Promise<void> {
-    while (this.pending.length > 0) {
-      const message = this.pending.shift()!;
-      message.receiveCount++;
-      const failed = await this.deliver([message.body]);
-      if (!failed.has(0)) continue;
-      if (message.receiveCount >= this.maxReceiveCount) {
-        this.deadLetters.push({ queue: this.name, body: message.body, receiveCount: message.receiveCount });
-      } else {
-        this.pending.push(message);
+  /** Delivers every pending message (and every one a failure puts back) until none is left. */
+  async drain(concurrency = 1): Promise<void> {
+    const worker = async (): Promise<void> => {
+      for (let batch = this.pending.splice(0, this.batchSize); batch.length > 0; batch = this.pending.splice(0, this.batchSize)) {
+        for (const message of batch) message.receiveCount++;
+        const failed = await this.deliver(batch.map((m) => m.body));
+        batch.forEach((message, index) => {
+          if (!failed.has(index)) return;
+          if (message.receiveCount >= this.maxReceiveCount) {
+            this.deadLetters.push({ queue: this.name, body: message.body, receiveCount: message.receiveCount });
+          } else {
+            this.pending.push(message);
+          }
+        });
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  }
+
+  /** Moves the dead letters back to the queue, their receive count reset, as SQS's redrive does. */
+  replay(): number {
+    const moved = this.deadLetters.splice(0);
+    for (const letter of moved) this.push(letter.body);
+    return moved.length;
   }
 }

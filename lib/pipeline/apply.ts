@@ -1,6 +1,8 @@
 import type { FileOutput } from '../formats/output';
 import type { ComputeMessage } from '../store/compute-queue';
+import type { AuditLog } from '../portal/audit';
 import type { DynamoStore } from '../store/dynamo-store';
+import { withReferentialAudit } from './referential-audit';
 
 export type ComputeRequest = ComputeMessage;
 
@@ -9,9 +11,14 @@ const PHMEV_INDICATORS: ComputeRequest['indicators'] = ['IPP', 'GENERIQUES', 'BI
 
 /**
  * Stores what an accepted file gives, guarded by the upload's event order so that a late event of
- * an older upload changes nothing, and says which indicators must be computed again.
+ * an older upload changes nothing, and says which indicators must be computed again. A referential
+ * change is recorded in each region's audit log (lib/pipeline/referential-audit.ts).
  */
-export async function applyOutput(output: FileOutput, order: string, store: DynamoStore): Promise<ComputeRequest[]> {
+export async function applyOutput(output: FileOutput, order: string, store: DynamoStore, audit: AuditLog): Promise<ComputeRequest[]> {
+  return withReferentialAudit(output, order, store, audit, () => storeOutput(output, order, store));
+}
+
+async function storeOutput(output: FileOutput, order: string, store: DynamoStore): Promise<ComputeRequest[]> {
   const everyRegion = async (year: number) => (await store.listRegions()).map((r) => ({ region: r.region, year }));
   const knownYears = async (requests: ComputeRequest[]) => {
     const known = new Set((await store.listRegions()).flatMap((r) => r.years.map((y) => `${r.region}#${y}`)));

@@ -1,7 +1,7 @@
 import { computeIndicators } from '../domain/indicators';
 import type { IndicatorResult } from '../domain/schemas';
 import type { DynamoStore } from '../store/dynamo-store';
-import type { ComputeRequest } from './apply';
+import { dedupe, type ComputeRequest } from './apply';
 
 /** Campaigns whose evidence counts for a year's indicators. */
 function campaignsOf(year: number): string[] {
@@ -45,4 +45,23 @@ export async function computeAll(store: DynamoStore, today: string): Promise<num
     for (const year of years) count += (await computeRegionYear({ region, year }, store, today)).length;
   }
   return count;
+}
+
+/**
+ * One run per region and year for a batch of requests: a burst of uploads asks many times for the
+ * same region, and one computation over the stored facts, started after they were all written,
+ * answers every request. Returns the (shared) run answering a request of the batch.
+ */
+export function sharedRuns(requests: readonly ComputeRequest[], run: (merged: ComputeRequest) => Promise<void>): (request: ComputeRequest) => Promise<void> {
+  const merged = new Map(dedupe(requests).map((r) => [`${r.region}#${r.year}`, r]));
+  const started = new Map<string, Promise<void>>();
+  return (request) => {
+    const id = `${request.region}#${request.year}`;
+    let running = started.get(id);
+    if (!running) {
+      running = run(merged.get(id) ?? request);
+      started.set(id, running);
+    }
+    return running;
+  };
 }

@@ -6,8 +6,10 @@ import { recognise, type Recognition } from '../formats/registry';
 import { issuePlace, type IssueCode, type ValidationReport } from '../formats/report';
 import { IssueList } from '../formats/report';
 import { toReport, validateFile, type Validation } from '../formats/validate';
+import { auditLog } from '../portal/audit';
+import type { AuditStore } from '../store/audit-store';
 import type { DynamoStore } from '../store/dynamo-store';
-import { eventOrder, parseDropKey, s3Keys } from '../store/keys';
+import { DROP_PREFIXES, dropKeyProblem, eventOrder, parseDropKey, s3Keys, type DropKey } from '../store/keys';
 import type { ObjectStore } from '../store/object-store';
 import { applyOutput, dedupe, type ComputeRequest } from './apply';
 
@@ -31,6 +33,8 @@ export interface IngestOutcome {
 export interface IngestDeps {
   store: DynamoStore;
   objects: ObjectStore;
+  /** Where referential changes are recorded (lib/pipeline/referential-audit.ts). */
+  audit: AuditStore;
   now: () => Date;
 }
 
@@ -63,7 +67,8 @@ function documentKindOf(recognition: Recognition): DocumentKind {
 export async function ingestObject(object: ReceivedObject, deps: IngestDeps): Promise<IngestOutcome> {
   const { store, objects } = deps;
   const dropKey = parseDropKey(object.key);
-  if (!dropKey) return { key: object.key, duplicate: false, report: null, compute: [] };
+  // Outside the drop zones is what the pipeline writes itself: nothing to read.
+  if (!dropKey && !DROP_PREFIXES.some((p) => object.key.startsWith(p))) return { key: object.key, duplicate: false, report: null, compute: [] };
 
   // Copy events carry no ETag (s3rver): the content's identity is then asked of S3.
   const eTag = object.eTag || (await objects.etag(object.key)) || 'unknown';
@@ -74,6 +79,39 @@ export async function ingestObject(object: ReceivedObject, deps: IngestDeps): Pr
   const previous = await store.claimFileEvent({ key: object.key, order, version, startedAt });
   // Asking again for the computations is harmless and covers a crash after the record was written.
   if (previous) return { key: object.key, duplicate: true, report: null, compute: previous.compute };
+  try {
+    return await processClaimed(object, dropKey, { order, version, startedAt }, deps);
+  } catch (error) {
+    // Delivered again, then dead-lettered if it keeps failing: the file record says why.
+    const why = error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : String(error).slice(0, 500);
+    await store.failFileEvent(object.key, order, why, deps.now().toISOString()).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** A path under a drop zone that is not one of its layouts. */
+const LAYOUTS = 'referential/<fichier>, atih/<année>/<fichier>, cpam/<année>/<fichier>, evidence/<campagne>/<FINESS>/<type de document>/<fichier>';
+
+async function processClaimed(
+  object: ReceivedObject,
+  dropKey: DropKey | null,
+  event: { order: string; version: string; startedAt: string },
+  deps: IngestDeps,
+): Promise<IngestOutcome> {
+  const { store, objects } = deps;
+  const { order, version, startedAt } = event;
+  const fileName = dropKey?.fileName ?? object.key.split('/').pop() ?? object.key;
+  const nameProblem = dropKeyProblem(object.key);
+  if (!dropKey || nameProblem) {
+    const validation = nameProblem
+      ? refused('unsafe-name', nameProblem)
+      : refused('unknown-kind', `chemin de dépôt non reconnu : « ${object.key} » (attendus : ${LAYOUTS})`);
+    const report = toReport(validation, { key: object.key, version, fileName, checkedAt: deps.now().toISOString() });
+    const reportKey = s3Keys.report(object.key, order.replace(/[|:]/g, '-'));
+    await objects.putJson(reportKey, report);
+    await store.finishFileEvent({ key: object.key, order, version, status: report.status, kind: null, reportKey, errorCount: report.errorCount, warningCount: report.warningCount, rowsRead: 0, rowsAccepted: 0, issueCounts: report.issueCounts, startedAt, finishedAt: deps.now().toISOString(), compute: [] });
+    return { key: object.key, duplicate: false, report, compute: [] };
+  }
 
   const establishments = new Map((await store.allEstablishments()).map((e) => [e.finess, e]));
   const recognition = recognise(dropKey);
@@ -105,7 +143,7 @@ export async function ingestObject(object: ReceivedObject, deps: IngestDeps): Pr
   const reportKey = s3Keys.report(object.key, order.replace(/[|:]/g, '-'));
   await objects.putJson(reportKey, report);
 
-  const compute: ComputeRequest[] = validation.output ? await applyOutput(validation.output, order, store) : [];
+  const compute: ComputeRequest[] = validation.output ? await applyOutput(validation.output, order, store, auditLog(deps.audit, deps.now)) : [];
   if (dropKey.zone === 'evidence' && evidenceSite && recognition.tag !== 'unknown') {
     await store.putEvidence(
       {

@@ -6,6 +6,7 @@ import { settingsFor, type ParameterSet } from '../domain/settings';
 import { renderDigest, type DigestLine } from '../notify/digest-email';
 import { renderReminder, type RenderedEmail } from '../notify/reminder-email';
 import { sendEmail, type SenderOptions } from '../notify/ses-sender';
+import { auditLog, SYSTEM_ACTOR, type AuditLog } from '../portal/audit';
 import { issueLink, linkDeps, type PersonalLinkIssuer } from '../portal/links';
 import type { Runtime } from '../runtime';
 import type { DynamoStore, SuppressedAddress } from '../store/dynamo-store';
@@ -72,6 +73,8 @@ export interface RemindDeps {
   sender: SenderOptions;
   /** Issues the establishment's personal upload link that the e-mail carries (lib/portal/links.ts). */
   personalLink: PersonalLinkIssuer;
+  /** Where each reminder sent is recorded (the region's audit log). */
+  audit?: AuditLog;
   now: () => Date;
 }
 
@@ -82,6 +85,7 @@ export function remindDeps(rt: Runtime): RemindDeps {
     ses: rt.clients.ses,
     sender: { from: rt.config.CAQES_SENDER, replyTo: rt.config.CAQES_REPLY_TO, configurationSet: rt.config.CAQES_SES_CONFIGURATION_SET },
     personalLink: (request) => issueLink(linkDeps(rt), request),
+    audit: auditLog(rt.audit, rt.now),
     now: rt.now,
   };
 }
@@ -159,6 +163,14 @@ async function deliver(region: string, reminder: DueReminder, suppressed: readon
   const email = { ...renderReminder(reminder, link), to: recipients };
   const messageId = await sendEmail(deps.ses, email, deps.sender);
   await deps.store.markReminderSent({ ...marker, status: 'sent', sentAt: deps.now().toISOString(), messageId });
+  // After the marker: only the run that won the claim and sent gets here, once.
+  await deps.audit?.record({
+    region,
+    actor: SYSTEM_ACTOR,
+    action: 'reminder.sent',
+    target: establishment.finess,
+    after: { campaign: deadline.campaign, deadline: deadline.id, step: reminder.step, recipients: recipients.length, messageId },
+  });
   return { ...base, email, outcome: 'sent', messageId };
 }
 

@@ -13,8 +13,9 @@ export interface OwedDocument {
   kind: DocumentKind;
   label: string;
   state: DocumentState;
-  /** The file that gives the state: the newest accepted one, else the newest refused one. */
+  /** The file that gives the state: the newest accepted one, else the newest refused one; its S3 key. */
   fileName: string | null;
+  key: string | null;
   receivedAt: string | null;
   errorCount: number | null;
 }
@@ -60,6 +61,7 @@ export function deadlineStatuses(groups: readonly Deadline[][], targetedOn: Read
         label: documentKindLabel(kind),
         state,
         fileName: shown?.fileName ?? null,
+        key: shown?.source.key ?? null,
         receivedAt: shown?.receivedAt ?? null,
         errorCount: shown?.errorCount ?? null,
       };

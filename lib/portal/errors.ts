@@ -7,7 +7,12 @@ export type ApiErrorCode =
   | 'link-expired'
   | 'link-revoked'
   | 'staff-invalid'
+  | 'session-expired'
+  | 'login-failed'
+  | 'too-many-attempts'
+  | 'cross-origin'
   | 'forbidden'
+  | 'conflict'
   | 'bad-request'
   | 'unknown-kind'
   | 'file-type-refused'
@@ -24,6 +29,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: ApiErrorCode,
     message: string,
+    /** Headers the refusal is answered with (`retry-after`). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -51,7 +58,28 @@ export const apiErrors = {
       'Ce lien de dépôt a été désactivé par l’OMéDIT. Utilisez le lien le plus récent reçu par e-mail, ou demandez-en un nouveau.',
     ),
   staffInvalid: () => new ApiError(401, 'staff-invalid', 'Jeton d’accès OMéDIT non reconnu.'),
+  sessionExpired: () => new ApiError(401, 'session-expired', 'Votre session a pris fin : identifiez-vous de nouveau.'),
+  // One message whatever was wrong (unknown address, wrong password, disabled account): it tells nothing of the accounts.
+  loginFailed: () => new ApiError(401, 'login-failed', 'Adresse e-mail ou mot de passe incorrect.'),
+  tooManyAttempts: (retryAfterSeconds: number) =>
+    new ApiError(
+      429,
+      'too-many-attempts',
+      `Trop de tentatives de connexion infructueuses. Réessayez dans ${retryAfterSeconds < 60 ? `${retryAfterSeconds} seconde(s)` : `${Math.ceil(retryAfterSeconds / 60)} minute(s)`}.`,
+      { 'retry-after': String(retryAfterSeconds) },
+    ),
+  crossOrigin: () => new ApiError(403, 'cross-origin', 'Requête refusée : elle ne vient pas d’une page du portail.'),
+  localLoginOff: () => new ApiError(404, 'not-found', 'La connexion se fait par le service d’identification du portail (Cognito).'),
+  noRole: () => new ApiError(403, 'forbidden', 'Votre compte n’a aucun rôle sur ce portail : demandez-en un à l’administrateur.'),
+  severalRoles: () => new ApiError(403, 'forbidden', 'Votre compte a plusieurs rôles : un compte ne doit en avoir qu’un. Prévenez l’administrateur.'),
   staffOnly: () => new ApiError(403, 'forbidden', 'Cette action est réservée à l’OMéDIT.'),
+  roleForbidden: () => new ApiError(403, 'forbidden', 'Accès refusé : votre rôle ne permet que la lecture des indicateurs et des synthèses.'),
+  adminOnly: () => new ApiError(403, 'forbidden', 'Cette action est réservée à l’administrateur de la plateforme.'),
+  noRegionalData: () => new ApiError(403, 'forbidden', 'Accès refusé : l’administrateur gère les comptes et ne voit aucune donnée régionale.'),
+  evidenceOnly: () => new ApiError(403, 'forbidden', 'Accès refusé : seuls les fichiers déposés par les établissements se consultent ici.'),
+  accountExists: (email: string) => new ApiError(409, 'conflict', `Un compte existe déjà pour ${email}.`),
+  unknownAccount: (email: string) => new ApiError(404, 'not-found', `Aucun compte pour ${email}.`),
+  ownAccount: () => new ApiError(409, 'conflict', 'Vous ne pouvez pas désactiver votre propre compte.'),
   establishmentOnly: () => new ApiError(403, 'forbidden', 'Cette action se fait avec le lien personnel d’un établissement.'),
   otherEstablishment: (finess: string, campaign: string) =>
     new ApiError(403, 'forbidden', `Accès refusé : ce lien ne donne accès qu’aux dépôts de l’établissement ${finess} pour la campagne ${campaign}.`),

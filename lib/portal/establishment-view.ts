@@ -112,6 +112,14 @@ export type FileResult =
  */
 export async function fileResult(caller: EstablishmentCaller, key: string, deps: ViewDeps): Promise<FileResult> {
   assertOwnEvidenceKey(caller, key);
+  return readFileResult(key, deps);
+}
+
+/**
+ * The validation result of any drop-zone file, for a caller already checked: the establishment
+ * itself (`fileResult`) or OMéDIT of the establishment's region.
+ */
+export async function readFileResult(key: string, deps: Pick<ViewDeps, 'store' | 'objects'>): Promise<FileResult> {
   const events = await deps.store.listFileEvents(key);
   const done = events.filter((e) => e.status !== 'processing' && e.reportKey !== null).sort((a, b) => b.order.localeCompare(a.order))[0];
   if (!done?.reportKey) return { state: 'pending' };

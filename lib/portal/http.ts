@@ -14,6 +14,10 @@ export interface ApiRequest {
   headers: Readonly<Record<string, string | undefined>>;
   /** The decoded body, if any. */
   body: string | null;
+  /** The client's address as API Gateway (or the local server) saw it: login throttling counts per address. */
+  sourceIp?: string;
+  /** Claims of a Cognito token verified by API Gateway's JWT authorizer (AWS only; lib/portal/caller.ts). */
+  claims?: Readonly<Record<string, unknown>>;
 }
 
 export interface ApiResponse {
@@ -41,20 +45,27 @@ export function json(status: number, value: unknown): ApiResponse {
 
 /** The body of every refusal: a stable code and a French message, never internals. */
 export function errorResponse(error: ApiError): ApiResponse {
-  return json(error.status, { error: { code: error.code, message: error.message } });
+  const response = json(error.status, { error: { code: error.code, message: error.message } });
+  return { ...response, headers: { ...response.headers, ...error.headers } };
+}
+
+/** A JSON answer that also sets (or clears) the session cookie. */
+export function withCookie(response: ApiResponse, cookie: string): ApiResponse {
+  return { ...response, headers: { ...response.headers, 'set-cookie': cookie } };
 }
 
 /**
  * The Content-Security-Policy of the pages: their own scripts and styles only, nothing inline, and
- * requests only to the portal and to the bucket that receives uploads.
+ * requests only to the portal, to the bucket that receives uploads and, on AWS, to Cognito's token
+ * endpoint (the sign-in page exchanges its code there).
  */
-export function pageCsp(uploadOrigin: string): string {
+export function pageCsp(uploadOrigin: string, authOrigin: string | null = null): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
-    `connect-src 'self' ${uploadOrigin}`,
+    `connect-src 'self' ${uploadOrigin}${authOrigin ? ` ${authOrigin}` : ''}`,
     "form-action 'none'",
     "frame-ancestors 'none'",
     "base-uri 'none'",

@@ -108,3 +108,30 @@ export async function revokeLinks(
   for (const link of chosen) if (await deps.links.revoke(link, at, revokedBy)) revoked++;
   return revoked;
 }
+
+/** A link as OMéDIT's page lists it: never its token, which only the establishment's e-mail carries. */
+export interface LinkView {
+  id: string;
+  issuedAt: string;
+  issuedBy: string;
+  expiresAt: string;
+  state: 'active' | 'expired' | 'revoked';
+  revokedAt: string | null;
+  revokedBy: string | null;
+}
+
+/** The links of one establishment and campaign, newest first. */
+export async function listLinks(deps: Pick<LinkDeps, 'links' | 'now'>, target: { region: string; campaign: string; finess: string }): Promise<LinkView[]> {
+  const now = deps.now().getTime();
+  return (await deps.links.list(target.region, target.campaign, target.finess))
+    .sort((a, b) => b.issuedAt.localeCompare(a.issuedAt))
+    .map((l) => ({
+      id: l.id,
+      issuedAt: l.issuedAt,
+      issuedBy: l.issuedBy,
+      expiresAt: l.expiresAt,
+      state: l.revokedAt !== null ? 'revoked' : Date.parse(l.expiresAt) <= now ? 'expired' : 'active',
+      revokedAt: l.revokedAt,
+      revokedBy: l.revokedBy,
+    }));
+}

@@ -42,14 +42,27 @@ export interface EstablishmentRow {
 }
 
 export interface Overview {
-  caller: { name: string; regions: 'all' | string[] };
   filters: { years: number[]; regions: string[]; indicators: { code: string; label: string }[] };
   year: number | null;
   region: string | null;
   indicator: string | null;
   deadlines: { campaign: string; id: string; label: string; date: string; dateLabel: string }[];
   establishments: EstablishmentRow[];
-  summaries: { region: string; year: number }[];
+  /** The summaries written, with the formats of each: workbook, one-page report, CSV. */
+  summaries: { region: string; year: number; formats: SummaryFormat[] }[];
+}
+
+export const SummaryFormat = z.enum(['xlsx', 'html', 'csv']);
+export type SummaryFormat = z.infer<typeof SummaryFormat>;
+
+/**
+ * The S3 key of a region's summary in one format (`summaries/<year>/<region>.<format>`): the
+ * region is in the key, and routes check it against the caller before signing anything.
+ */
+export function summaryKey(year: number, region: string, format: SummaryFormat): string {
+  if (format === 'html') return s3Keys.summaryPage(year, region);
+  if (format === 'csv') return s3Keys.summaryCsv(year, region);
+  return s3Keys.summary(year, region);
 }
 
 /** Shows a result with the only fields the page relies on: indicator, status, value and target. */
@@ -117,10 +130,13 @@ export async function omeditOverview(caller: StaffCaller, query: OverviewQuery, 
   // Only workbooks that exist are offered: the summary job writes them once a day (and after each
   // ingest on `caqes serve`).
   const written = new Set(await deps.listKeys(s3Keys.summaryPrefix()));
-  const summaries = visible.flatMap((r) => r.years.filter((y) => written.has(s3Keys.summary(y, r.region))).map((y) => ({ region: r.region, year: y })));
+  const summaries = visible.flatMap((r) =>
+    r.years
+      .map((year) => ({ region: r.region, year, formats: SummaryFormat.options.filter((f) => written.has(summaryKey(year, r.region, f))) }))
+      .filter((s) => s.formats.length > 0),
+  );
 
   return {
-    caller: { name: caller.name, regions: caller.regions === 'all' ? 'all' : [...caller.regions].sort() },
     filters: {
       years,
       regions: visible.map((r) => r.region).sort(),

@@ -1,3 +1,4 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -12,6 +13,8 @@ export interface Clients {
   ses: SESv2Client;
   sqs: SQSClient;
   secrets: SecretsManagerClient;
+  /** Staff accounts on AWS (the administrator's page); never called on the embedded default. */
+  cognito: CognitoIdentityProviderClient;
 }
 
 /** Emulators accept any key; real AWS takes the default credential chain. */
@@ -30,5 +33,6 @@ export function createClients(config: RuntimeConfig): Clients {
     ses: new SESv2Client({ region, ...local(config.CAQES_SES_ENDPOINT) }),
     sqs: new SQSClient({ region }),
     secrets: new SecretsManagerClient({ region }),
+    cognito: new CognitoIdentityProviderClient({ region }),
   };
 }

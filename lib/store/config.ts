@@ -9,13 +9,23 @@ export const RuntimeConfig = z.object({
   CAQES_REPLY_TO: z.string().optional(),
   /** Base address of the portal (pages and API): personal links are `<portal>/depot#<token>`. */
   CAQES_PORTAL_URL: z.string().default('https://caqes.example'),
-  /** AWS: Secrets Manager secrets of the link signing key and of the staff credential(s). */
+  /** AWS: Secrets Manager secret of the link signing key (staff sign in with Cognito accounts). */
   CAQES_LINK_KEY_SECRET_ARN: z.string().optional(),
-  CAQES_STAFF_SECRET_ARN: z.string().optional(),
-  /** Embedded default only: the same two secrets, generated for the run by lib/local/embedded.ts. */
+  /**
+   * Embedded default only: the link key and the machine credential `caqes link` uses, generated for
+   * the run by lib/local/embedded.ts.
+   */
   CAQES_LINK_KEY: z.string().optional(),
   CAQES_STAFF_CREDENTIALS: z.string().optional(),
   CAQES_SES_CONFIGURATION_SET: z.string().optional(),
+  /**
+   * AWS: the Cognito user pool of staff accounts, its portal app client and hosted sign-in address
+   * (`https://<prefix>.auth.<region>.amazoncognito.com`). Set, staff sign in through Cognito and the
+   * API Gateway authorizer; unset (embedded default), with local accounts (`caqes user add`).
+   */
+  CAQES_USER_POOL_ID: z.string().optional(),
+  CAQES_USER_POOL_CLIENT_ID: z.string().optional(),
+  CAQES_AUTH_URL: z.string().optional(),
   AWS_REGION: z.string().default('eu-west-3'),
   /** Set only on the embedded default: loopback endpoints of the emulators. */
   CAQES_S3_ENDPOINT: z.string().optional(),

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   BatchWriteCommand,
   GetCommand,
@@ -48,6 +49,9 @@ export const FileEvent = z.object({
   finishedAt: z.string().nullable(),
   /** The computations the file asked for: sent again when a re-delivered event finds it processed. */
   compute: z.array(ComputeMessage).default([]),
+  /** How many times processing started, and why the last one failed (a dead-lettered file says so here). */
+  attempts: z.number().int().default(1),
+  lastError: z.string().nullable().default(null),
 });
 export type FileEvent = z.infer<typeof FileEvent>;
 
@@ -83,6 +87,11 @@ function isConditionFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
 
+/** Whether a stored item already holds what would be written (undefined fields are not stored). */
+function sameItem(stored: Item | undefined, next: Item): boolean {
+  return stored !== undefined && isDeepStrictEqual(stored, JSON.parse(JSON.stringify(next)));
+}
+
 function strip<T extends Item>(item: T): Omit<T, 'pk' | 'sk'> {
   const { pk: _pk, sk: _sk, ...rest } = item;
   return rest;
@@ -107,6 +116,8 @@ export class DynamoStore {
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+          // A computation starts as soon as the facts it was asked for are written: it must see them.
+          ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
       );
@@ -133,8 +144,10 @@ export class DynamoStore {
   }
 
   /**
-   * Puts an item only when its `order` is newer than the stored one. Returns whether it was written
-   * and the item it replaced, if any.
+   * Puts an item unless a newer upload gave it (`order` greater than this one). The same order is
+   * written again: a processing interrupted after some writes is then completed by its retry, which
+   * rewrites the same values and still asks for the computations.
+   * Returns whether it was written and the item it replaced, if any.
    */
   private async putIfNewer(item: Item & { order: string }): Promise<{ written: boolean; old: Item | null }> {
     try {
@@ -142,7 +155,7 @@ export class DynamoStore {
         new PutCommand({
           TableName: this.table,
           Item: item,
-          ConditionExpression: 'attribute_not_exists(pk) OR #order < :order',
+          ConditionExpression: 'attribute_not_exists(pk) OR #order <= :order',
           ExpressionAttributeNames: { '#order': 'order' },
           ExpressionAttributeValues: { ':order': item.order },
           ReturnValues: 'ALL_OLD',
@@ -379,7 +392,10 @@ export class DynamoStore {
       ...r,
     }));
     const keep = new Set(items.map((i) => i.sk));
-    await this.writeAll(items, existing.filter((i) => !keep.has(i.sk)).map((i) => ({ pk: i.pk, sk: i.sk })));
+    // Most results of a region do not move with one upload: only those that changed are written.
+    const before = new Map(existing.map((i) => [i.sk, i]));
+    const changed = items.filter((i) => !sameItem(before.get(i.sk), i));
+    await this.writeAll(changed, existing.filter((i) => !keep.has(i.sk)).map((i) => ({ pk: i.pk, sk: i.sk })));
   }
 
   async listResults(region: string, year: number): Promise<IndicatorResult[]> {
@@ -415,13 +431,29 @@ export class DynamoStore {
   async claimFileEvent(event: Pick<FileEvent, 'key' | 'order' | 'version' | 'startedAt'>): Promise<FileEvent | null> {
     const key = dynamoKeys.fileEvent(event.key, event.order);
     try {
+      // An update, not a put: the attempts and last error of an interrupted processing are kept.
       await this.db.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.table,
-          Item: { ...key, ...event, status: 'processing', kind: null, reportKey: null, errorCount: 0, warningCount: 0, rowsRead: 0, rowsAccepted: 0, issueCounts: {}, finishedAt: null, compute: [] },
+          Key: key,
+          UpdateExpression:
+            'SET #key = :key, #order = :order, version = :version, startedAt = :startedAt, #s = :processing, kind = :null, reportKey = :null, ' +
+            'errorCount = :zero, warningCount = :zero, rowsRead = :zero, rowsAccepted = :zero, issueCounts = :empty, finishedAt = :null, compute = :none, ' +
+            'lastError = if_not_exists(lastError, :null) ADD attempts :one',
           ConditionExpression: 'attribute_not_exists(pk) OR #s = :processing',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':processing': 'processing' },
+          ExpressionAttributeNames: { '#s': 'status', '#key': 'key', '#order': 'order' },
+          ExpressionAttributeValues: {
+            ':key': event.key,
+            ':order': event.order,
+            ':version': event.version,
+            ':startedAt': event.startedAt,
+            ':processing': 'processing',
+            ':null': null,
+            ':zero': 0,
+            ':empty': {},
+            ':none': [],
+            ':one': 1,
+          },
         }),
       );
       return null;
@@ -432,8 +464,35 @@ export class DynamoStore {
     }
   }
 
-  async finishFileEvent(event: FileEvent): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...dynamoKeys.fileEvent(event.key, event.order), ...event } }));
+  /** Ends the processing of an event with its outcome; its attempts and last error stay. */
+  async finishFileEvent(event: Omit<FileEvent, 'attempts' | 'lastError'>): Promise<void> {
+    const { key: s3Key, order, ...fields } = event;
+    const names = Object.keys(fields);
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: dynamoKeys.fileEvent(s3Key, order),
+        UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
+        ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:f${i}`, (fields as Record<string, unknown>)[n]])),
+      }),
+    );
+  }
+
+  /**
+   * Records why the processing of an event failed: the event is delivered again, and after its last
+   * attempt the dead-letter queue keeps the message while this record says which file and why.
+   */
+  async failFileEvent(s3Key: string, order: string, error: string, at: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: dynamoKeys.fileEvent(s3Key, order),
+        UpdateExpression: 'SET lastError = :error, lastFailedAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':error': error, ':at': at },
+      }),
+    );
   }
 
   async listFileEvents(s3Key: string): Promise<FileEvent[]> {

@@ -19,7 +19,14 @@
  * | file record (per event)    | FILE#<s3 key>                   | EVENT#<order>                               |
  * | suppressed address         | SUPPRESSION                     | EMAIL#<address, lower case>                 |
  * | OMéDIT digest marker       | REGION#<region>#DIGEST          | DAY#<date>                                  |
+ * | audit entry of a region    | REGION#<region>#AUDIT           | AT#<iso instant>#<entry id>                 |
+ * | audit entry of the platform| PLATFORM#AUDIT                  | AT#<iso instant>#<entry id>                 |
+ * | local account              | PLATFORM#ACCOUNTS               | ACCOUNT#<e-mail, lower case>                |
+ * | local session              | SESSION#<SHA-256 of its id>     | SESSION                                     |
+ * | failed logins (throttling) | LOGIN#<ACCOUNT|IP>#<SHA-256>    | ATTEMPTS                                    |
  */
+
+import { Campaign, Finess } from '../domain/schemas';
 
 export const dynamoKeys = {
   establishment: (region: string, finess: string) => ({ pk: `REGION#${region}`, sk: `ESTABLISHMENT#${finess}` }),
@@ -78,6 +85,21 @@ export const dynamoKeys = {
   suppression: (address: string) => ({ pk: 'SUPPRESSION', sk: `EMAIL#${address.trim().toLowerCase()}` }),
   suppressionPrefix: () => ({ pk: 'SUPPRESSION', skPrefix: 'EMAIL#' }),
   digest: (region: string, day: string) => ({ pk: `REGION#${region}#DIGEST`, sk: `DAY#${day}` }),
+  /** An audit entry (lib/store/audit-store.ts): a region's, or the platform's (accounts) when `region` is null. */
+  audit: (region: string | null, at: string, id: string) => ({ pk: region === null ? 'PLATFORM#AUDIT' : `REGION#${region}#AUDIT`, sk: `AT#${at}#${id}` }),
+  /** The entries between two ISO instants, both included (an instant is a prefix of its entries' keys). */
+  auditRange: (region: string | null, from: string, to: string) => ({
+    pk: region === null ? 'PLATFORM#AUDIT' : `REGION#${region}#AUDIT`,
+    skFrom: `AT#${from}`,
+    skTo: `AT#${to}#\uffff`,
+  }),
+  /** A local account of the embedded default: accounts are not regional, so one platform partition. */
+  account: (email: string) => ({ pk: 'PLATFORM#ACCOUNTS', sk: `ACCOUNT#${email.trim().toLowerCase()}` }),
+  accountPrefix: () => ({ pk: 'PLATFORM#ACCOUNTS', skPrefix: 'ACCOUNT#' }),
+  /** A local session, by the SHA-256 of its id: the id itself is never stored. */
+  session: (idHash: string) => ({ pk: `SESSION#${idHash}`, sk: 'SESSION' }),
+  /** Failed logins of an account or a client address, by the SHA-256 of either (no address in a key). */
+  loginAttempts: (scope: 'ACCOUNT' | 'IP', digest: string) => ({ pk: `LOGIN#${scope}#${digest}`, sk: 'ATTEMPTS' }),
   fileEvent: (s3Key: string, order: string) => ({ pk: `FILE#${s3Key}`, sk: `EVENT#${order}` }),
   fileEventPrefix: (s3Key: string) => ({ pk: `FILE#${s3Key}`, skPrefix: 'EVENT#' }),
 };
@@ -118,7 +140,22 @@ export type DropKey =
   | { zone: 'atih' | 'cpam'; year: number; fileName: string }
   | { zone: 'evidence'; campaign: string; finess: string; kind: string; uploadId: string; fileName: string };
 
-/** Reads what a drop-zone key says about its file, or null when the key is outside the drop zones. */
+/**
+ * Why a drop-zone key cannot be taken as a file name, in French, or null. Keys are free text on
+ * S3: a console upload or a script can carry a path segment `..`, a backslash, control characters,
+ * or the Unicode direction controls that make `plan‮fdp.exe` read as `planexe.pdf`.
+ */
+export function dropKeyProblem(key: string): string | null {
+  if (key.split('/').some((segment) => segment === '.' || segment === '..')) return 'le chemin contient « . » ou « .. »';
+  if (key.includes('\\')) return 'le chemin contient une barre oblique inversée (\\)';
+  if (/[\u0000-\u001f\u007f-\u009f]/u.test(key)) return 'le nom contient des caractères de contrôle';
+  if (/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u.test(key)) return 'le nom contient des caractères qui inversent le sens d’écriture et peuvent masquer sa véritable extension';
+  const fileName = key.split('/').pop() ?? '';
+  if ([...fileName].length > 200) return 'le nom du fichier dépasse 200 caractères';
+  return null;
+}
+
+/** Reads what a drop-zone key says about its file, or null when the key is outside the drop zones or not one of their layouts. */
 export function parseDropKey(key: string): DropKey | null {
   const parts = key.split('/');
   const fileName = parts[parts.length - 1] ?? '';
@@ -129,6 +166,8 @@ export function parseDropKey(key: string): DropKey | null {
   }
   if (parts[0] === 'evidence' && parts.length === 5) {
     const [, campaign = '', finess = '', kind = ''] = parts;
+    // A FINESS's shape only: its key is checked against the referential, which says why it is refused.
+    if (!Campaign.safeParse(campaign).success || !Finess.safeParse(finess).success || !/^[a-z][a-z0-9_]*$/.test(kind)) return null;
     const dash = fileName.indexOf('-');
     const uploadId = dash > 0 ? fileName.slice(0, dash) : fileName;
     return { zone: 'evidence', campaign, finess, kind, uploadId, fileName: dash > 0 ? fileName.slice(dash + 1) : fileName };

@@ -7,8 +7,9 @@ import type { RuntimeConfig } from './config';
 export const LinkKey = z.string().min(32);
 
 /**
- * One staff credential of this issue: a bearer token that stands for OMéDIT over some regions (`*` for
- * every region). Accounts, roles and Cognito replace it with issue 13 (lib/portal/caller.ts).
+ * The machine credential of the embedded default: a bearer token that stands for OMéDIT over some
+ * regions (`*` for every region), used by `caqes link` against `caqes serve`. People sign in with
+ * accounts (local ones here, Cognito on AWS, lib/portal/caller.ts); the stack creates no such secret.
  */
 export const StaffCredential = z.object({
   name: z.string().min(1).default('omedit'),
@@ -17,10 +18,10 @@ export const StaffCredential = z.object({
 });
 export type StaffCredential = z.infer<typeof StaffCredential>;
 
-/** The staff secret holds one credential (what the stack generates) or a list of them (one per region). */
+/** One credential (what the embedded default generates) or a list of them. */
 export const StaffCredentials = z.union([StaffCredential.transform((c) => [c]), z.array(StaffCredential).min(1)]);
 
-/** The portal's secrets, read once and then again after `REFRESH_MS`, so a rotated value takes effect without a deployment. */
+/** The portal's secrets, read once and then again after `REFRESH_MS`, so a rotated link key takes effect without a deployment. */
 export interface PortalSecrets {
   linkKey(): Promise<string>;
   staffCredentials(): Promise<StaffCredential[]>;
@@ -29,15 +30,15 @@ export interface PortalSecrets {
 const REFRESH_MS = 5 * 60 * 1000;
 
 /**
- * The portal's secrets: from Secrets Manager on AWS (`CAQES_LINK_KEY_SECRET_ARN`,
- * `CAQES_STAFF_SECRET_ARN`), from the environment on the embedded default, which generates them
- * for each run (`CAQES_LINK_KEY`, `CAQES_STAFF_CREDENTIALS`).
+ * The portal's secrets: the link key from Secrets Manager on AWS (`CAQES_LINK_KEY_SECRET_ARN`), both
+ * from the environment on the embedded default, which generates them for each run (`CAQES_LINK_KEY`,
+ * `CAQES_STAFF_CREDENTIALS`); on AWS there is no machine credential, so none is accepted.
  *
  * @example
  * const secrets = portalSecrets(readConfig(), new SecretsManagerClient({}));
  * const key = await secrets.linkKey();
- * @throws Error when a secret is asked for and neither its ARN nor its local value is configured,
- * or when its value does not have its shape.
+ * @throws Error when the link key is asked for and neither its ARN nor its local value is configured,
+ * or when a value does not have its shape.
  */
 export function portalSecrets(config: RuntimeConfig, client: SecretsManagerClient, clock: () => number = Date.now): PortalSecrets {
   const cached = <T>(read: () => Promise<T>) => {
@@ -63,8 +64,6 @@ export function portalSecrets(config: RuntimeConfig, client: SecretsManagerClien
   };
   return {
     linkKey: cached(async () => LinkKey.parse(await read(config.CAQES_LINK_KEY_SECRET_ARN, config.CAQES_LINK_KEY, 'link key'))),
-    staffCredentials: cached(async () =>
-      StaffCredentials.parse(JSON.parse(await read(config.CAQES_STAFF_SECRET_ARN, config.CAQES_STAFF_CREDENTIALS, 'staff credentials'))),
-    ),
+    staffCredentials: async () => (config.CAQES_STAFF_CREDENTIALS ? StaffCredentials.parse(JSON.parse(config.CAQES_STAFF_CREDENTIALS)) : []),
   };
 }

@@ -1,8 +1,11 @@
 /**
  * The portal in a real headless Chromium (Debian's, driven by playwright-core; never a downloaded
  * browser), at a hospital's 1024×768: an establishment opens its link, uploads a good and a bad
- * file and sees both results; an expired link is refused; OMéDIT sees the new status and downloads
- * a workbook. Skipped only where /usr/bin/chromium is absent (CI installs it: .ci/run).
+ * file and sees both results; an expired link is refused; OMéDIT signs in, sees the new status and
+ * downloads a workbook; a PACA pharmacist sees PACA only, issues a link, reads the log, signs out
+ * and is refused afterwards; an ARS reader sees no write control and is refused a write made by
+ * hand; the administrator manages accounts. Skipped only where /usr/bin/chromium is absent (CI
+ * installs it: .ci/run).
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -10,8 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDirectory } from '../../lib/portal/accounts';
 import { issueLink, linkDeps } from '../../lib/portal/links';
-import { A, badArgumentaire, CAMPAIGN, GOOD_PDF, startPortal, type Portal } from '../portal/fixture';
+import { A, B, badArgumentaire, CAMPAIGN, GOOD_PDF, startPortal, type Portal } from '../portal/fixture';
 
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -130,27 +134,153 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     await page.done();
   });
 
+  /** Signs in on the staff page's form, as a person would. */
+  async function signIn(page: Page, email: string, password: string): Promise<void> {
+    await page.locator('#connexion-form').waitFor();
+    await page.fill('#courriel', email);
+    await page.fill('#mot-de-passe', password);
+    await page.click('#connexion-form button[type="submit"]');
+    await page.locator('#deconnexion').waitFor();
+  }
+
+  /** A local account with a known password, as `caqes user add --password-file` makes one. */
+  async function account(email: string, role: 'omedit' | 'ars' | 'admin', regions: string[]): Promise<string> {
+    const rt = portal.serving.embedded.runtime;
+    const password = `mot-de-passe-de-${role}-2026`;
+    await localDirectory(rt.accounts, rt.now).create({ email, role, regions }, 'test', password);
+    return password;
+  }
+
+  /** What the page's own script would send, typed by hand in the console: the server decides. */
+  function byHand(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; message: string | null }> {
+    return page.evaluate(
+      `fetch(${JSON.stringify(path)}, { method: ${JSON.stringify(method)}, headers: { 'Content-Type': 'application/json' }, body: ${body === undefined ? 'undefined' : JSON.stringify(JSON.stringify(body))}, credentials: 'same-origin' })
+        .then(async (r) => ({ status: r.status, message: ((await r.json()).error || {}).message || null }))`,
+    );
+  }
+
   it('shows OMéDIT the new status and downloads a region’s workbook', async () => {
+    const [omedit] = portal.serving.accounts;
     const page = await open(portal.serving.omeditUrl);
+    await signIn(page, omedit!.email, omedit!.password);
     const row = page.locator(`tr[data-finess="${A}"]`);
     await row.waitFor();
-    // The credential left the address bar for the tab's storage.
-    expect(page.url()).toBe(`${portal.serving.url}/omedit`);
     const text = await row.textContent();
     expect(text).toContain("✔ Reçu et accepté : Plan d'actions");
     expect(text).toContain('✘ Reçu mais refusé : Argumentaire hors-AMM');
     expect(text).toContain('19,0 %');
 
+    // Why the argumentation was refused: its file's result, line and column.
+    await row.getByRole('button', { name: /Voir le résultat de argumentaire/ }).click();
+    await expect.poll(() => page.locator('#fichier-resultat').textContent()).toContain('« trois »');
+
     await page.selectOption('#region', 'CORSE');
     await page.click('#filtres-form button[type="submit"]');
     await expect.poll(() => page.locator('#suivi-tableau tbody tr').count()).toBe(1);
 
-    const button = page.getByRole('button', { name: 'Télécharger la synthèse PACA 2025 (.xlsx)' });
+    const button = page.getByRole('button', { name: 'Télécharger la synthèse PACA 2025 (classeur .xlsx)' });
     await button.waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
     expect(download.suggestedFilename()).toBe('CAQES-synthese-PACA-2025.xlsx');
     const bytes = await readFile((await download.path())!);
     expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+    await page.click('#deconnexion');
+    await page.locator('#connexion-form').waitFor();
+    await page.done();
+  }, 60_000);
+
+  it('lets a PACA OMéDIT pharmacist sign in, see PACA only, issue a link, read the log, sign out, and then refuses it', async () => {
+    const password = await account('pharmacien@omedit-paca.fr', 'omedit', ['PACA']);
+    const page = await open(portal.serving.omeditUrl);
+    // Nothing shows before signing in.
+    await page.locator('#connexion-form').waitFor();
+    expect(await page.locator('#suivi').isHidden()).toBe(true);
+    await signIn(page, 'pharmacien@omedit-paca.fr', password);
+    expect(await page.locator('#identite').textContent()).toBe('Connecté : pharmacien@omedit-paca.fr – Pharmacien OMéDIT (PACA)');
+
+    await page.locator(`tr[data-finess="${A}"]`).waitFor();
+    const shown = await page.locator('#suivi-tableau tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-finess')));
+    expect(shown.sort()).toEqual([A, B].sort());
+    expect(await page.locator('#region option').allTextContents()).toEqual(['Toutes mes régions', 'PACA']);
+    expect(await page.locator('#syntheses-liste').textContent()).not.toContain('CORSE');
+
+    // A link for Toulon, from the page.
+    await page.selectOption('#lien-etablissement', B);
+    await page.fill('#lien-jours', '10');
+    await page.click('#liens-form button[type="submit"]');
+    const url = page.locator('#lien-url');
+    await url.waitFor();
+    expect(await url.inputValue()).toMatch(new RegExp(`^${portal.serving.url}/depot#v1\\.`));
+
+    // The log says who did it.
+    await page.click('#journal-form button[type="submit"]');
+    const issued = page.locator('#journal-liste tr[data-action="link.issued"]').first();
+    await issued.waitFor();
+    expect(await issued.locator('td').allTextContents()).toEqual([
+      expect.any(String),
+      'PACA',
+      'pharmacien@omedit-paca.fr',
+      'Lien de dépôt créé',
+      B,
+      '',
+      expect.stringContaining('"campaign": "2025-S2"'),
+    ]);
+    expect(await page.locator('#journal-liste').textContent()).not.toContain('CORSE');
+
+    // Signing out: the page asks to sign in again, and the session opens nothing any more.
+    await page.click('#deconnexion');
+    await page.locator('#connexion-form').waitFor();
+    expect(await page.locator('#alerte').textContent()).toBe('Vous êtes déconnecté.');
+    expect(await page.locator('#suivi').isHidden()).toBe(true);
+    expect(await byHand(page, 'GET', '/api/omedit/overview')).toMatchObject({ status: 401 });
+    expect(await byHand(page, 'POST', '/api/omedit/links', { finess: A, campaign: CAMPAIGN })).toMatchObject({ status: 401 });
+    await page.reload();
+    await page.locator('#connexion-form').waitFor();
+    expect(await page.locator('#suivi').isHidden()).toBe(true);
+    await page.done();
+  }, 60_000);
+
+  it('shows an ARS reader no control that writes, and refuses a write typed by hand', async () => {
+    const password = await account('lecteur@ars-paca.fr', 'ars', ['PACA']);
+    const page = await open(portal.serving.omeditUrl);
+    await signIn(page, 'lecteur@ars-paca.fr', password);
+    await page.locator(`tr[data-finess="${A}"]`).waitFor();
+    expect(await page.locator('#identite').textContent()).toBe('Connecté : lecteur@ars-paca.fr – ARS (lecture seule) (PACA)');
+    // Indicators and summaries, read only: no links, no file results, no log, no accounts.
+    for (const section of ['#liens', '#journal', '#comptes']) expect(await page.locator(section).isHidden(), section).toBe(true);
+    const buttons = await page.locator('button:visible').allTextContents();
+    expect(buttons.filter((b) => !b.startsWith('Télécharger la synthèse PACA 2025'))).toEqual(['Se déconnecter', 'Actualiser']);
+
+    expect(await byHand(page, 'POST', '/api/omedit/links', { finess: A, campaign: CAMPAIGN })).toEqual({
+      status: 403,
+      message: 'Accès refusé : votre rôle ne permet que la lecture des indicateurs et des synthèses.',
+    });
+    expect(await byHand(page, 'POST', '/api/omedit/links/revoke', { finess: A, campaign: CAMPAIGN })).toMatchObject({ status: 403 });
+    expect(await byHand(page, 'GET', '/api/omedit/summary?region=CORSE&year=2025')).toMatchObject({ status: 403 });
+    await page.click('#deconnexion');
+    await page.locator('#connexion-form').waitFor();
+    await page.done();
+  }, 60_000);
+
+  it('gives the administrator the accounts and nothing of the regions', async () => {
+    const [, admin] = portal.serving.accounts;
+    const page = await open(portal.serving.omeditUrl);
+    await signIn(page, admin!.email, admin!.password);
+    await page.locator('#comptes-liste tbody tr').first().waitFor();
+    for (const section of ['#filtres', '#suivi', '#syntheses', '#liens']) expect(await page.locator(section).isHidden(), section).toBe(true);
+    await page.fill('#compte-courriel', 'nouvelle@assurance-maladie.fr');
+    await page.selectOption('#compte-role', 'assurance_maladie');
+    await page.fill('#compte-regions', 'paca, corse');
+    await page.click('#compte-form button[type="submit"]');
+    await expect.poll(() => page.locator('#compte-resultat').textContent()).toContain('Mot de passe provisoire de nouvelle@assurance-maladie.fr');
+    const created = page.locator('tr[data-email="nouvelle@assurance-maladie.fr"]');
+    await created.waitFor();
+    expect(await created.textContent()).toContain('CORSE, PACA');
+    // Its log is the platform's: the account just created is in it.
+    await page.click('#journal-form button[type="submit"]');
+    await expect.poll(() => page.locator('#journal-liste tr[data-action="account.created"]').count()).toBeGreaterThan(0);
+    await page.click('#deconnexion');
+    await page.locator('#connexion-form').waitFor();
     await page.done();
   }, 60_000);
 });

@@ -4,7 +4,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CaqesStack, INGEST_PREFIXES, LAMBDA_RUNTIME, PORTAL_THROTTLE } from '../../infra/caqes-stack.js';
+import { CaqesStack, INGEST_PREFIXES, LAMBDA_RUNTIME, PORTAL_THROTTLE, STAFF_ROUTE_PATHS } from '../../infra/caqes-stack.js';
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
@@ -212,6 +212,7 @@ describe('CaqesStack', () => {
         ]),
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
       }),
     });
   });
@@ -246,7 +247,9 @@ describe('CaqesStack', () => {
         {
           CAQES_PORTAL_URL: portalEndpoint(),
           CAQES_LINK_KEY_SECRET_ARN: { Ref: stack.getLogicalId(stack.linkKeySecret.node.defaultChild as never) },
-          CAQES_STAFF_SECRET_ARN: { Ref: stack.getLogicalId(stack.staffSecret.node.defaultChild as never) },
+          CAQES_USER_POOL_ID: { Ref: stack.getLogicalId(stack.userPool.node.defaultChild as never) },
+          CAQES_USER_POOL_CLIENT_ID: { Ref: stack.getLogicalId(stack.userPoolClient.node.defaultChild as never) },
+          CAQES_AUTH_URL: Match.anyValue(),
         },
       ],
     ];
@@ -296,7 +299,7 @@ describe('CaqesStack', () => {
     ).toThrow(/logRetentionDays/);
   });
 
-  it('feeds ingest (batch 1) and compute from SQS with partial batch responses', () => {
+  it('feeds ingest (batch 1) and compute (batches of 10 gathered up to 10 s) from SQS with partial batch responses', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: {
         'Fn::GetAtt': [stack.getLogicalId(stack.ingestQueue.node.defaultChild as never), 'Arn'],
@@ -310,6 +313,8 @@ describe('CaqesStack', () => {
         'Fn::GetAtt': [stack.getLogicalId(stack.computeQueue.node.defaultChild as never), 'Arn'],
       },
       FunctionName: { Ref: stack.getLogicalId(stack.functions.compute.node.defaultChild as never) },
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
@@ -436,11 +441,12 @@ describe('CaqesStack', () => {
     }
   });
 
-  it('exports the bucket, table, ingest queue, portal address and staff secret', () => {
+  it('exports the bucket, table, ingest queue, dead-letter queues (for caqes replay), portal address, user pool and sign-in address', () => {
     const outputs = template.toJSON().Outputs as Record<string, unknown>;
     expect(Object.keys(outputs)).toEqual(
-      expect.arrayContaining(['BucketName', 'TableName', 'IngestQueueUrl', 'PortalUrl', 'StaffSecretArn']),
+      expect.arrayContaining(['BucketName', 'TableName', 'IngestQueueUrl', 'IngestDlqArn', 'ComputeDlqArn', 'PortalUrl', 'UserPoolId', 'SignInUrl']),
     );
+    expect(Object.keys(outputs)).not.toContain('StaffSecretArn');
   });
 
   it('puts the portal function behind a throttled HTTP API with access logs that hold no credential', () => {
@@ -469,20 +475,16 @@ describe('CaqesStack', () => {
     expect(format).not.toMatch(/header|querystring|authorizer/i);
   });
 
-  it('keeps the link key and the staff credential in Secrets Manager, generated, retained', () => {
+  it('keeps the link key in Secrets Manager, generated, retained; no shared staff credential any more', () => {
     template.hasResource('AWS::SecretsManager::Secret', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({ GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true } }),
     });
-    template.hasResource('AWS::SecretsManager::Secret', {
-      DeletionPolicy: 'Retain',
-      Properties: Match.objectLike({
-        GenerateSecretString: Match.objectLike({ GenerateStringKey: 'token', SecretStringTemplate: '{"name":"omedit","regions":["*"]}' }),
-      }),
-    });
+    // Staff are Cognito accounts: the stack keeps one secret, the link key.
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
   });
 
-  it('lets the portal sign only evidence uploads and summary downloads, read reports, and read its two secrets', () => {
+  it('lets the portal sign only evidence uploads and summary downloads, read reports, and read the link key', () => {
     const statements = policyStatementsOf('ApiFunction');
     const s3 = statements.filter((st) => arrayOf(st.Action).some((a) => a.startsWith('s3:')));
     const byAction = (action: string) => JSON.stringify(s3.filter((st) => arrayOf(st.Action).includes(action)).map((st) => st.Resource));
@@ -496,14 +498,11 @@ describe('CaqesStack', () => {
     const list = s3.find((st) => arrayOf(st.Action).includes('s3:ListBucket'))!;
     expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['summaries/*'] } });
     const secrets = statements.filter((st) => arrayOf(st.Action).some((a) => a.startsWith('secretsmanager:')));
-    expect(JSON.stringify(secrets.map((st) => st.Resource)).match(/\w+Secret[A-Z0-9]+/g)!.sort()).toEqual(
-      [stack.linkKeySecret, stack.staffSecret].map((x) => stack.getLogicalId(x.node.defaultChild as never)).sort(),
-    );
+    expect(JSON.stringify(secrets.map((st) => st.Resource)).match(/\w+Secret[A-Z0-9]+/g)).toEqual([stack.getLogicalId(stack.linkKeySecret.node.defaultChild as never)]);
     expect(statements.flatMap((st) => arrayOf(st.Action))).toContain('dynamodb:PutItem');
-    // The reminder job may read the link key (to sign links), never the staff credential.
+    // The reminder job may read the link key, to sign links.
     const remindSecrets = JSON.stringify(policyStatementsOf('RemindFunction').filter((st) => arrayOf(st.Action).some((a) => a.startsWith('secretsmanager:'))).map((st) => st.Resource));
     expect(remindSecrets).toContain(stack.getLogicalId(stack.linkKeySecret.node.defaultChild as never));
-    expect(remindSecrets).not.toContain(stack.getLogicalId(stack.staffSecret.node.defaultChild as never));
   });
 
   it('accepts browser uploads into the drop zone from the portal’s origin only', () => {
@@ -518,6 +517,99 @@ describe('CaqesStack', () => {
     custom.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'caqes-remind', CAQES_PORTAL_URL: 'https://caqes.omedit-paca.example.fr/portail' }) },
     });
+  });
+
+  it('keeps staff accounts in a Cognito user pool: no self sign-up, TOTP required, strong passwords, threat protection, retained', () => {
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    template.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        AdminCreateUserConfig: Match.objectLike({ AllowAdminCreateUserOnly: true }),
+        // Cognito's MFA is pool-wide: required for every account, readers included.
+        MfaConfiguration: 'ON',
+        EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+        Policies: {
+          PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true }),
+        },
+        UserPoolTier: 'PLUS',
+        UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+        DeletionProtection: 'ACTIVE',
+        AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+      }),
+    });
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+  });
+
+  it('gives the portal an app client for the hosted sign-in only: code flow with PKCE, no secret, no password flow, short tokens', () => {
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    const client = (Object.values(template.findResources('AWS::Cognito::UserPoolClient')) as Resource[])[0]!.Properties!;
+    expect(client).toMatchObject({
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: expect.arrayContaining(['openid', 'email']),
+      GenerateSecret: false,
+      SupportedIdentityProviders: ['COGNITO'],
+      PreventUserExistenceErrors: 'ENABLED',
+      EnableTokenRevocation: true,
+      AccessTokenValidity: 30,
+    });
+    expect(client.ExplicitAuthFlows).toEqual(expect.arrayContaining(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']));
+    expect(client.ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
+    expect(client.ExplicitAuthFlows).not.toContain('ALLOW_ADMIN_USER_PASSWORD_AUTH');
+    expect(JSON.stringify(client.CallbackURLs)).toContain('/connexion');
+  });
+
+  it('creates a group per role and region (context regions), and the administrators’ group', () => {
+    const names = (t: Template) => (Object.values(t.findResources('AWS::Cognito::UserPoolGroup')) as Resource[]).map((g) => g.Properties!.GroupName as string).sort();
+    expect(names(template)).toEqual(
+      ['admin', 'ars-CORSE', 'ars-PACA', 'assurance_maladie-CORSE', 'assurance_maladie-PACA', 'omedit-CORSE', 'omedit-PACA'].sort(),
+    );
+    const idf = Template.fromStack(new CaqesStack(makeApp({ regions: 'IDF' }), 'Idf', { env: { region: 'eu-west-3' } }));
+    expect(names(idf)).toEqual(['admin', 'ars-IDF', 'assurance_maladie-IDF', 'omedit-IDF']);
+  });
+
+  it('puts the Cognito JWT authorizer on the staff routes, and none on the pages and the establishments’ link routes', () => {
+    const authorizers = Object.entries(template.findResources('AWS::ApiGatewayV2::Authorizer')) as [string, Resource][];
+    expect(authorizers).toHaveLength(1);
+    const [authorizerId, authorizer] = authorizers[0]!;
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Audience: [{ Ref: stack.getLogicalId(stack.userPoolClient.node.defaultChild as never) }] },
+    });
+    expect(JSON.stringify(authorizer.Properties!.JwtConfiguration)).toContain('cognito-idp.');
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Resource[];
+    const byKey = new Map(routes.map((r) => [r.Properties!.RouteKey as string, r.Properties!]));
+    expect([...byKey.keys()].sort()).toEqual(['$default', 'ANY /api/admin/{proxy+}', 'ANY /api/auth/me', 'ANY /api/omedit/{proxy+}']);
+    for (const path of STAFF_ROUTE_PATHS) {
+      expect(byKey.get(`ANY ${path}`), path).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+    }
+    // /api/depot/* (personal links), /api/auth/login|logout|config and the pages fall to $default: no authorizer.
+    expect(byKey.get('$default')!.AuthorizerId).toBeUndefined();
+    expect(['NONE', undefined]).toContain(byKey.get('$default')!.AuthorizationType);
+    expect(STAFF_ROUTE_PATHS.some((p) => p.startsWith('/api/depot'))).toBe(false);
+  });
+
+  it('lets only the portal manage staff accounts, on its own pool, with the actions its administrator’s page uses', () => {
+    const statements = policyStatementsOf('ApiFunction').filter((st) => arrayOf(st.Action).some((a) => a.startsWith('cognito-idp:')));
+    expect(statements).toHaveLength(1);
+    expect(arrayOf(statements[0]!.Action).sort()).toEqual(
+      [
+        'cognito-idp:AdminAddUserToGroup',
+        'cognito-idp:AdminCreateUser',
+        'cognito-idp:AdminDisableUser',
+        'cognito-idp:AdminGetUser',
+        'cognito-idp:AdminListGroupsForUser',
+        'cognito-idp:AdminResetUserPassword',
+        'cognito-idp:AdminUserGlobalSignOut',
+        'cognito-idp:CreateGroup',
+        'cognito-idp:ListUsers',
+      ].sort(),
+    );
+    expect(statements[0]!.Resource).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(stack.userPool.node.defaultChild as never), 'Arn'] });
+    for (const fn of ['IngestFunction', 'ComputeFunction', 'RemindFunction', 'SummarizeFunction', 'FeedbackFunction']) {
+      expect(policyStatementsOf(fn).flatMap((st) => arrayOf(st.Action)).some((a) => a.startsWith('cognito-idp:')), fn).toBe(false);
+    }
   });
 
   it('uses no context lookups (synthesises offline)', () => {

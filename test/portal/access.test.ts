@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { assertOwnEvidenceKey, assertRegion, asEstablishment, asStaff, visibleRegions } from '../../lib/portal/access';
-import { credentialsOf, resolveCaller, type CallerDeps, type EstablishmentCaller, type StaffCaller } from '../../lib/portal/caller';
+import { credentialsOf, resolveCaller, type CallerDeps, type Credentials, type EstablishmentCaller, type StaffCaller } from '../../lib/portal/caller';
 import { ApiError } from '../../lib/portal/errors';
 import { planUpload } from '../../lib/portal/upload-policy';
 import { signLinkToken } from '../../lib/portal/token';
@@ -47,8 +47,14 @@ function deps(records: LinkRecord[]): CallerDeps {
       ],
     },
     links: { get: async (region, campaign, finess, id) => records.find((r) => r.region === region && r.campaign === campaign && r.finess === finess && r.id === id) ?? null },
+    accounts: { get: async () => null },
+    sessions: { put: async () => undefined, get: async () => null, touch: async () => undefined, delete: async () => undefined },
     now: () => NOW,
   };
+}
+
+function bearer(value: string | null): Credentials {
+  return { bearer: value, session: null, claims: null };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<{ status: number; code: string; message: string }> {
@@ -64,16 +70,22 @@ async function refusal(promise: Promise<unknown>): Promise<{ status: number; cod
 const timone: EstablishmentCaller = { kind: 'establishment', finess: A, campaign: '2025-S2', region: 'PACA', linkId: 'l', expiresAt: '2026-03-25T06:00:00.000Z' };
 
 describe('resolving the caller of a request', () => {
-  it('reads a bearer credential from the Authorization header only', () => {
-    expect(credentialsOf({ authorization: 'Bearer v1.abc.def' })).toEqual({ bearer: 'v1.abc.def' });
-    expect(credentialsOf({ authorization: 'bearer  xyz ' })).toEqual({ bearer: 'xyz' });
-    expect(credentialsOf({ authorization: 'Basic xyz' })).toEqual({ bearer: null });
-    expect(credentialsOf({})).toEqual({ bearer: null });
+  it('reads a bearer credential from the Authorization header, a session from its cookie, claims from the authorizer only', () => {
+    const none = { bearer: null, session: null, claims: null };
+    expect(credentialsOf({ headers: { authorization: 'Bearer v1.abc.def' } })).toEqual({ ...none, bearer: 'v1.abc.def' });
+    expect(credentialsOf({ headers: { authorization: 'bearer  xyz ' } })).toEqual({ ...none, bearer: 'xyz' });
+    expect(credentialsOf({ headers: { authorization: 'Basic xyz' } })).toEqual(none);
+    expect(credentialsOf({ headers: {} })).toEqual(none);
+    const id = 'A'.repeat(43);
+    expect(credentialsOf({ headers: { cookie: `theme=dark; __Host-caqes-session=${id}` } })).toEqual({ ...none, session: id });
+    // A cookie of another shape is not looked up at all.
+    expect(credentialsOf({ headers: { cookie: '__Host-caqes-session=../../x' } })).toEqual(none);
+    expect(credentialsOf({ headers: {}, claims: { sub: 'x' } })).toEqual({ ...none, claims: { sub: 'x' } });
   });
 
   it('makes a valid link an establishment caller for its one FINESS, campaign and region', async () => {
     const r = record();
-    expect(await resolveCaller({ bearer: tokenOf(r) }, deps([r]))).toEqual({
+    expect(await resolveCaller(bearer(tokenOf(r)), deps([r]))).toEqual({
       kind: 'establishment',
       finess: A,
       campaign: '2025-S2',
@@ -85,7 +97,7 @@ describe('resolving the caller of a request', () => {
 
   it('refuses an expired link, saying since when, in French', async () => {
     const r = record({ expiresAt: '2026-02-20T06:00:00.000Z' });
-    expect(await refusal(resolveCaller({ bearer: tokenOf(r) }, deps([r])))).toEqual({
+    expect(await refusal(resolveCaller(bearer(tokenOf(r)), deps([r])))).toEqual({
       status: 401,
       code: 'link-expired',
       message: 'Ce lien de dépôt a expiré le 20/02/2026. Demandez un nouveau lien à l’OMéDIT.',
@@ -94,10 +106,10 @@ describe('resolving the caller of a request', () => {
 
   it('refuses a revoked link, and a signed link whose record is missing or says another expiry', async () => {
     const revoked = record({ revokedAt: '2026-02-22T00:00:00.000Z', revokedBy: 'omedit' });
-    expect(await refusal(resolveCaller({ bearer: tokenOf(revoked) }, deps([revoked])))).toMatchObject({ status: 401, code: 'link-revoked' });
-    expect(await refusal(resolveCaller({ bearer: tokenOf(record()) }, deps([])))).toMatchObject({ status: 401, code: 'link-invalid' });
+    expect(await refusal(resolveCaller(bearer(tokenOf(revoked)), deps([revoked])))).toMatchObject({ status: 401, code: 'link-revoked' });
+    expect(await refusal(resolveCaller(bearer(tokenOf(record())), deps([])))).toMatchObject({ status: 401, code: 'link-invalid' });
     const longer = tokenOf(record({ expiresAt: '2027-01-01T00:00:00.000Z' }));
-    expect(await refusal(resolveCaller({ bearer: longer }, deps([record()])))).toMatchObject({ status: 401, code: 'link-invalid' });
+    expect(await refusal(resolveCaller(bearer(longer), deps([record()])))).toMatchObject({ status: 401, code: 'link-invalid' });
   });
 
   it('refuses an altered link: its FINESS changed to another establishment’s', async () => {
@@ -106,24 +118,24 @@ describe('resolving the caller of a request', () => {
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;
     const forged = Buffer.from(JSON.stringify({ ...claims, finess: B })).toString('base64url');
     const other = record({ finess: B });
-    expect(await refusal(resolveCaller({ bearer: `${prefix}.${forged}.${signature}` }, deps([r, other])))).toEqual({
+    expect(await refusal(resolveCaller(bearer(`${prefix}.${forged}.${signature}`), deps([r, other])))).toEqual({
       status: 401,
       code: 'link-invalid',
       message: expect.stringContaining('n’est pas valide') as unknown as string,
     });
   });
 
-  it('makes a staff credential a staff caller over its regions, and refuses any other', async () => {
-    expect(await resolveCaller({ bearer: STAFF_TOKEN }, deps([]))).toEqual({ kind: 'staff', role: 'omedit', name: 'omedit', regions: 'all' });
-    const paca = (await resolveCaller({ bearer: PACA_TOKEN }, deps([]))) as StaffCaller;
+  it('makes the machine credential of caqes link an OMéDIT caller over its regions, and refuses any other', async () => {
+    expect(await resolveCaller(bearer(STAFF_TOKEN), deps([]))).toEqual({ kind: 'staff', role: 'omedit', name: 'omedit', regions: 'all', via: 'machine' });
+    const paca = (await resolveCaller(bearer(PACA_TOKEN), deps([]))) as StaffCaller;
     expect(paca.regions).toEqual(new Set(['PACA']));
-    expect(await refusal(resolveCaller({ bearer: `${STAFF_TOKEN}x` }, deps([])))).toMatchObject({ status: 401, code: 'staff-invalid' });
-    expect(await refusal(resolveCaller({ bearer: null }, deps([])))).toMatchObject({ status: 401, code: 'unauthenticated' });
+    expect(await refusal(resolveCaller(bearer(`${STAFF_TOKEN}x`), deps([])))).toMatchObject({ status: 401, code: 'staff-invalid' });
+    expect(await refusal(resolveCaller(bearer(null), deps([])))).toMatchObject({ status: 401, code: 'unauthenticated' });
   });
 });
 
 describe('what a caller may touch', () => {
-  const paca: StaffCaller = { kind: 'staff', role: 'omedit', name: 'omedit-paca', regions: new Set(['PACA']) };
+  const paca: StaffCaller = { kind: 'staff', role: 'omedit', name: 'omedit-paca', regions: new Set(['PACA']), via: 'session' };
 
   it('keeps establishments out of staff routes and staff out of establishment routes', () => {
     expect(() => asStaff(timone)).toThrow('réservée à l’OMéDIT');

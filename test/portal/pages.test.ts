@@ -8,8 +8,8 @@ import { ASSET_NAMES, readAsset } from '../../lib/portal/assets';
 import { handleRequest, type PortalDeps } from '../../lib/portal/routes';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-// Static routes need no store: what they read of the dependencies is the upload origin and the logger.
-const deps = { uploadOrigin: 'https://caqes-drop.s3.eu-west-3.amazonaws.com', logger: silent } as unknown as PortalDeps;
+// Static routes need no store: what they read of the dependencies is the upload origin, how staff sign in, and the logger.
+const deps = { uploadOrigin: 'https://caqes-drop.s3.eu-west-3.amazonaws.com', auth: { mode: 'local' }, logger: silent } as unknown as PortalDeps;
 
 const get = (path: string, method = 'GET') => handleRequest({ method, path, query: {}, headers: {}, body: null }, deps);
 
@@ -64,6 +64,21 @@ describe('the pages as served', () => {
     expect(page.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' });
     expect((await get('/omedit')).headers['content-security-policy']).toBe(csp);
     expect(await get('/')).toMatchObject({ status: 302, headers: { location: '/depot' } });
+  });
+
+  it('serve the staff page at /connexion too (Cognito sends the browser back there), which may reach Cognito’s token endpoint on AWS only', async () => {
+    const page = await get('/connexion');
+    expect(page.status).toBe(200);
+    expect(page.body).toBe(readAsset('omedit.html').body);
+    expect(page.headers['content-security-policy']).not.toContain('amazoncognito');
+    const cognito = {
+      ...deps,
+      auth: { mode: 'cognito', clientId: 'c', authorizeUrl: 'https://caqes-1.auth.eu-west-3.amazoncognito.com/oauth2/authorize', tokenUrl: 'https://caqes-1.auth.eu-west-3.amazoncognito.com/oauth2/token', logoutUrl: 'x', redirectUri: 'y' },
+    } as PortalDeps;
+    const onAws = await handleRequest({ method: 'GET', path: '/omedit', query: {}, headers: {}, body: null }, cognito);
+    expect(onAws.headers['content-security-policy']).toContain("connect-src 'self' https://caqes-drop.s3.eu-west-3.amazonaws.com https://caqes-1.auth.eu-west-3.amazoncognito.com;");
+    // Password managers know which field is the password, and fill nothing else with it.
+    expect(readAsset('omedit.html').body).toContain('autocomplete="current-password"');
   });
 
   it('serve the listed assets only: no path reaches another file', async () => {

@@ -37,10 +37,15 @@
     }
   }
 
-  /** Calls the portal's API with the caller's token; refusals become ApiError with the French message. */
+  /**
+   * Calls the portal's API; refusals become ApiError with the French message. With a token (a
+   * personal link, or a Cognito access token on AWS) it is sent as a bearer and no cookie goes;
+   * without, the browser sends the session cookie of a local account (same origin only).
+   */
   async function api(path, options) {
     const opts = options || {};
-    const headers = { Authorization: 'Bearer ' + opts.token };
+    const headers = {};
+    if (opts.token) headers.Authorization = 'Bearer ' + opts.token;
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     let response;
     try {
@@ -49,7 +54,7 @@
         headers: headers,
         body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
         cache: 'no-store',
-        credentials: 'omit',
+        credentials: opts.token ? 'omit' : 'same-origin',
       });
     } catch (e) {
       throw new ApiError(0, 'network', 'Le serveur ne répond pas. Vérifiez votre connexion, puis réessayez.');

@@ -1,35 +1,32 @@
 /*
- * CAQES portal: OMéDIT's page. The staff credential is typed in (or arrives once in the fragment,
- * `/omedit#jeton=…`, from `caqes serve`), kept in this tab's sessionStorage only, and sent to the
- * API as a bearer token.
+ * CAQES portal: the staff page's regional part (OMéDIT, and the ARS and Assurance Maladie readers):
+ * each establishment's status, the summaries, links and the audit log, for the regions of the
+ * caller. What is shown follows what the caller may do (`me.can`, from the server, which refuses
+ * the rest anyway).
  */
 (function () {
   'use strict';
-  const { el, clear, api, ApiError, dateTime, alertBox } = window.CAQES;
+  const { el, clear, api, dateTime, alertBox } = window.CAQES;
 
-  const STORAGE_KEY = 'caqes-omedit';
   const STATE_LABELS = { accepted: 'Reçu et accepté', refused: 'Reçu mais refusé', missing: 'Non reçu' };
   const STATE_MARKS = { accepted: '✔', refused: '✘', missing: '–' };
+  const FORMAT_LABELS = { xlsx: 'classeur .xlsx', html: 'rapport .html', csv: 'indicateurs .csv' };
   let overview = null;
+  let me = null;
 
   function token() {
-    return window.sessionStorage.getItem(STORAGE_KEY);
+    return window.CAQES.session.token();
   }
 
-  function takeTokenFromFragment() {
-    const match = /^#jeton=(.+)$/.exec(window.location.hash);
-    if (!match) return;
-    window.sessionStorage.setItem(STORAGE_KEY, decodeURIComponent(match[1]));
-    // The credential does not stay in the address bar, the history or a bookmark.
-    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  function allowed(action) {
+    return me !== null && me.can.indexOf(action) >= 0;
   }
 
-  function showLogin(message) {
-    window.sessionStorage.removeItem(STORAGE_KEY);
-    ['filtres', 'syntheses', 'suivi', 'liens'].forEach((id) => (document.getElementById(id).hidden = true));
-    document.getElementById('connexion').hidden = false;
-    alertBox(message || '');
-    document.getElementById('jeton').focus();
+  /** A refusal: back to the sign-in when the session has ended, else said where it happened. */
+  function failed(error, box) {
+    if (window.CAQES.session.expired(error)) return;
+    if (box) box.appendChild(el('p', { text: error.message }));
+    else alertBox(error.message);
   }
 
   function option(value, label, selected) {
@@ -58,30 +55,68 @@
       el(
         'ul',
         { class: 'liste-syntheses' },
-        overview.summaries.map((s) =>
-          el('li', {}, [
-            el('button', {
-              type: 'button',
-              class: 'secondaire',
-              text: 'Télécharger la synthèse ' + s.region + ' ' + s.year + ' (.xlsx)',
-              onclick: () => download(s, status),
-            }),
-          ]),
+        overview.summaries.flatMap((s) =>
+          s.formats.map((format) =>
+            el('li', {}, [
+              el('button', {
+                type: 'button',
+                class: 'secondaire',
+                text: 'Télécharger la synthèse ' + s.region + ' ' + s.year + ' (' + FORMAT_LABELS[format] + ')',
+                onclick: () => download(s, format, status),
+              }),
+            ]),
+          ),
         ),
       ),
     );
     box.appendChild(status);
   }
 
-  async function download(summary, status) {
+  async function download(summary, format, status) {
     try {
       status.textContent = 'Préparation du téléchargement…';
-      const link = await api('/api/omedit/summary?region=' + encodeURIComponent(summary.region) + '&year=' + summary.year, { token: token() });
+      const link = await api('/api/omedit/summary?region=' + encodeURIComponent(summary.region) + '&year=' + summary.year + '&format=' + format, { token: token() });
       status.textContent = 'Téléchargement de la synthèse ' + summary.region + ' ' + summary.year + ' lancé.';
       // A pre-signed address, valid a few minutes: the browser fetches the workbook straight from S3.
       window.location.assign(link.url);
     } catch (error) {
-      status.textContent = error.message;
+      if (!window.CAQES.session.expired(error)) status.textContent = error.message;
+    }
+  }
+
+  /** An establishment's file and its validation result, for OMéDIT (its region only, checked by the server). */
+  async function showFile(doc) {
+    const box = clear(document.getElementById('fichier-resultat'));
+    try {
+      const result = await api('/api/omedit/file?key=' + encodeURIComponent(doc.key), { token: token() });
+      if (result.state !== 'done') {
+        box.appendChild(el('p', { text: 'Le fichier « ' + doc.fileName + ' » est en cours de vérification.' }));
+        return;
+      }
+      box.appendChild(el('h3', { text: doc.fileName }));
+      box.appendChild(el('p', { text: (result.status === 'accepted' ? 'Fichier accepté' : 'Fichier refusé') + ' – ' + result.errorCount + ' erreur(s), ' + result.warningCount + ' avertissement(s).' }));
+      if (result.issues.length > 0) {
+        box.appendChild(
+          el('table', {}, [
+            el('caption', { text: 'Anomalies de « ' + doc.fileName + ' »' }),
+            el('thead', {}, [el('tr', {}, ['Gravité', 'Ligne', 'Colonne', 'Message'].map((h) => el('th', { scope: 'col', text: h })))]),
+            el(
+              'tbody',
+              {},
+              result.issues.map((i) =>
+                el('tr', {}, [
+                  el('td', { text: i.severity === 'error' ? 'Erreur' : 'Avertissement' }),
+                  el('td', { text: i.row === null ? '' : String(i.row) }),
+                  el('td', { text: i.column || '' }),
+                  el('td', { text: i.message }),
+                ]),
+              ),
+            ),
+          ]),
+        );
+      }
+    } catch (error) {
+      failed(error, box);
     }
   }
 
@@ -97,6 +132,7 @@
             el('span', { class: 'etat etat-' + doc.state, text: STATE_MARKS[doc.state] + ' ' + STATE_LABELS[doc.state] }),
             ' : ' + doc.label,
             doc.fileName ? el('span', { class: 'petit', text: ' (' + doc.fileName + ', ' + dateTime(doc.receivedAt) + ')' }) : null,
+            doc.key && allowed('file.read') ? el('button', { type: 'button', class: 'secondaire petit', text: 'Voir le résultat', 'aria-label': 'Voir le résultat de ' + doc.fileName, onclick: () => showFile(doc) }) : null,
           ]),
         ),
       ),
@@ -153,18 +189,18 @@
     const seen = [];
     overview.deadlines.forEach((d) => seen.indexOf(d.campaign) < 0 && seen.push(d.campaign));
     seen.sort().reverse().forEach((c) => campaigns.appendChild(option(c, c, false)));
-    document.getElementById('liens').hidden = overview.establishments.length === 0 || seen.length === 0;
+    // Readers never see the form: issuing and revoking links is OMéDIT's.
+    document.getElementById('liens').hidden = !allowed('links.issue') || overview.establishments.length === 0 || seen.length === 0;
+    document.getElementById('revoquer').hidden = !allowed('links.revoke');
+    document.getElementById('voir-liens').hidden = !allowed('links.read');
   }
 
   function render() {
-    const regions = overview.caller.regions === 'all' ? 'toutes les régions' : overview.caller.regions.join(', ');
-    document.getElementById('identite').textContent = 'Connecté : ' + overview.caller.name + ' (' + regions + ')';
     renderFilters();
     renderSummaries();
     renderTable();
     renderLinkForm();
     ['filtres', 'syntheses', 'suivi'].forEach((id) => (document.getElementById(id).hidden = false));
-    document.getElementById('connexion').hidden = true;
   }
 
   async function load() {
@@ -182,8 +218,7 @@
       alertBox('');
       render();
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) showLogin(error.message);
-      else alertBox(error.message);
+      failed(error);
     }
   }
 
@@ -199,7 +234,7 @@
       box.appendChild(el('input', { id: 'lien-url', type: 'text', readonly: true, value: link.url }));
       document.getElementById('lien-url').select();
     } catch (error) {
-      box.appendChild(el('p', { text: error.message }));
+      failed(error, box);
     }
   }
 
@@ -211,28 +246,107 @@
       const out = await api('/api/omedit/links/revoke', { token: token(), method: 'POST', body: { finess: finess, campaign: campaign } });
       box.appendChild(el('p', { text: out.revoked + ' lien(s) désactivé(s) pour ' + finess + ' (' + campaign + ').' }));
     } catch (error) {
-      box.appendChild(el('p', { text: error.message }));
+      failed(error, box);
+    }
+  }
+
+  const LINK_STATES = { active: 'Actif', expired: 'Expiré', revoked: 'Désactivé' };
+
+  async function listLinks() {
+    const box = clear(document.getElementById('lien-resultat'));
+    const finess = document.getElementById('lien-etablissement').value;
+    const campaign = document.getElementById('lien-campagne').value;
+    try {
+      const out = await api('/api/omedit/links?finess=' + encodeURIComponent(finess) + '&campaign=' + encodeURIComponent(campaign), { token: token() });
+      if (out.links.length === 0) {
+        box.appendChild(el('p', { text: 'Aucun lien pour ' + finess + ' (' + campaign + ').' }));
+        return;
+      }
+      box.appendChild(
+        el('table', {}, [
+          el('caption', { text: 'Liens de ' + finess + ' pour ' + campaign }),
+          el('thead', {}, [el('tr', {}, ['Créé le', 'Par', 'Valable jusqu’au', 'État'].map((h) => el('th', { scope: 'col', text: h })))]),
+          el(
+            'tbody',
+            {},
+            out.links.map((l) =>
+              el('tr', {}, [el('td', { text: dateTime(l.issuedAt) }), el('td', { text: l.issuedBy }), el('td', { text: dateTime(l.expiresAt) }), el('td', { text: LINK_STATES[l.state] })]),
+            ),
+          ),
+        ]),
+      );
+    } catch (error) {
+      failed(error, box);
+    }
+  }
+
+  function snapshot(value) {
+    return value === null ? '' : JSON.stringify(value, null, 1);
+  }
+
+  function auditPath() {
+    const from = document.getElementById('journal-du').value;
+    const to = document.getElementById('journal-au').value;
+    const params = [];
+    if (from) params.push('from=' + from);
+    if (to) params.push('to=' + to);
+    // OMéDIT reads its regions' log; the administrator the platform's (accounts).
+    const base = allowed('audit.read') ? '/api/omedit/audit' : '/api/admin/audit';
+    return base + (params.length ? '?' + params.join('&') : '');
+  }
+
+  async function loadAudit(event) {
+    if (event) event.preventDefault();
+    const state = document.getElementById('journal-etat');
+    const box = clear(document.getElementById('journal-liste'));
+    try {
+      const out = await api(auditPath(), { token: token() });
+      state.textContent = out.entries.length + ' modification(s) du ' + dateTime(out.from) + ' au ' + dateTime(out.to) + '.';
+      if (out.entries.length === 0) return;
+      box.appendChild(
+        el('table', {}, [
+          el('caption', { text: 'Qui a modifié quoi, quand' }),
+          el('thead', {}, [el('tr', {}, ['Quand', 'Région', 'Qui', 'Quoi', 'Objet', 'Avant', 'Après'].map((h) => el('th', { scope: 'col', text: h })))]),
+          el(
+            'tbody',
+            {},
+            out.entries.map((e) =>
+              el('tr', { 'data-action': e.action }, [
+                el('td', { text: dateTime(e.at) }),
+                el('td', { text: e.region || 'plateforme' }),
+                el('td', { text: e.actor.kind === 'system' ? 'traitement automatique' : e.actor.id }),
+                el('td', { text: e.label }),
+                el('td', { text: e.target || '' }),
+                el('td', {}, [el('pre', { class: 'avant-apres', text: snapshot(e.before) })]),
+                el('td', {}, [el('pre', { class: 'avant-apres', text: snapshot(e.after) })]),
+              ]),
+            ),
+          ),
+        ]),
+      );
+    } catch (error) {
+      failed(error, box);
     }
   }
 
   function start() {
-    takeTokenFromFragment();
-    document.getElementById('connexion-form').addEventListener('submit', (event) => {
-      event.preventDefault();
-      const value = document.getElementById('jeton').value.trim();
-      if (!value) return;
-      window.sessionStorage.setItem(STORAGE_KEY, value);
-      document.getElementById('jeton').value = '';
-      load();
-    });
     document.getElementById('filtres-form').addEventListener('submit', (event) => {
       event.preventDefault();
       load();
     });
     document.getElementById('liens-form').addEventListener('submit', issueLink);
     document.getElementById('revoquer').addEventListener('click', revoke);
-    if (token()) load();
-    else showLogin('');
+    document.getElementById('voir-liens').addEventListener('click', listLinks);
+    document.getElementById('journal-form').addEventListener('submit', loadAudit);
+    document.addEventListener('caqes:signed-in', (event) => {
+      me = event.detail;
+      overview = null;
+      if (allowed('overview.read')) load();
+      if (allowed('audit.read') || allowed('platform-audit.read')) {
+        document.getElementById('journal').hidden = false;
+        loadAudit();
+      }
+    });
   }
 
   start();

@@ -1,0 +1,110 @@
+/*
+ * CAQES portal: the staff page's account management, for the platform's administrator only
+ * (`accounts.read` / `accounts.write`): list, create, disable, reset. A temporary password made
+ * here is shown once; on AWS, Cognito e-mails it instead.
+ */
+(function () {
+  'use strict';
+  const { el, clear, api, date } = window.CAQES;
+
+  const ROLE_LABELS = {
+    omedit: 'Pharmacien OMéDIT',
+    ars: 'ARS (lecture seule)',
+    assurance_maladie: 'Assurance Maladie (lecture seule)',
+    admin: 'Administrateur de la plateforme',
+  };
+  let me = null;
+
+  function token() {
+    return window.CAQES.session.token();
+  }
+
+  function failed(error, box) {
+    if (!window.CAQES.session.expired(error)) box.appendChild(el('p', { text: error.message }));
+  }
+
+  /** What the server answers after a creation or a reset: the password once, or that Cognito e-mailed it. */
+  function showPassword(box, email, temporaryPassword) {
+    if (temporaryPassword) {
+      box.appendChild(el('p', {}, ['Mot de passe provisoire de ' + email + ' (affiché une seule fois, à transmettre de façon sûre) : ', el('span', { class: 'motdepasse', text: temporaryPassword })]));
+    } else {
+      box.appendChild(el('p', { text: 'Un e-mail avec un mot de passe provisoire (ou un code) a été envoyé à ' + email + '.' }));
+    }
+  }
+
+  async function act(path, email, verb) {
+    const box = clear(document.getElementById('compte-resultat'));
+    try {
+      const out = await api(path, { token: token(), method: 'POST', body: { email: email } });
+      box.appendChild(el('p', { text: 'Compte ' + email + ' ' + verb + '.' }));
+      if (out.temporaryPassword !== undefined) showPassword(box, email, out.temporaryPassword);
+      await list();
+    } catch (error) {
+      failed(error, box);
+    }
+  }
+
+  async function list() {
+    const box = clear(document.getElementById('comptes-liste'));
+    try {
+      const out = await api('/api/admin/accounts', { token: token() });
+      box.appendChild(
+        el('table', {}, [
+          el('caption', { text: out.accounts.length + ' compte(s)' }),
+          el('thead', {}, [el('tr', {}, ['Adresse', 'Rôle', 'Régions', 'État', 'Créé le', 'Actions'].map((h) => el('th', { scope: 'col', text: h })))]),
+          el(
+            'tbody',
+            {},
+            out.accounts.map((a) =>
+              el('tr', { 'data-email': a.email }, [
+                el('td', { text: a.email }),
+                el('td', { text: a.role ? ROLE_LABELS[a.role] : 'aucun' }),
+                el('td', { text: a.regions.join(', ') }),
+                el('td', { text: a.status === 'active' ? 'Actif' : 'Désactivé' }),
+                el('td', { text: a.createdAt ? date(a.createdAt) : '' }),
+                el('td', {}, [
+                  a.status === 'active' && a.email !== me.name
+                    ? el('button', { type: 'button', class: 'secondaire', text: 'Désactiver', 'aria-label': 'Désactiver ' + a.email, onclick: () => act('/api/admin/accounts/disable', a.email, 'désactivé') })
+                    : null,
+                  el('button', { type: 'button', class: 'secondaire', text: 'Réinitialiser le mot de passe', 'aria-label': 'Réinitialiser le mot de passe de ' + a.email, onclick: () => act('/api/admin/accounts/reset', a.email, 'réinitialisé') }),
+                ]),
+              ]),
+            ),
+          ),
+        ]),
+      );
+    } catch (error) {
+      failed(error, box);
+    }
+  }
+
+  async function create(event) {
+    event.preventDefault();
+    const box = clear(document.getElementById('compte-resultat'));
+    const email = document.getElementById('compte-courriel').value.trim();
+    const role = document.getElementById('compte-role').value;
+    const regions = document
+      .getElementById('compte-regions')
+      .value.split(',')
+      .map((r) => r.trim().toUpperCase())
+      .filter((r) => r.length > 0);
+    try {
+      const out = await api('/api/admin/accounts', { token: token(), method: 'POST', body: { email: email, role: role, regions: regions } });
+      box.appendChild(el('p', { text: 'Compte créé : ' + out.account.email + ' – ' + ROLE_LABELS[out.account.role] + '.' }));
+      showPassword(box, out.account.email, out.temporaryPassword);
+      document.getElementById('compte-courriel').value = '';
+      await list();
+    } catch (error) {
+      failed(error, box);
+    }
+  }
+
+  document.getElementById('compte-form').addEventListener('submit', create);
+  document.addEventListener('caqes:signed-in', (event) => {
+    me = event.detail;
+    const canManage = me.can.indexOf('accounts.read') >= 0;
+    document.getElementById('comptes').hidden = !canManage;
+    document.getElementById('compte-form').hidden = me.can.indexOf('accounts.write') < 0;
+    if (canManage) list();
+  });
+})();
