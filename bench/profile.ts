@@ -41,7 +41,9 @@ function partOf(url: string, functionName: string): string | null {
   if (url.includes('/node_modules/iconv-lite/')) return 'decoding (iconv-lite)';
   if (url.includes('/node_modules/zod/')) return 'zod (schema machinery)';
   if (url.includes('/lib/io/french')) return 'French number parsing';
-  if (url.includes('/lib/io/csv-reader') || url.includes('/lib/io/encoding')) return 'CSV reader glue (slicing, line counting)';
+  if (url.includes('/lib/io/csv-scan')) return 'CSV record scan (csv-scan.ts)';
+  if (url.includes('/lib/io/encoding')) return 'decoding (encoding.ts)';
+  if (url.includes('/lib/io/csv-reader') || url.includes('/lib/io/table')) return 'CSV reader glue (slicing, line counting)';
   if (url.includes('/lib/formats/fields') || url.includes('/lib/domain/finess')) return 'cell checks (fields.ts, FINESS key)';
   if (url.includes('/lib/formats/kinds/') || url.includes('/lib/domain/indication')) return 'aggregation (atih-mo)';
   if (url.includes('/lib/formats/tabular') || url.includes('/lib/formats/report') || url.includes('/lib/formats/messages')) return 'row loop (tabular.ts)';

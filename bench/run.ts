@@ -3,7 +3,8 @@
  * 10M rows by default), each in its own child process so that its peak RSS is its own:
  *
  * - ours: `openCsv(createReadStream(file))` then `readTabular(atihMoFormat, …)`, what the ingest
- *   Lambda does minus S3 and DynamoDB;
+ *   Lambda does minus S3 and DynamoDB (`--parser papaparse`: the papaparse reference path instead
+ *   of the quote-free scan; `--node-flags`: the V8 flags the function would run with);
  * - bytes only: read the file and count line feeds (the floor);
  * - DuckDB on one thread: `read_csv` and the same aggregation per FINESS and year, checked against
  *   ours to the cent, the decimal commas read by `read_csv` itself (`decimal_separator`, the time the
@@ -20,6 +21,7 @@
  * npm run bench                      # 100k, 1M, 10M
  * npm run bench -- --quick           # a smoke run of about a minute
  * npm run bench -- --sizes 100000,1000000 --runs 3 --profile
+ * npm run bench -- --node-flags=--max-semi-space-size=8   # young generation capped, as NODE_OPTIONS would
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -50,6 +52,9 @@ interface Options {
   establishments: number;
   runs: number;
   runner: 'bundle' | 'tsx';
+  parser: 'auto' | 'papaparse';
+  /** Extra Node flags for ours' children, as the ingest function's NODE_OPTIONS would give them. */
+  nodeFlags: string[];
   profile: number | null;
   dir: string;
   out: string;
@@ -67,6 +72,10 @@ const USAGE = `usage: npm run bench -- [options]
   --encoding E           windows-1252 (default) or utf-8
   --establishments N     establishments in the referential (default ${DEFAULT_ESTABLISHMENTS})
   --runner R             bundle (default: children bundled by esbuild) or tsx
+  --parser P             how ours splits CSV records: auto (default: the quote-free scan, papaparse
+                         from a quoted field on) or papaparse (every record, the reference path)
+  --node-flags="F ..."   extra Node flags for ours, as the ingest function's NODE_OPTIONS would give
+                         them (e.g. --node-flags=--max-semi-space-size=8)
   --profile [N]          also run ours once under --cpu-prof on the N-row file (default 1000000 or the
                          largest size below it) and print where the time goes
   --dir DIR              cache of generated files (default .bench)
@@ -102,6 +111,8 @@ function parseOptions(argv: string[]): Options | null {
       establishments: { type: 'string', default: String(DEFAULT_ESTABLISHMENTS) },
       year: { type: 'string', default: String(DEFAULT_YEAR) },
       runner: { type: 'string', default: 'bundle' },
+      parser: { type: 'string', default: 'auto' },
+      'node-flags': { type: 'string', default: '' },
       dir: { type: 'string', default: '.bench' },
       out: { type: 'string', default: 'bench/results/latest.json' },
       help: { type: 'boolean', default: false },
@@ -113,6 +124,8 @@ function parseOptions(argv: string[]): Options | null {
   const dynamoSizes = values['no-dynamo'] ? [] : values['dynamo-sizes'] ? sizeList(values['dynamo-sizes']) : sizes.filter((n) => n <= 1_000_000);
   const encoding = values.encoding;
   const runner = values.runner;
+  const parser = values.parser;
+  if (parser !== 'auto' && parser !== 'papaparse') throw new Error(`bad parser: ${parser}`);
   if (encoding !== 'windows-1252' && encoding !== 'utf-8') throw new Error(`bad encoding: ${encoding}`);
   if (runner !== 'bundle' && runner !== 'tsx') throw new Error(`bad runner: ${runner}`);
   const numbers = { runs: Number(values.runs), seed: Number(values.seed), establishments: Number(values.establishments), year: Number(values.year) };
@@ -128,6 +141,8 @@ function parseOptions(argv: string[]): Options | null {
     ...numbers,
     encoding,
     runner,
+    parser,
+    nodeFlags: values['node-flags'].split(/\s+/).filter(Boolean),
     profile,
     dir: resolve(ROOT, values.dir),
     out: resolve(ROOT, values.out),
@@ -215,7 +230,7 @@ function runChild(worker: Worker, args: string[], options: Options, nodeFlags: s
 async function measure(worker: Worker, args: string[], options: Options, runs = options.runs): Promise<Measured> {
   const outcomes: ChildOutcome[] = [];
   for (let i = 0; i < runs; i++) {
-    const outcome = await runChild(worker, args, options);
+    const outcome = await runChild(worker, args, options, worker === 'ours' ? options.nodeFlags : []);
     outcomes.push(outcome);
     if (!outcome.ok) break;
   }
@@ -401,6 +416,11 @@ function log(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
+/** The command line of the `ours` child on one extract. */
+function oursArgs(file: string, options: Options): string[] {
+  return ['--file', file, '--seed', String(options.seed), '--year', String(options.year), '--establishments', String(options.establishments), '--parser', options.parser];
+}
+
 async function benchSize(rows: number, options: Options, referential: string): Promise<SizeResult> {
   log(`\n== ${rows} rows`);
   const extract = await extractFor(rows, options);
@@ -417,7 +437,7 @@ async function benchSize(rows: number, options: Options, referential: string): P
 
   log('  ours…');
   const oursAgg = join(aggDir, `ours-${rows}.json`);
-  const oursRun = await measure('ours', ['--file', extract.path, '--seed', String(options.seed), '--year', String(options.year), '--establishments', String(options.establishments), '--aggregates', oursAgg], options);
+  const oursRun = await measure('ours', [...oursArgs(extract.path, options), '--aggregates', oursAgg], options);
   if (!oursRun.ok) log(`  ours FAILED: ${oursRun.error}`);
   else if (Number(oursRun.result?.errors) > 0) log(`  ours: the file was refused: ${JSON.stringify(oursRun.result?.firstIssues)}`);
   const ours = {
@@ -624,7 +644,7 @@ function render(results: SizeResult[], machine: Record<string, unknown>, options
   const duck = results.find((r) => r.duckdb?.ok)?.duckdb;
   const notes = [
     `machine: ${String(machine.cpu)}, ${String(machine.cores)} cores, ${String(machine.memoryGb)} GB, Node ${String(machine.node)}, ${String(machine.platform)}; load average ${String(machine.loadAtStart)} at start, ${String(machine.loadAtEnd)} at end`,
-    `extract: ATIH MO, ${options.encoding}, ';', CRLF, decimal comma, seed ${options.seed}, ${options.establishments} establishments, year ${options.year}; runs per reader: ${options.runs} (median); children: ${options.runner === 'bundle' ? 'bundled by esbuild' : 'tsx'}`,
+    `extract: ATIH MO, ${options.encoding}, ';', CRLF, decimal comma, seed ${options.seed}, ${options.establishments} establishments, year ${options.year}; runs per reader: ${options.runs} (median); children: ${options.runner === 'bundle' ? 'bundled by esbuild' : 'tsx'}; ours splits records with ${options.parser === 'auto' ? 'the quote-free scan (papaparse from a quoted field on)' : 'papaparse (the reference path)'}; Node flags for ours: ${options.nodeFlags.join(' ') || 'none'}`,
     `code measured: ${String(machine.code)}`,
     `ours s, bytes s, DuckDB s: each child's own time for the work; wall s: ours from spawn to exit (start-up included); RSS: the child's peak (process.resourceUsage().maxRSS)`,
     `facts: ours' aggregates, establishment-months / establishment-years; writes: DynamoDB write items during the extract's ingest and compute; estab.: establishments with rows`,
@@ -723,9 +743,9 @@ async function main(): Promise<number> {
     const name = `ours-${rows}-${options.runner}.cpuprofile`;
     const run = await runChild(
       'ours',
-      ['--file', extract.path, '--seed', String(options.seed), '--year', String(options.year), '--establishments', String(options.establishments)],
+      oursArgs(extract.path, options),
       options,
-      ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', name],
+      [...options.nodeFlags, '--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', name],
     );
     if (run.ok) profile = await summariseProfile(join(profDir, name));
     else log(`  profile FAILED: ${run.error}`);

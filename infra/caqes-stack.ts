@@ -388,6 +388,8 @@ export class CaqesStack extends Stack {
 
     const ingest = makeFunction('ingest', 1769, ingestTimeout, {
       CAQES_COMPUTE_QUEUE_URL: this.computeQueue.queueUrl,
+      // A capped young generation keeps memory flat in file size at the same speed (README, Benchmarks).
+      NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=8',
     });
     const compute = makeFunction('compute', 1024, shortTimeout, {});
     const remind = makeFunction('remind', 512, shortTimeout, {

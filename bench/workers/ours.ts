@@ -1,7 +1,8 @@
 /**
  * Child process: our ingest path on one ATIH MO extract read from disk, exactly what
  * lib/pipeline/ingest.ts does minus S3 and DynamoDB: `openCsv` over the byte stream (with the
- * ingest limits), then `readTabular(atihMoFormat, …)` against the referential's establishments.
+ * ingest limits; `--parser papaparse` for the reference path), then `readTabular(atihMoFormat, …)`
+ * against the referential's establishments.
  * Prints its time, peak RSS and counts; writes the per-establishment-and-year totals to --aggregates.
  */
 import { createReadStream } from 'node:fs';
@@ -41,6 +42,7 @@ const file = need(args, 'file');
 const seed = Number(need(args, 'seed'));
 const year = Number(need(args, 'year'));
 const establishments = benchEstablishments(seed, Number(need(args, 'establishments')));
+const parser = args.get('parser') === 'papaparse' ? 'papaparse' : 'auto';
 const key = `atih/${year}/mo-bench.csv`;
 
 const ctx: FormatContext = {
@@ -53,7 +55,7 @@ const ctx: FormatContext = {
 };
 
 const started = performance.now();
-const csv = await openCsv(createReadStream(file), INGEST_LIMITS);
+const csv = await openCsv(createReadStream(file), INGEST_LIMITS, { parser });
 const outcome = await readTabular(atihMoFormat, csv, ctx);
 const seconds = (performance.now() - started) / 1000;
 const rssMb = peakRssMb();
@@ -84,6 +86,7 @@ report({
   bytes: (await stat(file)).size,
   encoding: csv.encoding,
   delimiter: csv.delimiter,
+  parser,
   rowsRead: outcome.rowsRead,
   rowsAccepted: outcome.rowsAccepted,
   errors: outcome.issues.errors,

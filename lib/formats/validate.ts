@@ -38,6 +38,7 @@ const READ_ERROR_CODES: Record<TableReadErrorCode, IssueCode> = {
   'too-many-rows': 'too-many-rows',
   'too-many-cells': 'too-many-cells',
   'binary-file': 'binary-file',
+  'unclosed-quote': 'unreadable-file',
   'unreadable-file': 'unreadable-file',
 };
 
@@ -46,6 +47,7 @@ const READ_ERROR_DETAILS: Partial<Record<TableReadErrorCode, (limits: Readonly<I
   'too-many-rows': (l) => `${l.maxRows.toLocaleString('fr-FR')} lignes au plus`,
   'too-many-cells': (l) => `${l.maxCellsPerRow} colonnes au plus`,
   'binary-file': () => 'contenu binaire : ce n’est pas un fichier texte CSV',
+  'unclosed-quote': () => 'un guillemet (") ouvert sur cette ligne n’est jamais refermé, tout le reste du fichier serait lu comme une seule cellule ; vérifiez les guillemets de la ligne',
 };
 
 const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0];

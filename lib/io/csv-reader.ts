@@ -3,20 +3,34 @@
  * with their physical line numbers. Memory stays bounded by one chunk plus one pending record,
  * whatever the file size (Open PHMEV is 1.2 GB).
  *
- * Design: the raw bytes are pulled from the source only when the consumer asks for the next row
- * (pull-based backpressure, no event-driven buffering), decoded incrementally, and fed slice by
- * slice to papaparse's own incremental parser (`Papa.Parser`, the engine behind `Papa.parse`'s
- * streaming mode) with `ignoreLastRow`, exactly as papaparse's ChunkStreamer does, keeping the
- * unfinished last record for the next slice. We drive it ourselves rather than through
- * `Papa.parse(readable, { step })` because papaparse's pause/resume on streams does not stop
- * the Node stream (its queue then grows without bound) and its cursor meta is wrong after a resume,
- * and we need exact cursors to give exact line numbers.
+ * Design: the raw bytes are pulled from the source only when the consumer asks for the next rows
+ * (pull-based backpressure, no event-driven buffering), decoded incrementally, and split slice by
+ * slice, keeping the unfinished last record for the next slice. Each slice is split by the
+ * quote-free scan of csv-scan.ts up to the first record with a quoted field, and from there by
+ * papaparse's own incremental parser (`Papa.Parser`, the engine behind `Papa.parse`'s streaming
+ * mode) with `ignoreLastRow`, exactly as papaparse's ChunkStreamer does. We drive papaparse
+ * ourselves rather than through `Papa.parse(readable, { step })` because papaparse's pause/resume on
+ * streams does not stop the Node stream (its queue then grows without bound) and its cursor meta is
+ * wrong after a resume, and we need exact cursors to give exact line numbers. `parser: 'papaparse'`
+ * splits every record with papaparse: the reference the scan is tested against.
+ *
+ * Rows are given a slice at a time (`batches`, a few hundred rows per await), which is what
+ * readTabular reads; `rows` gives the same rows one by one.
  */
 import Papa from 'papaparse';
-import iconv from 'iconv-lite';
 import { TextDecoder } from 'node:util';
-import { detectDelimiter, detectEncoding, type CsvEncoding } from './encoding';
-import { TableReadError, type TableFile, type TableLimits, type TableRow } from './table';
+import { scanRecords, windows1252Cells, Windows1252Marks } from './csv-scan';
+import { detectDelimiter, detectEncoding, firstNonAscii, windows1252Positions, type CsvEncoding } from './encoding';
+import { oneByOne, TableReadError, type TableFile, type TableLimits, type TableRow } from './table';
+
+/** How `openCsv` splits records. */
+export interface CsvOptions {
+  /**
+   * `'auto'` (default): the quote-free scan, papaparse from each record with a quoted field to the
+   * end of its slice; `'papaparse'`: papaparse for every record (the reference of the scan's tests).
+   */
+  parser?: 'auto' | 'papaparse';
+}
 
 const PEEK_BYTES = 64 * 1024;
 const BINARY_PROBE_BYTES = 8 * 1024;
@@ -45,11 +59,6 @@ function concatBytes(parts: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
-function firstNonAscii(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) >= 0x80) return i;
-  return -1;
-}
-
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -58,12 +67,19 @@ function asBuffer(bytes: Uint8Array): Buffer {
  * Incremental decoder. When the sample was pure ASCII, both encodings agree on everything seen so
  * far, so the choice is postponed to the first non-ASCII byte: a file whose first 64 KiB are ASCII
  * and which has Windows-1252 bytes further on is then still read, not rejected.
+ *
+ * Windows-1252 is given as Latin-1 (one character per byte, Node's native decoding), with `c1`
+ * saying where the text it just gave holds characters U+0080-U+009F, whose Windows-1252 reading
+ * differs: the reader turns them into Windows-1252 in the cells that hold one (Windows1252Marks).
+ * Kept so, a chunk with one `’` is not made a two-byte string, which slowed every scan and cell
+ * of it.
  */
 class StreamDecoder {
   encoding: CsvEncoding;
+  /** Positions in the text the last `write` or `end` gave of characters to read as Windows-1252. */
+  readonly c1: number[] = [];
   private mode: 'ascii' | 'utf-8' | 'windows-1252';
   private utf8: TextDecoder | null = null;
-  private cp1252: ReturnType<typeof iconv.getDecoder> | null = null;
   private carry: Uint8Array | null = null;
 
   constructor(detected: CsvEncoding, asciiSample: boolean) {
@@ -77,11 +93,16 @@ class StreamDecoder {
   private init(): void {
     // TextDecoder drops a leading BOM by default (ignoreBOM: false), which is what we want.
     if (this.mode === 'utf-8') this.utf8 = new TextDecoder('utf-8', { fatal: true });
-    if (this.mode === 'windows-1252') this.cp1252 = iconv.getDecoder('windows-1252');
   }
 
   /** @throws TypeError from TextDecoder on invalid UTF-8. */
   write(chunk: Uint8Array, final = false): string {
+    this.c1.length = 0;
+    return this.decode(chunk, final, 0);
+  }
+
+  /** The text of `chunk`; `offset` is where it goes in the text `write` gives, for `c1`. */
+  private decode(chunk: Uint8Array, final: boolean, offset: number): string {
     let bytes = chunk;
     if (this.carry) {
       bytes = concatBytes([this.carry, chunk], this.carry.length + chunk.length);
@@ -99,11 +120,12 @@ class StreamDecoder {
       this.mode = detectEncoding(rest, { complete: final }) === 'windows-1252' ? 'windows-1252' : 'utf-8';
       this.encoding = this.mode;
       this.init();
-      return head + this.write(rest, final);
+      return head + this.decode(rest, final, offset + head.length);
     }
     if (this.utf8) return this.utf8.decode(bytes, { stream: !final });
-    const decoder = this.cp1252 as ReturnType<typeof iconv.getDecoder>;
-    return decoder.write(asBuffer(bytes)) + (final ? (decoder.end() ?? '') : '');
+    // One byte per character: nothing to carry between chunks.
+    windows1252Positions(bytes, offset, this.c1);
+    return asBuffer(bytes).toString('latin1');
   }
 
   /** @throws TypeError from TextDecoder on a truncated UTF-8 sequence at the end. */
@@ -145,21 +167,27 @@ function firstContentLine(text: string): string {
 /**
  * Opens a CSV file given as a stream of bytes: detects its encoding (UTF-8, UTF-8 with BOM,
  * Windows-1252) and delimiter (`;`, `,`, tab), reads the header, and returns the rows as a lazy,
- * single-use async iterable. Blank lines (only whitespace and delimiters) are skipped, counted in
- * line numbers and in the next row's `blankBefore`. The source is read only as rows are consumed, and closed when iteration ends
- * or is abandoned (`break`); a caller that never iterates `rows` should close its source itself.
+ * single-use async iterable (`rows` one by one, or `batches` of a slice at a time). Blank lines
+ * (only whitespace and delimiters) are skipped, counted in line numbers and in the next row's
+ * `blankBefore`. The source is read only as rows are consumed, and closed when iteration ends or
+ * is abandoned (`break`); a caller that never iterates the rows should close its source itself.
+ * `options.parser` chooses how records are split (see CsvOptions); both ways give the same rows.
  *
  * @returns the opened file.
  * @throws TableReadError `empty-file` (no bytes, or no non-blank line), `binary-file` (NUL byte in the
  * first 8 KiB), `encoding-error` (bytes invalid in the detected UTF-8), `too-large`,
- * `too-many-cells` (header wider than the limit). Iterating `rows` throws TableReadError
+ * `too-many-cells` (header wider than the limit). Iterating the rows throws TableReadError
  * `encoding-error`, `too-large`, `too-many-rows` or `too-many-cells`, with `line` set to the line
- * concerned (approximate, to the chunk, for `encoding-error` and `too-large`). Errors of the source
- * stream itself are passed through unchanged.
+ * concerned (approximate, to the chunk, for `encoding-error` and `too-large`), after the rows
+ * before it. Errors of the source stream itself are passed through unchanged.
+ * @example
+ * const file = await openCsv(createReadStream('mo-2025.csv'), INGEST_LIMITS);
+ * for await (const batch of file.batches) for (const row of batch) console.log(row.line, row.cells);
  */
 export async function openCsv(
   input: AsyncIterable<Uint8Array> | NodeJS.ReadableStream,
   limits: TableLimits = {},
+  options: CsvOptions = {},
 ): Promise<TableFile> {
   const maxBytes = limits.maxBytes ?? Number.POSITIVE_INFINITY;
   const maxRows = limits.maxRows ?? Number.POSITIVE_INFINITY;
@@ -192,11 +220,21 @@ export async function openCsv(
     return b;
   }
 
+  /** Where the decoded text holds characters to read as Windows-1252 (see StreamDecoder). */
+  const marks = new Windows1252Marks();
+  let decodedChars = 0;
+  let decoder: StreamDecoder;
+  /** Text `decoder` just gave, its Windows-1252 characters noted at their offset in the whole text. */
+  const decoded = (text: string): string => {
+    marks.add(decodedChars, decoder.c1);
+    decodedChars += text.length;
+    return text;
+  };
+
   // Peek: enough bytes to detect the encoding and the first line.
   const peeked: Uint8Array[] = [];
   let peekLen = 0;
   let headText: string;
-  let decoder: StreamDecoder;
   try {
     while (peekLen < PEEK_BYTES) {
       const b = await pull(() => 1);
@@ -214,7 +252,7 @@ export async function openCsv(
     const probe = sample.subarray(0, PEEK_BYTES);
     decoder = new StreamDecoder(detectEncoding(probe, { complete: sourceDone && probe.length === sample.length }), firstNonAscii(probe) < 0);
     try {
-      headText = decoder.write(sample) + (sourceDone ? decoder.end() : '');
+      headText = decoded(decoder.write(sample)) + (sourceDone ? decoded(decoder.end()) : '');
     } catch {
       throw new TableReadError('encoding-error', 'Invalid UTF-8 at the start of the file', 1);
     }
@@ -227,57 +265,88 @@ export async function openCsv(
   const newline = guessNewline(headText);
   const decoderFlushed = sourceDone;
 
-  async function* records(): AsyncGenerator<TableRow, void, undefined> {
+  async function* records(): AsyncGenerator<TableRow[], void, undefined> {
     let buf = headText;
-    /** Line breaks before the start of `buf`. */
-    let breaks = 0;
-    const completed: { cells: string[]; end: number }[] = [];
-    /** Blank records read since the last row yielded. */
-    let blanks = 0;
+    /** Line breaks before the start of `buf`, and blank records read since the last row given. */
+    const state = { breaks: 0, blanks: 0 };
+    /** Offset of `buf` in the decoded text. */
+    let bufAt = 0;
+    const completed: { cells: string[]; end: number; unclosedQuote: boolean }[] = [];
     const parser = new Papa.Parser({
       delimiter,
       newline,
       step: (result: Papa.ParseStepResult<unknown>) => {
         const data = result.data as string[][];
-        completed.push({ cells: data[0] ?? [], end: result.meta.cursor });
+        completed.push({ cells: data[0] ?? [], end: result.meta.cursor, unclosedQuote: result.errors.some((e) => e.code === 'MissingQuotes') });
       },
     });
-    const currentLine = (): number => 1 + breaks + countBreaks(buf, 0, buf.length, newline);
+    const scan = options.parser !== 'papaparse' && newline !== '\r';
+    const currentLine = (): number => 1 + state.breaks + countBreaks(buf, 0, buf.length, newline);
+    /** Rows given so far, the header included, and the error of the first row past a limit. */
+    let given = 0;
+    let limitError: TableReadError | null = null;
 
-    function* parse(final: boolean): Generator<TableRow> {
-      completed.length = 0;
-      parser.parse(buf, 0, !final);
-      const done = completed.splice(0);
-      let prev = 0;
-      const startLines: number[] = [];
-      for (const row of done) {
-        startLines.push(1 + breaks);
-        breaks += countBreaks(buf, prev, row.end, newline);
-        prev = row.end;
+    /** `rows` up to the first data row past `maxRows` or `maxCellsPerRow`, whose error is kept for after them. */
+    function limited(rows: TableRow[]): TableRow[] {
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i] as TableRow;
+        // The first row is the header, whose width openCsv checks.
+        if (given++ === 0) continue;
+        if (given - 1 > maxRows) limitError = new TableReadError('too-many-rows', `More than ${maxRows} data rows`, row.line);
+        else if (row.cells.length > maxCells) limitError = new TableReadError('too-many-cells', `More than ${maxCells} cells in a row`, row.line);
+        if (limitError) return rows.slice(0, i);
       }
-      buf = final ? '' : buf.slice(prev);
-      for (let i = 0; i < done.length; i++) {
-        const cells = (done[i] as { cells: string[] }).cells;
-        if (isBlank(cells)) {
-          blanks++;
-          continue;
-        }
-        const line = startLines[i] as number;
-        if (blanks > 0) yield { line, cells, blankBefore: blanks };
-        else yield { line, cells };
-        blanks = 0;
-      }
+      return rows;
     }
 
-    function* feed(text: string): Generator<TableRow> {
+    /**
+     * The complete records of `text` (all of them when `final`) as rows; returns where the rest
+     * starts. `base` is the offset of `text` in the decoded text.
+     */
+    function papaparse(text: string, base: number, final: boolean, out: TableRow[]): number {
+      completed.length = 0;
+      parser.parse(text, 0, !final);
+      let prev = 0;
+      for (const record of completed) {
+        const line = 1 + state.breaks;
+        // Only the file's end shows a quote never closed: the rest of the file became one cell.
+        if (record.unclosedQuote) throw new TableReadError('unclosed-quote', 'Quote opened and never closed', line);
+        state.breaks += countBreaks(text, prev, record.end, newline);
+        prev = record.end;
+        if (marks.takeBefore(base + record.end)) windows1252Cells(record.cells);
+        if (isBlank(record.cells)) state.blanks++;
+        else {
+          out.push(state.blanks > 0 ? { line, cells: record.cells, blankBefore: state.blanks } : { line, cells: record.cells });
+          state.blanks = 0;
+        }
+      }
+      return final ? text.length : prev;
+    }
+
+    /** The rows of the complete records of `buf`, which keeps the unfinished last one. */
+    function parse(final: boolean): TableRow[] {
+      const out: TableRow[] = [];
+      let rest = 0;
+      if (scan) {
+        const scanned = scanRecords(buf, delimiter, newline as '\n' | '\r\n', final, state, out, marks, bufAt);
+        rest = scanned.quoted ? scanned.end + papaparse(buf.slice(scanned.end), bufAt + scanned.end, final, out) : scanned.end;
+      } else rest = papaparse(buf, bufAt, final, out);
+      buf = final ? '' : buf.slice(rest);
+      bufAt += rest;
+      return out;
+    }
+
+    function* feed(text: string): Generator<TableRow[]> {
       for (let at = 0; at < text.length; at += SLICE_CHARS) {
         buf += text.slice(at, at + SLICE_CHARS);
-        yield* parse(false);
+        const rows = limited(parse(false));
+        if (rows.length > 0) yield rows;
+        if (limitError) throw limitError;
         if (buf.length > maxRecordChars) {
           throw new TableReadError(
             'too-large',
             `Record longer than ${maxRecordChars} characters (unclosed quote?)`,
-            1 + breaks,
+            1 + state.breaks,
           );
         }
       }
@@ -292,7 +361,7 @@ export async function openCsv(
         if (b === null) break;
         let text: string;
         try {
-          text = decoder.write(b);
+          text = decoded(decoder.write(b));
         } catch {
           throw new TableReadError('encoding-error', `Invalid ${decoder.encoding} bytes`, currentLine());
         }
@@ -302,49 +371,62 @@ export async function openCsv(
       if (!decoderFlushed) {
         let tail: string;
         try {
-          tail = decoder.end();
+          tail = decoded(decoder.end());
         } catch {
           throw new TableReadError('encoding-error', 'Truncated UTF-8 sequence at the end of the file', currentLine());
         }
         yield* feed(tail);
       }
-      yield* parse(true);
+      const last = limited(parse(true));
+      if (last.length > 0) yield last;
+      if (limitError) throw limitError;
     } finally {
       await closeSource();
     }
   }
 
+  // The header is the first row of the first batch (never empty).
   const recordIter = records();
-  const first = await recordIter.next();
-  if (first.done) throw new TableReadError('empty-file', 'The file has no header line');
-  const header = first.value;
+  const firstBatch = await recordIter.next();
+  if (firstBatch.done) throw new TableReadError('empty-file', 'The file has no header line');
+  const header = firstBatch.value[0] as TableRow;
   if (header.cells.length > maxCells) {
     await recordIter.return();
     throw new TableReadError('too-many-cells', `More than ${maxCells} columns`, header.line);
   }
+  return file(header, firstBatch.value.slice(1));
 
-  async function* rows(): AsyncGenerator<TableRow, void, undefined> {
-    let count = 0;
-    for await (const row of recordIter) {
-      count++;
-      if (count > maxRows) throw new TableReadError('too-many-rows', `More than ${maxRows} data rows`, row.line);
-      if (row.cells.length > maxCells) {
-        throw new TableReadError('too-many-cells', `More than ${maxCells} cells in a row`, row.line);
-      }
-      yield row;
-    }
+  function file(header: TableRow, pending: TableRow[]): TableFile {
+    // The rows read with the header, then the next batches of `records` (an iterator rather than
+    // one more async generator over it: each layer costs promises per batch).
+    let first: TableRow[] | null = pending;
+    const stream: AsyncIterableIterator<TableRow[]> = {
+      next: () => {
+        const rows = first;
+        first = null;
+        return rows !== null && rows.length > 0 ? Promise.resolve({ done: false, value: rows }) : recordIter.next();
+      },
+      return: async () => {
+        first = null;
+        // Closes the source when the consumer stops early.
+        return recordIter.return();
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+    return {
+      format: 'csv',
+      get encoding() {
+        return decoder.encoding;
+      },
+      delimiter,
+      sheet: null,
+      header: header.cells.map((c) => c.trim()),
+      headerLine: header.line,
+      rows: oneByOne(stream),
+      batches: stream,
+      close: closeSource,
+    };
   }
-
-  return {
-    format: 'csv',
-    get encoding() {
-      return decoder.encoding;
-    },
-    delimiter,
-    sheet: null,
-    header: header.cells.map((c) => c.trim()),
-    headerLine: header.line,
-    rows: rows(),
-    close: closeSource,
-  };
 }

@@ -88,3 +88,85 @@ export function detectDelimiter(headerLine: string): CsvDelimiter {
   if (semicolons >= commas && semicolons >= tabs) return ';';
   return commas >= tabs ? ',' : '\t';
 }
+
+/**
+ * The 32-bit words of `bytes` that lie at 4-byte-aligned addresses, and where they start and end in
+ * `bytes`: scanning four bytes per step keeps a pass over a mostly-ASCII chunk cheap.
+ */
+function alignedWords(bytes: Uint8Array): { words: Uint32Array; start: number; end: number } {
+  const start = Math.min(bytes.length, (4 - (bytes.byteOffset % 4)) % 4);
+  const count = (bytes.length - start) >>> 2;
+  // No whole word (a short chunk): its `start` may be unaligned, where no view can begin.
+  const words = count === 0 ? new Uint32Array(0) : new Uint32Array(bytes.buffer, bytes.byteOffset + start, count);
+  return { words, start, end: start + count * 4 };
+}
+
+/**
+ * Index of the first byte of `bytes` that is not ASCII (0x80 or above), or -1.
+ *
+ * @returns the index, or -1 when every byte is ASCII. Never throws.
+ * @example firstNonAscii(new Uint8Array([0x61, 0xe9])) // 1
+ */
+export function firstNonAscii(bytes: Uint8Array): number {
+  const { words, start, end } = alignedWords(bytes);
+  for (let i = 0; i < start; i++) if ((bytes[i] as number) >= 0x80) return i;
+  for (let w = 0; w < words.length; w++) {
+    if (((words[w] as number) & 0x80808080) !== 0) {
+      for (let i = start + w * 4; ; i++) if ((bytes[i] as number) >= 0x80) return i;
+    }
+  }
+  for (let i = end; i < bytes.length; i++) if ((bytes[i] as number) >= 0x80) return i;
+  return -1;
+}
+
+/**
+ * What Windows-1252 gives bytes 0x80-0x9F, where it differs from Latin-1; bytes it leaves
+ * undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) give U+FFFD, as iconv-lite decodes them. Every other
+ * byte is the Latin-1 character of the same code. (Node 20's TextDecoder('windows-1252') is
+ * Latin-1: wrong for these 32 bytes.)
+ */
+const WINDOWS_1252_C1 =
+  '\u20ac\ufffd\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\ufffd\u017d\ufffd' +
+  '\ufffd\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\ufffd\u017e\u0178';
+
+const C1_CHARS = /[\u0080-\u009f]/g;
+
+/**
+ * Appends to `out` the positions of the bytes 0x80-0x9F of `bytes`, each plus `offset`: the only
+ * bytes whose Windows-1252 character is not their Latin-1 one. Decoding Windows-1252 is then
+ * Node's native Latin-1 decoding (`buffer.toString('latin1')`, several times faster than
+ * iconv-lite) plus `windows1252FromLatin1` where these positions say.
+ *
+ * @returns nothing; `out` is appended to. Never throws.
+ * @example
+ * const at: number[] = [];
+ * windows1252Positions(new Uint8Array([0x6c, 0x92, 0x61]), 100, at); // at: [101]
+ */
+export function windows1252Positions(bytes: Uint8Array, offset: number, out: number[]): void {
+  const { words, start, end } = alignedWords(bytes);
+  for (let i = 0; i < start; i++) if (isC1(bytes[i] as number)) out.push(offset + i);
+  for (let w = 0; w < words.length; w++) {
+    const word = words[w] as number;
+    // Bytes 0x80-0x9F, and only they, have bit 7 set and bits 6 and 5 clear: the shifts bring
+    // bits 6 and 5 of each byte under its bit 7, whatever the byte order.
+    if ((word & ~(word << 1) & ~(word << 2) & 0x80808080) !== 0) {
+      for (let i = start + w * 4; i < start + w * 4 + 4; i++) if (isC1(bytes[i] as number)) out.push(offset + i);
+    }
+  }
+  for (let i = end; i < bytes.length; i++) if (isC1(bytes[i] as number)) out.push(offset + i);
+}
+
+function isC1(byte: number): boolean {
+  return byte >= 0x80 && byte < 0xa0;
+}
+
+/**
+ * The Windows-1252 reading of text decoded as Latin-1 from Windows-1252 bytes: each character
+ * U+0080-U+009F becomes the one Windows-1252 gives its byte (`\u0092` becomes `’`).
+ *
+ * @returns the text. Never throws.
+ * @example windows1252FromLatin1(Buffer.from([0x6c, 0x92, 0x61]).toString('latin1')) // 'l’a'
+ */
+export function windows1252FromLatin1(text: string): string {
+  return text.replace(C1_CHARS, (c) => WINDOWS_1252_C1[c.charCodeAt(0) - 0x80] as string);
+}

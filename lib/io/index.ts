@@ -7,7 +7,7 @@ export {
   normalizeHeader,
 } from './french';
 export { detectEncoding, detectDelimiter, type CsvEncoding, type CsvDelimiter } from './encoding';
-export { openCsv } from './csv-reader';
+export { openCsv, type CsvOptions } from './csv-reader';
 export { openXlsx, type XlsxOptions } from './xlsx-reader';
 export {
   TableReadError,

@@ -12,7 +12,11 @@ export interface TableRow {
   blankBefore?: number;
 }
 
-/** An opened table. `rows` can be iterated once, lazily: the file is read as rows are consumed. */
+/**
+ * An opened table. Its rows can be iterated once, lazily (the file is read as rows are consumed),
+ * either one by one (`rows`) or a few hundred at a time (`batches`): two views of the same rows,
+ * of which a reader iterates one.
+ */
 export interface TableFile {
   format: 'csv' | 'xlsx';
   /**
@@ -30,6 +34,11 @@ export interface TableFile {
   headerLine: number;
   /** The rows after the header; blank ones are skipped and counted in `blankBefore`. */
   rows: AsyncIterable<TableRow>;
+  /**
+   * The same rows in arrays (never empty), so that a reader of millions of rows awaits once per
+   * array rather than once per row. An error of the reader comes after the rows before it.
+   */
+  batches: AsyncIterable<readonly TableRow[]>;
   /** Closes the source: for a caller that stops before the end. Safe to call at any time, and again. */
   close(): Promise<void>;
 }
@@ -41,6 +50,7 @@ export type TableReadErrorCode =
   | 'too-many-rows'
   | 'too-many-cells'
   | 'binary-file'
+  | 'unclosed-quote'
   | 'unreadable-file';
 
 /** A file that cannot be read as a table; `line` is the line concerned, when known. */
@@ -74,4 +84,42 @@ export interface TableLimits {
    * refused with `too-large` before any part is parsed). Default: 256 MiB.
    */
   maxInflatedBytes?: number;
+}
+
+/**
+ * The rows of `batches` one by one: the `rows` of a reader that reads in batches. Stopping early
+ * closes `batches`.
+ *
+ * @returns a single-use async iterable of the rows. Errors of `batches` are passed through.
+ * @example for await (const row of oneByOne(file.batches)) console.log(row.line);
+ */
+export async function* oneByOne(batches: AsyncIterable<readonly TableRow[]>): AsyncGenerator<TableRow, void, undefined> {
+  for await (const batch of batches) for (const row of batch) yield row;
+}
+
+/** How many rows `inBatches` gathers at most before giving them. */
+const BATCH_ROWS = 512;
+
+/**
+ * The rows of `rows` in arrays of up to 512, for a reader that reads one row at a time.
+ *
+ * @returns a single-use async iterable of non-empty arrays. Errors of `rows` come after the rows
+ * read before them.
+ * @example const batches = inBatches(records());
+ */
+export async function* inBatches(rows: AsyncIterable<TableRow>): AsyncGenerator<TableRow[], void, undefined> {
+  let batch: TableRow[] = [];
+  try {
+    for await (const row of rows) {
+      batch.push(row);
+      if (batch.length >= BATCH_ROWS) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (error) {
+    if (batch.length > 0) yield batch;
+    throw error;
+  }
+  if (batch.length > 0) yield batch;
 }

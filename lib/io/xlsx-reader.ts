@@ -22,7 +22,7 @@
 import type * as ExcelJS from 'exceljs';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
-import { TableReadError, type TableFile, type TableLimits, type TableRow } from './table';
+import { inBatches, TableReadError, type TableFile, type TableLimits, type TableRow } from './table';
 import { checkZip, PartReader, StoredZipWriter, type ByteSource, type ZipPart } from './zip';
 
 /** Which worksheet to read. */
@@ -462,6 +462,8 @@ export async function openXlsx(
     }
   }
 
+  // exceljs gives one row per step: `batches` gathers them, over the same single-use rows.
+  const stream = rows();
   return {
     format: 'xlsx',
     encoding: null,
@@ -469,7 +471,8 @@ export async function openXlsx(
     sheet: sheet.name,
     header: header.cells.map((c) => c.trim()),
     headerLine: header.line,
-    rows: rows(),
+    rows: stream,
+    batches: inBatches(stream),
     close,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Open PHMEV read as published, on the real 302-line extract of shared/samples: every figure below
+ * Open PHMEV read as published, on the real 302-line extract of test/fixtures (from shared/samples): every figure below
  * was summed by hand from its lines (see the comments).
  */
 import { createReadStream } from 'node:fs';
@@ -12,7 +12,7 @@ import { recognise } from '../../lib/formats/registry';
 import { validateFile } from '../../lib/formats/validate';
 import { parseDropKey } from '../../lib/store/keys';
 
-const SAMPLE = fileURLToPath(new URL('../../../shared/samples/open_phmev_2024_extrait.csv', import.meta.url));
+const SAMPLE = fileURLToPath(new URL('../fixtures/open_phmev_2024_extrait.csv', import.meta.url));
 
 // The CHU de Toulouse (FINESS juridique 310781406) as a legal entity of two sites of one contract;
 // the CH du Havre-like 760780726 and the CH de Brive 190000042 as sites; 750100208 as the FINESS

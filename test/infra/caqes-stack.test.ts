@@ -224,7 +224,7 @@ describe('CaqesStack', () => {
     expect(Object.keys(fns)).toHaveLength(6);
     expect(LAMBDA_RUNTIME.name).toBe('nodejs24.x');
     const expected: Array<[string, number, number, Record<string, unknown>]> = [
-      ['caqes-ingest', 1769, 900, { CAQES_COMPUTE_QUEUE_URL: Match.anyValue() }],
+      ['caqes-ingest', 1769, 900, { CAQES_COMPUTE_QUEUE_URL: Match.anyValue(), NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=8' }],
       ['caqes-compute', 1024, 300, {}],
       [
         'caqes-remind',

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { TableReadError, openCsv, type TableFile, type TableRow } from '../../lib/io/index';
 
-const SAMPLE = fileURLToPath(new URL('../../../shared/samples/open_phmev_2024_extrait.csv', import.meta.url));
+const SAMPLE = fileURLToPath(new URL('../fixtures/open_phmev_2024_extrait.csv', import.meta.url));
 
 /** Yields `bytes` in chunks of `size` bytes (cutting multi-byte characters and CRLF anywhere). */
 async function* chunked(bytes: Uint8Array, size = 7): AsyncGenerator<Uint8Array> {
@@ -211,6 +211,20 @@ describe('openCsv', () => {
     const err = await readError(open(text, 4096, { maxRecordChars: 10000 }));
     expect(err.code).toBe('too-large');
     expect(err.line).toBe(2);
+  });
+
+  it('refuses a quote opened and never closed, on its line, whichever parser reads it', async () => {
+    const text = 'a;b\n1;2\n3;"4\n5;6\n7;8\n';
+    for (const parser of ['auto', 'papaparse'] as const) {
+      const file = await openCsv(chunked(utf8(text), 3), {}, { parser });
+      const err = await readError(readAll(file));
+      expect(err).toMatchObject({ code: 'unclosed-quote', line: 3 });
+    }
+    // A quote closed on a later line is a cell spanning lines, not an error.
+    expect((await open('a;b\n1;"deux\nlignes"\n3;4\n')).rows).toEqual([
+      { line: 2, cells: ['1', 'deux\nlignes'] },
+      { line: 4, cells: ['3', '4'] },
+    ]);
   });
 
   it('accepts Node readable streams, Buffers and strings as chunks', async () => {

@@ -7,6 +7,7 @@ import {
   parseFrenchDate,
   parseFrenchNumber,
 } from '../../lib/io/index';
+import { parseAnyFrenchNumber, parsePlainNumber } from '../../lib/io/french';
 
 describe('parseFrenchNumber', () => {
   it.each([
@@ -217,5 +218,36 @@ describe('normalizeHeader', () => {
 
   it('is idempotent', () => {
     fc.assert(fc.property(fc.string(), (s) => normalizeHeader(normalizeHeader(s)) === normalizeHeader(s)));
+  });
+});
+
+describe('parsePlainNumber (the fast path of parseFrenchNumber)', () => {
+  it('reads plain numbers and leaves every other form to the general parser', () => {
+    expect(parsePlainNumber('10396,10')).toBe(10396.1);
+    expect(parsePlainNumber('-3,5')).toBe(-3.5);
+    expect(parsePlainNumber('1.234')).toBe(1.234);
+    expect(parsePlainNumber('-0,00')).toBe(0);
+    expect(Object.is(parsePlainNumber('-0'), 0)).toBe(true);
+    for (const raw of ['', '-', '+7', ',5', '12,', '1 234', '1,2,3', '1e5', ' 42', '1234567890123456']) expect(parsePlainNumber(raw)).toBeUndefined();
+  });
+
+  it('gives exactly what the general parser gives, whenever it gives anything', () => {
+    const plainish = fc.string({ unit: fc.constantFrom(...'0123456789,.-'.split('')), maxLength: 20 });
+    // Decimals as extracts write them, up to the 15 digits the fast path takes and beyond.
+    const decimal = fc
+      .tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 17n }), fc.integer({ min: 0, max: 17 }), fc.constantFrom(',', '.'))
+      .map(([neg, n, decimals, sep]) => {
+        const digits = n.toString().padStart(decimals + 1, '0');
+        const int = digits.slice(0, digits.length - decimals);
+        return `${neg ? '-' : ''}${int}${decimals ? `${sep}${digits.slice(digits.length - decimals)}` : ''}`;
+      });
+    fc.assert(
+      fc.property(fc.oneof(plainish, decimal), (raw) => {
+        const fast = parsePlainNumber(raw);
+        if (fast !== undefined) expect(Object.is(fast, parseAnyFrenchNumber(raw))).toBe(true);
+        expect(Object.is(parseFrenchNumber(raw), parseAnyFrenchNumber(raw))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

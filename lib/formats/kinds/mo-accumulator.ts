@@ -6,6 +6,36 @@ import type { ReportIssue } from '../tabular';
 /** How many malformed codes a fact keeps as examples for the anomaly list. */
 const ANOMALY_EXAMPLES = 5;
 
+/** How an indication code counts: not of the liste en sus form, I999, I997…, or another code. */
+type CodeKind = 'invalid' | 'hors-amm' | 'amm-miroir' | 'other';
+
+/**
+ * Whether a code is `I` or `i` then 3 to 6 ASCII digits: what INDICATION_CODE accepts once
+ * upper-cased, which changes nothing but its `i`. Checked by character: most lines have such a code.
+ */
+function isPlainCode(code: string): boolean {
+  const n = code.length;
+  if (n < 4 || n > 7) return false;
+  const first = code.charCodeAt(0);
+  if (first !== 73 && first !== 105) return false;
+  for (let i = 1; i < n; i++) {
+    const c = code.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** How a code as written counts once upper-cased, without upper-casing the usual plain code. */
+function codeKind(code: string): CodeKind {
+  let upper: string;
+  if (isPlainCode(code)) upper = code.charCodeAt(0) === 73 ? code : `I${code.slice(1)}`;
+  else {
+    upper = code.toUpperCase();
+    if (!INDICATION_CODE.test(upper)) return 'invalid';
+  }
+  return isHorsAmm(upper) ? 'hors-amm' : isAmmMiroir(upper) ? 'amm-miroir' : 'other';
+}
+
 /** One dispensation line, as the aggregated extract or the stay-level file gives it. */
 export interface MoLine {
   region: string;
@@ -30,12 +60,20 @@ export interface MoLine {
  * UCD, for the cost per UCD compared across the region.
  */
 export function moAccumulator(year: number, source: SourceRef, options: { perUcd: boolean; ucdColumn: string }) {
-  const facts = new Map<string, MoFact>();
+  /** The facts in the order of their first line, and by establishment then month. */
+  const facts: MoFact[] = [];
+  // Looked up by establishment then month rather than by a `finess#month` key, which built and
+  // hashed a string per line of extracts of millions of lines.
+  const byFiness = new Map<string, Map<number | null, MoFact>>();
   const ucdCosts = new Map<MoFact, Map<string, { units: number; amount: number }>>();
   return {
     add(line: MoLine, report: ReportIssue): void {
-      const id = `${line.finess}#${line.month ?? ''}`;
-      let fact = facts.get(id);
+      let months = byFiness.get(line.finess);
+      if (!months) {
+        months = new Map();
+        byFiness.set(line.finess, months);
+      }
+      let fact = months.get(line.month);
       if (!fact) {
         fact = {
           region: line.region,
@@ -54,26 +92,28 @@ export function moAccumulator(year: number, source: SourceRef, options: { perUcd
           source,
           replaced: [],
         };
-        facts.set(id, fact);
+        facts.push(fact);
+        months.set(line.month, fact);
       }
       fact.lines++;
       fact.totalUcd += line.units;
       fact.totalAmount += line.amount;
-      const code = line.code?.toUpperCase() ?? null;
-      if (code === null) {
+      const kind = line.code === null ? null : codeKind(line.code);
+      if (kind === null) {
         fact.anomalies.missingIndication.lines++;
         fact.anomalies.missingIndication.ucd += line.units;
         report('coding-anomaly', 'warning', line.codeColumn, null, { detail: 'ligne sans code indication' });
-      } else if (!INDICATION_CODE.test(code)) {
+      } else if (kind === 'invalid') {
         const invalid = fact.anomalies.invalidIndication;
+        const code = (line.code as string).toUpperCase();
         invalid.lines++;
         invalid.ucd += line.units;
         if (invalid.examples.length < ANOMALY_EXAMPLES && !invalid.examples.includes(code)) invalid.examples.push(code);
         report('coding-anomaly', 'warning', line.codeColumn, line.code, { detail: 'code indication hors référentiel (« I » suivi de 3 à 6 chiffres attendu)' });
-      } else if (isHorsAmm(code)) {
+      } else if (kind === 'hors-amm') {
         fact.i999Ucd += line.units;
         fact.i999Amount += line.amount;
-      } else if (isAmmMiroir(code)) {
+      } else if (kind === 'amm-miroir') {
         fact.i997Ucd += line.units;
       }
       if (!line.ucdValid) {
@@ -93,13 +133,13 @@ export function moAccumulator(year: number, source: SourceRef, options: { perUcd
     },
     /** The facts; a year given both whole and month by month for one establishment is an error. */
     finish(report: ReportIssue, monthColumn: string): MoFact[] {
-      const monthly = new Set([...facts.values()].filter((f) => f.month !== null).map((f) => f.finess));
-      for (const f of facts.values()) {
+      const monthly = new Set(facts.filter((f) => f.month !== null).map((f) => f.finess));
+      for (const f of facts) {
         if (f.month === null && monthly.has(f.finess)) {
           report('inconsistent-value', 'error', monthColumn, f.finess, { detail: 'ce FINESS a des lignes sans mois et des lignes mensuelles : l’année serait comptée deux fois' });
         }
       }
-      return [...facts.values()].map((f) => ({ ...f, ucdCosts: [...(ucdCosts.get(f) ?? [])].map(([ucd, c]) => ({ ucd, ...c })) }));
+      return facts.map((f) => ({ ...f, ucdCosts: [...(ucdCosts.get(f) ?? [])].map(([ucd, c]) => ({ ucd, ...c })) }));
     },
   };
 }
