@@ -169,7 +169,7 @@ export function moAnomalies(m: MoMeasure, previousTotalAmount: number | null, ye
   if (jump !== null && previousTotalAmount !== null) {
     out.push({
       code: 'amount-jump',
-      message: `montant total valorisé passé de ${euros(previousTotalAmount)} en ${year - 1} à ${euros(m.totalAmount)} en ${year} (×${formatFrenchNumber(jump, 1)})`,
+      message: `montant total valorisé passé de ${euros(previousTotalAmount)} en ${year - 1} à ${euros(m.totalAmount)} en ${year} (${jumpFactor(jump)})`,
     });
   }
   return out;
@@ -218,6 +218,15 @@ export function ucdCostAnomalies(own: readonly MoFact[], region: readonly MoFact
 
 function euros2(n: number): string {
   return `${formatFrenchNumber(n, 2)} €`;
+}
+
+/**
+ * A change of amount as a pharmacist reads it: multiplied, or divided (a fall to a 28th is `÷27,9`,
+ * not `×0,0`).
+ * @example jumpFactor(20388741 / 568154183) // '÷27,9'
+ */
+export function jumpFactor(ratio: number): string {
+  return ratio >= 1 ? `×${formatFrenchNumber(ratio, 1)}` : `÷${formatFrenchNumber(1 / ratio, 1)}`;
 }
 
 /** The factor by which an amount changed when it is beyond `factor` either way, else null. */

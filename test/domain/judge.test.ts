@@ -1,0 +1,76 @@
+/**
+ * One status and one reason for every indicator (lib/domain/judge.ts), in the order OMéDIT applies
+ * them. Written where mutation runs showed the order and the notes had no direct assertion.
+ */
+import { describe, expect, it } from 'vitest';
+import { judge, worstGate, type JudgeInputs } from '../../lib/domain/judge';
+import type { EvidenceState, ResultComponent } from '../../lib/domain/schemas';
+
+const below15 = { comparator: '<' as const, value: 15, source: 'default' as const };
+const base: JudgeInputs = {
+  targeted: true,
+  neutralised: false,
+  measure: 'ratio',
+  value: 10,
+  target: below15,
+  noDataNote: 'aucune donnée ATIH reçue',
+  components: [],
+  gate: 'ok',
+  evidence: [],
+};
+
+function state(status: EvidenceState['status'], due: string | null, kind: EvidenceState['kind'] = 'plan_actions'): EvidenceState {
+  return { kind, campaign: '2025-S2', deadline: due ? 'retour_preuves' : null, due, status, fileName: null, receivedAt: null };
+}
+
+function component(status: ResultComponent['status'], label = 'Part des lignes hors AMM argumentées'): ResultComponent {
+  return { id: 'argued', label, numerator: null, denominator: null, value: null, unit: '%', target: null, status, note: null };
+}
+
+describe('judge', () => {
+  it('not targeted first, then neutralised (never failed), then no data with its reason, then no target', () => {
+    expect(judge({ ...base, targeted: false, neutralised: true, value: null })).toEqual({ status: 'not_targeted', note: null });
+    expect(judge({ ...base, neutralised: true, value: 99 })).toEqual({ status: 'neutralised', note: 'indicateur neutralisé pour les établissements privés ex-OQN' });
+    expect(judge({ ...base, value: null, target: null })).toEqual({ status: 'no_data', note: 'aucune donnée ATIH reçue' });
+    expect(judge({ ...base, target: null })).toEqual({ status: 'no_target', note: 'aucun objectif fixé pour cet indicateur (objectifs-AAAA.csv)' });
+  });
+
+  it('met when the value reaches its target and the evidence came in time', () => {
+    expect(judge(base)).toEqual({ status: 'met', note: null });
+  });
+
+  it('a value reached: pending while evidence can come (naming the nearest deadline still open), not met once it failed', () => {
+    const evidence = [state('in_time', '2026-01-15'), state('missing', '2026-03-31'), state('awaited', '2026-03-09'), state('missing', null)];
+    expect(judge({ ...base, gate: 'open', evidence })).toEqual({ status: 'pending', note: 'objectif atteint, éléments de preuve attendus (échéance le 09/03/2026)' });
+    expect(judge({ ...base, gate: 'open', evidence: [state('missing', null)] })).toEqual({ status: 'pending', note: 'objectif atteint, éléments de preuve attendus' });
+    expect(judge({ ...base, gate: 'failed', evidence })).toEqual({ status: 'not_met', note: 'élément de preuve non reçu ou non accepté à temps' });
+  });
+
+  it('a value missed: not met, unless it is made of documents that can still come', () => {
+    const missed = { ...base, value: 20 };
+    const evidence = [state('refused', '2026-03-09', 'autodiagnostic_pharmacie_clinique')];
+    expect(judge({ ...missed, gate: 'open', evidence })).toEqual({ status: 'not_met', note: null });
+    for (const measure of ['documents', 'points'] as const) {
+      expect(judge({ ...missed, measure, gate: 'open', evidence })).toEqual({ status: 'pending', note: 'éléments de preuve encore attendus (échéance le 09/03/2026)' });
+      expect(judge({ ...missed, measure, gate: 'failed', evidence })).toEqual({ status: 'not_met', note: null });
+      expect(judge({ ...missed, measure, gate: 'ok' })).toEqual({ status: 'not_met', note: null });
+    }
+  });
+
+  it('a part not met makes the whole not met and says which; a part pending keeps it pending', () => {
+    expect(judge({ ...base, components: [component('met', 'Part I999'), component('not_met')] })).toEqual({
+      status: 'not_met',
+      note: 'Part des lignes hors AMM argumentées : objectif non atteint',
+    });
+    expect(judge({ ...base, components: [component('pending')] })).toEqual({ status: 'pending', note: 'Part des lignes hors AMM argumentées : encore en attente' });
+  });
+});
+
+describe('worstGate: a contract is as far as its least advanced site', () => {
+  it('failed over open over ok', () => {
+    expect(worstGate(['ok', 'open', 'failed'])).toBe('failed');
+    expect(worstGate(['open', 'ok'])).toBe('open');
+    expect(worstGate(['ok', 'ok'])).toBe('ok');
+    expect(worstGate([])).toBe('ok');
+  });
+});
