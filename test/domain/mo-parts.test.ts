@@ -65,7 +65,7 @@ describe('moMeasure: one site', () => {
       [
         evidence(A, { type: 'argumentaire', lines: 8, argued: 6, ucd: 80, arguedUcd: 60 }, 'evidence/2025-S1/a/arg.csv'),
         evidence(A, { type: 'argumentaire', lines: 4, argued: 4, ucd: 40, arguedUcd: 40 }, 'evidence/2025-S2/a/arg.csv'),
-        evidence(A, { type: 'initiations', initiations: 3, patients: 2 }, 'evidence/2025-S2/a/init.csv'),
+        evidence(A, { type: 'initiations', initiations: 3, patients: 2, byDci: [] }, 'evidence/2025-S2/a/init.csv'),
       ],
     );
     expect(m).toMatchObject({
@@ -95,7 +95,7 @@ describe('sumMoMeasures: a contract', () => {
     evidence(A, { type: 'argumentaire', lines: 10, argued: 7, ucd: 1, arguedUcd: 1 }, 'evidence/2025-S2/a/arg.csv'),
   ]);
   const b = moMeasure([fact(B, { totalUcd: 300, i999Ucd: 90, anomalies: anomalies([2, 5], [2, 3, ['X3', 'X4', 'X5', 'X6']], [2, 3, ['1', '22']]) })], [
-    evidence(B, { type: 'initiations', initiations: 5, patients: 4 }, 'evidence/2025-S2/b/init.csv'),
+    evidence(B, { type: 'initiations', initiations: 5, patients: 4, byDci: [] }, 'evidence/2025-S2/b/init.csv'),
   ]);
 
   it('sums numerators, denominators, argued lines, initiations and anomalies of its sites', () => {
@@ -114,7 +114,7 @@ describe('sumMoMeasures: a contract', () => {
   it('adds both sites’ argumentations and collections when both have one', () => {
     const withBoth = moMeasure([fact(B)], [
       evidence(B, { type: 'argumentaire', lines: 5, argued: 5, ucd: 1, arguedUcd: 1 }, 'evidence/2025-S2/b/arg.csv'),
-      evidence(B, { type: 'initiations', initiations: 1, patients: 1 }, 'evidence/2025-S2/b/init.csv'),
+      evidence(B, { type: 'initiations', initiations: 1, patients: 1, byDci: [] }, 'evidence/2025-S2/b/init.csv'),
     ]);
     const a2 = { ...a, initiations: { initiations: 2, patients: 2 } };
     expect(sumMoMeasures([a2, withBoth])).toMatchObject({ argued: { lines: 15, argued: 12 }, initiations: { initiations: 3, patients: 3 } });
