@@ -8,6 +8,7 @@ import { computeQueue, type ComputeQueue } from './store/compute-queue';
 import { DynamoStore } from './store/dynamo-store';
 import { LinkStore } from './store/link-store';
 import { ObjectStore } from './store/object-store';
+import { SelfEvaluationStore } from './store/self-evaluation-store';
 import { portalSecrets, type PortalSecrets } from './store/secrets';
 import { LoginAttemptStore, SessionStore } from './store/session-store';
 
@@ -22,6 +23,8 @@ export interface Runtime {
   secrets: PortalSecrets;
   /** Every write's who, when, what, before and after (lib/portal/audit.ts). */
   audit: AuditStore;
+  /** The self-evaluation reports and their versions (lib/domain/self-evaluation.ts). */
+  reports: SelfEvaluationStore;
   /** Local accounts, their sessions and failed logins (embedded default; Cognito on AWS). */
   accounts: AccountStore;
   sessions: SessionStore;
@@ -42,6 +45,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
     links: new LinkStore(clients.dynamo, config.CAQES_TABLE),
     secrets: portalSecrets(config, clients.secrets),
     audit: new AuditStore(clients.dynamo, config.CAQES_TABLE),
+    reports: new SelfEvaluationStore(clients.dynamo, config.CAQES_TABLE),
     accounts: new AccountStore(clients.dynamo, config.CAQES_TABLE),
     sessions: new SessionStore(clients.dynamo, config.CAQES_TABLE),
     loginAttempts: new LoginAttemptStore(clients.dynamo, config.CAQES_TABLE),

@@ -5,6 +5,7 @@ import { renderAccount } from './account';
 import { linkCommand, portalTarget } from './link';
 import { remindJson, remindOnData, renderRemindRun } from './remind';
 import { renderRedrive, replayDeadLetters } from './replay';
+import { reportCommand } from './report';
 import { readingLabel, renderFileReport } from './report-text';
 import { runPipeline } from './run';
 import { renderServing, startServe } from './serve';
@@ -53,6 +54,13 @@ Commandes :
       30 par défaut), ou avec --revoke désactive tous ses liens pour cette campagne. S'adresse au
       portail lancé par « caqes serve », ou à CAQES_PORTAL_URL avec le jeton CAQES_STAFF_TOKEN.
       Code de sortie : 0 fait, 1 refusé par le portail, 2 commande incorrecte.
+
+  report --contract C --campaign C --out FICHIER.html|FICHIER.pdf [--region R]
+      Exporte le rapport annuel d'auto-évaluation d'un contrat (campagne 2025, 2025-S1 ou 2025-S2,
+      soit son année) : la page imprimable (.html) ou sa version PDF, imprimée par le Chromium de
+      cette machine (.pdf). S'adresse au portail lancé par « caqes serve », ou à CAQES_PORTAL_URL
+      avec le jeton CAQES_STAFF_TOKEN. --region seulement si deux régions ont un contrat de ce nom.
+      Code de sortie : 0 fait, 1 refusé par le portail (ou PDF impossible), 2 commande incorrecte.
 
   user add --role ROLE --region R [--region R2] --email E [--password-file F]
   user list [--json] | user disable --email E | user reset --email E
@@ -195,6 +203,20 @@ async function link(args: string[]): Promise<number> {
   return 0;
 }
 
+async function report(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { contract: { type: 'string' }, campaign: { type: 'string' }, out: { type: 'string' }, region: { type: 'string' } },
+  });
+  const done = await reportCommand(await portalTarget(), values);
+  if (!done.ok) {
+    process.stderr.write(`Refusé : ${done.message}\n`);
+    return 1;
+  }
+  process.stdout.write(`Rapport d’auto-évaluation ${done.year} du contrat ${done.contract} (${done.region}) écrit en ${done.format.toUpperCase()} : ${done.out}\n`);
+  return 0;
+}
+
 async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -249,6 +271,8 @@ export async function main(argv: string[]): Promise<number> {
         return await serve(rest);
       case 'link':
         return await link(rest);
+      case 'report':
+        return await report(rest);
       case 'user':
         return await userCommand(rest);
       default:

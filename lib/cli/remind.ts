@@ -1,7 +1,7 @@
 import { formatFrenchDate } from '../io/french';
 import { startEmbedded } from '../local/embedded';
 import { remindDeps, runReminders, type RemindRun } from '../pipeline/remind';
-import { documentKindLabel } from '../report/labels';
+import { owedItemLabel } from '../report/labels';
 import { loadDropZone } from './run';
 
 const OUTCOMES: Record<RemindRun['reminders'][number]['outcome'], string> = {
@@ -33,7 +33,7 @@ export function renderRemindRun(run: RemindRun, today: string, dryRun: boolean):
   for (const r of run.reminders) {
     lines.push(`  [${r.step}] ${r.establishment} (${r.finess}) – ${r.campaign} ${r.deadline} du ${formatFrenchDate(r.deadlineDate)} : ${OUTCOMES[r.outcome]}`);
     lines.push(`      à : ${r.email.to.join(', ') || '–'}`);
-    for (const item of r.owed) lines.push(`      - ${documentKindLabel(item.kind)}${item.detail ? ` (${item.detail})` : ''}`);
+    for (const item of r.owed) lines.push(`      - ${owedItemLabel(item)}${item.detail ? ` (${item.detail})` : ''}`);
     lines.push(`      objet : ${r.email.subject}`);
   }
   for (const d of run.digests) {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { campaignYear } from '../domain/campaign';
+import { ANNUAL_DEADLINE } from '../domain/evidence';
 import { owedDocuments } from '../domain/reminders';
 import { LOCAL_BUCKET, LOCAL_TABLE, startEmbedded, type Embedded } from '../local/embedded';
 import { serveHttpApi } from '../local/http-api';
@@ -11,6 +12,7 @@ import { auditLog } from '../portal/audit';
 import { deadlineGroups } from '../portal/deadline-status';
 import { issueLink, linkDeps, LINK_VALIDITY_DAYS } from '../portal/links';
 import { ROLE_LABELS } from '../portal/permissions';
+import { openRegionReports } from '../pipeline/self-evaluation';
 import type { StaffRole } from '../store/account-store';
 import { runOnEmbedded } from './run';
 import { UsageError } from './usage';
@@ -81,6 +83,8 @@ export interface Serving {
   accounts: ServedAccount[];
   /** A personal link for each establishment that owes something for the latest campaign. */
   links: ServedLink[];
+  /** The self-evaluation reports opened for the session: per year, how many contracts. */
+  reports: { year: number; contracts: number }[];
   embedded: Embedded;
   stop(): Promise<void>;
 }
@@ -117,6 +121,27 @@ async function linksToShow(embedded: Embedded): Promise<ServedLink[]> {
     return out;
   }
   return [];
+}
+
+/**
+ * Opens the self-evaluation reports of every year the calendar gives an `auto_evaluation` deadline,
+ * in every region loaded, as OMéDIT would at the start of the evaluation (recorded as `caqes serve`).
+ */
+async function openReports(embedded: Embedded): Promise<Serving['reports']> {
+  const rt = embedded.runtime;
+  const years = [...new Set((await rt.store.listDeadlines()).filter((d) => d.id === ANNUAL_DEADLINE).map((d) => d.year))].sort();
+  const audit = auditLog(rt.audit, rt.now);
+  const out: Serving['reports'] = [];
+  for (const year of years) {
+    let contracts = 0;
+    for (const { region } of await rt.store.listRegions()) {
+      const opened = await openRegionReports(rt, region, year, { kind: 'machine', id: 'caqes serve', finess: null }, rt.now().toISOString());
+      if (opened.length > 0) await audit.record({ region, actor: { kind: 'machine', id: 'caqes serve' }, action: 'report.opened', target: String(year), after: { year, opened: opened.length } });
+      contracts += opened.length;
+    }
+    if (contracts > 0) out.push({ year, contracts });
+  }
+  return out;
 }
 
 /**
@@ -172,6 +197,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     stopDrain = embedded.autoDrain(DRAIN_INTERVAL_MS);
     const links = await linksToShow(embedded);
     const accounts = await sessionAccounts(embedded);
+    const reports = await openReports(embedded);
     const statePath = serveStatePath();
     const state: ServeState = { url: http.url, staffToken: embedded.staffToken, dynamodb: embedded.endpoints.dynamodb, table: LOCAL_TABLE, bucket: LOCAL_BUCKET };
     await writeFile(statePath, JSON.stringify(state), { mode: 0o600 });
@@ -181,6 +207,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
       staffToken: embedded.staffToken,
       accounts,
       links,
+      reports,
       embedded,
       async stop() {
         await stopDrain();
@@ -219,6 +246,9 @@ export function renderServing(serving: Serving, shown = 10): string {
     lines.push(`Liens de dépôt personnels (campagne ${serving.links[0]!.campaign}, valables ${LINK_VALIDITY_DAYS} jours) :`);
     for (const link of serving.links.slice(0, shown)) lines.push(`  ${link.name} (${link.finess}) :`, `    ${link.url}`);
     if (serving.links.length > shown) lines.push(`  … et ${serving.links.length - shown} autre(s) : caqes link --finess F --campaign C`);
+  }
+  for (const r of serving.reports) {
+    lines.push('', `Rapports annuels d’auto-évaluation ${r.year} ouverts pour ${r.contracts} contrat(s) : chaque lien de dépôt d’une campagne ${r.year} mène au rapport de son contrat ; l’OMéDIT les suit, les évalue et les rouvre depuis son espace.`);
   }
   lines.push('', 'Les fichiers déposés sont vérifiés dans la seconde ; les synthèses sont refaites après chaque dépôt.', 'Arrêt : Ctrl+C');
   return lines.join('\n');

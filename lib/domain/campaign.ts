@@ -19,3 +19,8 @@ export function inCampaign(date: string, campaign: Campaign): boolean {
 export function campaignYear(campaign: Campaign): number {
   return campaignPeriod(campaign).year;
 }
+
+/** The campaigns of a year: the year itself and its two semesters. Their evidence counts for that year. */
+export function campaignsOfYear(year: number): Campaign[] {
+  return [String(year), `${year}-S1`, `${year}-S2`];
+}

@@ -11,8 +11,11 @@ export interface Requirement {
   due: string | null;
 }
 
-/** The deadline by which a year's evidence must be in when the calendar sets none for a document. */
-const ANNUAL_DEADLINE = 'auto_evaluation';
+/**
+ * The deadline by which a year's evidence must be in when the calendar sets none for a document: the
+ * self-evaluation report's, which also locks that report and the year's evidence (self-evaluation.ts).
+ */
+export const ANNUAL_DEADLINE = 'auto_evaluation';
 
 /**
  * What an establishment owes for one indicator over a year's campaigns: the documents of every
@@ -40,6 +43,17 @@ export function requirementsFor(indicator: IndicatorCode, year: number, deadline
   return out;
 }
 
+/**
+ * The uploads that answer a requirement, oldest first: of its kind, in its campaign, or in any
+ * campaign of the year for a yearly requirement.
+ */
+export function uploadsFor(requirement: Pick<Requirement, 'kind' | 'campaign'>, uploads: readonly EvidenceRecord[]): EvidenceRecord[] {
+  const { kind, campaign } = requirement;
+  return uploads
+    .filter((u) => u.kind === kind && (u.campaign === campaign || (campaign.length === 4 && campaignYear(u.campaign) === Number(campaign))))
+    .sort((a, b) => a.order.localeCompare(b.order));
+}
+
 /** The Paris calendar day an upload was received. */
 function receivedDay(record: EvidenceRecord): string {
   return todayOf(record.receivedAt);
@@ -53,9 +67,7 @@ function receivedDay(record: EvidenceRecord): string {
  */
 export function evidenceStates(requirements: readonly Requirement[], uploads: readonly EvidenceRecord[], today: string): EvidenceState[] {
   return requirements.map((r) => {
-    const mine = uploads
-      .filter((u) => u.kind === r.kind && (u.campaign === r.campaign || (r.campaign.length === 4 && campaignYear(u.campaign) === Number(r.campaign))))
-      .sort((a, b) => a.order.localeCompare(b.order));
+    const mine = uploadsFor(r, uploads);
     const accepted = mine.filter((u) => u.status === 'accepted');
     const inTime = accepted.find((u) => r.due === null || receivedDay(u) <= r.due);
     const chosen = inTime ?? accepted[0] ?? mine.at(-1) ?? null;

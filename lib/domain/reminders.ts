@@ -1,15 +1,28 @@
+import { ANNUAL_DEADLINE } from './evidence';
 import type { Deadline, DocumentKind, Establishment, EvidenceRecord, IndicatorCode, Targeting } from './schemas';
 
 /** Days before (negative) or after (positive) a deadline at which a reminder is due, unless `etapes_relance` says otherwise. */
 export const DEFAULT_REMINDER_OFFSETS = [-30, -14, -7, -1, 1, 7] as const;
 
 /** One thing an establishment still owes for a deadline, and why it is still owed. */
-export interface OwedItem {
+export type OwedItem = OwedDocument | OwedReportPart;
+
+/** A document owed. */
+export interface OwedDocument {
   kind: DocumentKind;
   /** `missing`: nothing sent; `refused`: only refused files; `incomplete`: an accepted argumentation with lines not argued. */
   state: 'missing' | 'refused' | 'incomplete';
   /** French: the refused file and its first error, or how many lines are still to argue. */
   detail: string | null;
+}
+
+/** What the self-evaluation report of the deadline's year still lacks (lib/report/self-evaluation-view.ts, `reportGaps`). */
+export interface OwedReportPart {
+  kind: 'rapport_auto_evaluation';
+  /** `empty`: a part still to fill in or send; `not_submitted`: complete, not submitted; `locked`: past its deadline, unsubmitted. */
+  state: 'empty' | 'not_submitted' | 'locked';
+  /** French: what is missing, as the report's page says it. */
+  detail: string;
 }
 
 export interface DueReminder {
@@ -63,6 +76,8 @@ export interface ReminderInputs {
   evidence: readonly EvidenceRecord[];
   /** The reminder steps of a deadline's year (from the region's settings), or the defaults. */
   offsets?: (year: number) => readonly number[];
+  /** What the self-evaluation report of a year still lacks for a site's contract: listed with its `auto_evaluation` deadline. */
+  reportGaps?: (year: number, finess: string) => readonly OwedReportPart[];
 }
 
 /**
@@ -70,8 +85,8 @@ export interface ReminderInputs {
  * accepted upload (refused ones said with their first error), and an accepted argumentation whose
  * hors-AMM lines are not all argued.
  */
-export function owedItems(owed: ReadonlySet<DocumentKind>, sent: readonly EvidenceRecord[]): OwedItem[] {
-  const items: OwedItem[] = [];
+export function owedItems(owed: ReadonlySet<DocumentKind>, sent: readonly EvidenceRecord[]): OwedDocument[] {
+  const items: OwedDocument[] = [];
   for (const kind of owed) {
     const mine = sent.filter((e) => e.kind === kind).sort((a, b) => a.order.localeCompare(b.order));
     const accepted = mine.filter((e) => e.status === 'accepted');
@@ -94,7 +109,8 @@ export function owedItems(owed: ReadonlySet<DocumentKind>, sent: readonly Eviden
 
 /**
  * What each targeted establishment still owes for each deadline that `stepOf` picks (it names the
- * step, or gives null to skip the deadline). Establishments that owe nothing are left out.
+ * step, or gives null to skip the deadline): documents, and with the `auto_evaluation` deadline what
+ * its self-evaluation report still lacks. Establishments that owe nothing are left out.
  */
 function owedFor(inputs: ReminderInputs, stepOf: (deadline: Deadline) => string | null): DueReminder[] {
   // A deadline may have one calendar row per indicator (formats.md): an establishment gets one
@@ -109,9 +125,9 @@ function owedFor(inputs: ReminderInputs, stepOf: (deadline: Deadline) => string 
     for (const establishment of inputs.establishments) {
       const mine = new Set(inputs.targetings.filter((t) => t.year === deadline.year && t.finess === establishment.finess).map((t) => t.indicator));
       const owed = owedDocuments(rows, mine);
-      if (owed.size === 0) continue;
       const sent = inputs.evidence.filter((e) => e.finess === establishment.finess && e.campaign === deadline.campaign);
-      const items = owedItems(owed, sent);
+      const items: OwedItem[] = owed.size > 0 ? owedItems(owed, sent) : [];
+      if (deadline.id === ANNUAL_DEADLINE && mine.size > 0) items.push(...(inputs.reportGaps?.(deadline.year, establishment.finess) ?? []));
       if (items.length === 0) continue;
       due.push({ deadline, establishment, step, daysLeft: daysBetween(inputs.today, deadline.date), owed: items });
     }

@@ -33,6 +33,8 @@ const CATALOGUE: Record<IssueCode, (p: MessageParams) => string> = {
   'inconsistent-value': (p) => `Valeur « ${p.value} » de la colonne « ${p.column} » incohérente${p.detail ? ` : ${p.detail}` : ''}.`,
   'coding-anomaly': (p) => `Anomalie de codage dans la colonne « ${p.column} »${p.value ? ` (« ${p.value} »)` : ''}${p.detail ? ` : ${p.detail}` : ''}.`,
   'unreadable-file': (p) => `Le fichier n’a pas pu être lu${p.detail ? ` : ${p.detail}` : ''}.`,
+  'report-locked': (p) =>
+    `Pièce refusée : le rapport d’auto-évaluation${p.value ? ` ${p.value}` : ''} est verrouillé${p.detail ? ` ${p.detail}` : ''} ; aucune pièce de cette année ne peut plus être prise en compte. Seule l’OMéDIT peut rouvrir le rapport.`,
   'unsafe-name': (p) => `Nom de fichier refusé : ${p.detail ?? 'caractères non admis'}. Renommez le fichier (lettres, chiffres, tirets, points) et déposez-le à nouveau.`,
 };
 

@@ -25,6 +25,7 @@ export const ISSUE_CODES = [
   'coding-anomaly',
   'unreadable-file',
   'unsafe-name',
+  'report-locked',
 ] as const;
 export const IssueCode = z.enum(ISSUE_CODES);
 export type IssueCode = z.infer<typeof IssueCode>;

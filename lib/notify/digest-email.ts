@@ -1,6 +1,7 @@
 import type { DueReminder } from '../domain/reminders';
+import { REPORT_STATUSES, type ReportStatus } from '../domain/self-evaluation';
 import { formatFrenchDate } from '../io/french';
-import { documentKindLabel } from '../report/labels';
+import { owedItemLabel, REPORT_STATUS_LABELS } from '../report/labels';
 import type { SuppressedAddress } from '../store/dynamo-store';
 import { escapeHtml, headerSafe } from './escape';
 import type { RenderedEmail } from './reminder-email';
@@ -13,17 +14,46 @@ export interface DigestLine {
   suppressed: SuppressedAddress[];
 }
 
+/** A region's self-evaluation reports of one year, where each stands. */
+export interface DigestReports {
+  year: number;
+  /** Its `auto_evaluation` deadline, ISO, when the calendar sets one. */
+  deadline: string | null;
+  reports: { contrat: string; sites: string; status: ReportStatus }[];
+}
+
 const REASONS: Record<SuppressedAddress['reason'], string> = { bounce: 'adresse en échec définitif', complaint: 'plainte pour courrier indésirable' };
 
+const OWED_STATES: Readonly<Record<DueReminder['owed'][number]['state'], string>> = {
+  missing: '',
+  refused: ' (refusé)',
+  incomplete: ' (incomplet)',
+  empty: ' (à compléter)',
+  not_submitted: ' (non soumis)',
+  locked: ' (verrouillé)',
+};
+
 function owedText(r: DueReminder): string {
-  return r.owed.map((i) => documentKindLabel(i.kind) + (i.state === 'refused' ? ' (refusé)' : i.state === 'incomplete' ? ' (incomplet)' : '')).join(', ');
+  // A report's parts are listed once: the digest names what is owed, the establishment's e-mail the detail.
+  return [...new Set(r.owed.map((i) => owedItemLabel(i) + OWED_STATES[i.state]))].join(', ');
+}
+
+function reportsSection(year: DigestReports): { title: string; items: string[] } {
+  const counts = REPORT_STATUSES.map((s) => [s, year.reports.filter((r) => r.status === s).length] as const).filter(([, n]) => n > 0);
+  const due = year.deadline ? ` (échéance du ${formatFrenchDate(year.deadline)})` : '';
+  const sorted = [...year.reports].sort((a, b) => REPORT_STATUSES.indexOf(a.status) - REPORT_STATUSES.indexOf(b.status) || a.contrat.localeCompare(b.contrat, 'fr'));
+  return {
+    title: `Rapports d’auto-évaluation ${year.year}${due} : ${counts.map(([s, n]) => `${n} ${REPORT_STATUS_LABELS[s].toLowerCase()}`).join(', ') || 'aucun'}`,
+    items: sorted.map((r) => `${r.contrat} (${r.sites}) : ${REPORT_STATUS_LABELS[r.status]}`),
+  };
 }
 
 /**
  * OMéDIT's digest of one reminder run for one region: who was reminded of what today, who is late
- * (a deadline passed, something still owed), and which addresses were left out and why.
+ * (a deadline passed, something still owed), which addresses were left out and why, and where each
+ * self-evaluation report stands.
  */
-export function renderDigest(region: string, today: string, lines: readonly DigestLine[], late: readonly DueReminder[], to: readonly string[]): RenderedEmail {
+export function renderDigest(region: string, today: string, lines: readonly DigestLine[], late: readonly DueReminder[], to: readonly string[], reports: readonly DigestReports[] = []): RenderedEmail {
   const sent = lines.filter((l) => l.outcome === 'sent' || l.outcome === 'dry-run');
   const left = lines.flatMap((l) => l.suppressed.map((s) => ({ l, s })));
   const lateEstablishments = new Set(late.map((r) => r.establishment.finess));
@@ -41,6 +71,7 @@ export function renderDigest(region: string, today: string, lines: readonly Dige
       title: `Adresses en liste de suppression, non relancées (${left.length})`,
       items: left.map(({ l, s }) => `${s.address} (${l.reminder.establishment.raisonSociale}) : ${REASONS[s.reason]} depuis le ${formatFrenchDate(s.at.slice(0, 10))}${l.outcome === 'suppressed' ? ' – aucune autre adresse : l’établissement n’a pas été relancé' : ''}`),
     },
+    ...reports.map(reportsSection),
   ];
   const already = lines.filter((l) => l.outcome === 'already-sent').length;
   const text = [

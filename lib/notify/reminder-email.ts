@@ -1,5 +1,5 @@
 import type { DueReminder } from '../domain/reminders';
-import { documentKindLabel } from '../report/labels';
+import { owedItemLabel } from '../report/labels';
 import { todayOf } from '../domain/clock';
 import { formatFrenchDate } from '../io';
 import { escapeHtml, headerSafe } from './escape';
@@ -45,7 +45,7 @@ export function renderReminder(reminder: DueReminder, link: ReminderLink | null)
       ? `CAQES ${deadline.campaign} : éléments attendus depuis le ${date} – ${establishment.raisonSociale}`
       : `CAQES ${deadline.campaign} : ${deadline.label} avant le ${date} – ${establishment.raisonSociale}`,
   );
-  const missing = reminder.owed.map((item) => ({ label: documentKindLabel(item.kind), note: item.detail ? ` (${item.detail})` : '' }));
+  const missing = reminder.owed.map((item) => ({ label: owedItemLabel(item), note: item.detail ? ` (${item.detail})` : '' }));
   const intro = late
     ? `L’échéance « ${deadline.label} » de la campagne CAQES ${deadline.campaign} était fixée au ${date} (${when(reminder.daysLeft)}).`
     : `L’échéance « ${deadline.label} » de la campagne CAQES ${deadline.campaign} est fixée au ${date} (${when(reminder.daysLeft)}).`;

@@ -1,12 +1,8 @@
+import { campaignsOfYear } from '../domain/campaign';
 import { computeIndicators } from '../domain/indicators';
 import type { IndicatorResult } from '../domain/schemas';
 import type { DynamoStore } from '../store/dynamo-store';
 import { dedupe, type ComputeRequest } from './apply';
-
-/** Campaigns whose evidence counts for a year's indicators. */
-function campaignsOf(year: number): string[] {
-  return [String(year), `${year}-S1`, `${year}-S2`];
-}
 
 /**
  * Computes again the indicators of one region and year a request names (all when it names none)
@@ -28,7 +24,7 @@ export async function computeRegionYear(request: ComputeRequest, store: DynamoSt
     store.listPhmevFacts(region, year),
     store.listPhmevFacts(region, year - 1),
     store.listDmiFacts(region, year),
-    Promise.all(campaignsOf(year).map((c) => store.listEvidence(region, c))).then((lists) => lists.flat()),
+    Promise.all(campaignsOfYear(year).map((c) => store.listEvidence(region, c))).then((lists) => lists.flat()),
   ]);
   const results = computeIndicators(
     { region, year, today, establishments, targetings, objectives, deadlines, parameters, moFacts, previousMoFacts, cpamFacts, previousCpamFacts, phmevFacts, previousPhmevFacts, evidence, dmiFacts },

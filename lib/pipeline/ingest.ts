@@ -1,7 +1,9 @@
 import { campaignYear } from '../domain/campaign';
+import { todayOf } from '../domain/clock';
 import { indicatorsUsing } from '../domain/evidence';
 import type { DocumentKind } from '../domain/schemas';
 import { issueMessage } from '../formats/messages';
+import { formatFrenchDate } from '../io/french';
 import { recognise, type Recognition } from '../formats/registry';
 import { issuePlace, type IssueCode, type ValidationReport } from '../formats/report';
 import { IssueList } from '../formats/report';
@@ -11,7 +13,9 @@ import type { AuditStore } from '../store/audit-store';
 import type { DynamoStore } from '../store/dynamo-store';
 import { DROP_PREFIXES, dropKeyProblem, eventOrder, parseDropKey, s3Keys, type DropKey } from '../store/keys';
 import type { ObjectStore } from '../store/object-store';
+import type { SelfEvaluationStore } from '../store/self-evaluation-store';
 import { applyOutput, dedupe, type ComputeRequest } from './apply';
+import { evidenceLock } from './self-evaluation';
 
 /** What S3 says about a received object (from the ObjectCreated notification). */
 export interface ReceivedObject {
@@ -35,6 +39,8 @@ export interface IngestDeps {
   objects: ObjectStore;
   /** Where referential changes are recorded (lib/pipeline/referential-audit.ts). */
   audit: AuditStore;
+  /** The self-evaluation reports: a year's evidence is refused once its report is locked. */
+  reports: Pick<SelfEvaluationStore, 'get'>;
   now: () => Date;
 }
 
@@ -119,11 +125,16 @@ async function processClaimed(
   const archived = await objects.archive(object.key, object.eTag, archiveKey, object.versionId);
   const evidenceSite = dropKey.zone === 'evidence' ? establishments.get(dropKey.finess) : undefined;
 
+  // Judged on the day the upload arrived, not the day it is read: a file dropped on the deadline day still counts.
+  const lock = dropKey.zone === 'evidence' && evidenceSite ? await evidenceLock(deps, evidenceSite, dropKey.campaign, todayOf(object.eventTime)) : null;
+
   let validation: Validation;
   if (!archived) {
     validation = refused('unreadable-file', 'le fichier a été remplacé ou supprimé avant sa lecture ; la nouvelle version est traitée à part');
   } else if (dropKey.zone === 'evidence' && !evidenceSite) {
     validation = refused('unknown-finess', '', dropKey.finess);
+  } else if (lock?.locked) {
+    validation = refused('report-locked', `depuis l’échéance du ${formatFrenchDate(lock.deadline as string)}`, String(lock.year));
   } else {
     validation = await validateFile(
       { fileName: dropKey.fileName, size: object.size, open: () => objects.read(archiveKey) },

@@ -1,15 +1,19 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { z } from 'zod';
-import { dueReminders, lateEstablishments, type DueReminder, type OwedItem } from '../domain/reminders';
-import type { EvidenceRecord, Targeting } from '../domain/schemas';
+import { ANNUAL_DEADLINE } from '../domain/evidence';
+import { dueReminders, lateEstablishments, type DueReminder, type OwedItem, type OwedReportPart } from '../domain/reminders';
+import type { Deadline, EvidenceRecord, Targeting } from '../domain/schemas';
 import { settingsFor, type ParameterSet } from '../domain/settings';
-import { renderDigest, type DigestLine } from '../notify/digest-email';
+import { renderDigest, type DigestLine, type DigestReports } from '../notify/digest-email';
 import { renderReminder, type RenderedEmail } from '../notify/reminder-email';
 import { sendEmail, type SenderOptions } from '../notify/ses-sender';
 import { auditLog, SYSTEM_ACTOR, type AuditLog } from '../portal/audit';
 import { issueLink, linkDeps, type PersonalLinkIssuer } from '../portal/links';
+import { reportGaps } from '../report/self-evaluation-view';
 import type { Runtime } from '../runtime';
 import type { DynamoStore, SuppressedAddress } from '../store/dynamo-store';
+import type { SelfEvaluationStore } from '../store/self-evaluation-store';
+import { readRegionYear, regionReports } from './self-evaluation';
 
 export interface SentReminder {
   region: string;
@@ -69,6 +73,8 @@ export function outcomeOf(today: string, run: RemindRun): RemindOutcome {
 
 export interface RemindDeps {
   store: DynamoStore;
+  /** The self-evaluation reports: what each still lacks goes with its deadline's reminders, where each stands in the digest. */
+  reports: Pick<SelfEvaluationStore, 'get' | 'list'>;
   ses: SESv2Client;
   sender: SenderOptions;
   /** Issues the establishment's personal upload link that the e-mail carries (lib/portal/links.ts). */
@@ -82,12 +88,30 @@ export interface RemindDeps {
 export function remindDeps(rt: Runtime): RemindDeps {
   return {
     store: rt.store,
+    reports: rt.reports,
     ses: rt.clients.ses,
     sender: { from: rt.config.CAQES_SENDER, replyTo: rt.config.CAQES_REPLY_TO, configurationSet: rt.config.CAQES_SES_CONFIGURATION_SET },
     personalLink: (request) => issueLink(linkDeps(rt), request),
     audit: auditLog(rt.audit, rt.now),
     now: rt.now,
   };
+}
+
+/**
+ * A region's self-evaluation reports of each year the calendar gives an `auto_evaluation` deadline:
+ * what each site's report still lacks (by year and FINESS), and where each report stands.
+ */
+async function regionReportState(deps: RemindDeps, region: string, deadlines: readonly Deadline[], today: string): Promise<{ gaps: Map<string, OwedReportPart[]>; digest: DigestReports[] }> {
+  const gaps = new Map<string, OwedReportPart[]>();
+  const digest: DigestReports[] = [];
+  const years = [...new Set(deadlines.filter((d) => d.id === ANNUAL_DEADLINE).map((d) => d.year))].sort();
+  for (const year of years) {
+    const models = regionReports(await readRegionYear(deps, region, year, today));
+    if (models.length === 0) continue;
+    for (const model of models) for (const site of model.sites) gaps.set(`${year}#${site.finess}`, reportGaps(model));
+    digest.push({ year, deadline: models[0]!.lock.deadline, reports: models.map((m) => ({ contrat: m.contrat, sites: m.sites.map((s) => s.raisonSociale).join(', '), status: m.status })) });
+  }
+  return { gaps, digest };
 }
 
 /** A claim not turned into `sent` within this time was interrupted (a crash between claim and send). */
@@ -122,7 +146,16 @@ export async function runReminders(today: string, deps: RemindDeps, options: { d
     const targetings: Targeting[] = await store.listTargetings(region);
     const campaigns = [...new Set(deadlines.map((d) => d.campaign))];
     const evidence: EvidenceRecord[] = (await Promise.all(campaigns.map((c) => store.listEvidence(region, c)))).flat();
-    const inputs = { today, deadlines, establishments, targetings, evidence, offsets: (year: number) => settingsFor(parameters, region, year).reminderOffsets };
+    const reports = await regionReportState(deps, region, deadlines, today);
+    const inputs = {
+      today,
+      deadlines,
+      establishments,
+      targetings,
+      evidence,
+      offsets: (year: number) => settingsFor(parameters, region, year).reminderOffsets,
+      reportGaps: (year: number, finess: string) => reports.gaps.get(`${year}#${finess}`) ?? [],
+    };
     const lines: DigestLine[] = [];
     for (const reminder of dueReminders(inputs)) {
       const left = reminder.establishment.emails.map((e) => suppressedBy.get(e.trim().toLowerCase())).filter((s): s is SuppressedAddress => s !== undefined);
@@ -131,7 +164,7 @@ export async function runReminders(today: string, deps: RemindDeps, options: { d
       lines.push({ reminder, outcome: sent.outcome, suppressed: left });
     }
     const to = digestRecipients(parameters, region, deps.sender.replyTo);
-    if (to.length > 0) run.digests.push(await digest(region, today, lines, lateEstablishments(inputs), to, deps, dryRun));
+    if (to.length > 0) run.digests.push(await digest(region, today, lines, lateEstablishments(inputs), reports.digest, to, deps, dryRun));
   }
   return run;
 }
@@ -174,8 +207,17 @@ async function deliver(region: string, reminder: DueReminder, suppressed: readon
   return { ...base, email, outcome: 'sent', messageId };
 }
 
-async function digest(region: string, today: string, lines: readonly DigestLine[], late: readonly DueReminder[], to: readonly string[], deps: RemindDeps, dryRun: boolean): Promise<SentDigest> {
-  const email = renderDigest(region, today, lines, late, to);
+async function digest(
+  region: string,
+  today: string,
+  lines: readonly DigestLine[],
+  late: readonly DueReminder[],
+  reports: readonly DigestReports[],
+  to: readonly string[],
+  deps: RemindDeps,
+  dryRun: boolean,
+): Promise<SentDigest> {
+  const email = renderDigest(region, today, lines, late, to, reports);
   if (dryRun) return { region, email, outcome: 'dry-run', messageId: null };
   // One digest a day: a second run of the day (a retry, a catch-up) does not send another.
   if (!(await deps.store.claimDigest(region, today, deps.now().toISOString()))) return { region, email, outcome: 'already-sent', messageId: null };

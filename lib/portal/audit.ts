@@ -1,7 +1,7 @@
 /**
  * The audit log: every write (a referential change, a link issued or revoked, a reminder sent, an
- * account created, disabled or reset, and, with the self-evaluation report, a review recorded or a
- * report reopened) is recorded with who, when, what, before and after, in its region's partition
+ * account created, disabled or reset, a year's self-evaluation reports opened, a report submitted,
+ * reviewed or reopened) is recorded with who, when, what, before and after, in its region's partition
  * (accounts, which are not regional, in the platform's). OMéDIT reads its regions' log, the
  * administrator the platform's.
  *
@@ -28,6 +28,8 @@ export const AUDIT_LABELS: Readonly<Record<AuditAction, string>> = {
   'account.password_reset': 'Mot de passe réinitialisé',
   'review.recorded': 'Évaluation enregistrée',
   'report.reopened': 'Rapport d’auto-évaluation rouvert',
+  'report.opened': 'Rapports d’auto-évaluation ouverts',
+  'report.submitted': 'Rapport d’auto-évaluation soumis',
 };
 
 /** The pipeline, when it writes on its own (a file applied, a reminder sent). */

@@ -30,6 +30,7 @@ export function portalDeps(rt: Runtime): PortalDeps {
     directory: auth.mode === 'cognito' && pool ? new CognitoDirectory(rt.clients.cognito, pool) : localDirectory(rt.accounts, rt.now),
     audit: auditLog(rt.audit, rt.now),
     auditEntries: rt.audit,
+    reports: rt.reports,
     auth,
     presigner: {
       upload: (policy) => presignUpload(s3, bucket, policy, rt.now),

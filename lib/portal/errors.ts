@@ -21,6 +21,8 @@ export type ApiErrorCode =
   | 'not-found'
   | 'method-not-allowed'
   | 'payload-too-large'
+  | 'report-locked'
+  | 'report-incomplete'
   | 'internal';
 
 /** A refusal the API answers with: its HTTP status, stable code and French message. Never carries internals. */
@@ -31,6 +33,8 @@ export class ApiError extends Error {
     message: string,
     /** Headers the refusal is answered with (`retry-after`). */
     readonly headers: Readonly<Record<string, string>> = {},
+    /** What to fix, item by item, in French (a report's submission: what is still empty). */
+    readonly details: readonly string[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -73,7 +77,7 @@ export const apiErrors = {
   noRole: () => new ApiError(403, 'forbidden', 'Votre compte n’a aucun rôle sur ce portail : demandez-en un à l’administrateur.'),
   severalRoles: () => new ApiError(403, 'forbidden', 'Votre compte a plusieurs rôles : un compte ne doit en avoir qu’un. Prévenez l’administrateur.'),
   staffOnly: () => new ApiError(403, 'forbidden', 'Cette action est réservée à l’OMéDIT.'),
-  roleForbidden: () => new ApiError(403, 'forbidden', 'Accès refusé : votre rôle ne permet que la lecture des indicateurs et des synthèses.'),
+  roleForbidden: () => new ApiError(403, 'forbidden', 'Accès refusé : votre rôle ne permet que la lecture des indicateurs, des rapports et des synthèses.'),
   adminOnly: () => new ApiError(403, 'forbidden', 'Cette action est réservée à l’administrateur de la plateforme.'),
   noRegionalData: () => new ApiError(403, 'forbidden', 'Accès refusé : l’administrateur gère les comptes et ne voit aucune donnée régionale.'),
   evidenceOnly: () => new ApiError(403, 'forbidden', 'Accès refusé : seuls les fichiers déposés par les établissements se consultent ici.'),
@@ -92,6 +96,12 @@ export const apiErrors = {
     new ApiError(413, 'file-too-large', `Le fichier « ${fileName} » dépasse la taille maximale de ${megabytes(maxBytes)} pour ce type de document.`),
   emptyFile: (fileName: string) => new ApiError(400, 'empty-file', `Le fichier « ${fileName} » est vide.`),
   unknownEstablishment: (finess: string) => new ApiError(404, 'not-found', `L’établissement ${finess} n’est pas dans le référentiel.`),
+  unknownContract: (contrat: string, region: string, year: number) =>
+    new ApiError(404, 'not-found', `Aucun rapport d’auto-évaluation ${year} pour le contrat « ${contrat} » en région ${region} (aucun de ses établissements n’est ciblé).`),
+  reportNotOpened: (message: string) => new ApiError(404, 'not-found', message),
+  reportLocked: (message: string) => new ApiError(409, 'report-locked', message),
+  reportConflict: (message: string) => new ApiError(409, 'conflict', message),
+  reportIncomplete: (message: string, blockers: readonly string[]) => new ApiError(422, 'report-incomplete', message, {}, blockers),
   noSummary: (region: string, year: number) => new ApiError(404, 'not-found', `Aucune synthèse ${year} n’a encore été produite pour la région ${region}.`),
   notFound: () => new ApiError(404, 'not-found', 'Adresse inconnue.'),
   methodNotAllowed: () => new ApiError(405, 'method-not-allowed', 'Méthode non autorisée pour cette adresse.'),

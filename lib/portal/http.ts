@@ -43,9 +43,9 @@ export function json(status: number, value: unknown): ApiResponse {
   };
 }
 
-/** The body of every refusal: a stable code and a French message, never internals. */
+/** The body of every refusal: a stable code and a French message (and what to fix, when it is a list), never internals. */
 export function errorResponse(error: ApiError): ApiResponse {
-  const response = json(error.status, { error: { code: error.code, message: error.message } });
+  const response = json(error.status, { error: { code: error.code, message: error.message, ...(error.details.length > 0 ? { details: error.details } : {}) } });
   return { ...response, headers: { ...response.headers, ...error.headers } };
 }
 
@@ -82,6 +82,24 @@ export function asset(body: string, contentType: string, csp?: string): ApiRespo
       // Revalidated each time: a deployment changes them at once for everyone.
       'cache-control': 'no-cache',
       ...(csp ? { 'content-security-policy': csp } : {}),
+    },
+    body,
+  };
+}
+
+/**
+ * A file to save (a report's printable page): downloaded, never shown in the portal's origin. A
+ * self-contained page carries the same policy in a meta element: its own inline styles, nothing else.
+ */
+export function attachment(body: string, contentType: string, fileName: string): ApiResponse {
+  return {
+    status: 200,
+    headers: {
+      ...COMMON_HEADERS,
+      'content-type': contentType,
+      'content-disposition': `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+      'cache-control': 'no-store',
     },
     body,
   };

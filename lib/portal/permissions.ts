@@ -12,6 +12,9 @@ export const ACTIONS = [
   'depot.read',
   'depot.upload',
   'depot.result',
+  // Its contract's self-evaluation report of its link's year: read, fill in, submit.
+  'depot.report.read',
+  'depot.report.write',
   // Regional data, in the caller's regions.
   'overview.read',
   'summary.read',
@@ -20,6 +23,12 @@ export const ACTIONS = [
   'links.issue',
   'links.revoke',
   'audit.read',
+  // The self-evaluation reports: read (and export), open a year's, review, reopen, read a report's history.
+  'reports.read',
+  'reports.open',
+  'reports.review',
+  'reports.reopen',
+  'reports.history',
   // The platform: accounts and their log, no regional data.
   'accounts.read',
   'accounts.write',
@@ -31,12 +40,26 @@ export type Action = (typeof ACTIONS)[number];
 export type Role = StaffRole | 'establishment';
 
 export const PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
-  establishment: ['depot.read', 'depot.upload', 'depot.result'],
-  // Everything of its regions: status, summaries, the establishments' files and their results, links, the log.
-  omedit: ['overview.read', 'summary.read', 'file.read', 'links.read', 'links.issue', 'links.revoke', 'audit.read'],
+  establishment: ['depot.read', 'depot.upload', 'depot.result', 'depot.report.read', 'depot.report.write'],
+  // Everything of its regions: status, summaries, the establishments' files and their results, links,
+  // the log, and the self-evaluation reports (opened, reviewed, reopened by OMéDIT, their history).
+  omedit: [
+    'overview.read',
+    'summary.read',
+    'file.read',
+    'links.read',
+    'links.issue',
+    'links.revoke',
+    'audit.read',
+    'reports.read',
+    'reports.open',
+    'reports.review',
+    'reports.reopen',
+    'reports.history',
+  ],
   // The contract's co-signers read indicators, reports and summaries of their regions, and write nothing.
-  ars: ['overview.read', 'summary.read'],
-  assurance_maladie: ['overview.read', 'summary.read'],
+  ars: ['overview.read', 'summary.read', 'reports.read'],
+  assurance_maladie: ['overview.read', 'summary.read', 'reports.read'],
   admin: ['accounts.read', 'accounts.write', 'platform-audit.read'],
 };
 

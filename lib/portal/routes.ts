@@ -13,6 +13,7 @@ import { Campaign, Finess, Region } from '../domain/schemas';
 import { AccountEmail, NewAccount, type AccountDirectory } from '../store/account-store';
 import type { AuditStore } from '../store/audit-store';
 import type { PresignedUpload, UploadPolicy } from '../store/presign';
+import type { SelfEvaluationStore } from '../store/self-evaluation-store';
 import { assertCan, assertRegion, asEstablishment, asStaff, can, evidenceKeyFiness, visibleRegions } from './access';
 import { createAccount, disableAccount, resetAccountPassword } from './accounts';
 import { isAssetName, readAsset } from './assets';
@@ -26,6 +27,28 @@ import { issueLink, listLinks, MAX_LINK_DAYS, revokeLinks, type LinkDeps } from 
 import { login, type LoginDeps } from './login';
 import { omeditOverview, OverviewQuery, SummaryFormat, summaryKey } from './omedit-view';
 import { ACTIONS, ROLE_LABELS, type Action } from './permissions';
+import {
+  assertEvidenceOpen,
+  establishmentReport,
+  establishmentReportExport,
+  finalResult,
+  FinalBody,
+  OpenBody,
+  openReports,
+  reopen,
+  ReopenBody,
+  reportHistory,
+  ReportQuery,
+  ReportsQuery,
+  review,
+  ReviewBody,
+  SaveBody,
+  saveEstablishmentReport,
+  staffReport,
+  staffReportExport,
+  staffReports,
+  uploadLock,
+} from './self-evaluation';
 import { closeSession, sessionCookie } from './sessions';
 import { planUpload, UPLOAD_FORM_SECONDS, UploadRequest } from './upload-policy';
 
@@ -48,6 +71,8 @@ export interface PortalDeps extends ViewDeps, Omit<CallerDeps, 'links'>, LinkDep
   directory: AccountDirectory;
   audit: AuditLog;
   auditEntries: Pick<AuditStore, 'list'>;
+  /** The self-evaluation reports and their versions. */
+  reports: SelfEvaluationStore;
   auth: AuthConfig;
   presigner: Presigner;
   /** Where browsers post uploads, for the pages' Content-Security-Policy. */
@@ -161,10 +186,14 @@ function assertSameOrigin(request: ApiRequest, deps: PortalDeps): void {
 
 export const ROUTES: readonly Route[] = [
   // ------------------------------------------------------------ establishments, by their link
-  byLink('GET', '/api/depot', 'depot.read', async (_request, caller, deps) => json(200, await establishmentPage(caller, deps))),
+  byLink('GET', '/api/depot', 'depot.read', async (_request, caller, deps) =>
+    json(200, { ...(await establishmentPage(caller, deps)), uploadsClosed: await uploadLock(caller, deps) }),
+  ),
 
   byLink('POST', '/api/depot/uploads', 'depot.upload', async (request, caller, deps) => {
-    const planned = planUpload(caller, parseBody(UploadRequest, request), newUploadId());
+    const upload = parseBody(UploadRequest, request);
+    await assertEvidenceOpen(caller, deps);
+    const planned = planUpload(caller, upload, newUploadId());
     const post = await deps.presigner.upload({ key: planned.key, contentType: planned.contentType, maxBytes: planned.maxBytes, expiresInSeconds: UPLOAD_FORM_SECONDS });
     deps.logger.info('upload form signed', { finess: caller.finess, campaign: caller.campaign, key: planned.key });
     return json(201, { key: planned.key, fileName: planned.fileName, maxBytes: planned.maxBytes, ...post });
@@ -174,6 +203,19 @@ export const ROUTES: readonly Route[] = [
     const { key } = parseWith(ResultQuery, { ...request.query });
     return json(200, await fileResult(caller, key, deps));
   }),
+
+  // ------------------------------------------------------------ the self-evaluation report, by a link of its contract
+  byLink('GET', '/api/depot/report', 'depot.report.read', async (_request, caller, deps) => json(200, await establishmentReport(caller, deps))),
+
+  byLink('POST', '/api/depot/report', 'depot.report.write', async (request, caller, deps) =>
+    json(200, await saveEstablishmentReport(caller, parseBody(SaveBody, request), false, deps)),
+  ),
+
+  byLink('POST', '/api/depot/report/submit', 'depot.report.write', async (request, caller, deps) =>
+    json(200, await saveEstablishmentReport(caller, parseBody(SaveBody, request), true, deps)),
+  ),
+
+  byLink('GET', '/api/depot/report/export', 'depot.report.read', async (_request, caller, deps) => establishmentReportExport(caller, deps)),
 
   // ------------------------------------------------------------ signing in and out
   byAnyone('GET', '/api/auth/config', async (_request, deps) => json(200, deps.auth)),
@@ -265,6 +307,25 @@ export const ROUTES: readonly Route[] = [
     const period = auditPeriod(query, deps.now());
     return json(200, { ...period, regions, entries: await readAudit(deps.auditEntries, regions, period.from, period.to) });
   }),
+
+  // ------------------------------------------------------------ the self-evaluation reports of the caller's regions
+  byStaff('GET', '/api/omedit/reports', 'reports.read', async (request, caller, deps) => json(200, await staffReports(caller, parseWith(ReportsQuery, { ...request.query }), deps))),
+
+  byStaff('POST', '/api/omedit/reports/open', 'reports.open', async (request, caller, deps) => json(200, await openReports(caller, parseBody(OpenBody, request), deps))),
+
+  byStaff('GET', '/api/omedit/report', 'reports.read', async (request, caller, deps) => json(200, await staffReport(caller, parseWith(ReportQuery, { ...request.query }), deps))),
+
+  byStaff('GET', '/api/omedit/report/export', 'reports.read', async (request, caller, deps) => staffReportExport(caller, parseWith(ReportQuery, { ...request.query }), deps)),
+
+  byStaff('GET', '/api/omedit/report/history', 'reports.history', async (request, caller, deps) =>
+    json(200, await reportHistory(caller, parseWith(ReportQuery, { ...request.query }), deps)),
+  ),
+
+  byStaff('POST', '/api/omedit/report/review', 'reports.review', async (request, caller, deps) => json(200, await review(caller, parseBody(ReviewBody, request), deps))),
+
+  byStaff('POST', '/api/omedit/report/final', 'reports.review', async (request, caller, deps) => json(200, await finalResult(caller, parseBody(FinalBody, request), deps))),
+
+  byStaff('POST', '/api/omedit/report/reopen', 'reports.reopen', async (request, caller, deps) => json(200, await reopen(caller, parseBody(ReopenBody, request), deps))),
 
   // ------------------------------------------------------------ the platform: accounts, no regional data
   byStaff('GET', '/api/admin/accounts', 'accounts.read', async (_request, _caller, deps) => json(200, { directory: deps.directory.kind, accounts: await deps.directory.list() })),

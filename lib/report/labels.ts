@@ -1,6 +1,8 @@
 import { CATALOGUE, type IndicatorDefinition, type Measure } from '../domain/catalogue';
 import type { Anomaly, Comparator, DocumentKind, EvidenceState, IndicatorCode, IndicatorResult, IndicatorStatus } from '../domain/schemas';
 import { formatFrenchNumber } from '../io/french';
+import type { OwedItem } from '../domain/reminders';
+import type { DmiReview, FinalResult, ReportActor, ReportChange, ReportStatus } from '../domain/self-evaluation';
 
 /**
  * French labels of an indicator status, as readers see them in workbooks, e-mails and the CLI.
@@ -200,4 +202,62 @@ export function parisDay(iso: string): string {
  */
 export function jumpLabel(factor: number): string {
   return factor >= 1 ? `×${formatFrenchNumber(factor, 1)}` : `÷${formatFrenchNumber(1 / factor, 1)}`;
+}
+
+/** Where a self-evaluation report stands, as OMéDIT's page, its digest and the workbook say it. */
+export const REPORT_STATUS_LABELS: Readonly<Record<ReportStatus, string>> = {
+  not_opened: 'Non ouvert',
+  not_started: 'Non commencé',
+  draft: 'Brouillon',
+  submitted: 'Soumis',
+  reviewed: 'Évalué',
+  locked: 'Verrouillé',
+};
+
+/** What each version of a report did, as its history says it. */
+export const REPORT_CHANGE_LABELS: Readonly<Record<ReportChange, string>> = {
+  opened: 'Ouvert par l’OMéDIT',
+  draft: 'Brouillon enregistré',
+  submitted: 'Rapport soumis',
+  reopened: 'Rouvert par l’OMéDIT',
+  review: 'Évaluation de l’OMéDIT',
+};
+
+/** The establishment's own view of an indicator. */
+export const SELF_ASSESSMENT_LABELS: Readonly<Record<'met' | 'not_met', string>> = {
+  met: 'Objectif atteint',
+  not_met: 'Objectif non atteint',
+};
+
+/** OMéDIT's final result for a contract. */
+export const FINAL_RESULT_LABELS: Readonly<Record<FinalResult, string>> = {
+  met: 'Objectifs atteints',
+  partly_met: 'Objectifs partiellement atteints',
+  not_met: 'Objectifs non atteints',
+};
+
+/** How full OMéDIT judged a DMI action plan (the seed's results layout). */
+export const DMI_PLAN_LABELS: Readonly<Record<DmiReview['plan'], string>> = {
+  not_sent: 'Non transmis',
+  partly: 'Partiellement rempli',
+  fully: 'Totalement rempli',
+};
+
+/**
+ * Who wrote a version of a report: an account by its e-mail, an establishment by its FINESS (through
+ * its personal link), the machine credential or the pipeline by name.
+ * @example reportActorLabel({ kind: 'link', id: 'l1', finess: '130780018' }) // 'Établissement 130780018 (lien personnel)'
+ */
+export function reportActorLabel(actor: ReportActor): string {
+  if (actor.kind === 'link') return actor.finess ? `Établissement ${actor.finess} (lien personnel)` : 'Établissement (lien personnel)';
+  if (actor.kind === 'system') return 'traitement automatique';
+  return actor.id;
+}
+
+/**
+ * What an owed item is called in a reminder: its document kind, or the self-evaluation report.
+ * @example owedItemLabel({ kind: 'rapport_auto_evaluation', state: 'empty', detail: '…' }) // 'Rapport annuel d’auto-évaluation'
+ */
+export function owedItemLabel(item: OwedItem): string {
+  return item.kind === 'rapport_auto_evaluation' ? 'Rapport annuel d’auto-évaluation' : documentKindLabel(item.kind);
 }

@@ -5,9 +5,9 @@ import { Region } from '../domain/schemas';
 import { dynamoKeys } from './keys';
 
 /**
- * What a write was. `review.recorded` and `report.reopened` are reserved for the self-evaluation
- * report (OMéDIT's review of an indicator or a document, a closed report reopened), which records
- * them through the same `AuditLog.record`.
+ * What a write was. The self-evaluation reports record their year's opening, each submission,
+ * OMéDIT's review of an indicator or of the contract (`review.recorded`) and a locked or submitted
+ * report reopened; their drafts are in each report's own history of versions.
  */
 export const AuditAction = z.enum([
   'link.issued',
@@ -23,6 +23,8 @@ export const AuditAction = z.enum([
   'account.password_reset',
   'review.recorded',
   'report.reopened',
+  'report.opened',
+  'report.submitted',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 

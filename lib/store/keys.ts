@@ -16,6 +16,8 @@
  * | evidence record            | REGION#<region>#CAMPAIGN#<c>    | EVIDENCE#<finess>#<kind>#<upload id>        |
  * | reminder marker            | REGION#<region>#CAMPAIGN#<c>    | REMINDER#<deadline>#<finess>#<step>         |
  * | personal upload link       | REGION#<region>#CAMPAIGN#<c>    | LINK#<finess>#<link id>                     |
+ * | self-evaluation report     | REGION#<region>#REPORT#<year>   | CURRENT#<contrat>                           |
+ * | its versions (immutable)   | REGION#<region>#REPORT#<year>   | VERSION#<contrat>#<version, 6 digits>       |
  * | file record (per event)    | FILE#<s3 key>                   | EVENT#<order>                               |
  * | suppressed address         | SUPPRESSION                     | EMAIL#<address, lower case>                 |
  * | OMéDIT digest marker       | REGION#<region>#DIGEST          | DAY#<date>                                  |
@@ -82,6 +84,18 @@ export const dynamoKeys = {
     sk: `LINK#${finess}#${linkId}`,
   }),
   linkPrefix: (region: string, campaign: string, finess: string) => ({ pk: `REGION#${region}#CAMPAIGN#${campaign}`, skPrefix: `LINK#${finess}#` }),
+  /**
+   * A contract's self-evaluation report of a year, its current version (lib/store/self-evaluation-store.ts).
+   * Contract ids come from the referential: encoded so that no `#` of theirs can reach another's key.
+   */
+  selfEvaluation: (region: string, year: number, contrat: string) => ({ pk: `REGION#${region}#REPORT#${year}`, sk: `CURRENT#${encodeURIComponent(contrat)}` }),
+  selfEvaluationPrefix: (region: string, year: number) => ({ pk: `REGION#${region}#REPORT#${year}`, skPrefix: 'CURRENT#' }),
+  /** One saved version of a report, never rewritten: its history. */
+  selfEvaluationVersion: (region: string, year: number, contrat: string, version: number) => ({
+    pk: `REGION#${region}#REPORT#${year}`,
+    sk: `VERSION#${encodeURIComponent(contrat)}#${String(version).padStart(6, '0')}`,
+  }),
+  selfEvaluationVersionPrefix: (region: string, year: number, contrat: string) => ({ pk: `REGION#${region}#REPORT#${year}`, skPrefix: `VERSION#${encodeURIComponent(contrat)}#` }),
   suppression: (address: string) => ({ pk: 'SUPPRESSION', sk: `EMAIL#${address.trim().toLowerCase()}` }),
   suppressionPrefix: () => ({ pk: 'SUPPRESSION', skPrefix: 'EMAIL#' }),
   digest: (region: string, day: string) => ({ pk: `REGION#${region}#DIGEST`, sk: `DAY#${day}` }),

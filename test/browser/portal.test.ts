@@ -249,11 +249,12 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     // Indicators and summaries, read only: no links, no file results, no log, no accounts.
     for (const section of ['#liens', '#journal', '#comptes']) expect(await page.locator(section).isHidden(), section).toBe(true);
     const buttons = await page.locator('button:visible').allTextContents();
-    expect(buttons.filter((b) => !b.startsWith('Télécharger la synthèse PACA 2025'))).toEqual(['Se déconnecter', 'Actualiser']);
+    // Reports are read too (« Consulter »), never opened, evaluated or reopened.
+    expect(buttons.filter((b) => !b.startsWith('Télécharger la synthèse PACA 2025') && b !== 'Consulter')).toEqual(['Se déconnecter', 'Actualiser']);
 
     expect(await byHand(page, 'POST', '/api/omedit/links', { finess: A, campaign: CAMPAIGN })).toEqual({
       status: 403,
-      message: 'Accès refusé : votre rôle ne permet que la lecture des indicateurs et des synthèses.',
+      message: 'Accès refusé : votre rôle ne permet que la lecture des indicateurs, des rapports et des synthèses.',
     });
     expect(await byHand(page, 'POST', '/api/omedit/links/revoke', { finess: A, campaign: CAMPAIGN })).toMatchObject({ status: 403 });
     expect(await byHand(page, 'GET', '/api/omedit/summary?region=CORSE&year=2025')).toMatchObject({ status: 403 });

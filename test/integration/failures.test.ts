@@ -80,6 +80,7 @@ describe('when the compute queue refuses a message', () => {
 describe('when SES fails after the reminder was claimed', () => {
   const deps = (now: string): RemindDeps => ({
     store: embedded.runtime.store,
+    reports: embedded.runtime.reports,
     ses: new SESv2Client({ region: 'eu-west-3', endpoint: embedded.endpoints.ses, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
     sender: { from: 'omedit@example.org' },
     personalLink: async () => ({ id: 'lien', url: 'https://portail.example/depot#jeton', token: 'jeton', expiresAt: '2026-03-25T06:00:00.000Z' }),

@@ -12,6 +12,7 @@ import { ACTIONS, allows, PERMISSIONS, type Role } from '../../lib/portal/permis
 import { handleRequest, ROUTES, type PortalDeps, type Route } from '../../lib/portal/routes';
 import type { ApiRequest } from '../../lib/portal/http';
 import { s3Keys } from '../../lib/store/keys';
+import { openedReport as newReport, reviewIndicator, saveDeclarations, type ReportActor, type ReportLock, type SelfEvaluationReport } from '../../lib/domain/self-evaluation';
 import { A, B, CAMPAIGN, D, startPortal, tokenOf, type Portal } from './fixture';
 
 let portal: Portal;
@@ -37,7 +38,8 @@ async function signIn(email: string, password: string): Promise<Record<string, s
 
 async function ask(request: Omit<ApiRequest, 'headers'>, role: Role): Promise<{ status: number; body: { error?: { code: string; message: string } } & Record<string, unknown> }> {
   const response = await handleRequest({ ...request, headers: { ...credentials.get(role), origin } }, deps);
-  return { status: response.status, body: JSON.parse(response.body) };
+  // Exports answer with a page to save, every other route with JSON.
+  return { status: response.status, body: response.headers['content-type']?.startsWith('application/json') ? JSON.parse(response.body) : {} };
 }
 
 beforeAll(async () => {
@@ -68,7 +70,7 @@ const post = (path: string, body: unknown) => ({ method: 'POST', path, query: {}
  * A request for each route, about the caller's own region (PACA: A, B) or another (Corse: D).
  * Routes that name no region ask the same both ways (`regional: false`).
  */
-const SAMPLES: Record<string, { regional: boolean; request(target: Target): Promise<Omit<ApiRequest, 'headers'>> | Omit<ApiRequest, 'headers'> }> = {
+const SAMPLES: Record<string, { regional: boolean; allowed?: { status: number; code: string }; request(target: Target): Promise<Omit<ApiRequest, 'headers'>> | Omit<ApiRequest, 'headers'> }> = {
   'GET /api/depot': { regional: false, request: () => get('/api/depot') },
   'POST /api/depot/uploads': { regional: false, request: () => post('/api/depot/uploads', { kind: 'plan_actions', fileName: 'plan.pdf', size: 10 }) },
   'GET /api/depot/result': {
@@ -106,7 +108,67 @@ const SAMPLES: Record<string, { regional: boolean; request(target: Target): Prom
     },
   },
   'GET /api/admin/audit': { regional: false, request: () => get('/api/admin/audit') },
+  // The self-evaluation reports: A's contract is C1, B's C2 (PACA), D's C3 (Corse).
+  'GET /api/depot/report': { regional: false, request: () => get('/api/depot/report') },
+  'POST /api/depot/report': { regional: false, request: async () => post('/api/depot/report', { version: (await openedReport('C1')).version, declarations: {} }) },
+  // Nothing declared yet: a submission the role may make is answered with what is still empty.
+  'POST /api/depot/report/submit': {
+    regional: false,
+    allowed: { status: 422, code: 'report-incomplete' },
+    request: async () => post('/api/depot/report/submit', { version: (await openedReport('C1')).version, declarations: {} }),
+  },
+  'GET /api/depot/report/export': { regional: false, request: () => get('/api/depot/report/export') },
+  'GET /api/omedit/reports': { regional: true, request: (t) => get('/api/omedit/reports', { region: t === 'own' ? 'PACA' : 'CORSE', year: '2025' }) },
+  'POST /api/omedit/reports/open': { regional: true, request: (t) => post('/api/omedit/reports/open', { region: t === 'own' ? 'PACA' : 'CORSE', year: 2025 }) },
+  'GET /api/omedit/report': { regional: true, request: (t) => get('/api/omedit/report', reportOf(t)) },
+  'GET /api/omedit/report/export': { regional: true, request: (t) => get('/api/omedit/report/export', reportOf(t)) },
+  'GET /api/omedit/report/history': { regional: true, request: (t) => get('/api/omedit/report/history', reportOf(t)) },
+  'POST /api/omedit/report/review': {
+    regional: true,
+    request: async (t) =>
+      post('/api/omedit/report/review', { ...reportOf(t), year: 2025, version: t === 'own' ? (await submittedReport()).version : 1, indicator: 'MO', decision: 'computed' }),
+  },
+  'POST /api/omedit/report/final': {
+    regional: true,
+    request: async (t) => post('/api/omedit/report/final', { ...reportOf(t), year: 2025, version: t === 'own' ? (await reviewedReport()).version : 1, result: 'met' }),
+  },
+  'POST /api/omedit/report/reopen': {
+    regional: true,
+    request: async (t) =>
+      post('/api/omedit/report/reopen', { ...reportOf(t), year: 2025, version: t === 'own' ? (await openedReport('C2')).version : 1, reason: 'Pièce transmise en retard', until: IN_A_MONTH }),
+  },
 };
+
+const reportOf = (t: Target) => (t === 'own' ? { region: 'PACA', year: '2025', contrat: 'C2' } : { region: 'CORSE', year: '2025', contrat: 'C3' });
+const SETUP: ReportActor = { kind: 'machine', id: 'roles.test', finess: null };
+// The portal's clock is the real one once `caqes serve` has processed its folder.
+const IN_A_MONTH = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+const UNLOCKED: ReportLock = { deadline: null, locked: false, reopenedUntil: null };
+
+/** A PACA contract's 2025 report, opened if it was not. */
+async function openedReport(contrat: string): Promise<SelfEvaluationReport> {
+  const reports = portal.serving.embedded.runtime.reports;
+  await reports.open(newReport({ region: 'PACA', year: 2025, contrat }, SETUP, new Date().toISOString()));
+  return (await reports.get('PACA', 2025, contrat))!;
+}
+
+/** C2's report as its establishment submits it, so that OMéDIT may evaluate it. */
+async function submittedReport(): Promise<SelfEvaluationReport> {
+  const report = await openedReport('C2');
+  if (report.state === 'submitted') return report;
+  const next = saveDeclarations(report, { declarations: report.declarations, expectedVersion: report.version, submit: true, blockers: [] }, UNLOCKED, SETUP, new Date().toISOString());
+  await portal.serving.embedded.runtime.reports.save(next);
+  return next;
+}
+
+/** C2's report submitted and its MO evaluated: ready for its final result. */
+async function reviewedReport(): Promise<SelfEvaluationReport> {
+  const report = await submittedReport();
+  if (report.review?.indicators.MO) return report;
+  const next = reviewIndicator(report, { indicator: 'MO', decision: 'computed', comment: '', expectedVersion: report.version }, { status: 'met', value: 5, target: null }, UNLOCKED, SETUP, new Date().toISOString());
+  await portal.serving.embedded.runtime.reports.save(next);
+  return next;
+}
 
 const keyOf = (route: Route) => `${route.method} ${route.path}`;
 const CALLERS: Role[] = ['establishment', 'omedit', 'ars', 'assurance_maladie', 'admin'];
@@ -141,10 +203,23 @@ describe('the permissions table and the routes', () => {
 
   it('says by hand what each role may do', () => {
     expect(PERMISSIONS).toEqual({
-      establishment: ['depot.read', 'depot.upload', 'depot.result'],
-      omedit: ['overview.read', 'summary.read', 'file.read', 'links.read', 'links.issue', 'links.revoke', 'audit.read'],
-      ars: ['overview.read', 'summary.read'],
-      assurance_maladie: ['overview.read', 'summary.read'],
+      establishment: ['depot.read', 'depot.upload', 'depot.result', 'depot.report.read', 'depot.report.write'],
+      omedit: [
+        'overview.read',
+        'summary.read',
+        'file.read',
+        'links.read',
+        'links.issue',
+        'links.revoke',
+        'audit.read',
+        'reports.read',
+        'reports.open',
+        'reports.review',
+        'reports.reopen',
+        'reports.history',
+      ],
+      ars: ['overview.read', 'summary.read', 'reports.read'],
+      assurance_maladie: ['overview.read', 'summary.read', 'reports.read'],
       admin: ['accounts.read', 'accounts.write', 'platform-audit.read'],
     });
   });
@@ -156,8 +231,10 @@ describe('roles × routes × regions', () => {
       for (const target of ['own', 'other'] as const) {
         const outcome = expected(route, role, target);
         it(`${keyOf(route)} — ${role}, ${target === 'own' ? 'own region' : 'another region'}: ${outcome}`, async () => {
-          const answer = await ask(await SAMPLES[keyOf(route)]!.request(target), role);
-          if (outcome === 'allowed') expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
+          const sample = SAMPLES[keyOf(route)]!;
+          const answer = await ask(await sample.request(target), role);
+          if (outcome === 'allowed' && sample.allowed) expect(answer, JSON.stringify(answer.body)).toMatchObject({ status: sample.allowed.status, body: { error: { code: sample.allowed.code } } });
+          else if (outcome === 'allowed') expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
           else expect(answer, JSON.stringify(answer.body)).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
         });
       }
@@ -203,7 +280,7 @@ describe('by hand: the issue’s cases', () => {
     for (const role of ['ars', 'assurance_maladie'] as const) {
       expect((await ask(get('/api/omedit/overview'), role)).status).toBe(200);
       expect((await ask(get('/api/omedit/summary', { region: 'PACA', year: '2025' }), role)).status).toBe(200);
-      const message = 'Accès refusé : votre rôle ne permet que la lecture des indicateurs et des synthèses.';
+      const message = 'Accès refusé : votre rôle ne permet que la lecture des indicateurs, des rapports et des synthèses.';
       for (const request of [
         post('/api/omedit/links', { finess: A, campaign: CAMPAIGN }),
         post('/api/omedit/links/revoke', { finess: A, campaign: CAMPAIGN }),

@@ -112,12 +112,112 @@
     renderDeadlines();
     renderKinds();
     renderHistory();
+    // Once the year's report is locked, no evidence of its campaigns is taken: the form goes, the reason stays.
+    const closed = document.getElementById('depot-ferme');
+    closed.textContent = page.uploadsClosed || '';
+    closed.hidden = !page.uploadsClosed;
+    document.getElementById('formulaire').hidden = Boolean(page.uploadsClosed);
     ['attendus', 'depot', 'historique'].forEach((id) => (document.getElementById(id).hidden = false));
   }
 
   async function load() {
     page = await api('/api/depot', { token: token });
     render();
+  }
+
+  // ------------------------------------------------------------ the self-evaluation report of the contract
+
+  let report = null;
+
+  function reportMessage(text) {
+    document.getElementById('rapport-message').textContent = text || '';
+  }
+
+  function renderReport() {
+    const view = report;
+    document.getElementById('rapport-titre').textContent = view.title + ' – contrat ' + view.contrat;
+    const state = ['Statut : ' + view.statusLabel];
+    if (view.deadline) state.push('échéance le ' + view.deadline);
+    if (view.saved) state.push('dernière modification : ' + view.saved.change.toLowerCase() + ' par ' + view.saved.by + ', le ' + view.saved.at);
+    document.getElementById('rapport-etat').textContent = state.join(' – ');
+    const notice = document.getElementById('rapport-avis');
+    notice.textContent = view.notice || '';
+    notice.hidden = !view.notice;
+    window.CAQES.report.render(document.getElementById('rapport-contenu'), view, view.editable ? 'edit' : 'read');
+    const blockers = clear(document.getElementById('rapport-blocages'));
+    if (view.editable && view.blockers.length > 0) {
+      blockers.appendChild(el('h3', { text: 'Avant de soumettre le rapport (' + view.blockers.length + ' point' + (view.blockers.length > 1 ? 's' : '') + ')' }));
+      blockers.appendChild(el('ul', { class: 'blocages' }, view.blockers.map((b) => el('li', { text: b }))));
+    }
+    document.getElementById('rapport-enregistrer').hidden = !view.editable;
+    document.getElementById('rapport-soumettre').hidden = !view.editable;
+    document.getElementById('rapport-exporter').hidden = !view.opened;
+    document.getElementById('rapport').hidden = false;
+  }
+
+  async function loadReport() {
+    try {
+      report = await api('/api/depot/report', { token: token });
+      renderReport();
+    } catch (error) {
+      // No report when the contract is targeted on nothing this year: the section stays hidden.
+      if (!(error instanceof ApiError && error.status === 404 && error.code === 'not-found')) alertBox(error.message);
+    }
+  }
+
+  function conflicted(error) {
+    if (!(error instanceof ApiError && error.code === 'conflict')) return false;
+    reportMessage(error.message);
+    const reload = el('button', { type: 'button', class: 'secondaire', text: 'Recharger le rapport (vos saisies non enregistrées seront perdues)', onclick: () => loadReport().then(() => reportMessage('Rapport rechargé.')) });
+    document.getElementById('rapport-message').appendChild(el('span', {}, [' ', reload]));
+    return true;
+  }
+
+  async function saveReport(submit) {
+    let declarations;
+    try {
+      declarations = window.CAQES.report.collect(document.getElementById('rapport-contenu'), report);
+    } catch (error) {
+      reportMessage(error.message);
+      return;
+    }
+    const buttons = ['rapport-enregistrer', 'rapport-soumettre'].map((id) => document.getElementById(id));
+    buttons.forEach((b) => (b.disabled = true));
+    const body = { version: report.version, declarations: declarations };
+    try {
+      reportMessage(submit ? 'Soumission du rapport…' : 'Enregistrement…');
+      if (!submit) {
+        report = await api('/api/depot/report', { token: token, method: 'POST', body: body });
+        renderReport();
+        reportMessage('Brouillon enregistré (version ' + report.version + ').');
+        return;
+      }
+      try {
+        report = await api('/api/depot/report/submit', { token: token, method: 'POST', body: body });
+        renderReport();
+        reportMessage('Rapport soumis à l’OMéDIT.');
+      } catch (error) {
+        if (!(error instanceof ApiError && error.code === 'report-incomplete')) throw error;
+        // Nothing is lost: what was typed is saved as a draft, and what blocks is listed.
+        report = await api('/api/depot/report', { token: token, method: 'POST', body: body });
+        renderReport();
+        reportMessage(error.message + ' Votre saisie a été enregistrée comme brouillon.');
+        document.getElementById('rapport-blocages').scrollIntoView({ block: 'nearest' });
+      }
+    } catch (error) {
+      if (!conflicted(error)) reportMessage(error.message);
+    } finally {
+      buttons.forEach((b) => (b.disabled = false));
+    }
+  }
+
+  async function exportReport() {
+    try {
+      await window.CAQES.report.download('/api/depot/report/export', token, 'CAQES-auto-evaluation-' + report.year + '-' + report.contrat + '.html');
+      reportMessage('Version imprimable téléchargée : ouvrez-la dans votre navigateur pour l’imprimer ou l’enregistrer en PDF.');
+    } catch (error) {
+      reportMessage(error.message);
+    }
   }
 
   /** The validation result of one upload, in a box: accepted, or refused with each error's line and column. */
@@ -295,6 +395,9 @@
   async function start() {
     document.getElementById('type').addEventListener('change', describeKind);
     document.getElementById('formulaire').addEventListener('submit', submit);
+    document.getElementById('rapport-enregistrer').addEventListener('click', () => saveReport(false));
+    document.getElementById('rapport-soumettre').addEventListener('click', () => saveReport(true));
+    document.getElementById('rapport-exporter').addEventListener('click', exportReport);
     wireDropZone();
     const loading = document.getElementById('chargement');
     if (!token) {
@@ -305,6 +408,7 @@
     try {
       await load();
       loading.hidden = true;
+      await loadReport();
     } catch (error) {
       loading.hidden = true;
       alertBox(error instanceof ApiError ? error.message : 'Erreur inattendue : ' + error.message);

@@ -217,6 +217,8 @@
       overview = await api('/api/omedit/overview' + (params.length ? '?' + params.join('&') : ''), { token: token() });
       alertBox('');
       render();
+      // The reports' part of the page (rapports.js) follows the same year and region.
+      document.dispatchEvent(new CustomEvent('caqes:overview', { detail: { year: overview.year, region: overview.region } }));
     } catch (error) {
       failed(error);
     }
