@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { redactErrors } from '../../lib/log/redact';
 import { portalDeps } from '../../lib/portal/deps';
 import { handleRequest } from '../../lib/portal/routes';
 import { runtime } from '../../lib/runtime';
@@ -12,4 +13,4 @@ export const handler = middy(async (event: APIGatewayProxyEventV2): Promise<APIG
   const { 'set-cookie': cookie, ...headers } = response.headers;
   // Payload 2.0 sets cookies through their own field.
   return { statusCode: response.status, headers, body: response.body, ...(cookie ? { cookies: [cookie] } : {}) };
-}).use(injectLambdaContext(runtime().logger));
+}).use(injectLambdaContext(runtime().logger)).use(redactErrors(runtime().logger));
