@@ -1,6 +1,6 @@
 /**
- * What the benchmark's parent and its child processes share: the per-establishment-and-year
- * aggregates every reader gives, and the one-line protocol a child reports on. Kept free of heavy
+ * What the benchmark's parent and its child processes share: the kinds measured, the
+ * per-establishment-and-year aggregates every reader gives, and the one-line protocol a child reports on. Kept free of heavy
  * imports: every child bundles it.
  */
 import { writeFile } from 'node:fs/promises';
@@ -25,18 +25,32 @@ export function memoryMb(): { heapTotal: number; heapUsed: number; external: num
   return { heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers), rss: mb(m.rss) };
 }
 
-/** The MO totals of one establishment and year, as the comparison between readers sees them. */
-export interface YearAggregate {
+/** The kinds whose reading is timed: the ATIH MO extract and the two national sources as published. */
+export const MEASURED_KINDS = ['atih-mo', 'fichcomp-med', 'open-phmev'] as const;
+export type MeasuredKind = (typeof MEASURED_KINDS)[number];
+
+/** One establishment's totals for a year, as every reader of a kind gives them and the comparison checks them. */
+export interface Aggregate {
   finess: string;
   year: number;
   lines: number;
-  totalUcd: number;
-  i999Ucd: number;
-  totalAmount: number;
-  i999Amount: number;
+  sums: Record<string, number>;
 }
 
-export async function writeAggregates(path: string, aggregates: readonly YearAggregate[]): Promise<void> {
+/** Which sums a kind's aggregates hold: amounts are compared to the cent, quantities to 0.001. */
+export interface AggregateFields {
+  amounts: readonly string[];
+  quantities: readonly string[];
+}
+
+export const AGGREGATE_FIELDS: Readonly<Record<MeasuredKind, AggregateFields>> = {
+  'atih-mo': { amounts: ['totalAmount', 'i999Amount'], quantities: ['totalUcd', 'i999Ucd'] },
+  'fichcomp-med': { amounts: ['totalAmount', 'i999Amount'], quantities: ['totalUcd', 'i999Ucd'] },
+  // Medicines apart from dispensing fees; PPI (ATC A02BC); boxes in the generic repertoire, and generics among them.
+  'open-phmev': { amounts: ['rem', 'bse', 'feesRem', 'ippRem'], quantities: ['boxes', 'ippBoxes', 'repertoireBoxes', 'genericBoxes'] },
+};
+
+export async function writeAggregates(path: string, aggregates: readonly Aggregate[]): Promise<void> {
   const sorted = [...aggregates].sort((a, b) => a.finess.localeCompare(b.finess) || a.year - b.year);
   await writeFile(path, JSON.stringify(sorted));
 }

@@ -1,8 +1,10 @@
 /**
- * `npm run bench`: the hot path measured. For a generated ATIH MO extract at each size (100k, 1M and
- * 10M rows by default), each in its own child process so that its peak RSS is its own:
+ * `npm run bench`: the hot path measured. For each kind (a generated ATIH MO extract at 100k, 1M
+ * and 10M rows; a PMSI FICHCOMP medicines file at 100k and 20M lines; an Open PHMEV file at 100k
+ * and 3.5M lines, about 1.2 GB, by default) and size, each reader in its own child process so that
+ * its peak RSS is its own:
  *
- * - ours: `openCsv(createReadStream(file))` then `readTabular(atihMoFormat, …)`, what the ingest
+ * - ours: `openCsv(createReadStream(file))` then `readTabular(<the kind's format>, …)`, what the ingest
  *   Lambda does minus S3 and DynamoDB (`--parser papaparse`: the papaparse reference path instead
  *   of the quote-free scan; `--node-flags`: the V8 flags the function would run with);
  * - bytes only: read the file and count line feeds (the floor);
@@ -18,7 +20,8 @@
  * them through tsx instead. Results are printed as a table and written to bench/results/latest.json.
  *
  * @example
- * npm run bench                      # 100k, 1M, 10M
+ * npm run bench                      # every kind at its sizes
+ * npm run bench -- --kinds open-phmev,fichcomp-med   # the national sources only
  * npm run bench -- --quick           # a smoke run of about a minute
  * npm run bench -- --sizes 100000,1000000 --runs 3 --profile
  * npm run bench -- --node-flags=--max-semi-space-size=8   # young generation capped, as NODE_OPTIONS would
@@ -31,7 +34,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { RESULT_PREFIX, round, type YearAggregate } from './common';
+import { AGGREGATE_FIELDS, MEASURED_KINDS, RESULT_PREFIX, round, type Aggregate, type MeasuredKind } from './common';
 import { DEFAULT_ESTABLISHMENTS, DEFAULT_YEAR, GENERATOR_VERSION, generate, makeEstablishments, writeEstablishments, type BenchEncoding, type GenerateResult } from './generate';
 import { summariseProfile, type ProfileSummary } from './profile';
 
@@ -43,7 +46,9 @@ const MB = 1024 * 1024;
 // ---------------------------------------------------------------------------------------------
 
 interface Options {
-  sizes: number[];
+  kinds: MeasuredKind[];
+  /** Line counts per kind (`--sizes` for the ATIH MO extract). */
+  sizes: Record<MeasuredKind, number[]>;
   dynamoSizes: number[];
   duckdb: boolean;
   seed: number;
@@ -62,8 +67,11 @@ interface Options {
 }
 
 const USAGE = `usage: npm run bench -- [options]
-  --sizes N,N,...        row counts (default 100000,1000000,10000000)
-  --quick                smoke run: --sizes 20000,100000, DynamoDB on both
+  --kinds K,K,...        what is measured (default atih-mo,fichcomp-med,open-phmev)
+  --sizes N,N,...        ATIH MO extract row counts (default 100000,1000000,10000000)
+  --fichcomp-sizes N,... FICHCOMP medicines line counts (default 100000,20000000)
+  --phmev-sizes N,...    Open PHMEV line counts (default 100000,3500000: about 1.2 GB)
+  --quick                smoke run: 20000 and 100000 lines of each kind, DynamoDB on both
   --dynamo-sizes N,...   sizes whose DynamoDB writes are counted (default: those up to 1000000)
   --no-dynamo            skip the DynamoDB writes
   --no-duckdb            skip DuckDB
@@ -100,7 +108,10 @@ function parseOptions(argv: string[]): Options | null {
   const { values } = parseArgs({
     args,
     options: {
+      kinds: { type: 'string', default: MEASURED_KINDS.join(',') },
       sizes: { type: 'string' },
+      'fichcomp-sizes': { type: 'string' },
+      'phmev-sizes': { type: 'string' },
       quick: { type: 'boolean', default: false },
       'dynamo-sizes': { type: 'string' },
       'no-dynamo': { type: 'boolean', default: false },
@@ -120,8 +131,16 @@ function parseOptions(argv: string[]): Options | null {
   });
   if (values.help) return null;
   const quick = values.quick;
-  const sizes = sizeList(values.sizes ?? (quick ? '20000,100000' : '100000,1000000,10000000'));
-  const dynamoSizes = values['no-dynamo'] ? [] : values['dynamo-sizes'] ? sizeList(values['dynamo-sizes']) : sizes.filter((n) => n <= 1_000_000);
+  const small = '20000,100000';
+  const sizes: Record<MeasuredKind, number[]> = {
+    'atih-mo': sizeList(values.sizes ?? (quick ? small : '100000,1000000,10000000')),
+    'fichcomp-med': sizeList(values['fichcomp-sizes'] ?? (quick ? small : '100000,20000000')),
+    'open-phmev': sizeList(values['phmev-sizes'] ?? (quick ? small : '100000,3500000')),
+  };
+  const kinds = values.kinds.split(',').map((k) => k.trim()) as MeasuredKind[];
+  for (const k of kinds) if (!MEASURED_KINDS.includes(k)) throw new Error(`bad kind: ${k}`);
+  // Writes are counted for the ATIH extract: the other kinds store the same facts through the same code.
+  const dynamoSizes = values['no-dynamo'] ? [] : values['dynamo-sizes'] ? sizeList(values['dynamo-sizes']) : sizes['atih-mo'].filter((n) => n <= 1_000_000);
   const encoding = values.encoding;
   const runner = values.runner;
   const parser = values.parser;
@@ -132,9 +151,11 @@ function parseOptions(argv: string[]): Options | null {
   for (const [name, n] of Object.entries(numbers)) if (!Number.isSafeInteger(n) || n < (name === 'seed' ? 0 : 1)) throw new Error(`bad --${name}`);
   let profile: number | null = null;
   if (profileArg !== null) {
-    profile = profileArg !== '' ? Number(profileArg.replace(/_/g, '')) : ([...sizes].reverse().find((n) => n <= 1_000_000) ?? (sizes[0] as number));
+    const atih = sizes['atih-mo'];
+    profile = profileArg !== '' ? Number(profileArg.replace(/_/g, '')) : ([...atih].reverse().find((n) => n <= 1_000_000) ?? (atih[0] as number));
   }
   return {
+    kinds,
     sizes,
     dynamoSizes,
     duckdb: !values['no-duckdb'],
@@ -287,8 +308,11 @@ async function sizeOf(path: string): Promise<number | null> {
   }
 }
 
-async function extractFor(rows: number, options: Options): Promise<Extract> {
-  const name = `mo-${options.year}-${rows}-s${options.seed}-e${options.establishments}-${options.encoding}-g${GENERATOR_VERSION}`;
+/** The cache name's prefix of each kind (`mo` kept from the ATIH-only harness, so its files are reused). */
+const FILE_PREFIX: Record<MeasuredKind, string> = { 'atih-mo': 'mo', 'fichcomp-med': 'fichcomp-med', 'open-phmev': 'open-phmev' };
+
+async function extractFor(kind: MeasuredKind, rows: number, options: Options): Promise<Extract> {
+  const name = `${FILE_PREFIX[kind]}-${options.year}-${rows}-s${options.seed}-e${options.establishments}-${options.encoding}-g${GENERATOR_VERSION}`;
   const path = join(options.dir, `${name}.csv`);
   const metaPath = join(options.dir, `${name}.json`);
   let meta = await readJson<GenerateResult>(metaPath);
@@ -297,7 +321,7 @@ async function extractFor(rows: number, options: Options): Promise<Extract> {
     reused = false;
     log(`  generating ${relative(ROOT, path)} (${rows} rows)…`);
     await unlink(metaPath).catch(() => undefined);
-    meta = await generate(path, { kind: 'atih-mo', rows, seed: options.seed, encoding: options.encoding, year: options.year, establishments: options.establishments });
+    meta = await generate(path, { kind, rows, seed: options.seed, encoding: options.encoding, year: options.year, establishments: options.establishments });
     await writeFile(metaPath, `${JSON.stringify(meta, null, 2)}\n`);
     log(`  generated ${(meta.bytes / MB).toFixed(1)} MB in ${meta.seconds.toFixed(1)} s (${(meta.bytes / rows).toFixed(1)} bytes/row)`);
   }
@@ -339,11 +363,12 @@ interface Agreement {
   examples: string[];
   /** Largest difference of an amount, in cents, after rounding both sides to the cent. */
   maxAmountDiffCents: number;
-  /** Largest difference of a UCD total (both rounded to 3 decimals). */
+  /** Largest difference of a quantity (UCD, boxes; both rounded to 3 decimals). */
   maxUcdDiff: number;
 }
 
-function compare(ours: readonly YearAggregate[], duck: readonly YearAggregate[]): Agreement {
+function compare(kind: MeasuredKind, ours: readonly Aggregate[], duck: readonly Aggregate[]): Agreement {
+  const fields = AGGREGATE_FIELDS[kind];
   const theirs = new Map(duck.map((a) => [`${a.finess}#${a.year}`, a]));
   const examples: string[] = [];
   let mismatches = 0;
@@ -361,15 +386,17 @@ function compare(ours: readonly YearAggregate[], duck: readonly YearAggregate[])
     }
     const diffs: string[] = [];
     if (a.lines !== b.lines) diffs.push(`lines ${a.lines} vs ${b.lines}`);
-    for (const field of ['totalUcd', 'i999Ucd'] as const) {
-      const d = Math.abs(round(a[field], 3) - round(b[field], 3));
+    for (const field of fields.quantities) {
+      const [x, y] = [a.sums[field] ?? 0, b.sums[field] ?? 0];
+      const d = Math.abs(round(x, 3) - round(y, 3));
       maxUcdDiff = Math.max(maxUcdDiff, d);
-      if (d > 1e-9) diffs.push(`${field} ${a[field]} vs ${b[field]}`);
+      if (d > 1e-9) diffs.push(`${field} ${x} vs ${y}`);
     }
-    for (const field of ['totalAmount', 'i999Amount'] as const) {
-      const d = Math.abs(Math.round(a[field] * 100) - Math.round(b[field] * 100));
+    for (const field of fields.amounts) {
+      const [x, y] = [a.sums[field] ?? 0, b.sums[field] ?? 0];
+      const d = Math.abs(Math.round(x * 100) - Math.round(y * 100));
       maxAmountDiffCents = Math.max(maxAmountDiffCents, d);
-      if (d > 0) diffs.push(`${field} ${a[field].toFixed(2)} vs ${b[field].toFixed(2)}`);
+      if (d > 0) diffs.push(`${field} ${x.toFixed(2)} vs ${y.toFixed(2)}`);
     }
     if (diffs.length > 0) {
       mismatches++;
@@ -393,6 +420,7 @@ function compare(ours: readonly YearAggregate[], duck: readonly YearAggregate[])
 type DuckRun = Measured & { encodingUsed: string | null; latin1Refusal: string | null; utf8CopySeconds: number | null };
 
 interface SizeResult {
+  kind: MeasuredKind;
   rows: number;
   bytes: number;
   mb: number;
@@ -417,13 +445,13 @@ function log(message: string): void {
 }
 
 /** The command line of the `ours` child on one extract. */
-function oursArgs(file: string, options: Options): string[] {
-  return ['--file', file, '--seed', String(options.seed), '--year', String(options.year), '--establishments', String(options.establishments), '--parser', options.parser];
+function oursArgs(kind: MeasuredKind, file: string, options: Options): string[] {
+  return ['--kind', kind, '--file', file, '--seed', String(options.seed), '--year', String(options.year), '--establishments', String(options.establishments), '--parser', options.parser];
 }
 
-async function benchSize(rows: number, options: Options, referential: string): Promise<SizeResult> {
-  log(`\n== ${rows} rows`);
-  const extract = await extractFor(rows, options);
+async function benchSize(kind: MeasuredKind, rows: number, options: Options, referential: string): Promise<SizeResult> {
+  log(`\n== ${kind}, ${rows} rows`);
+  const extract = await extractFor(kind, rows, options);
   const aggDir = join(options.dir, 'aggregates');
   await mkdir(aggDir, { recursive: true });
 
@@ -436,8 +464,8 @@ async function benchSize(rows: number, options: Options, referential: string): P
   const bytesOnly = await measure('bytes', ['--file', extract.path], options);
 
   log('  ours…');
-  const oursAgg = join(aggDir, `ours-${rows}.json`);
-  const oursRun = await measure('ours', [...oursArgs(extract.path, options), '--aggregates', oursAgg], options);
+  const oursAgg = join(aggDir, `ours-${kind}-${rows}.json`);
+  const oursRun = await measure('ours', [...oursArgs(kind, extract.path, options), '--aggregates', oursAgg], options);
   if (!oursRun.ok) log(`  ours FAILED: ${oursRun.error}`);
   else if (Number(oursRun.result?.errors) > 0) log(`  ours: the file was refused: ${JSON.stringify(oursRun.result?.firstIssues)}`);
   const ours = {
@@ -451,15 +479,15 @@ async function benchSize(rows: number, options: Options, referential: string): P
   let agreement: Agreement | null = null;
   let agreementCast: Agreement | null = null;
   if (options.duckdb) {
-    const oursAggregates = ours.ok ? await readJson<YearAggregate[]>(oursAgg) : null;
+    const oursAggregates = ours.ok ? await readJson<Aggregate[]>(oursAgg) : null;
     const runDuck = async (variant: 'typed' | 'cast'): Promise<{ run: DuckRun; agreement: Agreement | null }> => {
       log(`  DuckDB (${variant})…`);
-      const duckAgg = join(aggDir, `duckdb-${variant}-${rows}.json`);
-      const args = ['--file', extract.path, '--encoding', options.encoding, '--variant', variant, '--aggregates', duckAgg];
+      const duckAgg = join(aggDir, `duckdb-${kind}-${variant}-${rows}.json`);
+      const args = ['--kind', kind, '--file', extract.path, '--encoding', options.encoding, '--variant', variant, '--aggregates', duckAgg, '--seed', String(options.seed), '--establishments', String(options.establishments), '--year', String(options.year)];
       if (extract.utf8Copy) args.push('--utf8-copy', extract.utf8Copy.path);
       const run = await measure('duckdb', args, options);
       if (!run.ok) log(`  DuckDB (${variant}) FAILED: ${run.error}`);
-      const theirs = run.ok ? await readJson<YearAggregate[]>(duckAgg) : null;
+      const theirs = run.ok ? await readJson<Aggregate[]>(duckAgg) : null;
       return {
         run: {
           ...run,
@@ -467,7 +495,7 @@ async function benchSize(rows: number, options: Options, referential: string): P
           latin1Refusal: (run.result?.latin1Refusal as string | null | undefined) ?? null,
           utf8CopySeconds: run.result?.note && extract.utf8Copy ? extract.utf8Copy.seconds : null,
         },
-        agreement: oursAggregates && theirs ? compare(oursAggregates, theirs) : null,
+        agreement: oursAggregates && theirs ? compare(kind, oursAggregates, theirs) : null,
       };
     };
     ({ run: duckdb, agreement } = await runDuck('typed'));
@@ -475,13 +503,14 @@ async function benchSize(rows: number, options: Options, referential: string): P
   }
 
   let dynamo: Measured | null = null;
-  if (options.dynamoSizes.includes(rows)) {
+  if (kind === 'atih-mo' && options.dynamoSizes.includes(rows)) {
     log('  DynamoDB writes (embedded emulators)…');
     dynamo = await measure('dynamo', ['--file', extract.path, '--referential', referential, '--year', String(options.year)], options, 1);
     if (!dynamo.ok) log(`  DynamoDB FAILED: ${dynamo.error}`);
   }
 
   return {
+    kind,
     rows,
     bytes: extract.bytes,
     mb: extract.bytes / MB,
@@ -586,7 +615,14 @@ function goals(results: SizeResult[]): Goal[] {
   return out;
 }
 
-function render(results: SizeResult[], machine: Record<string, unknown>, options: Options, profile: ProfileSummary | null): string {
+/** What each kind's extract is, as the report says it. */
+const KIND_LABELS: Record<MeasuredKind, string> = {
+  'atih-mo': 'ATIH MO extract (mo-*.csv)',
+  'fichcomp-med': 'PMSI FICHCOMP medicines, one line per dispensation (fichcomp-med-*.csv)',
+  'open-phmev': 'Open PHMEV as published (OPEN_PHMEV_<year>.CSV, 31 columns, 4 lines in 5 for the referential)',
+};
+
+function render(kind: MeasuredKind, results: SizeResult[], machine: Record<string, unknown>, options: Options, profile: ProfileSummary | null): string {
   const smallestRss = results.find((r) => r.ours.ok)?.ours.rssMb ?? null;
   const main = table(
     ['rows', 'MB', 'ours s', 'wall s', 'rows/s', 'MB/s', 'RSS MB', 'facts', 'bytes s', 'bytes RSS', 'DuckDB s', 'DuckDB RSS', 'ours/DuckDB', 'DuckDB cast s', 'RSS vs min', 'same?', 'writes', 'estab.'],
@@ -644,7 +680,7 @@ function render(results: SizeResult[], machine: Record<string, unknown>, options
   const duck = results.find((r) => r.duckdb?.ok)?.duckdb;
   const notes = [
     `machine: ${String(machine.cpu)}, ${String(machine.cores)} cores, ${String(machine.memoryGb)} GB, Node ${String(machine.node)}, ${String(machine.platform)}; load average ${String(machine.loadAtStart)} at start, ${String(machine.loadAtEnd)} at end`,
-    `extract: ATIH MO, ${options.encoding}, ';', CRLF, decimal comma, seed ${options.seed}, ${options.establishments} establishments, year ${options.year}; runs per reader: ${options.runs} (median); children: ${options.runner === 'bundle' ? 'bundled by esbuild' : 'tsx'}; ours splits records with ${options.parser === 'auto' ? 'the quote-free scan (papaparse from a quoted field on)' : 'papaparse (the reference path)'}; Node flags for ours: ${options.nodeFlags.join(' ') || 'none'}`,
+    `extract: ${KIND_LABELS[kind]}, ${options.encoding}, ';', CRLF, decimal comma, seed ${options.seed}, ${options.establishments} establishments, year ${options.year}; runs per reader: ${options.runs} (median); children: ${options.runner === 'bundle' ? 'bundled by esbuild' : 'tsx'}; ours splits records with ${options.parser === 'auto' ? 'the quote-free scan (papaparse from a quoted field on)' : 'papaparse (the reference path)'}; Node flags for ours: ${options.nodeFlags.join(' ') || 'none'}`,
     `code measured: ${String(machine.code)}`,
     `ours s, bytes s, DuckDB s: each child's own time for the work; wall s: ours from spawn to exit (start-up included); RSS: the child's peak (process.resourceUsage().maxRSS)`,
     `facts: ours' aggregates, establishment-months / establishment-years; writes: DynamoDB write items during the extract's ingest and compute; estab.: establishments with rows`,
@@ -678,7 +714,7 @@ function render(results: SizeResult[], machine: Record<string, unknown>, options
       profile.topFunctions.map((f) => [f.fn, f.where, f.part, fix(f.ms, 0), fix(f.share, 1)]),
     )}`;
   }
-  return [`\nATIH MO extract: ours (openCsv + readTabular) vs bytes only vs DuckDB (1 thread)\n`, main, dynamo, '', 'Goals:', ...goalLines, '', ...notes, prof].join('\n');
+  return [`\n${KIND_LABELS[kind]}: ours (openCsv + readTabular) vs bytes only vs DuckDB (1 thread)\n`, main, dynamo, '', 'Goals:', ...goalLines, '', ...notes, prof].join('\n');
 }
 
 /** Which code was measured: the commit, and how many files of the measured path differ from it. */
@@ -732,18 +768,19 @@ async function main(): Promise<number> {
   const referential = await referentialFor(options);
 
   const results: SizeResult[] = [];
-  for (const rows of options.sizes) results.push(await benchSize(rows, options, referential));
+  for (const kind of options.kinds) for (const rows of options.sizes[kind]) results.push(await benchSize(kind, rows, options, referential));
+  const ofKind = options.kinds.map((kind) => ({ kind, results: results.filter((r) => r.kind === kind) }));
 
   let profile: ProfileSummary | null = null;
   if (options.profile !== null) {
     const rows = options.profile;
     log(`\n== profile of ours on ${rows} rows (node --cpu-prof)…`);
-    const extract = await extractFor(rows, { ...options, duckdb: false });
+    const extract = await extractFor('atih-mo', rows, { ...options, duckdb: false });
     const profDir = join(options.dir, 'profiles');
     const name = `ours-${rows}-${options.runner}.cpuprofile`;
     const run = await runChild(
       'ours',
-      oursArgs(extract.path, options),
+      oursArgs('atih-mo', extract.path, options),
       options,
       [...options.nodeFlags, '--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', name],
     );
@@ -752,7 +789,7 @@ async function main(): Promise<number> {
   }
 
   machine.loadAtEnd = Math.round((loadavg()[0] ?? 0) * 100) / 100;
-  const text = render(results, { ...machine, code: code.summary }, options, profile);
+  const text = ofKind.map((k, i) => render(k.kind, k.results, { ...machine, code: code.summary }, options, i === 0 ? profile : null)).join('\n\n');
   console.log(text);
   const json = {
     generatedAt: new Date().toISOString(),
@@ -760,7 +797,7 @@ async function main(): Promise<number> {
     machine,
     code,
     options: { ...options, dir: relative(ROOT, options.dir), out: relative(ROOT, options.out) },
-    goals: goals(results),
+    goals: ofKind.flatMap((k) => goals(k.results).map((g) => ({ kind: k.kind, ...g }))),
     results,
     profile,
   };

@@ -83,7 +83,7 @@ export async function writeSummary(options: SummaryOptions): Promise<SummaryWrit
     if (!known) throw new UsageError(`région inconnue : « ${options.region} » (régions du dossier : ${regions.map((r) => r.region).join(', ') || 'aucune'})`);
     if (!known.years.includes(year)) throw new UsageError(`aucune donnée pour ${region} en ${year} (années du dossier : ${known.years.join(', ')})`);
 
-    const built = await buildSummary(rt.store, region, year, rt.now().toISOString());
+    const built = await buildSummary(rt, region, year, rt.now().toISOString());
     for (const [format, path] of Object.entries(files) as [keyof typeof files, string][]) {
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, built[format]);

@@ -3,13 +3,23 @@ import { regionMoTotals } from '../domain/mo';
 import { Region } from '../domain/schemas';
 import { settingsFor } from '../domain/settings';
 import { buildRegionSummary, SUMMARY_CONTENT_TYPES, type SummaryFiles, type SummaryInput } from '../report';
+import { todayOf } from '../domain/clock';
+import { reportSummaryRows } from '../report/self-evaluation-view';
 import type { DynamoStore } from '../store/dynamo-store';
 import { s3Keys } from '../store/keys';
 import type { ObjectStore } from '../store/object-store';
+import type { SelfEvaluationStore } from '../store/self-evaluation-store';
 import { computeAll, computeRegionYear } from './compute';
+import { readRegionYear, regionReports, type ReportReads } from './self-evaluation';
 
-/** The store reads a summary needs. */
-export type SummaryStore = Pick<DynamoStore, 'listRegions' | 'listTargetings' | 'listResults' | 'listMoFacts' | 'listParameters'>;
+/** The store reads a summary needs: results, ATIH facts, parameters, and what its reports are derived from. */
+export type SummaryStore = Pick<DynamoStore, 'listRegions' | 'listTargetings' | 'listResults' | 'listMoFacts' | 'listParameters'> & ReportReads;
+
+/** Where a summary reads: the table, and the self-evaluation reports in it. */
+export interface SummaryDeps {
+  store: SummaryStore;
+  reports: Pick<SelfEvaluationStore, 'get' | 'list'>;
+}
 
 /** Which summaries to build: every region and year the store knows, or only those named (on demand). */
 export const SummaryRequest = z.object({ region: Region.optional(), year: z.number().int().optional() });
@@ -30,14 +40,16 @@ export interface BuiltSummary {
 /**
  * Reads what the summary of one region and year is built from: its results and the year before's,
  * the region's ATIH totals over every year it has facts for (jumps flagged with the year's factor),
- * and the budgets of the year's parameters.
+ * the budgets of the year's parameters, and its contracts' self-evaluation reports as they stand.
  */
-async function readSummaryInput(store: SummaryStore, region: string, year: number, generatedAt: string): Promise<SummaryInput> {
-  const [regions, results, previousResults, parameters] = await Promise.all([
+async function readSummaryInput(deps: SummaryDeps, region: string, year: number, generatedAt: string): Promise<SummaryInput> {
+  const { store } = deps;
+  const [regions, results, previousResults, parameters, reportData] = await Promise.all([
     store.listRegions(),
     store.listResults(region, year),
     store.listResults(region, year - 1),
     store.listParameters(),
+    readRegionYear(deps, region, year, todayOf(generatedAt)),
   ]);
   const years = regions.find((r) => r.region === region)?.years ?? [];
   const facts = (await Promise.all(years.map((y) => store.listMoFacts(region, y)))).flat();
@@ -50,16 +62,17 @@ async function readSummaryInput(store: SummaryStore, region: string, year: numbe
     previousResults,
     regionTotals: regionMoTotals(region, facts, settings.amountJumpFactor),
     budgets: { interessement_mo: settings.moIncentive.budget, budget_dmi: settings.dmiBudget.budget },
+    reports: reportSummaryRows(regionReports(reportData)),
   };
 }
 
 /**
  * The workbook, page and CSV of one region and year, from the store's current results.
  * @example
- * const files = await buildSummary(store, 'PACA', 2025, new Date().toISOString());
+ * const files = await buildSummary(runtime, 'PACA', 2025, new Date().toISOString());
  */
-export async function buildSummary(store: SummaryStore, region: string, year: number, generatedAt: string): Promise<SummaryFiles> {
-  return buildRegionSummary(await readSummaryInput(store, region, year, generatedAt));
+export async function buildSummary(deps: SummaryDeps, region: string, year: number, generatedAt: string): Promise<SummaryFiles> {
+  return buildRegionSummary(await readSummaryInput(deps, region, year, generatedAt));
 }
 
 /**
@@ -68,7 +81,7 @@ export async function buildSummary(store: SummaryStore, region: string, year: nu
  * `.html` and `.csv`.
  */
 export async function buildSummaries(
-  deps: { store: SummaryStore; objects: Pick<ObjectStore, 'putBuffer'>; now: () => Date },
+  deps: SummaryDeps & { objects: Pick<ObjectStore, 'putBuffer'>; now: () => Date },
   request: SummaryRequest = {},
 ): Promise<BuiltSummary[]> {
   const { store, objects } = deps;
@@ -78,7 +91,7 @@ export async function buildSummaries(
     for (const year of years) {
       if (request.year !== undefined && request.year !== year) continue;
       if ((await store.listTargetings(region, year)).length === 0) continue;
-      const files = await buildSummary(store, region, year, deps.now().toISOString());
+      const files = await buildSummary(deps, region, year, deps.now().toISOString());
       const summary: BuiltSummary = { region, year, key: s3Keys.summary(year, region), pageKey: s3Keys.summaryPage(year, region), csvKey: s3Keys.summaryCsv(year, region) };
       await objects.putBuffer(summary.key, files.xlsx, SUMMARY_CONTENT_TYPES.xlsx);
       await objects.putBuffer(summary.pageKey, files.html, SUMMARY_CONTENT_TYPES.html);
@@ -96,7 +109,7 @@ export async function buildSummaries(
  * @returns how many results were computed, and the summaries written.
  */
 export async function summarizeDay(
-  deps: { store: DynamoStore; objects: Pick<ObjectStore, 'putBuffer'>; now: () => Date },
+  deps: { store: DynamoStore; reports: SummaryDeps['reports']; objects: Pick<ObjectStore, 'putBuffer'>; now: () => Date },
   today: string,
   request: SummaryRequest = {},
 ): Promise<{ results: number; built: BuiltSummary[] }> {

@@ -9,6 +9,7 @@ import type { EvidenceRecord, IndicatorResult, IndicatorStatus, SourceRef } from
 import { declaredValue, type Declaration, type DeclarativeItem, type ReportActor, type ReportStatus } from '../domain/self-evaluation';
 import type { Blocker, ReportModel, ReportSection } from '../domain/self-evaluation-model';
 import { formatFrenchDate, formatFrenchNumber } from '../io/french';
+import type { ReportSummaryRow } from './summary-model';
 import {
   DMI_PLAN_LABELS,
   documentKindLabel,
@@ -348,4 +349,29 @@ export function reportGaps(model: ReportModel): OwedReportPart[] {
   if (model.status !== 'not_started' && model.status !== 'draft') return [];
   if (model.blockers.length === 0) return [{ kind, state: 'not_submitted', detail: 'complet mais pas encore soumis : soumettez-le depuis votre lien personnel' }];
   return model.sections.flatMap((s) => s.blockers.map((b) => ({ kind, state: 'empty' as const, detail: blockerText(b, shortIndicatorLabel(s)) })));
+}
+
+/**
+ * The rows the regional summary lists for a region's reports: one per contract and targeted
+ * indicator, never-opened reports included, with what was declared, computed and evaluated.
+ */
+export function reportSummaryRows(models: readonly ReportModel[]): ReportSummaryRow[] {
+  return models.flatMap((model) => {
+    const final = model.report?.review?.final ?? null;
+    return model.sections.map((section) => ({
+      contrat: model.contrat,
+      sites: model.sites.map((s) => s.raisonSociale).join(', '),
+      indicator: section.indicator,
+      status: model.status,
+      selfAssessment: section.declaration.selfAssessment,
+      declared: declaredValue(section.indicator, section.declaration),
+      computedValue: section.headline?.value ?? null,
+      computedStatus: section.headline?.status ?? null,
+      evaluatedValue: section.review?.value ?? null,
+      evaluatedStatus: section.review?.status ?? null,
+      evaluationComment: section.review?.comment ?? '',
+      final: final?.result ?? null,
+      finalComment: final?.comment ?? '',
+    }));
+  });
 }

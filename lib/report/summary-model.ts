@@ -11,6 +11,7 @@ import {
   type EvidenceState,
   type IndicatorCode,
 } from '../domain/schemas';
+import { FinalResult, REPORT_STATUSES } from '../domain/self-evaluation';
 import { formatFrenchDate } from '../io/french';
 import {
   DMI_STATE_LABELS,
@@ -25,8 +26,35 @@ import {
 } from './labels';
 
 /**
+ * One contract's report for one indicator, as the summary lists the region's self-evaluation
+ * reports: what the establishment declared, what was computed, what OMéDIT evaluated
+ * (lib/report/self-evaluation-view.ts `reportSummaryRows`).
+ */
+export const ReportSummaryRow = z.object({
+  contrat: z.string(),
+  /** The contract's sites, by name. */
+  sites: z.string(),
+  indicator: z.enum(INDICATOR_CODES),
+  status: z.enum(REPORT_STATUSES),
+  /** The establishment's own view of the objective. */
+  selfAssessment: z.enum(['met', 'not_met']).nullable(),
+  /** Its declared value in the indicator's unit (DMI: the points of its two answers). */
+  declared: z.number().nullable(),
+  computedValue: z.number().nullable(),
+  computedStatus: IndicatorStatus.nullable(),
+  evaluatedValue: z.number().nullable(),
+  evaluatedStatus: IndicatorStatus.nullable(),
+  /** Comments, from the establishment's page and OMéDIT's: text from users. */
+  evaluationComment: z.string(),
+  final: FinalResult.nullable(),
+  finalComment: z.string(),
+});
+export type ReportSummaryRow = z.infer<typeof ReportSummaryRow>;
+
+/**
  * What a regional summary is built from: one region, one campaign year, its results and the year
- * before's (the evolution), the region's ATIH totals of every year, and the budgets to split.
+ * before's (the evolution), the region's ATIH totals of every year, the budgets to split, and where
+ * each contract's self-evaluation report stands.
  */
 export const SummaryInput = z.object({
   /** Region short name, e.g. `PACA`. */
@@ -48,6 +76,8 @@ export const SummaryInput = z.object({
   budgets: z
     .object({ interessement_mo: z.number().nonnegative().nullable(), budget_dmi: z.number().nonnegative().nullable() })
     .default({ interessement_mo: null, budget_dmi: null }),
+  /** One row per contract and targeted indicator of the year's self-evaluation reports. */
+  reports: z.array(ReportSummaryRow).default([]),
 });
 export type SummaryInput = z.input<typeof SummaryInput>;
 
@@ -164,6 +194,7 @@ export interface RegionSummary {
   moAnomalies: MoAnomalyRow[];
   dmi: DmiResults;
   budgets: BudgetSplit[];
+  reports: ReportSummaryRow[];
 }
 
 const byFrench = (a: string, b: string): number => a.localeCompare(b, 'fr', { sensitivity: 'base' });
@@ -388,5 +419,6 @@ export function summaryModel(raw: SummaryInput): RegionSummary {
     moAnomalies: moAnomaliesOf(section('MO'), atih, region),
     dmi: dmiOf(section('DMI'), day),
     budgets: [budgetOf(section('MO'), 'interessement_mo', input.budgets.interessement_mo), budgetOf(section('DMI'), 'budget_dmi', input.budgets.budget_dmi)],
+    reports: input.reports,
   };
 }

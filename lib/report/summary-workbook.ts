@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { Measure } from '../domain/catalogue';
+import { CATALOGUE, type IndicatorDefinition, type Measure } from '../domain/catalogue';
 import type { IndicatorStatus, RegionMoTotals } from '../domain/schemas';
 import { formatFrenchNumber } from '../io/french';
 import {
@@ -7,17 +7,20 @@ import {
   ATIH_ROWS,
   BUDGET_LABELS,
   DMI_STATE_LABELS,
+  FINAL_RESULT_LABELS,
   INDICATOR_SHEET_NAMES,
   jumpLabel,
   LEVEL_LABELS,
   MEASURE_HEADINGS,
   MO_HEADINGS,
   objectiveLabel,
+  REPORT_STATUS_LABELS,
+  SELF_ASSESSMENT_LABELS,
   SOURCE_LABELS,
   STATUS_LABELS,
   VOLET_LABELS,
 } from './labels';
-import type { BudgetSplit, IndicatorSection, RegionSummary, SummaryRow } from './summary-model';
+import type { BudgetSplit, IndicatorSection, RegionSummary, ReportSummaryRow, SummaryRow } from './summary-model';
 
 /** Sheet names, exported so tests and readers of the file do not repeat literals. */
 export const SUMMARY_SHEETS = {
@@ -25,6 +28,7 @@ export const SUMMARY_SHEETS = {
   /** One sheet per indicator, in the catalogue's order (national, then regional, as the seed). */
   indicators: INDICATOR_SHEET_NAMES,
   budgets: 'Intéressement et budget DMI',
+  reports: 'Rapports d’auto-évaluation',
 } as const;
 
 /**
@@ -495,6 +499,43 @@ function writeBudget(sheet: SheetWriter, firstRow: number, split: BudgetSplit, s
 }
 
 /**
+ * The region's self-evaluation reports: one row per contract and targeted indicator, what the
+ * establishment declared, what the pipeline computed, what OMéDIT evaluated, and the contract's final
+ * result. Comments are the users' own text: written as text, like every cell.
+ */
+function writeReports(sheet: SheetWriter, summary: RegionSummary): void {
+  sheet.title(1, `Rapports d’auto-évaluation ${summary.year} – ${summary.region}`);
+  sheet.note(2, 'Une ligne par contrat et indicateur ciblé. Valeur calculée : celle du contrat entier pour un contrat de plusieurs sites (sommes des numérateurs et dénominateurs).');
+  const header = 3;
+  const columns: { header: string; cell: (row: ReportSummaryRow, d: IndicatorDefinition) => CellSpec; status?: true }[] = [
+    { header: 'Contrat', cell: (r) => text(r.contrat) },
+    { header: 'Établissements', cell: (r) => text(r.sites) },
+    { header: 'Indicateur', cell: (r) => text(INDICATOR_SHEET_NAMES[r.indicator]) },
+    { header: 'État du rapport', cell: (r) => text(REPORT_STATUS_LABELS[r.status]) },
+    { header: 'Selon l’établissement', cell: (r) => text(r.selfAssessment ? SELF_ASSESSMENT_LABELS[r.selfAssessment] : null) },
+    { header: 'Valeur déclarée', cell: (r, d) => valueCell(d.measure, r.declared) },
+    { header: 'Valeur calculée', cell: (r, d) => valueCell(d.measure, r.computedValue) },
+    { header: 'Statut calculé', cell: (r) => text(r.computedStatus ? STATUS_LABELS[r.computedStatus] : null), status: true },
+    { header: 'Valeur évaluée', cell: (r, d) => valueCell(d.measure, r.evaluatedValue) },
+    { header: 'Statut évalué (OMéDIT)', cell: (r) => text(r.evaluatedStatus ? STATUS_LABELS[r.evaluatedStatus] : null), status: true },
+    { header: 'Commentaire de l’évaluation', cell: (r) => text(r.evaluationComment || null) },
+    { header: 'Résultat final du contrat', cell: (r) => text(r.final ? FINAL_RESULT_LABELS[r.final] : null) },
+    { header: 'Commentaire du résultat final', cell: (r) => text(r.finalComment || null) },
+  ];
+  sheet.row(header, columns.map((c) => text(c.header)), { header: true });
+  let r = header + 1;
+  for (const row of summary.reports) sheet.row(r++, columns.map((c) => c.cell(row, CATALOGUE.get(row.indicator) as IndicatorDefinition)));
+  const last = r - 1;
+  if (summary.reports.length === 0) sheet.note(r, `Aucun contrat ciblé en ${summary.region} pour ${summary.year}.`);
+  columns.forEach((c, i) => {
+    if (c.status) sheet.statusColours(i + 1, header + 1, last);
+  });
+  sheet.ws.autoFilter = { from: { row: header, column: 1 }, to: { row: Math.max(header, last), column: columns.length } };
+  sheet.ws.views = [{ state: 'frozen', xSplit: 1, ySplit: header }];
+  printSetup(sheet.ws, header, 2);
+}
+
+/**
  * Builds the regional summary workbook of one CAQES campaign year:
  * - `Synthèse`: per indicator (national, then regional, with its volet, as the seed's tables) the
  *   establishments targeted, how many met, missed or await their target, the target, and the
@@ -506,7 +547,9 @@ function writeBudget(sheet: SheetWriter, firstRow: number, split: BudgetSplit, s
  *   anomalies, the incentive, the region's ATIH table (years as columns) and the anomalies; `DMI`
  *   adds the mapping, plan and audit and the seed's results layout;
  * - `Intéressement et budget DMI`: each budget, its rule, the share of every targeted site and the
- *   total, which equals the budget.
+ *   total, which equals the budget;
+ * - `Rapports d’auto-évaluation`: one row per contract and targeted indicator, declared, computed
+ *   and evaluated, and the contract's final result.
  *
  * Numbers are numbers with French-displaying formats, dates are dates (dd/mm/yyyy); headers are
  * frozen, tables filtered, statuses coloured by conditional formatting. No cell is ever a formula:
@@ -547,6 +590,10 @@ export async function buildSummaryWorkbook(summary: RegionSummary): Promise<Buff
   budgets.ws.views = [{ state: 'frozen', xSplit: 0, ySplit: 1 }];
   printSetup(budgets.ws, null, 1);
   budgets.fitColumns();
+
+  const reports = new SheetWriter(workbook.addWorksheet(SUMMARY_SHEETS.reports));
+  writeReports(reports, summary);
+  reports.fitColumns();
 
   const bytes = await workbook.xlsx.writeBuffer();
   return Buffer.from(bytes as ArrayBuffer);

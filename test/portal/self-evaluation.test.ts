@@ -11,7 +11,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type Serving } from '../../lib/cli/serve';
+import ExcelJS from 'exceljs';
 import { remindDeps, runReminders } from '../../lib/pipeline/remind';
+import { buildSummary } from '../../lib/pipeline/summarize';
+import { SUMMARY_SHEETS } from '../../lib/report';
 import { localDirectory } from '../../lib/portal/accounts';
 import { portalDeps } from '../../lib/portal/deps';
 import type { ApiRequest } from '../../lib/portal/http';
@@ -386,6 +389,19 @@ describe('reviewed by OMéDIT', () => {
     const reader = await signIn('ars@report.test', ars);
     expect((await ask(get('/api/omedit/report', staffReport('C-MULTI')), reader)).status).toBe(200);
     expect((await ask(get('/api/omedit/report/history', staffReport('C-MULTI')), reader)).status).toBe(403);
+  });
+
+  it('is listed in the region’s summary workbook: declared, computed, evaluated', async () => {
+    const files = await buildSummary(rt, 'PACA', 2025, rt.now().toISOString());
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(files.xlsx as unknown as ExcelJS.Buffer);
+    const sheet = wb.getWorksheet(SUMMARY_SHEETS.reports)!;
+    const rows = [4, 5, 6].map((n) => [1, 3, 4, 5, 6, 7, 10, 12].map((c) => sheet.getRow(n).getCell(c).value));
+    expect(rows).toEqual([
+      ['C-MULTI', 'MO', 'Évalué', 'Objectif atteint', 0.1, 0.1, 'Atteint', 'Objectifs partiellement atteints'],
+      ['C-MULTI', 'DMI', 'Évalué', 'Objectif atteint', 3, 3, 'Non atteint', 'Objectifs partiellement atteints'],
+      ['C-SEUL', 'MO', 'Verrouillé', 'Objectif atteint', 0.1, 0.05, null, null],
+    ]);
   });
 
   it('exports the report as a printable French page', async () => {

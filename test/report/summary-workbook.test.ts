@@ -64,7 +64,7 @@ beforeAll(async () => {
 });
 
 describe('buildSummaryWorkbook', () => {
-  it('has the overview, one sheet per indicator (national first, as the seed), then the budgets', () => {
+  it('has the overview, one sheet per indicator (national first, as the seed), the budgets, then the self-evaluation reports', () => {
     expect(wb.worksheets.map((ws) => ws.name)).toEqual([
       'Synthèse',
       'IPP',
@@ -81,6 +81,7 @@ describe('buildSummaryWorkbook', () => {
       'Autres transports',
       'Chirurgie ambulatoire',
       'Intéressement et budget DMI',
+      'Rapports d’auto-évaluation',
     ]);
   });
 

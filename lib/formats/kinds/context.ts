@@ -35,9 +35,31 @@ export function siteRegion(ctx: FormatContext, finess: string): string | null {
 export function resolveFiness(ctx: FormatContext, finess: string): { level: 'site' | 'entity'; region: string; sites: number } | null {
   const region = siteRegion(ctx, finess);
   if (region !== null) return { level: 'site', region, sites: 1 };
-  const sites = [...(ctx.establishments?.values() ?? [])].filter((e) => e.finessJuridique === finess);
-  const first = sites[0];
-  return first ? { level: 'entity', region: first.region, sites: sites.length } : null;
+  return ctx.establishments ? (entitiesOf(ctx.establishments).get(finess) ?? null) : null;
+}
+
+type Referential = NonNullable<FormatContext['establishments']>;
+type Entity = { level: 'entity'; region: string; sites: number };
+
+/**
+ * A referential's legal entities, indexed once: national files name mostly establishments of other
+ * regions, and each of their lines asks whether its FINESS is one of ours.
+ */
+const ENTITIES = new WeakMap<Referential, ReadonlyMap<string, Entity>>();
+
+function entitiesOf(referential: Referential): ReadonlyMap<string, Entity> {
+  let entities = ENTITIES.get(referential);
+  if (!entities) {
+    const built = new Map<string, Entity>();
+    for (const e of referential.values()) {
+      const known = built.get(e.finessJuridique);
+      if (known) known.sites++;
+      else built.set(e.finessJuridique, { level: 'entity', region: e.region, sites: 1 });
+    }
+    entities = built;
+    ENTITIES.set(referential, entities);
+  }
+  return entities;
 }
 
 /** What the report says of data sent for a legal entity rather than one of its sites. */

@@ -2,23 +2,24 @@ import { z } from 'zod';
 import { genNumReading, TOP_GEN_READING } from '../../domain/phmev';
 import type { PhmevFact } from '../../domain/schemas';
 import { formatFrenchNumber } from '../../io/french';
-import { finess, number, optionalText } from '../fields';
+import { CellIssue, cellSchema, finess, number, optionalText } from '../fields';
 import { defineTabular } from '../tabular';
 import { resolveFiness, yearOf } from './context';
+
+// Plain cell functions rather than zod transforms: read on each of the base's millions of lines.
+const CIP13_ISSUE = new CellIssue('code CIP à 13 chiffres (ou 0 pour les honoraires de dispensation)');
 
 const schema = z.object({
   atc4: optionalText(),
   atc5: optionalText(),
-  cip13: z.string().transform((raw, ctx) => {
+  cip13: cellSchema((raw) => {
     const v = raw.trim();
     // `0` is the dispensing-fee line, `9999999999999` a pack not given: both as published.
-    if (v === '0' || /^\d{13}$/.test(v)) return v;
-    ctx.addIssue({ code: 'custom', message: 'code CIP à 13 chiffres (ou 0 pour les honoraires de dispensation)' });
-    return z.NEVER;
+    return v === '0' || /^\d{13}$/.test(v) ? v : CIP13_ISSUE;
   }),
   l_cip13: optionalText(),
-  top_gen: z.string().transform((raw) => raw.trim().toUpperCase()),
-  gen_num: z.string(),
+  top_gen: cellSchema((raw) => raw.trim().toUpperCase()),
+  gen_num: cellSchema((raw) => raw),
   etb_rgt: finess(),
   boites: number(),
   rem: number(),
