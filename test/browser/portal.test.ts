@@ -7,19 +7,16 @@
  * hand; the administrator manages accounts. Skipped only where /usr/bin/chromium is absent (CI
  * installs it: .ci/run).
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDirectory } from '../../lib/portal/accounts';
 import { issueLink, linkDeps } from '../../lib/portal/links';
 import { A, B, badArgumentaire, CAMPAIGN, GOOD_PDF, startPortal, type Portal } from '../portal/fixture';
+import { chromiumAvailable, launchBrowser, openPage } from './chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) console.warn(`Browser tests skipped: ${CHROMIUM} is absent (install it with: apt-get install -y chromium).`);
 
 /** A file name with markup in it: it must be shown as text, never run. */
 const HOSTILE_NAME = 'argumentaire <img src=x onerror="window.__xss=1">.csv';
@@ -28,19 +25,11 @@ let portal: Portal;
 let context: BrowserContext;
 let profile: string;
 
-describe.skipIf(!available)('the portal in Chromium', () => {
+describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
   beforeAll(async () => {
     portal = await startPortal();
     profile = await mkdtemp(join(tmpdir(), 'caqes-chromium-'));
-    // A fresh profile each run (Playwright passes it as --user-data-dir).
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1024, height: 768 },
-      locale: 'fr-FR',
-      acceptDownloads: true,
-    });
+    context = await launchBrowser(profile);
   }, 60_000);
 
   afterAll(async () => {
@@ -49,19 +38,8 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     if (profile) await rm(profile, { recursive: true, force: true });
   });
 
-  /** Opens a page; `done` closes it and checks its scripts threw nothing. */
-  async function open(url: string): Promise<Page & { done(): Promise<void> }> {
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(url);
-    return Object.assign(page, {
-      async done() {
-        await page.close();
-        expect(errors).toEqual([]);
-      },
-    });
-  }
+  const open = (url: string) => openPage(context, url);
+
 
   it('lets an establishment upload a good and a bad file and shows both results', async () => {
     const page = await open(portal.link(A));

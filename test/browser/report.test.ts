@@ -7,19 +7,17 @@
  * The portal's clock is the real one: the 2025 deadline is set two months from today, the 2024 one
  * in the past.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type Serving } from '../../lib/cli/serve';
 import { formatFrenchDate } from '../../lib/io/french';
 import { localDirectory } from '../../lib/portal/accounts';
 import { issueLink, linkDeps } from '../../lib/portal/links';
+import { chromiumAvailable, launchBrowser, openPage } from './chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
 
 const A = '130780018'; // CHU Seul, C-SEUL
 const NORD = '130786049'; // C-MULTI
@@ -60,7 +58,7 @@ async function link(finess: string, campaign: string): Promise<string> {
   return (await issueLink(linkDeps(serving.embedded.runtime), { region: 'PACA', campaign, finess, issuedBy: 'test' })).url;
 }
 
-describe.skipIf(!available)('the self-evaluation report in Chromium', () => {
+describe.skipIf(!chromiumAvailable)('the self-evaluation report in Chromium', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'caqes-report-browser-'));
     for (const [key, body] of Object.entries(files)) {
@@ -70,14 +68,7 @@ describe.skipIf(!available)('the self-evaluation report in Chromium', () => {
     process.env.CAQES_SERVE_STATE = join(dataDir, 'serve.json');
     serving = await startServe({ port: 0, dataDir, today: new Date().toISOString().slice(0, 10) });
     profile = await mkdtemp(join(tmpdir(), 'caqes-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1024, height: 768 },
-      locale: 'fr-FR',
-      acceptDownloads: true,
-    });
+    context = await launchBrowser(profile);
   }, 90_000);
 
   afterAll(async () => {
@@ -87,18 +78,8 @@ describe.skipIf(!available)('the self-evaluation report in Chromium', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function open(url: string): Promise<Page & { done(): Promise<void> }> {
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(url);
-    return Object.assign(page, {
-      async done() {
-        await page.close();
-        expect(errors).toEqual([]);
-      },
-    });
-  }
+  const open = (url: string) => openPage(context, url);
+
 
   it('lets a site fill in, save, submit and download its contract’s report', async () => {
     const page = await open(await link(NORD, '2025'));

@@ -1,18 +1,8 @@
 /** `caqes remind`: what would be sent on a given day, or what was. */
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../lib/cli/main';
+import { describe, expect, it } from 'vitest';
+import { runCaqes } from '../helpers/cli';
 
-async function run(...args: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return { code: await main(['remind', ...args]), out };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = (...args: string[]) => runCaqes('remind', ...args);
 
 describe('caqes remind', () => {
   it('--dry-run --json: every reminder due on the sample’s 10/03/2026, what it owes, and the digests, nothing sent', async () => {

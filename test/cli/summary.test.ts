@@ -3,25 +3,14 @@ import { readFile, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../lib/cli/main';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summaryPaths, summaryYear } from '../../lib/cli/summary';
 import { SUMMARY_SHEETS } from '../../lib/report';
+import { runCaqes } from '../helpers/cli';
 
 let dir: string;
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-  try {
-    return { code: await main(['summary', ...args]), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = (...args: string[]) => runCaqes('summary', ...args);
 
 let sample: Awaited<ReturnType<typeof run>>;
 
@@ -53,7 +42,7 @@ describe('caqes summary', () => {
   it('writes Corse’s figures: four MO sites against < 10 %, the whole DMI budget to Ajaccio-Cyrnos', async () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(dir, 'synthese', 'CORSE-2025.xlsx'));
-    expect(wb.worksheets.map((ws) => ws.name)).toEqual([SUMMARY_SHEETS.overview, ...Object.values(SUMMARY_SHEETS.indicators), SUMMARY_SHEETS.budgets]);
+    expect(wb.worksheets.map((ws) => ws.name)).toEqual([SUMMARY_SHEETS.overview, ...Object.values(SUMMARY_SHEETS.indicators), SUMMARY_SHEETS.budgets, SUMMARY_SHEETS.reports]);
     const mo = wb.getWorksheet('MO')!;
     expect([4, 5, 6, 7].map((r) => mo.getCell(r, 9).value)).toEqual(['< 10 %', '< 10 %', '< 10 %', '< 10 %']);
     const budgets = wb.getWorksheet(SUMMARY_SHEETS.budgets)!;

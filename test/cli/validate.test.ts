@@ -2,25 +2,14 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../lib/cli/main';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationReport } from '../../lib/formats/report';
 import { workbook } from '../helpers/archives';
+import { runCaqes } from '../helpers/cli';
 
 let dir: string;
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-  try {
-    return { code: await main(['validate', ...args]), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = (...args: string[]) => runCaqes('validate', ...args);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'caqes-validate-'));

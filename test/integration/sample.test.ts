@@ -71,7 +71,7 @@ describe('caqes run on the sample region', () => {
     const base = join(out, 'summaries', '2025', 'PACA');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(`${base}.xlsx`);
-    expect(workbook.worksheets.map((ws) => ws.name)).toEqual([SUMMARY_SHEETS.overview, ...Object.values(SUMMARY_SHEETS.indicators), SUMMARY_SHEETS.budgets]);
+    expect(workbook.worksheets.map((ws) => ws.name)).toEqual([SUMMARY_SHEETS.overview, ...Object.values(SUMMARY_SHEETS.indicators), SUMMARY_SHEETS.budgets, SUMMARY_SHEETS.reports]);
     const mo = workbook.getWorksheet(SUMMARY_SHEETS.indicators.MO)!;
     const toulon = (mo.getColumn(2).values as unknown[]).indexOf('830100012');
     expect(mo.getCell(toulon, 10).value).toBe('Atteint');

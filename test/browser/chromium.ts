@@ -1,0 +1,37 @@
+/**
+ * Debian's Chromium as the browser tests drive it (playwright-core never downloads one): a fresh
+ * profile at a hospital's 1024×768, in French, taking downloads; pages whose script errors fail the test.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { CHROMIUM_PATH } from '../../lib/report/pdf';
+
+export const chromiumAvailable = existsSync(CHROMIUM_PATH);
+if (!chromiumAvailable) console.warn(`Browser tests skipped: ${CHROMIUM_PATH} is absent (install it with: apt-get install -y chromium).`);
+
+/** A browser on a fresh profile (Playwright passes it as --user-data-dir). */
+export function launchBrowser(profile: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1024, height: 768 },
+    locale: 'fr-FR',
+    acceptDownloads: true,
+  });
+}
+
+/** Opens a page; `done` closes it and checks its scripts threw nothing. */
+export async function openPage(context: BrowserContext, url: string): Promise<Page & { done(): Promise<void> }> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(url);
+  return Object.assign(page, {
+    async done() {
+      await page.close();
+      expect(errors).toEqual([]);
+    },
+  });
+}
