@@ -195,15 +195,6 @@ export function parisDay(iso: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
 }
 
-/**
- * How much an amount moved, as a factor a reader grasps: a fall is written as a division.
- * @example jumpLabel(5.02) // '×5,0'
- * @example jumpLabel(20388741 / 568154183) // '÷27,9'
- */
-export function jumpLabel(factor: number): string {
-  return factor >= 1 ? `×${formatFrenchNumber(factor, 1)}` : `÷${formatFrenchNumber(1 / factor, 1)}`;
-}
-
 /** Where a self-evaluation report stands, as OMéDIT's page, its digest and the workbook say it. */
 export const REPORT_STATUS_LABELS: Readonly<Record<ReportStatus, string>> = {
   not_opened: 'Non ouvert',

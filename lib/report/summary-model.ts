@@ -18,12 +18,12 @@ import {
   documentKindLabel,
   EVIDENCE_STATUS_LABELS,
   eurosLabel,
-  jumpLabel,
   INDICATOR_SHEET_NAMES,
   objectiveLabel,
   parisDay,
   valueLabel,
 } from './labels';
+import { jumpFactor } from '../domain/mo';
 
 /**
  * One contract's report for one indicator, as the summary lists the region's self-evaluation
@@ -372,7 +372,7 @@ function moAnomaliesOf(section: IndicatorSection, atih: readonly RegionMoTotals[
       name: `Région ${region} (ATIH)`,
       finess: null,
       code: 'amount-jump',
-      message: `total valorisé passé de ${before ? eurosLabel(before.totalAmount) : '?'} en ${t.year - 1} à ${eurosLabel(t.totalAmount)} en ${t.year} (${jumpLabel(t.amountJump)}) : à vérifier avant toute comparaison`,
+      message: `total valorisé passé de ${before ? eurosLabel(before.totalAmount) : '?'} en ${t.year - 1} à ${eurosLabel(t.totalAmount)} en ${t.year} (${jumpFactor(t.amountJump)}) : à vérifier avant toute comparaison`,
     });
   }
   for (const row of section.rows) {

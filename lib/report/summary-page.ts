@@ -1,8 +1,9 @@
 import { formatFrenchDate, formatFrenchNumber } from '../io/french';
 import { escapeHtml } from '../notify/escape';
-import { ATIH_ROWS, eurosLabel, INDICATOR_SHEET_NAMES, jumpLabel, MEASURE_HEADINGS, MO_HEADINGS, objectiveLabel, STATUS_LABELS, valueLabel } from './labels';
+import { ATIH_ROWS, eurosLabel, INDICATOR_SHEET_NAMES, MEASURE_HEADINGS, MO_HEADINGS, objectiveLabel, STATUS_LABELS, valueLabel } from './labels';
 import type { IndicatorSection, RegionSummary } from './summary-model';
 import { BAR_CHART_MARGIN, barChart, percentTick, seriesChart, STATUS_COLOURS, type Bar } from './svg-charts';
+import { jumpFactor } from '../domain/mo';
 
 /**
  * The page's fixed geometry, in CSS pixels (96 per inch): A4 less 10 mm margins is 190 × 277 mm,
@@ -150,11 +151,11 @@ function trendFigures(summary: RegionSummary, width: number): string {
   const amounts = seriesChart({
     id: 'chart-mo-amount',
     title: `MO : total valorisé de la liste en sus, région ${summary.region}, par année`,
-    description: atih.map((t) => `${t.year} : ${eurosLabel(t.totalAmount)}${t.amountJump !== null ? ` (${jumpLabel(t.amountJump)} en un an, à vérifier)` : ''}`).join(', ') + '.',
+    description: atih.map((t) => `${t.year} : ${eurosLabel(t.totalAmount)}${t.amountJump !== null ? ` (${jumpFactor(t.amountJump)} en un an, à vérifier)` : ''}`).join(', ') + '.',
     width,
     height: 150,
     kind: 'columns',
-    points: atih.map((t) => ({ year: t.year, value: t.totalAmount, valueText: millions(t.totalAmount), ...(t.amountJump !== null ? { flag: `${jumpLabel(t.amountJump)} ?` } : {}) })),
+    points: atih.map((t) => ({ year: t.year, value: t.totalAmount, valueText: millions(t.totalAmount), ...(t.amountJump !== null ? { flag: `${jumpFactor(t.amountJump)} ?` } : {}) })),
     tick: (v) => `${formatFrenchNumber(v / 1e6, 0)} M€`,
   });
   const table = `<div class="sr-only"><table><caption>Données ATIH de la région ${esc(summary.region)}</caption><thead><tr><th scope="col">Année</th>${ATIH_ROWS.map((label) => `<th scope="col">${esc(label)}</th>`).join('')}</tr></thead><tbody>${atih
@@ -163,7 +164,7 @@ function trendFigures(summary: RegionSummary, width: number): string {
   const flagged = atih.filter((t) => t.amountJump !== null);
   return [
     `<figure><figcaption>MO · part hors-AMM de la région<span>UCD codées I999 / UCD totales (ATIH)${target ? ` · pointillé : objectif ${esc(objectiveLabel(target))}` : ''}</span></figcaption>${shares}${table}</figure>`,
-    `<figure><figcaption>MO · total valorisé de la région<span>${flagged.length ? `en rouge : montant hors de proportion (${flagged.map((t) => `${t.year} ${jumpLabel(t.amountJump as number)}`).join(', ')}), à vérifier` : 'liste en sus, ATIH, par année'}</span></figcaption>${amounts}</figure>`,
+    `<figure><figcaption>MO · total valorisé de la région<span>${flagged.length ? `en rouge : montant hors de proportion (${flagged.map((t) => `${t.year} ${jumpFactor(t.amountJump as number)}`).join(', ')}), à vérifier` : 'liste en sus, ATIH, par année'}</span></figcaption>${amounts}</figure>`,
   ].join('\n');
 }
 

@@ -9,7 +9,6 @@ import {
   DMI_STATE_LABELS,
   FINAL_RESULT_LABELS,
   INDICATOR_SHEET_NAMES,
-  jumpLabel,
   LEVEL_LABELS,
   MEASURE_HEADINGS,
   MO_HEADINGS,
@@ -21,6 +20,7 @@ import {
   VOLET_LABELS,
 } from './labels';
 import type { BudgetSplit, IndicatorSection, RegionSummary, ReportSummaryRow, SummaryRow } from './summary-model';
+import { jumpFactor } from '../domain/mo';
 
 /** Sheet names, exported so tests and readers of the file do not repeat literals. */
 export const SUMMARY_SHEETS = {
@@ -412,7 +412,7 @@ function writeAtih(sheet: SheetWriter, firstRow: number, summary: RegionSummary)
   if (totals.some((t) => t.amountJump !== null)) {
     const row = sheet.row(r++, [
       text('Alerte'),
-      ...totals.map((t) => text(t.amountJump === null ? null : `total valorisé ${jumpLabel(t.amountJump)} en un an : à vérifier`)),
+      ...totals.map((t) => text(t.amountJump === null ? null : `total valorisé ${jumpFactor(t.amountJump)} en un an : à vérifier`)),
     ], { measure: false });
     row.font = { bold: true, color: { argb: 'FF9C0006' } };
   }
