@@ -10,8 +10,8 @@ import { CHROMIUM_PATH } from '../../lib/report/pdf';
 export const chromiumAvailable = existsSync(CHROMIUM_PATH);
 if (!chromiumAvailable) console.warn(`Browser tests skipped: ${CHROMIUM_PATH} is absent (install it with: apt-get install -y chromium).`);
 
-/** A browser on a fresh profile (Playwright passes it as --user-data-dir). */
-export function launchBrowser(profile: string): Promise<BrowserContext> {
+/** A browser on a fresh profile (Playwright passes it as --user-data-dir); `options` for another window. */
+export function launchBrowser(profile: string, options: Parameters<typeof chromium.launchPersistentContext>[1] = {}): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -19,6 +19,7 @@ export function launchBrowser(profile: string): Promise<BrowserContext> {
     viewport: { width: 1024, height: 768 },
     locale: 'fr-FR',
     acceptDownloads: true,
+    ...options,
   });
 }
 

@@ -3,41 +3,26 @@
  * charts are drawn and visible, the page asks for nothing over the network, and it prints on one A4
  * sheet. Screenshots are left in out/test/ for a person to look at.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSummaryPage, summaryModel, type SummaryInput } from '../../lib/report';
 import { colours, decodePng } from '../helpers/png';
 import { input, largeRegion } from '../report/fixtures';
+import { chromiumAvailable, launchBrowser } from './chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOTS = join('out', 'test');
-const available = existsSync(CHROMIUM);
 
-if (!available) {
-  describe('the summary page in headless Chromium', () => {
-    it.skip(`needs ${CHROMIUM}, absent on this machine (apt-get install chromium)`, () => undefined);
-  });
-}
-
-describe.skipIf(!available)('the summary page in headless Chromium', () => {
+describe.skipIf(!chromiumAvailable)('the summary page in headless Chromium', () => {
   let profile: string;
   let context: BrowserContext;
   const requests: string[] = [];
 
   beforeAll(async () => {
     profile = await mkdtemp(join(tmpdir(), 'caqes-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 900, height: 1300 },
-      deviceScaleFactor: 1,
-    });
+    context = await launchBrowser(profile, { viewport: { width: 900, height: 1300 }, deviceScaleFactor: 1 });
     // Nothing may be fetched: every request is recorded and refused.
     await context.route('**/*', async (route) => {
       requests.push(route.request().url());
