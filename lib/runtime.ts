@@ -21,7 +21,7 @@ export interface Runtime {
   /** Personal upload links (lib/portal). */
   links: LinkStore;
   secrets: PortalSecrets;
-  /** Every write's who, when, what, before and after (lib/portal/audit.ts). */
+  /** Every write's who, when, what, before and after (lib/store/audit-log.ts). */
   audit: AuditStore;
   /** The self-evaluation reports and their versions (lib/domain/self-evaluation.ts). */
   reports: SelfEvaluationStore;

@@ -8,7 +8,7 @@ import { owedDocuments } from '../domain/reminders';
 import { LOCAL_BUCKET, LOCAL_TABLE, startEmbedded, type Embedded } from '../local/embedded';
 import { serveHttpApi } from '../local/http-api';
 import { createAccount, localDirectory } from '../portal/accounts';
-import { auditLog } from '../portal/audit';
+import { auditLog } from '../store/audit-log';
 import { deadlineGroups } from '../portal/deadline-status';
 import { issueLink, linkDeps, LINK_VALIDITY_DAYS } from '../portal/links';
 import { ROLE_LABELS } from '../portal/permissions';

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createAccount, disableAccount, localDirectory, resetAccountPassword, type AccountDeps } from '../portal/accounts';
-import { auditLog } from '../portal/audit';
+import { auditLog } from '../store/audit-log';
 import { ApiError } from '../portal/errors';
 import { ROLE_LABELS } from '../portal/permissions';
 import { createRuntime } from '../runtime';

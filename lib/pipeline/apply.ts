@@ -1,6 +1,6 @@
 import type { FileOutput } from '../formats/output';
 import type { ComputeMessage } from '../store/compute-queue';
-import type { AuditLog } from '../portal/audit';
+import type { AuditLog } from '../store/audit-log';
 import type { DynamoStore } from '../store/dynamo-store';
 import { withReferentialAudit } from './referential-audit';
 

@@ -8,7 +8,7 @@ import { recognise, type Recognition } from '../formats/registry';
 import { issuePlace, type IssueCode, type ValidationReport } from '../formats/report';
 import { IssueList } from '../formats/report';
 import { toReport, validateFile, type Validation } from '../formats/validate';
-import { auditLog } from '../portal/audit';
+import { auditLog } from '../store/audit-log';
 import type { AuditStore } from '../store/audit-store';
 import type { DynamoStore } from '../store/dynamo-store';
 import { DROP_PREFIXES, dropKeyProblem, eventOrder, parseDropKey, s3Keys, type DropKey } from '../store/keys';

@@ -5,7 +5,7 @@
  * file was received, with an id made of its event order: a re-delivered event records nothing twice.
  */
 import type { FileOutput } from '../formats/output';
-import { stableAuditId, SYSTEM_ACTOR, type AuditLog } from '../portal/audit';
+import { stableAuditId, SYSTEM_ACTOR, type AuditLog } from '../store/audit-log';
 import type { AuditAction } from '../store/audit-store';
 import type { DynamoStore } from '../store/dynamo-store';
 

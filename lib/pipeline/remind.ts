@@ -7,7 +7,7 @@ import { settingsFor, type ParameterSet } from '../domain/settings';
 import { renderDigest, type DigestLine, type DigestReports } from '../notify/digest-email';
 import { renderReminder, type RenderedEmail } from '../notify/reminder-email';
 import { sendEmail, type SenderOptions } from '../notify/ses-sender';
-import { auditLog, SYSTEM_ACTOR, type AuditLog } from '../portal/audit';
+import { auditLog, SYSTEM_ACTOR, type AuditLog } from '../store/audit-log';
 import { issueLink, linkDeps, type PersonalLinkIssuer } from '../portal/links';
 import { reportGaps } from '../report/self-evaluation-view';
 import type { Runtime } from '../runtime';

@@ -5,7 +5,7 @@
  */
 import type { AccountDirectory, AccountRecord, AccountStore, AccountView, NewAccount } from '../store/account-store';
 import type { AuditActor } from '../store/audit-store';
-import type { AuditLog } from './audit';
+import type { AuditLog } from '../store/audit-log';
 import { apiErrors } from './errors';
 import { generatePassword, hashPassword, passwordProblem } from './password';
 

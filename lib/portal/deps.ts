@@ -3,7 +3,7 @@ import { CognitoDirectory } from '../store/cognito-directory';
 import { listKeys } from '../store/listing';
 import { presignDownload, presignUpload, uploadOrigin } from '../store/presign';
 import { localDirectory } from './accounts';
-import { auditLog } from './audit';
+import { auditLog } from '../store/audit-log';
 import { authConfig } from './auth-config';
 import { linkDeps } from './links';
 import type { PortalDeps } from './routes';

@@ -29,7 +29,8 @@ import { blockerText, instantLabel, reportView, shortIndicatorLabel, type Report
 import { buildReportPage } from '../report/self-evaluation-page';
 import type { SelfEvaluationStore } from '../store/self-evaluation-store';
 import { assertRegion, can, visibleRegions } from './access';
-import { actorOf, type AuditLog } from './audit';
+import { actorOf } from './audit';
+import { type AuditLog } from '../store/audit-log';
 import type { Caller, EstablishmentCaller, StaffCaller } from './caller';
 import type { ViewDeps } from './establishment-view';
 import { apiErrors } from './errors';

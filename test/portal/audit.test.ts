@@ -13,7 +13,7 @@ import { main } from '../../lib/cli/main';
 import { serveStatePath } from '../../lib/cli/serve';
 import { portalDeps } from '../../lib/portal/deps';
 import { handleRequest, type PortalDeps } from '../../lib/portal/routes';
-import { auditLog } from '../../lib/portal/audit';
+import { auditLog } from '../../lib/store/audit-log';
 import { applyOutput } from '../../lib/pipeline/apply';
 import { remindDeps, runReminders } from '../../lib/pipeline/remind';
 import type { AuditEntry } from '../../lib/store/audit-store';
