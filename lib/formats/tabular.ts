@@ -301,8 +301,9 @@ export async function readTabular(format: TabularFormat, file: TableFile, ctx: F
     return { rowsRead: 0, rowsAccepted: 0, issues, output: null };
   }
 
-  // Where each column is in the file's rows (-1: absent).
+  // Where each column is in the file's rows (-1: absent); the reader need cut no other cell.
   const at = columns.map((column) => position.get(column) ?? -1);
+  file.readOnly?.(at.filter((index) => index >= 0));
   const sink = format.start(ctx, at);
   let rowsRead = 0;
   let rowsAccepted = 0;

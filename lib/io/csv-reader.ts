@@ -261,6 +261,9 @@ export async function openCsv(
     throw e;
   }
 
+  /** The positions of the cells to cut (`TableFile.readOnly`), null for all of them. */
+  let cut: Uint8Array | null = null;
+
   const delimiter = detectDelimiter(firstContentLine(headText));
   const newline = guessNewline(headText);
   const decoderFlushed = sourceDone;
@@ -328,7 +331,7 @@ export async function openCsv(
       const out: TableRow[] = [];
       let rest = 0;
       if (scan) {
-        const scanned = scanRecords(buf, delimiter, newline as '\n' | '\r\n', final, state, out, marks, bufAt);
+        const scanned = scanRecords(buf, delimiter, newline as '\n' | '\r\n', final, state, out, marks, bufAt, cut);
         rest = scanned.quoted ? scanned.end + papaparse(buf.slice(scanned.end), bufAt + scanned.end, final, out) : scanned.end;
       } else rest = papaparse(buf, bufAt, final, out);
       buf = final ? '' : buf.slice(rest);
@@ -427,6 +430,12 @@ export async function openCsv(
       rows: oneByOne(stream),
       batches: stream,
       close: closeSource,
+      readOnly(positions) {
+        // As wide as the header: cells past it (extra columns) are still cut, for the messages naming them.
+        const mask = new Uint8Array(Math.max(header.cells.length, ...positions.map((p) => p + 1)));
+        for (const p of positions) mask[p] = 1;
+        cut = mask;
+      },
     };
   }
 }

@@ -99,6 +99,7 @@ function isBlankRecord(text: string, start: number, end: number, delimiterCode: 
  * @param marks where the characters to read as Windows-1252 are: the cells of the records holding
  * one are read so.
  * @param base the offset of `text` in the whole decoded text, which `marks` counts in.
+ * @param cut the positions whose cells are cut (1), the others given as empty; null for every cell.
  * @returns where the records not given start, and whether the scan stopped there at a quoted field.
  * Never throws.
  * @example
@@ -116,6 +117,7 @@ export function scanRecords(
   out: TableRow[],
   marks: Windows1252Marks,
   base: number,
+  cut: Uint8Array | null = null,
 ): ScanResult {
   const crlf = newline === '\r\n';
   const delimiterCode = delimiter.charCodeAt(0);
@@ -154,13 +156,12 @@ export function scanRecords(
       quote = text.indexOf('"', quote + 1);
     }
     const cells: string[] = [];
-    for (let at = start; ; ) {
+    for (let at = start, index = 0; ; index++) {
       const d = text.indexOf(delimiter, at);
-      if (d < 0 || d >= end) {
-        cells.push(text.slice(at, end));
-        break;
-      }
-      cells.push(text.slice(at, d));
+      const last = d < 0 || d >= end;
+      // A cell not read is not cut; cells past the mask (extra columns) are.
+      cells.push(cut === null || index >= cut.length || cut[index] === 1 ? text.slice(at, last ? end : d) : '');
+      if (last) break;
       at = d + 1;
     }
     if (marks.takeBefore(base + next)) windows1252Cells(cells);

@@ -370,3 +370,28 @@ describe('openCsv properties', () => {
     );
   });
 });
+
+describe('readOnly: cells not read are not cut', () => {
+  it('gives the cells asked for, empty ones elsewhere, rows as wide as before, extra cells kept', async () => {
+    // The first rows come with the header; a wide first line pushes the rest into later slices.
+    const rows = ['a;b;c;d', ...Array.from({ length: 3000 }, (_, i) => `x${i};libellé ’${i};${i},5;z${i}`), 'q;r;s;t;extra'];
+    const file = await openCsv(chunked(cp1252(rows.join('\r\n')), 4096));
+    file.readOnly?.([0, 2]);
+    const read = await readAll(file);
+    const last = read.at(-1)!;
+    expect(last.cells).toEqual(['q', '', 's', '', 'extra']);
+    expect(read.at(-2)!.cells).toEqual(['x2999', '', '2999,5', '']);
+    // Rows read before the call, the header's batch, keep every cell.
+    expect(read[0]!.cells).toEqual(['x0', 'libellé ’0', '0,5', 'z0']);
+    expect(read.every((r) => r.cells.length >= 4)).toBe(true);
+  });
+
+  it('changes nothing on the papaparse path (quoted fields), which reads every cell', async () => {
+    const file = await openCsv(chunked(utf8('a;b\r\n"1";"2"\r\n3;4\r\n'), 5), {}, { parser: 'papaparse' });
+    file.readOnly?.([0]);
+    expect((await readAll(file)).map((r) => r.cells)).toEqual([
+      ['1', '2'],
+      ['3', '4'],
+    ]);
+  });
+});
