@@ -6,7 +6,7 @@
 import { todayOf } from '../domain/clock';
 import type { OwedDocument, OwedReportPart } from '../domain/reminders';
 import type { EvidenceRecord, IndicatorResult, IndicatorStatus, SourceRef } from '../domain/schemas';
-import { declaredValue, type Declaration, type DeclarativeItem, type ReportActor, type ReportStatus } from '../domain/self-evaluation';
+import { declaredValue, lockedMessage, type Declaration, type DeclarativeItem, type ReportActor, type ReportStatus } from '../domain/self-evaluation';
 import type { Blocker, ReportModel, ReportSection } from '../domain/self-evaluation-model';
 import { formatFrenchDate, formatFrenchNumber } from '../io/french';
 import type { ReportSummaryRow } from './summary-model';
@@ -290,9 +290,7 @@ function notice(model: ReportModel): string | null {
   const { report, lock } = model;
   if (!report) return `Le rapport d’auto-évaluation ${model.year} n’a pas encore été ouvert par l’OMéDIT.`;
   if (model.status === 'reviewed') return 'Le rapport a été évalué par l’OMéDIT : il ne peut plus être modifié.';
-  if (lock.locked) {
-    return `Le rapport est verrouillé depuis l’échéance du ${formatFrenchDate(lock.deadline as string)} : il ne peut plus être modifié et aucune pièce de ${model.year} n’est plus acceptée. Seule l’OMéDIT peut le rouvrir.`;
-  }
+  if (lock.locked) return lockedMessage(model.year, lock);
   if (report.state === 'submitted') return `Le rapport a été soumis le ${instantLabel(report.submittedAt as string)} : il ne peut plus être modifié, sauf réouverture par l’OMéDIT.`;
   if (lock.reopenedUntil && report.reopened) return `Le rapport a été rouvert par l’OMéDIT jusqu’au ${formatFrenchDate(lock.reopenedUntil)} : ${report.reopened.reason}`;
   return null;

@@ -161,7 +161,7 @@ describe.skipIf(!chromiumAvailable)('the self-evaluation report in Chromium', ()
     const page = await open(await link(A, '2024'));
     await page.locator('#rapport').waitFor();
     await expect.poll(() => page.locator('#rapport-avis').textContent()).toBe(
-      'Le rapport est verrouillé depuis l’échéance du 31/03/2025 : il ne peut plus être modifié et aucune pièce de 2024 n’est plus acceptée. Seule l’OMéDIT peut le rouvrir.',
+      'Le rapport d’auto-évaluation 2024 est verrouillé depuis l’échéance du 31/03/2025 : plus aucune modification ni aucune pièce de l’année ne peut être prise en compte. Seule l’OMéDIT peut le rouvrir.',
     );
     expect(await page.locator('#rapport-etat').textContent()).toContain('Statut : Verrouillé');
     expect(await page.locator('#rapport-enregistrer').isHidden()).toBe(true);
