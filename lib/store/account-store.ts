@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { Region } from '../domain/schemas';
+import { isConditionFailure, queryPrefix } from './dynamo-query';
 import { dynamoKeys } from './keys';
 
 /**
@@ -38,9 +38,6 @@ export const AccountRecord = z.object({
 });
 export type AccountRecord = z.infer<typeof AccountRecord>;
 
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
-}
 
 /** Local accounts, in the table's platform partition (accounts are not regional). */
 export class AccountStore {
@@ -60,21 +57,7 @@ export class AccountStore {
   /** Every account, by address. */
   async list(): Promise<AccountRecord[]> {
     const k = dynamoKeys.accountPrefix();
-    const accounts: AccountRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': k.pk, ':prefix': k.skPrefix },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const { pk: _pk, sk: _sk, ...rest } of page.Items ?? []) accounts.push(AccountRecord.parse(rest));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return accounts;
+    return (await queryPrefix(this.db, this.table, k.pk, k.skPrefix)).map(({ pk: _pk, sk: _sk, ...rest }) => AccountRecord.parse(rest));
   }
 
   /** Creates an account; false when one with that address exists already. */

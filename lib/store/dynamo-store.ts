@@ -3,11 +3,9 @@ import {
   BatchWriteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   CpamFact,
   Deadline,
@@ -25,6 +23,7 @@ import { ParameterSet } from '../domain/settings';
 import { IssueCode } from '../formats/report';
 import { ComputeMessage } from './compute-queue';
 import { z } from 'zod';
+import { isConditionFailure, queryPrefix } from './dynamo-query';
 import { dynamoKeys } from './keys';
 
 type Key = { pk: string; sk: string };
@@ -83,9 +82,6 @@ const MAX_HISTORY = 20;
 /** Conditional writes in flight at once when a file's facts or a referential file are applied. */
 const WRITE_CONCURRENCY = 16;
 
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
-}
 
 /** Whether a stored item already holds what would be written (undefined fields are not stored). */
 function sameItem(stored: Item | undefined, next: Item): boolean {
@@ -108,24 +104,9 @@ export class DynamoStore {
   ) {}
 
   private async query(pk: string, skPrefix: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-          // A computation starts as soon as the facts it was asked for are written: it must see them.
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...((page.Items ?? []) as Item[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+    return (await queryPrefix(this.db, this.table, pk, skPrefix)) as Item[];
   }
+
 
   private async writeAll(puts: Item[], deletes: Key[] = []): Promise<void> {
     const requests = [

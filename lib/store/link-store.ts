@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { Campaign, Finess, Region } from '../domain/schemas';
+import { isConditionFailure, queryPrefix } from './dynamo-query';
 import { dynamoKeys } from './keys';
 
 /**
@@ -22,9 +22,6 @@ export const LinkRecord = z.object({
 });
 export type LinkRecord = z.infer<typeof LinkRecord>;
 
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
-}
 
 /** The personal links of the table, in their establishment's region and campaign partition. */
 export class LinkStore {
@@ -59,21 +56,7 @@ export class LinkStore {
   /** Every link issued to one establishment for one campaign, revoked or not. */
   async list(region: string, campaign: string, finess: string): Promise<LinkRecord[]> {
     const k = dynamoKeys.linkPrefix(region, campaign, finess);
-    const links: LinkRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': k.pk, ':prefix': k.skPrefix },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const { pk: _pk, sk: _sk, ...rest } of page.Items ?? []) links.push(LinkRecord.parse(rest));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return links;
+    return (await queryPrefix(this.db, this.table, k.pk, k.skPrefix)).map(({ pk: _pk, sk: _sk, ...rest }) => LinkRecord.parse(rest));
   }
 
   /** Revokes one link; false when it does not exist or was already revoked (the first revocation is kept). */

@@ -1,11 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conflict, SelfEvaluationReport } from '../domain/self-evaluation';
+import { isConditionFailure, queryPrefix } from './dynamo-query';
 import { dynamoKeys } from './keys';
 
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
-}
 
 function strip(item: Record<string, unknown>): SelfEvaluationReport {
   const { pk: _pk, sk: _sk, ...rest } = item;
@@ -35,13 +32,13 @@ export class SelfEvaluationStore {
   /** Every report of a region's year, as they stand. */
   async list(region: string, year: number): Promise<SelfEvaluationReport[]> {
     const k = dynamoKeys.selfEvaluationPrefix(region, year);
-    return (await this.query(k.pk, k.skPrefix)).map(strip);
+    return (await queryPrefix(this.db, this.table, k.pk, k.skPrefix)).map(strip);
   }
 
   /** Every version of a contract's report, oldest first. */
   async versions(region: string, year: number, contrat: string): Promise<SelfEvaluationReport[]> {
     const k = dynamoKeys.selfEvaluationVersionPrefix(region, year, contrat);
-    return (await this.query(k.pk, k.skPrefix)).map(strip);
+    return (await queryPrefix(this.db, this.table, k.pk, k.skPrefix)).map(strip);
   }
 
   /**
@@ -107,22 +104,4 @@ export class SelfEvaluationStore {
     }
   }
 
-  private async query(pk: string, skPrefix: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
 }

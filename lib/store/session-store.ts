@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { isConditionFailure } from './dynamo-query';
 import { dynamoKeys } from './keys';
 
 /**
@@ -50,7 +51,7 @@ export class SessionStore {
         }),
       )
       .catch((error: unknown) => {
-        if ((error as { name?: string })?.name !== 'ConditionalCheckFailedException') throw error;
+        if (!isConditionFailure(error)) throw error;
       });
   }
 
@@ -104,7 +105,7 @@ export class LoginAttemptStore {
       const { pk: _pk, sk: _sk, ...rest } = out.Attributes ?? {};
       return LoginAttempts.parse(rest);
     } catch (error) {
-      if ((error as { name?: string })?.name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
       // No counter yet, or one forgotten: this failure starts a new count.
       const fresh: LoginAttempts = { failures: 1, since: at, lastFailureAt: at, ttl };
       await this.db.send(new PutCommand({ TableName: this.table, Item: { ...key, ...fresh } }));
