@@ -7,9 +7,9 @@
  * The portal's clock is the real one: the 2025 deadline is set two months from today, the 2024 one
  * in the past.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type Serving } from '../../lib/cli/serve';
@@ -17,6 +17,7 @@ import { formatFrenchDate } from '../../lib/io/french';
 import { localDirectory } from '../../lib/portal/accounts';
 import { issueLink, linkDeps } from '../../lib/portal/links';
 import { chromiumAvailable, launchBrowser, openPage } from './chromium';
+import { writeDataDir } from '../helpers/data-dir';
 
 
 const A = '130780018'; // CHU Seul, C-SEUL
@@ -60,11 +61,7 @@ async function link(finess: string, campaign: string): Promise<string> {
 
 describe.skipIf(!chromiumAvailable)('the self-evaluation report in Chromium', () => {
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'caqes-report-browser-'));
-    for (const [key, body] of Object.entries(files)) {
-      await mkdir(dirname(join(dataDir, key)), { recursive: true });
-      await writeFile(join(dataDir, key), body);
-    }
+    dataDir = await writeDataDir('caqes-report-browser-', files);
     process.env.CAQES_SERVE_STATE = join(dataDir, 'serve.json');
     serving = await startServe({ port: 0, dataDir, today: new Date().toISOString().slice(0, 10) });
     profile = await mkdtemp(join(tmpdir(), 'caqes-chromium-'));

@@ -3,10 +3,10 @@
  * one Corse site targeted on MO, an action plan owed by 09/03/2026 and a hors-AMM argumentation by
  * 21/03/2026 (campaign 2025-S2), processed on 23/02/2026.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { startServe, type Serving } from '../../lib/cli/serve';
+import { writeDataDir } from '../helpers/data-dir';
 
 export const A = '130780018';
 export const B = '830100012';
@@ -63,11 +63,7 @@ export interface Portal {
 
 /** `caqes serve --data <the region above> --today 2026-02-23` on a free port. */
 export async function startPortal(): Promise<Portal> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'caqes-portal-data-'));
-  for (const [key, body] of Object.entries(files)) {
-    await mkdir(dirname(join(dataDir, key)), { recursive: true });
-    await writeFile(join(dataDir, key), body);
-  }
+  const dataDir = await writeDataDir('caqes-portal-data-', files);
   // Each test file has its own serve state, so `caqes link` finds the portal of its own file.
   process.env.CAQES_SERVE_STATE = join(dataDir, 'serve.json');
   const serving = await startServe({ port: 0, dataDir, today: TODAY });

@@ -6,9 +6,8 @@
  * year's evidence are locked until OMéDIT reopens it; OMéDIT reviews it and reads its history.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type Serving } from '../../lib/cli/serve';
 import ExcelJS from 'exceljs';
@@ -23,6 +22,7 @@ import { handleRequest, type PortalDeps } from '../../lib/portal/routes';
 import type { Runtime } from '../../lib/runtime';
 import { s3Keys } from '../../lib/store/keys';
 import { openedReport, saveDeclarations } from '../../lib/domain/self-evaluation';
+import { writeDataDir } from '../helpers/data-dir';
 
 const A = '130780018'; // CHU Seul, contract C-SEUL
 const NORD = '130786049'; // contract C-MULTI
@@ -115,11 +115,7 @@ const DMI_DONE = {
 };
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'caqes-report-data-'));
-  for (const [key, body] of Object.entries(files)) {
-    await mkdir(dirname(join(dataDir, key)), { recursive: true });
-    await writeFile(join(dataDir, key), body);
-  }
+  dataDir = await writeDataDir('caqes-report-data-', files);
   process.env.CAQES_SERVE_STATE = join(dataDir, 'serve.json');
   serving = await startServe({ port: 0, dataDir, today: '2026-02-23' });
   rt = serving.embedded.runtime;
