@@ -7,11 +7,13 @@ import { describe, expect, it } from 'vitest';
 import type { Deadline, Establishment, EvidenceRecord, IndicatorCode, IndicatorResult, Targeting } from '../../lib/domain/schemas';
 import {
   checkDeclarations,
+  declarativeItems,
   declaredValue,
   dmiPoints,
   openedReport,
   recordFinal,
   reopenReport,
+  lockedMessage,
   reportLock,
   reportStatus,
   reviewIndicator,
@@ -381,5 +383,157 @@ describe('reportModel', () => {
   it('is locked after the deadline unless submitted, and not opened without a report', () => {
     expect(reportModel({ ...inputs(null), today: '2026-04-01' }).status).toBe('not_opened');
     expect(reportModel({ ...inputs(opened()), today: '2026-04-01' })).toMatchObject({ status: 'locked', lock: { locked: true, deadline: '2026-03-31' } });
+  });
+});
+
+// ------------------------------------------------------------------ what each rule says, exactly
+
+describe('declarativeItems: what each indicator asks', () => {
+  const shape = (code: IndicatorCode) => declarativeItems(code).map((i) => [i.id, i.type, i.unit, i.required, i.label]);
+  it('MO: its own I999 share (optional), the share of hors-AMM lines argued and the coding anomalies corrected', () => {
+    expect(shape('MO')).toEqual([
+      ['valeur_declaree', 'number', '%', false, 'Part des UCD hors référentiel (I999) selon l’établissement (%)'],
+      ['lignes_argumentees', 'number', '%', true, 'Part des prescriptions hors-AMM argumentées (%)'],
+      ['anomalies_corrigees', 'yes_no', null, true, 'Anomalies de codage PMSI corrigées'],
+    ]);
+  });
+  it('DMI: its two parts; the clinical pharmacy its self-diagnosis; a regional rate its value; PHEV nothing', () => {
+    expect(shape('DMI')).toEqual([
+      ['cartographie_plan', 'yes_no', null, true, 'Cartographie (ANAP ou RESOMEDIT) réalisée et plan d’actions établi (2 points)'],
+      ['audit_tracabilite', 'yes_no', null, true, 'Audit de traçabilité et d’information du patient réalisé (1 point)'],
+    ]);
+    expect(shape('PHARMACIE_CLINIQUE')).toEqual([['autodiagnostic', 'yes_no', null, true, 'Autodiagnostic de pharmacie clinique réalisé']]);
+    expect(shape('CHIRURGIE_AMBULATOIRE')).toEqual([['valeur_declaree', 'number', '%', false, 'Valeur selon l’établissement (%)']]);
+    for (const phev of ['IPP', 'GENERIQUES', 'TRANSPORTS'] as const) expect(shape(phev)).toEqual([]);
+  });
+});
+
+describe('the rules’ edges', () => {
+  it('reads only the auto_evaluation deadline of the year', () => {
+    const other: Deadline = { ...AUTO_EVALUATION, id: 'retour_preuves', date: '2026-03-01' };
+    expect(reportLock(2025, [other, AUTO_EVALUATION], null, '2026-03-15')).toEqual({ deadline: '2026-03-31', locked: false, reopenedUntil: null });
+    expect(lockedMessage(2025, { deadline: null })).toBe(
+      'Le rapport d’auto-évaluation 2025 est verrouillé : plus aucune modification ni aucune pièce de l’année ne peut être prise en compte. Seule l’OMéDIT peut le rouvrir.',
+    );
+  });
+
+  it('names each refusal by its code and says it in French', () => {
+    const error = (work: () => unknown) => {
+      try {
+        work();
+      } catch (e) {
+        return e as SelfEvaluationError;
+      }
+      throw new Error('not refused');
+    };
+    const notOpened = error(() => saveDeclarations(null, { declarations: {}, expectedVersion: 1, submit: false, blockers: [] }, OPEN, SITE, AT));
+    expect(notOpened).toMatchObject({ name: 'SelfEvaluationError', code: 'not-opened', message: 'Le rapport d’auto-évaluation n’a pas encore été ouvert par l’OMéDIT.', blockers: [] });
+    const submitted = saveDeclarations(opened(), { declarations: {}, expectedVersion: 1, submit: true, blockers: [] }, OPEN, SITE, AT);
+    expect(error(() => saveDeclarations(submitted, { declarations: {}, expectedVersion: 2, submit: false, blockers: [] }, OPEN, SITE, AT)).message).toBe(
+      'Le rapport a déjà été soumis : il ne peut plus être modifié. Demandez à l’OMéDIT de le rouvrir si une correction est nécessaire.',
+    );
+    expect(error(() => checkDeclarations({ DMI: { selfAssessment: null, actions: '', comments: '', missedReason: '', items: {} } }, ['MO'])).code).toBe('invalid');
+    expect(error(() => checkDeclarations({ MO: { selfAssessment: null, actions: '', comments: '', missedReason: '', items: { autre: 1 } } }, ['MO'])).code).toBe('invalid');
+    expect(error(() => checkDeclarations({ MO: { selfAssessment: null, actions: '', comments: '', missedReason: '', items: { lignes_argumentees: true } } }, ['MO'])).code).toBe('invalid');
+    expect(error(() => reopenReport(null, { reason: 'x', until: '2026-04-30', expectedVersion: 1 }, '2026-04-10', OMEDIT, AT)).message).toBe('Ce rapport n’a pas été ouvert : ouvrez d’abord les rapports de l’année.');
+    expect(error(() => reopenReport(opened(), { reason: ' ', until: '2026-04-30', expectedVersion: 1 }, '2026-04-10', OMEDIT, AT)).message).toBe('la raison de la réouverture est obligatoire');
+    expect(error(() => reopenReport(opened(), { reason: 'x', until: '2026-04-09', expectedVersion: 1 }, '2026-04-10', OMEDIT, AT)).message).toBe('la date de fin de réouverture est déjà passée');
+    expect(error(() => reviewIndicator(null, { indicator: 'MO', decision: 'computed', comment: '', expectedVersion: 1 }, { status: 'met', value: 1, target: null }, LOCKED, OMEDIT, AT))).toMatchObject({
+      code: 'not-opened',
+      message: 'Ce rapport n’a pas été ouvert.',
+    });
+    const computed = { status: 'met' as const, value: 1, target: null };
+    expect(error(() => reviewIndicator(opened(), { indicator: 'MO', decision: 'set', status: 'met', comment: '', expectedVersion: 1 }, computed, LOCKED, OMEDIT, AT)).message).toBe(
+      'un résultat fixé par l’OMéDIT s’accompagne d’un commentaire',
+    );
+    expect(error(() => reviewIndicator(opened(), { indicator: 'DMI', decision: 'set', comment: 'x', expectedVersion: 1 }, computed, LOCKED, OMEDIT, AT)).message).toBe(
+      'indiquez pour le DMI la cartographie, l’audit et le plan d’actions',
+    );
+    expect(error(() => reviewIndicator(opened(), { indicator: 'MO', decision: 'set', comment: 'x', expectedVersion: 1 }, computed, LOCKED, OMEDIT, AT)).message).toBe('indiquez si l’objectif est atteint ou non');
+    expect(error(() => recordFinal(opened(), { result: 'met', comment: '', expectedVersion: 1 }, ['MO', 'DMI'], LOCKED, OMEDIT, AT))).toMatchObject({
+      code: 'incomplete',
+      message: 'Évaluez d’abord chaque indicateur : MO, DMI.',
+      blockers: ['MO', 'DMI'],
+    });
+  });
+
+  it('opens at version 1; a reopening may end today; an open report stays open when reopened', () => {
+    expect(opened()).toMatchObject({ version: 1, state: 'open', change: 'opened', declarations: {}, review: null, reopened: null });
+    expect(reopenReport(opened(), { reason: 'x', until: '2026-04-10', expectedVersion: 1 }, '2026-04-10', OMEDIT, AT)).toMatchObject({ state: 'open', review: null });
+  });
+
+  it('keeps comments without their surrounding spaces, every indicator’s evaluation, and no final result before it is recorded', () => {
+    const computed = { status: 'not_met' as const, value: 2, target: null };
+    let report = reviewIndicator(opened(), { indicator: 'MO', decision: 'computed', comment: '  vu  ', expectedVersion: 1 }, computed, LOCKED, OMEDIT, AT);
+    expect(report).toMatchObject({ change: 'review', review: { final: null, indicators: { MO: { decision: 'computed', comment: 'vu' } } } });
+    // No target computed: DMI's own, 3 points.
+    report = reviewIndicator(report, { indicator: 'DMI', decision: 'set', dmi: { cartographie: true, audit: true, plan: 'fully' }, comment: ' complet ', expectedVersion: 2 }, computed, LOCKED, OMEDIT, AT);
+    expect(report.review?.indicators).toMatchObject({ MO: { comment: 'vu' }, DMI: { decision: 'set', status: 'met', value: 3, comment: 'complet' } });
+    const two = reviewIndicator(opened(), { indicator: 'DMI', decision: 'set', dmi: { cartographie: true, audit: false, plan: 'partly' }, comment: 'x', expectedVersion: 1 }, computed, LOCKED, OMEDIT, AT);
+    expect(two.review?.indicators.DMI).toMatchObject({ status: 'not_met', value: 2 });
+    const set = reviewIndicator(opened(), { indicator: 'MO', decision: 'set', status: 'met', comment: ' recodé ', expectedVersion: 1 }, computed, LOCKED, OMEDIT, AT);
+    expect(set.review?.indicators.MO).toMatchObject({ decision: 'set', comment: 'recodé' });
+    expect(recordFinal(report, { result: 'met', comment: ' ok ', expectedVersion: 3 }, ['MO', 'DMI'], LOCKED, OMEDIT, AT)).toMatchObject({ change: 'review', version: 4, review: { final: { comment: 'ok' } } });
+  });
+});
+
+describe('reportModel: what it leaves out and how it reads what it keeps', () => {
+  const noise = {
+    // Another year, another contract, another region with the same contract id, another site's evidence.
+    results: [
+      ...results,
+      result('MO', 'site', A, 'C-MULTI', { value: 99, numerator: 99, denominator: 100, status: 'not_met', year: 2024 }),
+      result('MO', 'site', E, 'C-E', { value: 77, status: 'not_met' }),
+    ],
+    targetings: [...targetings, { year: 2024, finess: A, indicator: 'PHARMACIE_CLINIQUE' } as Targeting],
+    establishments: [...establishments, { ...site('2A0000717', 'C-MULTI', 'Hôpital d’Ajaccio'), region: 'CORSE' }],
+  };
+
+  it('keeps only the report’s year, contract, region and targeted sites', () => {
+    const model = reportModel({ ...inputs(opened()), ...noise });
+    expect(model.sites.map((s) => s.finess)).toEqual([B, A]);
+    expect(model.sections.map((s) => s.indicator)).toEqual(['MO', 'DMI']);
+    const mo = model.sections[0]!;
+    expect(mo.sites.map((r) => r.value)).toEqual([20, 10]);
+    expect(mo.headline?.value).toBe(12);
+    expect(reportContracts(noise.establishments, targetings, 'CORSE', 2025)).toEqual([]);
+  });
+
+  it('takes a single site’s own result, not a contract result, as its headline', () => {
+    const single = reportModel({
+      ...inputs(opened(), [], 'C-E'),
+      targetings: [{ year: 2025, finess: E, indicator: 'MO' }],
+      results: [result('MO', 'contract', null, 'C-E', { value: 50, status: 'not_met' }), result('MO', 'site', E, 'C-E', { value: 5, status: 'met' })],
+    });
+    expect(single.sections[0]!.sites.map((r) => r.scope)).toEqual(['site']);
+    expect(single.sections[0]!.headline).toMatchObject({ scope: 'site', value: 5 });
+  });
+
+  it('asks why when the computation says not met, and takes blank text as empty', () => {
+    const declarations = { MO: { ...MO_DONE, actions: '   ', missedReason: '  ' }, DMI: { selfAssessment: 'met' as const, actions: 'x', comments: '', missedReason: '', items: { cartographie_plan: null, audit_tracabilite: true } } };
+    const report = saveDeclarations(opened(), { declarations, expectedVersion: 1, submit: false, blockers: [] }, OPEN, SITE, AT);
+    const notMet = results.map((r) => (r.indicator === 'MO' && r.scope === 'contract' ? { ...r, status: 'not_met' as const } : r));
+    const model = reportModel({ ...inputs(report), results: notMet });
+    expect(model.blockers.map((b) => (b.what === 'item' ? `${b.indicator}:item:${b.item.id}` : `${b.indicator}:${b.what}`))).toEqual([
+      'MO:actions',
+      'MO:missed_reason',
+      'DMI:item:cartographie_plan',
+      'DMI:evidence',
+      'DMI:evidence',
+      'DMI:evidence',
+    ]);
+  });
+
+  it('lists a site’s uploads newest first, none of another site’s, and shows OMéDIT’s evaluation and reopening', () => {
+    const first = { ...upload(B, 'audit_dmi', 'rejected'), order: '2026-02-20T10:00:00.000Z|a|e' };
+    const second = { ...upload(B, 'audit_dmi', 'accepted'), order: '2026-02-21T10:00:00.000Z|b|e' };
+    const elsewhere = upload(A, 'audit_dmi', 'accepted');
+    let report = reviewIndicator(opened(), { indicator: 'MO', decision: 'computed', comment: '', expectedVersion: 1 }, { status: 'met', value: 12, target: null }, LOCKED, OMEDIT, AT);
+    report = reopenReport(report, { reason: 'retard', until: '2026-04-30', expectedVersion: 2 }, '2026-04-10', OMEDIT, AT);
+    const model = reportModel({ ...inputs(report, [first, elsewhere, second]), today: '2026-04-10' });
+    const audit = model.sections.find((s) => s.indicator === 'DMI')!.evidence.find((e) => e.state.kind === 'audit_dmi')!;
+    expect(audit.uploads.map((u) => u.order)).toEqual([second.order, first.order]);
+    expect(model.sections[0]!.review).toMatchObject({ decision: 'computed', status: 'met' });
+    expect(model.lock).toEqual({ deadline: '2026-03-31', locked: false, reopenedUntil: '2026-04-30' });
   });
 });
