@@ -24,6 +24,7 @@ import {
   type SelfEvaluationReport,
 } from '../../lib/domain/self-evaluation';
 import { reportContracts, reportModel, type SelfEvaluationInputs } from '../../lib/domain/self-evaluation-model';
+import { result as resultOf } from '../report/fixtures';
 
 const AUTO_EVALUATION: Deadline = { year: 2025, campaign: '2025', id: 'auto_evaluation', date: '2026-03-31', indicator: null, documents: [], label: 'Rapport annuel d’auto-évaluation 2025' };
 const OMEDIT: ReportActor = { kind: 'account', id: 'pharmacien@omedit-paca.fr', finess: null };
@@ -244,36 +245,8 @@ const targetings: Targeting[] = [
   { year: 2025, finess: E, indicator: 'IPP' },
 ];
 
-const result = (indicator: IndicatorCode, scope: 'site' | 'contract', finess: string | null, contrat: string, fields: Partial<IndicatorResult>): IndicatorResult => ({
-  region: 'PACA',
-  year: 2025,
-  indicator,
-  scope,
-  finess,
-  contrat,
-  name: finess ?? contrat,
-  categorie: null,
-  measure: 'ratio',
-  numerator: null,
-  denominator: null,
-  value: null,
-  unit: '%',
-  period: null,
-  source: 'atih',
-  cpam: null,
-  comparison: null,
-  amounts: null,
-  target: null,
-  status: 'no_data',
-  note: null,
-  components: [],
-  evidence: [],
-  anomalies: [],
-  initiations: null,
-  allocation: null,
-  inputs: [],
-  ...fields,
-});
+const result = (indicator: IndicatorCode, scope: 'site' | 'contract', finess: string | null, contrat: string, fields: Partial<IndicatorResult>): IndicatorResult =>
+  resultOf({ indicator, scope, finess, contrat, name: finess ?? contrat, categorie: null, source: 'atih', target: null, status: 'no_data', ...fields });
 
 const MO_TARGET = { comparator: '<' as const, value: 15, source: 'region' as const };
 const results: IndicatorResult[] = [
