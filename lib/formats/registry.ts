@@ -32,21 +32,21 @@ export interface TableKind {
 export type KindId = TableKind['id'] | 'document';
 
 /** File extensions read as tables; anything else in a table's place is refused with the reason. */
-export const TABLE_EXTENSIONS = ['csv', 'txt', 'tsv', 'xlsx'] as const;
-const TABLE_FILE = /\.(csv|txt|tsv|xlsx)$/;
+export const TABLE_EXTENSIONS = ['csv', 'txt', 'tsv', 'xlsx', 'ods'] as const;
+const TABLE_FILE = /\.(csv|txt|tsv|xlsx|ods)$/;
 
 /** Every table-shaped kind the product reads. Adding a kind is adding a line here and its module. */
 export const TABLE_KINDS: readonly TableKind[] = [
-  { id: 'etablissements', zone: 'referential', name: /^etablissements.*\.(?:csv|txt|tsv|xlsx)$/, needsYear: false, format: etablissementsFormat },
-  { id: 'ciblage', zone: 'referential', name: /^ciblage[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: ciblageFormat },
-  { id: 'objectifs', zone: 'referential', name: /^objectifs[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: objectifsFormat },
-  { id: 'calendrier', zone: 'referential', name: /^calendrier[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: calendrierFormat },
-  { id: 'parametres', zone: 'referential', name: /^param[eè]tres[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: parametresFormat },
-  { id: 'atih-mo', zone: 'atih', name: /^mo[-_ ].*\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: atihMoFormat },
-  { id: 'fichcomp-med', zone: 'atih', name: /^fichcomp[-_ ]med.*\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: fichcompMedFormat },
-  { id: 'fichcomp-dmi', zone: 'atih', name: /^fichcomp[-_ ]dmi.*\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: fichcompDmiFormat },
-  { id: 'cpam-phev', zone: 'cpam', name: /^phev[-_ ].*\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: cpamPhevFormat },
-  { id: 'open-phmev', zone: 'cpam', name: /^open[-_ ]phmev.*\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: openPhmevFormat },
+  { id: 'etablissements', zone: 'referential', name: /^etablissements.*\.(?:csv|txt|tsv|xlsx|ods)$/, needsYear: false, format: etablissementsFormat },
+  { id: 'ciblage', zone: 'referential', name: /^ciblage[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx|ods)$/, needsYear: true, format: ciblageFormat },
+  { id: 'objectifs', zone: 'referential', name: /^objectifs[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx|ods)$/, needsYear: true, format: objectifsFormat },
+  { id: 'calendrier', zone: 'referential', name: /^calendrier[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx|ods)$/, needsYear: true, format: calendrierFormat },
+  { id: 'parametres', zone: 'referential', name: /^param[eè]tres[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx|ods)$/, needsYear: true, format: parametresFormat },
+  { id: 'atih-mo', zone: 'atih', name: /^mo[-_ ].*\.(?:csv|txt|tsv|xlsx|ods)$/, needsYear: true, format: atihMoFormat },
+  { id: 'fichcomp-med', zone: 'atih', name: /^fichcomp[-_ ]med.*\.(?:csv|txt|tsv|xlsx|ods)$/, needsYear: true, format: fichcompMedFormat },
+  { id: 'fichcomp-dmi', zone: 'atih', name: /^fichcomp[-_ ]dmi.*\.(?:csv|txt|tsv|xlsx|ods)$/, needsYear: true, format: fichcompDmiFormat },
+  { id: 'cpam-phev', zone: 'cpam', name: /^phev[-_ ].*\.(?:csv|txt|tsv|xlsx|ods)$/, needsYear: true, format: cpamPhevFormat },
+  { id: 'open-phmev', zone: 'cpam', name: /^open[-_ ]phmev.*\.(?:csv|txt|tsv|xlsx|ods)$/, needsYear: true, format: openPhmevFormat },
   { id: 'argumentaire_hors_amm', zone: 'evidence', documentKind: 'argumentaire_hors_amm', needsYear: false, format: argumentaireFormat },
   { id: 'recueil_initiations', zone: 'evidence', documentKind: 'recueil_initiations', needsYear: false, format: recueilInitiationsFormat },
 ];
@@ -61,10 +61,10 @@ export type Recognition =
   | { tag: 'document'; documentKind: DocumentKind }
   | { tag: 'unknown'; detail: string };
 
-const REFERENTIAL_NAMES = 'le référentiel attend etablissements.csv, ciblage-AAAA.csv, objectifs-AAAA.csv, calendrier-AAAA.csv ou parametres-AAAA.csv (ou .xlsx)';
+const REFERENTIAL_NAMES = 'le référentiel attend etablissements.csv, ciblage-AAAA.csv, objectifs-AAAA.csv, calendrier-AAAA.csv ou parametres-AAAA.csv (ou .xlsx, .ods)';
 
 function tableDetail(kind: TableKind): string {
-  return `attendu : un tableau .csv ou .xlsx avec les colonnes ${kind.format.columns.join(', ')}`;
+  return `attendu : un tableau .csv, .xlsx ou .ods avec les colonnes ${kind.format.columns.join(', ')}`;
 }
 
 /** The kind a drop-zone key names, from its zone, folder and file name. */
@@ -83,7 +83,7 @@ export function recognise(key: DropKey): Recognition {
     if (m) return { tag: 'table', kinds: [kind], year: m[1] ? Number(m[1]) : 'year' in key ? key.year : null };
   }
   if (key.zone === 'referential') return { tag: 'unknown', detail: REFERENTIAL_NAMES };
-  if (!TABLE_FILE.test(name)) return { tag: 'unknown', detail: `les extraits sont attendus en .csv ou .xlsx (fichier « ${key.fileName} »)` };
+  if (!TABLE_FILE.test(name)) return { tag: 'unknown', detail: `les extraits sont attendus en .csv, .xlsx ou .ods (fichier « ${key.fileName} »)` };
   return { tag: 'table', kinds: inZone, year: key.year };
 }
 

@@ -1,4 +1,4 @@
-import { openCsv, openXlsx, TableReadError, type TableFile, type TableReadErrorCode } from '../io';
+import { isOdsHead, openCsv, openOds, openXlsx, TableReadError, type TableFile, type TableReadErrorCode } from '../io';
 import { checkDocument } from './kinds/document';
 import { INGEST_LIMITS, type IngestLimits } from './limits';
 import { issueMessage } from './messages';
@@ -85,8 +85,8 @@ function describeSize(bytes: number): string {
 }
 
 /**
- * Validates one file of a recognised kind: opens it with the reader its content calls for (a
- * workbook whatever its extension says, CSV otherwise), decides the kind from the header when its
+ * Validates one file of a recognised kind: opens it with the reader its content calls for (an
+ * OpenDocument or Excel workbook whatever its extension says, CSV otherwise), decides the kind from the header when its
  * place left several possible, and reads every row against the kind's format. Never throws for bad
  * content: every problem is an issue with its line and column. Errors of the byte source itself
  * (S3 unreachable) propagate, so the caller can retry.
@@ -111,7 +111,8 @@ export async function validateFile(file: FileToValidate, recognition: Recognitio
 
   const single = recognition.kinds.length === 1 ? recognition.kinds[0] : undefined;
   if (single) Object.assign(v, { kind: single.id, kindLabel: single.format.label });
-  const head = file.size > 0 ? await firstBytes(await file.open(), 8) : new Uint8Array(0);
+  // 128 bytes: an OpenDocument package names its type in its first entry.
+  const head = file.size > 0 ? await firstBytes(await file.open(), 128) : new Uint8Array(0);
   if (startsWith(head, OLE_SIGNATURE)) {
     fileIssue(issues, 'unreadable-file', 'classeur Excel 97-2003 (.xls) ou protégé par un mot de passe : enregistrez-le au format .xlsx sans mot de passe, ou en .csv');
     return v;
@@ -122,14 +123,15 @@ export async function validateFile(file: FileToValidate, recognition: Recognitio
     fileIssue(issues, 'too-large', describeSize(maxBytes));
     return v;
   }
-  if (!workbook && file.fileName.toLowerCase().endsWith('.xlsx')) {
-    fileIssue(issues, 'unreadable-file', 'ce fichier n’est pas un classeur .xlsx valide');
+  const extension = /\.(xlsx|ods)$/.exec(file.fileName.toLowerCase())?.[1];
+  if (!workbook && extension !== undefined) {
+    fileIssue(issues, 'unreadable-file', `ce fichier n’est pas un classeur .${extension} valide`);
     return v;
   }
 
   let table: TableFile | null = null;
   try {
-    const opened = workbook ? await openXlsx(file.open, limits) : await openCsv(await file.open(), limits);
+    const opened = !workbook ? await openCsv(await file.open(), limits) : isOdsHead(head) ? await openOds(file.open, limits) : await openXlsx(file.open, limits);
     table = opened;
     Object.assign(v, { format: opened.format, delimiter: opened.delimiter, sheet: opened.sheet, encoding: opened.encoding });
     const kind: TableKind | null = single ?? recogniseByHeader(opened.header, recognition.kinds);

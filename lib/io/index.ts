@@ -9,8 +9,11 @@ export {
 export { detectEncoding, detectDelimiter, type CsvEncoding, type CsvDelimiter } from './encoding';
 export { openCsv, type CsvOptions } from './csv-reader';
 export { openXlsx, type XlsxOptions } from './xlsx-reader';
+export { isOdsHead, openOds, type OdsOptions } from './ods-reader';
 export {
   TableReadError,
+  UnsupportedFormatError,
+  type UnreadableFormat,
   type TableFile,
   type TableRow,
   type TableLimits,

@@ -23,7 +23,7 @@ import type * as ExcelJS from 'exceljs';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { decimalText, NOT_AVAILABLE, percentText } from './cell-text';
-import { inBatches, TableReadError, type TableFile, type TableLimits, type TableRow } from './table';
+import { inBatches, limitedRows, TableReadError, type TableFile, type TableLimits, type TableRow } from './table';
 import { checkZip, PartReader, StoredZipWriter, type ByteSource, type ZipPart } from './zip';
 
 /** Which worksheet to read. */
@@ -447,20 +447,8 @@ export async function openXlsx(
     throw new TableReadError('too-many-cells', `More than ${maxCells} columns`, header.line);
   }
 
-  async function* rows(): AsyncGenerator<TableRow, void, undefined> {
-    let count = 0;
-    for await (const row of recordIter) {
-      count++;
-      if (count > maxRows) throw new TableReadError('too-many-rows', `More than ${maxRows} data rows`, row.line);
-      if (row.cells.length > maxCells) {
-        throw new TableReadError('too-many-cells', `More than ${maxCells} cells in a row`, row.line);
-      }
-      yield row;
-    }
-  }
-
   // exceljs gives one row per step: `batches` gathers them, over the same single-use rows.
-  const stream = rows();
+  const stream = limitedRows(recordIter, maxRows, maxCells);
   return {
     format: 'xlsx',
     encoding: null,

@@ -16,7 +16,7 @@ function summary(key: string): string {
   return 'unknown';
 }
 
-const REFERENTIAL = 'le référentiel attend etablissements.csv, ciblage-AAAA.csv, objectifs-AAAA.csv, calendrier-AAAA.csv ou parametres-AAAA.csv (ou .xlsx)';
+const REFERENTIAL = 'le référentiel attend etablissements.csv, ciblage-AAAA.csv, objectifs-AAAA.csv, calendrier-AAAA.csv ou parametres-AAAA.csv (ou .xlsx, .ods)';
 
 describe('recognise: the kind of a file from its drop-zone key', () => {
   it.each([
@@ -48,7 +48,7 @@ describe('recognise: the kind of a file from its drop-zone key', () => {
   it.each([
     ['referential/ciblage.csv', REFERENTIAL],
     ['referential/notes.pdf', REFERENTIAL],
-    ['atih/2024/notes.pdf', 'les extraits sont attendus en .csv ou .xlsx (fichier « notes.pdf »)'],
+    ['atih/2024/notes.pdf', 'les extraits sont attendus en .csv, .xlsx ou .ods (fichier « notes.pdf »)'],
   ])('%s → unknown (%s)', (key, detail) => {
     expect(recognised(key)).toEqual({ tag: 'unknown', detail });
   });
@@ -56,7 +56,7 @@ describe('recognise: the kind of a file from its drop-zone key', () => {
   it('an argumentaire sent as a PDF is refused with the columns expected', () => {
     expect(recognised('evidence/2025-S2/130786049/argumentaire_hors_amm/u1-argumentaire.pdf')).toEqual({
       tag: 'unknown',
-      detail: 'Argumentaire des prescriptions hors-AMM : attendu : un tableau .csv ou .xlsx avec les colonnes finess, ucd, libelle, code_indication, nb_ucd, argumentaire, amm_miroir, exclusion',
+      detail: 'Argumentaire des prescriptions hors-AMM : attendu : un tableau .csv, .xlsx ou .ods avec les colonnes finess, ucd, libelle, code_indication, nb_ucd, argumentaire, amm_miroir, exclusion',
     });
   });
 

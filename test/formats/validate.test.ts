@@ -9,7 +9,7 @@ import { INGEST_LIMITS } from '../../lib/formats/limits';
 import { recognise, type Recognition } from '../../lib/formats/registry';
 import { toReport, validateFile, type Validation } from '../../lib/formats/validate';
 import { parseDropKey } from '../../lib/store/keys';
-import { deflatedZeros, workbook, zip } from '../helpers/archives';
+import { deflatedZeros, odsPackage, workbook, zip } from '../helpers/archives';
 import { payload } from './helpers';
 
 const APHM = '130786049';
@@ -85,6 +85,28 @@ describe('good and realistic messy files are accepted', () => {
     expect(payload(v.output)).toEqual({ type: 'argumentaire', lines: 2, argued: 1, ucd: 3.5, arguedUcd: 2.5 });
   });
 
+  it('an .ods with a merged title row and a two-level merged header, typed numbers and FINESS as a number', async () => {
+    const s = (t: string, attributes = '') => `<table:table-cell office:value-type="string" ${attributes}><text:p>${t}</text:p></table:table-cell>`;
+    const n = (v: number) => `<table:table-cell office:value-type="float" office:value="${v}"><text:p>${String(v).replace('.', ',')}</text:p></table:table-cell>`;
+    const empty = (k: number) => `<table:table-cell table:number-columns-repeated="${k}"/>`;
+    const covered = (k: number) => `<table:covered-table-cell table:number-columns-repeated="${k}"/>`;
+    const row = (...cells: string[]) => `<table:table-row>${cells.join('')}</table:table-row>`;
+    const ods = odsPackage(
+      '<table:table table:name="Argumentaire S2">' +
+        row(s('Argumentaire des prescriptions hors AMM – S2 2025', 'table:number-columns-spanned="8"'), covered(7), empty(1016)) +
+        row(empty(1024)) +
+        row(s('finess'), s('ucd'), s('Prescription', 'table:number-columns-spanned="3"'), covered(2), s('Argumentation', 'table:number-columns-spanned="3"'), covered(2)) +
+        row(empty(2), s('libelle'), s('code_indication'), s('nb_ucd'), s('argumentaire'), s('amm_miroir'), s('exclusion')) +
+        row(n(130786049), n(9391234), s('TÉMOZOLOMIDE'), s('I999'), n(2.5), s('Astrocytome de grade 3'), s('I997001'), s('non')) +
+        row(n(130786049), n(9400001), s('RITUXIMAB'), s('I999'), n(1), empty(2), s('non')) +
+        '<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table>',
+    );
+    const v = await validate(`${ARGUMENTAIRE}.ods`, ods);
+    expect(codes(v)).toEqual(['warning header-row@4:null']);
+    expect(v).toMatchObject({ format: 'ods', sheet: 'Argumentaire S2', encoding: null, rowsRead: 2, rowsAccepted: 2 });
+    expect(payload(v.output)).toEqual({ type: 'argumentaire', lines: 2, argued: 1, ucd: 3.5, arguedUcd: 2.5 });
+  });
+
   it('a workbook saved with a .csv name is read as the workbook it is', async () => {
     const xlsx = await workbook((wb) => {
       const ws = wb.addWorksheet('Feuil1');
@@ -135,7 +157,7 @@ describe('the corpus of bad files: each refused with its own code, nothing given
   it('explains in French what to do with a .xls workbook', async () => {
     const v = await validate(`${ARGUMENTAIRE}.xls`, new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
     // An argumentaire must be a table: the extension alone already says why it is refused.
-    expect(v.issues.listed[0]?.message).toContain('.csv ou .xlsx');
+    expect(v.issues.listed[0]?.message).toContain('.csv, .xlsx ou .ods');
   });
 
   it('an .xls under a table name is refused with the way out', async () => {

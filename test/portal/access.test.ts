@@ -193,7 +193,7 @@ describe('planning an upload', () => {
       code: 'file-type-refused',
       message: 'Le fichier « plan.exe » ne peut pas être déposé ici : formats acceptés pour « Plan d\'actions » : .pdf, .docx, .xlsx, .ods, .odt, .csv.',
     });
-    expect(refused({ kind: 'argumentaire_hors_amm', fileName: 'argumentaire.pdf', size: 10 })).toMatchObject({ status: 400, code: 'file-type-refused', message: expect.stringContaining('.csv ou .xlsx') });
+    expect(refused({ kind: 'argumentaire_hors_amm', fileName: 'argumentaire.pdf', size: 10 })).toMatchObject({ status: 400, code: 'file-type-refused', message: expect.stringContaining('.csv, .xlsx ou .ods') });
     expect(refused({ kind: 'plan_actions', fileName: 'plan.pdf', size: 0 })).toMatchObject({ status: 400, code: 'empty-file', message: 'Le fichier « plan.pdf » est vide.' });
     expect(refused({ kind: 'plan_actions', fileName: 'plan.pdf', size: 50 * 1024 ** 2 + 1 })).toMatchObject({
       status: 413,
