@@ -12,6 +12,7 @@ import { objectifsFormat } from './kinds/objectifs';
 import { openPhmevFormat } from './kinds/open-phmev';
 import { parametresFormat } from './kinds/parametres';
 import { recueilInitiationsFormat } from './kinds/recueil-initiations';
+import { UNREADABLE_EXTENSIONS, UNREADABLE_FORMAT_DETAILS } from './messages';
 import { headerMatch, type TabularFormat } from './tabular';
 
 export type Zone = DropKey['zone'];
@@ -67,6 +68,12 @@ function tableDetail(kind: TableKind): string {
   return `attendu : un tableau .csv, .xlsx ou .ods avec les colonnes ${kind.format.columns.join(', ')}`;
 }
 
+/** What a file named in a format that is not read (`.xls`, `.numbers`) is and what to do, or null. */
+function unreadableByName(name: string): string | null {
+  const format = UNREADABLE_EXTENSIONS[name.slice(name.lastIndexOf('.') + 1)];
+  return format === undefined ? null : UNREADABLE_FORMAT_DETAILS[format];
+}
+
 /** The kind a drop-zone key names, from its zone, folder and file name. */
 export function recognise(key: DropKey): Recognition {
   const name = key.fileName.toLowerCase();
@@ -75,8 +82,11 @@ export function recognise(key: DropKey): Recognition {
     if (!kind.success) return { tag: 'unknown', detail: `type de document « ${key.kind} » inconnu (attendus : ${DocumentKind.options.join(', ')})` };
     const table = TABLE_KINDS.find((k) => k.documentKind === kind.data);
     if (!table) return { tag: 'document', documentKind: kind.data };
-    return TABLE_FILE.test(name) ? { tag: 'table', kinds: [table], year: null } : { tag: 'unknown', detail: `${table.format.label} : ${tableDetail(table)}` };
+    if (TABLE_FILE.test(name)) return { tag: 'table', kinds: [table], year: null };
+    return { tag: 'unknown', detail: `${table.format.label} : ${unreadableByName(name) ?? tableDetail(table)}` };
   }
+  const unreadable = unreadableByName(name);
+  if (unreadable !== null) return { tag: 'unknown', detail: unreadable };
   const inZone = TABLE_KINDS.filter((k) => k.zone === key.zone);
   for (const kind of inZone) {
     const m = kind.name?.exec(name);

@@ -1,7 +1,7 @@
-import { isOdsHead, openCsv, openOds, openXlsx, TableReadError, type TableFile, type TableReadErrorCode } from '../io';
+import { isOdsHead, isOleHead, oleFormat, openCsv, openOds, openXlsx, TableReadError, UnsupportedFormatError, type TableFile, type TableReadErrorCode } from '../io';
 import { checkDocument } from './kinds/document';
 import { INGEST_LIMITS, type IngestLimits } from './limits';
-import { issueMessage } from './messages';
+import { issueMessage, UNREADABLE_FORMAT_DETAILS } from './messages';
 import type { FileOutput } from './output';
 import { headerMismatchDetail, recogniseByHeader, type KindId, type Recognition, type TableKind } from './registry';
 import { IssueList, type IssueCode, type ValidationReport } from './report';
@@ -50,7 +50,6 @@ const READ_ERROR_DETAILS: Partial<Record<TableReadErrorCode, (limits: Readonly<I
   'unclosed-quote': () => 'un guillemet (") ouvert sur cette ligne n’est jamais refermé, tout le reste du fichier serait lu comme une seule cellule ; vérifiez les guillemets de la ligne',
 };
 
-const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0];
 const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];
 
 function startsWith(bytes: Uint8Array, signature: readonly number[]): boolean {
@@ -113,8 +112,8 @@ export async function validateFile(file: FileToValidate, recognition: Recognitio
   if (single) Object.assign(v, { kind: single.id, kindLabel: single.format.label });
   // 128 bytes: an OpenDocument package names its type in its first entry.
   const head = file.size > 0 ? await firstBytes(await file.open(), 128) : new Uint8Array(0);
-  if (startsWith(head, OLE_SIGNATURE)) {
-    fileIssue(issues, 'unreadable-file', 'classeur Excel 97-2003 (.xls) ou protégé par un mot de passe : enregistrez-le au format .xlsx sans mot de passe, ou en .csv');
+  if (isOleHead(head)) {
+    fileIssue(issues, 'unreadable-file', UNREADABLE_FORMAT_DETAILS[await oleFormat(await file.open(), limits.maxWorkbookBytes)]);
     return v;
   }
   const workbook = startsWith(head, ZIP_SIGNATURE);
@@ -152,7 +151,10 @@ export async function validateFile(file: FileToValidate, recognition: Recognitio
   } catch (error) {
     await table?.close();
     if (!(error instanceof TableReadError)) throw error;
-    const detail = READ_ERROR_DETAILS[error.code]?.(limits) ?? (error.code === 'too-large' ? describeSize(maxBytes) : undefined);
+    const detail =
+      error instanceof UnsupportedFormatError
+        ? UNREADABLE_FORMAT_DETAILS[error.format]
+        : (READ_ERROR_DETAILS[error.code]?.(limits) ?? (error.code === 'too-large' ? describeSize(maxBytes) : undefined));
     fileIssue(issues, READ_ERROR_CODES[error.code], detail, error.line ?? null);
   } finally {
     // An encoding guessed as UTF-8 on an ASCII start may have become Windows-1252 while reading.

@@ -23,7 +23,7 @@ import type * as ExcelJS from 'exceljs';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { decimalText, NOT_AVAILABLE, percentText } from './cell-text';
-import { inBatches, limitedRows, TableReadError, type TableFile, type TableLimits, type TableRow } from './table';
+import { inBatches, limitedRows, TableReadError, UnsupportedFormatError, type TableFile, type TableLimits, type TableRow } from './table';
 import { checkZip, PartReader, StoredZipWriter, type ByteSource, type ZipPart } from './zip';
 
 /** Which worksheet to read. */
@@ -265,9 +265,9 @@ function unreadable(error: unknown, line?: number): TableReadError {
  * @throws TableReadError `empty-file` (no bytes, no worksheet, or no non-blank row), `too-large`
  * (more than `maxBytes` bytes, parts inflating to more than `maxInflatedBytes`, 256 MiB by default,
  * together, a header cell longer than `maxRecordChars`), `too-many-cells` (header wider than the
- * limit), `unreadable-file` (not a zip, an .xls or password-protected workbook, whose message says
- * so, a truncated or corrupt archive, no `xl/workbook.xml`, no worksheet of the requested name, or
- * anything exceljs cannot parse). Iterating `rows` throws TableReadError `too-many-rows`,
+ * limit), `unreadable-file` (not a zip, a truncated or corrupt archive, no `xl/workbook.xml`, no worksheet of the requested name, or
+ * anything exceljs cannot parse); UnsupportedFormatError `xls`, `encrypted-workbook` (an OLE
+ * compound file) or `numbers` (an Apple Numbers document). Iterating `rows` throws TableReadError `too-many-rows`,
  * `too-many-cells`, `too-large` (a cell longer than `maxRecordChars`) with `line` set to the sheet
  * row, and `unreadable-file`. Errors of the byte streams themselves are passed through unchanged.
  */
@@ -289,6 +289,10 @@ export async function openXlsx(
     },
     new Set([WORKBOOK, WORKBOOK_RELS]),
   );
+  // Apple Numbers saves a zip too, of its own .iwa parts.
+  if (!kept.has(WORKBOOK) && parts.some((p) => p.name.toLowerCase().endsWith('.iwa'))) {
+    throw new UnsupportedFormatError('numbers', 'An Apple Numbers document, not an .xlsx workbook');
+  }
   const book = readWorkbook(kept);
   if (book.sheets.length === 0) throw new TableReadError('empty-file', 'The workbook has no worksheet');
   const wanted = options.sheet?.toLowerCase();

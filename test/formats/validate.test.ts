@@ -156,15 +156,49 @@ describe('the corpus of bad files: each refused with its own code, nothing given
 
   it('explains in French what to do with a .xls workbook', async () => {
     const v = await validate(`${ARGUMENTAIRE}.xls`, new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
-    // An argumentaire must be a table: the extension alone already says why it is refused.
-    expect(v.issues.listed[0]?.message).toContain('.csv, .xlsx ou .ods');
+    // An argumentaire must be a table: the extension alone already says what the file is and what to do.
+    expect(v.issues.listed.map((i) => i.message)).toEqual([
+      'Type de fichier non reconnu : Argumentaire des prescriptions hors-AMM : classeur Excel 97-2003 (.xls), format qui n’est pas lu ; ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx (Classeur Excel), .ods ou .csv. Vérifiez le dossier de dépôt et le nom du fichier.',
+    ]);
   });
 
-  it('an .xls under a table name is refused with the way out', async () => {
-    const v = await validate(`${ARGUMENTAIRE}.xlsx`, new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
-    expect(v.issues.listed[0]?.message).toBe(
-      'Le fichier n’a pas pu être lu : classeur Excel 97-2003 (.xls) ou protégé par un mot de passe : enregistrez-le au format .xlsx sans mot de passe, ou en .csv.',
-    );
+  describe('a format that cannot be read names itself and says what to do, whatever its name', () => {
+    const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+    const entry = (name: string) => [...Buffer.from(name.padEnd(32, '\0'), 'utf16le'), ...new Array(64).fill(0)];
+    const unreadable = (detail: string) => [`Le fichier n’a pas pu être lu : ${detail}.`];
+    const message = (v: Validation) => v.issues.listed.map((i) => i.message);
+
+    it('an Excel 97-2003 workbook saved as .xlsx', async () => {
+      const v = await validate(`${ARGUMENTAIRE}.xlsx`, new Uint8Array([...OLE, ...new Array(600).fill(0), ...entry('Root Entry'), ...entry('Workbook')]));
+      expect(message(v)).toEqual(unreadable('classeur Excel 97-2003 (.xls), format qui n’est pas lu ; ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx (Classeur Excel), .ods ou .csv'));
+    });
+
+    it('a password-protected .xlsx (an OLE container of an encrypted package)', async () => {
+      const v = await validate(`${ARGUMENTAIRE}.xlsx`, new Uint8Array([...OLE, ...new Array(2500).fill(7), ...entry('Root Entry'), ...entry('EncryptionInfo'), ...entry('EncryptedPackage')]));
+      expect(codes(v)).toEqual(['error unreadable-file@null:null']);
+      expect(message(v)[0]).toMatch(/^Le fichier n’a pas pu être lu : classeur protégé par un mot de passe, que personne d’autre ne peut ouvrir ; retirez le mot de passe/);
+    });
+
+    it('a password-protected .ods', async () => {
+      const v = await validate(`${ARGUMENTAIRE}.ods`, odsPackage('', { encrypted: true, content: Buffer.alloc(300, 9) }));
+      expect(message(v)).toEqual(
+        unreadable('classeur OpenDocument (.ods) protégé par un mot de passe, que personne d’autre ne peut ouvrir ; dans LibreOffice, Fichier > Enregistrer sous, sans cocher « Enregistrer avec mot de passe », puis déposez-le à nouveau'),
+      );
+    });
+
+    it('an Apple Numbers document, by its name or by its content', async () => {
+      const numbers = zip([{ name: 'Index/Document.iwa', data: 'x' }]);
+      const detail = 'document Apple Numbers (.numbers), format qui n’est pas lu ; dans Numbers, Fichier > Exporter vers > Excel (.xlsx) ou CSV, puis déposez le fichier exporté';
+      expect(message(await validate(`${ARGUMENTAIRE}.xlsx`, numbers))).toEqual(unreadable(detail));
+      expect(message(await validate('referential/objectifs-2025.numbers', numbers))).toEqual([`Type de fichier non reconnu : ${detail}. Vérifiez le dossier de dépôt et le nom du fichier.`]);
+    });
+
+    it('a CSV saved in UTF-16 ("Texte Unicode")', async () => {
+      const v = await validate(`${ARGUMENTAIRE}.csv`, Buffer.from(`\ufeff${ARG_HEADER.join('\t')}\r\n${ARG_ROW.join('\t')}\r\n`, 'utf16le'));
+      expect(message(v)).toEqual(
+        unreadable('CSV enregistré en UTF-16 (« Texte Unicode » d’Excel), encodage qui n’est pas lu ; enregistrez-le au format « CSV UTF-8 (délimité par des virgules) » ou « CSV (séparateur : point-virgule) »'),
+      );
+    });
   });
 
   it('an extract of the ATIH zone whose columns match none of its kinds is refused, naming them', async () => {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { deflateRawSync } from 'node:zlib';
-import { TableReadError, openXlsx, type TableFile, type TableLimits, type TableRow } from '../../lib/io/index';
+import { TableReadError, UnsupportedFormatError, openXlsx, type TableFile, type TableLimits, type TableRow } from '../../lib/io/index';
 import { deflatedZeros, workbook, zip, type ZipEntry } from '../helpers/archives';
 
 // ---------- helpers ----------
@@ -406,10 +406,23 @@ describe('openXlsx on bad files', () => {
   });
 
   it('tells old .xls and password-protected workbooks (OLE files) apart', async () => {
-    const ole = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(4096)]);
-    const err = await refused(ole);
-    expect(err.code).toBe('unreadable-file');
-    expect(err.message).toMatch(/\.xls\b.*password-protected/);
+    const header = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+    /** An OLE directory entry: its name in UTF-16 LE on 64 bytes, then the rest of its 128 bytes. */
+    const entry = (name: string) => Buffer.concat([Buffer.from(name.padEnd(32, '\0'), 'utf16le'), Buffer.alloc(64)]);
+    const xls = await refused(Buffer.concat([header, Buffer.alloc(5000), entry('Root Entry'), entry('Workbook'), entry('SummaryInformation')]));
+    expect(xls).toBeInstanceOf(UnsupportedFormatError);
+    expect(xls).toMatchObject({ code: 'unreadable-file', format: 'xls' });
+    // Encrypted OOXML: the directory lies after the package, anywhere in the file (here across two chunks of the source).
+    const encrypted = Buffer.concat([header, Buffer.alloc(4090), entry('Root Entry'), entry('EncryptionInfo'), entry('EncryptedPackage')]);
+    for (const size of [4096, 7, 100_000]) {
+      const err = await readError(openXlsx(source(encrypted, size).open));
+      expect(err).toMatchObject({ code: 'unreadable-file', format: 'encrypted-workbook' });
+    }
+  });
+
+  it('names an Apple Numbers document, a zip of .iwa parts', async () => {
+    const numbers = zip([{ name: 'Index/Document.iwa', data: 'x' }, { name: 'Metadata/Properties.plist', data: '<plist/>' }]);
+    expect(await refused(numbers)).toMatchObject({ code: 'unreadable-file', format: 'numbers' });
   });
 
   it('refuses truncated and corrupt archives', async () => {
