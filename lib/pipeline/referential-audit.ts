@@ -45,7 +45,7 @@ async function countsOf(output: Referential, store: DynamoStore): Promise<Counts
     // Objectives, calendar and parameters are one item per year shared by the regions: what concerns each.
     else if (output.type === 'objectives') n = (await store.listObjectives()).filter((o) => o.year === output.year && concerns(o.region)).length;
     else if (output.type === 'parameters') n = (await store.listParameters()).filter((p) => p.year === output.year && concerns(p.region)).length;
-    else n = (await store.listDeadlines()).filter((d) => d.year === output.year).length;
+    else n = (await store.listDeadlines(region)).filter((d) => d.year === output.year).length;
     counts.set(region, n);
   }
   return counts;

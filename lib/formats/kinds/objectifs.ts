@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Objective } from '../../domain/schemas';
 import { emptyOr, finess, indicator, number, oneOf, region } from '../fields';
 import { defineTabular } from '../tabular';
-import { yearOf } from './context';
+import { outsideRegion, yearOf } from './context';
 
 const schema = z.object({
   indicateur: indicator(),
@@ -23,11 +23,13 @@ export const objectifsFormat = defineTabular({
     const out: Objective[] = [];
     return {
       add(row, report) {
+        if (outsideRegion(ctx, row.region, 'region', row.region ?? '', report)) return false;
+        if (row.finess !== null && outsideRegion(ctx, ctx.establishments?.get(row.finess)?.region, 'finess', row.finess, report)) return false;
         // Referential files may arrive in any order: an unknown site is flagged, not refused.
         if (row.finess !== null && ctx.establishments && !ctx.establishments.has(row.finess)) {
           report('unknown-finess', 'warning', 'finess', row.finess);
         }
-        out.push({ year, indicator: row.indicateur, region: row.region, finess: row.finess, comparator: row.comparateur, target: row.cible });
+        out.push({ year, indicator: row.indicateur, region: row.region ?? ctx.region ?? null, finess: row.finess, comparator: row.comparateur, target: row.cible });
         return true;
       },
       finish: () => ({ type: 'objectives', year, objectives: out }),
