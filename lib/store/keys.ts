@@ -19,6 +19,7 @@
  * | self-evaluation report     | REGION#<region>#REPORT#<year>   | CURRENT#<contrat>                           |
  * | its versions (immutable)   | REGION#<region>#REPORT#<year>   | VERSION#<contrat>#<version, 6 digits>       |
  * | file record (per event)    | FILE#<s3 key>                   | EVENT#<order>                               |
+ * | OMéDIT's input upload      | REGION#<region>#INPUTS          | UPLOAD#<iso instant>#<upload id>            |
  * | suppressed address         | SUPPRESSION                     | EMAIL#<address, lower case>                 |
  * | OMéDIT digest marker       | REGION#<region>#DIGEST          | DAY#<date>                                  |
  * | audit entry of a region    | REGION#<region>#AUDIT           | AT#<iso instant>#<entry id>                 |
@@ -115,6 +116,9 @@ export const dynamoKeys = {
   session: (idHash: string) => ({ pk: `SESSION#${idHash}`, sk: 'SESSION' }),
   /** Failed logins of an account or a client address, by the SHA-256 of either (no address in a key). */
   loginAttempts: (scope: 'ACCOUNT' | 'IP', digest: string) => ({ pk: `LOGIN#${scope}#${digest}`, sk: 'ATTEMPTS' }),
+  /** An OMéDIT's upload from its inputs page: who asked for the form, when, for which kind (lib/store/input-store.ts). */
+  inputUpload: (region: string, at: string, uploadId: string) => ({ pk: `REGION#${region}#INPUTS`, sk: `UPLOAD#${at}#${uploadId}` }),
+  inputUploadPrefix: (region: string) => ({ pk: `REGION#${region}#INPUTS`, skPrefix: 'UPLOAD#' }),
   fileEvent: (s3Key: string, order: string) => ({ pk: `FILE#${s3Key}`, sk: `EVENT#${order}` }),
   fileEventPrefix: (s3Key: string) => ({ pk: `FILE#${s3Key}`, skPrefix: 'EVENT#' }),
 };
