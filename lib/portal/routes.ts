@@ -50,6 +50,8 @@ import {
   staffReports,
   uploadLock,
 } from './self-evaluation';
+import { assertOwnInputKey, InputKeyQuery, InputsQuery, InputUploadRequest, listInputs, planInputUpload, template, TemplateQuery } from './inputs';
+import type { InputStore } from '../store/input-store';
 import { closeSession, sessionCookie } from './sessions';
 import { planUpload, UPLOAD_FORM_SECONDS, UploadRequest } from './upload-policy';
 
@@ -74,6 +76,8 @@ export interface PortalDeps extends ViewDeps, Omit<CallerDeps, 'links'>, LinkDep
   auditEntries: Pick<AuditStore, 'list'>;
   /** The self-evaluation reports and their versions. */
   reports: SelfEvaluationStore;
+  /** OMéDIT's uploads from its inputs page. */
+  inputs: InputStore;
   auth: AuthConfig;
   presigner: Presigner;
   /** Where browsers post uploads, for the pages' Content-Security-Policy. */
@@ -328,6 +332,40 @@ export const ROUTES: readonly Route[] = [
 
   byStaff('POST', '/api/omedit/report/reopen', 'reports.reopen', async (request, caller, deps) => json(200, await reopen(caller, parseBody(ReopenBody, request), deps))),
 
+  // ------------------------------------------------------------ OMéDIT's own files of its regions (lib/portal/inputs.ts)
+  byStaff('GET', '/api/omedit/inputs', 'inputs.read', async (request, caller, deps) => json(200, await listInputs(caller, parseWith(InputsQuery, { ...request.query }).region, deps))),
+
+  byStaff('POST', '/api/omedit/inputs/uploads', 'inputs.upload', async (request, caller, deps) => {
+    const body = parseBody(InputUploadRequest, request);
+    const uploadId = newUploadId();
+    const planned = planInputUpload(caller, body, uploadId);
+    const post = await deps.presigner.upload({ key: planned.key, contentType: planned.contentType, maxBytes: planned.maxBytes, expiresInSeconds: UPLOAD_FORM_SECONDS });
+    const at = deps.now().toISOString();
+    await deps.inputs.put({ region: body.region, uploadId, kind: planned.kind.id, year: planned.year, key: planned.key, fileName: body.fileName, size: body.size, by: caller.name, at });
+    await deps.audit.record({ region: body.region, actor: actorOf(caller), action: 'input.uploaded', target: planned.key, after: { kind: planned.kind.id, year: planned.year, fileName: body.fileName, size: body.size }, at });
+    deps.logger.info('input upload form signed', { region: body.region, kind: planned.kind.id, key: planned.key });
+    return json(201, { key: planned.key, maxBytes: planned.maxBytes, ...post });
+  }),
+
+  byStaff('GET', '/api/omedit/inputs/result', 'inputs.read', async (request, caller, deps) => {
+    const { key } = parseWith(InputKeyQuery, { ...request.query });
+    assertOwnInputKey(caller, key);
+    return json(200, await readFileResult(key, deps));
+  }),
+
+  byStaff('GET', '/api/omedit/inputs/download', 'inputs.download', async (request, caller, deps) => {
+    const { key } = parseWith(InputKeyQuery, { ...request.query });
+    const region = assertOwnInputKey(caller, key);
+    const upload = (await deps.inputs.list(region)).find((u) => u.key === key);
+    if (!upload) throw apiErrors.notFound();
+    return json(200, await deps.presigner.download(key, upload.fileName, DOWNLOAD_SECONDS));
+  }),
+
+  byStaff('GET', '/api/omedit/template', 'inputs.read', async (request, _caller) => {
+    const { kind, format } = parseWith(TemplateQuery, { ...request.query });
+    return json(200, await template(kind, format));
+  }),
+
   // ------------------------------------------------------------ the platform: accounts, no regional data
   byStaff('GET', '/api/admin/accounts', 'accounts.read', async (_request, _caller, deps) => json(200, { directory: deps.directory.kind, accounts: await deps.directory.list() })),
 
@@ -352,7 +390,7 @@ export const ROUTES: readonly Route[] = [
 ];
 
 /** The pages: `/connexion` is where Cognito's hosted sign-in sends the browser back (the staff page). */
-const PAGES: Record<string, 'depot.html' | 'omedit.html'> = { '/depot': 'depot.html', '/omedit': 'omedit.html', '/connexion': 'omedit.html' };
+const PAGES: Record<string, 'depot.html' | 'omedit.html' | 'fichiers.html'> = { '/depot': 'depot.html', '/omedit': 'omedit.html', '/connexion': 'omedit.html', '/omedit/fichiers': 'fichiers.html' };
 
 function staticRoute(request: ApiRequest, deps: PortalDeps): ApiResponse | null {
   if (request.path === '/' || request.path === '') return redirect('/depot');

@@ -89,6 +89,27 @@ const SAMPLES: Record<string, { regional: boolean; allowed?: { status: number; c
   // An id no link has: nothing is revoked, so the matrix leaves every link working.
   'POST /api/omedit/links/revoke': { regional: true, request: (t) => post('/api/omedit/links/revoke', { finess: t === 'own' ? B : D, campaign: CAMPAIGN, id: 'aucun-lien-0000' }) },
   'GET /api/omedit/audit': { regional: true, request: (t) => get('/api/omedit/audit', { region: t === 'own' ? 'PACA' : 'CORSE' }) },
+  // OMéDIT's own files (issue 25): a region's inputs, an upload form, a file's report, its download, a template.
+  'GET /api/omedit/inputs': { regional: true, request: (t) => get('/api/omedit/inputs', { region: t === 'own' ? 'PACA' : 'CORSE' }) },
+  'POST /api/omedit/inputs/uploads': {
+    regional: true,
+    request: (t) => post('/api/omedit/inputs/uploads', { region: t === 'own' ? 'PACA' : 'CORSE', kind: 'calendrier', year: 2025, fileName: 'calendrier.csv', size: 120 }),
+  },
+  'GET /api/omedit/inputs/result': {
+    regional: true,
+    request: (t) => get('/api/omedit/inputs/result', { key: s3Keys.regionalInput('referential', null, t === 'own' ? 'PACA' : 'CORSE', 'u1', 'calendrier-2025.csv') }),
+  },
+  'GET /api/omedit/inputs/download': {
+    regional: true,
+    request: async (t) => {
+      const region = t === 'own' ? 'PACA' : 'CORSE';
+      const uploadId = `dl${++victims}`;
+      const key = s3Keys.regionalInput('referential', null, region, uploadId, 'ciblage-2025.csv');
+      await deps.inputs.put({ region, uploadId, kind: 'ciblage', year: 2025, key, fileName: 'Ciblage 2025.csv', size: 20, by: 'setup@roles.test', at: new Date().toISOString() });
+      return get('/api/omedit/inputs/download', { key });
+    },
+  },
+  'GET /api/omedit/template': { regional: false, request: () => get('/api/omedit/template', { kind: 'calendrier', format: 'xlsx' }) },
   'GET /api/admin/accounts': { regional: false, request: () => get('/api/admin/accounts') },
   'POST /api/admin/accounts': { regional: false, request: () => post('/api/admin/accounts', { email: `nouveau${++victims}@roles.test`, role: 'ars', regions: ['PACA'] }) },
   'POST /api/admin/accounts/disable': {
@@ -217,9 +238,12 @@ describe('the permissions table and the routes', () => {
         'reports.review',
         'reports.reopen',
         'reports.history',
+        'inputs.read',
+        'inputs.upload',
+        'inputs.download',
       ],
-      ars: ['overview.read', 'summary.read', 'reports.read'],
-      assurance_maladie: ['overview.read', 'summary.read', 'reports.read'],
+      ars: ['overview.read', 'summary.read', 'reports.read', 'inputs.read'],
+      assurance_maladie: ['overview.read', 'summary.read', 'reports.read', 'inputs.read'],
       admin: ['accounts.read', 'accounts.write', 'platform-audit.read'],
     });
   });
