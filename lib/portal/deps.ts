@@ -1,6 +1,7 @@
 import type { Runtime } from '../runtime';
 import { CognitoDirectory } from '../store/cognito-directory';
 import { InputStore } from '../store/input-store';
+import { multipartSigner } from '../store/multipart';
 import { listKeys } from '../store/listing';
 import { presignDownload, presignUpload, uploadOrigin } from '../store/presign';
 import { localDirectory } from './accounts';
@@ -33,6 +34,7 @@ export function portalDeps(rt: Runtime): PortalDeps {
     auditEntries: rt.audit,
     reports: rt.reports,
     inputs: new InputStore(rt.clients.dynamo, rt.config.CAQES_TABLE),
+    multipart: multipartSigner(s3, bucket),
     auth,
     presigner: {
       upload: (policy) => presignUpload(s3, bucket, policy, rt.now),

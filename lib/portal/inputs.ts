@@ -12,7 +12,9 @@ import { recognise, TABLE_EXTENSIONS, TABLE_KINDS, type TableKind } from '../for
 import { templateColumns, templateCsv, templateXlsx, type TemplateColumn } from '../formats/templates';
 import type { InputStore, InputUpload } from '../store/input-store';
 import { parseDropKey, s3Keys, sanitiseFileName } from '../store/keys';
+import type { AuditLog } from '../store/audit-log';
 import { assertRegion } from './access';
+import { actorOf } from './audit';
 import type { StaffCaller } from './caller';
 import { readFileResult, type FileResult, type ViewDeps } from './establishment-view';
 import { apiErrors } from './errors';
@@ -104,6 +106,60 @@ export function assertOwnInputKey(caller: StaffCaller, key: string): string {
   return region;
 }
 
+/** What `recordUpload` needs: the upload records and the audit log. */
+export interface RecordDeps {
+  inputs: Pick<InputStore, 'put'>;
+  audit: AuditLog;
+  now: () => Date;
+}
+
+/** Records who asked for an upload, when, for what: on the inputs page (its history) and in the region's audit log. */
+export async function recordUpload(caller: StaffCaller, request: InputUploadRequest, planned: PlannedInput, uploadId: string, deps: RecordDeps): Promise<void> {
+  const at = deps.now().toISOString();
+  await deps.inputs.put({ region: request.region, uploadId, kind: planned.kind.id, year: planned.year, key: planned.key, fileName: request.fileName, size: request.size, by: caller.name, at });
+  await deps.audit.record({
+    region: request.region,
+    actor: actorOf(caller),
+    action: 'input.uploaded',
+    target: planned.key,
+    after: { kind: planned.kind.id, year: planned.year, fileName: request.fileName, size: request.size },
+    at,
+  });
+}
+
+/** Beyond this size the page sends a file in parts, which an interrupted upload resumes. */
+export const MULTIPART_FROM_BYTES = 100 * 1024 ** 2;
+/** At most this many parts per file: the completion's list of parts stays a small request. */
+const MAX_PARTS = 64;
+const MIB = 1024 ** 2;
+
+/** The size of each part of a file: S3's 5 MiB at least, and never more than `MAX_PARTS` parts. */
+export function partSizeFor(size: number): number {
+  return Math.max(5 * MIB, Math.ceil(size / MAX_PARTS / MIB) * MIB);
+}
+
+const S3UploadId = z.string().min(1).max(1024);
+export const PartsRequest = z.object({ key: z.string().min(1).max(1024), uploadId: S3UploadId, partNumbers: z.array(z.number().int().min(1).max(MAX_PARTS)).min(1).max(MAX_PARTS) }).strict();
+export const CompleteRequest = z
+  .object({
+    key: z.string().min(1).max(1024),
+    uploadId: S3UploadId,
+    parts: z.array(z.object({ partNumber: z.number().int().min(1).max(MAX_PARTS), etag: z.string().min(1).max(200) }).strict()).min(1).max(MAX_PARTS),
+  })
+  .strict();
+
+/**
+ * An upload the caller's region recorded: parts are signed and completed only for a key the page
+ * planned (never another version's, which would overwrite it).
+ * @throws ApiError 403 for a key of another region or outside the inputs; 404 for a key never planned.
+ */
+export async function recordedUpload(caller: StaffCaller, key: string, deps: { inputs: Pick<InputStore, 'list'> }): Promise<InputUpload> {
+  const region = assertOwnInputKey(caller, key);
+  const upload = (await deps.inputs.list(region)).find((u) => u.key === key);
+  if (!upload) throw apiErrors.notFound();
+  return upload;
+}
+
 /** One upload as the page lists it: who, when, the file's own name, and where its validation stands. */
 export interface InputVersion {
   key: string;
@@ -135,7 +191,7 @@ export interface InputsDeps extends Pick<ViewDeps, 'store' | 'objects'> {
  * per year being the newest accepted.
  * @throws ApiError 403 for a region the caller may not see.
  */
-export async function listInputs(caller: StaffCaller, region: string, deps: InputsDeps): Promise<{ region: string; kinds: InputKindView[] }> {
+export async function listInputs(caller: StaffCaller, region: string, deps: InputsDeps): Promise<{ region: string; multipartFromBytes: number; kinds: InputKindView[] }> {
   assertRegion(caller, region);
   const uploads = await deps.inputs.list(region);
   const versions = await Promise.all(uploads.map(async (u): Promise<[InputUpload, InputVersion]> => [u, { key: u.key, fileName: u.fileName, year: u.year, by: u.by, at: u.at, result: await readFileResult(u.key, deps) }]));
@@ -145,7 +201,7 @@ export async function listInputs(caller: StaffCaller, region: string, deps: Inpu
     for (const v of history) if (v.result.state === 'done' && v.result.status === 'accepted' && !current.has(v.year)) current.set(v.year, v);
     return { kind: kind.id, label: kind.format.label, zone: kind.zone, needsYear: kind.needsYear, columns: templateColumns(kind), current: [...current.values()], history };
   });
-  return { region, kinds };
+  return { region, multipartFromBytes: MULTIPART_FROM_BYTES, kinds };
 }
 
 /** A template to save, as the page receives it: the file's name, type and bytes in base64 (the API speaks JSON). */

@@ -50,11 +50,28 @@ import {
   staffReports,
   uploadLock,
 } from './self-evaluation';
-import { assertOwnInputKey, InputKeyQuery, InputsQuery, InputUploadRequest, listInputs, planInputUpload, template, TemplateQuery } from './inputs';
+import {
+  assertOwnInputKey,
+  CompleteRequest,
+  InputKeyQuery,
+  InputsQuery,
+  InputUploadRequest,
+  listInputs,
+  partSizeFor,
+  PartsRequest,
+  planInputUpload,
+  recordedUpload,
+  recordUpload,
+  template,
+  TemplateQuery,
+} from './inputs';
+import type { MultipartSigner } from '../store/multipart';
 import type { InputStore } from '../store/input-store';
 import { closeSession, sessionCookie } from './sessions';
 import { planUpload, UPLOAD_FORM_SECONDS, UploadRequest } from './upload-policy';
 
+/** How long a part's upload address works: a part of a national extract on a slow line. */
+const PART_URL_SECONDS = 60 * 60;
 /** How long a summary's download address works. */
 const DOWNLOAD_SECONDS = 5 * 60;
 /** API bodies are a few fields: anything larger is refused before it is parsed. */
@@ -76,8 +93,9 @@ export interface PortalDeps extends ViewDeps, Omit<CallerDeps, 'links'>, LinkDep
   auditEntries: Pick<AuditStore, 'list'>;
   /** The self-evaluation reports and their versions. */
   reports: SelfEvaluationStore;
-  /** OMéDIT's uploads from its inputs page. */
+  /** OMéDIT's uploads from its inputs page, and the large ones' parts. */
   inputs: InputStore;
+  multipart: MultipartSigner;
   auth: AuthConfig;
   presigner: Presigner;
   /** Where browsers post uploads, for the pages' Content-Security-Policy. */
@@ -340,11 +358,33 @@ export const ROUTES: readonly Route[] = [
     const uploadId = newUploadId();
     const planned = planInputUpload(caller, body, uploadId);
     const post = await deps.presigner.upload({ key: planned.key, contentType: planned.contentType, maxBytes: planned.maxBytes, expiresInSeconds: UPLOAD_FORM_SECONDS });
-    const at = deps.now().toISOString();
-    await deps.inputs.put({ region: body.region, uploadId, kind: planned.kind.id, year: planned.year, key: planned.key, fileName: body.fileName, size: body.size, by: caller.name, at });
-    await deps.audit.record({ region: body.region, actor: actorOf(caller), action: 'input.uploaded', target: planned.key, after: { kind: planned.kind.id, year: planned.year, fileName: body.fileName, size: body.size }, at });
+    await recordUpload(caller, body, planned, uploadId, deps);
     deps.logger.info('input upload form signed', { region: body.region, kind: planned.kind.id, key: planned.key });
     return json(201, { key: planned.key, maxBytes: planned.maxBytes, ...post });
+  }),
+
+  // A large file in parts: started on one planned key, each part's PUT signed, completed with the parts' ETags.
+  byStaff('POST', '/api/omedit/inputs/multipart', 'inputs.upload', async (request, caller, deps) => {
+    const body = parseBody(InputUploadRequest, request);
+    const uploadId = newUploadId();
+    const planned = planInputUpload(caller, body, uploadId);
+    const s3UploadId = await deps.multipart.start(planned.key, planned.contentType);
+    await recordUpload(caller, body, planned, uploadId, deps);
+    deps.logger.info('input multipart upload started', { region: body.region, kind: planned.kind.id, key: planned.key });
+    return json(201, { key: planned.key, uploadId: s3UploadId, partSize: partSizeFor(body.size) });
+  }),
+
+  byStaff('POST', '/api/omedit/inputs/multipart/parts', 'inputs.upload', async (request, caller, deps) => {
+    const body = parseBody(PartsRequest, request);
+    await recordedUpload(caller, body.key, deps);
+    return json(200, { parts: await deps.multipart.parts(body.key, body.uploadId, body.partNumbers, PART_URL_SECONDS) });
+  }),
+
+  byStaff('POST', '/api/omedit/inputs/multipart/complete', 'inputs.upload', async (request, caller, deps) => {
+    const body = parseBody(CompleteRequest, request);
+    await recordedUpload(caller, body.key, deps);
+    await deps.multipart.complete(body.key, body.uploadId, body.parts);
+    return json(200, { key: body.key });
   }),
 
   byStaff('GET', '/api/omedit/inputs/result', 'inputs.read', async (request, caller, deps) => {
@@ -355,9 +395,7 @@ export const ROUTES: readonly Route[] = [
 
   byStaff('GET', '/api/omedit/inputs/download', 'inputs.download', async (request, caller, deps) => {
     const { key } = parseWith(InputKeyQuery, { ...request.query });
-    const region = assertOwnInputKey(caller, key);
-    const upload = (await deps.inputs.list(region)).find((u) => u.key === key);
-    if (!upload) throw apiErrors.notFound();
+    const upload = await recordedUpload(caller, key, deps);
     return json(200, await deps.presigner.download(key, upload.fileName, DOWNLOAD_SECONDS));
   }),
 

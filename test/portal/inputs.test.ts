@@ -135,6 +135,53 @@ describe('OMéDIT sends a file for its region', () => {
   });
 });
 
+describe('a large file, in parts', () => {
+  it('resumes an interrupted upload with the parts still missing, then reads the whole file', async () => {
+    // An ATIH extract of 12 MB for D: 400 000 lines of one UCD each, 2 of them I999.
+    const lines = ['finess;annee;ucd;code_indication;nb_ucd;montant', `${D};2025;9385412;I999;2;20`];
+    for (let i = 0; i < 400_000; i++) lines.push(`${D};2025;9385412;I000487;1;10,00`);
+    const content = Buffer.from(lines.join('\n') + '\n');
+    const start = await ask(CORSE, 'POST', '/api/omedit/inputs/multipart', {}, { region: 'CORSE', kind: 'atih-mo', year: 2025, fileName: 'MO corse 2025.csv', size: content.length });
+    expect(start.status, JSON.stringify(start.body)).toBe(201);
+    const { key, uploadId, partSize } = start.body as { key: string; uploadId: string; partSize: number };
+    expect(key).toMatch(/^atih\/2025\/CORSE\/u[a-z0-9]+\/mo-2025\.csv$/);
+    expect(partSize).toBe(5 * 1024 ** 2);
+    const count = Math.ceil(content.length / partSize);
+    expect(count).toBe(3);
+
+    const sendParts = async (numbers: number[]) => {
+      const signed = await ask(CORSE, 'POST', '/api/omedit/inputs/multipart/parts', {}, { key, uploadId, partNumbers: numbers });
+      return Promise.all(
+        (signed.body.parts as { partNumber: number; url: string }[]).map(async ({ partNumber, url }) => {
+          const response = await fetch(url, { method: 'PUT', body: content.subarray((partNumber - 1) * partSize, partNumber * partSize) });
+          expect(response.status).toBe(200);
+          return { partNumber, etag: response.headers.get('etag')! };
+        }),
+      );
+    };
+    // The line drops after two parts; the page kept their ETags and sends the third only.
+    const sent = await sendParts([1, 2]);
+    sent.push(...(await sendParts([3])));
+    expect(await ask(CORSE, 'POST', '/api/omedit/inputs/multipart/complete', {}, { key, uploadId, parts: sent })).toMatchObject({ status: 200 });
+
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const result = await ask(CORSE, 'GET', '/api/omedit/inputs/result', { key });
+      if (result.body.state === 'done') {
+        expect(result.body).toMatchObject({ status: 'accepted', rowsRead: 400_001, rowsAccepted: 400_001 });
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error('no report for the multipart upload');
+  }, 90_000);
+
+  it('signs parts only for an upload the page planned in the caller’s region', async () => {
+    const other = 'atih/2025/CORSE/u-inconnu/mo-2025.csv';
+    expect(await ask(CORSE, 'POST', '/api/omedit/inputs/multipart/parts', {}, { key: other, uploadId: 'x', partNumbers: [1] })).toMatchObject({ status: 404 });
+    expect(await ask(CORSE, 'POST', '/api/omedit/inputs/multipart/parts', {}, { key: 'atih/2025/PACA/u1/mo-2025.csv', uploadId: 'x', partNumbers: [1] })).toMatchObject({ status: 403 });
+  });
+});
+
 describe('readers of the region', () => {
   it('ARS reads Corse’s inputs and reports, and neither sends nor downloads a file', async () => {
     const page = await ask(ARS, 'GET', '/api/omedit/inputs', { region: 'CORSE' });

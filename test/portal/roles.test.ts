@@ -109,6 +109,26 @@ const SAMPLES: Record<string, { regional: boolean; allowed?: { status: number; c
       return get('/api/omedit/inputs/download', { key });
     },
   },
+  'POST /api/omedit/inputs/multipart': {
+    regional: true,
+    request: (t) => post('/api/omedit/inputs/multipart', { region: t === 'own' ? 'PACA' : 'CORSE', kind: 'open-phmev', year: 2025, fileName: 'OPEN_PHMEV_2025.CSV', size: 1_200_000_000 }),
+  },
+  'POST /api/omedit/inputs/multipart/parts': {
+    regional: true,
+    request: async (t) => post('/api/omedit/inputs/multipart/parts', { key: await recordedInput(t), uploadId: 'u', partNumbers: [1, 2] }),
+  },
+  'POST /api/omedit/inputs/multipart/complete': {
+    regional: true,
+    request: async (t) => {
+      const key = await recordedInput(t);
+      if (t === 'other') return post('/api/omedit/inputs/multipart/complete', { key, uploadId: 'u', parts: [{ partNumber: 1, etag: 'e' }] });
+      // A real upload of one part, so that the allowed caller's completion succeeds.
+      const uploadId = await deps.multipart.start(key, 'text/csv');
+      const [part] = await deps.multipart.parts(key, uploadId, [1], 60);
+      const etag = (await fetch(part!.url, { method: 'PUT', body: 'finess;indicateur\n' })).headers.get('etag')!;
+      return post('/api/omedit/inputs/multipart/complete', { key, uploadId, parts: [{ partNumber: 1, etag }] });
+    },
+  },
   'GET /api/omedit/template': { regional: false, request: () => get('/api/omedit/template', { kind: 'calendrier', format: 'xlsx' }) },
   'GET /api/admin/accounts': { regional: false, request: () => get('/api/admin/accounts') },
   'POST /api/admin/accounts': { regional: false, request: () => post('/api/admin/accounts', { email: `nouveau${++victims}@roles.test`, role: 'ars', regions: ['PACA'] }) },
@@ -159,6 +179,15 @@ const SAMPLES: Record<string, { regional: boolean; allowed?: { status: number; c
       post('/api/omedit/report/reopen', { ...reportOf(t), year: 2025, version: t === 'own' ? (await openedReport('C2')).version : 1, reason: 'Pièce transmise en retard', until: IN_A_MONTH }),
   },
 };
+
+/** A ciblage upload the page planned, of PACA (own) or Corse (other). */
+async function recordedInput(t: Target): Promise<string> {
+  const region = t === 'own' ? 'PACA' : 'CORSE';
+  const uploadId = `mp${++victims}`;
+  const key = s3Keys.regionalInput('referential', null, region, uploadId, 'ciblage-2025.csv');
+  await deps.inputs.put({ region, uploadId, kind: 'ciblage', year: 2025, key, fileName: 'ciblage.csv', size: 20, by: 'setup@roles.test', at: new Date().toISOString() });
+  return key;
+}
 
 const reportOf = (t: Target) => (t === 'own' ? { region: 'PACA', year: '2025', contrat: 'C2' } : { region: 'CORSE', year: '2025', contrat: 'C3' });
 const SETUP: ReportActor = { kind: 'machine', id: 'roles.test', finess: null };

@@ -201,6 +201,61 @@
     });
   }
 
+  /** Sends one part with PUT and gives its ETag, which the completion names; progress in bytes of the part. */
+  function putPart(url, blob, onProgress) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('PUT', url);
+      xhr.upload.addEventListener('progress', (e) => onProgress(e.loaded));
+      xhr.addEventListener('load', () => (xhr.status >= 200 && xhr.status < 300 && xhr.getResponseHeader('ETag') ? resolve(xhr.getResponseHeader('ETag')) : reject(new Error('L’envoi d’une partie a été refusé (erreur ' + xhr.status + ').'))));
+      xhr.addEventListener('error', () => reject(new Error('L’envoi a été interrompu : choisissez de nouveau le même fichier, l’envoi reprendra où il s’est arrêté.')));
+      xhr.send(blob);
+    });
+  }
+
+  /** Where a large file's upload stands, kept in this browser so that an interrupted upload resumes. */
+  function resumeId(request, file) {
+    return 'caqes-envoi:' + [request.region, request.kind, request.year, file.name, file.size, file.lastModified].join(':');
+  }
+
+  /**
+   * A large file in parts: started once (or taken up where this browser left it), each missing part
+   * sent and remembered with its ETag, then completed. Resolves with the key once S3 has the file.
+   */
+  async function sendInParts(request, file, onProgress) {
+    const id = resumeId(request, file);
+    let state = JSON.parse(window.localStorage.getItem(id) || 'null');
+    if (!state) {
+      const started = await call('/api/omedit/inputs/multipart', { method: 'POST', body: request });
+      state = { key: started.key, uploadId: started.uploadId, partSize: started.partSize, done: {} };
+      window.localStorage.setItem(id, JSON.stringify(state));
+    }
+    const count = Math.ceil(file.size / state.partSize);
+    const missing = [];
+    for (let n = 1; n <= count; n++) if (!state.done[n]) missing.push(n);
+    let sent = (count - missing.length) * state.partSize;
+    for (let i = 0; i < missing.length; i += 8) {
+      const signed = await call('/api/omedit/inputs/multipart/parts', { method: 'POST', body: { key: state.key, uploadId: state.uploadId, partNumbers: missing.slice(i, i + 8) } });
+      for (const part of signed.parts) {
+        const blob = file.slice((part.partNumber - 1) * state.partSize, part.partNumber * state.partSize);
+        state.done[part.partNumber] = await putPart(part.url, blob, (loaded) => onProgress(Math.min(1, (sent + loaded) / file.size)));
+        sent += blob.size;
+        window.localStorage.setItem(id, JSON.stringify(state));
+      }
+    }
+    const parts = Object.keys(state.done).map((n) => ({ partNumber: Number(n), etag: state.done[n] }));
+    await call('/api/omedit/inputs/multipart/complete', { method: 'POST', body: { key: state.key, uploadId: state.uploadId, parts: parts } });
+    window.localStorage.removeItem(id);
+    return state.key;
+  }
+
+  /** A file in one signed POST; resolves with its key once S3 has it. */
+  async function sendWhole(request, file, onProgress) {
+    const form = await call('/api/omedit/inputs/uploads', { method: 'POST', body: request });
+    await postToStorage(form, file, onProgress);
+    return form.key;
+  }
+
   function chosenFile() {
     const input = document.getElementById('fichier');
     return input.files && input.files[0];
@@ -227,14 +282,15 @@
     const button = document.getElementById('envoyer');
     button.disabled = true;
     try {
-      const form = await call('/api/omedit/inputs/uploads', { method: 'POST', body: { region: region(), kind: kind.kind, year: year, fileName: file.name, size: file.size } });
+      const request = { region: region(), kind: kind.kind, year: year, fileName: file.name, size: file.size };
       bar.hidden = false;
       bar.value = 0;
       status.textContent = 'Envoi de ' + file.name + '…';
-      await postToStorage(form, file, (share) => (bar.value = Math.round(share * 100)));
+      const progress = (share) => (bar.value = Math.round(share * 100));
+      const key = file.size > page.multipartFromBytes ? await sendInParts(request, file, progress) : await sendWhole(request, file, progress);
       bar.value = 100;
       status.textContent = file.name + ' envoyé ; vérification en cours.';
-      await showResult(form.key, file.name);
+      await showResult(key, file.name);
       status.textContent = '';
       await load();
     } catch (error) {
