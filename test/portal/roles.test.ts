@@ -236,6 +236,7 @@ describe('caqes serve', () => {
     const printed = renderServing(portal.serving);
     const [omedit, admin] = portal.serving.accounts;
     expect(printed).toContain(`Espace OMéDIT, ARS, Assurance Maladie et administration : ${portal.serving.url}/omedit\n`);
+    expect(printed).toContain(`Fichiers de la campagne (référentiel, calendrier, extraits, modèles) : ${portal.serving.url}/omedit/fichiers\n`);
     expect(printed).toContain(`  Pharmacien OMéDIT (CORSE, PACA) : omedit@caqes.test / ${omedit!.password}\n`);
     expect(printed).toContain(`  Administrateur de la plateforme : admin@caqes.test / ${admin!.password}\n`);
     expect(printed).toContain('caqes user add --role omedit|ars|assurance_maladie|admin --region R --email E');
