@@ -19,7 +19,10 @@ const PHMEV_INDICATORS: ComputeRequest['indicators'] = ['IPP', 'GENERIQUES', 'BI
  * was sent from that region's inputs page, else the regions of its rows.
  */
 export async function applyOutput(output: FileOutput, order: string, store: DynamoStore, audit: AuditLog, region?: string): Promise<ComputeRequest[]> {
-  return withReferentialAudit(output, order, store, audit, () => storeOutput(output, order, store, region));
+  // Targeting and objectives name regions through their sites.
+  const bySite = output.type === 'targetings' || output.type === 'objectives';
+  const sites = bySite ? new Map((await store.allEstablishments()).map((e) => [e.finess, e])) : new Map<string, Establishment>();
+  return withReferentialAudit(output, order, store, audit, () => storeOutput(output, order, store, region), regionsReplaced(output, sites, region));
 }
 
 /**

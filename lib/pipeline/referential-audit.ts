@@ -57,14 +57,22 @@ function yearOf(output: Referential): number | null {
 }
 
 /**
- * Applies a file with `apply` and, for a referential file, records in each region's log what it
- * changed there. Other outputs (facts) are applied without an entry: their files are in the drop
+ * Applies a file with `apply` and, for a referential file, records in the log of each region it
+ * reaches (`reach`: the regions it names, every region for rows shared by all) what it changed
+ * there; another region's log hears nothing of it. Other outputs (facts) are applied without an entry: their files are in the drop
  * zone and their records say which facts they gave.
  *
  * @example
  * return withReferentialAudit(output, order, store, audit, () => storeOutput(output, order, store));
  */
-export async function withReferentialAudit<T>(output: FileOutput, order: string, store: DynamoStore, audit: AuditLog, apply: () => Promise<T>): Promise<T> {
+export async function withReferentialAudit<T>(
+  output: FileOutput,
+  order: string,
+  store: DynamoStore,
+  audit: AuditLog,
+  apply: () => Promise<T>,
+  reach: { regions: readonly string[]; shared: boolean } | null = null,
+): Promise<T> {
   if (!isReferential(output)) return apply();
   const before = await countsOf(output, store);
   const result = await apply();
@@ -74,6 +82,7 @@ export async function withReferentialAudit<T>(output: FileOutput, order: string,
   const year = yearOf(output);
   const noun = NOUNS[output.type];
   for (const region of new Set([...before.keys(), ...after.keys()])) {
+    if (reach && !reach.shared && !reach.regions.includes(region)) continue;
     await audit.record({
       region,
       actor: SYSTEM_ACTOR,

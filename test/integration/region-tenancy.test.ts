@@ -80,6 +80,11 @@ describe('a region’s referential replaces that region’s establishments only'
     expect(await sites('PACA')).toHaveLength(9);
     expect(await moTargeted('PACA')).toEqual(PACA_MO);
     expect(await sites('CORSE')).toEqual(['2A0000717', '2A0000915', '2B0000814']);
+    // Corse's log says what its file changed; PACA's hears nothing of it.
+    const audit = embedded.runtime.audit;
+    const logged = async (region: string) => (await audit.list(region, '2000-01-01T00:00:00.000Z', '2100-01-01T00:00:00.000Z')).filter((e) => e.action === 'referential.establishments');
+    expect((await logged('CORSE'))[0]).toMatchObject({ before: { etablissements: 4 }, after: { etablissements: 3 } });
+    expect(await logged('PACA')).toHaveLength(1);
   });
 
   it('and the reverse: PACA’s own file leaves Corse as it was', async () => {
