@@ -42,7 +42,7 @@ async function countsOf(output: Referential, store: DynamoStore): Promise<Counts
     let n: number;
     if (output.type === 'establishments') n = (await store.listEstablishments(region)).length;
     else if (output.type === 'targetings') n = (await store.listTargetings(region, output.year)).length;
-    // Objectives, calendar and parameters are one item per year shared by the regions: what concerns each.
+    // Objectives and parameters: the region's rows and those for every region; the calendar the region follows.
     else if (output.type === 'objectives') n = (await store.listObjectives()).filter((o) => o.year === output.year && concerns(o.region)).length;
     else if (output.type === 'parameters') n = (await store.listParameters()).filter((p) => p.year === output.year && concerns(p.region)).length;
     else n = (await store.listDeadlines(region)).filter((d) => d.year === output.year).length;
@@ -59,8 +59,8 @@ function yearOf(output: Referential): number | null {
 /**
  * Applies a file with `apply` and, for a referential file, records in the log of each region it
  * reaches (`reach`: the regions it names, every region for rows shared by all) what it changed
- * there; another region's log hears nothing of it. Other outputs (facts) are applied without an entry: their files are in the drop
- * zone and their records say which facts they gave.
+ * there; another region's log hears nothing of it. Other outputs (facts) are applied without an
+ * entry: their files are in the drop zone and their records say which facts they gave.
  *
  * @example
  * return withReferentialAudit(output, order, store, audit, () => storeOutput(output, order, store));
