@@ -235,6 +235,7 @@ export function renderServing(serving: Serving, shown = 10): string {
     `Portail CAQES local (S3, DynamoDB et SES locaux) : ${serving.url}`,
     '',
     `Espace OMéDIT, ARS, Assurance Maladie et administration : ${serving.omeditUrl}`,
+    `Fichiers de la campagne (référentiel, calendrier, extraits, modèles) : ${serving.omeditUrl}/fichiers`,
     'Comptes créés pour cette session (mots de passe affichés une seule fois) :',
     ...serving.accounts.map((a) => `  ${ROLE_LABELS[a.role]}${a.regions.length > 0 ? ` (${a.regions.join(', ')})` : ''} : ${a.email} / ${a.password}`),
     '  D’autres comptes : caqes user add --role omedit|ars|assurance_maladie|admin --region R --email E',

@@ -36,6 +36,8 @@ const CATALOGUE: Record<IssueCode, (p: MessageParams) => string> = {
   'unreadable-file': (p) => `Le fichier n’a pas pu être lu${p.detail ? ` : ${p.detail}` : ''}.`,
   'report-locked': (p) =>
     `Pièce refusée : le rapport d’auto-évaluation${p.value ? ` ${p.value}` : ''} est verrouillé${p.detail ? ` ${p.detail}` : ''} ; aucune pièce de cette année ne peut plus être prise en compte. Seule l’OMéDIT peut rouvrir le rapport.`,
+  'wrong-region': (p) =>
+    `Ligne d’une autre région que celle de ce dépôt : « ${p.value} »${p.detail ? ` (${p.detail})` : ''}. Un fichier envoyé pour une région ne peut changer que les données de cette région.`,
   'unsafe-name': (p) => `Nom de fichier refusé : ${p.detail ?? 'caractères non admis'}. Renommez le fichier (lettres, chiffres, tirets, points) et déposez-le à nouveau.`,
 };
 

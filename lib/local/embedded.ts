@@ -138,7 +138,7 @@ export async function startEmbedded(options: { portalUrl?: string } = {}): Promi
   await rt.clients.s3.send(
     new PutBucketCorsCommand({
       Bucket: LOCAL_BUCKET,
-      CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['*'], AllowedMethods: ['POST', 'GET'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 600 }] },
+      CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['*'], AllowedMethods: ['POST', 'GET', 'PUT'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 600 }] },
     }),
   );
   await rt.clients.dynamo.send(

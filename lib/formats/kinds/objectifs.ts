@@ -4,7 +4,7 @@ import type { IndicatorCode, Objective } from '../../domain/schemas';
 import { formatFrenchNumber } from '../../io';
 import { emptyOr, finess, indicator, measure, oneOf, region, type Measure } from '../fields';
 import { defineTabular } from '../tabular';
-import { yearOf } from './context';
+import { outsideRegion, yearOf } from './context';
 
 const schema = z.object({
   indicateur: indicator(),
@@ -44,6 +44,8 @@ export const objectifsFormat = defineTabular({
     const out: Objective[] = [];
     return {
       add(row, report) {
+        if (outsideRegion(ctx, row.region, 'region', row.region ?? '', report)) return false;
+        if (row.finess !== null && outsideRegion(ctx, ctx.establishments?.get(row.finess)?.region, 'finess', row.finess, report)) return false;
         // Referential files may arrive in any order: an unknown site is flagged, not refused.
         if (row.finess !== null && ctx.establishments && !ctx.establishments.has(row.finess)) {
           report('unknown-finess', 'warning', 'finess', row.finess);
@@ -55,7 +57,7 @@ export const objectifsFormat = defineTabular({
             detail: `s’agit-il de ${frenchNumber(meant)} % ? La cible est lue comme ${written} % pour ${row.indicateur} ; pour ${frenchNumber(meant)} %, écrivez ${frenchNumber(meant)} ou ${frenchNumber(meant)} %`,
           });
         }
-        out.push({ year, indicator: row.indicateur, region: row.region, finess: row.finess, comparator: row.comparateur, target: row.cible.value });
+        out.push({ year, indicator: row.indicateur, region: row.region ?? ctx.region ?? null, finess: row.finess, comparator: row.comparateur, target: row.cible.value });
         return true;
       },
       finish: () => ({ type: 'objectives', year, objectives: out }),
