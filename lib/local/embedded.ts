@@ -96,7 +96,7 @@ function close(server: Server): Promise<void> {
 }
 
 /**
- * Starts S3 (s3rver), DynamoDB (dynalite) and SES (aws-ses-v2-local) in this process on free
+ * Starts S3 (s3rver), DynamoDB (dynalite) and SES (the SendEmail endpoint of mail-gateway.ts) in this process on free
  * loopback ports, points the runtime's real AWS SDK clients at them, creates the bucket and table,
  * and wires S3's ObjectCreated events through a local queue to the very handlers Lambda runs.
  */
