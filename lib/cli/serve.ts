@@ -7,6 +7,7 @@ import { ANNUAL_DEADLINE } from '../domain/evidence';
 import { owedDocuments } from '../domain/reminders';
 import { formatFrenchDate } from '../io/french';
 import { LOCAL_BUCKET, LOCAL_TABLE, type Embedded } from '../local/embedded';
+import { clockBanner } from '../local/clock-banner';
 import { scheduleDailyJobs, type JobScheduler } from '../local/daily-jobs';
 import { serveHttpApi } from '../local/http-api';
 import { localContext, scheduledEvent } from '../local/invoke';
@@ -226,6 +227,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     const offset = options.simulated ? simulatedOffset(options.today) : 0;
     embedded.setClock(offset ? offsetClock(offset) : undefined);
     await state?.setClockOffset(offset);
+    if (options.simulated) http.setPageNotice(() => clockBanner(embedded.runtime.now(), options.today));
     if (options.dailyJobs) jobs = dailyJobs(embedded, options.jobsIntervalMs, state ? { read: () => state.readJobRuns(), write: (r) => state.writeJobRuns(r) } : undefined);
     // Uploads are ingested as Lambda would consume the queues; compute rebuilds the touched summaries.
     stopDrain = embedded.autoDrain(DRAIN_INTERVAL_MS);
