@@ -102,6 +102,9 @@ function close(server: Server): Promise<void> {
  */
 export async function startEmbedded(options: { portalUrl?: string; state?: LocalState } = {}): Promise<Embedded> {
   const { state } = options;
+  // A relay badly configured is said before any emulator starts.
+  const relayConfig = await smtpConfig(process.env, state ? join(state.paths.dir, 'smtp.json') : null);
+  const relay = relayConfig ? await openSmtpRelay(relayConfig) : null;
   // Without a state folder, everything lives in a temporary one removed at the end.
   const stateDir = state ? null : await mkdtemp(join(tmpdir(), 'caqes-'));
   const staffToken = state?.secrets.staffToken ?? randomBytes(32).toString('base64url');
@@ -112,8 +115,6 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
   await s3.run();
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(state ? { path: state.paths.dynamodb } : {}) });
   await listen(dynamo, dynamoPort);
-  const relayConfig = await smtpConfig(process.env, state ? join(state.paths.dir, 'smtp.json') : null);
-  const relay = relayConfig ? await openSmtpRelay(relayConfig) : null;
   const ses = await startMailGateway({ outbox: state ? directoryOutbox(state.paths.mail) : memoryOutbox(), relay, now: () => clock() });
 
   const endpoints = {
