@@ -4,6 +4,7 @@ import { formatFrenchDate } from '../io';
 import { renderAccount } from './account';
 import { linkCommand, portalTarget, type PortalTarget } from './link';
 import { StateError, defaultStateDir } from '../local/state';
+import { backupCommand, restoreCommand } from './backup';
 import { mailCommand } from './mail';
 import { statePortal } from './state-portal';
 import { remindJson, remindOnData, renderRemindRun } from './remind';
@@ -80,6 +81,11 @@ Commandes :
   mail list [--state ÉTAT] [--to ADRESSE] [--json]
       Les e-mails de l'environnement embarqué : envoyés par le relais SMTP, ou conservés ici quand
       aucun relais n'est configuré (CAQES_SMTP_HOST… ou smtp.json dans ÉTAT, voir le README).
+
+  backup --state ÉTAT --out FICHIER
+  restore --state DOSSIER_VIDE --from FICHIER
+      Sauvegarde l'état (même pendant qu'un « caqes serve » tourne dessus) dans un seul fichier,
+      ou le restaure dans un dossier vide. Le fichier contient la clé des liens : gardez-le à l'abri.
 
   Avec --state, link, report et user passent par le « caqes serve » lancé sur cet état, sinon
   ouvrent l'état eux-mêmes. Un état illisible ou étranger est signalé (code de sortie 3), jamais
@@ -320,6 +326,10 @@ export async function main(argv: string[]): Promise<number> {
         return await userCommand(rest);
       case 'mail':
         return await mailCommand(rest);
+      case 'backup':
+        return await backupCommand(rest);
+      case 'restore':
+        return await restoreCommand(rest);
       default:
         process.stderr.write(USAGE);
         return 2;

@@ -216,7 +216,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
   let jobs: JobScheduler | undefined;
   try {
     await state?.setPortalUrl(http.url);
-    await state?.announce({ portalUrl: http.url, dynamodb: embedded.endpoints.dynamodb });
+    await state?.announce({ portalUrl: http.url, dynamodb: embedded.endpoints.dynamodb, s3: embedded.endpoints.s3 });
     // Imported once the environment points at the emulators, as the embedded default does for its handlers.
     const api = await import('../../functions/api/handler');
     http.setHandler((event, context) => api.handler(event, context));

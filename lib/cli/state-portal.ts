@@ -53,13 +53,14 @@ export async function statePortal(stateDir: string, command: string): Promise<St
 export async function withStateRuntime<T>(stateDir: string, command: string, work: (rt: Runtime) => Promise<T>): Promise<T> {
   const holder = await stateHolder(stateDir);
   if (holder?.dynamodb) {
-    const rt = createRuntime({ CAQES_TABLE: LOCAL_TABLE, CAQES_BUCKET: LOCAL_BUCKET, CAQES_DYNAMODB_ENDPOINT: holder.dynamodb, AWS_REGION: process.env.AWS_REGION });
+    const rt = createRuntime({ CAQES_TABLE: LOCAL_TABLE, CAQES_BUCKET: LOCAL_BUCKET, CAQES_DYNAMODB_ENDPOINT: holder.dynamodb, CAQES_S3_ENDPOINT: holder.s3, AWS_REGION: process.env.AWS_REGION });
     const offset = (await readStateFile(statePaths(stateDir).manifest, StateManifest))?.clockOffsetMs ?? 0;
     rt.now = offsetClock(offset);
     try {
       return await work(rt);
     } finally {
       rt.clients.dynamo.destroy();
+      rt.clients.s3.destroy();
     }
   }
   const local = await startLocal({ stateDir, command });

@@ -43,6 +43,7 @@ export const StateLock = z.object({
   startedAt: z.string(),
   portalUrl: z.string().url().optional(),
   dynamodb: z.string().url().optional(),
+  s3: z.string().url().optional(),
 });
 export type StateLock = z.infer<typeof StateLock>;
 
@@ -119,10 +120,10 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The process holding the state, if one is alive (a lock left by a crashed one is not). */
+/** The process holding the state (this one included), if it is alive: a lock left by a crashed one is not. */
 export async function stateHolder(dir: string): Promise<StateLock | null> {
   const lock = await readStateFile(statePaths(dir).lock, StateLock).catch(() => null);
-  return lock && lock.pid !== process.pid && alive(lock.pid) ? lock : null;
+  return lock && (lock.pid === process.pid || alive(lock.pid)) ? lock : null;
 }
 
 /** Checks the folder is a CAQES state (or empty, then makes it one) and returns its manifest. */
@@ -167,7 +168,7 @@ export interface LocalState {
   manifest: StateManifest;
   secrets: StateSecrets;
   /** Says in the lock where this process's portal and DynamoDB answer (`caqes serve`). */
-  announce(details: Pick<StateLock, 'portalUrl' | 'dynamodb'>): Promise<void>;
+  announce(details: Pick<StateLock, 'portalUrl' | 'dynamodb' | 's3'>): Promise<void>;
   /** Records the portal's address in the manifest: links issued later by other commands point there. */
   setPortalUrl(url: string): Promise<void>;
   /** Records the state's clock offset from real time (0: the real clock). */
