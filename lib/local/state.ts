@@ -11,9 +11,10 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { assertLevelStoreOpens } from './level-check';
+import { StateError } from './state-error';
 
-/** A state folder that cannot be used as it is: the message says which file and what to do, in French. */
-export class StateError extends Error {}
+export { StateError };
 
 export const STATE_FORMAT = 'caqes-state';
 export const STATE_VERSION = 1;
@@ -200,6 +201,12 @@ export async function openState(dir: string, command: string): Promise<LocalStat
   const fresh = !(await readdir(paths.dynamodb).then((e) => e.length > 0).catch(() => false));
   const secrets = await ensureSecrets(paths, fresh);
   let lock = await takeLock(paths, command);
+  try {
+    await assertLevelStoreOpens(paths.dynamodb);
+  } catch (error) {
+    await rm(paths.lock, { force: true });
+    throw error;
+  }
   await mkdir(paths.s3, { recursive: true });
   await mkdir(paths.mail, { recursive: true });
   return {

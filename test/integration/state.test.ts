@@ -174,6 +174,24 @@ describe('a state folder that cannot be used as it is is said, never reset', () 
     }
   });
 
+  it('a LevelDB store that does not open: which folder, and to restore a backup; nothing is recreated', async () => {
+    const current = join(statePaths(stateDir).dynamodb, 'CURRENT');
+    const saved = await readFile(current, 'utf8');
+    await writeFile(current, 'abîmé\n');
+    try {
+      const run = await runCaqes('remind', '--state', stateDir, '--today', '2026-02-24');
+      expect(run.code).toBe(3);
+      expect(run.err).toContain(`état local endommagé : la base DynamoDB locale ${statePaths(stateDir).dynamodb} ne s’ouvre pas`);
+      expect(run.err).toContain('restaurez la dernière sauvegarde');
+      expect(await readFile(current, 'utf8')).toBe('abîmé\n');
+    } finally {
+      await writeFile(current, saved);
+    }
+    // Put back, the state opens again: nothing was reset meanwhile.
+    const again = await runCaqes('remind', '--state', stateDir, '--today', '2026-02-24', '--json');
+    expect(again.code).toBe(0);
+  });
+
   it('a state another live process holds: which command and process', async () => {
     const paths = statePaths(stateDir);
     await writeFile(paths.lock, JSON.stringify({ pid: process.ppid, command: 'serve', startedAt: '2026-02-24T07:00:00.000Z' }));
