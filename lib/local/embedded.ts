@@ -51,8 +51,6 @@ export interface Embedded {
   stop(): Promise<void>;
 }
 
-export type LocalEmail = KeptEmail;
-
 /** Whether the state's table exists; a store dynalite cannot read is said, with its folder, not recreated. */
 async function tableExists(rt: Runtime, state: LocalState): Promise<boolean> {
   try {
@@ -96,8 +94,8 @@ function close(server: Server): Promise<void> {
 }
 
 /**
- * Starts S3 (s3rver), DynamoDB (dynalite) and SES (the SendEmail endpoint of mail-gateway.ts) in this process on free
- * loopback ports, points the runtime's real AWS SDK clients at them, creates the bucket and table,
+ * Starts S3 (s3rver), DynamoDB (dynalite) and SES (mail-gateway.ts's SendEmail endpoint) in this
+ * process on free loopback ports (over a state folder when given, else a temporary one), points the runtime's real AWS SDK clients at them, creates the bucket and table,
  * and wires S3's ObjectCreated events through a local queue to the very handlers Lambda runs.
  */
 export async function startEmbedded(options: { portalUrl?: string; state?: LocalState } = {}): Promise<Embedded> {
@@ -157,7 +155,8 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
       CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['*'], AllowedMethods: ['POST', 'GET'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 600 }] },
     }),
   );
-  if (!(state && (await tableExists(rt, state)))) await rt.clients.dynamo.send(
+  const tableKept = state ? await tableExists(rt, state) : false;
+  if (!tableKept) await rt.clients.dynamo.send(
     new CreateTableCommand({
       TableName: LOCAL_TABLE,
       BillingMode: 'PAY_PER_REQUEST',

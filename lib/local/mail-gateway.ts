@@ -50,7 +50,13 @@ export function directoryOutbox(dir: string): Outbox {
       const names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
       return Promise.all(
         names.map(async (name) => {
-          const parsed = KeptEmail.safeParse(JSON.parse(await readFile(join(dir, name), 'utf8').catch(() => 'null')));
+          let raw: unknown = null;
+          try {
+            raw = JSON.parse(await readFile(join(dir, name), 'utf8'));
+          } catch {
+            // Said below with the file's name.
+          }
+          const parsed = KeptEmail.safeParse(raw);
           if (!parsed.success) throw new StateError(`e-mail conservé illisible : ${join(dir, name)} ; supprimez-le ou restaurez une sauvegarde`);
           return parsed.data;
         }),
