@@ -213,7 +213,7 @@ interface Family<M> {
   finish(measure: M, target: ResultTarget | null, evidence: readonly EvidenceState[]): Measured;
 }
 
-type MoSite = { m: MoMeasure; anomalies: Anomaly[]; open: boolean; entityNote: string | null };
+type MoSite = { m: MoMeasure; anomalies: Anomaly[]; open: boolean; campaigns: string[]; entityNote: string | null };
 
 function moFamily(inputs: RegionYearInputs, settings: RegionSettings, yearEvidence: readonly EvidenceRecord[]): Family<MoSite> {
   const current = currentEvidence(yearEvidence);
@@ -228,16 +228,27 @@ function moFamily(inputs: RegionYearInputs, settings: RegionSettings, yearEviden
   };
   const argumentationOpen = (evidence: readonly EvidenceState[]) =>
     evidence.some((e) => e.kind === 'argumentaire_hors_amm' && (e.due === null || inputs.today <= e.due));
+  /**
+   * The campaigns whose I999 prescriptions must be argued: those the calendar asks an argumentation
+   * for, and those one was sent for; the whole year when neither says (an assumption: the seeds give
+   * semester returns, the calendar says which).
+   */
+  const argumentationCampaigns = (evidence: readonly EvidenceState[], sent: readonly EvidenceRecord[]) => {
+    const asked = [...evidence, ...sent].filter((e) => e.kind === 'argumentaire_hors_amm').map((e) => e.campaign);
+    return asked.length ? [...new Set(asked)] : [String(inputs.year)];
+  };
   return {
     site(ctx) {
       const own = factsOf(ctx.site, facts);
-      const m = moMeasure(own, current.filter((e) => e.finess === ctx.site.finess));
+      const sent = current.filter((e) => e.finess === ctx.site.finess);
+      const m = moMeasure(own, sent, ctx.site.finess);
       const anomalies = [...moAnomalies(m, previousAmount(ctx.site), inputs.year, settings.amountJumpFactor), ...ucdCostAnomalies(own, facts, settings.ucdCostFactor)];
       const shared = own.length === 0 && facts.some((f) => f.level === 'entity' && f.finess === ctx.site.finessJuridique);
       return {
         m,
         anomalies,
         open: argumentationOpen(ctx.evidence),
+        campaigns: argumentationCampaigns(ctx.evidence, sent),
         entityNote: shared ? `données PMSI transmises pour l’entité juridique ${ctx.site.finessJuridique}, sur l’ensemble de ses sites (voir le contrat)` : null,
       };
     },
@@ -248,10 +259,15 @@ function moFamily(inputs: RegionYearInputs, settings: RegionSettings, yearEviden
       const wholeEntities = [...juridiques].filter((j) => sitesOf(j).length > 1 && sitesOf(j).every((s) => members.some((m) => m.finess === s.finess)));
       const entityFacts = facts.filter((f) => f.level === 'entity' && wholeEntities.includes(f.finess));
       const entity = entityFacts.length ? [moMeasure(entityFacts, [])] : [];
-      return { m: sumMoMeasures([...parts.map((p) => p.m), ...entity]), anomalies: [], open: parts.some((p) => p.open), entityNote: null };
+      const m = sumMoMeasures([...parts.map((p) => p.m), ...entity]);
+      // A legal entity's data is matched against the argumentations of its sites, as one.
+      const ownerOf = (finess: string) => members.find((s) => s.finess === finess && wholeEntities.includes(s.finessJuridique))?.finessJuridique ?? finess;
+      m.atih = m.atih.map((f) => ({ owner: f.item.level === 'entity' ? f.item.finess : f.owner, item: f.item }));
+      m.argumentations = m.argumentations.map((a) => ({ owner: ownerOf(a.owner), item: a.item }));
+      return { m, anomalies: [], open: parts.some((p) => p.open), campaigns: [...new Set(parts.flatMap((p) => p.campaigns))], entityNote: null };
     },
-    finish({ m, anomalies, open, entityNote }, target) {
-      const components = moComponents(m, target, open);
+    finish({ m, anomalies, open, campaigns, entityNote }, target) {
+      const components = moComponents(m, target, open, campaigns);
       const share = components[0] as ResultComponent;
       return {
         ...EMPTY,

@@ -1,5 +1,6 @@
 import { formatFrenchNumber } from '../io/french';
-import type { Anomaly, EvidenceRecord, MoFact, RegionMoTotals, ResultComponent, ResultTarget, SourceRef } from './schemas';
+import { argumentationCoverage, arguedComponent, type Owned } from './mo-argumentation';
+import type { Anomaly, Campaign, EvidenceRecord, MoFact, RegionMoTotals, ResultComponent, ResultTarget, SourceRef } from './schemas';
 import { meetsTarget } from './targets';
 
 /** I999 share in percent, or null when nothing was dispensed. */
@@ -15,8 +16,9 @@ export interface MoMeasure {
   i999Amount: number;
   /** Months or whole years summed: none means no ATIH data. */
   facts: number;
-  /** hors-AMM lines listed in the current argumentations of the year's campaigns, and those argued. */
-  argued: { lines: number; argued: number } | null;
+  /** The facts and current argumentations the share argued is matched from, per owner (site or legal entity). */
+  atih: Owned<MoFact>[];
+  argumentations: Owned<EvidenceRecord>[];
   initiations: { initiations: number; patients: number } | null;
   missingIndication: { lines: number; ucd: number };
   invalidIndication: { lines: number; ucd: number; examples: string[] };
@@ -29,10 +31,11 @@ function addInputs(into: Map<string, SourceRef>, refs: readonly SourceRef[]): vo
 }
 
 /**
- * Sums one site's MO facts of the year and its current argumentations and initiation collections
- * (the newest accepted upload of each campaign).
+ * Sums one site's MO facts of the year and keeps its current argumentations and initiation
+ * collections (the upload that counts for each campaign); `owner` is whom facts and argumentations
+ * are matched for (the site, or a legal entity).
  */
-export function moMeasure(facts: readonly MoFact[], evidence: readonly EvidenceRecord[]): MoMeasure {
+export function moMeasure(facts: readonly MoFact[], evidence: readonly EvidenceRecord[], owner = ''): MoMeasure {
   const inputs = new Map<string, SourceRef>();
   const m: MoMeasure = {
     totalUcd: 0,
@@ -40,7 +43,8 @@ export function moMeasure(facts: readonly MoFact[], evidence: readonly EvidenceR
     totalAmount: 0,
     i999Amount: 0,
     facts: facts.length,
-    argued: null,
+    atih: facts.map((item) => ({ owner, item })),
+    argumentations: [],
     initiations: null,
     missingIndication: { lines: 0, ucd: 0 },
     invalidIndication: { lines: 0, ucd: 0, examples: [] },
@@ -65,7 +69,7 @@ export function moMeasure(facts: readonly MoFact[], evidence: readonly EvidenceR
   for (const record of evidence) {
     const summary = record.summary;
     if (summary?.type === 'argumentaire') {
-      m.argued = { lines: (m.argued?.lines ?? 0) + summary.lines, argued: (m.argued?.argued ?? 0) + summary.argued };
+      m.argumentations.push({ owner, item: record });
       addInputs(inputs, [record.source]);
     } else if (summary?.type === 'initiations') {
       m.initiations = { initiations: (m.initiations?.initiations ?? 0) + summary.initiations, patients: (m.initiations?.patients ?? 0) + summary.patients };
@@ -80,7 +84,6 @@ export function moMeasure(facts: readonly MoFact[], evidence: readonly EvidenceR
 export function sumMoMeasures(measures: readonly MoMeasure[]): MoMeasure {
   const inputs = new Map<string, SourceRef>();
   const sum = (pick: (m: MoMeasure) => number) => measures.reduce((a, m) => a + pick(m), 0);
-  const withArgued = measures.filter((m) => m.argued !== null);
   const withInitiations = measures.filter((m) => m.initiations !== null);
   for (const m of measures) addInputs(inputs, m.inputs);
   return {
@@ -89,7 +92,8 @@ export function sumMoMeasures(measures: readonly MoMeasure[]): MoMeasure {
     totalAmount: sum((m) => m.totalAmount),
     i999Amount: sum((m) => m.i999Amount),
     facts: sum((m) => m.facts),
-    argued: withArgued.length ? { lines: withArgued.reduce((a, m) => a + (m.argued?.lines ?? 0), 0), argued: withArgued.reduce((a, m) => a + (m.argued?.argued ?? 0), 0) } : null,
+    atih: measures.flatMap((m) => m.atih),
+    argumentations: measures.flatMap((m) => m.argumentations),
     initiations: withInitiations.length
       ? { initiations: withInitiations.reduce((a, m) => a + (m.initiations?.initiations ?? 0), 0), patients: withInitiations.reduce((a, m) => a + (m.initiations?.patients ?? 0), 0) }
       : null,
@@ -108,13 +112,12 @@ export function sumMoMeasures(measures: readonly MoMeasure[]): MoMeasure {
   };
 }
 
-export const ARGUED_TARGET: ResultTarget = { comparator: '>=', value: 100, source: 'default' };
-
 /**
- * The two measured parts of MO: the I999 share against its target, and the share of hors-AMM lines
- * argued against 100 % (pending while an argumentation can still come or be corrected in time).
+ * The two measured parts of MO: the I999 share against its target, and the share of hors-AMM
+ * prescriptions argued (ATIH's I999 UCD of each campaign's semester) against 100 %, pending while an
+ * argumentation can still come in time.
  */
-export function moComponents(m: MoMeasure, target: ResultTarget | null, argumentationOpen: boolean): ResultComponent[] {
+export function moComponents(m: MoMeasure, target: ResultTarget | null, argumentationOpen: boolean, campaigns: readonly Campaign[]): ResultComponent[] {
   const share = i999Share(m.i999Ucd, m.totalUcd);
   const i999: ResultComponent = {
     id: 'i999',
@@ -127,18 +130,7 @@ export function moComponents(m: MoMeasure, target: ResultTarget | null, argument
     status: share === null ? 'no_data' : target === null ? 'no_target' : meetsTarget(share, target) ? 'met' : 'not_met',
     note: m.facts ? null : 'aucune donnée ATIH reçue',
   };
-  const arguedShare = m.argued && m.argued.lines > 0 ? (m.argued.argued / m.argued.lines) * 100 : null;
-  const argued: ResultComponent = {
-    id: 'argued',
-    label: 'Part des lignes hors AMM argumentées',
-    numerator: m.argued?.argued ?? null,
-    denominator: m.argued?.lines ?? null,
-    value: arguedShare,
-    unit: '%',
-    target: ARGUED_TARGET,
-    status: arguedShare === null ? (argumentationOpen ? 'pending' : 'no_data') : arguedShare >= 100 ? 'met' : argumentationOpen ? 'pending' : 'not_met',
-    note: m.argued === null ? 'aucun argumentaire accepté' : null,
-  };
+  const argued = arguedComponent(argumentationCoverage(campaigns, m.atih, m.argumentations), argumentationOpen);
   return [i999, argued];
 }
 

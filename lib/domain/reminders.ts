@@ -95,7 +95,7 @@ export function owedItems(owed: ReadonlySet<DocumentKind>, sent: readonly Eviden
       const summary = current.summary;
       if (summary?.type === 'argumentaire' && summary.argued < summary.lines) {
         const left = summary.lines - summary.argued;
-        items.push({ kind, state: 'incomplete', detail: `${left} ligne${left > 1 ? 's' : ''} hors AMM sur ${summary.lines} pas encore argumentée${left > 1 ? 's' : ''} (argumentaire et AMM miroir ou exclusion)` });
+        items.push({ kind, state: 'incomplete', detail: `${left} ligne${left > 1 ? 's' : ''} hors AMM sur ${summary.lines} sans argumentaire` });
       }
       continue;
     }

@@ -256,11 +256,12 @@ function indicatorColumns(section: IndicatorSection, summary: RegionSummary): Co
     );
   }
   if (section.code === 'MO') {
-    const argued = (r: SummaryRow) => r.result.components.find((c) => c.id === 'argued')?.value ?? null;
+    const argued = (r: SummaryRow) => r.result.components.find((c) => c.id === 'argued');
     columns.push(
       { header: 'Montant total (€)', cell: (r) => num('amount', r.result.amounts?.total ?? null) },
       { header: 'Montant hors-AMM (€)', cell: (r) => num('amount', r.result.amounts?.horsAmm ?? null) },
-      { header: 'Lignes hors-AMM argumentées (%)', cell: (r) => valueCell('ratio', argued(r)) },
+      { header: 'Prescriptions hors-AMM argumentées (%)', cell: (r) => valueCell('ratio', argued(r)?.value ?? null) },
+      { header: 'Argumentaire hors-AMM face aux données ATIH', cell: (r) => text(argued(r)?.note ?? null) },
       { header: 'Initiations', cell: (r) => num('count', r.result.initiations?.initiations ?? null) },
       { header: 'Patients', cell: (r) => num('count', r.result.initiations?.patients ?? null) },
       { header: 'Anomalies', cell: (r) => num('count', r.result.scope === 'site' ? r.result.anomalies.length : null) },

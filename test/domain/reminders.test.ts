@@ -185,10 +185,10 @@ describe('dueReminders', () => {
   });
 
   it('an accepted argumentation with hors-AMM lines not argued is still owed, with how many', () => {
-    const partial = { ...evidence(A, 'argumentaire_hors_amm', 'accepted'), summary: { type: 'argumentaire' as const, lines: 5, argued: 3, ucd: 5, arguedUcd: 3 } };
+    const partial = { ...evidence(A, 'argumentaire_hors_amm', 'accepted'), summary: { type: 'argumentaire' as const, lines: 5, argued: 3, ucd: 5, arguedUcd: 3, byUcd: [], ammMiroirLines: 0, excludedLines: 0, ammMiroir: [], exclusions: [] } };
     const [due] = dueReminders({ today: TODAY, deadlines: [row('MO', ['argumentaire_hors_amm'])], establishments: [est(A)], targetings, evidence: [partial] });
     expect(due!.owed).toEqual([
-      { kind: 'argumentaire_hors_amm', state: 'incomplete', detail: '2 lignes hors AMM sur 5 pas encore argumentées (argumentaire et AMM miroir ou exclusion)' },
+      { kind: 'argumentaire_hors_amm', state: 'incomplete', detail: '2 lignes hors AMM sur 5 sans argumentaire' },
     ]);
     const complete = { ...partial, summary: { ...partial.summary, argued: 5 } };
     expect(dueReminders({ today: TODAY, deadlines: [row('MO', ['argumentaire_hors_amm'])], establishments: [est(A)], targetings, evidence: [complete] })).toEqual([]);

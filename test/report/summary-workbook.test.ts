@@ -153,7 +153,7 @@ describe('buildSummaryWorkbook', () => {
     expect(amount.numFmt).toBe('#,##0.00 "€"');
     // Hôpital Nord: amounts keep their decimals, the format rounds the display only.
     expect(mo.getCell(6, columnOf(mo, 3, 'Montant total (€)')).value).toBe(1_234_567.891);
-    expect(mo.getCell(r, columnOf(mo, 3, 'Lignes hors-AMM argumentées (%)')).value).toBe(1);
+    expect(mo.getCell(r, columnOf(mo, 3, 'Prescriptions hors-AMM argumentées (%)')).value).toBe(1);
     // Initiations, patients, anomalies, incentive.
     expect(values(mo, r, columnOf(mo, 3, 'Intéressement (€)')).slice(-4)).toEqual([3, 6, 0, 126_331]);
     // Contract row: the sums of its sites, (76 308 + 2) / (496 871 + 10).
@@ -291,7 +291,7 @@ describe('buildSummaryWorkbook', () => {
   it('freezes the header rows and the name column, filters each indicator table, prints on A4 landscape', () => {
     expect(overview.views[0]).toMatchObject({ state: 'frozen', ySplit: 5 });
     expect(mo.views[0]).toMatchObject({ state: 'frozen', xSplit: 1, ySplit: 3 });
-    expect(filterRef(mo)).toBe('A3:W8');
+    expect(filterRef(mo)).toBe('A3:X8'); // through the argumentation's detail against ATIH
     expect(mo.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToWidth: 2, fitToHeight: 0, printTitlesRow: '3:3', printTitlesColumn: 'A:A' });
     expect(budgets.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
   });
