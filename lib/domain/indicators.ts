@@ -1,4 +1,6 @@
+import { formatFrenchDate } from '../io/french';
 import { splitToTheCent } from './allocation';
+import { todayOf } from './clock';
 import { campaignYear } from './campaign';
 import { CATALOGUE, type IndicatorDefinition } from './catalogue';
 import { cpamMeasure, sumCpamMeasures, type CpamMeasure } from './cpam-indicators';
@@ -161,7 +163,7 @@ function computeOne<M>({ definition, inputs, settings, sites, contracts, yearEvi
       amounts: m.amounts,
       target,
       status: judged.status,
-      note: judged.note,
+      note: withLateFiles(judged.note, t.evidence),
       components: m.components,
       evidence: t.evidence,
       anomalies: m.anomalies,
@@ -206,6 +208,19 @@ function computeOne<M>({ definition, inputs, settings, sites, contracts, yearEvi
   return out;
 }
 
+/**
+ * A strict deadline's file received after its day is kept and shown but never counted: the result
+ * says so beside its status, so that nobody takes it for the file in use.
+ */
+function withLateFiles(note: string | null, evidence: readonly EvidenceState[]): string | null {
+  const late = evidence.flatMap((e) =>
+    e.lateFile && e.due
+      ? [`fichier « ${e.lateFile.fileName} » reçu le ${formatFrenchDate(todayOf(e.lateFile.receivedAt))}, après le délai de rigueur du ${formatFrenchDate(e.due)} : conservé, non pris en compte`]
+      : [],
+  );
+  return late.length ? [note, ...late].filter((n): n is string => n !== null).join(' ; ') : note;
+}
+
 /** How one family of indicators measures a site, sums a contract, and turns its measure `M` into a result's parts. */
 interface Family<M> {
   site(ctx: SiteContext): M;
@@ -216,7 +231,7 @@ interface Family<M> {
 type MoSite = { m: MoMeasure; anomalies: Anomaly[]; open: boolean; campaigns: string[]; entityNote: string | null };
 
 function moFamily(inputs: RegionYearInputs, settings: RegionSettings, yearEvidence: readonly EvidenceRecord[]): Family<MoSite> {
-  const current = currentEvidence(yearEvidence);
+  const current = currentEvidence(yearEvidence, inputs.deadlines);
   const facts = inputs.moFacts.filter((f) => f.region === inputs.region && f.year === inputs.year);
   const sitesOf = (juridique: string) => inputs.establishments.filter((e) => e.region === inputs.region && e.finessJuridique === juridique);
   /** A site's facts: its own, and its legal entity's when the entity has that one site. */

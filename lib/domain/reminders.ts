@@ -1,4 +1,4 @@
-import { ANNUAL_DEADLINE } from './evidence';
+import { ANNUAL_DEADLINE, isStrict } from './evidence';
 import type { Deadline, DocumentKind, Establishment, EvidenceRecord, IndicatorCode, Targeting } from './schemas';
 
 /** Days before (negative) or after (positive) a deadline at which a reminder is due, unless `etapes_relance` says otherwise. */
@@ -31,6 +31,8 @@ export interface DueReminder {
   /** `J-14`, `J+1`: the step of the schedule this reminder belongs to. */
   step: string;
   daysLeft: number;
+  /** A "délai de rigueur": once passed, a file sent is kept but will not count (the e-mail says so). */
+  strict: boolean;
   owed: OwedItem[];
 }
 
@@ -129,18 +131,30 @@ function owedFor(inputs: ReminderInputs, stepOf: (deadline: Deadline) => string 
       const items: OwedItem[] = owed.size > 0 ? owedItems(owed, sent) : [];
       if (deadline.id === ANNUAL_DEADLINE && mine.size > 0) items.push(...(inputs.reportGaps?.(deadline.year, establishment.finess) ?? []));
       if (items.length === 0) continue;
-      due.push({ deadline, establishment, step, daysLeft: daysBetween(inputs.today, deadline.date), owed: items });
+      due.push({ deadline, establishment, step, daysLeft: daysBetween(inputs.today, deadline.date), strict: rows.some(isStrict), owed: items });
     }
   }
   return due;
 }
 
 /**
+ * The day after which a year's evidence is refused (the self-evaluation's lock, self-evaluation.ts):
+ * its `auto_evaluation` deadline, or null when the calendar sets none.
+ */
+export function evidenceLockDay(year: number, deadlines: readonly Deadline[]): string | null {
+  return deadlines.find((d) => d.year === year && d.id === ANNUAL_DEADLINE)?.date ?? null;
+}
+
+/**
  * What each targeted establishment still owes for each deadline whose reminder step is due today.
- * Establishments that owe nothing get no reminder.
+ * Establishments that owe nothing get no reminder, and nobody gets one once the year's evidence is
+ * locked: no e-mail invites an upload that would be refused (a step caught up after the lock is not
+ * sent either).
  */
 export function dueReminders(inputs: ReminderInputs): DueReminder[] {
   return owedFor(inputs, (deadline) => {
+    const lock = evidenceLockDay(deadline.year, inputs.deadlines);
+    if (lock !== null && inputs.today > lock) return null;
     const offset = dueStep(deadline.date, inputs.today, inputs.offsets?.(deadline.year) ?? DEFAULT_REMINDER_OFFSETS);
     return offset === null ? null : stepName(offset);
   });

@@ -84,6 +84,8 @@ export const Deadline = z.object({
   indicator: IndicatorCode.nullable(),
   documents: z.array(DocumentKind),
   label: z.string().min(1),
+  /** A "délai de rigueur": nothing received after its day counts. Unsaid: strict when it asks for the hors-AMM argumentation (isStrict). */
+  strict: z.boolean().optional(),
 });
 export type Deadline = z.infer<typeof Deadline>;
 
@@ -302,6 +304,8 @@ export const EvidenceState = z.object({
   status: z.enum(['in_time', 'late', 'refused', 'missing', 'awaited']),
   fileName: z.string().nullable(),
   receivedAt: z.string().nullable(),
+  /** A strict deadline's accepted upload received after its day: kept, shown, and not counted. */
+  lateFile: z.object({ fileName: z.string(), receivedAt: z.string() }).optional(),
 });
 export type EvidenceState = z.infer<typeof EvidenceState>;
 

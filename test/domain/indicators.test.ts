@@ -438,6 +438,33 @@ describe('MO beyond the I999 share', () => {
     expect(run([plan, fixed, first], '2026-04-01').components[1]).toMatchObject({ numerator: 100, denominator: 100, status: 'met' });
   });
 
+  // Seed 000: "Délai de rigueur pour le retour de l’argumentaire des prescriptions hors-AMM S2 2025 : 21/03/2026".
+  it('délai de rigueur, a late file after a valid one: the file of 20/03 (all argued) counts, the one of 25/03 is named, not counted', () => {
+    const valid = sent(argumentaire([UCD, 100, 100]), '2026-03-20T09:00:00Z');
+    const late = { ...sent(argumentaire([UCD, 100, 10]), '2026-03-25T09:00:00Z'), fileName: 'argumentaire-v2.xlsx' };
+    const r = run([plan, valid, late], '2026-04-01');
+    expect(r.components[1]).toMatchObject({ numerator: 100, denominator: 100, status: 'met' });
+    expect(r).toMatchObject({
+      status: 'met',
+      note: 'fichier « argumentaire-v2.xlsx » reçu le 25/03/2026, après le délai de rigueur du 21/03/2026 : conservé, non pris en compte',
+    });
+  });
+
+  it('délai de rigueur, a late file with no earlier one: nothing argued counts, not met', () => {
+    const r = run([plan, sent(argumentaire([UCD, 100, 100]), '2026-03-25T09:00:00Z')], '2026-04-01');
+    expect(r.components[1]).toMatchObject({ numerator: 0, denominator: 100, status: 'not_met' });
+    expect(r.status).toBe('not_met');
+    expect(r.note).toContain('après le délai de rigueur du 21/03/2026 : conservé, non pris en compte');
+  });
+
+  it('the same late file for a deadline the calendar says is not strict replaces the earlier one and counts', () => {
+    const lenient = [calendar[0]!, { ...calendar[1]!, strict: false }];
+    const valid = sent(argumentaire([UCD, 100, 100]), '2026-03-20T09:00:00Z');
+    const late = sent(argumentaire([UCD, 100, 10]), '2026-03-25T09:00:00Z');
+    const r = row(computeIndicators(inputs({ today: '2026-04-01', establishments: [site(A, 'CA')], targetings: targeted('MO', A), deadlines: lenient, moFacts: september, evidence: [plan, valid, late] }), ['MO']), 'MO', A);
+    expect(r.components[1]).toMatchObject({ numerator: 10, denominator: 100, status: 'not_met' });
+  });
+
   it('the action plan received after its deadline: not met, with the reason', () => {
     const r = run([uploaded(A, 'plan_actions', '2026-03-15T09:00:00Z'), sent(argumentaire([UCD, 100, 100]))], '2026-04-01');
     expect(r).toMatchObject({ status: 'not_met', note: 'élément de preuve non reçu ou non accepté à temps' });

@@ -200,3 +200,26 @@ describe('dueReminders', () => {
     expect(custom[0]).toMatchObject({ step: 'J-5', daysLeft: 5 });
   });
 });
+
+// Seed 000: "Délai de rigueur pour le retour de l’argumentaire des prescriptions hors-AMM S2 2025 : 21/03/2026".
+describe('reminders, a délai de rigueur and the lock', () => {
+  const targetings = [target(A, 'MO')];
+  const argumentation = row('MO', ['argumentaire_hors_amm'], 'argumentaire_hors_amm', '2025-S2', '2026-03-21');
+  const selfEvaluation = row(null, [], 'auto_evaluation', '2025', '2026-03-31');
+
+  it('the argumentation’s reminders say it is strict, before and after its day; the evidence return’s do not', () => {
+    const before = dueReminders({ today: '2026-03-14', deadlines: [argumentation, selfEvaluation], establishments: [est(A)], targetings, evidence: [] });
+    expect(before.map((r) => [r.deadline.id, r.step, r.strict])).toEqual([['argumentaire_hors_amm', 'J-7', true]]);
+    const after = dueReminders({ today: '2026-03-22', deadlines: [argumentation, selfEvaluation], establishments: [est(A)], targetings, evidence: [] });
+    expect(after.map((r) => [r.step, r.daysLeft, r.strict])).toEqual([['J+1', -1, true]]);
+    expect(dueReminders({ today: '2026-03-10', deadlines: [row('MO', ['plan_actions'])], establishments: [est(A)], targetings, evidence: [] })[0]).toMatchObject({ step: 'J+1', strict: false });
+  });
+
+  it('after the lock (the day after the auto_evaluation of 31/03/2026) nothing is sent: a caught-up J+7 of 28/03 on 01/04 is not', () => {
+    // 28/03 is J+7 of the argumentation; on 01/04 the year's evidence is refused by ingest.
+    const inputs = { deadlines: [argumentation, selfEvaluation], establishments: [est(A)], targetings, evidence: [] };
+    expect(dueReminders({ ...inputs, today: '2026-03-31' }).map((r) => `${r.deadline.id} ${r.step}`)).toEqual(['argumentaire_hors_amm J+7']);
+    expect(dueReminders({ ...inputs, today: '2026-04-01' })).toEqual([]);
+    expect(dueReminders({ ...inputs, today: '2026-04-08' })).toEqual([]);
+  });
+});
