@@ -45,7 +45,7 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
     const page = await open(portal.link(A));
     await expect.poll(() => page.locator('#etablissement').textContent()).toContain('CHU Test – Timone – FINESS 130780018 – campagne 2025-S2');
     const owed = page.locator('#echeances');
-    await expect.poll(() => owed.textContent()).toContain('Retour des éléments de preuve du semestre 2 – avant le 09/03/2026');
+    await expect.poll(() => owed.textContent()).toContain('Retour des éléments de preuve du semestre 2 – au plus tard le 09/03/2026');
     expect(await owed.textContent()).toContain("Plan d'actions : Non reçu");
 
     // The keyboard reaches the drop zone's real file input right after the kind.

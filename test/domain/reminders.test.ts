@@ -158,7 +158,27 @@ describe('dueReminders', () => {
     });
     // B is targeted only in 2024, so not for the 2025 campaign.
     expect(due.map((d) => d.establishment.finess).sort()).toEqual([A, C, D, E].sort());
-    expect(due.every((d) => kinds(d).join() === 'plan_actions' && d.deadline.id === 'auto_evaluation')).toBe(true);
+    expect(due.every((d) => d.deadline.id === 'auto_evaluation')).toBe(true);
+    // DMI is made of its mapping, plan and audit, owed with the self-evaluation even where no row
+    // asks for them (as the indicators count them): C and D are reminded of all three.
+    expect(Object.fromEntries(due.map((d) => [d.establishment.finess, kinds(d).sort()]))).toEqual({
+      [A]: ['plan_actions'],
+      [C]: ['audit_dmi', 'cartographie_dmi', 'plan_actions'],
+      [D]: ['audit_dmi', 'cartographie_dmi', 'plan_actions'],
+      [E]: ['plan_actions'],
+    });
+  });
+
+  // The issue's case: "with a self-evaluation deadline whose calendar row lists no document, DMI is
+  // pending with three documents awaited for 31/03, yet no reminder is ever sent for them".
+  it('a self-evaluation deadline whose row lists no document: DMI’s three documents are reminded', () => {
+    const due = dueReminders({ today: '2026-03-24', deadlines: [row(null, [], 'auto_evaluation', '2025', '2026-03-31')], establishments: [est(C)], targetings, evidence: [] });
+    expect(due).toHaveLength(1);
+    expect(due[0]).toMatchObject({ step: 'J-7', owed: [
+      { kind: 'cartographie_dmi', state: 'missing' },
+      { kind: 'plan_actions', state: 'missing' },
+      { kind: 'audit_dmi', state: 'missing' },
+    ] });
   });
 
   it('evidence of another campaign does not count', () => {
