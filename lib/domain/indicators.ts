@@ -275,8 +275,13 @@ function moFamily(inputs: RegionYearInputs, settings: RegionSettings, yearEviden
       const entityFacts = facts.filter((f) => f.level === 'entity' && wholeEntities.includes(f.finess));
       const entity = entityFacts.length ? [moMeasure(entityFacts, [])] : [];
       const m = sumMoMeasures([...parts.map((p) => p.m), ...entity]);
-      // A legal entity's data is matched against the argumentations of its sites, as one.
-      const ownerOf = (finess: string) => members.find((s) => s.finess === finess && wholeEntities.includes(s.finessJuridique))?.finessJuridique ?? finess;
+      // A legal entity's stay-level data is matched against the argumentations of its sites that
+      // have no data of their own, as one.
+      const entities = new Set(entityFacts.map((f) => f.finess));
+      const ownerOf = (finess: string) => {
+        const site = members.find((s) => s.finess === finess);
+        return site && entities.has(site.finessJuridique) && !m.atih.some((f) => f.owner === finess) ? site.finessJuridique : finess;
+      };
       m.atih = m.atih.map((f) => ({ owner: f.item.level === 'entity' ? f.item.finess : f.owner, item: f.item }));
       m.argumentations = m.argumentations.map((a) => ({ owner: ownerOf(a.owner), item: a.item }));
       return { m, anomalies: [], open: parts.some((p) => p.open), campaigns: [...new Set(parts.flatMap((p) => p.campaigns))], entityNote: null };

@@ -146,12 +146,12 @@ function euros(n: number): string {
 export function moAnomalies(m: MoMeasure, previousTotalAmount: number | null, year: number, factor: number): Anomaly[] {
   const out: Anomaly[] = [];
   if (m.missingIndication.lines > 0) {
-    out.push({ code: 'missing-indication', message: `${m.missingIndication.lines} ligne(s) sans code indication (${formatFrenchNumber(m.missingIndication.ucd, 0)} UCD)` });
+    out.push({ code: 'missing-indication', message: `${m.missingIndication.lines} ligne(s) avec un code indication absent (${formatFrenchNumber(m.missingIndication.ucd, 0)} UCD)` });
   }
   if (m.invalidIndication.lines > 0) {
     out.push({
       code: 'invalid-indication',
-      message: `${m.invalidIndication.lines} ligne(s) avec un code indication hors référentiel (${formatFrenchNumber(m.invalidIndication.ucd, 0)} UCD ; ex. ${m.invalidIndication.examples.join(', ')})`,
+      message: `${m.invalidIndication.lines} ligne(s) avec un code indication mal formé (${formatFrenchNumber(m.invalidIndication.ucd, 0)} UCD ; ex. ${m.invalidIndication.examples.join(', ')})`,
     });
   }
   if (m.invalidUcd.lines > 0) {

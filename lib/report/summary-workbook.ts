@@ -44,7 +44,7 @@ export const NUM_FMT = {
   share: '0.0 %',
   growth: '+0.0 %;-0.0 %;0.0 %',
   points: '0.0',
-  change: '+0.0" pt";-0.0" pt";0.0" pt"',
+  change: '+0.0" points";-0.0" points";0.0" points"',
   year: '0',
   date: 'dd/mm/yyyy',
   text: '@',

@@ -478,8 +478,8 @@ describe('MO beyond the I999 share', () => {
       A,
     );
     expect(r.anomalies).toEqual([
-      { code: 'missing-indication', message: '2 ligne(s) sans code indication (7 UCD)' },
-      { code: 'invalid-indication', message: '1 ligne(s) avec un code indication hors référentiel (3 UCD ; ex. I99)' },
+      { code: 'missing-indication', message: '2 ligne(s) avec un code indication absent (7 UCD)' },
+      { code: 'invalid-indication', message: '1 ligne(s) avec un code indication mal formé (3 UCD ; ex. I99)' },
       // 500 000 / 100 000 = ×5.
       { code: 'amount-jump', message: 'montant total valorisé passé de 100\u202f000 € en 2024 à 500\u202f000 € en 2025 (×5,0)' },
     ]);
@@ -658,6 +658,12 @@ describe('national sources: Open PHMEV and PMSI stay-level data', () => {
       note: 'données PMSI transmises pour l’entité juridique 130786000, sur l’ensemble de ses sites (voir le contrat)',
     });
     expect(row(results, 'MO', 'GHT')).toMatchObject({ numerator: 120, denominator: 1000, value: 12, status: 'met' });
+  });
+
+  it('two sites of one legal entity with their own ATIH data: each site’s argumentation covers its own I999 in the contract', () => {
+    const sites = [site(A, 'GHT', { finessJuridique: '130786000' }), site(B, 'GHT', { finessJuridique: '130786000' })];
+    const results = computeIndicators(inputs({ establishments: sites, targetings: targeted('MO', A, B), moFacts: [mo(A, 1000, 100), mo(B, 1000, 50)], evidence: fullyArgued(A, B) }), ['MO']);
+    expect(row(results, 'MO', 'GHT').components[1]).toMatchObject({ numerator: 150, denominator: 150, status: 'met' });
   });
 
   it('a cost per UCD more than twice the region’s median for the same UCD is an anomaly', () => {

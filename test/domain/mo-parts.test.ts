@@ -184,8 +184,8 @@ describe('moAnomalies', () => {
   it('lists each coding anomaly with its lines, units and examples, in French', () => {
     const m = moMeasure([fact(A, { anomalies: anomalies([3, 1250], [2, 40, ['X12', 'I9']], [2, 7, ['12345', '99']]) })], []);
     expect(moAnomalies(m, null, 2025, 3)).toEqual([
-      { code: 'missing-indication', message: '3 ligne(s) sans code indication (1\u202f250 UCD)' },
-      { code: 'invalid-indication', message: '2 ligne(s) avec un code indication hors référentiel (40 UCD ; ex. X12, I9)' },
+      { code: 'missing-indication', message: '3 ligne(s) avec un code indication absent (1\u202f250 UCD)' },
+      { code: 'invalid-indication', message: '2 ligne(s) avec un code indication mal formé (40 UCD ; ex. X12, I9)' },
       { code: 'invalid-ucd', message: '2 ligne(s) avec un code UCD inconnu (7 UCD ; ex. 12345, 99)' },
     ]);
   });

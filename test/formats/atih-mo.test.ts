@@ -91,7 +91,7 @@ describe('atih/<year>/mo-*.csv', () => {
       { year: 2025, establishments: KNOWN },
     );
     expect(where(out.list)).toEqual(['warning coding-anomaly@3:code_indication', 'warning coding-anomaly@4:code_indication', 'warning coding-anomaly@5:code_indication']);
-    expect(out.list[1]!.message).toBe('Anomalie de codage dans la colonne « code_indication » (« 999 ») : code indication hors référentiel (« I » suivi de 3 à 6 chiffres attendu).');
+    expect(out.list[1]!.message).toBe('Anomalie de codage dans la colonne « code_indication » (« 999 ») : code indication mal formé (« I » suivi de 3 à 6 chiffres attendu).');
     const [january] = facts(out.output);
     expect(january).toMatchObject({
       totalUcd: 11, // 2 + 5 + 3 + 1: every dispensed UCD counts

@@ -166,7 +166,7 @@ describe('buildSummaryWorkbook', () => {
     expect(previous.numFmt).toBe('0.0 %');
     const change = mo.getCell(5, 12);
     expect(change.value).toBeCloseTo((76308 / 496871) * 100 - 14, 12);
-    expect(change.numFmt).toBe('+0.0" pt";-0.0" pt";0.0" pt"');
+    expect(change.numFmt).toBe('+0.0" points";-0.0" points";0.0" points"');
     // No previous value: empty, never 0.
     expect(mo.getCell(6, 11).value).toBeNull();
 
@@ -212,7 +212,7 @@ describe('buildSummaryWorkbook', () => {
     expect(String(mo.getCell(header + 1, 4).value).replace(/\u202f/g, ' ')).toBe(
       'total valorisé passé de 568 154 183,00 € en 2023 à 20 388 741,00 € en 2024 (÷27,9) : à vérifier avant toute comparaison',
     );
-    expect(values(mo, header + 2, 4)).toEqual(['Hôpital Nord', '130000029', 'Code indication hors référentiel', HOSTILE.anomaly]);
+    expect(values(mo, header + 2, 4)).toEqual(['Hôpital Nord', '130000029', 'Code indication mal formé', HOSTILE.anomaly]);
   });
 
   it('shows the DMI parts per site and the seed’s results layout, partly filled at 0 with its note', () => {

@@ -116,14 +116,14 @@ export function moAccumulator(year: number, source: SourceRef, options: { perUcd
       if (kind === null) {
         fact.anomalies.missingIndication.lines++;
         fact.anomalies.missingIndication.ucd += line.units;
-        report('coding-anomaly', 'warning', line.codeColumn, null, { detail: 'ligne sans code indication' });
+        report('coding-anomaly', 'warning', line.codeColumn, null, { detail: 'code indication absent' });
       } else if (kind === 'invalid') {
         const invalid = fact.anomalies.invalidIndication;
         const code = (line.code as string).toUpperCase();
         invalid.lines++;
         invalid.ucd += line.units;
         if (invalid.examples.length < ANOMALY_EXAMPLES && !invalid.examples.includes(code)) invalid.examples.push(code);
-        report('coding-anomaly', 'warning', line.codeColumn, line.code, { detail: 'code indication hors référentiel (« I » suivi de 3 à 6 chiffres attendu)' });
+        report('coding-anomaly', 'warning', line.codeColumn, line.code, { detail: 'code indication mal formé (« I » suivi de 3 à 6 chiffres attendu)' });
       } else if (kind === 'hors-amm') {
         fact.i999Ucd += line.units;
         fact.i999Amount += line.amount;
