@@ -19,11 +19,23 @@ export interface MoMeasure {
   /** The facts and current argumentations the share argued is matched from, per owner (site or legal entity). */
   atih: Owned<MoFact>[];
   argumentations: Owned<EvidenceRecord>[];
-  initiations: { initiations: number; patients: number } | null;
+  initiations: { initiations: number; patients: number; byDci: { dci: string; patients: number }[] } | null;
   missingIndication: { lines: number; ucd: number };
   invalidIndication: { lines: number; ucd: number; examples: string[] };
   invalidUcd: { lines: number; ucd: number; examples: string[] };
   inputs: SourceRef[];
+}
+
+/** Patients per DCI added together (a DCI written in another case is the same), most first. */
+export function addByDci(a: readonly { dci: string; patients: number }[], b: readonly { dci: string; patients: number }[]): { dci: string; patients: number }[] {
+  const sums = new Map<string, { dci: string; patients: number }>();
+  for (const x of [...a, ...b]) {
+    const key = x.dci.trim().toUpperCase();
+    const s = sums.get(key) ?? { dci: key, patients: 0 };
+    s.patients += x.patients;
+    sums.set(key, s);
+  }
+  return [...sums.values()].sort((x, y) => y.patients - x.patients || x.dci.localeCompare(y.dci, 'fr'));
 }
 
 function addInputs(into: Map<string, SourceRef>, refs: readonly SourceRef[]): void {
@@ -72,7 +84,11 @@ export function moMeasure(facts: readonly MoFact[], evidence: readonly EvidenceR
       m.argumentations.push({ owner, item: record });
       addInputs(inputs, [record.source]);
     } else if (summary?.type === 'initiations') {
-      m.initiations = { initiations: (m.initiations?.initiations ?? 0) + summary.initiations, patients: (m.initiations?.patients ?? 0) + summary.patients };
+      m.initiations = {
+        initiations: (m.initiations?.initiations ?? 0) + summary.initiations,
+        patients: (m.initiations?.patients ?? 0) + summary.patients,
+        byDci: addByDci(m.initiations?.byDci ?? [], summary.byDci),
+      };
       addInputs(inputs, [record.source]);
     }
   }
@@ -95,7 +111,11 @@ export function sumMoMeasures(measures: readonly MoMeasure[]): MoMeasure {
     atih: measures.flatMap((m) => m.atih),
     argumentations: measures.flatMap((m) => m.argumentations),
     initiations: withInitiations.length
-      ? { initiations: withInitiations.reduce((a, m) => a + (m.initiations?.initiations ?? 0), 0), patients: withInitiations.reduce((a, m) => a + (m.initiations?.patients ?? 0), 0) }
+      ? {
+          initiations: withInitiations.reduce((a, m) => a + (m.initiations?.initiations ?? 0), 0),
+          patients: withInitiations.reduce((a, m) => a + (m.initiations?.patients ?? 0), 0),
+          byDci: withInitiations.reduce<{ dci: string; patients: number }[]>((a, m) => addByDci(a, m.initiations?.byDci ?? []), []),
+        }
       : null,
     missingIndication: { lines: sum((m) => m.missingIndication.lines), ucd: sum((m) => m.missingIndication.ucd) },
     invalidIndication: {

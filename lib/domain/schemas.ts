@@ -350,8 +350,8 @@ export const IndicatorResult = z.object({
   components: z.array(ResultComponent),
   evidence: z.array(EvidenceState),
   anomalies: z.array(Anomaly),
-  /** MO: the treatment initiations collected over the year's campaigns. */
-  initiations: z.object({ initiations: z.number().int(), patients: z.number().int() }).nullable(),
+  /** MO: the treatment initiations collected over the year's campaigns, with patients per DCI (most first). */
+  initiations: z.object({ initiations: z.number().int(), patients: z.number().int(), byDci: z.array(z.object({ dci: z.string(), patients: z.number().int() })).optional() }).nullable(),
   /** The share of a regional budget (MO incentive, DMI budget) this site or contract gets, in euros. */
   allocation: z.object({ budget: z.enum(['interessement_mo', 'budget_dmi']), amount: z.number(), rule: z.string() }).nullable(),
   inputs: z.array(SourceRef),

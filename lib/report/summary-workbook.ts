@@ -420,6 +420,26 @@ function writeAtih(sheet: SheetWriter, firstRow: number, summary: RegionSummary)
   return r;
 }
 
+/** The seed's "Données issues du recueil déclaratif des initiations de traitements hors référentiel". */
+function writeInitiations(sheet: SheetWriter, firstRow: number, summary: RegionSummary): number {
+  const { initiations } = summary;
+  let r = firstRow;
+  sheet.title(r++, `Recueil déclaratif des initiations de traitements hors référentiel ${summary.region} ${summary.year}`, 12);
+  if (initiations.establishments === 0) {
+    sheet.note(r++, 'Aucun recueil des initiations reçu.');
+    return r;
+  }
+  sheet.row(r++, [text(`Initiations (${initiations.establishments} établissements)`), num('count', initiations.initiations)]);
+  sheet.row(r++, [text('Patients en initiation'), num('count', initiations.patients)]);
+  r++;
+  sheet.row(r++, ['Établissement', 'FINESS', 'Initiations', 'Patients'].map(text), { header: true });
+  for (const s of initiations.sites) sheet.row(r++, [text(s.name), text(s.finess), num('count', s.initiations), num('count', s.patients)]);
+  r++;
+  sheet.row(r++, ['Top 10 DCI (patients)', 'Patients', 'Part des patients'].map(text), { header: true });
+  for (const d of initiations.topDci) sheet.row(r++, [text(d.dci), num('count', d.patients), num('share', d.share / 100)]);
+  return r;
+}
+
 function writeMoAnomalies(sheet: SheetWriter, firstRow: number, summary: RegionSummary): number {
   let r = firstRow;
   sheet.title(r++, 'Anomalies de codage et de montants', 12);
@@ -579,7 +599,7 @@ export async function buildSummaryWorkbook(summary: RegionSummary): Promise<Buff
   for (const section of summary.sections) {
     const sheet = new SheetWriter(workbook.addWorksheet(section.sheet));
     let r = writeIndicator(sheet, section, summary) + 1;
-    if (section.code === 'MO') r = writeMoAnomalies(sheet, writeAtih(sheet, r, summary) + 1, summary);
+    if (section.code === 'MO') r = writeMoAnomalies(sheet, writeInitiations(sheet, writeAtih(sheet, r, summary) + 1, summary) + 1, summary);
     if (section.code === 'DMI') r = writeDmiResults(sheet, r, summary);
     sheet.fitColumns();
   }

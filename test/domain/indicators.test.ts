@@ -486,15 +486,16 @@ describe('MO beyond the I999 share', () => {
   });
 
   it('sums the initiations collected over the year’s campaigns', () => {
-    const initiations = (n: number, patients: number): EvidenceSummary => ({ type: 'initiations', initiations: n, patients, byDci: [] });
+    const initiations = (n: number, patients: number, byDci: { dci: string; patients: number }[]): EvidenceSummary => ({ type: 'initiations', initiations: n, patients, byDci });
     const r = run(
       [
-        uploaded(A, 'recueil_initiations', '2025-07-10T09:00:00Z', { campaign: '2025-S1', summary: initiations(3, 5) }),
-        uploaded(A, 'recueil_initiations', '2026-01-10T09:00:00Z', { summary: initiations(2, 2) }),
+        uploaded(A, 'recueil_initiations', '2025-07-10T09:00:00Z', { campaign: '2025-S1', summary: initiations(3, 5, [{ dci: 'RITUXIMAB', patients: 3 }, { dci: 'BEVACIZUMAB', patients: 2 }]) }),
+        uploaded(A, 'recueil_initiations', '2026-01-10T09:00:00Z', { summary: initiations(2, 2, [{ dci: 'BEVACIZUMAB', patients: 2 }]) }),
       ],
       '2026-01-15',
     );
-    expect(r.initiations).toEqual({ initiations: 5, patients: 7 });
+    // Bevacizumab 2 + 2 = 4 patients, rituximab 3: most first.
+    expect(r.initiations).toEqual({ initiations: 5, patients: 7, byDci: [{ dci: 'BEVACIZUMAB', patients: 4 }, { dci: 'RITUXIMAB', patients: 3 }] });
   });
 });
 

@@ -136,11 +136,13 @@ describe('sumMoMeasures: a contract', () => {
   it('adds both sites’ argumentations and collections when both have one', () => {
     const withBoth = moMeasure([fact(B)], [
       evidence(B, arg(5, 5), 'evidence/2025-S2/b/arg.csv'),
-      evidence(B, { type: 'initiations', initiations: 1, patients: 1, byDci: [] }, 'evidence/2025-S2/b/init.csv'),
+      evidence(B, { type: 'initiations', initiations: 1, patients: 1, byDci: [{ dci: 'Rituximab ', patients: 1 }] }, 'evidence/2025-S2/b/init.csv'),
     ], B);
-    const a2 = { ...a, initiations: { initiations: 2, patients: 2 } };
+    const a2 = { ...a, initiations: { initiations: 2, patients: 2, byDci: [{ dci: 'RITUXIMAB', patients: 2 }] } };
     const sum = sumMoMeasures([a2, withBoth]);
     expect(sum).toMatchObject({ initiations: { initiations: 3, patients: 3 } });
+    // Patients per DCI added across sites, however the DCI was written: 2 + 1 for rituximab.
+    expect(sum.initiations?.byDci).toEqual([{ dci: 'RITUXIMAB', patients: 3 }]);
     // Each site's argumentation stays its own, to be matched against its own ATIH lines.
     expect(sum.argumentations.map((x) => x.owner)).toEqual([A, B]);
   });
