@@ -252,6 +252,10 @@ function moFamily(inputs: RegionYearInputs, settings: RegionSettings, yearEviden
     const asked = [...evidence, ...sent].filter((e) => e.kind === 'argumentaire_hors_amm').map((e) => e.campaign);
     return asked.length ? [...new Set(asked)] : [String(inputs.year)];
   };
+  const assumed = (campaigns: readonly string[]) =>
+    campaigns.length === 1 && campaigns[0] === String(inputs.year) && !inputs.deadlines.some((d) => d.year === inputs.year && d.documents.includes('argumentaire_hors_amm'))
+      ? `mesurée sur l’année ${inputs.year} entière : le calendrier ne demande pas d’argumentaire par semestre`
+      : null;
   return {
     site(ctx) {
       const own = factsOf(ctx.site, facts);
@@ -287,7 +291,7 @@ function moFamily(inputs: RegionYearInputs, settings: RegionSettings, yearEviden
       return { m, anomalies: [], open: parts.some((p) => p.open), campaigns: [...new Set(parts.flatMap((p) => p.campaigns))], entityNote: null };
     },
     finish({ m, anomalies, open, campaigns, entityNote }, target) {
-      const components = moComponents(m, target, open, campaigns);
+      const components = moComponents(m, target, open, campaigns, assumed(campaigns));
       const share = components[0] as ResultComponent;
       return {
         ...EMPTY,

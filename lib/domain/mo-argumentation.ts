@@ -152,7 +152,7 @@ export const ARGUED_LABEL = 'Part des prescriptions hors AMM argumentées (UCD I
  * 100 % by default); pending while an argumentation can still come in time; `no_data` also when a
  * campaign's data is missing and the others are fully argued (that campaign is still to measure).
  */
-export function arguedComponent(c: ArgumentationCoverage, open: boolean): ResultComponent {
+export function arguedComponent(c: ArgumentationCoverage, open: boolean, assumption: string | null = null): ResultComponent {
   const measured = c.campaigns.length > c.withoutData.length;
   const value = !measured ? null : c.prescribed.units > 0 ? (c.covered.units / c.prescribed.units) * 100 : 100;
   const complete = measured && c.covered.units >= c.prescribed.units - EPSILON;
@@ -169,7 +169,7 @@ export function arguedComponent(c: ArgumentationCoverage, open: boolean): Result
     unit: '%',
     target: { comparator: '>=', value: 100, source: 'default' },
     status,
-    note: coverageNote(c) || null,
+    note: [assumption, coverageNote(c)].filter(Boolean).join(' ; ') || null,
     coverage: c,
   };
 }

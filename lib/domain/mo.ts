@@ -137,7 +137,7 @@ export function sumMoMeasures(measures: readonly MoMeasure[]): MoMeasure {
  * prescriptions argued (ATIH's I999 UCD of each campaign's semester) against 100 %, pending while an
  * argumentation can still come in time.
  */
-export function moComponents(m: MoMeasure, target: ResultTarget | null, argumentationOpen: boolean, campaigns: readonly Campaign[]): ResultComponent[] {
+export function moComponents(m: MoMeasure, target: ResultTarget | null, argumentationOpen: boolean, campaigns: readonly Campaign[], assumption: string | null = null): ResultComponent[] {
   const share = i999Share(m.i999Ucd, m.totalUcd);
   const i999: ResultComponent = {
     id: 'i999',
@@ -150,7 +150,7 @@ export function moComponents(m: MoMeasure, target: ResultTarget | null, argument
     status: share === null ? 'no_data' : target === null ? 'no_target' : meetsTarget(share, target) ? 'met' : 'not_met',
     note: m.facts ? null : 'aucune donnée ATIH reçue',
   };
-  const argued = arguedComponent(argumentationCoverage(campaigns, m.atih, m.argumentations), argumentationOpen);
+  const argued = arguedComponent(argumentationCoverage(campaigns, m.atih, m.argumentations), argumentationOpen, assumption);
   return [i999, argued];
 }
 

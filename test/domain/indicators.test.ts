@@ -661,6 +661,13 @@ describe('national sources: Open PHMEV and PMSI stay-level data', () => {
     expect(row(results, 'MO', 'GHT')).toMatchObject({ numerator: 120, denominator: 1000, value: 12, status: 'met' });
   });
 
+  it('where the seeds and the calendar are silent (no argumentation asked per semester), the share argued says what it assumed', () => {
+    const r = row(computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('MO', A), moFacts: [mo(A, 1000, 100)], evidence: fullyArgued(A) }), ['MO']), 'MO', A);
+    expect(r.components[1]!.note).toBe(
+      'mesurée sur l’année 2025 entière : le calendrier ne demande pas d’argumentaire par semestre ; 100 UCD argumentées sur 100 UCD codées I999 selon l’ATIH (1 code(s) UCD sur 1)',
+    );
+  });
+
   it('two sites of one legal entity with their own ATIH data: each site’s argumentation covers its own I999 in the contract', () => {
     const sites = [site(A, 'GHT', { finessJuridique: '130786000' }), site(B, 'GHT', { finessJuridique: '130786000' })];
     const results = computeIndicators(inputs({ establishments: sites, targetings: targeted('MO', A, B), moFacts: [mo(A, 1000, 100), mo(B, 1000, 50)], evidence: fullyArgued(A, B) }), ['MO']);
