@@ -97,6 +97,24 @@ function moRows(year: number): string[][] {
   return rows;
 }
 
+/** A real argument for most lines; one line also declared AMM miroir (to recode I997), one excluded. */
+const ARGUMENTS = ['Décision de RCP du 14/10/2025', 'PNDS, avis du centre de référence', 'Purpura thrombopénique réfractaire, RCP'];
+
+/**
+ * An argumentation covering every I999 UCD ATIH shows for a site in S2 (months 7-12), one line per
+ * UCD with the units ATIH counts: the share argued is measured against ATIH, not the file's lines.
+ */
+function argumentedS2(finess: string, rows: readonly string[][]): string[][] {
+  const units = new Map<string, { libelle: string; units: number }>();
+  for (const [site, , month, ucd, libelle, code, count] of rows) {
+    if (site !== finess || Number(month) < 7 || code !== 'I999') continue;
+    const u = units.get(ucd!) ?? { libelle: libelle!, units: 0 };
+    u.units += Number(count);
+    units.set(ucd!, u);
+  }
+  return [...units].map(([ucd, u], i) => [finess, ucd, u.libelle, 'I999', String(u.units), ARGUMENTS[i % ARGUMENTS.length]!, i === 0 ? 'I997001' : '', i === 1 ? 'oui' : 'non']);
+}
+
 /** CPAM values per site and indicator: [numerator, denominator, CPAM value, reference]. */
 function cpamRows(year: number): string[][] {
   const rows: string[][] = [];
@@ -234,7 +252,8 @@ async function main(): Promise<void> {
   const header = ['finess', 'annee', 'mois', 'ucd', 'libelle', 'code_indication', 'nb_ucd', 'montant'];
   // One extract in Windows-1252 and one in UTF-8 with BOM: both are what OMéDIT receives.
   await write('atih/2024/mo-2024-paca-corse.csv', iconv.encode(csv([header, ...moRows(2024)]), 'win1252'));
-  await write('atih/2025/mo-2025-paca-corse.csv', '\ufeff' + csv([header, ...moRows(2025)]));
+  const mo2025 = moRows(2025);
+  await write('atih/2025/mo-2025-paca-corse.csv', '\ufeff' + csv([header, ...mo2025]));
 
   const evidence = (site: Site, kind: string, id: string, name: string) => `evidence/2025-S2/${site.finess}/${kind}/${id}-${name}`;
   for (const [site, id] of [[timone, 'u01'], [toulon, 'u02'], [cyrnos, 'u03'], [riviera, 'u04'], [icm, 'u05']] as const) {
@@ -247,11 +266,7 @@ async function main(): Promise<void> {
   await write(
     evidence(toulon, 'argumentaire_hors_amm', 'u08', 'argumentaire-hors-amm.csv'),
     iconv.encode(
-      csv([
-        argHeader,
-        [toulon.finess, '3400893826631', 'RITUXIMAB 500MG/50ML INJ', 'I999', '12', 'Purpura thrombopénique réfractaire, RCP', 'I997001', 'non'],
-        [toulon.finess, '3400934214437', 'BEVACIZUMAB 400MG/16ML INJ', 'I999', '4', 'Décision RCP, essai terminé', '', 'oui'],
-      ]),
+      csv([argHeader, ...argumentedS2(toulon.finess, mo2025)]),
       'win1252',
     ),
   );

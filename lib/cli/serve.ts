@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { campaignYear } from '../domain/campaign';
 import { ANNUAL_DEADLINE } from '../domain/evidence';
-import { owedDocuments } from '../domain/reminders';
+import { deadlineRequirements } from '../domain/owed';
 import { formatFrenchDate } from '../io/french';
 import { LOCAL_BUCKET, LOCAL_TABLE, type Embedded } from '../local/embedded';
 import { clockBanner } from '../local/clock-banner';
@@ -126,13 +126,13 @@ async function linksToShow(embedded: Embedded): Promise<ServedLink[]> {
   const campaigns = [...new Set(deadlineGroups(deadlines).reverse().map((rows) => rows[0]!.campaign))];
   const regions = await rt.store.listRegions();
   for (const campaign of campaigns) {
-    const rows = deadlines.filter((d) => d.campaign === campaign);
+    const groups = deadlineGroups(deadlines.filter((d) => d.campaign === campaign)).map((rows) => rows[0]!);
     const owing = [];
     for (const { region } of regions) {
       const targetings = await rt.store.listTargetings(region, campaignYear(campaign));
       for (const e of await rt.store.listEstablishments(region)) {
         const mine = new Set(targetings.filter((t) => t.finess === e.finess).map((t) => t.indicator));
-        if (owedDocuments(rows, mine).size > 0) owing.push({ region, establishment: e });
+        if (groups.some((d) => deadlineRequirements(d, deadlines, mine).length > 0)) owing.push({ region, establishment: e });
       }
     }
     if (owing.length === 0) continue;

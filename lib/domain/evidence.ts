@@ -9,6 +9,17 @@ export interface Requirement {
   campaign: string;
   deadline: string | null;
   due: string | null;
+  /** A "délai de rigueur": what comes after its day is kept and shown, never counted. */
+  strict: boolean;
+}
+
+/**
+ * Whether a deadline is a "délai de rigueur": as the calendar's `rigueur` column says, else strict
+ * when it asks for the hors-AMM argumentation (seed 000: "Délai de rigueur pour le retour de
+ * l’argumentaire des prescriptions hors-AMM S2 2025 : 21/03/2026").
+ */
+export function isStrict(deadline: Pick<Deadline, 'strict' | 'documents'>): boolean {
+  return deadline.strict ?? deadline.documents.includes('argumentaire_hors_amm');
 }
 
 /**
@@ -32,13 +43,13 @@ export function requirementsFor(indicator: IndicatorCode, year: number, deadline
       const id = `${row.campaign}#${row.id}#${kind}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      out.push({ kind, campaign: row.campaign, deadline: row.id, due: row.date });
+      out.push({ kind, campaign: row.campaign, deadline: row.id, due: row.date, strict: isStrict(row) });
     }
   }
   const annual = deadlines.find((d) => d.year === year && d.id === ANNUAL_DEADLINE);
   for (const kind of madeOf) {
     if (out.some((r) => r.kind === kind)) continue;
-    out.push({ kind, campaign: String(year), deadline: annual?.id ?? null, due: annual?.date ?? null });
+    out.push({ kind, campaign: String(year), deadline: annual?.id ?? null, due: annual?.date ?? null, strict: annual ? isStrict(annual) : false });
   }
   return out;
 }
@@ -54,8 +65,8 @@ export function uploadsFor(requirement: Pick<Requirement, 'kind' | 'campaign'>, 
     .sort((a, b) => a.order.localeCompare(b.order));
 }
 
-/** The Paris calendar day an upload was received. */
-function receivedDay(record: EvidenceRecord): string {
+/** The Paris calendar day an upload was received: a deadline's day counts until midnight in Paris. */
+export function receivedDay(record: Pick<EvidenceRecord, 'receivedAt'>): string {
   return todayOf(record.receivedAt);
 }
 
@@ -63,13 +74,16 @@ function receivedDay(record: EvidenceRecord): string {
  * Where each requirement stands for one establishment as of `today`: an accepted upload of its kind
  * (in its campaign, or any campaign of the year for a yearly requirement) received by the due date is
  * `in_time`, after it `late`; only refused uploads give `refused`; nothing gives `missing` once the
- * date has passed, `awaited` before.
+ * date has passed, `awaited` before. For a strict deadline the file shown is the last one accepted in
+ * time (the one that counts), and an accepted file received after it is named as `lateFile`.
  */
 export function evidenceStates(requirements: readonly Requirement[], uploads: readonly EvidenceRecord[], today: string): EvidenceState[] {
   return requirements.map((r) => {
     const mine = uploadsFor(r, uploads);
     const accepted = mine.filter((u) => u.status === 'accepted');
-    const inTime = accepted.find((u) => r.due === null || receivedDay(u) <= r.due);
+    const inTimeAll = accepted.filter((u) => r.due === null || receivedDay(u) <= r.due);
+    const inTime = r.strict ? inTimeAll.at(-1) : inTimeAll[0];
+    const lateAfter = r.strict && r.due !== null ? accepted.filter((u) => receivedDay(u) > (r.due as string)).at(-1) : undefined;
     const chosen = inTime ?? accepted[0] ?? mine.at(-1) ?? null;
     let status: EvidenceState['status'];
     if (inTime) status = 'in_time';
@@ -84,6 +98,7 @@ export function evidenceStates(requirements: readonly Requirement[], uploads: re
       status,
       fileName: chosen?.fileName ?? null,
       receivedAt: chosen?.receivedAt ?? null,
+      ...(lateAfter ? { lateFile: { fileName: lateAfter.fileName, receivedAt: lateAfter.receivedAt } } : {}),
     };
   });
 }
@@ -101,13 +116,25 @@ export function evidenceGate(states: readonly EvidenceState[], today: string): '
 }
 
 /**
- * The current upload of each kind and campaign: the newest accepted one (by event order), which a
- * corrected file replaces without erasing the earlier record.
+ * The day after which an upload of `kind` for `campaign` no longer counts: the earliest strict
+ * deadline of that campaign asking for it, or null.
  */
-export function currentEvidence(records: readonly EvidenceRecord[]): EvidenceRecord[] {
+export function strictCutOff(kind: DocumentKind, campaign: string, deadlines: readonly Deadline[]): string | null {
+  const days = deadlines.filter((d) => d.campaign === campaign && d.documents.includes(kind) && isStrict(d)).map((d) => d.date);
+  return days.length ? days.sort()[0]! : null;
+}
+
+/**
+ * The current upload of each kind and campaign: the newest accepted one (by event order), which a
+ * corrected file replaces without erasing the earlier record; for a strict deadline ("délai de
+ * rigueur"), the newest accepted by the end of its day (Paris time): a later one is kept, not counted.
+ */
+export function currentEvidence(records: readonly EvidenceRecord[], deadlines: readonly Deadline[] = []): EvidenceRecord[] {
   const current = new Map<string, EvidenceRecord>();
   for (const r of records) {
     if (r.status !== 'accepted') continue;
+    const cutOff = strictCutOff(r.kind, r.campaign, deadlines);
+    if (cutOff !== null && receivedDay(r) > cutOff) continue;
     const id = `${r.finess}#${r.campaign}#${r.kind}`;
     const known = current.get(id);
     if (!known || known.order < r.order) current.set(id, r);

@@ -1,4 +1,6 @@
+import { formatFrenchDate } from '../io/french';
 import { splitToTheCent } from './allocation';
+import { todayOf } from './clock';
 import { campaignYear } from './campaign';
 import { CATALOGUE, type IndicatorDefinition } from './catalogue';
 import { cpamMeasure, sumCpamMeasures, type CpamMeasure } from './cpam-indicators';
@@ -161,7 +163,7 @@ function computeOne<M>({ definition, inputs, settings, sites, contracts, yearEvi
       amounts: m.amounts,
       target,
       status: judged.status,
-      note: judged.note,
+      note: withLateFiles(judged.note, t.evidence),
       components: m.components,
       evidence: t.evidence,
       anomalies: m.anomalies,
@@ -206,6 +208,19 @@ function computeOne<M>({ definition, inputs, settings, sites, contracts, yearEvi
   return out;
 }
 
+/**
+ * A strict deadline's file received after its day is kept and shown but never counted: the result
+ * says so beside its status, so that nobody takes it for the file in use.
+ */
+function withLateFiles(note: string | null, evidence: readonly EvidenceState[]): string | null {
+  const late = evidence.flatMap((e) =>
+    e.lateFile && e.due
+      ? [`fichier « ${e.lateFile.fileName} » reçu le ${formatFrenchDate(todayOf(e.lateFile.receivedAt))}, après le délai de rigueur du ${formatFrenchDate(e.due)} : conservé, non pris en compte`]
+      : [],
+  );
+  return late.length ? [note, ...late].filter((n): n is string => n !== null).join(' ; ') : note;
+}
+
 /** How one family of indicators measures a site, sums a contract, and turns its measure `M` into a result's parts. */
 interface Family<M> {
   site(ctx: SiteContext): M;
@@ -213,10 +228,10 @@ interface Family<M> {
   finish(measure: M, target: ResultTarget | null, evidence: readonly EvidenceState[]): Measured;
 }
 
-type MoSite = { m: MoMeasure; anomalies: Anomaly[]; open: boolean; entityNote: string | null };
+type MoSite = { m: MoMeasure; anomalies: Anomaly[]; open: boolean; campaigns: string[]; entityNote: string | null };
 
 function moFamily(inputs: RegionYearInputs, settings: RegionSettings, yearEvidence: readonly EvidenceRecord[]): Family<MoSite> {
-  const current = currentEvidence(yearEvidence);
+  const current = currentEvidence(yearEvidence, inputs.deadlines);
   const facts = inputs.moFacts.filter((f) => f.region === inputs.region && f.year === inputs.year);
   const sitesOf = (juridique: string) => inputs.establishments.filter((e) => e.region === inputs.region && e.finessJuridique === juridique);
   /** A site's facts: its own, and its legal entity's when the entity has that one site. */
@@ -228,16 +243,31 @@ function moFamily(inputs: RegionYearInputs, settings: RegionSettings, yearEviden
   };
   const argumentationOpen = (evidence: readonly EvidenceState[]) =>
     evidence.some((e) => e.kind === 'argumentaire_hors_amm' && (e.due === null || inputs.today <= e.due));
+  /**
+   * The campaigns whose I999 prescriptions must be argued: those the calendar asks an argumentation
+   * for, and those one was sent for; the whole year when neither says (an assumption: the seeds give
+   * semester returns, the calendar says which).
+   */
+  const argumentationCampaigns = (evidence: readonly EvidenceState[], sent: readonly EvidenceRecord[]) => {
+    const asked = [...evidence, ...sent].filter((e) => e.kind === 'argumentaire_hors_amm').map((e) => e.campaign);
+    return asked.length ? [...new Set(asked)] : [String(inputs.year)];
+  };
+  const assumed = (campaigns: readonly string[]) =>
+    campaigns.length === 1 && campaigns[0] === String(inputs.year) && !inputs.deadlines.some((d) => d.year === inputs.year && d.documents.includes('argumentaire_hors_amm'))
+      ? `mesurée sur l’année ${inputs.year} entière : le calendrier ne demande pas d’argumentaire par semestre`
+      : null;
   return {
     site(ctx) {
       const own = factsOf(ctx.site, facts);
-      const m = moMeasure(own, current.filter((e) => e.finess === ctx.site.finess));
+      const sent = current.filter((e) => e.finess === ctx.site.finess);
+      const m = moMeasure(own, sent, ctx.site.finess);
       const anomalies = [...moAnomalies(m, previousAmount(ctx.site), inputs.year, settings.amountJumpFactor), ...ucdCostAnomalies(own, facts, settings.ucdCostFactor)];
       const shared = own.length === 0 && facts.some((f) => f.level === 'entity' && f.finess === ctx.site.finessJuridique);
       return {
         m,
         anomalies,
         open: argumentationOpen(ctx.evidence),
+        campaigns: argumentationCampaigns(ctx.evidence, sent),
         entityNote: shared ? `données PMSI transmises pour l’entité juridique ${ctx.site.finessJuridique}, sur l’ensemble de ses sites (voir le contrat)` : null,
       };
     },
@@ -248,10 +278,20 @@ function moFamily(inputs: RegionYearInputs, settings: RegionSettings, yearEviden
       const wholeEntities = [...juridiques].filter((j) => sitesOf(j).length > 1 && sitesOf(j).every((s) => members.some((m) => m.finess === s.finess)));
       const entityFacts = facts.filter((f) => f.level === 'entity' && wholeEntities.includes(f.finess));
       const entity = entityFacts.length ? [moMeasure(entityFacts, [])] : [];
-      return { m: sumMoMeasures([...parts.map((p) => p.m), ...entity]), anomalies: [], open: parts.some((p) => p.open), entityNote: null };
+      const m = sumMoMeasures([...parts.map((p) => p.m), ...entity]);
+      // A legal entity's stay-level data is matched against the argumentations of its sites that
+      // have no data of their own, as one.
+      const entities = new Set(entityFacts.map((f) => f.finess));
+      const ownerOf = (finess: string) => {
+        const site = members.find((s) => s.finess === finess);
+        return site && entities.has(site.finessJuridique) && !m.atih.some((f) => f.owner === finess) ? site.finessJuridique : finess;
+      };
+      m.atih = m.atih.map((f) => ({ owner: f.item.level === 'entity' ? f.item.finess : f.owner, item: f.item }));
+      m.argumentations = m.argumentations.map((a) => ({ owner: ownerOf(a.owner), item: a.item }));
+      return { m, anomalies: [], open: parts.some((p) => p.open), campaigns: [...new Set(parts.flatMap((p) => p.campaigns))], entityNote: null };
     },
-    finish({ m, anomalies, open, entityNote }, target) {
-      const components = moComponents(m, target, open);
+    finish({ m, anomalies, open, campaigns, entityNote }, target) {
+      const components = moComponents(m, target, open, campaigns, assumed(campaigns));
       const share = components[0] as ResultComponent;
       return {
         ...EMPTY,

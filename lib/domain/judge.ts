@@ -33,7 +33,7 @@ function firstOpen(evidence: readonly EvidenceState[]): string {
  * misses its target (or a component that does) is not met, unless it is made of documents that can
  * still come in time (pending); a value that reaches it is met only once the evidence the indicator
  * needs was returned and accepted in time (pending before, not met after), and once every part of it
- * is reached (a part that can still be completed in time keeps it pending).
+ * is reached (a part that can still be completed in time, or not measurable yet, keeps it pending).
  */
 export function judge(i: JudgeInputs): Judged {
   if (!i.targeted) return { status: 'not_targeted', note: null };
@@ -51,6 +51,10 @@ export function judge(i: JudgeInputs): Judged {
   if (i.gate === 'open') return { status: 'pending', note: `objectif atteint, éléments de preuve attendus${firstOpen(i.evidence)}` };
   const pendingComponent = i.components.find((c) => c.status === 'pending');
   if (pendingComponent) return { status: 'pending', note: `${pendingComponent.label} : encore en attente` };
+  // A part that cannot be measured yet (MO's share argued without ATIH data for the semester) is
+  // never taken as reached: the indicator waits for it. Parts shown for information have no target.
+  const unmeasured = i.components.find((c) => c.status === 'no_data' && c.target !== null);
+  if (unmeasured) return { status: 'pending', note: `${unmeasured.label} : pas encore mesurable${unmeasured.coverage?.withoutData[0] ? ` (${unmeasured.coverage.withoutData[0].reason})` : ''}` };
   return { status: 'met', note: null };
 }
 

@@ -1,5 +1,6 @@
 import { formatFrenchNumber } from '../io/french';
-import type { Anomaly, EvidenceRecord, MoFact, RegionMoTotals, ResultComponent, ResultTarget, SourceRef } from './schemas';
+import { argumentationCoverage, arguedComponent, type Owned } from './mo-argumentation';
+import type { Anomaly, Campaign, EvidenceRecord, MoFact, RegionMoTotals, ResultComponent, ResultTarget, SourceRef } from './schemas';
 import { meetsTarget } from './targets';
 
 /** I999 share in percent, or null when nothing was dispensed. */
@@ -15,13 +16,26 @@ export interface MoMeasure {
   i999Amount: number;
   /** Months or whole years summed: none means no ATIH data. */
   facts: number;
-  /** hors-AMM lines listed in the current argumentations of the year's campaigns, and those argued. */
-  argued: { lines: number; argued: number } | null;
-  initiations: { initiations: number; patients: number } | null;
+  /** The facts and current argumentations the share argued is matched from, per owner (site or legal entity). */
+  atih: Owned<MoFact>[];
+  argumentations: Owned<EvidenceRecord>[];
+  initiations: { initiations: number; patients: number; byDci: { dci: string; patients: number }[] } | null;
   missingIndication: { lines: number; ucd: number };
   invalidIndication: { lines: number; ucd: number; examples: string[] };
   invalidUcd: { lines: number; ucd: number; examples: string[] };
   inputs: SourceRef[];
+}
+
+/** Patients per DCI added together (a DCI written in another case is the same), most first. */
+export function addByDci(a: readonly { dci: string; patients: number }[], b: readonly { dci: string; patients: number }[]): { dci: string; patients: number }[] {
+  const sums = new Map<string, { dci: string; patients: number }>();
+  for (const x of [...a, ...b]) {
+    const key = x.dci.trim().toUpperCase();
+    const s = sums.get(key) ?? { dci: key, patients: 0 };
+    s.patients += x.patients;
+    sums.set(key, s);
+  }
+  return [...sums.values()].sort((x, y) => y.patients - x.patients || x.dci.localeCompare(y.dci, 'fr'));
 }
 
 function addInputs(into: Map<string, SourceRef>, refs: readonly SourceRef[]): void {
@@ -29,10 +43,11 @@ function addInputs(into: Map<string, SourceRef>, refs: readonly SourceRef[]): vo
 }
 
 /**
- * Sums one site's MO facts of the year and its current argumentations and initiation collections
- * (the newest accepted upload of each campaign).
+ * Sums one site's MO facts of the year and keeps its current argumentations and initiation
+ * collections (the upload that counts for each campaign); `owner` is whom facts and argumentations
+ * are matched for (the site, or a legal entity).
  */
-export function moMeasure(facts: readonly MoFact[], evidence: readonly EvidenceRecord[]): MoMeasure {
+export function moMeasure(facts: readonly MoFact[], evidence: readonly EvidenceRecord[], owner = ''): MoMeasure {
   const inputs = new Map<string, SourceRef>();
   const m: MoMeasure = {
     totalUcd: 0,
@@ -40,7 +55,8 @@ export function moMeasure(facts: readonly MoFact[], evidence: readonly EvidenceR
     totalAmount: 0,
     i999Amount: 0,
     facts: facts.length,
-    argued: null,
+    atih: facts.map((item) => ({ owner, item })),
+    argumentations: [],
     initiations: null,
     missingIndication: { lines: 0, ucd: 0 },
     invalidIndication: { lines: 0, ucd: 0, examples: [] },
@@ -65,10 +81,14 @@ export function moMeasure(facts: readonly MoFact[], evidence: readonly EvidenceR
   for (const record of evidence) {
     const summary = record.summary;
     if (summary?.type === 'argumentaire') {
-      m.argued = { lines: (m.argued?.lines ?? 0) + summary.lines, argued: (m.argued?.argued ?? 0) + summary.argued };
+      m.argumentations.push({ owner, item: record });
       addInputs(inputs, [record.source]);
     } else if (summary?.type === 'initiations') {
-      m.initiations = { initiations: (m.initiations?.initiations ?? 0) + summary.initiations, patients: (m.initiations?.patients ?? 0) + summary.patients };
+      m.initiations = {
+        initiations: (m.initiations?.initiations ?? 0) + summary.initiations,
+        patients: (m.initiations?.patients ?? 0) + summary.patients,
+        byDci: addByDci(m.initiations?.byDci ?? [], summary.byDci),
+      };
       addInputs(inputs, [record.source]);
     }
   }
@@ -80,7 +100,6 @@ export function moMeasure(facts: readonly MoFact[], evidence: readonly EvidenceR
 export function sumMoMeasures(measures: readonly MoMeasure[]): MoMeasure {
   const inputs = new Map<string, SourceRef>();
   const sum = (pick: (m: MoMeasure) => number) => measures.reduce((a, m) => a + pick(m), 0);
-  const withArgued = measures.filter((m) => m.argued !== null);
   const withInitiations = measures.filter((m) => m.initiations !== null);
   for (const m of measures) addInputs(inputs, m.inputs);
   return {
@@ -89,9 +108,14 @@ export function sumMoMeasures(measures: readonly MoMeasure[]): MoMeasure {
     totalAmount: sum((m) => m.totalAmount),
     i999Amount: sum((m) => m.i999Amount),
     facts: sum((m) => m.facts),
-    argued: withArgued.length ? { lines: withArgued.reduce((a, m) => a + (m.argued?.lines ?? 0), 0), argued: withArgued.reduce((a, m) => a + (m.argued?.argued ?? 0), 0) } : null,
+    atih: measures.flatMap((m) => m.atih),
+    argumentations: measures.flatMap((m) => m.argumentations),
     initiations: withInitiations.length
-      ? { initiations: withInitiations.reduce((a, m) => a + (m.initiations?.initiations ?? 0), 0), patients: withInitiations.reduce((a, m) => a + (m.initiations?.patients ?? 0), 0) }
+      ? {
+          initiations: withInitiations.reduce((a, m) => a + (m.initiations?.initiations ?? 0), 0),
+          patients: withInitiations.reduce((a, m) => a + (m.initiations?.patients ?? 0), 0),
+          byDci: withInitiations.reduce<{ dci: string; patients: number }[]>((a, m) => addByDci(a, m.initiations?.byDci ?? []), []),
+        }
       : null,
     missingIndication: { lines: sum((m) => m.missingIndication.lines), ucd: sum((m) => m.missingIndication.ucd) },
     invalidIndication: {
@@ -108,13 +132,12 @@ export function sumMoMeasures(measures: readonly MoMeasure[]): MoMeasure {
   };
 }
 
-export const ARGUED_TARGET: ResultTarget = { comparator: '>=', value: 100, source: 'default' };
-
 /**
- * The two measured parts of MO: the I999 share against its target, and the share of hors-AMM lines
- * argued against 100 % (pending while an argumentation can still come or be corrected in time).
+ * The two measured parts of MO: the I999 share against its target, and the share of hors-AMM
+ * prescriptions argued (ATIH's I999 UCD of each campaign's semester) against 100 %, pending while an
+ * argumentation can still come in time.
  */
-export function moComponents(m: MoMeasure, target: ResultTarget | null, argumentationOpen: boolean): ResultComponent[] {
+export function moComponents(m: MoMeasure, target: ResultTarget | null, argumentationOpen: boolean, campaigns: readonly Campaign[], assumption: string | null = null): ResultComponent[] {
   const share = i999Share(m.i999Ucd, m.totalUcd);
   const i999: ResultComponent = {
     id: 'i999',
@@ -127,18 +150,7 @@ export function moComponents(m: MoMeasure, target: ResultTarget | null, argument
     status: share === null ? 'no_data' : target === null ? 'no_target' : meetsTarget(share, target) ? 'met' : 'not_met',
     note: m.facts ? null : 'aucune donnée ATIH reçue',
   };
-  const arguedShare = m.argued && m.argued.lines > 0 ? (m.argued.argued / m.argued.lines) * 100 : null;
-  const argued: ResultComponent = {
-    id: 'argued',
-    label: 'Part des lignes hors AMM argumentées',
-    numerator: m.argued?.argued ?? null,
-    denominator: m.argued?.lines ?? null,
-    value: arguedShare,
-    unit: '%',
-    target: ARGUED_TARGET,
-    status: arguedShare === null ? (argumentationOpen ? 'pending' : 'no_data') : arguedShare >= 100 ? 'met' : argumentationOpen ? 'pending' : 'not_met',
-    note: m.argued === null ? 'aucun argumentaire accepté' : null,
-  };
+  const argued = arguedComponent(argumentationCoverage(campaigns, m.atih, m.argumentations), argumentationOpen, assumption);
   return [i999, argued];
 }
 
@@ -154,12 +166,12 @@ function euros(n: number): string {
 export function moAnomalies(m: MoMeasure, previousTotalAmount: number | null, year: number, factor: number): Anomaly[] {
   const out: Anomaly[] = [];
   if (m.missingIndication.lines > 0) {
-    out.push({ code: 'missing-indication', message: `${m.missingIndication.lines} ligne(s) sans code indication (${formatFrenchNumber(m.missingIndication.ucd, 0)} UCD)` });
+    out.push({ code: 'missing-indication', message: `${m.missingIndication.lines} ligne(s) avec un code indication absent (${formatFrenchNumber(m.missingIndication.ucd, 0)} UCD)` });
   }
   if (m.invalidIndication.lines > 0) {
     out.push({
       code: 'invalid-indication',
-      message: `${m.invalidIndication.lines} ligne(s) avec un code indication hors référentiel (${formatFrenchNumber(m.invalidIndication.ucd, 0)} UCD ; ex. ${m.invalidIndication.examples.join(', ')})`,
+      message: `${m.invalidIndication.lines} ligne(s) avec un code indication mal formé (${formatFrenchNumber(m.invalidIndication.ucd, 0)} UCD ; ex. ${m.invalidIndication.examples.join(', ')})`,
     });
   }
   if (m.invalidUcd.lines > 0) {

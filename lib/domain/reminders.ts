@@ -1,5 +1,6 @@
-import { ANNUAL_DEADLINE } from './evidence';
-import type { Deadline, DocumentKind, Establishment, EvidenceRecord, IndicatorCode, Targeting } from './schemas';
+import { ANNUAL_DEADLINE, isStrict } from './evidence';
+import { deadlineRequirements, owedStates, type OwedDocument } from './owed';
+import type { Deadline, Establishment, EvidenceRecord, Targeting } from './schemas';
 
 /** Days before (negative) or after (positive) a deadline at which a reminder is due, unless `etapes_relance` says otherwise. */
 export const DEFAULT_REMINDER_OFFSETS = [-30, -14, -7, -1, 1, 7] as const;
@@ -7,14 +8,7 @@ export const DEFAULT_REMINDER_OFFSETS = [-30, -14, -7, -1, 1, 7] as const;
 /** One thing an establishment still owes for a deadline, and why it is still owed. */
 export type OwedItem = OwedDocument | OwedReportPart;
 
-/** A document owed. */
-export interface OwedDocument {
-  kind: DocumentKind;
-  /** `missing`: nothing sent; `refused`: only refused files; `incomplete`: an accepted argumentation with lines not argued. */
-  state: 'missing' | 'refused' | 'incomplete';
-  /** French: the refused file and its first error, or how many lines are still to argue. */
-  detail: string | null;
-}
+export type { OwedDocument } from './owed';
 
 /** What the self-evaluation report of the deadline's year still lacks (lib/report/self-evaluation-view.ts, `reportGaps`). */
 export interface OwedReportPart {
@@ -31,6 +25,8 @@ export interface DueReminder {
   /** `J-14`, `J+1`: the step of the schedule this reminder belongs to. */
   step: string;
   daysLeft: number;
+  /** A "délai de rigueur": once passed, a file sent is kept but will not count (the e-mail says so). */
+  strict: boolean;
   owed: OwedItem[];
 }
 
@@ -55,19 +51,6 @@ export function dueStep(deadlineDate: string, today: string, offsets: readonly n
   return reached.length > 0 ? Math.max(...reached) : null;
 }
 
-/**
- * The documents an establishment owes for calendar rows, given the indicators it is targeted on: a
- * row names one indicator, or none for every indicator the establishment is targeted on.
- */
-export function owedDocuments(rows: readonly Deadline[], targetedOn: ReadonlySet<IndicatorCode>): Set<DocumentKind> {
-  const owed = new Set<DocumentKind>();
-  for (const row of rows) {
-    if (row.indicator === null ? targetedOn.size === 0 : !targetedOn.has(row.indicator)) continue;
-    row.documents.forEach((kind) => owed.add(kind));
-  }
-  return owed;
-}
-
 export interface ReminderInputs {
   today: string;
   deadlines: readonly Deadline[];
@@ -81,36 +64,10 @@ export interface ReminderInputs {
 }
 
 /**
- * What one establishment still owes of the documents a deadline asks of it: each kind with no
- * accepted upload (refused ones said with their first error), and an accepted argumentation whose
- * hors-AMM lines are not all argued.
- */
-export function owedItems(owed: ReadonlySet<DocumentKind>, sent: readonly EvidenceRecord[]): OwedDocument[] {
-  const items: OwedDocument[] = [];
-  for (const kind of owed) {
-    const mine = sent.filter((e) => e.kind === kind).sort((a, b) => a.order.localeCompare(b.order));
-    const accepted = mine.filter((e) => e.status === 'accepted');
-    const current = accepted.at(-1);
-    if (current) {
-      const summary = current.summary;
-      if (summary?.type === 'argumentaire' && summary.argued < summary.lines) {
-        const left = summary.lines - summary.argued;
-        items.push({ kind, state: 'incomplete', detail: `${left} ligne${left > 1 ? 's' : ''} hors AMM sur ${summary.lines} pas encore argumentée${left > 1 ? 's' : ''} (argumentaire et AMM miroir ou exclusion)` });
-      }
-      continue;
-    }
-    const refused = mine.at(-1);
-    if (refused) {
-      items.push({ kind, state: 'refused', detail: `fichier « ${refused.fileName} » reçu mais refusé${refused.firstError ? ` : ${refused.firstError}` : ` (${refused.errorCount} erreur${refused.errorCount > 1 ? 's' : ''})`}` });
-    } else items.push({ kind, state: 'missing', detail: null });
-  }
-  return items;
-}
-
-/**
  * What each targeted establishment still owes for each deadline that `stepOf` picks (it names the
- * step, or gives null to skip the deadline): documents, and with the `auto_evaluation` deadline what
- * its self-evaluation report still lacks. Establishments that owe nothing are left out.
+ * step, or gives null to skip the deadline): its documents as `owed.ts` decides them (the same
+ * answer as the indicators and the pages), and with the `auto_evaluation` deadline what its
+ * self-evaluation report still lacks. Establishments that owe nothing are left out.
  */
 function owedFor(inputs: ReminderInputs, stepOf: (deadline: Deadline) => string | null): DueReminder[] {
   // A deadline may have one calendar row per indicator (formats.md): an establishment gets one
@@ -124,23 +81,34 @@ function owedFor(inputs: ReminderInputs, stepOf: (deadline: Deadline) => string 
     if (step === null) continue;
     for (const establishment of inputs.establishments) {
       const mine = new Set(inputs.targetings.filter((t) => t.year === deadline.year && t.finess === establishment.finess).map((t) => t.indicator));
-      const owed = owedDocuments(rows, mine);
-      const sent = inputs.evidence.filter((e) => e.finess === establishment.finess && e.campaign === deadline.campaign);
-      const items: OwedItem[] = owed.size > 0 ? owedItems(owed, sent) : [];
+      const uploads = inputs.evidence.filter((e) => e.finess === establishment.finess);
+      const items: OwedItem[] = owedStates(deadlineRequirements(deadline, inputs.deadlines, mine), uploads, inputs.today).flatMap((s) => (s.owed ? [s.owed] : []));
       if (deadline.id === ANNUAL_DEADLINE && mine.size > 0) items.push(...(inputs.reportGaps?.(deadline.year, establishment.finess) ?? []));
       if (items.length === 0) continue;
-      due.push({ deadline, establishment, step, daysLeft: daysBetween(inputs.today, deadline.date), owed: items });
+      due.push({ deadline, establishment, step, daysLeft: daysBetween(inputs.today, deadline.date), strict: rows.some(isStrict), owed: items });
     }
   }
   return due;
 }
 
 /**
+ * The day after which a year's evidence is refused (the self-evaluation's lock, self-evaluation.ts):
+ * its `auto_evaluation` deadline, or null when the calendar sets none.
+ */
+export function evidenceLockDay(year: number, deadlines: readonly Deadline[]): string | null {
+  return deadlines.find((d) => d.year === year && d.id === ANNUAL_DEADLINE)?.date ?? null;
+}
+
+/**
  * What each targeted establishment still owes for each deadline whose reminder step is due today.
- * Establishments that owe nothing get no reminder.
+ * Establishments that owe nothing get no reminder, and nobody gets one once the year's evidence is
+ * locked: no e-mail invites an upload that would be refused (a step caught up after the lock is not
+ * sent either).
  */
 export function dueReminders(inputs: ReminderInputs): DueReminder[] {
   return owedFor(inputs, (deadline) => {
+    const lock = evidenceLockDay(deadline.year, inputs.deadlines);
+    if (lock !== null && inputs.today > lock) return null;
     const offset = dueStep(deadline.date, inputs.today, inputs.offsets?.(deadline.year) ?? DEFAULT_REMINDER_OFFSETS);
     return offset === null ? null : stepName(offset);
   });

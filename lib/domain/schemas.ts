@@ -84,6 +84,8 @@ export const Deadline = z.object({
   indicator: IndicatorCode.nullable(),
   documents: z.array(DocumentKind),
   label: z.string().min(1),
+  /** A "délai de rigueur": nothing received after its day counts. Unsaid: strict when it asks for the hors-AMM argumentation (isStrict). */
+  strict: z.boolean().optional(),
 });
 export type Deadline = z.infer<typeof Deadline>;
 
@@ -126,6 +128,8 @@ export const MoFact = z.object({
   anomalies: MoCodingAnomalies,
   /** Stay-level sources only: units and amount per UCD, for the cost per UCD compared across the region. */
   ucdCosts: z.array(z.object({ ucd: z.string(), units: z.number(), amount: z.number() })).default([]),
+  /** I999 units and lines per UCD: what the establishment's hors-AMM argumentation is matched against. */
+  i999ByUcd: z.array(z.object({ ucd: z.string(), units: z.number(), lines: z.number().int() })).default([]),
   source: SourceRef,
   /** Earlier uploads this fact replaced, newest first: the record keeps them, this one is current. */
   replaced: z.array(SourceRef).default([]),
@@ -198,11 +202,19 @@ export type DmiFact = z.infer<typeof DmiFact>;
 export const EvidenceSummary = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('argumentaire'),
-    /** hors-AMM prescription lines listed, and those argued (argumentation written, AMM miroir given or excluded). */
+    /** hors-AMM prescription lines listed, and those argued (their argumentation written). */
     lines: z.number().int(),
     argued: z.number().int(),
     ucd: z.number(),
     arguedUcd: z.number(),
+    /** Per UCD: lines and units listed, and those argued; matched against ATIH's I999 prescriptions. */
+    byUcd: z.array(z.object({ ucd: z.string(), lines: z.number().int(), units: z.number(), arguedLines: z.number().int(), arguedUnits: z.number() })).default([]),
+    /** What the establishment says about lines: AMM miroir (an I997 code to put in the PMSI), excluded with their reason. */
+    ammMiroirLines: z.number().int().default(0),
+    excludedLines: z.number().int().default(0),
+    /** The first 200 of each, for the lists OMéDIT and the establishment read. */
+    ammMiroir: z.array(z.object({ ucd: z.string(), code: z.string() })).default([]),
+    exclusions: z.array(z.object({ ucd: z.string(), reason: z.string().nullable() })).default([]),
   }),
   z.object({
     type: z.literal('initiations'),
@@ -247,6 +259,25 @@ export const TargetSource = z.enum(['establishment', 'region', 'all', 'default']
 export const ResultTarget = z.object({ comparator: Comparator, value: z.number(), source: TargetSource });
 export type ResultTarget = z.infer<typeof ResultTarget>;
 
+/**
+ * MO's hors-AMM argumentation against ATIH's I999 prescriptions of the campaigns' semesters, per UCD
+ * (units argued capped at units prescribed): what is covered, what the establishment still has to
+ * argue, what it argued that ATIH does not show, and what it declared AMM miroir or excluded.
+ */
+export const ArgumentationCoverage = z.object({
+  campaigns: z.array(Campaign),
+  /** Campaigns whose semester has no usable ATIH data, and why. */
+  withoutData: z.array(z.object({ campaign: Campaign, reason: z.string() })),
+  prescribed: z.object({ units: z.number(), lines: z.number().int(), codes: z.number().int() }),
+  covered: z.object({ units: z.number(), codes: z.number().int() }),
+  notArgued: z.array(z.object({ campaign: Campaign, ucd: z.string(), units: z.number() })),
+  notInAtih: z.array(z.object({ campaign: Campaign, ucd: z.string(), units: z.number() })),
+  /** Lines declared AMM miroir: coding corrections to make in the PMSI (I997), not arguments. */
+  ammMiroir: z.object({ lines: z.number().int(), items: z.array(z.object({ campaign: Campaign, ucd: z.string(), code: z.string() })) }),
+  exclusions: z.object({ lines: z.number().int(), items: z.array(z.object({ campaign: Campaign, ucd: z.string(), reason: z.string().nullable() })) }),
+});
+export type ArgumentationCoverage = z.infer<typeof ArgumentationCoverage>;
+
 /** One measured part of an indicator (MO: the I999 share, the share of hors-AMM lines argued). */
 export const ResultComponent = z.object({
   id: z.string(),
@@ -258,6 +289,8 @@ export const ResultComponent = z.object({
   target: ResultTarget.nullable(),
   status: IndicatorStatus,
   note: z.string().nullable(),
+  /** MO's share argued: the detail per UCD. */
+  coverage: ArgumentationCoverage.optional(),
 });
 export type ResultComponent = z.infer<typeof ResultComponent>;
 
@@ -271,6 +304,8 @@ export const EvidenceState = z.object({
   status: z.enum(['in_time', 'late', 'refused', 'missing', 'awaited']),
   fileName: z.string().nullable(),
   receivedAt: z.string().nullable(),
+  /** A strict deadline's accepted upload received after its day: kept, shown, and not counted. */
+  lateFile: z.object({ fileName: z.string(), receivedAt: z.string() }).optional(),
 });
 export type EvidenceState = z.infer<typeof EvidenceState>;
 
@@ -315,8 +350,8 @@ export const IndicatorResult = z.object({
   components: z.array(ResultComponent),
   evidence: z.array(EvidenceState),
   anomalies: z.array(Anomaly),
-  /** MO: the treatment initiations collected over the year's campaigns. */
-  initiations: z.object({ initiations: z.number().int(), patients: z.number().int() }).nullable(),
+  /** MO: the treatment initiations collected over the year's campaigns, with patients per DCI (most first). */
+  initiations: z.object({ initiations: z.number().int(), patients: z.number().int(), byDci: z.array(z.object({ dci: z.string(), patients: z.number().int() })).optional() }).nullable(),
   /** The share of a regional budget (MO incentive, DMI budget) this site or contract gets, in euros. */
   allocation: z.object({ budget: z.enum(['interessement_mo', 'budget_dmi']), amount: z.number(), rule: z.string() }).nullable(),
   inputs: z.array(SourceRef),

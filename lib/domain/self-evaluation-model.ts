@@ -8,7 +8,7 @@
  */
 import { CATALOGUE, type IndicatorDefinition } from './catalogue';
 import { evidenceStates, requirementsFor, uploadsFor } from './evidence';
-import { owedItems, type OwedDocument } from './reminders';
+import { owedDocumentOf, type OwedDocument } from './owed';
 import { INDICATOR_CODES, type Deadline, type Establishment, type EvidenceRecord, type EvidenceState, type IndicatorCode, type IndicatorResult, type Targeting } from './schemas';
 import {
   Declaration,
@@ -122,7 +122,7 @@ function sectionOf(code: IndicatorCode, inputs: SelfEvaluationInputs, sites: rea
     const sent = inputs.evidence.filter((e) => e.finess === site.finess);
     return evidenceStates(requirements, sent, inputs.today).map((state): SiteEvidence => {
       const uploads = uploadsFor(state, sent).reverse();
-      return { site, state, uploads, owed: owedItems(new Set([state.kind]), uploads)[0] ?? null };
+      return { site, state, uploads, owed: owedDocumentOf(state, sent) };
     });
   });
 
@@ -137,7 +137,8 @@ function sectionOf(code: IndicatorCode, inputs: SelfEvaluationInputs, sites: rea
     }
     const missed = declaration.selfAssessment === 'not_met' || headline?.status === 'not_met';
     if (missed && declaration.missedReason.trim() === '') blockers.push({ indicator: code, what: 'missed_reason' });
-    for (const e of evidence) if (e.owed) blockers.push({ indicator: code, what: 'evidence', site: e.site, state: e.state, owed: e.owed });
+    // A late document is owed (the reminders say so) but nothing sent now can change it: it does not block.
+    for (const e of evidence) if (e.owed && e.owed.state !== 'late') blockers.push({ indicator: code, what: 'evidence', site: e.site, state: e.state, owed: e.owed });
   }
 
   return {

@@ -27,6 +27,7 @@ const REASONS: Record<SuppressedAddress['reason'], string> = { bounce: 'adresse 
 const OWED_STATES: Readonly<Record<DueReminder['owed'][number]['state'], string>> = {
   missing: '',
   refused: ' (refusé)',
+  late: ' (en retard)',
   incomplete: ' (incomplet)',
   empty: ' (à compléter)',
   not_submitted: ' (non soumis)',

@@ -31,6 +31,17 @@ function when(daysLeft: number): string {
 }
 
 /**
+ * What a strict deadline ("délai de rigueur") means for the reader: before it, that nothing after its
+ * day will count; after it, plainly, that a file sent now is kept but will not count.
+ */
+function strictnessNote(reminder: DueReminder, date: string): string | null {
+  if (!reminder.strict) return null;
+  return reminder.daysLeft < 0
+    ? `Ce délai de rigueur est dépassé : un fichier déposé maintenant sera conservé mais ne sera pas pris en compte.`
+    : `C’est un délai de rigueur : un fichier reçu après le ${date} ne sera pas pris en compte.`;
+}
+
+/**
  * The French reminder an establishment receives: what it still owes for one deadline, files refused
  * with why, the date, and its personal upload link with the day it stops working (null only for a
  * preview: the link is issued when the e-mail is sent). Every value that came from a file is
@@ -40,19 +51,24 @@ export function renderReminder(reminder: DueReminder, link: ReminderLink | null)
   const { deadline, establishment } = reminder;
   const date = formatFrenchDate(deadline.date);
   const late = reminder.daysLeft < 0;
+  // The deadline's day counts: "au plus tard le 09/03/2026", never "avant le".
   const subject = headerSafe(
     late
-      ? `CAQES ${deadline.campaign} : éléments attendus depuis le ${date} – ${establishment.raisonSociale}`
-      : `CAQES ${deadline.campaign} : ${deadline.label} avant le ${date} – ${establishment.raisonSociale}`,
+      ? reminder.strict
+        ? `CAQES ${deadline.campaign} : délai de rigueur du ${date} dépassé – ${establishment.raisonSociale}`
+        : `CAQES ${deadline.campaign} : éléments attendus depuis le ${date} – ${establishment.raisonSociale}`
+      : `CAQES ${deadline.campaign} : ${deadline.label} au plus tard le ${date} – ${establishment.raisonSociale}`,
   );
   const missing = reminder.owed.map((item) => ({ label: owedItemLabel(item), note: item.detail ? ` (${item.detail})` : '' }));
   const intro = late
     ? `L’échéance « ${deadline.label} » de la campagne CAQES ${deadline.campaign} était fixée au ${date} (${when(reminder.daysLeft)}).`
-    : `L’échéance « ${deadline.label} » de la campagne CAQES ${deadline.campaign} est fixée au ${date} (${when(reminder.daysLeft)}).`;
+    : `L’échéance « ${deadline.label} » de la campagne CAQES ${deadline.campaign} : à déposer au plus tard le ${date} (${when(reminder.daysLeft)}).`;
+  const rule = strictnessNote(reminder, date);
   const text = [
     'Bonjour,',
     '',
     intro,
+    ...(rule ? [rule] : []),
     `Pour ${establishment.raisonSociale} (FINESS ${establishment.finess}), il nous manque encore :`,
     ...missing.map((m) => `  - ${m.label}${m.note}`),
     '',
@@ -73,7 +89,8 @@ export function renderReminder(reminder: DueReminder, link: ReminderLink | null)
   const html = `<!doctype html><html lang="fr"><body style="font-family:Arial,sans-serif">
 <p>Bonjour,</p>
 <p>${escapeHtml(intro)}</p>
-<p>Pour <strong>${escapeHtml(establishment.raisonSociale)}</strong> (FINESS ${escapeHtml(establishment.finess)}), il nous manque encore&nbsp;:</p>
+${rule ? `<p><strong>${escapeHtml(rule)}</strong></p>
+` : ''}<p>Pour <strong>${escapeHtml(establishment.raisonSociale)}</strong> (FINESS ${escapeHtml(establishment.finess)}), il nous manque encore&nbsp;:</p>
 <ul>${missing.map((m) => `<li>${escapeHtml(m.label)}${escapeHtml(m.note)}</li>`).join('')}</ul>
 ${linkHtml}
 <p>Chaque fichier déposé est vérifié aussitôt&nbsp;; le résultat s’affiche sur la même page.</p>

@@ -60,7 +60,7 @@ export async function establishmentPage(caller: EstablishmentCaller, deps: ViewD
   ]);
   const mine = evidence.filter((e) => e.finess === caller.finess);
   const targetedOn = new Set(targetings.filter((t) => t.finess === caller.finess).map((t) => t.indicator));
-  const statuses = deadlineStatuses(deadlineGroups(deadlines.filter((d) => d.campaign === caller.campaign)), targetedOn, mine);
+  const statuses = deadlineStatuses(deadlineGroups(deadlines.filter((d) => d.campaign === caller.campaign)), deadlines, targetedOn, mine, today);
   return {
     establishment: { finess: establishment.finess, name: establishment.raisonSociale, region: establishment.region },
     campaign: caller.campaign,

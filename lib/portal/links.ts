@@ -3,6 +3,7 @@
  * or with `caqes link`), each a signed token with an expiry and a record that allows revoking it.
  */
 import { randomBytes } from 'node:crypto';
+import { endOfParisDay } from '../domain/clock';
 import type { Runtime } from '../runtime';
 import type { LinkRecord, LinkStore } from '../store/link-store';
 import type { PortalSecrets } from '../store/secrets';
@@ -39,7 +40,7 @@ export interface LinkRequest {
   finess: string;
   /** Who or what issues it (kept on the record). */
   issuedBy: string;
-  /** Defaults to `LINK_VALIDITY_DAYS` from now; kept to the second, as the token says it. */
+  /** Defaults to `LINK_VALIDITY_DAYS` from now; either way, extended to the end of that day in Paris. */
   expiresAt?: Date;
 }
 
@@ -74,7 +75,8 @@ export function personalLinkUrl(portalUrl: string, token: string): string {
  */
 export async function issueLink(deps: LinkDeps, request: LinkRequest): Promise<IssuedLink> {
   const now = deps.now();
-  const expires = request.expiresAt ?? new Date(now.getTime() + LINK_VALIDITY_DAYS * DAY_MS);
+  // The end date a reader is given is a day: the link works until that day ends in Paris.
+  const expires = endOfParisDay(request.expiresAt ?? new Date(now.getTime() + LINK_VALIDITY_DAYS * DAY_MS));
   const exp = Math.floor(expires.getTime() / 1000);
   const record: LinkRecord = {
     id: randomBytes(16).toString('base64url'),

@@ -10,6 +10,7 @@ import { indicatorLabel, objectiveLabel, STATUS_LABELS } from '../report/labels'
 import { s3Keys } from '../store/keys';
 import { assertRegion, visibleRegions } from './access';
 import type { StaffCaller } from './caller';
+import { todayOf } from '../domain/clock';
 import { deadlineGroups, deadlineStatuses, type DeadlineStatus } from './deadline-status';
 import type { ViewDeps } from './establishment-view';
 
@@ -120,8 +121,10 @@ export async function omeditOverview(caller: StaffCaller, query: OverviewQuery, 
         indicators: shown.map((c) => indicatorCell(c, results.find((r) => r.scope === 'site' && r.finess === e.finess && r.indicator === c))),
         deadlines: deadlineStatuses(
           groups,
+          deadlines,
           targetedOn,
           evidence.filter((x) => x.finess === e.finess),
+          todayOf(deps.now()),
         ),
       });
     }

@@ -49,7 +49,8 @@ export const DMI_STATE_LABELS: Readonly<Record<'sent' | 'late' | 'not_sent' | 'a
 /** French names of the MO anomalies. */
 export const ANOMALY_LABELS: Readonly<Record<Anomaly['code'], string>> = {
   'missing-indication': 'Code indication absent',
-  'invalid-indication': 'Code indication hors référentiel',
+  // "Hors référentiel" means I999 to a pharmacist: a malformed code is not that.
+  'invalid-indication': 'Code indication mal formé',
   'invalid-ucd': 'Code UCD inconnu',
   'ucd-cost': 'Coût par UCD atypique',
   'amount-jump': 'Saut du montant valorisé',
@@ -167,10 +168,10 @@ export function objectiveLabel(target: { comparator: Comparator; value: number }
  * signed), points with one decimal.
  * @example valueLabel(15.8146, 'ratio') // '15,8 %'
  * @example valueLabel(3.77, 'growth') // '+3,8 %'
- * @example valueLabel(2, 'points') // '2,0 pts'
+ * @example valueLabel(2, 'points') // '2,0 points'
  */
 export function valueLabel(value: number, measure: Measure): string {
-  if (measure === 'points') return `${formatFrenchNumber(value, 1)} pts`;
+  if (measure === 'points') return `${formatFrenchNumber(value, 1)} points`;
   const text = `${formatFrenchNumber(value, 1)} %`;
   return measure === 'growth' && value > 0 ? `+${text}` : text;
 }

@@ -65,6 +65,9 @@ export function csvNumber(value: number | null): string {
 /** Amounts in euros, to the cent: the sums of floating-point amounts carry noise beyond it. */
 const cents = (value: number | null): number | null => (value === null ? null : Math.round(value * 100) / 100);
 
+/** Rates, growths, points and their changes as the page and the workbook show them: one decimal. */
+const oneDecimal = (value: number | null): number | null => (value === null ? null : Math.round(value * 10) / 10);
+
 function line(summary: RegionSummary, section: IndicatorSection, row: SummaryRow): string {
   const r = row.result;
   const d = section.definition;
@@ -83,14 +86,14 @@ function line(summary: RegionSummary, section: IndicatorSection, row: SummaryRow
     csvText(r.source ? SOURCE_LABELS[r.source] : null),
     csvNumber(d.measure === 'growth' ? cents(r.numerator) : r.numerator),
     csvNumber(d.measure === 'growth' ? cents(r.denominator) : r.denominator),
-    csvNumber(r.value),
+    csvNumber(oneDecimal(r.value)),
     csvText(r.unit),
     csvText(r.target?.comparator ?? null),
     csvNumber(r.target?.value ?? null),
     csvText(STATUS_LABELS[r.status]),
     csvText(r.status),
-    csvNumber(row.previous),
-    csvNumber(row.change),
+    csvNumber(oneDecimal(row.previous)),
+    csvNumber(oneDecimal(row.change)),
     // A site's own documents: a contract's are its sites'.
     ...(row.informative || r.scope === 'contract'
       ? ['', '', '', '', '', '']

@@ -23,7 +23,7 @@ import {
   parisDay,
   valueLabel,
 } from './labels';
-import { jumpFactor } from '../domain/mo';
+import { addByDci, jumpFactor } from '../domain/mo';
 
 /**
  * One contract's report for one indicator, as the summary lists the region's self-evaluation
@@ -181,6 +181,19 @@ export interface MoAnomalyRow {
 }
 
 /** Everything the workbook, the page and the CSV show, derived once. */
+/**
+ * The treatment initiations collected outside the referential (MO), as the seed shows S1 2025:
+ * establishments and initiations, per establishment, and the top 10 DCI by patients with their share.
+ */
+export interface InitiationsSummary {
+  establishments: number;
+  initiations: number;
+  patients: number;
+  sites: { name: string; finess: string; initiations: number; patients: number }[];
+  /** At most 10, most patients first; `share` in % of the patients of every DCI. */
+  topDci: { dci: string; patients: number; share: number }[];
+}
+
 export interface RegionSummary {
   region: string;
   year: number;
@@ -192,6 +205,7 @@ export interface RegionSummary {
   /** The region's ATIH totals, years ascending. */
   atih: RegionMoTotals[];
   moAnomalies: MoAnomalyRow[];
+  initiations: InitiationsSummary;
   dmi: DmiResults;
   budgets: BudgetSplit[];
   reports: ReportSummaryRow[];
@@ -394,6 +408,23 @@ function moAnomaliesOf(section: IndicatorSection, atih: readonly RegionMoTotals[
  * const summary = summaryModel({ region: 'PACA', year: 2025, generatedAt: '2026-02-23T07:00:00Z', results: [], regionTotals: [] });
  * summary.sections.length // 13
  */
+/** The initiations the targeted sites collected over the year, and the region's top 10 DCI by patients. */
+function initiationsOf(mo: IndicatorSection): InitiationsSummary {
+  const sites = mo.rows
+    .filter((row) => row.result.scope === 'site' && !row.informative && row.result.initiations !== null)
+    .map((row) => ({ name: row.result.name, finess: row.result.finess as string, ...(row.result.initiations as NonNullable<IndicatorResult['initiations']>) }));
+  const patients = sites.reduce((a, s) => a + s.patients, 0);
+  const byDci = sites.reduce<{ dci: string; patients: number }[]>((a, s) => addByDci(a, s.byDci ?? []), []);
+  const allDci = byDci.reduce((a, d) => a + d.patients, 0);
+  return {
+    establishments: sites.length,
+    initiations: sites.reduce((a, s) => a + s.initiations, 0),
+    patients,
+    sites: sites.map(({ name, finess, initiations, patients: p }) => ({ name, finess, initiations, patients: p })),
+    topDci: byDci.slice(0, 10).map((d) => ({ ...d, share: allDci > 0 ? (d.patients / allDci) * 100 : 0 })),
+  };
+}
+
 export function summaryModel(raw: SummaryInput): RegionSummary {
   const input = SummaryInput.parse(raw);
   const { region, year } = input;
@@ -417,6 +448,7 @@ export function summaryModel(raw: SummaryInput): RegionSummary {
     establishments: establishmentsOf(sections, day),
     atih,
     moAnomalies: moAnomaliesOf(section('MO'), atih, region),
+    initiations: initiationsOf(section('MO')),
     dmi: dmiOf(section('DMI'), day),
     budgets: [budgetOf(section('MO'), 'interessement_mo', input.budgets.interessement_mo), budgetOf(section('DMI'), 'budget_dmi', input.budgets.budget_dmi)],
     reports: input.reports,

@@ -44,7 +44,7 @@ export const NUM_FMT = {
   share: '0.0 %',
   growth: '+0.0 %;-0.0 %;0.0 %',
   points: '0.0',
-  change: '+0.0" pt";-0.0" pt";0.0" pt"',
+  change: '+0.0" points";-0.0" points";0.0" points"',
   year: '0',
   date: 'dd/mm/yyyy',
   text: '@',
@@ -256,11 +256,12 @@ function indicatorColumns(section: IndicatorSection, summary: RegionSummary): Co
     );
   }
   if (section.code === 'MO') {
-    const argued = (r: SummaryRow) => r.result.components.find((c) => c.id === 'argued')?.value ?? null;
+    const argued = (r: SummaryRow) => r.result.components.find((c) => c.id === 'argued');
     columns.push(
       { header: 'Montant total (€)', cell: (r) => num('amount', r.result.amounts?.total ?? null) },
       { header: 'Montant hors-AMM (€)', cell: (r) => num('amount', r.result.amounts?.horsAmm ?? null) },
-      { header: 'Lignes hors-AMM argumentées (%)', cell: (r) => valueCell('ratio', argued(r)) },
+      { header: 'Prescriptions hors-AMM argumentées (%)', cell: (r) => valueCell('ratio', argued(r)?.value ?? null) },
+      { header: 'Argumentaire hors-AMM face aux données ATIH', cell: (r) => text(argued(r)?.note ?? null) },
       { header: 'Initiations', cell: (r) => num('count', r.result.initiations?.initiations ?? null) },
       { header: 'Patients', cell: (r) => num('count', r.result.initiations?.patients ?? null) },
       { header: 'Anomalies', cell: (r) => num('count', r.result.scope === 'site' ? r.result.anomalies.length : null) },
@@ -416,6 +417,26 @@ function writeAtih(sheet: SheetWriter, firstRow: number, summary: RegionSummary)
     ], { measure: false });
     row.font = { bold: true, color: { argb: 'FF9C0006' } };
   }
+  return r;
+}
+
+/** The seed's "Données issues du recueil déclaratif des initiations de traitements hors référentiel". */
+function writeInitiations(sheet: SheetWriter, firstRow: number, summary: RegionSummary): number {
+  const { initiations } = summary;
+  let r = firstRow;
+  sheet.title(r++, `Recueil déclaratif des initiations de traitements hors référentiel ${summary.region} ${summary.year}`, 12);
+  if (initiations.establishments === 0) {
+    sheet.note(r++, 'Aucun recueil des initiations reçu.');
+    return r;
+  }
+  sheet.row(r++, [text(`Initiations (${initiations.establishments} établissements)`), num('count', initiations.initiations)]);
+  sheet.row(r++, [text('Patients en initiation'), num('count', initiations.patients)]);
+  r++;
+  sheet.row(r++, ['Établissement', 'FINESS', 'Initiations', 'Patients'].map(text), { header: true });
+  for (const s of initiations.sites) sheet.row(r++, [text(s.name), text(s.finess), num('count', s.initiations), num('count', s.patients)]);
+  r++;
+  sheet.row(r++, ['Top 10 DCI (patients)', 'Patients', 'Part des patients'].map(text), { header: true });
+  for (const d of initiations.topDci) sheet.row(r++, [text(d.dci), num('count', d.patients), num('share', d.share / 100)]);
   return r;
 }
 
@@ -578,7 +599,7 @@ export async function buildSummaryWorkbook(summary: RegionSummary): Promise<Buff
   for (const section of summary.sections) {
     const sheet = new SheetWriter(workbook.addWorksheet(section.sheet));
     let r = writeIndicator(sheet, section, summary) + 1;
-    if (section.code === 'MO') r = writeMoAnomalies(sheet, writeAtih(sheet, r, summary) + 1, summary);
+    if (section.code === 'MO') r = writeMoAnomalies(sheet, writeInitiations(sheet, writeAtih(sheet, r, summary) + 1, summary) + 1, summary);
     if (section.code === 'DMI') r = writeDmiResults(sheet, r, summary);
     sheet.fitColumns();
   }

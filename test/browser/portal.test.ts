@@ -42,10 +42,13 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
 
 
   it('lets an establishment upload a good and a bad file and shows both results', async () => {
+    // Before every deadline, as in test/portal/api.test.ts: what is sent comes in time (on the
+    // machine's own clock, past 09/03/2026, the page would rightly say the plan came late).
+    portal.serving.embedded.setClock(() => new Date('2026-02-24T10:00:00Z'));
     const page = await open(portal.link(A));
     await expect.poll(() => page.locator('#etablissement').textContent()).toContain('CHU Test – Timone – FINESS 130780018 – campagne 2025-S2');
     const owed = page.locator('#echeances');
-    await expect.poll(() => owed.textContent()).toContain('Retour des éléments de preuve du semestre 2 – avant le 09/03/2026');
+    await expect.poll(() => owed.textContent()).toContain('Retour des éléments de preuve du semestre 2 – au plus tard le 09/03/2026');
     expect(await owed.textContent()).toContain("Plan d'actions : Non reçu");
 
     // The keyboard reaches the drop zone's real file input right after the kind.
@@ -97,6 +100,8 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
   }, 60_000);
 
   it('refuses an expired link, saying so in French', async () => {
+    // Back to the machine's clock: sessions and links of the next tests are stamped with it.
+    portal.serving.embedded.setClock();
     const expired = await issueLink(linkDeps(portal.serving.embedded.runtime), {
       region: 'PACA',
       campaign: CAMPAIGN,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentEvidence, evidenceGate, evidenceStates, indicatorsUsing, requirementsFor } from '../../lib/domain/evidence';
+import { currentEvidence, evidenceGate, evidenceStates, indicatorsUsing, isStrict, requirementsFor } from '../../lib/domain/evidence';
 import type { Deadline, EvidenceRecord } from '../../lib/domain/schemas';
 
 const row = (indicator: Deadline['indicator'], documents: Deadline['documents'], over: Partial<Deadline> = {}): Deadline => ({
@@ -41,17 +41,17 @@ describe('requirementsFor', () => {
       row('DMI', ['audit_dmi'], { year: 2024, campaign: '2024-S2' }),
     ];
     expect(requirementsFor('DMI', 2025, calendar, ['cartographie_dmi', 'plan_actions', 'audit_dmi'])).toEqual([
-      { kind: 'cartographie_dmi', campaign: '2025-S2', deadline: 'retour_preuves', due: '2026-03-09' },
-      { kind: 'plan_actions', campaign: '2025-S2', deadline: 'retour_preuves', due: '2026-03-09' },
-      { kind: 'plan_actions', campaign: '2025-S1', deadline: 'retour_preuves', due: '2025-09-15' },
+      { kind: 'cartographie_dmi', campaign: '2025-S2', deadline: 'retour_preuves', due: '2026-03-09', strict: false },
+      { kind: 'plan_actions', campaign: '2025-S2', deadline: 'retour_preuves', due: '2026-03-09', strict: false },
+      { kind: 'plan_actions', campaign: '2025-S1', deadline: 'retour_preuves', due: '2025-09-15', strict: false },
       // No 2025 row asks for the audit: it is due with the self-evaluation.
-      { kind: 'audit_dmi', campaign: '2025', deadline: 'auto_evaluation', due: '2026-03-31' },
+      { kind: 'audit_dmi', campaign: '2025', deadline: 'auto_evaluation', due: '2026-03-31', strict: false },
     ]);
   });
 });
 
 describe('evidenceStates and evidenceGate', () => {
-  const due = [{ kind: 'plan_actions' as const, campaign: '2025-S2', deadline: 'retour_preuves', due: '2026-03-09' }];
+  const due = [{ kind: 'plan_actions' as const, campaign: '2025-S2', deadline: 'retour_preuves', due: '2026-03-09', strict: false }];
 
   it('in time up to the end of the due day in Paris (23:30 UTC on 8 March is already the 9th)', () => {
     const [s] = evidenceStates(due, [record('plan_actions', '2026-03-09T21:59:00Z')], '2026-04-01');
@@ -73,7 +73,7 @@ describe('evidenceStates and evidenceGate', () => {
   it('an upload of another campaign does not count, one of any campaign of the year counts for a yearly requirement', () => {
     const s1 = record('plan_actions', '2026-02-01T09:00:00Z', { campaign: '2025-S1' });
     expect(evidenceStates(due, [s1], '2026-03-10')[0]!.status).toBe('missing');
-    const yearly = [{ kind: 'plan_actions' as const, campaign: '2025', deadline: null, due: null }];
+    const yearly = [{ kind: 'plan_actions' as const, campaign: '2025', deadline: null, due: null, strict: false }];
     expect(evidenceStates(yearly, [s1], '2026-03-10')[0]!.status).toBe('in_time');
   });
 });
@@ -91,4 +91,51 @@ it('indicatorsUsing: what an upload can change', () => {
   expect(indicatorsUsing('plan_actions', 2025, calendar)?.sort()).toEqual(['DMI', 'MO']);
   expect(indicatorsUsing('recueil_initiations', 2025, calendar)).toEqual(['MO']);
   expect(indicatorsUsing('plan_actions', 2025, [row(null, ['plan_actions'])])).toBeUndefined();
+});
+
+// Seed 000: "Délai de rigueur pour le retour de l’argumentaire des prescriptions hors-AMM S2 2025 :
+// 21/03/2026". The day counts until midnight in Paris; after it, a file is kept and not counted.
+describe('a "délai de rigueur" is strict', () => {
+  const argumentation = row('MO', ['argumentaire_hors_amm'], { id: 'argumentaire_hors_amm', date: '2026-03-21' });
+  const plan = row('MO', ['plan_actions']);
+
+  it('the hors-AMM argumentation is strict by default; the calendar’s column says otherwise either way', () => {
+    expect(isStrict(argumentation)).toBe(true);
+    expect(isStrict(plan)).toBe(false);
+    expect(isStrict({ ...argumentation, strict: false })).toBe(false);
+    expect(isStrict({ ...plan, strict: true })).toBe(true);
+    expect(requirementsFor('MO', 2025, [argumentation, plan], []).map((r) => [r.kind, r.strict])).toEqual([
+      ['argumentaire_hors_amm', true],
+      ['plan_actions', false],
+    ]);
+  });
+
+  it('a late file after a valid one: the one of 20/03 stays current, the one of 25/03 is kept and named, not counted', () => {
+    const valid = record('argumentaire_hors_amm', '2026-03-20T10:00:00Z');
+    const late = record('argumentaire_hors_amm', '2026-03-25T10:00:00Z');
+    expect(currentEvidence([valid, late], [argumentation])).toEqual([valid]);
+    const [state] = evidenceStates(requirementsFor('MO', 2025, [argumentation], []), [valid, late], '2026-03-26');
+    expect(state).toMatchObject({ status: 'in_time', fileName: valid.fileName, lateFile: { fileName: late.fileName, receivedAt: '2026-03-25T10:00:00Z' } });
+  });
+
+  it('up to midnight in Paris: 22:59 UTC on 21/03 (23:59 in Paris) counts, 23:30 UTC (00:30 on the 22nd) does not', () => {
+    const lastMinute = record('argumentaire_hors_amm', '2026-03-21T22:59:00Z');
+    const afterMidnight = record('argumentaire_hors_amm', '2026-03-21T23:30:00Z');
+    expect(currentEvidence([lastMinute, afterMidnight], [argumentation])).toEqual([lastMinute]);
+  });
+
+  it('a late file with no earlier one: nothing counts, the state is late and names it', () => {
+    const late = record('argumentaire_hors_amm', '2026-03-25T10:00:00Z');
+    expect(currentEvidence([late], [argumentation])).toEqual([]);
+    const [state] = evidenceStates(requirementsFor('MO', 2025, [argumentation], []), [late], '2026-03-26');
+    expect(state).toMatchObject({ status: 'late', lateFile: { fileName: late.fileName } });
+  });
+
+  it('a deadline that is not strict: the file of 25/03 replaces the one of 20/03 and counts', () => {
+    const lenient = { ...argumentation, strict: false };
+    const valid = record('argumentaire_hors_amm', '2026-03-20T10:00:00Z');
+    const late = record('argumentaire_hors_amm', '2026-03-25T10:00:00Z');
+    expect(currentEvidence([valid, late], [lenient])).toEqual([late]);
+    expect(evidenceStates(requirementsFor('MO', 2025, [lenient], []), [valid, late], '2026-03-26')[0]).not.toHaveProperty('lateFile');
+  });
 });

@@ -19,6 +19,8 @@ function cpam(finess: string, indicator: IndicatorCode, numerator: number, denom
   return { region: 'PACA', year: 2025, indicator, period: '2025', finess, level: 'site', numerator, denominator, cpamValue: null, referenceValue: null, source: SRC, replaced: [], ...over };
 }
 
+const UCD = '9391234';
+
 function mo(finess: string, totalUcd: number, i999Ucd: number, over: Partial<MoFact> = {}): MoFact {
   return {
     region: 'PACA',
@@ -34,6 +36,8 @@ function mo(finess: string, totalUcd: number, i999Ucd: number, over: Partial<MoF
     lines: 1,
     anomalies: NO_ANOMALY,
     ucdCosts: [],
+    // Every I999 unit on one UCD, as the accumulator keeps them for the argumentation.
+    i999ByUcd: i999Ucd > 0 ? [{ ucd: UCD, units: i999Ucd, lines: 1 }] : [],
     source: { key: 'atih/2025/mo.csv', version: 'v1' },
     replaced: [],
     ...over,
@@ -92,6 +96,29 @@ function inputs(over: Partial<RegionYearInputs>): RegionYearInputs {
     ...over,
   };
 }
+
+/**
+ * An argumentation of the whole year arguing every I999 unit of the fixtures' UCD (units argued are
+ * capped at those prescribed), for tests about something else than the share argued.
+ */
+const fullyArgued = (...finess: string[]): EvidenceRecord[] =>
+  finess.map((f) =>
+    uploaded(f, 'argumentaire_hors_amm', '2026-01-05T09:00:00Z', {
+      campaign: '2025',
+      summary: {
+        type: 'argumentaire',
+        lines: 1,
+        argued: 1,
+        ucd: 1e9,
+        arguedUcd: 1e9,
+        byUcd: [{ ucd: UCD, lines: 1, units: 1e9, arguedLines: 1, arguedUnits: 1e9 }],
+        ammMiroirLines: 0,
+        excludedLines: 0,
+        ammMiroir: [],
+        exclusions: [],
+      },
+    }),
+  );
 
 const targeted = (indicator: IndicatorCode, ...finess: string[]) => finess.map((f) => ({ year: 2025, finess: f, indicator }));
 const objective = (indicator: IndicatorCode, comparator: Objective['comparator'], target: number, finess: string | null = null): Objective => ({ year: 2025, indicator, region: 'PACA', finess, comparator, target });
@@ -321,14 +348,31 @@ describe('pharmacie clinique: the self-assessment returned in time', () => {
 });
 
 describe('MO beyond the I999 share', () => {
-  const argumentaire = (lines: number, argued: number): EvidenceSummary => ({ type: 'argumentaire', lines, argued, ucd: lines, arguedUcd: argued });
+  // Seed 000: "100% prescriptions hors AMM argumentées : AMM Miroir (I997) à préciser ou exclure"; the
+  // I999 prescribed are ATIH's of the campaign's semester (S2 = months 7-12), per UCD.
+  const argumentaire = (...perUcd: [string, number, number][]): EvidenceSummary => ({
+    type: 'argumentaire',
+    lines: perUcd.length,
+    argued: perUcd.filter(([, , argued]) => argued > 0).length,
+    ucd: perUcd.reduce((a, [, units]) => a + units, 0),
+    arguedUcd: perUcd.reduce((a, [, , argued]) => a + argued, 0),
+    byUcd: perUcd.map(([ucd, units, argued]) => ({ ucd, lines: 1, units, arguedLines: argued > 0 ? 1 : 0, arguedUnits: argued })),
+    ammMiroirLines: 0,
+    excludedLines: 0,
+    ammMiroir: [],
+    exclusions: [],
+  });
   const calendar = [deadline('MO', ['plan_actions']), deadline('MO', ['argumentaire_hors_amm'], '2026-03-21', 'argumentaire_hors_amm')];
-  const run = (evidence: EvidenceRecord[], today: string, facts = [mo(A, 1000, 100)]) =>
+  // 1 000 UCD in September, 100 of them I999 on one UCD: 10 %.
+  const september = [mo(A, 1000, 100, { month: 9 })];
+  const run = (evidence: EvidenceRecord[], today: string, facts = september) =>
     row(computeIndicators(inputs({ today, establishments: [site(A, 'CA')], targetings: targeted('MO', A), deadlines: calendar, moFacts: facts, evidence }), ['MO']), 'MO', A);
   const plan = uploaded(A, 'plan_actions', '2026-02-01T09:00:00Z');
+  const sent = (summary: EvidenceSummary, at = '2026-03-01T09:00:00Z') => uploaded(A, 'argumentaire_hors_amm', at, { summary });
+  const LABEL = 'Part des prescriptions hors AMM argumentées (UCD I999 de l’ATIH)';
 
-  it('10 % hors AMM, the plan in time and every line argued: met', () => {
-    const r = run([plan, uploaded(A, 'argumentaire_hors_amm', '2026-03-01T09:00:00Z', { summary: argumentaire(4, 4) })], '2026-04-01');
+  it('10 % hors AMM, the plan in time and the 100 I999 UCD of S2 argued: met', () => {
+    const r = run([plan, sent(argumentaire([UCD, 100, 100]))], '2026-04-01');
     expect(r.status).toBe('met');
     expect(r.components.map((c) => [c.id, c.value, c.status])).toEqual([
       ['i999', 10, 'met'],
@@ -336,26 +380,93 @@ describe('MO beyond the I999 share', () => {
     ]);
   });
 
-  it('3 of 4 lines argued once the cut-off has passed: not met, though the share is', () => {
-    const r = run([plan, uploaded(A, 'argumentaire_hors_amm', '2026-03-01T09:00:00Z', { summary: argumentaire(4, 3) })], '2026-03-22');
-    expect(r.components[1]).toMatchObject({ numerator: 3, denominator: 4, value: 75, status: 'not_met' });
-    expect(r).toMatchObject({ status: 'not_met', note: 'Part des lignes hors AMM argumentées : objectif non atteint' });
+  it('75 of the 100 I999 UCD argued once the cut-off has passed: not met, though the share is', () => {
+    const r = run([plan, sent(argumentaire([UCD, 100, 75]))], '2026-03-22');
+    expect(r.components[1]).toMatchObject({ numerator: 75, denominator: 100, value: 75, status: 'not_met' });
+    expect(r).toMatchObject({ status: 'not_met', note: `${LABEL} : objectif non atteint` });
+  });
+
+  it('3 I999 UCD in the semester, the file lists and argues only 1: 40 of 100 UCD, not 100 %, and no incentive', () => {
+    const facts = [mo(A, 1000, 100, { month: 9, i999ByUcd: [{ ucd: UCD, units: 40, lines: 2 }, { ucd: '9400001', units: 30, lines: 1 }, { ucd: '9412631', units: 30, lines: 1 }] })];
+    const r = row(
+      computeIndicators(
+        inputs({
+          today: '2026-04-01',
+          establishments: [site(A, 'CA')],
+          targetings: targeted('MO', A),
+          deadlines: calendar,
+          moFacts: facts,
+          evidence: [plan, sent(argumentaire([UCD, 40, 40]))],
+          parameters: [{ year: 2025, region: null, values: { budget_interessement_mo: 1000 } }],
+        }),
+        ['MO'],
+      ),
+      'MO',
+      A,
+    );
+    expect(r.components[1]).toMatchObject({ numerator: 40, denominator: 100, value: 40, status: 'not_met' });
+    expect(r.components[1]!.coverage?.notArgued).toEqual([
+      { campaign: '2025-S2', ucd: '9400001', units: 30 },
+      { campaign: '2025-S2', ucd: '9412631', units: 30 },
+    ]);
+    expect(r.status).toBe('not_met');
+    expect(r.allocation?.amount).toBe(0);
+  });
+
+  it('no argumentation sent once the cut-off has passed: 0 of 100 UCD argued, not met', () => {
+    expect(run([plan], '2026-03-22').components[1]).toMatchObject({ numerator: 0, denominator: 100, value: 0, status: 'not_met' });
+  });
+
+  it('ATIH given for the whole year without months: the S2 share argued is no data, MO waits (never 100 %)', () => {
+    const r = run([plan, sent(argumentaire([UCD, 100, 100]))], '2026-04-01', [mo(A, 1000, 100)]);
+    expect(r.components[1]).toMatchObject({ value: null, status: 'no_data' });
+    expect(r).toMatchObject({
+      status: 'pending',
+      note: `${LABEL} : pas encore mesurable (données ATIH 2025 reçues pour l’année entière, sans mois : le semestre ne peut pas être isolé)`,
+    });
   });
 
   it('before the cut-off the same file leaves MO pending: it can still be corrected', () => {
-    const r = run([plan, uploaded(A, 'argumentaire_hors_amm', '2026-03-01T09:00:00Z', { summary: argumentaire(4, 3) })], '2026-03-10');
+    const r = run([plan, sent(argumentaire([UCD, 100, 75]))], '2026-03-10');
     expect(r.components[1]!.status).toBe('pending');
-    expect(r).toMatchObject({ status: 'pending', note: 'Part des lignes hors AMM argumentées : encore en attente' });
+    expect(r).toMatchObject({ status: 'pending', note: `${LABEL} : encore en attente` });
   });
 
   it('a corrected argumentaire replaces the earlier one of the campaign', () => {
-    const first = uploaded(A, 'argumentaire_hors_amm', '2026-03-01T09:00:00Z', { summary: argumentaire(4, 3) });
-    const fixed = uploaded(A, 'argumentaire_hors_amm', '2026-03-02T09:00:00Z', { summary: argumentaire(4, 4) });
-    expect(run([plan, fixed, first], '2026-04-01').components[1]).toMatchObject({ numerator: 4, denominator: 4, status: 'met' });
+    const first = sent(argumentaire([UCD, 100, 75]), '2026-03-01T09:00:00Z');
+    const fixed = sent(argumentaire([UCD, 100, 100]), '2026-03-02T09:00:00Z');
+    expect(run([plan, fixed, first], '2026-04-01').components[1]).toMatchObject({ numerator: 100, denominator: 100, status: 'met' });
+  });
+
+  // Seed 000: "Délai de rigueur pour le retour de l’argumentaire des prescriptions hors-AMM S2 2025 : 21/03/2026".
+  it('délai de rigueur, a late file after a valid one: the file of 20/03 (all argued) counts, the one of 25/03 is named, not counted', () => {
+    const valid = sent(argumentaire([UCD, 100, 100]), '2026-03-20T09:00:00Z');
+    const late = { ...sent(argumentaire([UCD, 100, 10]), '2026-03-25T09:00:00Z'), fileName: 'argumentaire-v2.xlsx' };
+    const r = run([plan, valid, late], '2026-04-01');
+    expect(r.components[1]).toMatchObject({ numerator: 100, denominator: 100, status: 'met' });
+    expect(r).toMatchObject({
+      status: 'met',
+      note: 'fichier « argumentaire-v2.xlsx » reçu le 25/03/2026, après le délai de rigueur du 21/03/2026 : conservé, non pris en compte',
+    });
+  });
+
+  it('délai de rigueur, a late file with no earlier one: nothing argued counts, not met', () => {
+    const r = run([plan, sent(argumentaire([UCD, 100, 100]), '2026-03-25T09:00:00Z')], '2026-04-01');
+    expect(r.components[1]).toMatchObject({ numerator: 0, denominator: 100, status: 'not_met' });
+    expect(r.status).toBe('not_met');
+    expect(r.note).toContain('après le délai de rigueur du 21/03/2026 : conservé, non pris en compte');
+  });
+
+  it('the same late file for a deadline the calendar says is not strict replaces the earlier one and counts', () => {
+    const lenient = [calendar[0]!, { ...calendar[1]!, strict: false }];
+    const valid = sent(argumentaire([UCD, 100, 100]), '2026-03-20T09:00:00Z');
+    const late = sent(argumentaire([UCD, 100, 10]), '2026-03-25T09:00:00Z');
+    const r = row(computeIndicators(inputs({ today: '2026-04-01', establishments: [site(A, 'CA')], targetings: targeted('MO', A), deadlines: lenient, moFacts: september, evidence: [plan, valid, late] }), ['MO']), 'MO', A);
+    expect(r.components[1]).toMatchObject({ numerator: 10, denominator: 100, status: 'not_met' });
   });
 
   it('the action plan received after its deadline: not met, with the reason', () => {
-    const r = run([uploaded(A, 'plan_actions', '2026-03-15T09:00:00Z'), uploaded(A, 'argumentaire_hors_amm', '2026-03-01T09:00:00Z', { summary: argumentaire(1, 1) })], '2026-04-01');
+    const r = run([uploaded(A, 'plan_actions', '2026-03-15T09:00:00Z'), sent(argumentaire([UCD, 100, 100]))], '2026-04-01');
     expect(r).toMatchObject({ status: 'not_met', note: 'élément de preuve non reçu ou non accepté à temps' });
   });
 
@@ -367,23 +478,24 @@ describe('MO beyond the I999 share', () => {
       A,
     );
     expect(r.anomalies).toEqual([
-      { code: 'missing-indication', message: '2 ligne(s) sans code indication (7 UCD)' },
-      { code: 'invalid-indication', message: '1 ligne(s) avec un code indication hors référentiel (3 UCD ; ex. I99)' },
+      { code: 'missing-indication', message: '2 ligne(s) avec un code indication absent (7 UCD)' },
+      { code: 'invalid-indication', message: '1 ligne(s) avec un code indication mal formé (3 UCD ; ex. I99)' },
       // 500 000 / 100 000 = ×5.
       { code: 'amount-jump', message: 'montant total valorisé passé de 100\u202f000 € en 2024 à 500\u202f000 € en 2025 (×5,0)' },
     ]);
   });
 
   it('sums the initiations collected over the year’s campaigns', () => {
-    const initiations = (n: number, patients: number): EvidenceSummary => ({ type: 'initiations', initiations: n, patients, byDci: [] });
+    const initiations = (n: number, patients: number, byDci: { dci: string; patients: number }[]): EvidenceSummary => ({ type: 'initiations', initiations: n, patients, byDci });
     const r = run(
       [
-        uploaded(A, 'recueil_initiations', '2025-07-10T09:00:00Z', { campaign: '2025-S1', summary: initiations(3, 5) }),
-        uploaded(A, 'recueil_initiations', '2026-01-10T09:00:00Z', { summary: initiations(2, 2) }),
+        uploaded(A, 'recueil_initiations', '2025-07-10T09:00:00Z', { campaign: '2025-S1', summary: initiations(3, 5, [{ dci: 'RITUXIMAB', patients: 3 }, { dci: 'BEVACIZUMAB', patients: 2 }]) }),
+        uploaded(A, 'recueil_initiations', '2026-01-10T09:00:00Z', { summary: initiations(2, 2, [{ dci: 'BEVACIZUMAB', patients: 2 }]) }),
       ],
       '2026-01-15',
     );
-    expect(r.initiations).toEqual({ initiations: 5, patients: 7 });
+    // Bevacizumab 2 + 2 = 4 patients, rituximab 3: most first.
+    expect(r.initiations).toEqual({ initiations: 5, patients: 7, byDci: [{ dci: 'BEVACIZUMAB', patients: 4 }, { dci: 'RITUXIMAB', patients: 3 }] });
   });
 });
 
@@ -395,6 +507,7 @@ describe('budgets split to the cent', () => {
         establishments: [site(A, 'CA'), site(B, 'CB'), site(C, 'CC')],
         targetings: targeted('MO', A, B, C),
         moFacts: [mo(A, 3000, 300), mo(B, 1000, 100), mo(C, 1000, 200)],
+        evidence: fullyArgued(A, B, C),
         parameters: [{ year: 2025, region: 'PACA', values: { budget_interessement_mo: 126_331 } }],
       }),
       ['MO'],
@@ -410,6 +523,7 @@ describe('budgets split to the cent', () => {
         establishments: [site(A, 'CA'), site(B, 'CB'), site(C, 'CC')],
         targetings: targeted('MO', A, B, C),
         moFacts: [mo(A, 1000, 10), mo(B, 1000, 10), mo(C, 1000, 10)],
+        evidence: fullyArgued(A, B, C),
         parameters: [{ year: 2025, region: null, values: { budget_interessement_mo: 100, regle_interessement_mo: 'egal' } }],
       }),
       ['MO'],
@@ -424,6 +538,7 @@ describe('budgets split to the cent', () => {
         establishments: [site(A, 'GHT'), site(B, 'GHT'), site(C, 'CC')],
         targetings: targeted('MO', A, B, C),
         moFacts: [mo(A, 100, 10), mo(B, 100, 40), mo(C, 100, 5)],
+        evidence: fullyArgued(A, B, C),
         parameters: [{ year: 2025, region: null, values: { budget_interessement_mo: 1000 } }],
       }),
       ['MO'],
@@ -537,12 +652,26 @@ describe('national sources: Open PHMEV and PMSI stay-level data', () => {
   it('PMSI data of a legal entity of two sites counts for their contract only', () => {
     const sites = [site(A, 'GHT', { finessJuridique: '130786000' }), site(B, 'GHT', { finessJuridique: '130786000' })];
     const entity = mo('130786000', 1000, 120, { level: 'entity' });
-    const results = computeIndicators(inputs({ establishments: sites, targetings: targeted('MO', A, B), moFacts: [entity] }), ['MO']);
+    // The entity's I999 are matched against its sites' argumentations, as one.
+    const results = computeIndicators(inputs({ establishments: sites, targetings: targeted('MO', A, B), moFacts: [entity], evidence: fullyArgued(A, B) }), ['MO']);
     expect(row(results, 'MO', A)).toMatchObject({
       status: 'no_data',
       note: 'données PMSI transmises pour l’entité juridique 130786000, sur l’ensemble de ses sites (voir le contrat)',
     });
     expect(row(results, 'MO', 'GHT')).toMatchObject({ numerator: 120, denominator: 1000, value: 12, status: 'met' });
+  });
+
+  it('where the seeds and the calendar are silent (no argumentation asked per semester), the share argued says what it assumed', () => {
+    const r = row(computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('MO', A), moFacts: [mo(A, 1000, 100)], evidence: fullyArgued(A) }), ['MO']), 'MO', A);
+    expect(r.components[1]!.note).toBe(
+      'mesurée sur l’année 2025 entière : le calendrier ne demande pas d’argumentaire par semestre ; 100 UCD argumentées sur 100 UCD codées I999 selon l’ATIH (1 code(s) UCD sur 1)',
+    );
+  });
+
+  it('two sites of one legal entity with their own ATIH data: each site’s argumentation covers its own I999 in the contract', () => {
+    const sites = [site(A, 'GHT', { finessJuridique: '130786000' }), site(B, 'GHT', { finessJuridique: '130786000' })];
+    const results = computeIndicators(inputs({ establishments: sites, targetings: targeted('MO', A, B), moFacts: [mo(A, 1000, 100), mo(B, 1000, 50)], evidence: fullyArgued(A, B) }), ['MO']);
+    expect(row(results, 'MO', 'GHT').components[1]).toMatchObject({ numerator: 150, denominator: 150, status: 'met' });
   });
 
   it('a cost per UCD more than twice the region’s median for the same UCD is an anomaly', () => {

@@ -57,6 +57,28 @@ describe('judge', () => {
     }
   });
 
+  it('"Sans données ATIH pour le semestre": a part with a target and no data keeps the whole pending, with why; a part shown for information does not', () => {
+    const unmeasured: ResultComponent = {
+      ...component('no_data', 'Part des prescriptions hors AMM argumentées (UCD I999 de l’ATIH)'),
+      target: { comparator: '>=', value: 100, source: 'default' },
+      coverage: {
+        campaigns: ['2025-S2'],
+        withoutData: [{ campaign: '2025-S2', reason: 'aucune donnée ATIH pour S2 2025' }],
+        prescribed: { units: 0, lines: 0, codes: 0 },
+        covered: { units: 0, codes: 0 },
+        notArgued: [],
+        notInAtih: [],
+        ammMiroir: { lines: 0, items: [] },
+        exclusions: { lines: 0, items: [] },
+      },
+    };
+    expect(judge({ ...base, components: [unmeasured] })).toEqual({
+      status: 'pending',
+      note: 'Part des prescriptions hors AMM argumentées (UCD I999 de l’ATIH) : pas encore mesurable (aucune donnée ATIH pour S2 2025)',
+    });
+    expect(judge({ ...base, components: [component('no_data', 'Part des génériques (Open PHMEV)')] })).toEqual({ status: 'met', note: null });
+  });
+
   it('a part not met makes the whole not met and says which; a part pending keeps it pending', () => {
     expect(judge({ ...base, components: [component('met', 'Part I999'), component('not_met')] })).toEqual({
       status: 'not_met',

@@ -4,7 +4,7 @@
  * figures; written where mutation runs (npm run mutate) showed these parts had no assertion.
  */
 import { describe, expect, it } from 'vitest';
-import { ARGUED_TARGET, amountJump, jumpFactor, moAnomalies, moComponents, moMeasure, regionMoTotals, sumMoMeasures, ucdCostAnomalies, type MoMeasure } from '../../lib/domain/mo';
+import { amountJump, jumpFactor, moAnomalies, moComponents, moMeasure, regionMoTotals, sumMoMeasures, ucdCostAnomalies, type MoMeasure } from '../../lib/domain/mo';
 import type { EvidenceRecord, EvidenceSummary, MoFact } from '../../lib/domain/schemas';
 
 const A = '130780018';
@@ -25,6 +25,7 @@ function fact(finess: string, over: Partial<MoFact> = {}): MoFact {
     lines: 1,
     anomalies: { missingIndication: { lines: 0, ucd: 0 }, invalidIndication: { lines: 0, ucd: 0, examples: [] }, invalidUcd: { lines: 0, ucd: 0, examples: [] } },
     ucdCosts: [],
+    i999ByUcd: [],
     source: { key: `atih/2025/mo-${finess}.csv`, version: 'v1' },
     replaced: [],
     ...over,
@@ -49,6 +50,20 @@ function evidence(finess: string, summary: EvidenceSummary, key: string): Eviden
   };
 }
 
+/** An argumentation summary whose lines all bear on one UCD, one unit each. */
+const arg = (lines: number, argued: number): Extract<EvidenceSummary, { type: 'argumentaire' }> => ({
+  type: 'argumentaire',
+  lines,
+  argued,
+  ucd: lines,
+  arguedUcd: argued,
+  byUcd: [{ ucd: '9391234', lines, units: lines, arguedLines: argued, arguedUnits: argued }],
+  ammMiroirLines: 0,
+  excludedLines: 0,
+  ammMiroir: [],
+  exclusions: [],
+});
+
 const anomalies = (missing: [number, number], invalid: [number, number, string[]], ucd: [number, number, string[]]): MoFact['anomalies'] => ({
   missingIndication: { lines: missing[0], ucd: missing[1] },
   invalidIndication: { lines: invalid[0], ucd: invalid[1], examples: invalid[2] },
@@ -56,17 +71,18 @@ const anomalies = (missing: [number, number], invalid: [number, number, string[]
 });
 
 describe('moMeasure: one site', () => {
-  it('sums the months, their anomalies (each example once), the argumentations and the initiation collections', () => {
+  it('sums the months and their anomalies (each example once), keeps the argumentations, sums the initiation collections', () => {
     const m = moMeasure(
       [
         fact(A, { month: 1, totalUcd: 60, i999Ucd: 6, totalAmount: 600, i999Amount: 60, anomalies: anomalies([1, 4], [2, 5, ['X12', 'I9']], [1, 3, ['12345']]) }),
         fact(A, { month: 2, totalUcd: 40, i999Ucd: 3, totalAmount: 400, i999Amount: 30, anomalies: anomalies([2, 6], [1, 2, ['I9', 'Z']], [2, 4, ['12345', '999']]) }),
       ],
       [
-        evidence(A, { type: 'argumentaire', lines: 8, argued: 6, ucd: 80, arguedUcd: 60 }, 'evidence/2025-S1/a/arg.csv'),
-        evidence(A, { type: 'argumentaire', lines: 4, argued: 4, ucd: 40, arguedUcd: 40 }, 'evidence/2025-S2/a/arg.csv'),
+        evidence(A, arg(8, 6), 'evidence/2025-S1/a/arg.csv'),
+        evidence(A, arg(4, 4), 'evidence/2025-S2/a/arg.csv'),
         evidence(A, { type: 'initiations', initiations: 3, patients: 2, byDci: [] }, 'evidence/2025-S2/a/init.csv'),
       ],
+      A,
     );
     expect(m).toMatchObject({
       totalUcd: 100,
@@ -74,36 +90,42 @@ describe('moMeasure: one site', () => {
       totalAmount: 1000,
       i999Amount: 90,
       facts: 2,
-      argued: { lines: 12, argued: 10 },
       initiations: { initiations: 3, patients: 2 },
       missingIndication: { lines: 3, ucd: 10 },
       invalidIndication: { lines: 3, ucd: 7, examples: ['X12', 'I9', 'Z'] },
       invalidUcd: { lines: 3, ucd: 7, examples: ['12345', '999'] },
     });
+    expect(m.argumentations.map((a) => [a.owner, a.item.source.key])).toEqual([
+      [A, 'evidence/2025-S1/a/arg.csv'],
+      [A, 'evidence/2025-S2/a/arg.csv'],
+    ]);
+    expect(m.atih.map((f) => [f.owner, f.item.month])).toEqual([
+      [A, 1],
+      [A, 2],
+    ]);
     // The extract once (same key and version for both months), each evidence file once.
     expect(m.inputs.map((i) => i.key).sort()).toEqual(['atih/2025/mo-130780018.csv', 'evidence/2025-S1/a/arg.csv', 'evidence/2025-S2/a/arg.csv', 'evidence/2025-S2/a/init.csv']);
   });
 
   it('has no argumentation and no initiations when none was accepted, and no data without facts', () => {
     const m = moMeasure([], []);
-    expect(m).toMatchObject({ facts: 0, argued: null, initiations: null, totalUcd: 0, inputs: [] });
+    expect(m).toMatchObject({ facts: 0, atih: [], argumentations: [], initiations: null, totalUcd: 0, inputs: [] });
   });
 });
 
 describe('sumMoMeasures: a contract', () => {
   const a = moMeasure([fact(A, { anomalies: anomalies([1, 1], [1, 1, ['X1', 'X2', 'X3']], [1, 2, ['1']]) })], [
-    evidence(A, { type: 'argumentaire', lines: 10, argued: 7, ucd: 1, arguedUcd: 1 }, 'evidence/2025-S2/a/arg.csv'),
-  ]);
+    evidence(A, arg(10, 7), 'evidence/2025-S2/a/arg.csv'),
+  ], A);
   const b = moMeasure([fact(B, { totalUcd: 300, i999Ucd: 90, anomalies: anomalies([2, 5], [2, 3, ['X3', 'X4', 'X5', 'X6']], [2, 3, ['1', '22']]) })], [
     evidence(B, { type: 'initiations', initiations: 5, patients: 4, byDci: [] }, 'evidence/2025-S2/b/init.csv'),
-  ]);
+  ], B);
 
   it('sums numerators, denominators, argued lines, initiations and anomalies of its sites', () => {
     expect(sumMoMeasures([a, b])).toMatchObject({
       totalUcd: 400,
       i999Ucd: 100,
       facts: 2,
-      argued: { lines: 10, argued: 7 },
       initiations: { initiations: 5, patients: 4 },
       missingIndication: { lines: 3, ucd: 6 },
       invalidIndication: { lines: 3, ucd: 4, examples: ['X1', 'X2', 'X3', 'X4', 'X5'] },
@@ -113,22 +135,27 @@ describe('sumMoMeasures: a contract', () => {
 
   it('adds both sites’ argumentations and collections when both have one', () => {
     const withBoth = moMeasure([fact(B)], [
-      evidence(B, { type: 'argumentaire', lines: 5, argued: 5, ucd: 1, arguedUcd: 1 }, 'evidence/2025-S2/b/arg.csv'),
-      evidence(B, { type: 'initiations', initiations: 1, patients: 1, byDci: [] }, 'evidence/2025-S2/b/init.csv'),
-    ]);
-    const a2 = { ...a, initiations: { initiations: 2, patients: 2 } };
-    expect(sumMoMeasures([a2, withBoth])).toMatchObject({ argued: { lines: 15, argued: 12 }, initiations: { initiations: 3, patients: 3 } });
+      evidence(B, arg(5, 5), 'evidence/2025-S2/b/arg.csv'),
+      evidence(B, { type: 'initiations', initiations: 1, patients: 1, byDci: [{ dci: 'Rituximab ', patients: 1 }] }, 'evidence/2025-S2/b/init.csv'),
+    ], B);
+    const a2 = { ...a, initiations: { initiations: 2, patients: 2, byDci: [{ dci: 'RITUXIMAB', patients: 2 }] } };
+    const sum = sumMoMeasures([a2, withBoth]);
+    expect(sum).toMatchObject({ initiations: { initiations: 3, patients: 3 } });
+    // Patients per DCI added across sites, however the DCI was written: 2 + 1 for rituximab.
+    expect(sum.initiations?.byDci).toEqual([{ dci: 'RITUXIMAB', patients: 3 }]);
+    // Each site's argumentation stays its own, to be matched against its own ATIH lines.
+    expect(sum.argumentations.map((x) => x.owner)).toEqual([A, B]);
   });
 
   it('has no argumentation when no site has one', () => {
-    expect(sumMoMeasures([moMeasure([fact(A)], []), moMeasure([fact(B)], [])])).toMatchObject({ argued: null, initiations: null });
+    expect(sumMoMeasures([moMeasure([fact(A)], []), moMeasure([fact(B)], [])])).toMatchObject({ argumentations: [], initiations: null });
   });
 });
 
-describe('moComponents: the I999 share and the lines argued', () => {
+describe('moComponents: the I999 share and the share argued', () => {
   const base: MoMeasure = moMeasure([fact(A, { totalUcd: 200, i999Ucd: 30 })], []);
   const target = { comparator: '<' as const, value: 20, source: 'default' as const };
-  const part = (m: MoMeasure, open: boolean, t: typeof target | null = target) => moComponents(m, t, open);
+  const part = (m: MoMeasure, open: boolean, t: typeof target | null = target) => moComponents(m, t, open, ['2025']);
 
   it('states the share, its target and whether it is met', () => {
     const [i999] = part(base, false);
@@ -137,30 +164,21 @@ describe('moComponents: the I999 share and the lines argued', () => {
     expect(part(base, false, null)[0]?.status).toBe('no_target');
   });
 
-  it('without ATIH data: no value, no data, and says why', () => {
-    const [i999] = part(moMeasure([], []), false);
+  it('without ATIH data: no value, no data, and says why; the share argued is no data too, never 100 %', () => {
+    const [i999, argued] = part(moMeasure([], []), false);
     expect(i999).toMatchObject({ numerator: null, denominator: null, value: null, status: 'no_data', note: 'aucune donnée ATIH reçue' });
+    expect(argued).toMatchObject({ value: null, status: 'no_data', note: 'l’année 2025 : aucune donnée ATIH pour l’année 2025' });
   });
 
-  it('lines argued: met at 100 %, pending while an argumentation can still come, not met after', () => {
-    const argued = (lines: number, done: number): MoMeasure => ({ ...base, argued: { lines, argued: done } });
-    expect(part(argued(4, 4), false)[1]).toEqual({
-      id: 'argued',
-      label: 'Part des lignes hors AMM argumentées',
-      numerator: 4,
-      denominator: 4,
-      value: 100,
-      unit: '%',
-      target: ARGUED_TARGET,
-      status: 'met',
-      note: null,
-    });
-    expect(part(argued(4, 3), true)[1]).toMatchObject({ value: 75, status: 'pending' });
-    expect(part(argued(4, 3), false)[1]).toMatchObject({ value: 75, status: 'not_met' });
-    // An argumentation listing no hors-AMM line has no share to judge.
-    expect(part(argued(0, 0), false)[1]).toMatchObject({ value: null, status: 'no_data', note: null });
-    expect(part(base, true)[1]).toMatchObject({ value: null, status: 'pending', note: 'aucun argumentaire accepté' });
-    expect(part(base, false)[1]).toMatchObject({ status: 'no_data', note: 'aucun argumentaire accepté' });
+  it('share argued: 30 I999 UCD prescribed on one UCD, 30 argued → 100 %, met; 20 → 66,7 %, pending while open, not met after', () => {
+    const m = (argued: number) =>
+      moMeasure([fact(A, { totalUcd: 200, i999Ucd: 30, i999ByUcd: [{ ucd: '9391234', units: 30, lines: 3 }] })], [
+        { ...evidence(A, { ...arg(3, 3), byUcd: [{ ucd: '9391234', lines: 3, units: 30, arguedLines: 3, arguedUnits: argued }] }, 'evidence/2025/a/arg.csv'), campaign: '2025' },
+      ], A);
+    expect(part(m(30), false)[1]).toMatchObject({ id: 'argued', numerator: 30, denominator: 30, value: 100, unit: '%', target: { comparator: '>=', value: 100 }, status: 'met' });
+    expect(part(m(20), true)[1]).toMatchObject({ numerator: 20, denominator: 30, status: 'pending' });
+    expect(part(m(20), false)[1]).toMatchObject({ status: 'not_met' });
+    expect(part(m(20), false)[1]!.value).toBeCloseTo(66.667, 3);
   });
 });
 
@@ -168,8 +186,8 @@ describe('moAnomalies', () => {
   it('lists each coding anomaly with its lines, units and examples, in French', () => {
     const m = moMeasure([fact(A, { anomalies: anomalies([3, 1250], [2, 40, ['X12', 'I9']], [2, 7, ['12345', '99']]) })], []);
     expect(moAnomalies(m, null, 2025, 3)).toEqual([
-      { code: 'missing-indication', message: '3 ligne(s) sans code indication (1\u202f250 UCD)' },
-      { code: 'invalid-indication', message: '2 ligne(s) avec un code indication hors référentiel (40 UCD ; ex. X12, I9)' },
+      { code: 'missing-indication', message: '3 ligne(s) avec un code indication absent (1\u202f250 UCD)' },
+      { code: 'invalid-indication', message: '2 ligne(s) avec un code indication mal formé (40 UCD ; ex. X12, I9)' },
       { code: 'invalid-ucd', message: '2 ligne(s) avec un code UCD inconnu (7 UCD ; ex. 12345, 99)' },
     ]);
   });

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { computeIndicators } from '../../lib/domain/indicators';
 import { i999Share, regionMoTotals } from '../../lib/domain/mo';
 import { meetsTarget } from '../../lib/domain/targets';
-import type { Establishment, IndicatorResult, MoFact, Objective, Targeting } from '../../lib/domain/schemas';
+import type { Establishment, EvidenceRecord, EvidenceSummary, IndicatorResult, MoFact, Objective, Targeting } from '../../lib/domain/schemas';
 
+const UCD = '9391234';
 const SRC = { key: 'atih/2025/mo-paca.csv', version: 'v1' };
 
 function fact(region: string, finess: string, year: number, totalUcd: number, i999Ucd: number, over: Partial<MoFact> = {}): MoFact {
@@ -21,6 +22,7 @@ function fact(region: string, finess: string, year: number, totalUcd: number, i9
     lines: 1,
     anomalies: { missingIndication: { lines: 0, ucd: 0 }, invalidIndication: { lines: 0, ucd: 0, examples: [] }, invalidUcd: { lines: 0, ucd: 0, examples: [] } },
     ucdCosts: [],
+    i999ByUcd: i999Ucd > 0 ? [{ ucd: UCD, units: i999Ucd, lines: 1 }] : [],
     source: SRC,
     replaced: [],
     ...over,
@@ -40,12 +42,49 @@ const obj = (region: string | null, finess: string | null, comparator: Objective
   comparator,
   target,
 });
+/** The ATIH files a result was computed from (the argumentations it read are listed beside them). */
+const atihInputs = (r: IndicatorResult) => r.inputs.filter((i) => i.key.startsWith('atih/'));
 const round1 = (x: number | null): number | null => (x === null ? null : Math.round(x * 10) / 10);
 
-/** The MO results of a region and year, with no calendar, parameters or evidence: the I999 share alone decides. */
+/**
+ * An argumentation of the year arguing every I999 unit of the fixtures' UCD, so that the I999 share
+ * alone decides here (the share argued has its own tests: mo-argumentation.test.ts).
+ */
+function fullyArgued(region: string, year: number, finess: string): EvidenceRecord {
+  const summary: EvidenceSummary = {
+    type: 'argumentaire',
+    lines: 1,
+    argued: 1,
+    ucd: 1e9,
+    arguedUcd: 1e9,
+    byUcd: [{ ucd: UCD, lines: 1, units: 1e9, arguedLines: 1, arguedUnits: 1e9 }],
+    ammMiroirLines: 0,
+    excludedLines: 0,
+    ammMiroir: [],
+    exclusions: [],
+  };
+  return {
+    region,
+    campaign: String(year),
+    finess,
+    kind: 'argumentaire_hors_amm',
+    fileName: 'argumentaire.csv',
+    receivedAt: `${year}-12-01T09:00:00.000Z`,
+    status: 'accepted',
+    errorCount: 0,
+    firstError: null,
+    reportKey: `reports/${finess}.json`,
+    order: `${year}-12-01T09:00:00.000Z|${finess}|e`,
+    summary,
+    source: { key: `evidence/${year}/${finess}/argumentaire_hors_amm/a.csv`, version: 'v1' },
+  };
+}
+
+/** The MO results of a region and year, with no calendar or parameters and every I999 unit argued: the I999 share alone decides. */
 function computeMo(i: { region: string; year: number; establishments: Establishment[]; targetings: Targeting[]; objectives: Objective[]; facts: MoFact[] }): IndicatorResult[] {
+  const evidence = i.establishments.map((e) => fullyArgued(e.region, i.year, e.finess));
   return computeIndicators(
-    { ...i, today: '2026-01-15', deadlines: [], parameters: [], moFacts: i.facts, previousMoFacts: [], cpamFacts: [], previousCpamFacts: [], phmevFacts: [], previousPhmevFacts: [], evidence: [], dmiFacts: [] },
+    { ...i, today: '2026-01-15', deadlines: [], parameters: [], moFacts: i.facts, previousMoFacts: [], cpamFacts: [], previousCpamFacts: [], phmevFacts: [], previousPhmevFacts: [], evidence, dmiFacts: [] },
     ['MO'],
   );
 }
@@ -171,7 +210,9 @@ describe('computeMo', () => {
     });
 
     it('a targeted site without facts (its facts are of another year or region) is no_data', () => {
-      expect(byFiness(results, NO_DATA)).toMatchObject({ numerator: null, denominator: null, value: null, amounts: null, status: 'no_data', inputs: [] });
+      const r = byFiness(results, NO_DATA);
+      expect(r).toMatchObject({ numerator: null, denominator: null, value: null, amounts: null, status: 'no_data' });
+      expect(atihInputs(r)).toEqual([]);
     });
   });
 
@@ -240,7 +281,7 @@ describe('computeMo', () => {
       expect(c.target).toEqual({ comparator: '<', value: 20, source: 'establishment' });
       expect(c.amounts).toEqual({ total: 100_000, horsAmm: 12_000 });
       // One source file for both sites: listed once.
-      expect(c.inputs).toEqual([{ key: 'atih/2025/mo-paca.csv', version: 'v1' }]);
+      expect(atihInputs(c)).toEqual([{ key: 'atih/2025/mo-paca.csv', version: 'v1' }]);
     });
 
     it('sites with different own targets: the contract falls back to the region target', () => {
@@ -269,7 +310,7 @@ describe('computeMo', () => {
       objectives: [],
       facts: [fact('PACA', F, 2025, 10, 1, { source: a }), fact('PACA', F, 2025, 10, 1, { source: { ...a } }), fact('PACA', F, 2025, 10, 1, { source: b })],
     });
-    expect(byFiness(results, F).inputs).toEqual([a, b]);
+    expect(atihInputs(byFiness(results, F))).toEqual([a, b]);
     expect(byFiness(results, F)).toMatchObject({ numerator: 3, denominator: 30 }); // 1+1+1 over 10+10+10
   });
 });

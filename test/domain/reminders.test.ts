@@ -158,7 +158,27 @@ describe('dueReminders', () => {
     });
     // B is targeted only in 2024, so not for the 2025 campaign.
     expect(due.map((d) => d.establishment.finess).sort()).toEqual([A, C, D, E].sort());
-    expect(due.every((d) => kinds(d).join() === 'plan_actions' && d.deadline.id === 'auto_evaluation')).toBe(true);
+    expect(due.every((d) => d.deadline.id === 'auto_evaluation')).toBe(true);
+    // DMI is made of its mapping, plan and audit, owed with the self-evaluation even where no row
+    // asks for them (as the indicators count them): C and D are reminded of all three.
+    expect(Object.fromEntries(due.map((d) => [d.establishment.finess, kinds(d).sort()]))).toEqual({
+      [A]: ['plan_actions'],
+      [C]: ['audit_dmi', 'cartographie_dmi', 'plan_actions'],
+      [D]: ['audit_dmi', 'cartographie_dmi', 'plan_actions'],
+      [E]: ['plan_actions'],
+    });
+  });
+
+  // The issue's case: "with a self-evaluation deadline whose calendar row lists no document, DMI is
+  // pending with three documents awaited for 31/03, yet no reminder is ever sent for them".
+  it('a self-evaluation deadline whose row lists no document: DMI’s three documents are reminded', () => {
+    const due = dueReminders({ today: '2026-03-24', deadlines: [row(null, [], 'auto_evaluation', '2025', '2026-03-31')], establishments: [est(C)], targetings, evidence: [] });
+    expect(due).toHaveLength(1);
+    expect(due[0]).toMatchObject({ step: 'J-7', owed: [
+      { kind: 'cartographie_dmi', state: 'missing' },
+      { kind: 'plan_actions', state: 'missing' },
+      { kind: 'audit_dmi', state: 'missing' },
+    ] });
   });
 
   it('evidence of another campaign does not count', () => {
@@ -185,10 +205,10 @@ describe('dueReminders', () => {
   });
 
   it('an accepted argumentation with hors-AMM lines not argued is still owed, with how many', () => {
-    const partial = { ...evidence(A, 'argumentaire_hors_amm', 'accepted'), summary: { type: 'argumentaire' as const, lines: 5, argued: 3, ucd: 5, arguedUcd: 3 } };
+    const partial = { ...evidence(A, 'argumentaire_hors_amm', 'accepted'), summary: { type: 'argumentaire' as const, lines: 5, argued: 3, ucd: 5, arguedUcd: 3, byUcd: [], ammMiroirLines: 0, excludedLines: 0, ammMiroir: [], exclusions: [] } };
     const [due] = dueReminders({ today: TODAY, deadlines: [row('MO', ['argumentaire_hors_amm'])], establishments: [est(A)], targetings, evidence: [partial] });
     expect(due!.owed).toEqual([
-      { kind: 'argumentaire_hors_amm', state: 'incomplete', detail: '2 lignes hors AMM sur 5 pas encore argumentées (argumentaire et AMM miroir ou exclusion)' },
+      { kind: 'argumentaire_hors_amm', state: 'incomplete', detail: '2 lignes hors AMM sur 5 sans argumentaire' },
     ]);
     const complete = { ...partial, summary: { ...partial.summary, argued: 5 } };
     expect(dueReminders({ today: TODAY, deadlines: [row('MO', ['argumentaire_hors_amm'])], establishments: [est(A)], targetings, evidence: [complete] })).toEqual([]);
@@ -198,5 +218,28 @@ describe('dueReminders', () => {
     expect(dueReminders({ today: '2026-03-16', deadlines: [row('MO', ['plan_actions'])], establishments: [est(A)], targetings, evidence: [] })[0]).toMatchObject({ step: 'J+7' });
     const custom = dueReminders({ today: '2026-03-04', deadlines: [row('MO', ['plan_actions'])], establishments: [est(A)], targetings, evidence: [], offsets: () => [-5, 2] });
     expect(custom[0]).toMatchObject({ step: 'J-5', daysLeft: 5 });
+  });
+});
+
+// Seed 000: "Délai de rigueur pour le retour de l’argumentaire des prescriptions hors-AMM S2 2025 : 21/03/2026".
+describe('reminders, a délai de rigueur and the lock', () => {
+  const targetings = [target(A, 'MO')];
+  const argumentation = row('MO', ['argumentaire_hors_amm'], 'argumentaire_hors_amm', '2025-S2', '2026-03-21');
+  const selfEvaluation = row(null, [], 'auto_evaluation', '2025', '2026-03-31');
+
+  it('the argumentation’s reminders say it is strict, before and after its day; the evidence return’s do not', () => {
+    const before = dueReminders({ today: '2026-03-14', deadlines: [argumentation, selfEvaluation], establishments: [est(A)], targetings, evidence: [] });
+    expect(before.map((r) => [r.deadline.id, r.step, r.strict])).toEqual([['argumentaire_hors_amm', 'J-7', true]]);
+    const after = dueReminders({ today: '2026-03-22', deadlines: [argumentation, selfEvaluation], establishments: [est(A)], targetings, evidence: [] });
+    expect(after.map((r) => [r.step, r.daysLeft, r.strict])).toEqual([['J+1', -1, true]]);
+    expect(dueReminders({ today: '2026-03-10', deadlines: [row('MO', ['plan_actions'])], establishments: [est(A)], targetings, evidence: [] })[0]).toMatchObject({ step: 'J+1', strict: false });
+  });
+
+  it('after the lock (the day after the auto_evaluation of 31/03/2026) nothing is sent: a caught-up J+7 of 28/03 on 01/04 is not', () => {
+    // 28/03 is J+7 of the argumentation; on 01/04 the year's evidence is refused by ingest.
+    const inputs = { deadlines: [argumentation, selfEvaluation], establishments: [est(A)], targetings, evidence: [] };
+    expect(dueReminders({ ...inputs, today: '2026-03-31' }).map((r) => `${r.deadline.id} ${r.step}`)).toEqual(['argumentaire_hors_amm J+7']);
+    expect(dueReminders({ ...inputs, today: '2026-04-01' })).toEqual([]);
+    expect(dueReminders({ ...inputs, today: '2026-04-08' })).toEqual([]);
   });
 });

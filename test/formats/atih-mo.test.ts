@@ -51,10 +51,10 @@ describe('atih/<year>/mo-*.csv', () => {
     expect(out.rowsAccepted).toBe(5);
     expect(facts(out.output)).toEqual<MoFact[]>([
       // January: 10 + 2,5 UCD, of which 2,5 I999; 26 500 + 6 625 €.
-      { region: 'PACA', finess: APHM, level: 'site', year: 2025, month: 1, totalUcd: 12.5, totalAmount: 33_125, i999Ucd: 2.5, i999Amount: 6_625, i997Ucd: 0, lines: 2, anomalies: NO_ANOMALY, ucdCosts: [], source: SOURCE, replaced: [] },
+      { region: 'PACA', finess: APHM, level: 'site', year: 2025, month: 1, totalUcd: 12.5, totalAmount: 33_125, i999Ucd: 2.5, i999Amount: 6_625, i997Ucd: 0, lines: 2, anomalies: NO_ANOMALY, ucdCosts: [], i999ByUcd: [{ ucd: '9391234', units: 2.5, lines: 1 }], source: SOURCE, replaced: [] },
       // February: 4 (I999999) + 3 (I997001) UCD; 1 200,25 + 900 €.
-      { region: 'PACA', finess: APHM, level: 'site', year: 2025, month: 2, totalUcd: 7, totalAmount: 2_100.25, i999Ucd: 4, i999Amount: 1_200.25, i997Ucd: 3, lines: 2, anomalies: NO_ANOMALY, ucdCosts: [], source: SOURCE, replaced: [] },
-      { region: 'PACA', finess: IPC, level: 'site', year: 2025, month: null, totalUcd: 1, totalAmount: 300.5, i999Ucd: 1, i999Amount: 300.5, i997Ucd: 0, lines: 1, anomalies: NO_ANOMALY, ucdCosts: [], source: SOURCE, replaced: [] },
+      { region: 'PACA', finess: APHM, level: 'site', year: 2025, month: 2, totalUcd: 7, totalAmount: 2_100.25, i999Ucd: 4, i999Amount: 1_200.25, i997Ucd: 3, lines: 2, anomalies: NO_ANOMALY, ucdCosts: [], i999ByUcd: [{ ucd: '3400893912345', units: 4, lines: 1 }], source: SOURCE, replaced: [] },
+      { region: 'PACA', finess: IPC, level: 'site', year: 2025, month: null, totalUcd: 1, totalAmount: 300.5, i999Ucd: 1, i999Amount: 300.5, i997Ucd: 0, lines: 1, anomalies: NO_ANOMALY, ucdCosts: [], i999ByUcd: [{ ucd: '9400001', units: 1, lines: 1 }], source: SOURCE, replaced: [] },
     ]);
   });
 
@@ -91,7 +91,7 @@ describe('atih/<year>/mo-*.csv', () => {
       { year: 2025, establishments: KNOWN },
     );
     expect(where(out.list)).toEqual(['warning coding-anomaly@3:code_indication', 'warning coding-anomaly@4:code_indication', 'warning coding-anomaly@5:code_indication']);
-    expect(out.list[1]!.message).toBe('Anomalie de codage dans la colonne « code_indication » (« 999 ») : code indication hors référentiel (« I » suivi de 3 à 6 chiffres attendu).');
+    expect(out.list[1]!.message).toBe('Anomalie de codage dans la colonne « code_indication » (« 999 ») : code indication mal formé (« I » suivi de 3 à 6 chiffres attendu).');
     const [january] = facts(out.output);
     expect(january).toMatchObject({
       totalUcd: 11, // 2 + 5 + 3 + 1: every dispensed UCD counts

@@ -24,6 +24,23 @@ describe('referential/calendrier-<year>.csv', () => {
     ]);
   });
 
+  it('the optional `rigueur` column says which deadlines are strict; empty leaves the default (the hors-AMM argumentation strict)', async () => {
+    const out = await read(
+      calendrierFormat,
+      cp1252([
+        `${HEADER};Délai de rigueur`,
+        '2025-S2;retour_preuves;09/03/2026;MO;plan_actions;Retour des éléments de preuve S2 2025;oui',
+        '2025-S2;argumentaire_hors_amm;21/03/2026;MO;argumentaire_hors_amm;Argumentaire hors-AMM S2 2025;',
+        '2025-S2;rattrapage;31/03/2026;MO;argumentaire_hors_amm;Rattrapage;non',
+        '2025;auto_evaluation;31/03/2026;;;Rapport;peut-être',
+      ]),
+      { year: 2025 },
+    );
+    expect(where(out.list)).toEqual(['error type-error@5:rigueur']);
+    const good = await read(calendrierFormat, cp1252([`${HEADER};Rigueur`, '2025-S2;retour_preuves;09/03/2026;MO;plan_actions;Retour;oui', '2025-S2;argumentaire_hors_amm;21/03/2026;MO;argumentaire_hors_amm;Argumentaire;', '2025-S2;rattrapage;31/03/2026;MO;argumentaire_hors_amm;Rattrapage;non']), { year: 2025 });
+    expect((payload(good.output) as { strict?: boolean }[]).map((d) => d.strict)).toEqual([true, undefined, false]);
+  });
+
   it('errors with row and column: impossible date, unknown indicator, unknown document kind, empty label', async () => {
     const out = await read(
       calendrierFormat,

@@ -24,7 +24,7 @@ describe('readTabular: where the table starts', () => {
       { finess: '130786049' },
     );
     expect(where(out.list)).toEqual(['warning header-row@2:null']);
-    expect(payload(out.output)).toEqual({ type: 'argumentaire', lines: 1, argued: 1, ucd: 2, arguedUcd: 2 });
+    expect(payload(out.output)).toMatchObject({ type: 'argumentaire', lines: 1, argued: 1, ucd: 2, arguedUcd: 2 });
   });
 
   it('says once where blank lines were left between rows, not for trailing ones', async () => {

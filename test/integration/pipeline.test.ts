@@ -54,6 +54,13 @@ const files: Record<string, string | Buffer> = {
   ].join('\n'),
   [`evidence/2025-S2/${A}/plan_actions/u1-plan.pdf`]: '%PDF-1.4\n%%EOF\n',
   [`evidence/2025-S2/${C}/plan_actions/u2-plan.exe`]: 'MZ binary',
+  // "100% prescriptions hors AMM argumentées": A, B and D argue every I999 UCD ATIH shows for their year.
+  ...Object.fromEntries(
+    ([[A, '9412631', 38], [B, '9412631', 21], [D, '9385412', 9]] as const).map(([finess, ucd, units]) => [
+      `evidence/2025/${finess}/argumentaire_hors_amm/u3-argumentaire.csv`,
+      ['finess;ucd;libelle;code_indication;nb_ucd;argumentaire;amm_miroir;exclusion', `${finess};${ucd};X;I999;${units};Décision de RCP;;non`, ''].join('\n'),
+    ]),
+  ),
 };
 
 let dataDir: string;
@@ -90,6 +97,9 @@ describe('a run on the embedded default', () => {
     expect(status).toEqual({
       'atih/2025/mo-2025.csv': 'accepted',
       [`evidence/2025-S2/${A}/plan_actions/u1-plan.pdf`]: 'accepted',
+      [`evidence/2025/${A}/argumentaire_hors_amm/u3-argumentaire.csv`]: 'accepted',
+      [`evidence/2025/${B}/argumentaire_hors_amm/u3-argumentaire.csv`]: 'accepted',
+      [`evidence/2025/${D}/argumentaire_hors_amm/u3-argumentaire.csv`]: 'accepted',
       [`evidence/2025-S2/${C}/plan_actions/u2-plan.exe`]: 'rejected',
       'referential/calendrier-2025.csv': 'accepted',
       'referential/ciblage-2025.csv': 'accepted',
@@ -116,7 +126,11 @@ describe('a run on the embedded default', () => {
     ]);
     // A's plan was dropped on the day of the run, 23/02/2026, before its deadline.
     expect(mo(first, A).evidence[0]).toMatchObject({ status: 'in_time', fileName: 'plan.pdf', receivedAt: '2026-02-23T06:00:00.000Z' });
-    expect(mo(first, A).inputs).toEqual([{ key: 'atih/2025/mo-2025.csv', version: expect.stringMatching(/^etag:/) }]);
+    expect(mo(first, A).inputs).toEqual([
+      { key: 'atih/2025/mo-2025.csv', version: expect.stringMatching(/^etag:/) },
+      { key: expect.stringMatching(/^evidence\/2025\/130780018\/argumentaire_hors_amm\/.*u3-argumentaire\.csv$/), version: expect.stringMatching(/^etag:/) },
+    ]);
+    expect(mo(first, A).components[1]).toMatchObject({ id: 'argued', numerator: 38, denominator: 38, value: 100, status: 'met' });
   });
 
   it('gives the two-site contract the sum of its sites, not the average of their rates', () => {
@@ -141,8 +155,8 @@ describe('a run on the embedded default', () => {
     expect(Object.keys(byFiness).sort()).toEqual([B, C, D].sort());
     const toulon = byFiness[C]!;
     expect(toulon).toMatchObject({ step: 'J-14', deadline: 'retour_preuves', deadlineDate: '2026-03-09', campaign: '2025-S2' });
-    expect(toulon.subject).toBe('CAQES 2025-S2 : Retour des éléments de preuve du semestre 2 avant le 09/03/2026 – Hôpital de Toulon-Test');
-    expect(toulon.text).toContain('est fixée au 09/03/2026 (dans 14 jours)');
+    expect(toulon.subject).toBe('CAQES 2025-S2 : Retour des éléments de preuve du semestre 2 au plus tard le 09/03/2026 – Hôpital de Toulon-Test');
+    expect(toulon.text).toContain('à déposer au plus tard le 09/03/2026 (dans 14 jours)');
     expect(toulon.text).toContain('  - Plan d\'actions (fichier « plan.exe » reçu mais refusé : Type de fichier non reconnu : extension « .exe » non acceptée');
     // The personal link: the establishment's page, its signed token (FINESS, campaign, region) in the fragment.
     const token = /Déposez vos documents sur votre lien personnel : \S+\/depot#(v1\.[\w-]+\.[\w-]+)\n/.exec(toulon.text)?.[1];

@@ -13,6 +13,7 @@ function reminder(over: Partial<DueReminder> = {}): DueReminder {
     establishment: { finess: '130786049', finessJuridique: '130786049', raisonSociale: 'CH des Tests', region: 'PACA', categorie: 'ex-DG', contrat: 'C1', emails: ['pui@ch.example'] },
     step: 'J-14',
     daysLeft: 14,
+    strict: false,
     owed: [
       { kind: 'plan_actions', state: 'missing', detail: null },
       { kind: 'argumentaire_hors_amm', state: 'refused', detail: 'fichier « arg.csv » reçu mais refusé : ligne 3, colonne « nb_ucd » : Valeur « trois » invalide.' },
@@ -27,8 +28,10 @@ describe('the reminder e-mail', () => {
   it('lists each thing owed with why, the date, and the personal link with its end date', () => {
     const email = renderReminder(reminder(), LINK);
     expect(email.to).toEqual(['pui@ch.example']);
-    expect(email.subject).toBe('CAQES 2025-S2 : Retour des éléments de preuve avant le 09/03/2026 – CH des Tests');
-    expect(email.text).toContain('est fixée au 09/03/2026 (dans 14 jours).');
+    // The deadline's day counts: "au plus tard le", never "avant le".
+    expect(email.subject).toBe('CAQES 2025-S2 : Retour des éléments de preuve au plus tard le 09/03/2026 – CH des Tests');
+    expect(email.text).toContain('à déposer au plus tard le 09/03/2026 (dans 14 jours).');
+    expect(email.text).not.toContain('délai de rigueur');
     expect(email.text).toContain("  - Plan d'actions\n");
     expect(email.text).toContain('  - Argumentaire hors-AMM (fichier « arg.csv » reçu mais refusé : ligne 3, colonne « nb_ucd » : Valeur « trois » invalide.)');
     expect(email.text).toContain('Déposez vos documents sur votre lien personnel : https://portail.example/depot#v1.abc.def');
@@ -39,6 +42,25 @@ describe('the reminder e-mail', () => {
     const email = renderReminder(reminder({ step: 'J+1', daysLeft: -1 }), LINK);
     expect(email.subject).toBe('CAQES 2025-S2 : éléments attendus depuis le 09/03/2026 – CH des Tests');
     expect(email.text).toContain('était fixée au 09/03/2026 (depuis 1 jour).');
+  });
+
+  // Seed 000: "Délai de rigueur pour le retour de l’argumentaire des prescriptions hors-AMM S2 2025 : 21/03/2026".
+  describe('a délai de rigueur', () => {
+    const strict = (over: Partial<DueReminder>) =>
+      reminder({ deadline: { year: 2025, campaign: '2025-S2', id: 'argumentaire_hors_amm', date: '2026-03-21', indicator: 'MO', documents: ['argumentaire_hors_amm'], label: 'Argumentaire hors-AMM S2 2025' }, strict: true, ...over });
+
+    it('before it: says that nothing received after its day will count', () => {
+      const email = renderReminder(strict({ step: 'J-7', daysLeft: 7 }), LINK);
+      expect(email.subject).toBe('CAQES 2025-S2 : Argumentaire hors-AMM S2 2025 au plus tard le 21/03/2026 – CH des Tests');
+      expect(email.text).toContain('C’est un délai de rigueur : un fichier reçu après le 21/03/2026 ne sera pas pris en compte.');
+    });
+
+    it('after it: says plainly that a late file will not count, in the subject, the text and the HTML', () => {
+      const email = renderReminder(strict({ step: 'J+1', daysLeft: -1 }), LINK);
+      expect(email.subject).toBe('CAQES 2025-S2 : délai de rigueur du 21/03/2026 dépassé – CH des Tests');
+      expect(email.text).toContain('Ce délai de rigueur est dépassé : un fichier déposé maintenant sera conservé mais ne sera pas pris en compte.');
+      expect(email.html).toContain('<strong>Ce délai de rigueur est dépassé : un fichier déposé maintenant sera conservé mais ne sera pas pris en compte.</strong>');
+    });
   });
 
   it('escapes every value in the HTML part and keeps the subject on one line', () => {

@@ -54,6 +54,13 @@ const files: Record<string, string> = {
     `${D};2025;4;9385412;TRASTUZUMAB;I000487;91;9 100,00`,
     '',
   ].join('\n'),
+  // Every I999 UCD argued for the year ("100% prescriptions hors AMM argumentées"), so that MO is met where its share is.
+  ...Object.fromEntries(
+    ([[A, '9412631', 5], [NORD, '9412631', 30], [EST, '3400893826631', 10], [D, '9385412', 9]] as const).map(([finess, ucd, units]) => [
+      `evidence/2025/${finess}/argumentaire_hors_amm/u0-argumentaire.csv`,
+      ['finess;ucd;libelle;code_indication;nb_ucd;argumentaire;amm_miroir;exclusion', `${finess};${ucd};X;I999;${units};Décision de RCP;;non`, ''].join('\n'),
+    ]),
+  ),
 };
 
 const PDF = '%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n';
@@ -166,7 +173,11 @@ describe('a multi-site contract', () => {
     ]);
     expect(mo.headline.scope).toBe('contract');
     // Each computed value names the file it came from and the day it was received.
-    expect(mo.headline.files).toEqual([{ name: 'mo-2025.csv', received: '23/02/2026' }]);
+    // The argumentations its share argued was read from are listed beside the extract.
+    expect(mo.headline.files).toEqual([
+      { name: 'mo-2025.csv', received: '23/02/2026' },
+      { name: 'argumentaire.csv', received: '23/02/2026' },
+    ]);
   });
 
   it('is the same report from either site’s link, and each site is asked only for what it is targeted on', async () => {
@@ -297,7 +308,7 @@ describe('locked at the auto_evaluation deadline', () => {
     const result = await ask(get('/api/depot/result', { key }), bearer.get(A)!);
     expect(result.body).toMatchObject({ status: 'rejected' });
     expect(JSON.stringify(result.body)).toContain('Pièce refusée : le rapport d’auto-évaluation 2025 est verrouillé depuis l’échéance du 31/03/2026');
-    const evidence = (await rt.store.listEvidence('PACA', '2025')).filter((e) => e.finess === A);
+    const evidence = (await rt.store.listEvidence('PACA', '2025')).filter((e) => e.finess === A && e.kind === 'plan_actions');
     expect(evidence.map((e) => [e.fileName, e.status]).sort()).toEqual([
       ['plan-du-31.pdf', 'accepted'],
       ['plan-tardif.pdf', 'rejected'],
@@ -411,14 +422,10 @@ describe('reviewed by OMéDIT', () => {
 });
 
 describe('the reminders after the deadline', () => {
-  it('tell a site whose report was locked unsubmitted that only OMéDIT can reopen it, and OMéDIT’s digest says where each report stands', async () => {
+  it('send no reminder once the year is locked (no e-mail invites an upload the lock refuses), and OMéDIT’s digest says where each report stands', async () => {
     // The reopening of C-SEUL ended on 15/04; C-CORSE was never filled in; C-MULTI is reviewed.
     const run = await runReminders('2026-04-20', remindDeps(rt), { dryRun: true });
-    const auto = run.reminders.filter((r) => r.deadline === 'auto_evaluation');
-    expect(auto.map((r) => [r.finess, r.step, r.owed])).toEqual([
-      [D, 'J+7', [{ kind: 'rapport_auto_evaluation', state: 'locked', detail: 'non soumis à l’échéance du 31/03/2026 : le rapport est verrouillé, seule l’OMéDIT peut le rouvrir' }]],
-      [A, 'J+7', [{ kind: 'rapport_auto_evaluation', state: 'locked', detail: 'non soumis à l’échéance du 31/03/2026 : le rapport est verrouillé, seule l’OMéDIT peut le rouvrir' }]],
-    ]);
+    expect(run.reminders.filter((r) => r.deadline === 'auto_evaluation')).toEqual([]);
     const digest = run.digests.find((d) => d.region === 'PACA');
     expect(digest?.email.text).toContain(
       [

@@ -44,20 +44,21 @@ describe('buildSummaryCsv', () => {
       expect(unquote(cells[col('contrat')]!)).toBe(r.contrat);
       expect(cells[col('finess')]).toBe(r.finess ?? '');
       expect(cells[col('code_statut')]).toBe(r.status);
-      // Numbers: decimal comma, read back to the very same number.
+      // Numbers: decimal comma; rates, growths, points and changes rounded as the page shows them (one decimal).
       const number = (name: (typeof CSV_COLUMNS)[number]) => (cells[col(name)] === '' ? null : parseFrenchNumber(cells[col(name)]!));
-      expect(number('valeur')).toBe(r.value);
-      expect(number('valeur_annee_precedente')).toBe(row.previous);
-      expect(number('evolution_points')).toBe(row.change);
+      const shown = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
+      expect(number('valeur')).toBe(shown(r.value));
+      expect(number('valeur_annee_precedente')).toBe(shown(row.previous));
+      expect(number('evolution_points')).toBe(shown(row.change));
       expect(number('objectif_valeur')).toBe(r.target?.value ?? null);
       if (section.definition.measure !== 'growth') expect(number('numerateur')).toBe(r.numerator);
       expect(unquote(cells[col('remarque')]!)).toBe(row.remark ?? '');
       // A contract's documents are its sites': counted on their lines only.
       expect(number('pieces_dues')).toBe(row.informative || r.scope === 'contract' ? null : row.evidence.owed);
     });
-    // The seed's share, 76 308 / 496 871 in %, with its decimal comma.
+    // The seed's share, 76 308 / 496 871 = 15,357… %, as the page shows it: 15,4.
     const oliviers = lines.find((c) => c[col('etablissement')] === 'Clinique des Oliviers' && c[col('code_indicateur')] === 'MO')!;
-    expect(oliviers[col('valeur')]).toBe(String((76308 / 496871) * 100).replace('.', ','));
+    expect(oliviers[col('valeur')]).toBe('15,4');
     expect(oliviers[col('part_budget_eur')]).toBe('126331');
   });
 

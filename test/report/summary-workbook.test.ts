@@ -153,7 +153,7 @@ describe('buildSummaryWorkbook', () => {
     expect(amount.numFmt).toBe('#,##0.00 "€"');
     // Hôpital Nord: amounts keep their decimals, the format rounds the display only.
     expect(mo.getCell(6, columnOf(mo, 3, 'Montant total (€)')).value).toBe(1_234_567.891);
-    expect(mo.getCell(r, columnOf(mo, 3, 'Lignes hors-AMM argumentées (%)')).value).toBe(1);
+    expect(mo.getCell(r, columnOf(mo, 3, 'Prescriptions hors-AMM argumentées (%)')).value).toBe(1);
     // Initiations, patients, anomalies, incentive.
     expect(values(mo, r, columnOf(mo, 3, 'Intéressement (€)')).slice(-4)).toEqual([3, 6, 0, 126_331]);
     // Contract row: the sums of its sites, (76 308 + 2) / (496 871 + 10).
@@ -166,7 +166,7 @@ describe('buildSummaryWorkbook', () => {
     expect(previous.numFmt).toBe('0.0 %');
     const change = mo.getCell(5, 12);
     expect(change.value).toBeCloseTo((76308 / 496871) * 100 - 14, 12);
-    expect(change.numFmt).toBe('+0.0" pt";-0.0" pt";0.0" pt"');
+    expect(change.numFmt).toBe('+0.0" points";-0.0" points";0.0" points"');
     // No previous value: empty, never 0.
     expect(mo.getCell(6, 11).value).toBeNull();
 
@@ -212,7 +212,7 @@ describe('buildSummaryWorkbook', () => {
     expect(String(mo.getCell(header + 1, 4).value).replace(/\u202f/g, ' ')).toBe(
       'total valorisé passé de 568 154 183,00 € en 2023 à 20 388 741,00 € en 2024 (÷27,9) : à vérifier avant toute comparaison',
     );
-    expect(values(mo, header + 2, 4)).toEqual(['Hôpital Nord', '130000029', 'Code indication hors référentiel', HOSTILE.anomaly]);
+    expect(values(mo, header + 2, 4)).toEqual(['Hôpital Nord', '130000029', 'Code indication mal formé', HOSTILE.anomaly]);
   });
 
   it('shows the DMI parts per site and the seed’s results layout, partly filled at 0 with its note', () => {
@@ -291,7 +291,7 @@ describe('buildSummaryWorkbook', () => {
   it('freezes the header rows and the name column, filters each indicator table, prints on A4 landscape', () => {
     expect(overview.views[0]).toMatchObject({ state: 'frozen', ySplit: 5 });
     expect(mo.views[0]).toMatchObject({ state: 'frozen', xSplit: 1, ySplit: 3 });
-    expect(filterRef(mo)).toBe('A3:W8');
+    expect(filterRef(mo)).toBe('A3:X8'); // through the argumentation's detail against ATIH
     expect(mo.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToWidth: 2, fitToHeight: 0, printTitlesRow: '3:3', printTitlesColumn: 'A:A' });
     expect(budgets.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
   });

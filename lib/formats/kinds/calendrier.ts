@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DocumentKind, type Deadline } from '../../domain/schemas';
-import { date, emptyOr, indicator, period, text } from '../fields';
+import { date, emptyOr, indicator, period, text, yesNo } from '../fields';
 import { defineTabular } from '../tabular';
 import { campaignYear } from '../../domain/campaign';
 import { yearOf } from './context';
@@ -29,14 +29,15 @@ const schema = z.object({
   indicateur: emptyOr(indicator()),
   documents,
   libelle: text(),
+  rigueur: emptyOr(yesNo()),
 });
 
 /** `referential/calendrier-<year>.csv`: the campaign's deadlines. */
 export const calendrierFormat = defineTabular({
   label: 'Calendrier des échéances',
   schema,
-  optionalColumns: ['indicateur', 'documents'],
-  aliases: { echeance: ['échéance', 'deadline'], libelle: ['libellé', 'label'] },
+  optionalColumns: ['indicateur', 'documents', 'rigueur'],
+  aliases: { echeance: ['échéance', 'deadline'], libelle: ['libellé', 'label'], rigueur: ['delai_de_rigueur', 'délai de rigueur', 'strict'] },
   start(ctx) {
     const year = yearOf(ctx);
     const out: Deadline[] = [];
@@ -61,6 +62,8 @@ export const calendrierFormat = defineTabular({
           indicator: row.indicateur,
           documents: row.documents,
           label: row.libelle,
+          // Empty: the default rule (isStrict), so that a calendar written before the column reads alike.
+          ...(row.rigueur === null ? {} : { strict: row.rigueur }),
         });
         return true;
       },

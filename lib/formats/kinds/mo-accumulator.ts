@@ -67,7 +67,8 @@ export interface MoLine {
 /**
  * Sums dispensation lines into MO facts per establishment and month (or whole year): totals, I999
  * (hors AMM) and I997 (AMM miroir) units and amounts, and the coding anomalies (no code, a code not
- * of the liste en sus form) as warnings kept in the totals. With `perUcd`, keeps units and amount per
+ * of the liste en sus form) as warnings kept in the totals; I999 units and lines per UCD, which the
+ * hors-AMM argumentation is matched against. With `perUcd`, keeps units and amount per
  * UCD, for the cost per UCD compared across the region.
  */
 export function moAccumulator(year: number, source: SourceRef, options: { perUcd: boolean; ucdColumn: string }) {
@@ -77,6 +78,7 @@ export function moAccumulator(year: number, source: SourceRef, options: { perUcd
   // hashed a string per line of extracts of millions of lines.
   const byFiness = new Map<string, Map<number | null, MoFact>>();
   const ucdCosts = new Map<MoFact, Map<string, { units: number; amount: number }>>();
+  const i999ByUcd = new Map<MoFact, Map<string, { units: number; lines: number }>>();
   return {
     add(line: MoLine, report: ReportIssue): void {
       let months = byFiness.get(line.finess);
@@ -100,6 +102,7 @@ export function moAccumulator(year: number, source: SourceRef, options: { perUcd
           lines: 0,
           anomalies: { missingIndication: { lines: 0, ucd: 0 }, invalidIndication: { lines: 0, ucd: 0, examples: [] }, invalidUcd: { lines: 0, ucd: 0, examples: [] } },
           ucdCosts: [],
+          i999ByUcd: [],
           source,
           replaced: [],
         };
@@ -113,17 +116,29 @@ export function moAccumulator(year: number, source: SourceRef, options: { perUcd
       if (kind === null) {
         fact.anomalies.missingIndication.lines++;
         fact.anomalies.missingIndication.ucd += line.units;
-        report('coding-anomaly', 'warning', line.codeColumn, null, { detail: 'ligne sans code indication' });
+        report('coding-anomaly', 'warning', line.codeColumn, null, { detail: 'code indication absent' });
       } else if (kind === 'invalid') {
         const invalid = fact.anomalies.invalidIndication;
         const code = (line.code as string).toUpperCase();
         invalid.lines++;
         invalid.ucd += line.units;
         if (invalid.examples.length < ANOMALY_EXAMPLES && !invalid.examples.includes(code)) invalid.examples.push(code);
-        report('coding-anomaly', 'warning', line.codeColumn, line.code, { detail: 'code indication hors référentiel (« I » suivi de 3 à 6 chiffres attendu)' });
+        report('coding-anomaly', 'warning', line.codeColumn, line.code, { detail: 'code indication mal formé (« I » suivi de 3 à 6 chiffres attendu)' });
       } else if (kind === 'hors-amm') {
         fact.i999Ucd += line.units;
         fact.i999Amount += line.amount;
+        let perUcd = i999ByUcd.get(fact);
+        if (!perUcd) {
+          perUcd = new Map();
+          i999ByUcd.set(fact, perUcd);
+        }
+        let u = perUcd.get(line.ucd);
+        if (!u) {
+          u = { units: 0, lines: 0 };
+          perUcd.set(detached(line.ucd), u);
+        }
+        u.units += line.units;
+        u.lines++;
       } else if (kind === 'amm-miroir') {
         fact.i997Ucd += line.units;
       }
@@ -153,7 +168,11 @@ export function moAccumulator(year: number, source: SourceRef, options: { perUcd
           report('inconsistent-value', 'error', monthColumn, f.finess, { detail: 'ce FINESS a des lignes sans mois et des lignes mensuelles : l’année serait comptée deux fois' });
         }
       }
-      return facts.map((f) => ({ ...f, ucdCosts: [...(ucdCosts.get(f) ?? [])].map(([ucd, c]) => ({ ucd, ...c })) }));
+      return facts.map((f) => ({
+        ...f,
+        ucdCosts: [...(ucdCosts.get(f) ?? [])].map(([ucd, c]) => ({ ucd, ...c })),
+        i999ByUcd: [...(i999ByUcd.get(f) ?? [])].map(([ucd, c]) => ({ ucd, ...c })),
+      }));
     },
   };
 }

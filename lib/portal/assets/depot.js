@@ -10,7 +10,7 @@
   const token = decodeURIComponent(window.location.hash.replace(/^#/, ''));
   let page = null;
 
-  const STATE_LABELS = { accepted: 'Reçu et accepté', refused: 'Reçu mais refusé', missing: 'Non reçu' };
+  const STATE_LABELS = { accepted: 'Reçu et accepté', late: 'Reçu après l’échéance', refused: 'Reçu mais refusé', missing: 'Non reçu' };
 
   function when(daysLeft) {
     if (daysLeft > 1) return 'dans ' + daysLeft + ' jours';
@@ -33,7 +33,19 @@
       return;
     }
     page.deadlines.forEach((d) => {
-      box.appendChild(el('h3', { text: d.label + ' – avant le ' + d.dateLabel + ' (' + when(d.daysLeft) + ')' }));
+      // The deadline's day counts: "au plus tard le".
+      box.appendChild(el('h3', { text: d.label + ' – au plus tard le ' + d.dateLabel + ' (' + when(d.daysLeft) + ')' }));
+      if (d.strict) {
+        box.appendChild(
+          el('p', {
+            class: 'rigueur',
+            text:
+              d.daysLeft < 0
+                ? 'Délai de rigueur dépassé : un fichier déposé maintenant sera conservé mais ne sera pas pris en compte.'
+                : 'Délai de rigueur : un fichier reçu après le ' + d.dateLabel + ' ne sera pas pris en compte.',
+          }),
+        );
+      }
       box.appendChild(
         el(
           'ul',
@@ -43,6 +55,7 @@
               el('span', { text: doc.label + ' : ' }),
               el('span', { class: 'etat etat-' + doc.state, text: STATE_LABELS[doc.state] }),
               doc.fileName ? el('span', { class: 'petit', text: ' (' + doc.fileName + ', le ' + dateTime(doc.receivedAt) + ')' }) : null,
+              doc.detail && doc.state !== 'refused' ? el('div', { class: 'petit', text: doc.detail }) : null,
             ]),
           ),
         ),

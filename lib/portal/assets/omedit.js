@@ -8,8 +8,8 @@
   'use strict';
   const { el, clear, api, dateTime, alertBox } = window.CAQES;
 
-  const STATE_LABELS = { accepted: 'Reçu et accepté', refused: 'Reçu mais refusé', missing: 'Non reçu' };
-  const STATE_MARKS = { accepted: '✔', refused: '✘', missing: '–' };
+  const STATE_LABELS = { accepted: 'Reçu et accepté', late: 'Reçu après l’échéance', refused: 'Reçu mais refusé', missing: 'Non reçu' };
+  const STATE_MARKS = { accepted: '✔', late: '✘', refused: '✘', missing: '–' };
   const FORMAT_LABELS = { xlsx: 'classeur .xlsx', html: 'rapport .html', csv: 'indicateurs .csv' };
   let overview = null;
   let me = null;
