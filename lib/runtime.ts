@@ -41,7 +41,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
     config,
     clients,
     store: new DynamoStore(clients.dynamo, config.CAQES_TABLE),
-    objects: new ObjectStore(clients.s3, config.CAQES_BUCKET),
+    objects: new ObjectStore(clients.s3, config.CAQES_BUCKET, { copyByStreaming: Boolean(config.CAQES_S3_ENDPOINT) }),
     links: new LinkStore(clients.dynamo, config.CAQES_TABLE),
     secrets: portalSecrets(config, clients.secrets),
     audit: new AuditStore(clients.dynamo, config.CAQES_TABLE),

@@ -161,6 +161,13 @@ export async function validateFile(file: FileToValidate, recognition: Recognitio
 }
 
 /** The validation report of one received object, as kept under `reports/` and shown to users. */
+/** A validation that ended before the file could be read (its name, its place, its establishment). */
+export function refusedBeforeReading(code: IssueCode, detail: string, value: string | null = null): Validation {
+  const issues = new IssueList();
+  issues.add({ code, severity: 'error', row: null, column: null, value, message: issueMessage(code, { value, detail }) });
+  return { kind: null, kindLabel: null, format: null, encoding: null, delimiter: null, sheet: null, rowsRead: 0, rowsAccepted: 0, issues, output: null };
+}
+
 export function toReport(v: Validation, meta: { key: string; version: string; fileName: string; checkedAt: string }): ValidationReport {
   const accepted = v.issues.errors === 0;
   return {

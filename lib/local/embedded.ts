@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { CreateBucketCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import S3rver from 's3rver';
-import { z } from 'zod';
 import dynalite from 'dynalite';
 import sesLocal from 'aws-ses-v2-local';
 import { registerLocalQueue, type ComputeMessage } from '../store/compute-queue';
 import { resetRuntime, runtime, type Runtime } from '../runtime';
 import { LocalQueue, type DeadLetter } from './local-queue';
 import { invokeSqsHandler } from './invoke';
+import { awsShapedEvent } from './s3-events';
 
 // aws-ses-v2-local is CommonJS with `exports.default`: under Node's ESM interop its default import is
 // the module object, while bundlers and type declarations see the function itself.
@@ -58,15 +58,6 @@ export interface LocalEmail {
   destination: { to: string[] };
   subject: string;
   body: { text?: string; html?: string };
-}
-
-const S3Event = z.object({ Records: z.array(z.record(z.string(), z.unknown())) }).loose();
-
-/** An S3 notification with its records' event time set to `at`. */
-function stamped(event: unknown, at: Date): unknown {
-  const parsed = S3Event.safeParse(event);
-  if (!parsed.success) return event;
-  return { ...parsed.data, Records: parsed.data.Records.map((r) => ({ ...r, eventTime: at.toISOString() })) };
 }
 
 async function freePort(): Promise<number> {
@@ -164,7 +155,7 @@ export async function startEmbedded(options: { portalUrl?: string } = {}): Promi
   const computeQueue = new LocalQueue('compute', (bodies) => invokeSqsHandler(compute.handler, 'caqes-compute', bodies), 10);
   let clock: () => Date = () => new Date();
   rt.now = () => clock();
-  s3.on('event', (event: unknown) => ingestQueue.push(JSON.stringify(stamped(event, clock()))));
+  s3.on('event', (event: unknown) => ingestQueue.push(JSON.stringify(awsShapedEvent(event, clock()))));
   const unregister = registerLocalQueue(COMPUTE_QUEUE_URL, async (messages: readonly ComputeMessage[]) => {
     for (const m of messages) computeQueue.push(JSON.stringify(m));
   });

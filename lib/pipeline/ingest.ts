@@ -2,12 +2,10 @@ import { campaignYear } from '../domain/campaign';
 import { todayOf } from '../domain/clock';
 import { indicatorsUsing } from '../domain/evidence';
 import type { DocumentKind } from '../domain/schemas';
-import { issueMessage } from '../formats/messages';
 import { formatFrenchDate } from '../io/french';
 import { recognise, type Recognition } from '../formats/registry';
-import { issuePlace, type IssueCode, type ValidationReport } from '../formats/report';
-import { IssueList } from '../formats/report';
-import { toReport, validateFile, type Validation } from '../formats/validate';
+import { issuePlace, type ValidationReport } from '../formats/report';
+import { refusedBeforeReading as refused, toReport, validateFile, type Validation } from '../formats/validate';
 import { auditLog } from '../store/audit-log';
 import type { AuditStore } from '../store/audit-store';
 import type { DynamoStore } from '../store/dynamo-store';
@@ -25,6 +23,8 @@ export interface ReceivedObject {
   sequencer: string;
   eventTime: string;
   versionId?: string;
+  /** The event's key could not be decoded: `key` is as the event wrote it (lib/pipeline/s3-event.ts). */
+  undecodableKey?: boolean;
 }
 
 export interface IngestOutcome {
@@ -52,12 +52,6 @@ function firstError(report: ValidationReport): string | null {
   return place ? `${place} : ${issue.message}` : issue.message;
 }
 
-/** A validation that ended before the file could be read. */
-function refused(code: IssueCode, detail: string, value: string | null = null): Validation {
-  const issues = new IssueList();
-  issues.add({ code, severity: 'error', row: null, column: null, value, message: issueMessage(code, { value, detail }) });
-  return { kind: null, kindLabel: null, format: null, encoding: null, delimiter: null, sheet: null, rowsRead: 0, rowsAccepted: 0, issues, output: null };
-}
 
 function documentKindOf(recognition: Recognition): DocumentKind {
   if (recognition.tag === 'document') return recognition.documentKind;
@@ -98,6 +92,33 @@ export async function ingestObject(object: ReceivedObject, deps: IngestDeps): Pr
 /** A path under a drop zone that is not one of its layouts. */
 const LAYOUTS = 'referential/<fichier>, atih/<année>/<fichier>, cpam/<année>/<fichier>, evidence/<campagne>/<FINESS>/<type de document>/<fichier>';
 
+const UNDECODABLE = 'le nom transmis par S3 est mal encodé (un « % » qui ne code aucun caractère) et ne désigne aucun fichier lisible';
+
+/** The report and the file record of an object refused before it could be read. */
+async function recordRefusal(key: string, validation: Validation, event: { order: string; version: string; startedAt: string }, deps: IngestDeps): Promise<IngestOutcome> {
+  const { order, version, startedAt } = event;
+  const fileName = key.split('/').pop() || key;
+  const report = toReport(validation, { key, version, fileName, checkedAt: deps.now().toISOString() });
+  const reportKey = s3Keys.report(key, order.replace(/[|:]/g, '-'));
+  await deps.objects.putJson(reportKey, report);
+  await deps.store.finishFileEvent({ key, order, version, status: report.status, kind: null, reportKey, errorCount: report.errorCount, warningCount: report.warningCount, rowsRead: 0, rowsAccepted: 0, issueCounts: report.issueCounts, startedAt, finishedAt: deps.now().toISOString(), compute: [] });
+  return { key, duplicate: false, report, compute: [] };
+}
+
+/**
+ * Records and reports a file that never reached the drop zone because the store refused its name
+ * (the embedded default's S3 keeps each object as a file, whose name has a length limit): it gets
+ * its record and its report as every received file does.
+ */
+export async function refuseUnstored(key: string, problem: string, deps: IngestDeps): Promise<IngestOutcome> {
+  const startedAt = deps.now().toISOString();
+  const order = eventOrder(startedAt, '0', 'non-depose');
+  const version = 'non-depose';
+  const previous = await deps.store.claimFileEvent({ key, order, version, startedAt });
+  if (previous) return { key, duplicate: true, report: null, compute: [] };
+  return recordRefusal(key, refused('unsafe-name', problem), { order, version, startedAt }, deps);
+}
+
 async function processClaimed(
   object: ReceivedObject,
   dropKey: DropKey | null,
@@ -106,17 +127,12 @@ async function processClaimed(
 ): Promise<IngestOutcome> {
   const { store, objects } = deps;
   const { order, version, startedAt } = event;
-  const fileName = dropKey?.fileName ?? object.key.split('/').pop() ?? object.key;
-  const nameProblem = dropKeyProblem(object.key);
+  const nameProblem = object.undecodableKey ? UNDECODABLE : dropKeyProblem(object.key);
   if (!dropKey || nameProblem) {
     const validation = nameProblem
       ? refused('unsafe-name', nameProblem)
       : refused('unknown-kind', `chemin de dépôt non reconnu : « ${object.key} » (attendus : ${LAYOUTS})`);
-    const report = toReport(validation, { key: object.key, version, fileName, checkedAt: deps.now().toISOString() });
-    const reportKey = s3Keys.report(object.key, order.replace(/[|:]/g, '-'));
-    await objects.putJson(reportKey, report);
-    await store.finishFileEvent({ key: object.key, order, version, status: report.status, kind: null, reportKey, errorCount: report.errorCount, warningCount: report.warningCount, rowsRead: 0, rowsAccepted: 0, issueCounts: report.issueCounts, startedAt, finishedAt: deps.now().toISOString(), compute: [] });
-    return { key: object.key, duplicate: false, report, compute: [] };
+    return recordRefusal(object.key, validation, event, deps);
   }
 
   const establishments = new Map((await store.allEstablishments()).map((e) => [e.finess, e]));
