@@ -12,6 +12,7 @@ import type { DynamoStore } from '../store/dynamo-store';
 import { DROP_PREFIXES, dropKeyProblem, eventOrder, parseDropKey, s3Keys, type DropKey } from '../store/keys';
 import type { ObjectStore } from '../store/object-store';
 import type { SelfEvaluationStore } from '../store/self-evaluation-store';
+import type { WaitingFile, WaitingFileStore } from '../store/waiting-store';
 import { applyOutput, dedupe, type ComputeRequest } from './apply';
 import { evidenceLock } from './self-evaluation';
 
@@ -41,6 +42,8 @@ export interface IngestDeps {
   audit: AuditStore;
   /** The self-evaluation reports: a year's evidence is refused once its report is locked. */
   reports: Pick<SelfEvaluationStore, 'get'>;
+  /** Extracts that named establishments the referential did not know yet. */
+  waiting: WaitingFileStore;
   now: () => Date;
 }
 
@@ -119,11 +122,45 @@ export async function refuseUnstored(key: string, problem: string, deps: IngestD
   return recordRefusal(key, refused('unsafe-name', problem), { order, version, startedAt }, deps);
 }
 
+/**
+ * Keeps what an accepted extract says about establishments the referential does not know yet
+ * (a national extract, or one dropped before the referential), to read it again once it knows them.
+ */
+async function noteUnknownFiness(object: ReceivedObject, event: { order: string; version: string }, validation: Validation, waiting: WaitingFileStore): Promise<void> {
+  if (validation.output === null || validation.issues.unknownFiness.size === 0) {
+    await waiting.clear(object.key, event.order);
+    return;
+  }
+  const { key, eTag, size, sequencer, eventTime } = object;
+  await waiting.put({ key, order: event.order, version: event.version, eTag, size, sequencer, eventTime, versionId: object.versionId ?? null, finess: [...validation.issues.unknownFiness].sort() });
+}
+
+/**
+ * Reads again, from their archived copy and with their own event order, the extracts that named
+ * establishments the referential now knows: their rows count without a second drop.
+ */
+async function readWaitingAgain(deps: IngestDeps): Promise<ComputeRequest[]> {
+  const known = new Set((await deps.store.allEstablishments()).flatMap((e) => [e.finess, e.finessJuridique]));
+  const requests: ComputeRequest[] = [];
+  for (const file of await deps.waiting.list()) {
+    const dropKey = parseDropKey(file.key);
+    if (!dropKey || !file.finess.some((f) => known.has(f))) continue;
+    const outcome = await processClaimed(receivedOf(file), dropKey, { order: file.order, version: file.version, startedAt: deps.now().toISOString() }, deps, { reread: true });
+    requests.push(...outcome.compute);
+  }
+  return requests;
+}
+
+function receivedOf(file: WaitingFile): ReceivedObject {
+  return { key: file.key, eTag: file.eTag, size: file.size, sequencer: file.sequencer, eventTime: file.eventTime, versionId: file.versionId ?? undefined };
+}
+
 async function processClaimed(
   object: ReceivedObject,
   dropKey: DropKey | null,
   event: { order: string; version: string; startedAt: string },
   deps: IngestDeps,
+  options: { reread?: boolean } = {},
 ): Promise<IngestOutcome> {
   const { store, objects } = deps;
   const { order, version, startedAt } = event;
@@ -138,7 +175,8 @@ async function processClaimed(
   const establishments = new Map((await store.allEstablishments()).map((e) => [e.finess, e]));
   const recognition = recognise(dropKey);
   const archiveKey = s3Keys.archive(object.key, object.eTag);
-  const archived = await objects.archive(object.key, object.eTag, archiveKey, object.versionId);
+  // Read again (readWaitingAgain): the archived copy is already there, whatever the key holds now.
+  const archived = options.reread || (await objects.archive(object.key, object.eTag, archiveKey, object.versionId));
   const evidenceSite = dropKey.zone === 'evidence' ? establishments.get(dropKey.finess) : undefined;
 
   // Judged on the day the upload arrived, not the day it is read: a file dropped on the deadline day still counts.
@@ -171,6 +209,8 @@ async function processClaimed(
   await objects.putJson(reportKey, report);
 
   const compute: ComputeRequest[] = validation.output ? await applyOutput(validation.output, order, store, auditLog(deps.audit, deps.now)) : [];
+  if (dropKey.zone === 'atih' || dropKey.zone === 'cpam') await noteUnknownFiness(object, event, validation, deps.waiting);
+  if (validation.output?.type === 'establishments') compute.push(...(await readWaitingAgain(deps)));
   if (dropKey.zone === 'evidence' && evidenceSite && recognition.tag !== 'unknown') {
     await store.putEvidence(
       {

@@ -19,6 +19,7 @@
  * | self-evaluation report     | REGION#<region>#REPORT#<year>   | CURRENT#<contrat>                           |
  * | its versions (immutable)   | REGION#<region>#REPORT#<year>   | VERSION#<contrat>#<version, 6 digits>       |
  * | file record (per event)    | FILE#<s3 key>                   | EVENT#<order>                               |
+ * | extract awaiting FINESS    | WAITING#FINESS                  | FILE#<s3 key>                               |
  * | suppressed address         | SUPPRESSION                     | EMAIL#<address, lower case>                 |
  * | OMéDIT digest marker       | REGION#<region>#DIGEST          | DAY#<date>                                  |
  * | audit entry of a region    | REGION#<region>#AUDIT           | AT#<iso instant>#<entry id>                 |
@@ -116,6 +117,9 @@ export const dynamoKeys = {
   loginAttempts: (scope: 'ACCOUNT' | 'IP', digest: string) => ({ pk: `LOGIN#${scope}#${digest}`, sk: 'ATTEMPTS' }),
   fileEvent: (s3Key: string, order: string) => ({ pk: `FILE#${s3Key}`, sk: `EVENT#${order}` }),
   fileEventPrefix: (s3Key: string) => ({ pk: `FILE#${s3Key}`, skPrefix: 'EVENT#' }),
+  /** An accepted extract naming FINESS the referential did not know yet, read again once it knows them. */
+  waitingFile: (s3Key: string) => ({ pk: 'WAITING#FINESS', sk: `FILE#${s3Key}` }),
+  waitingFilePrefix: () => ({ pk: 'WAITING#FINESS', skPrefix: 'FILE#' }),
 };
 
 /** Drop-zone prefixes that receive files; everything the pipeline writes lives elsewhere. */
