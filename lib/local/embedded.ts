@@ -14,6 +14,7 @@ import { resetRuntime, runtime, type Runtime } from '../runtime';
 import { LocalQueue, type DeadLetter } from './local-queue';
 import { invokeSqsHandler } from './invoke';
 import { awsShapedEvent } from './s3-events';
+import { markOwner, removeDeadStates, STATE_PREFIX } from './stale-state';
 
 // aws-ses-v2-local is CommonJS with `exports.default`: under Node's ESM interop its default import is
 // the module object, while bundlers and type declarations see the function itself.
@@ -88,7 +89,10 @@ function close(server: Server): Promise<void> {
  * and wires S3's ObjectCreated events through a local queue to the very handlers Lambda runs.
  */
 export async function startEmbedded(options: { portalUrl?: string } = {}): Promise<Embedded> {
-  const stateDir = await mkdtemp(join(tmpdir(), 'caqes-'));
+  // What a killed run left behind goes first: its folder can hold hundreds of MB.
+  await removeDeadStates(tmpdir());
+  const stateDir = await mkdtemp(join(tmpdir(), STATE_PREFIX));
+  await markOwner(stateDir);
   const staffToken = randomBytes(32).toString('base64url');
   const [s3Port, dynamoPort, sesPort] = [await freePort(), await freePort(), await freePort()];
 
