@@ -26,6 +26,7 @@ export const ISSUE_CODES = [
   'unreadable-file',
   'unsafe-name',
   'report-locked',
+  'record-too-long',
 ] as const;
 export const IssueCode = z.enum(ISSUE_CODES);
 export type IssueCode = z.infer<typeof IssueCode>;

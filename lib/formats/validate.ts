@@ -40,6 +40,9 @@ const READ_ERROR_CODES: Record<TableReadErrorCode, IssueCode> = {
   'binary-file': 'binary-file',
   'unclosed-quote': 'unreadable-file',
   'unreadable-file': 'unreadable-file',
+  'record-too-long': 'record-too-long',
+  'utf-16': 'encoding-error',
+  'nul-byte': 'encoding-error',
 };
 
 /** French details of read errors whose technical message would mean nothing to a pharmacist. */
@@ -47,6 +50,10 @@ const READ_ERROR_DETAILS: Partial<Record<TableReadErrorCode, (limits: Readonly<I
   'too-many-rows': (l) => `${l.maxRows.toLocaleString('fr-FR')} lignes au plus`,
   'too-many-cells': (l) => `${l.maxCellsPerRow} colonnes au plus`,
   'binary-file': () => 'contenu binaire : ce n’est pas un fichier texte CSV',
+  'record-too-long': (l) => `${l.maxRecordChars.toLocaleString('fr-FR')} caractères au plus`,
+  'utf-16': () =>
+    'le fichier est enregistré en UTF-16 (« Texte Unicode ») ; enregistrez-le en « CSV UTF-8 (délimité par des virgules) » ou en « CSV (séparateur : point-virgule) » (Windows-1252)',
+  'nul-byte': () => 'un caractère nul (octet 0) dans la cellule, souvent laissé par un export de base de données ; supprimez-le et déposez le fichier à nouveau',
   'unclosed-quote': () => 'un guillemet (") ouvert sur cette ligne n’est jamais refermé, tout le reste du fichier serait lu comme une seule cellule ; vérifiez les guillemets de la ligne',
 };
 
@@ -57,8 +64,8 @@ function startsWith(bytes: Uint8Array, signature: readonly number[]): boolean {
   return signature.every((b, i) => bytes[i] === b);
 }
 
-function fileIssue(issues: IssueList, code: IssueCode, detail?: string, row: number | null = null): void {
-  issues.add({ code, severity: 'error', row, column: null, value: null, message: issueMessage(code, { detail }) });
+function fileIssue(issues: IssueList, code: IssueCode, detail?: string, row: number | null = null, column: string | null = null): void {
+  issues.add({ code, severity: 'error', row, column, value: null, message: issueMessage(code, { detail }) });
 }
 
 /** The first `n` bytes of a stream, which is closed afterwards. */
@@ -151,7 +158,7 @@ export async function validateFile(file: FileToValidate, recognition: Recognitio
     await table?.close();
     if (!(error instanceof TableReadError)) throw error;
     const detail = READ_ERROR_DETAILS[error.code]?.(limits) ?? (error.code === 'too-large' ? describeSize(maxBytes) : undefined);
-    fileIssue(issues, READ_ERROR_CODES[error.code], detail, error.line ?? null);
+    fileIssue(issues, READ_ERROR_CODES[error.code], detail, error.line ?? null, error.column ?? null);
   } finally {
     // An encoding guessed as UTF-8 on an ASCII start may have become Windows-1252 while reading.
     if (table) v.encoding = table.encoding;

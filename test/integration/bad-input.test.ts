@@ -63,7 +63,13 @@ const CORPUS: Case[] = [
     },
     expected: { code: 'too-large' },
   },
-  { key: 'atih/2025/mo-cellule-geante.csv', body: () => `${MO_HEADER}\n${A};2025;9412631;I999;1;${'9'.repeat(2 * 1024 * 1024)}\n`, expected: { code: 'too-large', row: 2 } },
+  {
+    key: 'atih/2025/mo-utf16.csv',
+    body: () => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${MO_HEADER}\n${A};2025;9412631;I999;1;10\n`, 'utf16le')]),
+    expected: { code: 'encoding-error', row: null, message: /enregistré en UTF-16.*CSV UTF-8/ },
+  },
+  { key: 'atih/2025/mo-nul.csv', body: () => `${MO_HEADER}\n${A};2025;9412631;I9\u000099;1;10\n`, expected: { code: 'encoding-error', row: 2, column: 'code_indication', message: /caractère nul/ } },
+  { key: 'atih/2025/mo-cellule-geante.csv', body: () => `${MO_HEADER}\n${A};2025;9412631;I999;1;${'9'.repeat(2 * 1024 * 1024)}\n`, expected: { code: 'record-too-long', row: 2, message: /longueur maximale acceptée \(1.048.576 caractères au plus\)/ } },
   {
     key: 'atih/2025/mo-guillemets-imbriques.csv',
     // A million doubled quotes in one cell: read as one long text, then refused as a UCD code.
