@@ -1,3 +1,4 @@
+import { MAX_SHARED_STRINGS_BYTES } from '../io/xlsx-reader';
 import { openCsv, openXlsx, TableReadError, type TableFile, type TableReadErrorCode } from '../io';
 import { checkDocument } from './kinds/document';
 import { INGEST_LIMITS, type IngestLimits } from './limits';
@@ -43,6 +44,7 @@ const READ_ERROR_CODES: Record<TableReadErrorCode, IssueCode> = {
   'record-too-long': 'record-too-long',
   'utf-16': 'encoding-error',
   'nul-byte': 'encoding-error',
+  'shared-strings': 'too-large',
 };
 
 /** French details of read errors whose technical message would mean nothing to a pharmacist. */
@@ -53,6 +55,8 @@ const READ_ERROR_DETAILS: Partial<Record<TableReadErrorCode, (limits: Readonly<I
   'record-too-long': (l) => `${l.maxRecordChars.toLocaleString('fr-FR')} caractères au plus`,
   'utf-16': () =>
     'le fichier est enregistré en UTF-16 (« Texte Unicode ») ; enregistrez-le en « CSV UTF-8 (délimité par des virgules) » ou en « CSV (séparateur : point-virgule) » (Windows-1252)',
+  'shared-strings': () =>
+    `le classeur contient trop de textes distincts (leur table dépasse ${MAX_SHARED_STRINGS_BYTES / 1024 ** 2} Mo une fois décompressée) ; enregistrez la feuille en « CSV (séparateur : point-virgule) » et déposez ce fichier`,
   'nul-byte': () => 'un caractère nul (octet 0) dans la cellule, souvent laissé par un export de base de données ; supprimez-le et déposez le fichier à nouveau',
   'unclosed-quote': () => 'un guillemet (") ouvert sur cette ligne n’est jamais refermé, tout le reste du fichier serait lu comme une seule cellule ; vérifiez les guillemets de la ligne',
 };

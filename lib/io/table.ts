@@ -63,7 +63,9 @@ export type TableReadErrorCode =
   /** A UTF-16 text: the pipeline reads UTF-8 and Windows-1252. */
   | 'utf-16'
   /** A NUL byte inside a cell of a text file. */
-  | 'nul-byte';
+  | 'nul-byte'
+  /** A workbook whose shared strings are beyond what can be held in memory. */
+  | 'shared-strings';
 
 /** A file that cannot be read as a table; `line` (and `column`, a header name) say where, when known. */
 export class TableReadError extends Error {
