@@ -14,7 +14,7 @@ export class ObjectStore {
     readonly bucket: string,
     /**
      * s3rver reads a copy source with `decodeURI`, which leaves `%2B`, `%23`, `%3F`… encoded: a key
-     * holding `+`, `#` or `?` would not be found. The embedded default copies by reading and writing.
+     * holding `+`, `#` or `?` would not be found. The embedded default copies those by reading and writing.
      */
     private readonly options: { copyByStreaming?: boolean } = {},
   ) {}
@@ -29,7 +29,7 @@ export class ObjectStore {
     const expected = etag.replace(/"/g, '');
     // s3rver ignores copy preconditions, so without versions the ETag is also checked beforehand.
     if (!versionId && (await this.etag(key)) !== expected) return false;
-    if (this.options.copyByStreaming) return this.copyByStreaming(key, archiveKey);
+    if (this.options.copyByStreaming && /[#$&+,:;=?@]/.test(key)) return this.copyByStreaming(key, archiveKey);
     try {
       await this.s3.send(
         new CopyObjectCommand({
