@@ -14,6 +14,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -21,6 +22,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambdaDestinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -79,6 +81,10 @@ type FunctionName = 'ingest' | 'compute' | 'remind' | 'summarize' | 'api' | 'fee
 
 const DEFAULT_SENDER = 'caqes@omedit.example.fr';
 const DEFAULT_RETENTION_DAYS = 3650;
+/** What SQS keeps at most: a dead-letter queue holds its messages that long. */
+const DLQ_RETENTION_DAYS = 14;
+/** A dead letter this old alarms, leaving the rest of the 14 days to fix its cause and replay it. */
+const DLQ_AGE_ALARM_DAYS = 3;
 const DEFAULT_LOG_RETENTION_DAYS = 365;
 
 function contextNumber(scope: Construct, key: string, fallback: number): number {
@@ -135,6 +141,12 @@ export class CaqesStack extends Stack {
   readonly computeDlq: sqs.Queue;
   readonly configurationSet: ses.ConfigurationSet;
   readonly feedbackTopic: sns.Topic;
+  /** Notifications SNS could not deliver to the feedback function. */
+  readonly feedbackDlq: sqs.Queue;
+  /** The daily runs EventBridge could not deliver, or that kept failing. */
+  readonly schedulesDlq: sqs.Queue;
+  /** Every alarm's action (`-c alarmEmail=…` subscribes an address). */
+  readonly alarmTopic: sns.Topic;
   readonly functions: Record<FunctionName, NodejsFunction>;
   readonly portalApi: apigwv2.HttpApi;
   /** The HMAC key of personal upload links. */
@@ -203,12 +215,15 @@ export class CaqesStack extends Stack {
     const ingestTimeout = Duration.minutes(15);
     const shortTimeout = Duration.minutes(5);
 
+    /** Every dead-letter queue keeps its messages 14 days (SQS's maximum); its alarms fire long before. */
+    const makeDeadLetterQueue = (id: string): sqs.Queue => {
+      const queue = new sqs.Queue(this, id, { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(DLQ_RETENTION_DAYS) });
+      // cdk-nag sees only SQS redrive: these are the dead-letter queues of EventBridge, Lambda and SNS.
+      if (id === 'SchedulesDlq' || id === 'FeedbackDlq') acknowledge(queue, 'AwsSolutions-SQS3', 'It is itself a dead-letter queue (of EventBridge targets, Lambda asynchronous invocations or an SNS subscription), alarmed on depth and age.');
+      return queue;
+    };
     const makeQueuePair = (name: string, fnTimeout: Duration): [sqs.Queue, sqs.Queue] => {
-      const dlq = new sqs.Queue(this, `${name}Dlq`, {
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      });
+      const dlq = makeDeadLetterQueue(`${name}Dlq`);
       const queue = new sqs.Queue(this, `${name}Queue`, {
         encryption: sqs.QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
@@ -420,7 +435,9 @@ export class CaqesStack extends Stack {
       (inputDir, outputDir) => [`cp -R "${inputDir}/lib/portal/assets" "${outputDir}/assets"`],
     );
     const feedback = makeFunction('feedback', 256, Duration.seconds(30), {});
-    this.feedbackTopic.addSubscription(new subscriptions.LambdaSubscription(feedback));
+    // A notification SNS cannot deliver to the function (after its retries) is kept, not dropped.
+    this.feedbackDlq = makeDeadLetterQueue('FeedbackDlq');
+    this.feedbackTopic.addSubscription(new subscriptions.LambdaSubscription(feedback, { deadLetterQueue: this.feedbackDlq }));
     this.functions = { ingest, compute, remind, summarize, api, feedback };
 
     // A catch-all route for the pages, the establishments' API (their personal link) and signing
@@ -474,15 +491,24 @@ export class CaqesStack extends Stack {
       new SqsEventSource(this.computeQueue, { batchSize: 10, maxBatchingWindow: Duration.seconds(10), reportBatchItemFailures: true }),
     );
 
+    // A daily run that cannot be delivered (EventBridge's retries) or that keeps failing (Lambda's
+    // retries of an asynchronous invocation: the reminder job fails when SES refused an e-mail) ends
+    // in this queue, alarmed, instead of being lost.
+    this.schedulesDlq = makeDeadLetterQueue('SchedulesDlq');
+    for (const fn of [remind, summarize]) {
+      fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new lambdaDestinations.SqsDestination(this.schedulesDlq) });
+    }
+    const scheduleTarget = (fn: lambda.IFunction) =>
+      new targets.LambdaFunction(fn, { retryAttempts: 8, maxEventAge: Duration.hours(6), deadLetterQueue: this.schedulesDlq });
     new events.Rule(this, 'RemindSchedule', {
       description: 'Daily CAQES reminders to establishments (06:00 UTC)',
       schedule: events.Schedule.cron({ minute: '0', hour: '6' }),
-      targets: [new targets.LambdaFunction(remind, { retryAttempts: 2 })],
+      targets: [scheduleTarget(remind)],
     });
     new events.Rule(this, 'SummarizeSchedule', {
       description: 'Daily CAQES regional summaries (06:30 UTC)',
       schedule: events.Schedule.cron({ minute: '30', hour: '6' }),
-      targets: [new targets.LambdaFunction(summarize, { retryAttempts: 2 })],
+      targets: [scheduleTarget(summarize)],
     });
 
     // ---------------------------------------------------------------- least-privilege grants
@@ -556,7 +582,23 @@ export class CaqesStack extends Stack {
     }
 
     // The portal: links and views in the table; S3 only through what it signs for browsers.
-    this.table.grantReadWriteData(api);
+    // Reads, conditional puts and updates; no Scan. Deleting is needed only for the local-account
+    // sessions and failed-login counters, so only on their keys.
+    api.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'PortalTableReadsAndWrites',
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'],
+        resources: [this.table.tableArn],
+      }),
+    );
+    api.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'PortalDeletesSessionsOnly',
+        actions: ['dynamodb:DeleteItem'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SESSION#*', 'LOGIN#*'] } },
+      }),
+    );
     this.linkKeySecret.grantRead(api);
     api.addToRolePolicy(
       new iam.PolicyStatement({
@@ -568,7 +610,7 @@ export class CaqesStack extends Stack {
           'cognito-idp:AdminListGroupsForUser',
           'cognito-idp:AdminCreateUser',
           'cognito-idp:AdminAddUserToGroup',
-          'cognito-idp:CreateGroup',
+          'cognito-idp:GetGroup',
           'cognito-idp:AdminDisableUser',
           'cognito-idp:AdminUserGlobalSignOut',
           'cognito-idp:AdminResetUserPassword',
@@ -611,11 +653,33 @@ export class CaqesStack extends Stack {
     );
 
     // ---------------------------------------------------------------- alarms
+    // Every alarm goes to one encrypted topic; `-c alarmEmail=…` subscribes an address to it. The key
+    // is our own: CloudWatch cannot publish to a topic under the AWS-managed SNS key.
+    const alarmKey = new kms.Key(this, 'AlarmTopicKey', { description: 'CAQES: encrypts the alarm notifications', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
+    alarmKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchPublishesAlarms',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { masterKey: alarmKey, enforceSSL: true, displayName: 'CAQES alarms' });
+    const alarmEmail = contextString(this, 'alarmEmail');
+    if (alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
+    const alarmAction = new cloudwatchActions.SnsAction(this.alarmTopic);
+    const alarm = (id: string, props: cloudwatch.AlarmProps): void => {
+      new cloudwatch.Alarm(this, id, props).addAlarmAction(alarmAction);
+    };
+
     for (const [name, dlq] of [
       ['Ingest', this.ingestDlq],
       ['Compute', this.computeDlq],
+      ['Schedules', this.schedulesDlq],
+      ['Feedback', this.feedbackDlq],
     ] as const) {
-      new cloudwatch.Alarm(this, `${name}DlqNotEmpty`, {
+      alarm(`${name}DlqNotEmpty`, {
         alarmDescription: `Messages in the ${name.toLowerCase()} dead-letter queue`,
         metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
         threshold: 1,
@@ -623,9 +687,18 @@ export class CaqesStack extends Stack {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
+      // Still there after DLQ_AGE_ALARM_DAYS: 11 days are left to fix the cause and replay it.
+      alarm(`${name}DlqOldestMessage`, {
+        alarmDescription: `A message has waited ${DLQ_AGE_ALARM_DAYS} days in the ${name.toLowerCase()} dead-letter queue (kept ${DLQ_RETENTION_DAYS} days)`,
+        metric: dlq.metricApproximateAgeOfOldestMessage({ period: Duration.hours(1), statistic: 'Maximum' }),
+        threshold: DLQ_AGE_ALARM_DAYS * 24 * 3600,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
     }
     for (const [name, fn] of Object.entries(this.functions)) {
-      new cloudwatch.Alarm(this, `${name.charAt(0).toUpperCase()}${name.slice(1)}Errors`, {
+      alarm(`${name.charAt(0).toUpperCase()}${name.slice(1)}Errors`, {
         alarmDescription: `Errors in the ${name} function`,
         metric: fn.metricErrors({ period: Duration.minutes(5) }),
         threshold: 1,

@@ -9,6 +9,7 @@ import { DynamoStore } from './store/dynamo-store';
 import { LinkStore } from './store/link-store';
 import { ObjectStore } from './store/object-store';
 import { SelfEvaluationStore } from './store/self-evaluation-store';
+import { WaitingFileStore } from './store/waiting-store';
 import { portalSecrets, type PortalSecrets } from './store/secrets';
 import { LoginAttemptStore, SessionStore } from './store/session-store';
 
@@ -29,6 +30,8 @@ export interface Runtime {
   accounts: AccountStore;
   sessions: SessionStore;
   loginAttempts: LoginAttemptStore;
+  /** Extracts that named establishments before the referential did (lib/pipeline/ingest.ts). */
+  waiting: WaitingFileStore;
   computeQueue: ComputeQueue;
   logger: Logger;
   now: () => Date;
@@ -41,7 +44,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
     config,
     clients,
     store: new DynamoStore(clients.dynamo, config.CAQES_TABLE),
-    objects: new ObjectStore(clients.s3, config.CAQES_BUCKET),
+    objects: new ObjectStore(clients.s3, config.CAQES_BUCKET, { copyByStreaming: Boolean(config.CAQES_S3_ENDPOINT) }),
     links: new LinkStore(clients.dynamo, config.CAQES_TABLE),
     secrets: portalSecrets(config, clients.secrets),
     audit: new AuditStore(clients.dynamo, config.CAQES_TABLE),
@@ -49,6 +52,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
     accounts: new AccountStore(clients.dynamo, config.CAQES_TABLE),
     sessions: new SessionStore(clients.dynamo, config.CAQES_TABLE),
     loginAttempts: new LoginAttemptStore(clients.dynamo, config.CAQES_TABLE),
+    waiting: new WaitingFileStore(clients.dynamo, config.CAQES_TABLE),
     computeQueue: computeQueue(config.CAQES_COMPUTE_QUEUE_URL, clients.sqs),
     logger: new Logger({ serviceName: 'caqes', logFormatter: new RedactingLogFormatter() }),
     now: () => new Date(),

@@ -10,8 +10,12 @@ import { runtime } from '../../lib/runtime';
 export const handler = middy(async (event: ScheduledEvent) => {
   const rt = runtime();
   const today = todayOf(event.time);
-  const outcome = outcomeOf(today, await runReminders(today, remindDeps(rt)));
+  const run = await runReminders(today, remindDeps(rt));
+  const outcome = outcomeOf(today, run);
   const count = (o: string) => outcome.reminders.filter((r) => r.outcome === o).length;
-  rt.logger.info('reminders run', { today, sent: count('sent'), alreadySent: count('already-sent'), suppressed: count('suppressed'), digests: outcome.digests.length });
+  rt.logger.info('reminders run', { today, sent: count('sent'), alreadySent: count('already-sent'), suppressed: count('suppressed'), failed: count('failed'), digests: outcome.digests.length });
+  // Every other e-mail went out; failing now makes Lambda run the job again (its retries, then the
+  // schedule's dead-letter queue), and that run sends what SES refused.
+  if (run.errors.length > 0) throw run.errors[0];
   return outcome;
 }).use(injectLambdaContext(runtime().logger)).use(redactErrors(runtime().logger));

@@ -10,6 +10,7 @@ const OUTCOMES: Record<RemindRun['reminders'][number]['outcome'], string> = {
   'already-sent': 'déjà envoyé lors d’une exécution précédente',
   'dry-run': 'serait envoyé',
   suppressed: 'non envoyé : adresses en liste de suppression',
+  failed: 'non envoyé : refusé par le service d’envoi, renvoyé à la prochaine exécution',
 };
 
 /**

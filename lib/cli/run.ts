@@ -1,4 +1,5 @@
-import { readdir, readFile, mkdir, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readdir, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep, dirname } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { scheduleInstant } from '../domain/clock';
@@ -12,7 +13,9 @@ import { localContext, scheduledEvent } from '../local/invoke';
 import { deadLetterCauses, type DeadLetterCause } from '../pipeline/dead-letter-causes';
 import { RemindOutcome } from '../pipeline/remind';
 import type { BuiltSummary } from '../pipeline/summarize';
-import { DROP_PREFIXES } from '../store/keys';
+import { localKeyProblem } from '../local/s3-events';
+import { refuseUnstored } from '../pipeline/ingest';
+import { DROP_PREFIXES, dropKeyProblem } from '../store/keys';
 
 export interface EmailSent {
   to: string[];
@@ -103,8 +106,15 @@ export async function loadDropZone(embedded: Embedded, dataDir: string, today: s
   embedded.setClock(() => new Date(scheduleInstant(today)));
   for (const group of groups(keys)) {
     for (const key of group) {
-      const body = await readFile(join(dataDir, ...key.split('/')));
-      await rt.clients.s3.send(new PutObjectCommand({ Bucket: rt.objects.bucket, Key: key, Body: body }));
+      const unstorable = dropKeyProblem(key) ?? localKeyProblem(key);
+      if (unstorable && localKeyProblem(key)) {
+        await refuseUnstored(key, unstorable, rt);
+        continue;
+      }
+      // Streamed with its length: an extract of several GiB is never held in memory.
+      const path = join(dataDir, ...key.split('/'));
+      const { size } = await stat(path);
+      await rt.clients.s3.send(new PutObjectCommand({ Bucket: rt.objects.bucket, Key: key, Body: createReadStream(path), ContentLength: size }));
     }
     await embedded.drain();
   }

@@ -13,7 +13,7 @@ import { ROLE_LABELS } from '../portal/permissions';
 import { createRuntime } from '../runtime';
 import { NewAccount, StaffRole, type AccountView } from '../store/account-store';
 import type { AuditActor } from '../store/audit-store';
-import { readServeState } from './serve';
+import { readServeState, serveStatePath } from './serve';
 import { withStateRuntime } from './state-portal';
 import { UsageError } from './usage';
 
@@ -24,9 +24,24 @@ async function withAccounts<T>(stateDir: string | undefined, work: (deps: Accoun
   const rt = createRuntime({ CAQES_TABLE: state.table, CAQES_BUCKET: state.bucket, CAQES_DYNAMODB_ENDPOINT: state.dynamodb, AWS_REGION: process.env.AWS_REGION });
   try {
     return await work({ directory: localDirectory(rt.accounts, rt.now), audit: auditLog(rt.audit, rt.now) });
+  } catch (error) {
+    // The file outlived its `caqes serve` (killed, or the machine restarted): nothing listens there.
+    if (refusedConnection(error)) {
+      throw new UsageError(`le portail local décrit par ${serveStatePath()} ne répond plus (« caqes serve » s’est arrêté sans effacer ce fichier) : relancez « caqes serve »`);
+    }
+    throw error;
   } finally {
     rt.clients.dynamo.destroy();
   }
+}
+
+function refusedConnection(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, errors } = e as { code?: unknown; errors?: unknown };
+    if (code === 'ECONNREFUSED') return true;
+    if (Array.isArray(errors) && errors.some((inner) => (inner as { code?: unknown }).code === 'ECONNREFUSED')) return true;
+  }
+  return false;
 }
 
 /** Who acts, in the audit log: the command and the system user that ran it. */

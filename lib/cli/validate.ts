@@ -4,8 +4,8 @@ import { basename, join, resolve, sep } from 'node:path';
 import { DocumentKind, type Establishment } from '../domain/schemas';
 import { recognise, tableKind, TABLE_KINDS, type Recognition } from '../formats/registry';
 import { issuePlace, type ValidationReport } from '../formats/report';
-import { toReport, validateFile } from '../formats/validate';
-import { DROP_PREFIXES, parseDropKey } from '../store/keys';
+import { refusedBeforeReading, toReport, validateFile } from '../formats/validate';
+import { DROP_PREFIXES, dropKeyProblem, parseDropKey } from '../store/keys';
 import { UsageError } from './usage';
 
 
@@ -112,7 +112,9 @@ export async function validateLocalFile(options: ValidateOptions): Promise<Local
   const dropKey = zone ? parseDropKey(zone.key) : null;
   const evidence = dropKey?.zone === 'evidence' ? dropKey : null;
   const fileName = evidence?.fileName ?? basename(options.file);
-  const validation = await validateFile(
+  // The name rules of ingest: a name it would refuse in the drop zone is refused here too.
+  const nameProblem = dropKeyProblem(zone?.key ?? basename(options.file));
+  const validation = nameProblem ? refusedBeforeReading('unsafe-name', nameProblem) : await validateFile(
     { fileName, size, open: async () => createReadStream(options.file) },
     recognition,
     {

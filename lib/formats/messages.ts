@@ -15,6 +15,8 @@ const CATALOGUE: Record<IssueCode, (p: MessageParams) => string> = {
   'encoding-error': (p) => `Le fichier contient des caractères illisibles${p.detail ? ` (${p.detail})` : ''}.`,
   'too-large': (p) => `Le fichier dépasse la taille maximale acceptée${p.detail ? ` (${p.detail})` : ''}.`,
   'too-many-rows': (p) => `Le fichier dépasse le nombre maximal de lignes accepté${p.detail ? ` (${p.detail})` : ''}.`,
+  'record-too-long': (p) =>
+    `Une ligne dépasse la longueur maximale acceptée${p.detail ? ` (${p.detail})` : ''} : un guillemet (") jamais refermé, ou des retours à la ligne perdus (tout le fichier sur une ligne) ; vérifiez la ligne indiquée.`,
   'too-many-cells': (p) => `Une ligne dépasse le nombre maximal de cellules accepté${p.detail ? ` (${p.detail})` : ''}.`,
   'unknown-kind': (p) =>
     `Type de fichier non reconnu${p.detail ? ` : ${p.detail}` : ''}. Vérifiez le dossier de dépôt et le nom du fichier.`,

@@ -27,6 +27,7 @@ export const ISSUE_CODES = [
   'unsafe-name',
   'report-locked',
   'wrong-region',
+  'record-too-long',
 ] as const;
 export const IssueCode = z.enum(ISSUE_CODES);
 export type IssueCode = z.infer<typeof IssueCode>;
@@ -78,13 +79,19 @@ export function delimiterLabel(delimiter: string | null): string {
 }
 
 /** Collects issues for one file, keeping counts exact while listing only the first ones. */
+/** A national extract names a few thousand establishments: kept whole, far below DynamoDB's item size. */
+const MAX_UNKNOWN_FINESS = 20_000;
+
 export class IssueList {
   readonly listed: Issue[] = [];
   readonly counts: Partial<Record<IssueCode, number>> = {};
   errors = 0;
   warnings = 0;
+  /** The FINESS the referential did not know (said once each): an extract is read again once it knows them. */
+  readonly unknownFiness = new Set<string>();
 
   add(issue: Issue): void {
+    if (issue.code === 'unknown-finess' && issue.value && this.unknownFiness.size < MAX_UNKNOWN_FINESS) this.unknownFiness.add(issue.value);
     if (issue.severity === 'error') this.errors++;
     else this.warnings++;
     this.counts[issue.code] = (this.counts[issue.code] ?? 0) + 1;

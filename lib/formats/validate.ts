@@ -1,3 +1,4 @@
+import { MAX_SHARED_STRINGS_BYTES } from '../io/xlsx-reader';
 import { isOdsHead, isOleHead, oleFormat, openCsv, openOds, openXlsx, TableReadError, UnsupportedFormatError, type TableFile, type TableReadErrorCode } from '../io';
 import { checkDocument } from './kinds/document';
 import { INGEST_LIMITS, type IngestLimits } from './limits';
@@ -40,6 +41,10 @@ const READ_ERROR_CODES: Record<TableReadErrorCode, IssueCode> = {
   'binary-file': 'binary-file',
   'unclosed-quote': 'unreadable-file',
   'unreadable-file': 'unreadable-file',
+  'record-too-long': 'record-too-long',
+  'utf-16': 'encoding-error',
+  'nul-byte': 'encoding-error',
+  'shared-strings': 'too-large',
 };
 
 /** French details of read errors whose technical message would mean nothing to a pharmacist. */
@@ -47,6 +52,12 @@ const READ_ERROR_DETAILS: Partial<Record<TableReadErrorCode, (limits: Readonly<I
   'too-many-rows': (l) => `${l.maxRows.toLocaleString('fr-FR')} lignes au plus`,
   'too-many-cells': (l) => `${l.maxCellsPerRow} colonnes au plus`,
   'binary-file': () => 'contenu binaire : ce n’est pas un fichier texte CSV',
+  'record-too-long': (l) => `${l.maxRecordChars.toLocaleString('fr-FR')} caractères au plus`,
+  'utf-16': () =>
+    'le fichier est enregistré en UTF-16 (« Texte Unicode ») ; enregistrez-le en « CSV UTF-8 (délimité par des virgules) » ou en « CSV (séparateur : point-virgule) » (Windows-1252)',
+  'shared-strings': () =>
+    `le classeur contient trop de textes distincts (leur table dépasse ${MAX_SHARED_STRINGS_BYTES / 1024 ** 2} Mo une fois décompressée) ; enregistrez la feuille en « CSV (séparateur : point-virgule) » et déposez ce fichier`,
+  'nul-byte': () => 'un caractère nul (octet 0) dans la cellule, souvent laissé par un export de base de données ; supprimez-le et déposez le fichier à nouveau',
   'unclosed-quote': () => 'un guillemet (") ouvert sur cette ligne n’est jamais refermé, tout le reste du fichier serait lu comme une seule cellule ; vérifiez les guillemets de la ligne',
 };
 
@@ -56,8 +67,8 @@ function startsWith(bytes: Uint8Array, signature: readonly number[]): boolean {
   return signature.every((b, i) => bytes[i] === b);
 }
 
-function fileIssue(issues: IssueList, code: IssueCode, detail?: string, row: number | null = null): void {
-  issues.add({ code, severity: 'error', row, column: null, value: null, message: issueMessage(code, { detail }) });
+function fileIssue(issues: IssueList, code: IssueCode, detail?: string, row: number | null = null, column: string | null = null): void {
+  issues.add({ code, severity: 'error', row, column, value: null, message: issueMessage(code, { detail }) });
 }
 
 /** The first `n` bytes of a stream, which is closed afterwards. */
@@ -155,7 +166,7 @@ export async function validateFile(file: FileToValidate, recognition: Recognitio
       error instanceof UnsupportedFormatError
         ? UNREADABLE_FORMAT_DETAILS[error.format]
         : (READ_ERROR_DETAILS[error.code]?.(limits) ?? (error.code === 'too-large' ? describeSize(maxBytes) : undefined));
-    fileIssue(issues, READ_ERROR_CODES[error.code], detail, error.line ?? null);
+    fileIssue(issues, READ_ERROR_CODES[error.code], detail, error.line ?? null, error.column ?? null);
   } finally {
     // An encoding guessed as UTF-8 on an ASCII start may have become Windows-1252 while reading.
     if (table) v.encoding = table.encoding;
@@ -165,6 +176,13 @@ export async function validateFile(file: FileToValidate, recognition: Recognitio
 }
 
 /** The validation report of one received object, as kept under `reports/` and shown to users. */
+/** A validation that ended before the file could be read (its name, its place, its establishment). */
+export function refusedBeforeReading(code: IssueCode, detail: string, value: string | null = null): Validation {
+  const issues = new IssueList();
+  issues.add({ code, severity: 'error', row: null, column: null, value, message: issueMessage(code, { value, detail }) });
+  return { kind: null, kindLabel: null, format: null, encoding: null, delimiter: null, sheet: null, rowsRead: 0, rowsAccepted: 0, issues, output: null };
+}
+
 export function toReport(v: Validation, meta: { key: string; version: string; fileName: string; checkedAt: string }): ValidationReport {
   const accepted = v.issues.errors === 0;
   return {

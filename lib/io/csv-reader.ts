@@ -21,6 +21,7 @@ import Papa from 'papaparse';
 import { TextDecoder } from 'node:util';
 import { scanRecords, windows1252Cells, Windows1252Marks } from './csv-scan';
 import { detectDelimiter, detectEncoding, firstNonAscii, isUtf16, windows1252Positions, type CsvEncoding } from './encoding';
+import { nulCause } from './nul-bytes';
 import { oneByOne, TableReadError, UnsupportedFormatError, type TableFile, type TableLimits, type TableRow } from './table';
 
 /** How `openCsv` splits records. */
@@ -249,6 +250,9 @@ export async function openCsv(
     if (sample.length === 0) throw new TableReadError('empty-file', 'The file is empty');
     if (isUtf16(sample)) throw new UnsupportedFormatError('utf-16', 'UTF-16 text, not read');
     if (sample.subarray(0, BINARY_PROBE_BYTES).includes(0)) {
+      const cause = nulCause(sample.subarray(0, BINARY_PROBE_BYTES));
+      if (cause.kind === 'utf-16') throw new TableReadError('utf-16', 'The file is UTF-16 text');
+      if (cause.kind === 'stray') throw new TableReadError('nul-byte', 'NUL byte in a cell', cause.line, cause.column ?? undefined);
       throw new TableReadError('binary-file', 'The file is not text (NUL byte found)');
     }
     const probe = sample.subarray(0, PEEK_BYTES);
@@ -349,7 +353,7 @@ export async function openCsv(
         if (limitError) throw limitError;
         if (buf.length > maxRecordChars) {
           throw new TableReadError(
-            'too-large',
+            'record-too-long',
             `Record longer than ${maxRecordChars} characters (unclosed quote?)`,
             1 + state.breaks,
           );

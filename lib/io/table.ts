@@ -57,18 +57,28 @@ export type TableReadErrorCode =
   | 'too-many-cells'
   | 'binary-file'
   | 'unclosed-quote'
-  | 'unreadable-file';
+  | 'unreadable-file'
+  /** One record (a line, or a quoted field never closed) longer than `maxRecordChars`. */
+  | 'record-too-long'
+  /** A UTF-16 text: the pipeline reads UTF-8 and Windows-1252. */
+  | 'utf-16'
+  /** A NUL byte inside a cell of a text file. */
+  | 'nul-byte'
+  /** A workbook whose shared strings are beyond what can be held in memory. */
+  | 'shared-strings';
 
-/** A file that cannot be read as a table; `line` is the line concerned, when known. */
+/** A file that cannot be read as a table; `line` (and `column`, a header name) say where, when known. */
 export class TableReadError extends Error {
   readonly code: TableReadErrorCode;
   readonly line?: number;
+  readonly column?: string;
 
-  constructor(code: TableReadErrorCode, message: string, line?: number) {
+  constructor(code: TableReadErrorCode, message: string, line?: number, column?: string) {
     super(line === undefined ? message : `${message} (line ${line})`);
     this.name = 'TableReadError';
     this.code = code;
     if (line !== undefined) this.line = line;
+    if (column !== undefined) this.column = column;
   }
 }
 

@@ -38,6 +38,8 @@ const DEFAULT_MAX_RECORD_CHARS = 1024 * 1024;
 const MAX_PART_BYTES = 0xffffffff;
 /** Cap on `xl/workbook.xml` and its relationships, which are held in memory. */
 const MAX_WORKBOOK_PART_BYTES = 16 * 1024 ** 2;
+/** The shared strings' XML, inflated: 48 MiB is about a million distinct texts, some 100 MB of memory. */
+export const MAX_SHARED_STRINGS_BYTES = 48 * 1024 ** 2;
 const WORKBOOK = 'xl/workbook.xml';
 const WORKBOOK_RELS = 'xl/_rels/workbook.xml.rels';
 const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
@@ -328,8 +330,12 @@ export async function openXlsx(
   const shared: RebuiltEntry[] = [];
   if (book.styles !== null) shared.push({ name: 'xl/styles.xml', part: partAt(book.styles) });
   // exceljs reads a sheet at once only when shared strings came before it, so a workbook without any gets an empty table.
-  if (book.sharedStrings !== null) shared.push({ name: 'xl/sharedStrings.xml', part: partAt(book.sharedStrings) });
-  else entries.push({ name: 'xl/sharedStrings.xml', bytes: utf8(`<sst xmlns="${MAIN_NS}"/>`) });
+  if (book.sharedStrings !== null) {
+    // exceljs holds every shared string in memory, about twice their XML: bounded before it reads them.
+    const strings = partAt(book.sharedStrings);
+    if (strings.size > MAX_SHARED_STRINGS_BYTES) throw new TableReadError('shared-strings', `Shared strings of ${strings.size} bytes (at most ${MAX_SHARED_STRINGS_BYTES})`);
+    shared.push({ name: 'xl/sharedStrings.xml', part: strings });
+  } else entries.push({ name: 'xl/sharedStrings.xml', bytes: utf8(`<sst xmlns="${MAIN_NS}"/>`) });
   const offset = (e: RebuiltEntry): number => ('part' in e ? e.part.dataOffset : 0);
   entries.push(...shared.sort((a, b) => offset(a) - offset(b)), { name: 'xl/worksheets/sheet1.xml', part: partAt(sheet.path) });
 

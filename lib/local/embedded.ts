@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { CreateBucketCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import S3rver from 's3rver';
-import { z } from 'zod';
 import dynalite from 'dynalite';
 import { registerLocalQueue, type ComputeMessage } from '../store/compute-queue';
 import { resetRuntime, runtime, type Runtime } from '../runtime';
@@ -16,6 +15,8 @@ import { invokeSqsHandler } from './invoke';
 import { directoryOutbox, memoryOutbox, startMailGateway, type KeptEmail } from './mail-gateway';
 import { openSmtpRelay, smtpConfig } from './smtp-relay';
 import { StateError, type LocalState } from './state';
+import { awsShapedEvent } from './s3-events';
+import { markOwner, removeDeadStates, STATE_PREFIX } from './stale-state';
 
 export const LOCAL_BUCKET = 'caqes-local';
 export const LOCAL_TABLE = 'caqes-local';
@@ -62,15 +63,6 @@ async function tableExists(rt: Runtime, state: LocalState): Promise<boolean> {
   }
 }
 
-const S3Event = z.object({ Records: z.array(z.record(z.string(), z.unknown())) }).loose();
-
-/** An S3 notification with its records' event time set to `at`. */
-function stamped(event: unknown, at: Date): unknown {
-  const parsed = S3Event.safeParse(event);
-  if (!parsed.success) return event;
-  return { ...parsed.data, Records: parsed.data.Records.map((r) => ({ ...r, eventTime: at.toISOString() })) };
-}
-
 async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
@@ -103,8 +95,11 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
   // A relay badly configured is said before any emulator starts.
   const relayConfig = await smtpConfig(process.env, state ? join(state.paths.dir, 'smtp.json') : null);
   const relay = relayConfig ? await openSmtpRelay(relayConfig) : null;
-  // Without a state folder, everything lives in a temporary one removed at the end.
-  const stateDir = state ? null : await mkdtemp(join(tmpdir(), 'caqes-'));
+  // Without a state folder, everything lives in a temporary one removed at the end; what a killed
+  // run left behind goes first (its folder can hold hundreds of MB).
+  if (!state) await removeDeadStates(tmpdir());
+  const stateDir = state ? null : await mkdtemp(join(tmpdir(), STATE_PREFIX));
+  if (stateDir) await markOwner(stateDir);
   const staffToken = state?.secrets.staffToken ?? randomBytes(32).toString('base64url');
   const [s3Port, dynamoPort] = [await freePort(), await freePort()];
   let clock: () => Date = () => new Date();
@@ -178,7 +173,7 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
   // Batch sizes as the deployed event sources (infra): one S3 event per ingest, up to ten computations.
   const computeQueue = new LocalQueue('compute', (bodies) => invokeSqsHandler(compute.handler, 'caqes-compute', bodies), 10);
   rt.now = () => clock();
-  s3.on('event', (event: unknown) => ingestQueue.push(JSON.stringify(stamped(event, clock()))));
+  s3.on('event', (event: unknown) => ingestQueue.push(JSON.stringify(awsShapedEvent(event, clock()))));
   const unregister = registerLocalQueue(COMPUTE_QUEUE_URL, async (messages: readonly ComputeMessage[]) => {
     for (const m of messages) computeQueue.push(JSON.stringify(m));
   });

@@ -9,7 +9,8 @@ import type { RenderedEmail } from './reminder-email';
 /** One reminder of the run, as the digest reports it. */
 export interface DigestLine {
   reminder: DueReminder;
-  outcome: 'sent' | 'already-sent' | 'dry-run' | 'suppressed';
+  /** From the reminder's marker: `failed` (SES refused it, the next run sends it), `stuck` (claimed by a run that never finished). */
+  outcome: 'sent' | 'already-sent' | 'dry-run' | 'suppressed' | 'failed' | 'stuck';
   /** Addresses left out because they are on the suppression list. */
   suppressed: SuppressedAddress[];
 }
@@ -23,6 +24,11 @@ export interface DigestReports {
 }
 
 const REASONS: Record<SuppressedAddress['reason'], string> = { bounce: 'adresse en échec définitif', complaint: 'plainte pour courrier indésirable' };
+
+const UNSENT = {
+  failed: 'refusée par le service d’envoi, elle sera renvoyée à la prochaine exécution',
+  stuck: 'envoi commencé par une autre exécution et non confirmé (interrompu ou en cours) : repris après 15 minutes s’il n’aboutit pas',
+} as const;
 
 const OWED_STATES: Readonly<Record<DueReminder['owed'][number]['state'], string>> = {
   missing: '',
@@ -56,6 +62,7 @@ function reportsSection(year: DigestReports): { title: string; items: string[] }
  */
 export function renderDigest(region: string, today: string, lines: readonly DigestLine[], late: readonly DueReminder[], to: readonly string[], reports: readonly DigestReports[] = []): RenderedEmail {
   const sent = lines.filter((l) => l.outcome === 'sent' || l.outcome === 'dry-run');
+  const unsent = lines.filter((l) => l.outcome === 'failed' || l.outcome === 'stuck');
   const left = lines.flatMap((l) => l.suppressed.map((s) => ({ l, s })));
   const lateEstablishments = new Set(late.map((r) => r.establishment.finess));
   const subject = headerSafe(`CAQES ${region} – relances du ${formatFrenchDate(today)} : ${sent.length} envoyée(s), ${lateEstablishments.size} établissement(s) en retard`);
@@ -64,6 +71,14 @@ export function renderDigest(region: string, today: string, lines: readonly Dige
       title: `Relances envoyées aujourd’hui (${sent.length})`,
       items: sent.map((l) => `${l.reminder.establishment.raisonSociale} (${l.reminder.establishment.finess}) – ${l.reminder.deadline.label} du ${formatFrenchDate(l.reminder.deadline.date)} [${l.reminder.step}] : ${owedText(l.reminder)}`),
     },
+    ...(unsent.length
+      ? [
+          {
+            title: `Relances non envoyées aujourd’hui (${unsent.length})`,
+            items: unsent.map((l) => `${l.reminder.establishment.raisonSociale} (${l.reminder.establishment.finess}) – ${l.reminder.deadline.label} du ${formatFrenchDate(l.reminder.deadline.date)} [${l.reminder.step}] : ${UNSENT[l.outcome as 'failed' | 'stuck']}`),
+          },
+        ]
+      : []),
     {
       title: `En retard (${lateEstablishments.size})`,
       items: late.map((r) => `${r.establishment.raisonSociale} (${r.establishment.finess}) – ${r.deadline.label} du ${formatFrenchDate(r.deadline.date)}, ${-r.daysLeft} jour(s) de retard : ${owedText(r)}`),

@@ -8,8 +8,15 @@ export interface SenderOptions {
   configurationSet?: string;
 }
 
+/**
+ * The header naming what an e-mail is (`rappel/<region>/<campagne>/<échéance>/<FINESS>/<étape>`,
+ * `recapitulatif/<region>/<jour>`): the rare duplicate that at-least-once sending allows carries the
+ * same value as its first copy, so a mail client or a reader recognises it.
+ */
+export const REFERENCE_HEADER = 'X-CAQES-Reference';
+
 /** Sends one e-mail through SES v2 and returns its message id. */
-export async function sendEmail(ses: SESv2Client, email: RenderedEmail, options: SenderOptions): Promise<string> {
+export async function sendEmail(ses: SESv2Client, email: RenderedEmail, options: SenderOptions, reference?: string): Promise<string> {
   const out = await ses.send(
     new SendEmailCommand({
       FromEmailAddress: headerSafe(options.from),
@@ -20,6 +27,7 @@ export async function sendEmail(ses: SESv2Client, email: RenderedEmail, options:
         Simple: {
           Subject: { Data: email.subject, Charset: 'UTF-8' },
           Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+          ...(reference ? { Headers: [{ Name: REFERENCE_HEADER, Value: headerSafe(reference) }] } : {}),
         },
       },
     }),

@@ -2,18 +2,17 @@ import { campaignYear } from '../domain/campaign';
 import { todayOf } from '../domain/clock';
 import { indicatorsUsing } from '../domain/evidence';
 import type { DocumentKind, Establishment } from '../domain/schemas';
-import { issueMessage } from '../formats/messages';
 import { formatFrenchDate } from '../io/french';
 import { recognise, type Recognition } from '../formats/registry';
-import { issuePlace, type IssueCode, type ValidationReport } from '../formats/report';
-import { IssueList } from '../formats/report';
-import { toReport, validateFile, type Validation } from '../formats/validate';
+import { issuePlace, type ValidationReport } from '../formats/report';
+import { refusedBeforeReading as refused, toReport, validateFile, type Validation } from '../formats/validate';
 import { auditLog } from '../store/audit-log';
 import type { AuditStore } from '../store/audit-store';
 import type { DynamoStore } from '../store/dynamo-store';
 import { DROP_PREFIXES, dropKeyProblem, eventOrder, parseDropKey, s3Keys, type DropKey } from '../store/keys';
 import type { ObjectStore } from '../store/object-store';
 import type { SelfEvaluationStore } from '../store/self-evaluation-store';
+import type { WaitingFile, WaitingFileStore } from '../store/waiting-store';
 import { applyOutput, dedupe, regionsReplaced, type ComputeRequest } from './apply';
 import { evidenceLock } from './self-evaluation';
 
@@ -25,6 +24,8 @@ export interface ReceivedObject {
   sequencer: string;
   eventTime: string;
   versionId?: string;
+  /** The event's key could not be decoded: `key` is as the event wrote it (lib/pipeline/s3-event.ts). */
+  undecodableKey?: boolean;
 }
 
 export interface IngestOutcome {
@@ -41,6 +42,8 @@ export interface IngestDeps {
   audit: AuditStore;
   /** The self-evaluation reports: a year's evidence is refused once its report is locked. */
   reports: Pick<SelfEvaluationStore, 'get'>;
+  /** Extracts that named establishments the referential did not know yet. */
+  waiting: WaitingFileStore;
   now: () => Date;
 }
 
@@ -50,13 +53,6 @@ function firstError(report: ValidationReport): string | null {
   if (!issue) return null;
   const place = issuePlace(issue);
   return place ? `${place} : ${issue.message}` : issue.message;
-}
-
-/** A validation that ended before the file could be read. */
-function refused(code: IssueCode, detail: string, value: string | null = null): Validation {
-  const issues = new IssueList();
-  issues.add({ code, severity: 'error', row: null, column: null, value, message: issueMessage(code, { value, detail }) });
-  return { kind: null, kindLabel: null, format: null, encoding: null, delimiter: null, sheet: null, rowsRead: 0, rowsAccepted: 0, issues, output: null };
 }
 
 function documentKindOf(recognition: Recognition): DocumentKind {
@@ -111,32 +107,89 @@ function replacedNote({ regions, shared }: { regions: readonly string[]; shared:
   return parts.length === 0 ? 'Ce fichier ne nomme aucune région : il ne change les données d’aucune région.' : `Ce fichier remplace ${parts.join(' et ')}, et rien d’autre.`;
 }
 
+const UNDECODABLE = 'le nom transmis par S3 est mal encodé (un « % » qui ne code aucun caractère) et ne désigne aucun fichier lisible';
+
+/** The report and the file record of an object refused before it could be read. */
+async function recordRefusal(key: string, validation: Validation, event: { order: string; version: string; startedAt: string }, deps: IngestDeps): Promise<IngestOutcome> {
+  const { order, version, startedAt } = event;
+  const fileName = key.split('/').pop() || key;
+  const report = toReport(validation, { key, version, fileName, checkedAt: deps.now().toISOString() });
+  const reportKey = s3Keys.report(key, order.replace(/[|:]/g, '-'));
+  await deps.objects.putJson(reportKey, report);
+  await deps.store.finishFileEvent({ key, order, version, status: report.status, kind: null, reportKey, errorCount: report.errorCount, warningCount: report.warningCount, rowsRead: 0, rowsAccepted: 0, issueCounts: report.issueCounts, startedAt, finishedAt: deps.now().toISOString(), compute: [] });
+  return { key, duplicate: false, report, compute: [] };
+}
+
+/**
+ * Records and reports a file that never reached the drop zone because the store refused its name
+ * (the embedded default's S3 keeps each object as a file, whose name has a length limit): it gets
+ * its record and its report as every received file does.
+ */
+export async function refuseUnstored(key: string, problem: string, deps: IngestDeps): Promise<IngestOutcome> {
+  const startedAt = deps.now().toISOString();
+  const order = eventOrder(startedAt, '0', 'non-depose');
+  const version = 'non-depose';
+  const previous = await deps.store.claimFileEvent({ key, order, version, startedAt });
+  if (previous) return { key, duplicate: true, report: null, compute: [] };
+  return recordRefusal(key, refused('unsafe-name', problem), { order, version, startedAt }, deps);
+}
+
+/**
+ * Keeps what an accepted extract says about establishments the referential does not know yet
+ * (a national extract, or one dropped before the referential), to read it again once it knows them.
+ */
+async function noteUnknownFiness(object: ReceivedObject, event: { order: string; version: string }, validation: Validation, waiting: WaitingFileStore): Promise<void> {
+  if (validation.output === null || validation.issues.unknownFiness.size === 0) {
+    await waiting.clear(object.key, event.order);
+    return;
+  }
+  const { key, eTag, size, sequencer, eventTime } = object;
+  await waiting.put({ key, order: event.order, version: event.version, eTag, size, sequencer, eventTime, versionId: object.versionId ?? null, finess: [...validation.issues.unknownFiness].sort() });
+}
+
+/**
+ * Reads again, from their archived copy and with their own event order, the extracts that named
+ * establishments the referential now knows: their rows count without a second drop.
+ */
+async function readWaitingAgain(deps: IngestDeps): Promise<ComputeRequest[]> {
+  const known = new Set((await deps.store.allEstablishments()).flatMap((e) => [e.finess, e.finessJuridique]));
+  const requests: ComputeRequest[] = [];
+  for (const file of await deps.waiting.list()) {
+    const dropKey = parseDropKey(file.key);
+    if (!dropKey || !file.finess.some((f) => known.has(f))) continue;
+    const outcome = await processClaimed(receivedOf(file), dropKey, { order: file.order, version: file.version, startedAt: deps.now().toISOString() }, deps, { reread: true });
+    requests.push(...outcome.compute);
+  }
+  return requests;
+}
+
+function receivedOf(file: WaitingFile): ReceivedObject {
+  return { key: file.key, eTag: file.eTag, size: file.size, sequencer: file.sequencer, eventTime: file.eventTime, versionId: file.versionId ?? undefined };
+}
+
 async function processClaimed(
   object: ReceivedObject,
   dropKey: DropKey | null,
   event: { order: string; version: string; startedAt: string },
   deps: IngestDeps,
+  options: { reread?: boolean } = {},
 ): Promise<IngestOutcome> {
   const { store, objects } = deps;
   const { order, version, startedAt } = event;
-  const fileName = dropKey?.fileName ?? object.key.split('/').pop() ?? object.key;
-  const nameProblem = dropKeyProblem(object.key);
+  const nameProblem = object.undecodableKey ? UNDECODABLE : dropKeyProblem(object.key);
   if (!dropKey || nameProblem) {
     const validation = nameProblem
       ? refused('unsafe-name', nameProblem)
       : refused('unknown-kind', `chemin de dépôt non reconnu : « ${object.key} » (attendus : ${LAYOUTS})`);
-    const report = toReport(validation, { key: object.key, version, fileName, checkedAt: deps.now().toISOString() });
-    const reportKey = s3Keys.report(object.key, order.replace(/[|:]/g, '-'));
-    await objects.putJson(reportKey, report);
-    await store.finishFileEvent({ key: object.key, order, version, status: report.status, kind: null, reportKey, errorCount: report.errorCount, warningCount: report.warningCount, rowsRead: 0, rowsAccepted: 0, issueCounts: report.issueCounts, startedAt, finishedAt: deps.now().toISOString(), compute: [] });
-    return { key: object.key, duplicate: false, report, compute: [] };
+    return recordRefusal(object.key, validation, event, deps);
   }
 
   const establishments = new Map((await store.allEstablishments()).map((e) => [e.finess, e]));
   const scope = 'region' in dropKey ? dropKey.region : undefined;
   const recognition = recognise(dropKey);
   const archiveKey = s3Keys.archive(object.key, object.eTag);
-  const archived = await objects.archive(object.key, object.eTag, archiveKey, object.versionId);
+  // Read again (readWaitingAgain): the archived copy is already there, whatever the key holds now.
+  const archived = options.reread || (await objects.archive(object.key, object.eTag, archiveKey, object.versionId));
   const evidenceSite = dropKey.zone === 'evidence' ? establishments.get(dropKey.finess) : undefined;
 
   // Judged on the day the upload arrived, not the day it is read: a file dropped on the deadline day still counts.
@@ -173,6 +226,8 @@ async function processClaimed(
   await objects.putJson(reportKey, report);
 
   const compute: ComputeRequest[] = validation.output ? await applyOutput(validation.output, order, store, auditLog(deps.audit, deps.now), scope) : [];
+  if (dropKey.zone === 'atih' || dropKey.zone === 'cpam') await noteUnknownFiness(object, event, validation, deps.waiting);
+  if (validation.output?.type === 'establishments') compute.push(...(await readWaitingAgain(deps)));
   if (dropKey.zone === 'evidence' && evidenceSite && recognition.tag !== 'unknown') {
     await store.putEvidence(
       {

@@ -26,7 +26,13 @@ export function createClients(config: RuntimeConfig): Clients {
     endpoint ? { endpoint, credentials: LOCAL_CREDENTIALS } : {};
   const region = config.AWS_REGION;
   return {
-    s3: new S3Client({ region, ...local(config.CAQES_S3_ENDPOINT), forcePathStyle: Boolean(config.CAQES_S3_ENDPOINT) }),
+    // s3rver would store the framing of the SDK's default aws-chunked checksum uploads as the object's bytes.
+    s3: new S3Client({
+      region,
+      ...local(config.CAQES_S3_ENDPOINT),
+      forcePathStyle: Boolean(config.CAQES_S3_ENDPOINT),
+      ...(config.CAQES_S3_ENDPOINT ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const } : {}),
+    }),
     dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({ region, ...local(config.CAQES_DYNAMODB_ENDPOINT) }), {
       marshallOptions: { removeUndefinedValues: true },
     }),

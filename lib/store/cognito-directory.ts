@@ -6,11 +6,12 @@ import {
   AdminListGroupsForUserCommand,
   AdminResetUserPasswordCommand,
   AdminUserGlobalSignOutCommand,
-  CreateGroupCommand,
+  GetGroupCommand,
   ListUsersCommand,
   type AttributeType,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { apiErrors } from '../portal/errors';
 import { AccountEmail, cognitoGroups, roleOfGroups, type AccountDirectory, type AccountView, type NewAccount } from './account-store';
 
 function named(error: unknown, name: string): boolean {
@@ -82,6 +83,15 @@ export class CognitoDirectory implements AccountDirectory {
   /** The user name is the e-mail address: what the audit log and the page show of the account. */
   async create(account: NewAccount): Promise<{ account: AccountView; temporaryPassword: null } | null> {
     const email = AccountEmail.parse(account.email);
+    // Groups exist only for the regions the stack was deployed with: an account for any other region is refused before it exists.
+    for (const group of cognitoGroups(account.role, account.regions)) {
+      try {
+        await this.client.send(new GetGroupCommand({ UserPoolId: this.userPoolId, GroupName: group }));
+      } catch (error) {
+        if (!named(error, 'ResourceNotFoundException')) throw error;
+        throw apiErrors.badRequest(`la région « ${group.slice(group.indexOf('-') + 1)} » n’existe pas sur cette plateforme (ajoutez-la au déploiement : -c regions=…)`);
+      }
+    }
     try {
       await this.client.send(
         new AdminCreateUserCommand({
@@ -99,15 +109,7 @@ export class CognitoDirectory implements AccountDirectory {
       throw error;
     }
     for (const group of cognitoGroups(account.role, account.regions)) {
-      const add = () => this.client.send(new AdminAddUserToGroupCommand({ UserPoolId: this.userPoolId, Username: email, GroupName: group }));
-      try {
-        await add();
-      } catch (error) {
-        // The stack creates the groups of the regions it is told of; a region added since gets its group now.
-        if (!named(error, 'ResourceNotFoundException')) throw error;
-        await this.client.send(new CreateGroupCommand({ UserPoolId: this.userPoolId, GroupName: group }));
-        await add();
-      }
+      await this.client.send(new AdminAddUserToGroupCommand({ UserPoolId: this.userPoolId, Username: email, GroupName: group }));
     }
     return { account: (await this.get(email))!, temporaryPassword: null };
   }

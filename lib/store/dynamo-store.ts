@@ -69,13 +69,33 @@ export const ReminderMarker = z.object({
   deadline: z.string(),
   finess: z.string(),
   step: z.string(),
-  /** `suppressed`: due, but every address of the establishment is on the suppression list. */
-  status: z.enum(['claimed', 'sent', 'suppressed']),
+  /**
+   * `suppressed`: due, but every address of the establishment is on the suppression list; `failed`:
+   * SES refused it, the next run sends it (even once its step is past); `settled`: it failed, and
+   * the establishment owed nothing any more when it was to be sent again.
+   */
+  status: z.enum(['claimed', 'sent', 'suppressed', 'failed', 'settled']),
+  claimedAt: z.string(),
+  sentAt: z.string().nullable(),
+  /** SES's message id, recorded with the marker. */
+  messageId: z.string().nullable(),
+  /** The run's day (`today`) that claimed it: the digest of that day counts it. */
+  day: z.string().optional(),
+  lastError: z.string().nullable().optional(),
+});
+export type ReminderMarker = z.infer<typeof ReminderMarker>;
+
+/** OMéDIT's digest of a region and day: claimed, then sent (with SES's message id) or failed. */
+export const DigestMarker = z.object({
+  region: z.string(),
+  day: z.string(),
+  status: z.enum(['claimed', 'sent', 'failed']),
   claimedAt: z.string(),
   sentAt: z.string().nullable(),
   messageId: z.string().nullable(),
+  lastError: z.string().nullable().optional(),
 });
-export type ReminderMarker = z.infer<typeof ReminderMarker>;
+export type DigestMarker = z.infer<typeof DigestMarker>;
 
 /** Replaced sources a fact keeps: enough to follow corrections, bounded so the item stays small. */
 const MAX_HISTORY = 20;
@@ -506,9 +526,9 @@ export class DynamoStore {
         new PutCommand({
           TableName: this.table,
           Item: { ...key, ...marker, status: 'claimed', sentAt: null, messageId: null },
-          ConditionExpression: 'attribute_not_exists(pk) OR (#s = :claimed AND claimedAt < :stale)',
+          ConditionExpression: 'attribute_not_exists(pk) OR #s = :failed OR (#s = :claimed AND claimedAt < :stale)',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':claimed': 'claimed', ':stale': staleBefore },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':failed': 'failed', ':stale': staleBefore },
         }),
       );
       return true;
@@ -541,15 +561,37 @@ export class DynamoStore {
     return (await this.query(k.pk, k.skPrefix)).map((i) => SuppressedAddress.parse(strip(i)));
   }
 
-  /** Claims the day's digest of a region: false when another run already sent (or is sending) it. */
-  async claimDigest(region: string, day: string, claimedAt: string): Promise<boolean> {
+  /**
+   * Claims the day's digest of a region, as a reminder is claimed: false when another run sent it or
+   * is sending it; a digest SES refused, or a claim older than `staleAfterMs`, is taken over.
+   */
+  async claimDigest(region: string, day: string, claimedAt: string, staleAfterMs: number): Promise<boolean> {
+    const staleBefore = new Date(Date.parse(claimedAt) - staleAfterMs).toISOString();
     try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: { ...dynamoKeys.digest(region, day), claimedAt }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...dynamoKeys.digest(region, day), region, day, claimedAt, status: 'claimed', sentAt: null, messageId: null },
+          ConditionExpression: 'attribute_not_exists(pk) OR #s = :failed OR (#s = :claimed AND claimedAt < :stale)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':failed': 'failed', ':stale': staleBefore },
+        }),
+      );
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  async markDigest(marker: DigestMarker): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...dynamoKeys.digest(marker.region, marker.day), ...marker } }));
+  }
+
+  /** The day's digest marker of a region (items written before digests had states read as `sent`). */
+  async getDigest(region: string, day: string): Promise<DigestMarker | null> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: dynamoKeys.digest(region, day), ConsistentRead: true }));
+    return out.Item ? DigestMarker.parse({ status: 'sent', sentAt: null, messageId: null, region, day, ...out.Item }) : null;
   }
 
   async listReminders(region: string, campaign: string): Promise<ReminderMarker[]> {

@@ -20,6 +20,7 @@
  * | its versions (immutable)   | REGION#<region>#REPORT#<year>   | VERSION#<contrat>#<version, 6 digits>       |
  * | file record (per event)    | FILE#<s3 key>                   | EVENT#<order>                               |
  * | OMéDIT's input upload      | REGION#<region>#INPUTS          | UPLOAD#<iso instant>#<upload id>            |
+ * | extract awaiting FINESS    | WAITING#FINESS                  | FILE#<s3 key>                               |
  * | suppressed address         | SUPPRESSION                     | EMAIL#<address, lower case>                 |
  * | OMéDIT digest marker       | REGION#<region>#DIGEST          | DAY#<date>                                  |
  * | audit entry of a region    | REGION#<region>#AUDIT           | AT#<iso instant>#<entry id>                 |
@@ -121,6 +122,9 @@ export const dynamoKeys = {
   inputUploadPrefix: (region: string) => ({ pk: `REGION#${region}#INPUTS`, skPrefix: 'UPLOAD#' }),
   fileEvent: (s3Key: string, order: string) => ({ pk: `FILE#${s3Key}`, sk: `EVENT#${order}` }),
   fileEventPrefix: (s3Key: string) => ({ pk: `FILE#${s3Key}`, skPrefix: 'EVENT#' }),
+  /** An accepted extract naming FINESS the referential did not know yet, read again once it knows them. */
+  waitingFile: (s3Key: string) => ({ pk: 'WAITING#FINESS', sk: `FILE#${s3Key}` }),
+  waitingFilePrefix: () => ({ pk: 'WAITING#FINESS', skPrefix: 'FILE#' }),
 };
 
 /** Drop-zone prefixes that receive files; everything the pipeline writes lives elsewhere. */

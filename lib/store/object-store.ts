@@ -12,6 +12,11 @@ export class ObjectStore {
   constructor(
     private readonly s3: S3Client,
     readonly bucket: string,
+    /**
+     * s3rver reads a copy source with `decodeURI`, which leaves `%2B`, `%23`, `%3F`… encoded: a key
+     * holding `+`, `#` or `?` would not be found. The embedded default copies those by reading and writing.
+     */
+    private readonly options: { copyByStreaming?: boolean } = {},
   ) {}
 
   /**
@@ -24,6 +29,7 @@ export class ObjectStore {
     const expected = etag.replace(/"/g, '');
     // s3rver ignores copy preconditions, so without versions the ETag is also checked beforehand.
     if (!versionId && (await this.etag(key)) !== expected) return false;
+    if (this.options.copyByStreaming && /[#$&+,:;=?@]/.test(key)) return this.copyByStreaming(key, archiveKey);
     try {
       await this.s3.send(
         new CopyObjectCommand({
@@ -37,6 +43,17 @@ export class ObjectStore {
     } catch (error) {
       const name = (error as { name?: string }).name;
       if (name === 'PreconditionFailed' || name === 'NoSuchKey' || name === 'NotFound') return false;
+      throw error;
+    }
+  }
+
+  private async copyByStreaming(key: string, archiveKey: string): Promise<boolean> {
+    try {
+      const source = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: archiveKey, Body: source.Body as Readable, ContentLength: source.ContentLength }));
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'NoSuchKey') return false;
       throw error;
     }
   }

@@ -74,6 +74,15 @@ describe('caqes validate', () => {
     expect(out).toContain('ligne 3, colonne « indicateur » : Code indicateur « MOLECULES » inconnu.');
   });
 
+  it('refuses a name ingest would refuse (a 230-character name): same rule, same message, exit 1', async () => {
+    const name = `mo-2025-${'x'.repeat(218)}.csv`;
+    expect(name).toHaveLength(230);
+    await writeFile(join(dir, 'zone', 'atih', '2025', name), 'finess;annee;ucd;code_indication;nb_ucd;montant\n130786049;2025;9391234;I999;2;200\n');
+    const { code, out } = await run(join(dir, 'zone', 'atih', '2025', name));
+    expect(code).toBe(1);
+    expect(out).toContain('Nom de fichier refusé : le nom du fichier dépasse 200 caractères.');
+  });
+
   it('reads a workbook, with the campaign and establishment from its place: dates checked inside 2025-S1', async () => {
     const { code, out } = await run(join(dir, 'zone', 'evidence', '2025-S1', '130786049', 'recueil_initiations', 'recueil.xlsx'));
     expect(out).toContain('Lecture : classeur Excel, feuille « Recueil »');

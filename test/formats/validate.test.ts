@@ -135,7 +135,7 @@ describe('the corpus of bad files: each refused with its own code, nothing given
     ['invalid UTF-8 after a valid start', 'error encoding-error', async () => new Uint8Array([...text(good), ...new Array(70_000).fill(0x61), 0xc3, 0x28, 0x0a])],
     ['wrong columns', 'error missing-column@1:code_indication', async () => text(`finess;ucd;libelle;indication_code;nb_ucd;argumentaire\n${APHM};9391234;X;I999;2;T\n`)],
     ['wrong types', 'error type-error@2:nb_ucd', async () => text(`${ARG_HEADER.join(';')}\n${APHM};9391234;X;I999;deux;T;I997001;non\n`)],
-    ['an unclosed quote that runs to the end', 'error too-large', async () => text(`${ARG_HEADER.join(';')}\n${APHM};"9391234;${'x'.repeat(70_000)}\n`), { maxRecordChars: 50_000 }],
+    ['an unclosed quote that runs to the end', 'error record-too-long', async () => text(`${ARG_HEADER.join(';')}\n${APHM};"9391234;${'x'.repeat(70_000)}\n`), { maxRecordChars: 50_000 }],
     ['more rows than allowed', 'error too-many-rows@4:null', async () => text(`${good}${ARG_ROW.join(';')}\n${ARG_ROW.join(';')}\n`), { maxRows: 2 }],
     ['a row wider than allowed', 'error too-many-cells@2:null', async () => text(`${ARG_HEADER.join(';')}\n${[...ARG_ROW, ...new Array(20).fill('x')].join(';')}\n`), { maxCellsPerRow: 10 }],
     ['bigger than the limit', 'error too-large@null:null', async () => text(good), { maxBytes: 10 }],

@@ -195,7 +195,8 @@ describe('CaqesStack', () => {
         },
       },
     });
-    expect(Object.keys(queuePolicies)).toHaveLength(4);
+    // The two queues, their dead-letter queues, and those of the schedules and of the feedback subscription.
+    expect(Object.keys(queuePolicies)).toHaveLength(6);
   });
 
   it('keys the table on pk/sk, on demand, with point-in-time recovery, retained', () => {
@@ -345,8 +346,61 @@ describe('CaqesStack', () => {
           a.Properties!.Threshold === 1 &&
           a.Properties!.ComparisonOperator === 'GreaterThanOrEqualToThreshold',
       );
-    expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    // Ingest, compute, the daily schedules and the SNS feedback subscription.
+    expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(4);
     expect(byMetric('Errors')).toHaveLength(6);
+  });
+
+  it('alarms when a dead letter has waited 3 days, of the 14 every dead-letter queue keeps', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
+    const age = alarms.filter((a) => a.Properties!.MetricName === 'ApproximateAgeOfOldestMessage');
+    expect(age.map((a) => [a.Properties!.Threshold, a.Properties!.Statistic])).toEqual(Array.from({ length: 4 }, () => [3 * 24 * 3600, 'Maximum']));
+    for (const dlq of [stack.ingestDlq, stack.computeDlq, stack.schedulesDlq, stack.feedbackDlq]) {
+      const queue = template.findResources('AWS::SQS::Queue')[stack.getLogicalId(dlq.node.defaultChild as never)] as Resource;
+      expect(queue.Properties!.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      expect(queue.Properties!.SqsManagedSseEnabled).toBe(true);
+    }
+  });
+
+  it('sends every alarm to an encrypted topic, and to the address given with -c alarmEmail', () => {
+    const topicId = stack.getLogicalId(stack.alarmTopic.node.defaultChild as never);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
+    expect(alarms).toHaveLength(14);
+    for (const a of alarms) expect(a.Properties!.AlarmActions).toEqual([{ Ref: topicId }]);
+    expect((template.findResources('AWS::SNS::Topic')[topicId] as Resource).Properties!.KmsMasterKeyId).toBeDefined();
+    template.resourceCountIs('AWS::SNS::Subscription', 1); // the feedback function's only
+    const withEmail = Template.fromStack(new CaqesStack(makeApp({ alarmEmail: 'astreinte@omedit-paca.example.fr' }), 'Alarmed', { env: { region: 'eu-west-3' } }));
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'astreinte@omedit-paca.example.fr' });
+  });
+
+  it('gives the daily schedules EventBridge retries and a dead-letter queue, and their failed runs Lambda retries into it', () => {
+    const dlqArn = { 'Fn::GetAtt': [stack.getLogicalId(stack.schedulesDlq.node.defaultChild as never), 'Arn'] };
+    const rules = Object.values(template.findResources('AWS::Events::Rule')) as Resource[];
+    expect(rules).toHaveLength(2);
+    for (const rule of rules) {
+      expect((rule.Properties!.Targets as Record<string, unknown>[])[0]).toMatchObject({ RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 }, DeadLetterConfig: { Arn: dlqArn } });
+    }
+    const invokeConfigs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig')) as Resource[];
+    expect(invokeConfigs).toHaveLength(2);
+    for (const c of invokeConfigs) expect(c.Properties).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: dlqArn } } });
+  });
+
+  it('keeps the SES feedback notifications SNS cannot deliver in a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [stack.getLogicalId(stack.feedbackDlq.node.defaultChild as never), 'Arn'] } },
+    });
+  });
+
+  it('gives the portal function no Scan and no DeleteItem but on session and failed-login keys', () => {
+    const dynamo = policyStatementsOf('ApiFunction').filter((st) => arrayOf(st.Action).some((a) => a.startsWith('dynamodb:')));
+    const actions = dynamo.flatMap((st) => arrayOf(st.Action));
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions).not.toContain('dynamodb:BatchWriteItem');
+    const deletes = dynamo.filter((st) => arrayOf(st.Action).includes('dynamodb:DeleteItem'));
+    expect(deletes).toHaveLength(1);
+    expect(arrayOf(deletes[0]!.Action)).toEqual(['dynamodb:DeleteItem']);
+    expect(deletes[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SESSION#*', 'LOGIN#*'] } });
   });
 
   it('sends SES bounces and complaints through an encrypted, TLS-only topic to the feedback function, which may only write the table', () => {
@@ -357,7 +411,8 @@ describe('CaqesStack', () => {
         SnsDestination: { TopicARN: { Ref: stack.getLogicalId(stack.feedbackTopic.node.defaultChild as never) } },
       }),
     });
-    const topic = Object.values(template.findResources('AWS::SNS::Topic')) as Resource[];
+    // The alarms have their own topic (see below).
+    const topic = Object.entries(template.findResources('AWS::SNS::Topic')).filter(([id]) => id !== stack.getLogicalId(stack.alarmTopic.node.defaultChild as never)).map(([, r]) => r as Resource);
     expect(topic).toHaveLength(1);
     expect(topic[0]!.Properties!.KmsMasterKeyId).toBeDefined();
     template.hasResourceProperties('AWS::KMS::Key', {
@@ -603,7 +658,7 @@ describe('CaqesStack', () => {
         'cognito-idp:AdminListGroupsForUser',
         'cognito-idp:AdminResetUserPassword',
         'cognito-idp:AdminUserGlobalSignOut',
-        'cognito-idp:CreateGroup',
+        'cognito-idp:GetGroup',
         'cognito-idp:ListUsers',
       ].sort(),
     );

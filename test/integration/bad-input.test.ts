@@ -63,7 +63,29 @@ const CORPUS: Case[] = [
     },
     expected: { code: 'too-large' },
   },
-  { key: 'atih/2025/mo-cellule-geante.csv', body: () => `${MO_HEADER}\n${A};2025;9412631;I999;1;${'9'.repeat(2 * 1024 * 1024)}\n`, expected: { code: 'too-large', row: 2 } },
+  {
+    key: 'atih/2025/mo-utf16.csv',
+    body: () => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${MO_HEADER}\n${A};2025;9412631;I999;1;10\n`, 'utf16le')]),
+    expected: { code: 'encoding-error', row: null, message: /enregistré en UTF-16.*CSV UTF-8/ },
+  },
+  { key: 'atih/2025/mo-nul.csv', body: () => `${MO_HEADER}\n${A};2025;9412631;I9\u000099;1;10\n`, expected: { code: 'encoding-error', row: 2, column: 'code_indication', message: /caractère nul/ } },
+  {
+    // 1 MB on disk, 49 MiB of shared strings once inflated: exceljs would hold them all in memory.
+    key: 'atih/2025/mo-textes-partages.xlsx',
+    body: () =>
+      zip([
+        { name: '[Content_Types].xml', data: '<Types/>' },
+        { name: 'xl/workbook.xml', data: '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="MO" sheetId="1" r:id="rId1" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/></sheets></workbook>' },
+        {
+          name: 'xl/_rels/workbook.xml.rels',
+          data: '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/><Relationship Id="rId2" Target="sharedStrings.xml" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>',
+        },
+        { name: 'xl/sharedStrings.xml', data: `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${'<si><t>130780018</t></si>'.repeat(Math.ceil((49 * 1024 ** 2) / 25))}</sst>` },
+        { name: 'xl/worksheets/sheet1.xml', data: '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>' },
+      ]),
+    expected: { code: 'too-large', row: null, message: /trop de textes distincts \(leur table dépasse 48 Mo/ },
+  },
+  { key: 'atih/2025/mo-cellule-geante.csv', body: () => `${MO_HEADER}\n${A};2025;9412631;I999;1;${'9'.repeat(2 * 1024 * 1024)}\n`, expected: { code: 'record-too-long', row: 2, message: /longueur maximale acceptée \(1.048.576 caractères au plus\)/ } },
   {
     key: 'atih/2025/mo-guillemets-imbriques.csv',
     // A million doubled quotes in one cell: read as one long text, then refused as a UCD code.

@@ -217,7 +217,7 @@ describe('openCsv', () => {
   it('bounds the memory taken by an unclosed quote', async () => {
     const text = `a;b\n1;"never closed\n${'x;y\n'.repeat(10000)}`;
     const err = await readError(open(text, 4096, { maxRecordChars: 10000 }));
-    expect(err.code).toBe('too-large');
+    expect(err.code).toBe('record-too-long');
     expect(err.line).toBe(2);
   });
 
@@ -401,5 +401,30 @@ describe('readOnly: cells not read are not cut', () => {
       ['1', '2'],
       ['3', '4'],
     ]);
+  });
+});
+
+describe('NUL bytes in the first bytes of a CSV: what they mean', () => {
+  const header = 'finess;annee;ucd;code_indication;nb_ucd;montant\n';
+  const row = '130780018;2025;9412631;I999;19;190\n';
+
+  it('a UTF-16 file, with or without its BOM, is named as UTF-16', async () => {
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(header + row, 'utf16le')]);
+    expect((await readError(openCsv(chunked(le, 4096)))).code).toBe('utf-16');
+    const be = Buffer.from(header + row, 'utf16le').swap16();
+    expect((await readError(openCsv(chunked(Buffer.concat([Buffer.from([0xfe, 0xff]), be]), 4096)))).code).toBe('utf-16');
+    expect((await readError(openCsv(chunked(Buffer.from((header + row).repeat(4), 'utf16le'), 4096)))).code).toBe('utf-16');
+  });
+
+  it('a NUL inside a cell of a text file is given with its line and column', async () => {
+    const text = Buffer.from(`${header}${row}130780018;2025;9412631;I9\u000099;19;190\n`, 'latin1');
+    const err = await readError(openCsv(chunked(text, 4096)));
+    expect([err.code, err.line, err.column]).toEqual(['nul-byte', 3, 'code_indication']);
+  });
+
+  it('random bytes stay a binary file', async () => {
+    const bytes = Buffer.alloc(8192);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919 + 13) % 256;
+    expect((await readError(openCsv(chunked(bytes, 4096)))).code).toBe('binary-file');
   });
 });

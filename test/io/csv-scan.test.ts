@@ -126,7 +126,7 @@ describe('the quote-free scan against papaparse', () => {
       }
     }
     expect((await readWhole(broken, 4096, 'auto')).error?.code).toBe('encoding-error');
-    expect((await readWhole(long, 4096, 'auto', { maxRecordChars: 1000 })).error?.code).toBe('too-large');
+    expect((await readWhole(long, 4096, 'auto', { maxRecordChars: 1000 })).error?.code).toBe('record-too-long');
   });
 
   it('reads stray quotes as text and quoted fields as papaparse does, in the middle of a scanned file', async () => {

@@ -13,7 +13,7 @@ import {
   AdminResetUserPasswordCommand,
   AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
-  CreateGroupCommand,
+  GetGroupCommand,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
@@ -205,11 +205,10 @@ describe('accounts on AWS (Cognito users, their groups)', () => {
   const created = new Date('2026-11-20T10:00:00Z');
   afterEach(() => cognito.reset());
 
-  it('creates a user named by its e-mail, which Cognito invites, in its role’s group of each region (a missing group is created)', async () => {
+  it('creates a user named by its e-mail, which Cognito invites, in its role’s group of each region', async () => {
+    cognito.on(GetGroupCommand).resolves({});
     cognito.on(AdminCreateUserCommand).resolves({});
-    cognito.on(AdminAddUserToGroupCommand, { GroupName: 'ars-CORSE' }).rejectsOnce(Object.assign(new Error('Group not found'), { name: 'ResourceNotFoundException' })).resolves({});
-    cognito.on(AdminAddUserToGroupCommand, { GroupName: 'ars-PACA' }).resolves({});
-    cognito.on(CreateGroupCommand).resolves({});
+    cognito.on(AdminAddUserToGroupCommand).resolves({});
     cognito.on(AdminGetUserCommand).resolves({ Username: 'lecteur@ars.fr', Enabled: true, UserCreateDate: created, UserAttributes: [{ Name: 'email', Value: 'lecteur@ars.fr' }] });
     cognito.on(AdminListGroupsForUserCommand).resolves({ Groups: [{ GroupName: 'ars-CORSE' }, { GroupName: 'ars-PACA' }] });
 
@@ -226,8 +225,18 @@ describe('accounts on AWS (Cognito users, their groups)', () => {
         { Name: 'email_verified', Value: 'true' },
       ],
     });
-    expect(cognito.commandCalls(CreateGroupCommand).map((c) => c.args[0].input.GroupName)).toEqual(['ars-CORSE']);
-    expect(cognito.commandCalls(AdminAddUserToGroupCommand).map((c) => c.args[0].input.GroupName)).toEqual(['ars-PACA', 'ars-CORSE', 'ars-CORSE']);
+    expect(cognito.commandCalls(AdminAddUserToGroupCommand).map((c) => c.args[0].input.GroupName)).toEqual(['ars-PACA', 'ars-CORSE']);
+  });
+
+  it('refuses an account for a region the platform does not have (no group in the pool), before creating anything', async () => {
+    cognito.on(GetGroupCommand, { GroupName: 'ars-PACA' }).resolves({});
+    cognito.on(GetGroupCommand, { GroupName: 'ars-ATLANTIDE' }).rejects(Object.assign(new Error('Group not found'), { name: 'ResourceNotFoundException' }));
+    await expect(directory.create({ email: 'x@ars.fr', role: 'ars', regions: ['PACA', 'ATLANTIDE'] })).rejects.toMatchObject({
+      status: 400,
+      message: 'Requête invalide : la région « ATLANTIDE » n’existe pas sur cette plateforme (ajoutez-la au déploiement : -c regions=…).',
+    });
+    expect(cognito.commandCalls(AdminCreateUserCommand)).toEqual([]);
+    expect(cognito.commandCalls(AdminAddUserToGroupCommand)).toEqual([]);
   });
 
   it('answers null for an address that has a user already, or none', async () => {
