@@ -145,7 +145,8 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
     await row.waitFor();
     const text = await row.textContent();
     expect(text).toContain("✔ Reçu et accepté : Plan d'actions");
-    expect(text).toContain('✘ Reçu mais refusé : Argumentaire hors-AMM');
+    // Marked ✘, or late once the deadline of 21/03/2026 has passed.
+    expect(text).toContain('Reçu mais refusé : Argumentaire hors-AMM');
     expect(text).toContain('19,0 %');
 
     // Why the argumentation was refused: its file's result, line and column.
@@ -154,7 +155,13 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
 
     await page.selectOption('#region', 'CORSE');
     await page.click('#filtres-form button[type="submit"]');
-    await expect.poll(() => page.locator('#suivi-tableau tbody tr').count()).toBe(1);
+    await expect.poll(() => page.locator('#indicateurs-tableau tbody tr').count()).toBe(1);
+    // The downloads follow the year and region chosen: Corse's only.
+    const downloads = page.locator('#syntheses-liste button');
+    await expect.poll(() => downloads.allTextContents()).toContain('Télécharger la synthèse CORSE 2025 (classeur .xlsx)');
+    expect((await downloads.allTextContents()).every((b) => b.includes('CORSE 2025'))).toBe(true);
+    await page.selectOption('#region', 'PACA');
+    await page.click('#filtres-form button[type="submit"]');
 
     const button = page.getByRole('button', { name: 'Télécharger la synthèse PACA 2025 (classeur .xlsx)' });
     await button.waitFor();
@@ -177,7 +184,7 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
     expect(await page.locator('#identite').textContent()).toBe('Connecté : pharmacien@omedit-paca.fr – Pharmacien OMéDIT (PACA)');
 
     await page.locator(`tr[data-finess="${A}"]`).waitFor();
-    const shown = await page.locator('#suivi-tableau tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-finess')));
+    const shown = await page.locator('#indicateurs-tableau tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-finess')));
     expect(shown.sort()).toEqual([A, B].sort());
     expect(await page.locator('#region option').allTextContents()).toEqual(['Toutes mes régions', 'PACA']);
     expect(await page.locator('#syntheses-liste').textContent()).not.toContain('CORSE');
@@ -226,7 +233,8 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
     expect(await page.locator('#identite').textContent()).toBe('Connecté : lecteur@ars-paca.fr – ARS (lecture seule) (PACA)');
     // Indicators and summaries, read only: no links, no file results, no log, no accounts.
     for (const section of ['#liens', '#journal', '#comptes']) expect(await page.locator(section).isHidden(), section).toBe(true);
-    const buttons = await page.locator('button:visible').allTextContents();
+    // Sorting the late list (`.tri`) changes nothing but the order shown.
+    const buttons = await page.locator('button:visible:not(.tri)').allTextContents();
     // Reports are read too (« Consulter »), never opened, evaluated or reopened.
     expect(buttons.filter((b) => !b.startsWith('Télécharger la synthèse PACA 2025') && b !== 'Consulter')).toEqual(['Se déconnecter', 'Actualiser']);
 

@@ -182,6 +182,9 @@ describe('OMéDIT, with its credential', () => {
 
     const corse = await call('/api/omedit/overview?region=CORSE&indicator=MO', portal.serving.staffToken);
     expect((corse.body.establishments as { finess: string }[]).map((r) => r.finess)).toEqual([D]);
+    // The summaries offered are those of the year and region shown.
+    expect((corse.body.summaries as { region: string; year: number }[]).every((s) => s.region === 'CORSE' && s.year === 2025)).toBe(true);
+    expect((corse.body.board as { id: string; counts: Record<string, number> }[]).map((d) => d.id)).toEqual(['retour_preuves', 'argumentaire_hors_amm']);
     expect(await call('/api/omedit/overview?region=corse', portal.serving.staffToken)).toMatchObject({ status: 400 });
   });
 

@@ -85,3 +85,25 @@ export async function startPortal(): Promise<Portal> {
 export function tokenOf(url: string): string {
   return new URL(url).hash.slice(1);
 }
+
+/**
+ * What the establishment's page does with its link: asks for a form, posts the file to S3 with it,
+ * then asks for the result until ingest has written it. Returns the upload's S3 key.
+ */
+export async function uploadThroughLink(portal: Portal, finess: string, kind: string, fileName: string, content: string): Promise<string> {
+  const headers = { authorization: `Bearer ${tokenOf(portal.link(finess))}`, 'content-type': 'application/json' };
+  const asked = await fetch(`${portal.serving.url}/api/depot/uploads`, { method: 'POST', headers, body: JSON.stringify({ kind, fileName, size: Buffer.byteLength(content) }) });
+  if (asked.status !== 201) throw new Error(`upload form refused: ${asked.status} ${await asked.text()}`);
+  const { key, url, fields } = (await asked.json()) as { key: string; url: string; fields: Record<string, string> };
+  const data = new FormData();
+  for (const [name, value] of Object.entries(fields)) data.append(name, value);
+  data.append('file', new Blob([content]), fileName);
+  const posted = await fetch(url, { method: 'POST', body: data });
+  if (posted.status !== 204) throw new Error(`S3 refused the upload: ${posted.status}`);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const answer = (await (await fetch(`${portal.serving.url}/api/depot/result?key=${encodeURIComponent(key)}`, { headers })).json()) as { state: string };
+    if (answer.state === 'done') return key;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`no result for ${key}`);
+}

@@ -123,13 +123,16 @@
   function documentsCell(statuses, deadline) {
     const status = statuses.filter((s) => s.campaign === deadline.campaign && s.id === deadline.id)[0];
     if (!status) return el('td', { text: 'Rien d’attendu' });
+    const late = overview.today > deadline.date;
     return el('td', {}, [
       el(
         'ul',
         { class: 'docs' },
         status.documents.map((doc) =>
           el('li', {}, [
-            el('span', { class: 'etat etat-' + doc.state, text: STATE_MARKS[doc.state] + ' ' + STATE_LABELS[doc.state] }),
+            // Past its deadline, what is still owed says so, in the digest's and the reminders' word.
+            late && doc.state !== 'accepted' ? el('span', { class: 'etat etat-late', text: '⚠ ' + overview.lateLabel + ' – ' }) : null,
+            el('span', { class: 'etat etat-' + doc.state, text: (late && doc.state !== 'accepted' ? '' : STATE_MARKS[doc.state] + ' ') + STATE_LABELS[doc.state] }),
             ' : ' + doc.label,
             doc.fileName ? el('span', { class: 'petit', text: ' (' + doc.fileName + ', ' + dateTime(doc.receivedAt) + ')' }) : null,
             doc.key && allowed('file.read') ? el('button', { type: 'button', class: 'secondaire petit', text: 'Voir le résultat', 'aria-label': 'Voir le résultat de ' + doc.fileName, onclick: () => showFile(doc) }) : null,
@@ -149,21 +152,32 @@
     ]);
   }
 
+  /** Indicator columns: those targeted among the establishments shown, the most targeted first (catalogue order otherwise). */
+  function indicatorColumns() {
+    if (overview.indicator) return [overview.indicator];
+    const count = (code) => overview.establishments.filter((r) => r.indicators.some((i) => i.indicator === code)).length;
+    return overview.filters.indicators
+      .map((i, index) => ({ code: i.code, index: index, count: count(i.code) }))
+      .filter((c) => c.count > 0)
+      .sort((a, b) => b.count - a.count || a.index - b.index)
+      .map((c) => c.code);
+  }
+
   function renderTable() {
-    const state = document.getElementById('suivi-etat');
-    const box = clear(document.getElementById('suivi-tableau'));
+    const state = document.getElementById('indicateurs-etat');
+    const box = clear(document.getElementById('indicateurs-tableau'));
     const rows = overview.establishments;
     state.textContent = rows.length + ' établissement' + (rows.length > 1 ? 's' : '') + ' – mis à jour le ' + dateTime(new Date().toISOString());
     if (rows.length === 0) return;
-    const codes = overview.indicator ? [overview.indicator] : overview.filters.indicators.map((i) => i.code);
+    const codes = indicatorColumns();
     const labels = {};
     overview.filters.indicators.forEach((i) => (labels[i.code] = i.label));
     const headers = ['Établissement']
       .concat(overview.deadlines.map((d) => d.label + ' (' + d.campaign + ', ' + d.dateLabel + ')'))
       .concat(codes.map((c) => labels[c] || c));
     box.appendChild(
-      el('table', {}, [
-        el('caption', { text: 'État de chaque établissement par échéance et par indicateur, ' + overview.year }),
+      el('table', { class: 'premiere-fixe' }, [
+        el('caption', { text: 'État de chaque établissement par échéance et par indicateur ciblé, ' + overview.year }),
         el('thead', {}, [el('tr', {}, headers.map((h) => el('th', { scope: 'col', text: h })))]),
         el(
           'tbody',
@@ -171,7 +185,7 @@
           rows.map((row) =>
             el(
               'tr',
-              { 'data-finess': row.finess },
+              { 'data-finess': row.finess, id: 'etablissement-' + row.finess },
               [el('th', { scope: 'row', class: 'nom' }, [row.name, el('div', { class: 'petit', text: 'FINESS ' + row.finess + ' – ' + row.region + ' – contrat ' + row.contrat })])]
                 .concat(overview.deadlines.map((d) => documentsCell(row.deadlines, d)))
                 .concat(codes.map((c) => indicatorCell(row, c))),
@@ -200,7 +214,7 @@
     renderSummaries();
     renderTable();
     renderLinkForm();
-    ['filtres', 'syntheses', 'suivi'].forEach((id) => (document.getElementById(id).hidden = false));
+    ['filtres', 'suivi', 'indicateurs', 'syntheses'].forEach((id) => (document.getElementById(id).hidden = false));
   }
 
   async function load() {
@@ -217,8 +231,8 @@
       overview = await api('/api/omedit/overview' + (params.length ? '?' + params.join('&') : ''), { token: token() });
       alertBox('');
       render();
-      // The reports' part of the page (rapports.js) follows the same year and region.
-      document.dispatchEvent(new CustomEvent('caqes:overview', { detail: { year: overview.year, region: overview.region } }));
+      // The reports' part of the page (rapports.js) follows the same year and region; the follow-up (suivi.js) shows who is late.
+      document.dispatchEvent(new CustomEvent('caqes:overview', { detail: { year: overview.year, region: overview.region, overview: overview } }));
     } catch (error) {
       failed(error);
     }
@@ -331,7 +345,24 @@
     }
   }
 
+  /** The links at the top lead only to the sections shown to this caller. */
+  function followSections() {
+    const nav = document.getElementById('sommaire');
+    const update = () => {
+      let any = false;
+      nav.querySelectorAll('a').forEach((a) => {
+        const section = document.getElementById(a.getAttribute('href').slice(1));
+        a.parentElement.hidden = !section || section.hidden;
+        any = any || !a.parentElement.hidden;
+      });
+      nav.hidden = !any;
+    };
+    new MutationObserver(update).observe(document.getElementById('contenu'), { attributes: true, attributeFilter: ['hidden'], subtree: true });
+    update();
+  }
+
   function start() {
+    followSections();
     document.getElementById('filtres-form').addEventListener('submit', (event) => {
       event.preventDefault();
       load();
@@ -343,6 +374,9 @@
     document.addEventListener('caqes:signed-in', (event) => {
       me = event.detail;
       overview = null;
+      const title = me.role === 'admin' ? 'Administration de la plateforme' : 'Suivi des établissements';
+      document.querySelector('.banner h1').textContent = title;
+      document.title = title + ' – CAQES';
       if (allowed('overview.read')) load();
       if (allowed('audit.read') || allowed('platform-audit.read')) {
         document.getElementById('journal').hidden = false;
