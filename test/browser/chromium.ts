@@ -3,6 +3,9 @@
  * profile at a hospital's 1024×768, in French, taking downloads; pages whose script errors fail the test.
  */
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { CHROMIUM_PATH } from '../../lib/report/pdf';
@@ -35,4 +38,13 @@ export async function openPage(context: BrowserContext, url: string): Promise<Pa
       expect(errors).toEqual([]);
     },
   });
+}
+
+/** Where screenshots go, to be looked at: `CAQES_SCREENSHOTS`, else `caqes-screenshots` in the system's temporary folder. */
+export const SCREENSHOTS = process.env.CAQES_SCREENSHOTS ?? join(tmpdir(), 'caqes-screenshots');
+
+/** Saves what the window shows (or the whole page) as `<name>.png` in SCREENSHOTS. */
+export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
 }

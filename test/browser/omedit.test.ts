@@ -1,18 +1,19 @@
 /**
  * OMéDIT's page in Chromium, at 1280×800 and at a hospital's 1024×768, three days after the
  * 09/03/2026 deadline: its first screen names who is late, for what, since when; the list sorts and
- * filters and leads to each establishment's row; nothing scrolls sideways. Screenshots are written
- * to `CAQES_SCREENSHOTS` (default: the system's temporary folder) to be looked at.
+ * filters and leads to each establishment's row; nothing scrolls sideways. Screenshots go to
+ * SCREENSHOTS (chromium.ts), to be looked at.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { A, B, badArgumentaire, D, GOOD_PDF, startPortal, uploadThroughLink, type Portal } from '../portal/fixture';
-import { chromiumAvailable, launchBrowser, openPage } from './chromium';
+import { localDirectory } from '../../lib/portal/accounts';
+import { issueLink, linkDeps } from '../../lib/portal/links';
+import { A, B, badArgumentaire, CAMPAIGN, D, GOOD_PDF, startPortal, uploadThroughLink, type Portal } from '../portal/fixture';
+import { chromiumAvailable, launchBrowser, openPage, screenshot } from './chromium';
 
-const SHOTS = process.env.CAQES_SCREENSHOTS ?? join(tmpdir(), 'caqes-screenshots');
 /** Three days after the action plans' deadline (09/03/2026), nine before the argumentation's (21/03/2026). */
 const NOW = new Date('2026-03-12T09:00:00Z');
 
@@ -26,7 +27,6 @@ describe.skipIf(!chromiumAvailable)('OMéDIT’s page in Chromium', () => {
     // Timone sends its action plan and a wrong argumentation; Toulon and Ajaccio send nothing.
     await uploadThroughLink(portal, A, 'plan_actions', 'plan-actions.pdf', GOOD_PDF);
     await uploadThroughLink(portal, A, 'argumentaire_hors_amm', 'argumentaire.csv', badArgumentaire(A));
-    await mkdir(SHOTS, { recursive: true });
     profile = await mkdtemp(join(tmpdir(), 'caqes-chromium-'));
     context = await launchBrowser(profile);
   }, 90_000);
@@ -37,24 +37,32 @@ describe.skipIf(!chromiumAvailable)('OMéDIT’s page in Chromium', () => {
     if (profile) await rm(profile, { recursive: true, force: true });
   });
 
-  async function signedIn(width: number, height: number): Promise<Page & { done(): Promise<void> }> {
-    const [omedit] = portal.serving.accounts;
+  /** Signs in on the page's form; the portal then judges on 12/03/2026 (the session cookie is the browser's, on the real clock). */
+  async function signedIn(width: number, height: number, who: 'omedit' | 'admin' = 'omedit'): Promise<Page & { done(): Promise<void> }> {
+    const account = portal.serving.accounts[who === 'omedit' ? 0 : 1]!;
     portal.serving.embedded.setClock();
     const page = await openPage(context, portal.serving.omeditUrl);
     await page.setViewportSize({ width, height });
-    // One browser profile for the file: the session of an earlier test may still be open.
-    await page.locator('#connexion-form:visible, #deconnexion:visible').first().waitFor();
-    if (await page.locator('#connexion-form').isVisible()) {
-      await page.fill('#courriel', omedit!.email);
-      await page.fill('#mot-de-passe', omedit!.password);
-      await page.click('#connexion-form button[type="submit"]');
-    }
-    await page.locator('#suivi-etat').waitFor();
-    // The session's cookie is the browser's, on the real clock; the portal then judges on 12/03/2026.
+    await page.locator('#connexion-form').waitFor();
+    await page.fill('#courriel', account.email);
+    await page.fill('#mot-de-passe', account.password);
+    await page.click('#connexion-form button[type="submit"]');
+    await page.locator('#deconnexion').waitFor();
     portal.serving.embedded.setClock(() => NOW);
-    await page.click('#filtres-form button[type="submit"]');
-    await expect.poll(() => page.locator('#suivi-etat').textContent()).toContain('12/03/2026');
-    return page;
+    if (who === 'omedit') {
+      await page.locator('#suivi-etat').waitFor();
+      await page.click('#filtres-form button[type="submit"]');
+      await expect.poll(() => page.locator('#suivi-etat').textContent()).toContain('12/03/2026');
+    }
+    const closeChecked = page.done.bind(page);
+    // Each test signs out at its end: the next one starts from the sign-in form.
+    return Object.assign(page, {
+      async done() {
+        await page.click('#deconnexion');
+        await page.locator('#connexion-form').waitFor();
+        await closeChecked();
+      },
+    });
   }
 
   const lateRows = (page: Page) => page.locator('#retards-tableau tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => (c.textContent ?? '').trim())));
@@ -79,8 +87,8 @@ describe.skipIf(!chromiumAvailable)('OMéDIT’s page in Chromium', () => {
       ]);
       // Late is said in the word, and marked in colour.
       expect(await page.evaluate<string>(`getComputedStyle(document.querySelector('#retards-tableau .etat-late')).color`)).toBe('rgb(161, 18, 27)');
-      await page.screenshot({ path: join(SHOTS, `omedit-premier-ecran-${width}.png`) });
-      await page.screenshot({ path: join(SHOTS, `omedit-page-${width}.png`), fullPage: true });
+      await screenshot(page, `omedit-premier-ecran-${width}`);
+      await screenshot(page, `omedit-page-${width}`, true);
       // All of it on the first screen: the last late row's top is inside the window.
       const lastLate = await page.locator(`#retards-tableau tr[data-etablissement="${B}"]`).boundingBox();
       expect(lastLate!.y).toBeLessThan(height);
@@ -122,6 +130,79 @@ describe.skipIf(!chromiumAvailable)('OMéDIT’s page in Chromium', () => {
 
     // The sections are reachable from the top.
     expect(await page.locator('#sommaire li:visible a').allTextContents()).toEqual(['Suivi', 'Indicateurs', 'Synthèses', 'Rapports annuels', 'Liens', 'Journal']);
+    await page.done();
+  }, 60_000);
+
+  /** The confirmation shown, its title and consequence. */
+  async function confirmation(page: Page): Promise<string[]> {
+    const dialog = page.locator('dialog.confirmation');
+    await dialog.waitFor();
+    return [(await dialog.locator('h2').textContent())!, (await dialog.locator('p').textContent())!];
+  }
+
+  it('revokes one link or all of them only once told what stops working', async () => {
+    const deps = linkDeps(portal.serving.embedded.runtime);
+    for (const day of ['2026-03-01T08:00:00Z', '2026-03-02T08:00:00Z']) {
+      await issueLink({ ...deps, now: () => new Date(day) }, { region: 'PACA', campaign: CAMPAIGN, finess: B, issuedBy: 'omedit@caqes.test', expiresAt: new Date('2026-04-30T12:00:00Z') });
+    }
+    const page = await signedIn(1024, 768);
+    await page.click('a[href="#liens"]');
+    await page.selectOption('#lien-etablissement', B);
+    await page.click('#voir-liens');
+    const rows = page.locator('#lien-resultat tbody tr');
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(2);
+    const active = () => page.locator('#lien-resultat tbody tr', { hasText: 'Actif' }).count();
+    const before = await active();
+
+    const first = page.locator('#lien-resultat tbody tr', { hasText: '01/03/2026' });
+    await first.getByRole('button', { name: /Désactiver le lien/ }).click();
+    expect(await confirmation(page)).toEqual([
+      'Désactiver ce lien de Hôpital de Toulon-Test (830100012) ?',
+      'Le lien créé le 01/03/2026 09:00 par omedit@caqes.test cessera de fonctionner aussitôt ; les autres liens de l’établissement restent valables.',
+    ]);
+    await screenshot(page, 'confirmation-lien-1024');
+    await page.keyboard.press('Escape');
+    expect(await page.locator('dialog.confirmation').count()).toBe(0);
+    expect(await active()).toBe(before);
+    await first.getByRole('button', { name: /Désactiver le lien/ }).click();
+    await page.locator('dialog.confirmation').getByRole('button', { name: 'Désactiver ce lien' }).click();
+    await expect.poll(() => page.locator('#lien-resultat p').first().textContent()).toBe('Lien du 01/03/2026 09:00 désactivé.');
+    expect(await page.locator('#lien-resultat tbody tr', { hasText: '01/03/2026' }).locator('td').nth(3).textContent()).toBe('Désactivé');
+    expect(await page.locator('#lien-resultat tbody tr', { hasText: '02/03/2026' }).locator('td').nth(3).textContent()).toBe('Actif');
+
+    await page.click('#revoquer');
+    expect(await confirmation(page)).toEqual([
+      'Désactiver tous les liens de Hôpital de Toulon-Test (830100012) pour 2025-S2 ?',
+      `${before - 1} lien(s) actif(s) cesseront de fonctionner aussitôt, y compris ceux envoyés dans les relances : l’établissement ne pourra plus rien déposer tant qu’un nouveau lien ne lui aura pas été envoyé. Pour n’en désactiver qu’un, choisissez « Voir ses liens ».`,
+    ]);
+    await page.locator('dialog.confirmation').getByRole('button', { name: `Désactiver ${before - 1} lien(s)` }).click();
+    await expect.poll(() => page.locator('#lien-resultat').textContent()).toBe(`${before - 1} lien(s) désactivé(s) pour Hôpital de Toulon-Test (830100012) (2025-S2).`);
+    await page.done();
+  }, 60_000);
+
+  it('asks the administrator before disabling an account or resetting its password', async () => {
+    const rt = portal.serving.embedded.runtime;
+    await localDirectory(rt.accounts, rt.now).create({ email: 'lecteur@ars-paca.fr', role: 'ars', regions: ['PACA'] }, 'test', 'mot-de-passe-lecteur-2026');
+    const page = await signedIn(1024, 768, 'admin');
+    expect(await page.locator('.banner h1').textContent()).toBe('Administration de la plateforme');
+    const row = page.locator('tr[data-email="lecteur@ars-paca.fr"]');
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Désactiver lecteur@ars-paca.fr' }).click();
+    expect(await confirmation(page)).toEqual([
+      'Désactiver le compte lecteur@ars-paca.fr ?',
+      'Ce compte ne pourra plus se connecter et ses sessions ouvertes seront fermées aussitôt. Pour lui rendre l’accès, il faudra créer un nouveau compte.',
+    ]);
+    await page.locator('dialog.confirmation').getByRole('button', { name: 'Annuler' }).click();
+    expect(await row.locator('td').nth(3).textContent()).toBe('Actif');
+
+    await row.getByRole('button', { name: 'Réinitialiser le mot de passe de lecteur@ars-paca.fr' }).click();
+    expect((await confirmation(page))[0]).toBe('Réinitialiser le mot de passe de lecteur@ars-paca.fr ?');
+    await page.locator('dialog.confirmation').getByRole('button', { name: 'Réinitialiser le mot de passe' }).click();
+    await expect.poll(() => page.locator('#compte-resultat').textContent()).toContain('Mot de passe provisoire de lecteur@ars-paca.fr');
+
+    await row.getByRole('button', { name: 'Désactiver lecteur@ars-paca.fr' }).click();
+    await page.locator('dialog.confirmation').getByRole('button', { name: 'Désactiver le compte' }).click();
+    await expect.poll(() => row.locator('td').nth(3).textContent()).toBe('Désactivé');
     await page.done();
   }, 60_000);
 });

@@ -144,6 +144,7 @@
     notice.textContent = view.notice || '';
     notice.hidden = !view.notice;
     window.CAQES.report.render(document.getElementById('rapport-contenu'), view, view.editable ? 'edit' : 'read');
+    unsaved = false;
     const blockers = clear(document.getElementById('rapport-blocages'));
     if (view.editable && view.blockers.length > 0) {
       blockers.appendChild(el('h3', { text: 'Avant de soumettre le rapport (' + view.blockers.length + ' point' + (view.blockers.length > 1 ? 's' : '') + ')' }));
@@ -173,7 +174,19 @@
     return true;
   }
 
+  /** Text typed in the report since it was last shown from the server. */
+  let unsaved = false;
+
   async function saveReport(submit) {
+    if (
+      submit &&
+      !(await window.CAQES.confirmAction({
+        title: 'Soumettre le rapport à l’OMéDIT ?',
+        consequence: 'Une fois soumis, le rapport est verrouillé : vous ne pourrez plus le modifier, sauf si l’OMéDIT le rouvre.',
+        confirm: 'Soumettre le rapport',
+      }))
+    )
+      return;
     let declarations;
     try {
       declarations = window.CAQES.report.collect(document.getElementById('rapport-contenu'), report);
@@ -397,6 +410,8 @@
     document.getElementById('formulaire').addEventListener('submit', submit);
     document.getElementById('rapport-enregistrer').addEventListener('click', () => saveReport(false));
     document.getElementById('rapport-soumettre').addEventListener('click', () => saveReport(true));
+    document.getElementById('rapport-contenu').addEventListener('input', () => (unsaved = true));
+    window.CAQES.warnBeforeLeaving(() => unsaved);
     document.getElementById('rapport-exporter').addEventListener('click', exportReport);
     wireDropZone();
     const loading = document.getElementById('chargement');

@@ -254,39 +254,88 @@
     }
   }
 
+  function chosenEstablishment() {
+    const select = document.getElementById('lien-etablissement');
+    return { finess: select.value, name: select.selectedOptions[0] ? select.selectedOptions[0].textContent : select.value, campaign: document.getElementById('lien-campagne').value };
+  }
+
+  /** Revokes every link of the establishment and campaign chosen, once told how many stop working. */
   async function revoke() {
     const box = clear(document.getElementById('lien-resultat'));
-    const finess = document.getElementById('lien-etablissement').value;
-    const campaign = document.getElementById('lien-campagne').value;
+    const chosen = chosenEstablishment();
     try {
-      const out = await api('/api/omedit/links/revoke', { token: token(), method: 'POST', body: { finess: finess, campaign: campaign } });
-      box.appendChild(el('p', { text: out.revoked + ' lien(s) désactivé(s) pour ' + finess + ' (' + campaign + ').' }));
+      const links = (await api('/api/omedit/links?finess=' + encodeURIComponent(chosen.finess) + '&campaign=' + encodeURIComponent(chosen.campaign), { token: token() })).links;
+      const active = links.filter((l) => l.state === 'active').length;
+      if (active === 0) {
+        box.appendChild(el('p', { text: 'Aucun lien actif pour ' + chosen.name + ' (' + chosen.campaign + ') : rien à désactiver.' }));
+        return;
+      }
+      const agreed = await window.CAQES.confirmAction({
+        title: 'Désactiver tous les liens de ' + chosen.name + ' pour ' + chosen.campaign + ' ?',
+        consequence:
+          active + ' lien(s) actif(s) cesseront de fonctionner aussitôt, y compris ceux envoyés dans les relances : l’établissement ne pourra plus rien déposer tant qu’un nouveau lien ne lui aura pas été envoyé. Pour n’en désactiver qu’un, choisissez « Voir ses liens ».',
+        confirm: 'Désactiver ' + active + ' lien(s)',
+      });
+      if (!agreed) return;
+      const out = await api('/api/omedit/links/revoke', { token: token(), method: 'POST', body: { finess: chosen.finess, campaign: chosen.campaign } });
+      box.appendChild(el('p', { text: out.revoked + ' lien(s) désactivé(s) pour ' + chosen.name + ' (' + chosen.campaign + ').' }));
     } catch (error) {
       failed(error, box);
     }
   }
 
+  /** Revokes one link, once told that it stops working and the others do not. */
+  async function revokeOne(chosen, link) {
+    const agreed = await window.CAQES.confirmAction({
+      title: 'Désactiver ce lien de ' + chosen.name + ' ?',
+      consequence: 'Le lien créé le ' + dateTime(link.issuedAt) + ' par ' + link.issuedBy + ' cessera de fonctionner aussitôt ; les autres liens de l’établissement restent valables.',
+      confirm: 'Désactiver ce lien',
+    });
+    if (!agreed) return;
+    try {
+      await api('/api/omedit/links/revoke', { token: token(), method: 'POST', body: { finess: chosen.finess, campaign: chosen.campaign, id: link.id } });
+      await listLinks('Lien du ' + dateTime(link.issuedAt) + ' désactivé.');
+    } catch (error) {
+      failed(error, document.getElementById('lien-resultat'));
+    }
+  }
+
   const LINK_STATES = { active: 'Actif', expired: 'Expiré', revoked: 'Désactivé' };
 
-  async function listLinks() {
+  async function listLinks(done) {
     const box = clear(document.getElementById('lien-resultat'));
-    const finess = document.getElementById('lien-etablissement').value;
-    const campaign = document.getElementById('lien-campagne').value;
+    const chosen = chosenEstablishment();
     try {
-      const out = await api('/api/omedit/links?finess=' + encodeURIComponent(finess) + '&campaign=' + encodeURIComponent(campaign), { token: token() });
+      const out = await api('/api/omedit/links?finess=' + encodeURIComponent(chosen.finess) + '&campaign=' + encodeURIComponent(chosen.campaign), { token: token() });
+      if (typeof done === 'string') box.appendChild(el('p', { text: done }));
       if (out.links.length === 0) {
-        box.appendChild(el('p', { text: 'Aucun lien pour ' + finess + ' (' + campaign + ').' }));
+        box.appendChild(el('p', { text: 'Aucun lien pour ' + chosen.name + ' (' + chosen.campaign + ').' }));
         return;
       }
+      const canRevoke = allowed('links.revoke');
       box.appendChild(
         el('table', {}, [
-          el('caption', { text: 'Liens de ' + finess + ' pour ' + campaign }),
-          el('thead', {}, [el('tr', {}, ['Créé le', 'Par', 'Valable jusqu’au', 'État'].map((h) => el('th', { scope: 'col', text: h })))]),
+          el('caption', { text: 'Liens de ' + chosen.name + ' pour ' + chosen.campaign }),
+          el('thead', {}, [el('tr', {}, ['Créé le', 'Par', 'Valable jusqu’au', 'État'].concat(canRevoke ? ['Action'] : []).map((h) => el('th', { scope: 'col', text: h })))]),
           el(
             'tbody',
             {},
             out.links.map((l) =>
-              el('tr', {}, [el('td', { text: dateTime(l.issuedAt) }), el('td', { text: l.issuedBy }), el('td', { text: dateTime(l.expiresAt) }), el('td', { text: LINK_STATES[l.state] })]),
+              el(
+                'tr',
+                { 'data-lien': l.id },
+                [el('td', { text: dateTime(l.issuedAt) }), el('td', { text: l.issuedBy }), el('td', { text: dateTime(l.expiresAt) }), el('td', { text: LINK_STATES[l.state] })].concat(
+                  canRevoke
+                    ? [
+                        el('td', {}, [
+                          l.state === 'active'
+                            ? el('button', { type: 'button', class: 'secondaire', text: 'Désactiver ce lien', 'aria-label': 'Désactiver le lien créé le ' + dateTime(l.issuedAt), onclick: () => revokeOne(chosen, l) })
+                            : null,
+                        ]),
+                      ]
+                    : [],
+                ),
+              ),
             ),
           ),
         ]),
