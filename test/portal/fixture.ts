@@ -14,7 +14,7 @@ export const D = '2A0000717';
 export const CAMPAIGN = '2025-S2';
 export const TODAY = '2026-02-23';
 
-const files: Record<string, string> = {
+export const PORTAL_FILES: Readonly<Record<string, string>> = {
   'referential/etablissements.csv': [
     'finess;finess_juridique;raison_sociale;region;categorie;contrat;emails',
     `${A};130780000;CHU Test – Timone;PACA;ex-DG;C1;a@chu.example`,
@@ -61,9 +61,9 @@ export interface Portal {
   stop(): Promise<void>;
 }
 
-/** `caqes serve --data <the region above> --today 2026-02-23` on a free port. */
-export async function startPortal(): Promise<Portal> {
-  const dataDir = await writeDataDir('caqes-portal-data-', files);
+/** `caqes serve --data <the region above> --today 2026-02-23` on a free port; `files` replace or add some of the region's. */
+export async function startPortal(files: Record<string, string> = {}): Promise<Portal> {
+  const dataDir = await writeDataDir('caqes-portal-data-', { ...PORTAL_FILES, ...files });
   // Each test file has its own serve state, so `caqes link` finds the portal of its own file.
   process.env.CAQES_SERVE_STATE = join(dataDir, 'serve.json');
   const serving = await startServe({ port: 0, dataDir, today: TODAY });
