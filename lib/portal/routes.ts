@@ -18,6 +18,7 @@ import { assertCan, assertRegion, asEstablishment, asStaff, can, evidenceKeyFine
 import { createAccount, disableAccount, resetAccountPassword } from './accounts';
 import { isAssetName, readAsset } from './assets';
 import { actorOf } from './audit';
+import { describeAudit } from './audit-sentences';
 import { readAudit, type AuditLog } from '../store/audit-log';
 import type { AuthConfig } from './auth-config';
 import { credentialsOf, resolveCaller, type Caller, type CallerDeps, type EstablishmentCaller, type StaffCaller } from './caller';
@@ -306,7 +307,7 @@ export const ROUTES: readonly Route[] = [
     if (query.region) assertRegion(caller, query.region);
     const regions = query.region ? [query.region] : visibleRegions(caller, (await deps.store.listRegions()).map((r) => r.region));
     const period = auditPeriod(query, deps.now());
-    return json(200, { ...period, regions, entries: await readAudit(deps.auditEntries, regions, period.from, period.to) });
+    return json(200, { ...period, regions, entries: await describeAudit(await readAudit(deps.auditEntries, regions, period.from, period.to), regions, deps.store) });
   }),
 
   // ------------------------------------------------------------ the self-evaluation reports of the caller's regions
@@ -347,7 +348,7 @@ export const ROUTES: readonly Route[] = [
 
   byStaff('GET', '/api/admin/audit', 'platform-audit.read', async (request, _caller, deps) => {
     const period = auditPeriod(parseWith(PlatformAuditQuery, { ...request.query }), deps.now());
-    return json(200, { ...period, entries: await readAudit(deps.auditEntries, [null], period.from, period.to) });
+    return json(200, { ...period, entries: await describeAudit(await readAudit(deps.auditEntries, [null], period.from, period.to), [null], deps.store) });
   }),
 ];
 

@@ -177,6 +177,19 @@ describe.skipIf(!chromiumAvailable)('OMéDIT’s page in Chromium', () => {
     ]);
     await page.locator('dialog.confirmation').getByRole('button', { name: `Désactiver ${before - 1} lien(s)` }).click();
     await expect.poll(() => page.locator('#lien-resultat').textContent()).toBe(`${before - 1} lien(s) désactivé(s) pour Hôpital de Toulon-Test (830100012) (2025-S2).`);
+
+    // The journal tells it in sentences, the establishment named.
+    await page.click('a[href="#journal"]');
+    await page.click('#journal-form button[type="submit"]');
+    const revoked = page.locator('#journal-liste tr[data-action="link.revoked"] td:last-child');
+    const all = before - 1 === 1 ? '1 lien' : `${before - 1} liens`;
+    // Both at the same instant (the clock is held): their order is the log's, by id.
+    await expect.poll(async () => (await revoked.allTextContents()).sort()).toEqual([
+      `omedit@caqes.test a désactivé ${all} de dépôt de Hôpital de Toulon-Test (830100012), campagne 2025-S2, le 12/03/2026 à 10:00.`,
+      'omedit@caqes.test a désactivé un lien de dépôt de Hôpital de Toulon-Test (830100012), campagne 2025-S2, le 12/03/2026 à 10:00.',
+    ]);
+    await page.locator('#journal').scrollIntoViewIfNeeded();
+    await screenshot(page, 'journal-1024');
     await page.done();
   }, 60_000);
 

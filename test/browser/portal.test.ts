@@ -205,10 +205,8 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
       expect.any(String),
       'PACA',
       'pharmacien@omedit-paca.fr',
-      'Lien de dépôt créé',
-      B,
-      '',
-      expect.stringContaining('"campaign": "2025-S2"'),
+      // A French sentence, the establishment named, no raw JSON.
+      expect.stringMatching(/^pharmacien@omedit-paca\.fr a créé un lien de dépôt pour Hôpital de Toulon-Test \(830100012\), campagne 2025-S2, valable jusqu’au \d\d\/\d\d\/\d{4}, le \d\d\/\d\d\/\d{4} à \d\d:\d\d\.$/),
     ]);
     expect(await page.locator('#journal-liste').textContent()).not.toContain('CORSE');
 

@@ -345,10 +345,6 @@
     }
   }
 
-  function snapshot(value) {
-    return value === null ? '' : JSON.stringify(value, null, 1);
-  }
-
   function auditPath() {
     const from = document.getElementById('journal-du').value;
     const to = document.getElementById('journal-au').value;
@@ -366,12 +362,14 @@
     const box = clear(document.getElementById('journal-liste'));
     try {
       const out = await api(auditPath(), { token: token() });
-      state.textContent = out.entries.length + ' modification(s) du ' + dateTime(out.from) + ' au ' + dateTime(out.to) + '.';
+      // The period's days as asked (its instants are whole UTC days).
+      const day = (iso) => iso.slice(8, 10) + '/' + iso.slice(5, 7) + '/' + iso.slice(0, 4);
+      state.textContent = out.entries.length + ' modification(s) du ' + day(out.from) + ' au ' + day(out.to) + '.';
       if (out.entries.length === 0) return;
       box.appendChild(
         el('table', {}, [
           el('caption', { text: 'Qui a modifié quoi, quand' }),
-          el('thead', {}, [el('tr', {}, ['Quand', 'Région', 'Qui', 'Quoi', 'Objet', 'Avant', 'Après'].map((h) => el('th', { scope: 'col', text: h })))]),
+          el('thead', {}, [el('tr', {}, ['Quand', 'Région', 'Qui', 'Ce qui a été fait'].map((h) => el('th', { scope: 'col', text: h })))]),
           el(
             'tbody',
             {},
@@ -379,11 +377,8 @@
               el('tr', { 'data-action': e.action }, [
                 el('td', { text: dateTime(e.at) }),
                 el('td', { text: e.region || 'plateforme' }),
-                el('td', { text: e.actor.kind === 'system' ? 'traitement automatique' : e.actor.id }),
-                el('td', { text: e.label }),
-                el('td', { text: e.target || '' }),
-                el('td', {}, [el('pre', { class: 'avant-apres', text: snapshot(e.before) })]),
-                el('td', {}, [el('pre', { class: 'avant-apres', text: snapshot(e.after) })]),
+                el('td', { text: e.actorLabel }),
+                el('td', { text: e.sentence }),
               ]),
             ),
           ),
