@@ -126,6 +126,9 @@ function parseBody<T>(schema: z.ZodType<T>, request: ApiRequest): T {
   return parseWith(schema, raw);
 }
 
+/** The request fields a person types or chooses, as the pages call them. */
+const FIELD_NAMES: Readonly<Record<string, string>> = { fileName: 'le nom du fichier', reason: 'la raison', comment: 'le commentaire' };
+
 function parseWith<T>(schema: z.ZodType<T>, raw: unknown): T {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
@@ -133,6 +136,7 @@ function parseWith<T>(schema: z.ZodType<T>, raw: unknown): T {
     // A field the route does not take (a FINESS in an upload request…) is named, never ignored.
     if (issue?.code === 'unrecognized_keys') throw apiErrors.badRequest(`champ non attendu : ${issue.keys.map((k) => `« ${k} »`).join(', ')}`);
     const field = issue?.path.join('.') || 'requête';
+    if (issue?.code === 'too_big' && issue.origin === 'string' && FIELD_NAMES[field]) throw apiErrors.tooLong(FIELD_NAMES[field], Number(issue.maximum));
     throw apiErrors.badRequest(`champ « ${field} » manquant ou incorrect`);
   }
   return parsed.data;

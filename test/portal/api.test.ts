@@ -109,6 +109,8 @@ describe('an establishment, through its personal link', () => {
       status: 400,
       body: { error: { code: 'bad-request', message: 'Requête invalide : champ « fileName » manquant ou incorrect.' } },
     });
+    // A name over 255 characters is said as such, in the page's words.
+    expect(await ask('plan_actions', `${'p'.repeat(252)}.pdf`, 10)).toMatchObject({ status: 400, body: { error: { code: 'too-long', message: 'Le nom du fichier dépasse 255 caractères : raccourcissez-le puis recommencez.' } } });
   });
 });
 

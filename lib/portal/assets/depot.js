@@ -201,7 +201,7 @@
     document.getElementById('rapport-titre').textContent = view.title + ' – contrat ' + view.contrat;
     const state = ['Statut : ' + view.statusLabel];
     if (view.deadline) state.push('échéance le ' + view.deadline);
-    if (view.saved) state.push('dernière modification : ' + view.saved.change.toLowerCase() + ' par ' + view.saved.by + ', le ' + view.saved.at);
+    if (view.saved) state.push('dernière modification le ' + view.saved.at + ' : ' + view.saved.change + ' (' + view.saved.by + ')');
     document.getElementById('rapport-etat').textContent = state.join(' – ');
     const notice = document.getElementById('rapport-avis');
     notice.textContent = view.notice || '';
