@@ -12,7 +12,7 @@ import { B, GOOD_PDF, PORTAL_FILES, startPortal, type Portal } from '../portal/f
 /** The fixture's calendar with the annual report due 31/03/2026: `caqes serve` opens the reports. */
 const CALENDAR = 'referential/calendrier-2025.csv';
 const WITH_REPORT = { [CALENDAR]: `${PORTAL_FILES[CALENDAR]}2025;auto_evaluation;31/03/2026;;;Rapport annuel d’auto-évaluation 2025\n` };
-import { chromiumAvailable, launchBrowser, openPage, screenshot } from './chromium';
+import { chromiumAvailable, launchBrowser, openPage, screenshot, seriousViolations } from './chromium';
 
 let portal: Portal;
 let context: BrowserContext;
@@ -48,6 +48,7 @@ describe.skipIf(!chromiumAvailable)('the establishment’s page in Chromium', ()
     const blockers = page.locator('#rapport-blocages li');
     expect(await blockers.allTextContents()).toContainEqual(expect.stringContaining("Plan d'actions (2025-S2) : non reçu"));
     await screenshot(page, 'depot-attendus-1024');
+    expect(await seriousViolations(page)).toEqual([]);
     // Who changed the report last, with OMéDIT's name as it is written.
     expect(await page.locator('#rapport-etat').textContent()).toMatch(/dernière modification le \d\d\/\d\d\/\d{4} à \d\d:\d\d : Ouvert par l’OMéDIT \(caqes serve\)$/);
 
@@ -68,6 +69,7 @@ describe.skipIf(!chromiumAvailable)('the establishment’s page in Chromium', ()
     await page.setViewportSize({ width: 1280, height: 800 });
     await screenshot(page, 'depot-apres-depot-1280');
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1280);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.done();
   }, 60_000);
 });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDirectory } from '../../lib/portal/accounts';
 import { issueLink, linkDeps } from '../../lib/portal/links';
 import { A, B, badArgumentaire, CAMPAIGN, D, GOOD_PDF, startPortal, uploadThroughLink, type Portal } from '../portal/fixture';
-import { chromiumAvailable, launchBrowser, openPage, screenshot } from './chromium';
+import { chromiumAvailable, launchBrowser, openPage, screenshot, seriousViolations } from './chromium';
 
 /** Three days after the action plans' deadline (09/03/2026), nine before the argumentation's (21/03/2026). */
 const NOW = new Date('2026-03-12T09:00:00Z');
@@ -87,6 +87,8 @@ describe.skipIf(!chromiumAvailable)('OMéDIT’s page in Chromium', () => {
       ]);
       // Late is said in the word, and marked in colour.
       expect(await page.evaluate<string>(`getComputedStyle(document.querySelector('#retards-tableau .etat-late')).color`)).toBe('rgb(161, 18, 27)');
+      // No serious accessibility violation on the whole page as shown (axe-core, WCAG 2.1 AA).
+      expect(await seriousViolations(page)).toEqual([]);
       await screenshot(page, `omedit-premier-ecran-${width}`);
       await screenshot(page, `omedit-page-${width}`, true);
       // All of it on the first screen: the last late row's top is inside the window.
@@ -161,6 +163,7 @@ describe.skipIf(!chromiumAvailable)('OMéDIT’s page in Chromium', () => {
       'Le lien créé le 01/03/2026 09:00 par omedit@caqes.test cessera de fonctionner aussitôt ; les autres liens de l’établissement restent valables.',
     ]);
     await screenshot(page, 'confirmation-lien-1024');
+    expect(await seriousViolations(page)).toEqual([]);
     await page.keyboard.press('Escape');
     expect(await page.locator('dialog.confirmation').count()).toBe(0);
     expect(await active()).toBe(before);
@@ -190,6 +193,7 @@ describe.skipIf(!chromiumAvailable)('OMéDIT’s page in Chromium', () => {
     ]);
     await page.locator('#journal').scrollIntoViewIfNeeded();
     await screenshot(page, 'journal-1024');
+    expect(await seriousViolations(page)).toEqual([]);
     await page.done();
   }, 60_000);
 
@@ -200,6 +204,7 @@ describe.skipIf(!chromiumAvailable)('OMéDIT’s page in Chromium', () => {
     expect(await page.locator('.banner h1').textContent()).toBe('Administration de la plateforme');
     const row = page.locator('tr[data-email="lecteur@ars-paca.fr"]');
     await row.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
     await row.getByRole('button', { name: 'Désactiver lecteur@ars-paca.fr' }).click();
     expect(await confirmation(page)).toEqual([
       'Désactiver le compte lecteur@ars-paca.fr ?',

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDirectory } from '../../lib/portal/accounts';
 import { issueLink, linkDeps } from '../../lib/portal/links';
 import { A, B, badArgumentaire, CAMPAIGN, GOOD_PDF, startPortal, type Portal } from '../portal/fixture';
-import { chromiumAvailable, launchBrowser, openPage } from './chromium';
+import { chromiumAvailable, launchBrowser, openPage, seriousViolations } from './chromium';
 
 
 /** A file name with markup in it: it must be shown as text, never run. */
@@ -89,6 +89,9 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
     expect(await history.count()).toBe(2);
     expect(await history.allTextContents()).toEqual([expect.stringContaining('Refusé (1 erreur)'), expect.stringContaining('Accepté')]);
 
+    // No serious accessibility violation with both results shown (axe-core, WCAG 2.1 AA).
+    expect(await seriousViolations(page)).toEqual([]);
+
     // Usable in the old window, and narrower: the page never gets wider than the window.
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1024);
     await page.setViewportSize({ width: 800, height: 600 });
@@ -108,6 +111,7 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
     const alert = page.locator('#alerte');
     await alert.waitFor();
     expect(await alert.textContent()).toBe('Ce lien de dépôt a expiré le 31/01/2026. Demandez un nouveau lien à l’OMéDIT.');
+    expect(await seriousViolations(page)).toEqual([]);
     expect(await page.locator('#depot').isHidden()).toBe(true);
     await page.done();
   });
@@ -180,6 +184,7 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
     // Nothing shows before signing in.
     await page.locator('#connexion-form').waitFor();
     expect(await page.locator('#suivi').isHidden()).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
     await signIn(page, 'pharmacien@omedit-paca.fr', password);
     expect(await page.locator('#identite').textContent()).toBe('Connecté : pharmacien@omedit-paca.fr – Pharmacien OMéDIT (PACA)');
 
@@ -229,6 +234,7 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
     await signIn(page, 'lecteur@ars-paca.fr', password);
     await page.locator(`tr[data-finess="${A}"]`).waitFor();
     expect(await page.locator('#identite').textContent()).toBe('Connecté : lecteur@ars-paca.fr – ARS (lecture seule) (PACA)');
+    expect(await seriousViolations(page)).toEqual([]);
     // Indicators and summaries, read only: no links, no file results, no log, no accounts.
     for (const section of ['#liens', '#journal', '#comptes']) expect(await page.locator(section).isHidden(), section).toBe(true);
     // Sorting the late list (`.tri`) changes nothing but the order shown.

@@ -16,7 +16,7 @@ import { startServe, type Serving } from '../../lib/cli/serve';
 import { formatFrenchDate } from '../../lib/io/french';
 import { localDirectory } from '../../lib/portal/accounts';
 import { issueLink, linkDeps } from '../../lib/portal/links';
-import { chromiumAvailable, launchBrowser, openPage, screenshot } from './chromium';
+import { chromiumAvailable, launchBrowser, openPage, screenshot, seriousViolations } from './chromium';
 import { writeDataDir } from '../helpers/data-dir';
 
 
@@ -119,6 +119,7 @@ describe.skipIf(!chromiumAvailable)('the self-evaluation report in Chromium', ()
     expect(await dialog.locator('p').textContent()).toBe('Une fois soumis, le rapport est verrouillé : vous ne pourrez plus le modifier, sauf si l’OMéDIT le rouvre.');
     expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Annuler');
     await screenshot(page, 'confirmation-soumettre-1024');
+    expect(await seriousViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Annuler' }).click();
     expect(await dialog.count()).toBe(0);
     expect(await page.locator('#rapport-message').textContent()).toBe('Brouillon enregistré (version 2).');
