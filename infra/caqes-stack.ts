@@ -69,6 +69,9 @@ export const STAFF_ROUTE_PATHS = ['/api/omedit/{proxy+}', '/api/admin/{proxy+}',
 /** The regions whose Cognito groups the stack creates (`-c regions=PACA,CORSE`); the administrator's page creates the others. */
 const DEFAULT_REGIONS = ['PACA', 'CORSE'];
 
+/** Where OMéDIT's inputs page writes: a region's and an upload's folder, under the drop zones' prefixes (lib/store/keys.ts, regionalInput). */
+const OMEDIT_INPUT_PREFIXES = ['referential/*/', 'atih/*/*/', 'cpam/*/*/'] as const;
+
 /** Steady rate and burst of the portal's HTTP API, for all routes together (requests per second). */
 export const PORTAL_THROTTLE = { rateLimit: 20, burstLimit: 50 } as const;
 
@@ -328,9 +331,11 @@ export class CaqesStack extends Stack {
     }
     // Browsers post uploads straight to the bucket with their pre-signed POST, from the portal only.
     this.bucket.addCorsRule({
-      allowedMethods: [s3.HttpMethods.POST],
+      // PUT: the parts of a large file's multipart upload, whose ETag the page reads to complete it.
+      allowedMethods: [s3.HttpMethods.POST, s3.HttpMethods.PUT],
       allowedOrigins: [portalOrigin],
       allowedHeaders: ['*'],
+      exposedHeaders: ['ETag'],
       maxAge: 600,
     });
 
@@ -581,6 +586,16 @@ export class CaqesStack extends Stack {
     );
     api.addToRolePolicy(
       new iam.PolicyStatement({
+        sid: 'PresignOmeditInputs',
+        // OMéDIT's files, under a region and an upload id only (referential/<region>/<id>/<file>,
+        // atih|cpam/<year>/<region>/<id>/<file>): never the drop zone's own files of every region.
+        // The form or the parts carry this permission; the version's download is signed with it.
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: objectArns(...OMEDIT_INPUT_PREFIXES),
+      }),
+    );
+    api.addToRolePolicy(
+      new iam.PolicyStatement({
         sid: 'ReadReportsAndPresignSummaries',
         actions: ['s3:GetObject'],
         resources: objectArns('reports/', 'summaries/'),
@@ -664,6 +679,13 @@ export class CaqesStack extends Stack {
         fn,
         `AwsSolutions-IAM5[Resource::${bucketArn}/summaries/*]`,
         'Writes only under summaries/: the workbook, page and CSV of each campaign and region, keys not known in advance.',
+      );
+    }
+    for (const prefix of OMEDIT_INPUT_PREFIXES) {
+      acknowledge(
+        this.functions.api,
+        `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`,
+        'The portal signs OMéDIT’s upload forms and downloads pinned to one key under a region it holds and an upload id chosen per upload; object keys are not known in advance.',
       );
     }
     for (const [prefix, why] of [

@@ -52,6 +52,7 @@ export function renderAccount(result: RunResult): string {
   const rejected = result.files.filter((f) => f.report?.status !== 'accepted');
   lines.push(`CAQES – exécution du pipeline au ${formatFrenchDate(result.today)} (S3, DynamoDB et SES locaux)`, '');
   lines.push(`Fichiers reçus : ${result.files.length} – ${accepted.length} accepté(s), ${rejected.length} refusé(s)`);
+  if (result.unchanged > 0) lines.push(`  ${result.unchanged} fichier(s) du dossier déjà reçu(s) à l’identique lors d’une exécution précédente : non redéposé(s)`);
   for (const { key, report } of result.files) {
     if (!report) lines.push(`  ✘ ${key} : aucun rapport (traitement interrompu)`);
     else lines.push(...renderFileReport(key, report, { indent: '  ' }));

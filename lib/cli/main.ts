@@ -2,7 +2,11 @@ import { parseArgs } from 'node:util';
 import { todayOf } from '../domain/clock';
 import { formatFrenchDate } from '../io';
 import { renderAccount } from './account';
-import { linkCommand, portalTarget } from './link';
+import { linkCommand, portalTarget, type PortalTarget } from './link';
+import { StateError, defaultStateDir } from '../local/state';
+import { backupCommand, restoreCommand } from './backup';
+import { mailCommand } from './mail';
+import { statePortal } from './state-portal';
 import { remindJson, remindOnData, renderRemindRun } from './remind';
 import { renderRedrive, replayDeadLetters } from './replay';
 import { reportCommand } from './report';
@@ -17,13 +21,16 @@ import { KIND_CHOICES, validateLocalFile } from './validate';
 const USAGE = `Usage : caqes <commande> [options]
 
 Commandes :
-  run --data DOSSIER [--today AAAA-MM-JJ] [--out DOSSIER] [--json]
+  run --data DOSSIER [--state ÉTAT] [--today AAAA-MM-JJ] [--out DOSSIER] [--json]
       Exécute tout le pipeline sur un dossier organisé comme la zone de dépôt
       (referential/, atih/<année>/, cpam/<année>/, evidence/…), sur l'environnement embarqué.
+      Avec --state, sur l'état conservé dans ÉTAT : seuls les fichiers nouveaux ou modifiés
+      (clé et ETag) sont déposés, pour rejouer une campagne jour après jour.
 
-  remind --data DOSSIER [--today AAAA-MM-JJ] [--dry-run] [--json]
+  remind [--data DOSSIER] [--state ÉTAT] [--today AAAA-MM-JJ] [--dry-run] [--json]
       Charge un dossier organisé comme la zone de dépôt puis lance les relances du jour : à qui,
       pour quelle échéance, ce qui manque encore, et la synthèse de l'OMéDIT. --dry-run n'envoie rien.
+      Avec --state, une relance déjà envoyée ne l'est jamais une seconde fois.
 
   replay --dlq-arn ARN
       Sur une pile déployée : renvoie les messages de la file d'erreurs (sorties IngestDlqArn ou
@@ -34,7 +41,7 @@ Commandes :
       Code de sortie : 0 fichier accepté, 1 fichier refusé, 2 commande incorrecte.
       TYPE : ${KIND_CHOICES.join(', ')}.
 
-  summary --campaign C --region R --out FICHIER.xlsx [--data DOSSIER] [--today AAAA-MM-JJ]
+  summary --campaign C --region R --out FICHIER.xlsx [--data DOSSIER] [--state ÉTAT] [--today AAAA-MM-JJ]
           [--html FICHIER] [--csv FICHIER]
       Construit la synthèse régionale d'une campagne (C : 2025, 2025-S1 ou 2025-S2, soit son année)
       pour l'ARS et l'Assurance Maladie : le classeur, la page visuelle (HTML imprimable sur une page
@@ -43,31 +50,46 @@ Commandes :
       traité comme par run sur l'environnement embarqué.
       Code de sortie : 0 fait, 1 des traitements ont fini en file d'erreurs, 2 commande incorrecte.
 
-  serve [--port P] [--data DOSSIER] [--today AAAA-MM-JJ]
+  serve [--port P] [--state ÉTAT] [--data DOSSIER] [--today AAAA-MM-JJ]
       Lance le portail sur http://127.0.0.1:P (8080 par défaut) avec l'environnement embarqué :
-      page de dépôt des établissements, espace OMéDIT et API. --data charge d'abord un dossier
-      comme run. Affiche l'adresse de l'espace OMéDIT, des comptes pour s'y identifier (mots de
-      passe affichés une fois) et des liens de dépôt. Arrêt : Ctrl+C.
+      page de dépôt des établissements, espace OMéDIT et API. L'état (fichiers, base, comptes,
+      liens, relances, e-mails) est conservé dans ÉTAT (par défaut CAQES_STATE, sinon
+      ~/.local/share/caqes/etat). --data charge d'abord les fichiers nouveaux d'un dossier comme
+      run. --today fait partir l'horloge de ce jour (elle avance ensuite avec le temps réel).
+      Relances chaque jour à 6 h 00 et synthèses à 6 h 30 (heure de Paris). Arrêt : Ctrl+C.
 
-  link --finess F --campaign C [--days N] [--revoke] [--json]
+  link --finess F --campaign C [--days N] [--revoke] [--state ÉTAT] [--json]
       Crée le lien de dépôt personnel d'un établissement pour une campagne (valable N jours,
       30 par défaut), ou avec --revoke désactive tous ses liens pour cette campagne. S'adresse au
       portail lancé par « caqes serve », ou à CAQES_PORTAL_URL avec le jeton CAQES_STAFF_TOKEN.
       Code de sortie : 0 fait, 1 refusé par le portail, 2 commande incorrecte.
 
-  report --contract C --campaign C --out FICHIER.html|FICHIER.pdf [--region R]
+  report --contract C --campaign C --out FICHIER.html|FICHIER.pdf [--region R] [--state ÉTAT]
       Exporte le rapport annuel d'auto-évaluation d'un contrat (campagne 2025, 2025-S1 ou 2025-S2,
       soit son année) : la page imprimable (.html) ou sa version PDF, imprimée par le Chromium de
       cette machine (.pdf). S'adresse au portail lancé par « caqes serve », ou à CAQES_PORTAL_URL
       avec le jeton CAQES_STAFF_TOKEN. --region seulement si deux régions ont un contrat de ce nom.
       Code de sortie : 0 fait, 1 refusé par le portail (ou PDF impossible), 2 commande incorrecte.
 
-  user add --role ROLE --region R [--region R2] --email E [--password-file F]
-  user list [--json] | user disable --email E | user reset --email E
+  user add --role ROLE --region R [--region R2] --email E [--password-file F] [--state ÉTAT]
+  user list [--json] | user disable --email E | user reset --email E   (chacune avec [--state ÉTAT])
       Comptes locaux du portail lancé par « caqes serve » (ROLE : omedit, ars, assurance_maladie,
       admin ; l'administrateur n'a pas de région). Sans --password-file, un mot de passe est tiré
       au hasard et affiché une seule fois. Sur AWS, les comptes se gèrent depuis la page de
       l'administrateur (Cognito). Code de sortie : 0 fait, 2 commande incorrecte.
+
+  mail list [--state ÉTAT] [--to ADRESSE] [--json]
+      Les e-mails de l'environnement embarqué : envoyés par le relais SMTP, ou conservés ici quand
+      aucun relais n'est configuré (CAQES_SMTP_HOST… ou smtp.json dans ÉTAT, voir le README).
+
+  backup --state ÉTAT --out FICHIER
+  restore --state DOSSIER_VIDE --from FICHIER
+      Sauvegarde l'état (même pendant qu'un « caqes serve » tourne dessus) dans un seul fichier,
+      ou le restaure dans un dossier vide. Le fichier contient la clé des liens : gardez-le à l'abri.
+
+  Avec --state, link, report et user passent par le « caqes serve » lancé sur cet état, sinon
+  ouvrent l'état eux-mêmes. Un état illisible ou étranger est signalé (code de sortie 3), jamais
+  remplacé.
 `;
 
 function parseYear(raw: string | undefined): number | undefined {
@@ -79,11 +101,17 @@ function parseYear(raw: string | undefined): number | undefined {
 async function remind(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { data: { type: 'string' }, today: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+    options: {
+      data: { type: 'string' },
+      state: { type: 'string' },
+      today: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
   });
-  if (!values.data) throw new UsageError('--data est obligatoire');
+  if (!values.data && !values.state) throw new UsageError('--data ou --state est obligatoire');
   const today = parseToday(values.today);
-  const run = await remindOnData({ dataDir: values.data, today, dryRun: values['dry-run'] });
+  const run = await remindOnData({ dataDir: values.data, stateDir: values.state, today, dryRun: values['dry-run'] });
   process.stdout.write((values.json ? JSON.stringify(remindJson(run, today), null, 2) : renderRemindRun(run, today, values['dry-run'])) + '\n');
   return 0;
 }
@@ -148,20 +176,30 @@ async function summary(args: string[]): Promise<number> {
       out: { type: 'string' },
       html: { type: 'string' },
       csv: { type: 'string' },
-      data: { type: 'string', default: 'events/sample' },
+      data: { type: 'string' },
+      state: { type: 'string' },
       today: { type: 'string' },
     },
   });
-  const written = await writeSummary({ ...values, dataDir: values.data, today: parseToday(values.today) });
+  // Without a state, the sample is the default folder; with one, the state may hold the campaign already.
+  const dataDir = values.data ?? (values.state ? undefined : 'events/sample');
+  const written = await writeSummary({ ...values, dataDir, stateDir: values.state, today: parseToday(values.today) });
   process.stdout.write(renderSummaryWritten(written) + '\n');
   return written.deadLetters > 0 ? 1 : 0;
 }
 
 async function serve(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string', default: '8080' }, data: { type: 'string' }, today: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { port: { type: 'string', default: '8080' }, data: { type: 'string' }, today: { type: 'string' }, state: { type: 'string' } } });
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65_535) throw new UsageError('--port attend un numéro de port');
-  const serving = await startServe({ port, dataDir: values.data, today: parseToday(values.today) });
+  const serving = await startServe({
+    port,
+    dataDir: values.data,
+    today: parseToday(values.today),
+    simulated: values.today !== undefined,
+    stateDir: values.state ?? defaultStateDir(),
+    dailyJobs: true,
+  });
   process.stdout.write(renderServing(serving) + '\n');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -180,17 +218,14 @@ async function link(args: string[]): Promise<number> {
       days: { type: 'string' },
       revoke: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      state: { type: 'string' },
     },
   });
   if (!values.finess || !values.campaign) throw new UsageError('--finess et --campaign sont obligatoires');
   if (values.days !== undefined && !/^\d+$/.test(values.days)) throw new UsageError('--days attend un nombre de jours');
   if (values.days !== undefined && values.revoke) throw new UsageError('--days ne va pas avec --revoke');
-  const result = await linkCommand(await portalTarget(), {
-    finess: values.finess,
-    campaign: values.campaign,
-    days: values.days === undefined ? undefined : Number(values.days),
-    revoke: values.revoke,
-  });
+  const request = { finess: values.finess, campaign: values.campaign, days: values.days === undefined ? undefined : Number(values.days), revoke: values.revoke };
+  const result = await onPortal(values.state, 'link', (target) => linkCommand(target, request));
   if (!result.ok) {
     process.stderr.write(`Refusé : ${result.message}\n`);
     return 1;
@@ -203,12 +238,24 @@ async function link(args: string[]): Promise<number> {
   return 0;
 }
 
+/** Runs `work` against the portal of a state folder (`--state`), else the deployed or running one. */
+async function onPortal<T>(stateDir: string | undefined, command: string, work: (target: PortalTarget) => Promise<T>): Promise<T> {
+  if (!stateDir) return work(await portalTarget());
+  const portal = await statePortal(stateDir, command);
+  try {
+    return await work(portal.target);
+  } finally {
+    await portal.close();
+  }
+}
+
 async function report(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { contract: { type: 'string' }, campaign: { type: 'string' }, out: { type: 'string' }, region: { type: 'string' } },
+    options: { contract: { type: 'string' }, campaign: { type: 'string' }, out: { type: 'string' }, region: { type: 'string' }, state: { type: 'string' } },
   });
-  const done = await reportCommand(await portalTarget(), values);
+  const { state, ...options } = values;
+  const done = await onPortal(state, 'report', (target) => reportCommand(target, options));
   if (!done.ok) {
     process.stderr.write(`Refusé : ${done.message}\n`);
     return 1;
@@ -225,16 +272,18 @@ async function run(args: string[]): Promise<number> {
       today: { type: 'string' },
       out: { type: 'string', default: 'out/run' },
       json: { type: 'boolean', default: false },
+      state: { type: 'string' },
     },
   });
   if (!values.data) throw new UsageError('--data est obligatoire');
   const today = parseToday(values.today);
-  const result = await runPipeline({ dataDir: values.data, today, outDir: values.out });
+  const result = await runPipeline({ dataDir: values.data, today, outDir: values.out, stateDir: values.state });
   if (values.json) {
     process.stdout.write(
       JSON.stringify(
         {
           today: result.today,
+          unchanged: result.unchanged,
           files: result.files.map((f) => ({ key: f.key, status: f.report?.status ?? null, errors: f.report?.errorCount ?? null, warnings: f.report?.warningCount ?? null })),
           indicators: result.indicators.length,
           emails: result.emails.length,
@@ -285,6 +334,12 @@ export async function main(argv: string[]): Promise<number> {
         return await report(rest);
       case 'user':
         return await userCommand(rest);
+      case 'mail':
+        return await mailCommand(rest);
+      case 'backup':
+        return await backupCommand(rest);
+      case 'restore':
+        return await restoreCommand(rest);
       default:
         process.stderr.write(USAGE);
         return 2;
@@ -293,6 +348,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
       return 2;
+    }
+    if (error instanceof StateError) {
+      process.stderr.write(`${error.message}\n`);
+      return 3;
     }
     throw error;
   }

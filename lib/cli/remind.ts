@@ -1,5 +1,6 @@
 import { formatFrenchDate } from '../io/french';
-import { startEmbedded } from '../local/embedded';
+import { scheduleInstant } from '../domain/clock';
+import { startLocal } from '../local/single-machine';
 import { remindDeps, runReminders, type RemindRun } from '../pipeline/remind';
 import { owedItemLabel } from '../report/labels';
 import { loadDropZone } from './run';
@@ -16,13 +17,16 @@ const OUTCOMES: Record<RemindRun['reminders'][number]['outcome'], string> = {
  * is loaded on that day, then the reminder job runs for it, sending (to the local SES) or, with
  * `dryRun`, only saying what it would send.
  */
-export async function remindOnData(options: { dataDir: string; today: string; dryRun: boolean }): Promise<RemindRun> {
-  const embedded = await startEmbedded();
+export async function remindOnData(options: { dataDir?: string; stateDir?: string; today: string; dryRun: boolean }): Promise<RemindRun> {
+  const local = await startLocal({ stateDir: options.stateDir, command: 'remind' });
+  const { embedded } = local;
   try {
-    await loadDropZone(embedded, options.dataDir, options.today);
+    if (options.dataDir) await loadDropZone(embedded, options.dataDir, options.today, { onlyNew: local.state !== null });
+    // The job runs at its scheduled time of that day, whether or not a folder was loaded.
+    embedded.setClock(() => new Date(scheduleInstant(options.today)));
     return await runReminders(options.today, remindDeps(embedded.runtime), { dryRun: options.dryRun });
   } finally {
-    await embedded.stop();
+    await local.stop();
   }
 }
 

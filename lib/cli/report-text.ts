@@ -6,6 +6,7 @@ const ENCODINGS: Record<string, string> = { 'utf-8': 'UTF-8', 'utf-8-bom': 'UTF-
 /** How the file was read, in French: `CSV, Windows-1252, séparateur point-virgule`. */
 export function readingLabel(report: ValidationReport): string | null {
   if (report.format === 'xlsx') return `classeur Excel, feuille « ${report.sheet ?? '?'} »`;
+  if (report.format === 'ods') return `classeur OpenDocument, feuille « ${report.sheet ?? '?'} »`;
   if (report.format === 'csv') return `CSV, ${report.encoding ? (ENCODINGS[report.encoding] ?? report.encoding) : 'encodage inconnu'}, séparateur ${delimiterLabel(report.delimiter)}`;
   if (report.format === 'document') return 'document';
   return null;

@@ -5,7 +5,9 @@ import { scheduleInstant } from '../domain/clock';
 import type { IndicatorResult } from '../domain/schemas';
 import type { ValidationReport } from '../formats/report';
 import { ValidationReport as ReportSchema } from '../formats/report';
-import { startEmbedded, type Embedded } from '../local/embedded';
+import type { Embedded } from '../local/embedded';
+import { startLocal } from '../local/single-machine';
+import { newOrChangedKeys } from '../local/unchanged';
 import { localContext, scheduledEvent } from '../local/invoke';
 import { deadLetterCauses, type DeadLetterCause } from '../pipeline/dead-letter-causes';
 import { RemindOutcome } from '../pipeline/remind';
@@ -30,6 +32,8 @@ export interface EmailSent {
 export interface RunResult {
   today: string;
   files: { key: string; report: ValidationReport | null }[];
+  /** Files of the folder left out because the state's bucket already holds them as they are (`--state`). */
+  unchanged: number;
   indicators: IndicatorResult[];
   emails: EmailSent[];
   alreadySent: number;
@@ -70,13 +74,21 @@ function groups(keys: string[]): string[][] {
  * every file into the local S3, lets the same handlers as Lambda ingest and compute, runs the
  * reminder job for `today` and the summary job, and writes what happened to `outDir`.
  */
-export async function runPipeline(options: { dataDir: string; today: string; outDir: string }): Promise<RunResult> {
-  const embedded = await startEmbedded();
+export async function runPipeline(options: RunOptions & { stateDir?: string }): Promise<RunResult> {
+  const local = await startLocal({ stateDir: options.stateDir, command: 'run' });
   try {
-    return await runOnEmbedded(embedded, options);
+    return await runOnEmbedded(local.embedded, { ...options, onlyNew: local.state !== null });
   } finally {
-    await embedded.stop();
+    await local.stop();
   }
+}
+
+export interface RunOptions {
+  dataDir: string;
+  today: string;
+  outDir: string;
+  /** Drop only the files the bucket does not hold as they are (a state folder replayed day by day). */
+  onlyNew?: boolean;
 }
 
 /**
@@ -84,9 +96,10 @@ export async function runPipeline(options: { dataDir: string; today: string; out
  * (files dropped then were received that day), and lets ingest and compute process them to the end.
  * @returns the keys dropped.
  */
-export async function loadDropZone(embedded: Embedded, dataDir: string, today: string): Promise<string[]> {
-  const keys = await listFiles(dataDir);
+export async function loadDropZone(embedded: Embedded, dataDir: string, today: string, options: { onlyNew?: boolean } = {}): Promise<string[]> {
   const rt = embedded.runtime;
+  const listed = await listFiles(dataDir);
+  const keys = options.onlyNew ? await newOrChangedKeys(rt, dataDir, listed) : listed;
   embedded.setClock(() => new Date(scheduleInstant(today)));
   for (const group of groups(keys)) {
     for (const key of group) {
@@ -99,8 +112,9 @@ export async function loadDropZone(embedded: Embedded, dataDir: string, today: s
 }
 
 /** The same run on emulators already started (tests run it twice on one state). */
-export async function runOnEmbedded(embedded: Embedded, options: { dataDir: string; today: string; outDir: string }): Promise<RunResult> {
-  const keys = await loadDropZone(embedded, options.dataDir, options.today);
+export async function runOnEmbedded(embedded: Embedded, options: RunOptions): Promise<RunResult> {
+  const keys = await loadDropZone(embedded, options.dataDir, options.today, { onlyNew: options.onlyNew });
+  const unchanged = (await listFiles(options.dataDir)).length - keys.length;
   const rt = embedded.runtime;
 
   const remind = await import('../../functions/remind/handler');
@@ -169,6 +183,7 @@ export async function runOnEmbedded(embedded: Embedded, options: { dataDir: stri
   return {
     today: options.today,
     files,
+    unchanged,
     indicators,
     emails,
     alreadySent: reminders.filter((r) => r.outcome === 'already-sent').length,

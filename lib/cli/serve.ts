@@ -5,8 +5,15 @@ import { z } from 'zod';
 import { campaignYear } from '../domain/campaign';
 import { ANNUAL_DEADLINE } from '../domain/evidence';
 import { owedDocuments } from '../domain/reminders';
-import { LOCAL_BUCKET, LOCAL_TABLE, startEmbedded, type Embedded } from '../local/embedded';
+import { formatFrenchDate } from '../io/french';
+import { LOCAL_BUCKET, LOCAL_TABLE, type Embedded } from '../local/embedded';
+import { clockBanner } from '../local/clock-banner';
+import { scheduleDailyJobs, type JobScheduler } from '../local/daily-jobs';
 import { serveHttpApi } from '../local/http-api';
+import { localContext, scheduledEvent } from '../local/invoke';
+import { offsetClock, simulatedOffset } from '../local/simulated-clock';
+import { startLocal } from '../local/single-machine';
+import type { JobRuns } from '../local/state';
 import { createAccount, localDirectory } from '../portal/accounts';
 import { auditLog } from '../store/audit-log';
 import { deadlineGroups } from '../portal/deadline-status';
@@ -56,6 +63,14 @@ export interface ServeOptions {
   dataDir?: string;
   /** The day the loaded folder is processed on (its reminders are sent for that day). */
   today: string;
+  /** `--today` given: the portal's clock starts on that day and moves forward with real time. */
+  simulated?: boolean;
+  /** The state folder (`--state`): data, accounts, links and markers kept between runs. Without it, a temporary one. */
+  stateDir?: string;
+  /** Runs the daily jobs (reminders 06:00, summaries 06:30, Paris) inside the process, as `caqes serve` does. */
+  dailyJobs?: boolean;
+  /** How often the daily jobs are checked (tests shorten it). */
+  jobsIntervalMs?: number;
 }
 
 export interface ServedLink {
@@ -79,8 +94,16 @@ export interface Serving {
   omeditUrl: string;
   /** The machine credential of `caqes link` (in the state file, never printed). */
   staffToken: string;
-  /** An OMéDIT account over the regions loaded (when there are some), and an administrator. */
+  /** An OMéDIT account over the regions loaded (when there are some), and an administrator, unless the state already has them. */
   accounts: ServedAccount[];
+  /** The state folder, or null when everything is removed at the end. */
+  stateDir: string | null;
+  /** The day the portal's clock started on, when simulated (`--today`). */
+  simulatedFrom: string | null;
+  /** The SMTP relay e-mails go through, or null when they are kept in the state folder (`caqes mail list`). */
+  relay: string | null;
+  /** The daily jobs (reminders 06:00, summaries 06:30, Paris), when asked for: `tick` runs what is due now. */
+  jobs: JobScheduler | null;
   /** A personal link for each establishment that owes something for the latest campaign. */
   links: ServedLink[];
   /** The self-evaluation reports opened for the session: per year, how many contracts. */
@@ -153,10 +176,12 @@ async function sessionAccounts(embedded: Embedded): Promise<ServedAccount[]> {
   const rt = embedded.runtime;
   const deps = { directory: localDirectory(rt.accounts, rt.now), audit: auditLog(rt.audit, rt.now) };
   const regions = (await rt.store.listRegions()).map((r) => r.region).sort();
+  // A state kept from an earlier run has its accounts already: their passwords were printed then.
+  const existing = new Set((await deps.directory.list()).map((a) => a.email));
   const wanted: { email: string; role: StaffRole; regions: string[] }[] = [
     ...(regions.length > 0 ? [{ email: 'omedit@caqes.test', role: 'omedit' as const, regions }] : []),
-    { email: 'admin@caqes.test', role: 'admin', regions: [] },
-  ];
+    { email: 'admin@caqes.test', role: 'admin' as const, regions: [] },
+  ].filter((a) => !existing.has(a.email));
   const out: ServedAccount[] = [];
   for (const account of wanted) {
     const created = await createAccount(deps, account, { kind: 'machine', id: 'caqes serve' });
@@ -181,26 +206,37 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     if (error.code === 'EADDRINUSE') throw new UsageError(`le port ${options.port} est déjà utilisé : choisissez-en un autre avec --port`);
     throw error;
   });
-  const embedded = await startEmbedded({ portalUrl: http.url });
+  const local = await startLocal({ stateDir: options.stateDir, command: 'serve', portalUrl: http.url }).catch((error: unknown) => {
+    http.server.close();
+    throw error;
+  });
+  const { embedded, state } = local;
   const workDir = await mkdtemp(join(tmpdir(), 'caqes-serve-'));
   let stopDrain: () => Promise<void> = async () => undefined;
+  let jobs: JobScheduler | undefined;
   try {
+    await state?.setPortalUrl(http.url);
+    await state?.announce({ portalUrl: http.url, dynamodb: embedded.endpoints.dynamodb, s3: embedded.endpoints.s3 });
     // Imported once the environment points at the emulators, as the embedded default does for its handlers.
     const api = await import('../../functions/api/handler');
     http.setHandler((event, context) => api.handler(event, context));
     if (options.dataDir) {
-      await runOnEmbedded(embedded, { dataDir: options.dataDir, today: options.today, outDir: join(workDir, 'run') });
-      // The folder was processed on `today`; what the browser sends from now on arrives now.
-      embedded.setClock();
+      await runOnEmbedded(embedded, { dataDir: options.dataDir, today: options.today, outDir: join(workDir, 'run'), onlyNew: state !== null });
     }
+    // The folder was processed on `today`; from now on the clock moves: from `today` when simulated, else the real one.
+    const offset = options.simulated ? simulatedOffset(options.today) : 0;
+    embedded.setClock(offset ? offsetClock(offset) : undefined);
+    await state?.setClockOffset(offset);
+    if (options.simulated) http.setPageNotice(() => clockBanner(embedded.runtime.now(), options.today));
+    if (options.dailyJobs) jobs = dailyJobs(embedded, options.jobsIntervalMs, state ? { read: () => state.readJobRuns(), write: (r) => state.writeJobRuns(r) } : undefined);
     // Uploads are ingested as Lambda would consume the queues; compute rebuilds the touched summaries.
     stopDrain = embedded.autoDrain(DRAIN_INTERVAL_MS);
     const links = await linksToShow(embedded);
     const accounts = await sessionAccounts(embedded);
     const reports = await openReports(embedded);
     const statePath = serveStatePath();
-    const state: ServeState = { url: http.url, staffToken: embedded.staffToken, dynamodb: embedded.endpoints.dynamodb, table: LOCAL_TABLE, bucket: LOCAL_BUCKET };
-    await writeFile(statePath, JSON.stringify(state), { mode: 0o600 });
+    const serveState: ServeState = { url: http.url, staffToken: embedded.staffToken, dynamodb: embedded.endpoints.dynamodb, table: LOCAL_TABLE, bucket: LOCAL_BUCKET };
+    await writeFile(statePath, JSON.stringify(serveState), { mode: 0o600 });
     return {
       url: http.url,
       omeditUrl: `${http.url}/omedit`,
@@ -209,24 +245,66 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
       links,
       reports,
       embedded,
+      stateDir: state?.paths.dir ?? null,
+      simulatedFrom: options.simulated ? options.today : null,
+      relay: embedded.relay,
+      jobs: jobs ?? null,
       async stop() {
+        await jobs?.stop();
         await stopDrain();
         await new Promise<void>((resolve) => {
           http.server.closeAllConnections();
           http.server.close(() => resolve());
         });
-        await embedded.stop();
+        await local.stop();
         await rm(statePath, { force: true });
         await rm(workDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
+    await jobs?.stop();
     await stopDrain();
     http.server.close();
-    await embedded.stop();
+    await local.stop();
     await rm(workDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** How often `caqes serve` looks whether a daily job is due. */
+const JOBS_INTERVAL_MS = 30_000;
+
+/**
+ * The daily reminder and summary jobs, invoked as EventBridge invokes the functions on AWS, on the
+ * runtime's clock; their last runs are kept in the state folder (in memory without one).
+ */
+function dailyJobs(embedded: Embedded, intervalMs = JOBS_INTERVAL_MS, kept?: { read(): Promise<JobRuns>; write(runs: JobRuns): Promise<void> }): JobScheduler {
+  let memory: JobRuns = {};
+  const rt = embedded.runtime;
+  return scheduleDailyJobs({
+    now: rt.now,
+    intervalMs,
+    runs: kept ?? { read: async () => memory, write: async (runs) => void (memory = runs) },
+    onError: (job, error) => rt.logger.error('daily job failed', { job, error: error as Error }),
+    jobs: [
+      {
+        name: 'remind',
+        at: '06:00',
+        async run(day) {
+          const remind = await import('../../functions/remind/handler');
+          await remind.handler(scheduledEvent(day), localContext('caqes-remind'));
+        },
+      },
+      {
+        name: 'summarize',
+        at: '06:30',
+        async run(day) {
+          const summarize = await import('../../functions/summarize/handler');
+          await summarize.handler(scheduledEvent(day), localContext('caqes-summarize'));
+        },
+      },
+    ],
+  });
 }
 
 /** What `caqes serve` prints, in French. */
@@ -234,9 +312,25 @@ export function renderServing(serving: Serving, shown = 10): string {
   const lines = [
     `Portail CAQES local (S3, DynamoDB et SES locaux) : ${serving.url}`,
     '',
+    serving.stateDir
+      ? `État conservé entre les lancements (données, comptes, liens, relances) : ${serving.stateDir}`
+      : 'État temporaire : tout est effacé à l’arrêt (--state DOSSIER pour le conserver).',
+    ...(serving.simulatedFrom
+      ? [`Horloge simulée : partie du ${formatFrenchDate(serving.simulatedFrom)} à l’heure réelle, elle avance avec le temps réel (sans --today : la date du jour).`]
+      : []),
+    ...(serving.jobs ? ['Tâches quotidiennes (heure de Paris) : relances à 6 h 00, synthèses à 6 h 30 ; un jour manqué pendant un arrêt est rattrapé une fois.'] : []),
+    serving.relay
+      ? `E-mails envoyés par le relais SMTP ${serving.relay}.`
+      : `Aucun relais SMTP configuré : les e-mails sont conservés localement (caqes mail list${serving.stateDir ? ` --state ${serving.stateDir}` : ''}).`,
+    '',
     `Espace OMéDIT, ARS, Assurance Maladie et administration : ${serving.omeditUrl}`,
-    'Comptes créés pour cette session (mots de passe affichés une seule fois) :',
-    ...serving.accounts.map((a) => `  ${ROLE_LABELS[a.role]}${a.regions.length > 0 ? ` (${a.regions.join(', ')})` : ''} : ${a.email} / ${a.password}`),
+    `Fichiers de la campagne (référentiel, calendrier, extraits, modèles) : ${serving.omeditUrl}/fichiers`,
+    ...(serving.accounts.length > 0
+      ? [
+          'Comptes créés (mots de passe affichés une seule fois) :',
+          ...serving.accounts.map((a) => `  ${ROLE_LABELS[a.role]}${a.regions.length > 0 ? ` (${a.regions.join(', ')})` : ''} : ${a.email} / ${a.password}`),
+        ]
+      : ['Comptes : ceux de l’état (mot de passe oublié : caqes user reset --email E).']),
     '  D’autres comptes : caqes user add --role omedit|ars|assurance_maladie|admin --region R --email E',
     '',
   ];

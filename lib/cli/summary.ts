@@ -5,8 +5,9 @@ import { dirname, join } from 'node:path';
 import { campaignYear } from '../domain/campaign';
 import { Campaign } from '../domain/schemas';
 import { formatFrenchDate } from '../io/french';
-import { startEmbedded } from '../local/embedded';
-import { buildSummary } from '../pipeline/summarize';
+import { scheduleInstant } from '../domain/clock';
+import { startLocal } from '../local/single-machine';
+import { buildSummary, summarizeDay } from '../pipeline/summarize';
 import { runOnEmbedded } from './run';
 import { UsageError } from './usage';
 
@@ -19,7 +20,10 @@ export interface SummaryOptions {
   /** Where the page and the CSV go; beside the workbook by default. */
   html?: string;
   csv?: string;
-  dataDir: string;
+  /** Processed first as `caqes run` does; optional with a state folder, which may already hold the campaign. */
+  dataDir?: string;
+  /** A state folder (`--state`) the folder's new files are added to, and the summary read from. */
+  stateDir?: string;
   today: string;
 }
 
@@ -71,13 +75,23 @@ export async function writeSummary(options: SummaryOptions): Promise<SummaryWrit
   if (!options.region) throw new UsageError('--region est obligatoire (PACA, CORSE…)');
   const region = options.region.toUpperCase();
   const files = summaryPaths(options);
-  if (!existsSync(options.dataDir) || !statSync(options.dataDir).isDirectory()) throw new UsageError(`--data : dossier introuvable « ${options.dataDir} »`);
+  const dataDir = options.dataDir;
+  if (dataDir === undefined && !options.stateDir) throw new UsageError('--data ou --state est obligatoire');
+  if (dataDir !== undefined && (!existsSync(dataDir) || !statSync(dataDir).isDirectory())) throw new UsageError(`--data : dossier introuvable « ${dataDir} »`);
 
-  const embedded = await startEmbedded();
+  const local = await startLocal({ stateDir: options.stateDir, command: 'summary' });
+  const embedded = local.embedded;
   const workDir = await mkdtemp(join(tmpdir(), 'caqes-summary-'));
   try {
-    const run = await runOnEmbedded(embedded, { dataDir: options.dataDir, today: options.today, outDir: join(workDir, 'run') });
     const rt = embedded.runtime;
+    const run = dataDir
+      ? await runOnEmbedded(embedded, { dataDir, today: options.today, outDir: join(workDir, 'run'), onlyNew: local.state !== null })
+      : await (async () => {
+          // The state alone: every indicator computed again for the day, as the daily summary job does.
+          embedded.setClock(() => new Date(scheduleInstant(options.today)));
+          await summarizeDay(rt, options.today, { region, year });
+          return { deadLetters: [] };
+        })();
     const regions = await rt.store.listRegions();
     const known = regions.find((r) => r.region === region);
     if (!known) throw new UsageError(`région inconnue : « ${options.region} » (régions du dossier : ${regions.map((r) => r.region).join(', ') || 'aucune'})`);
@@ -90,7 +104,7 @@ export async function writeSummary(options: SummaryOptions): Promise<SummaryWrit
     }
     return { region, year, today: options.today, files, deadLetters: run.deadLetters.length };
   } finally {
-    await embedded.stop();
+    await local.stop();
     await rm(workDir, { recursive: true, force: true });
   }
 }

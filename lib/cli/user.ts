@@ -14,10 +14,12 @@ import { createRuntime } from '../runtime';
 import { NewAccount, StaffRole, type AccountView } from '../store/account-store';
 import type { AuditActor } from '../store/audit-store';
 import { readServeState } from './serve';
+import { withStateRuntime } from './state-portal';
 import { UsageError } from './usage';
 
-/** Runs `work` over the accounts of the running portal, then closes its connection. */
-async function withAccounts<T>(work: (deps: AccountDeps) => Promise<T>): Promise<T> {
+/** Runs `work` over the accounts of a state folder, or of the running portal, then closes its connection. */
+async function withAccounts<T>(stateDir: string | undefined, work: (deps: AccountDeps) => Promise<T>): Promise<T> {
+  if (stateDir) return withStateRuntime(stateDir, 'user', (rt) => work({ directory: localDirectory(rt.accounts, rt.now), audit: auditLog(rt.audit, rt.now) }));
   const state = await readServeState(' (sur AWS, les comptes se gèrent depuis la page de l’administrateur du portail)');
   const rt = createRuntime({ CAQES_TABLE: state.table, CAQES_BUCKET: state.bucket, CAQES_DYNAMODB_ENDPOINT: state.dynamodb, AWS_REGION: process.env.AWS_REGION });
   try {
@@ -72,6 +74,7 @@ export async function userCommand(args: string[], out: (text: string) => void = 
       region: { type: 'string', multiple: true },
       email: { type: 'string' },
       'password-file': { type: 'string' },
+      state: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -83,13 +86,13 @@ export async function userCommand(args: string[], out: (text: string) => void = 
       const account = NewAccount.safeParse({ email: values.email, role: role.data, regions });
       if (!account.success) throw new UsageError(values.email ? '--email attend une adresse e-mail, --region un code de région (PACA, CORSE…)' : '--email est obligatoire');
       const password = values['password-file'] ? await passwordFrom(values['password-file']) : undefined;
-      const created = await withAccounts((deps) => refusedAsUsage(() => createAccount(deps, account.data, operator(), password)));
+      const created = await withAccounts(values.state, (deps) => refusedAsUsage(() => createAccount(deps, account.data, operator(), password)));
       out(`Compte créé : ${describe(created.account)}\n`);
       if (created.temporaryPassword) out(`Mot de passe (affiché une seule fois) : ${created.temporaryPassword}\n`);
       return 0;
     }
     case 'list': {
-      const accounts = await withAccounts((deps) => deps.directory.list());
+      const accounts = await withAccounts(values.state, (deps) => deps.directory.list());
       if (values.json) out(JSON.stringify(accounts, null, 2) + '\n');
       else out(accounts.length === 0 ? 'Aucun compte.\n' : accounts.map((a) => `${describe(a)}\n`).join(''));
       return 0;
@@ -99,10 +102,10 @@ export async function userCommand(args: string[], out: (text: string) => void = 
       if (!values.email) throw new UsageError('--email est obligatoire');
       const email = values.email;
       if (action === 'disable') {
-        const account = await withAccounts((deps) => refusedAsUsage(() => disableAccount(deps, email, operator())));
+        const account = await withAccounts(values.state, (deps) => refusedAsUsage(() => disableAccount(deps, email, operator())));
         out(`Compte désactivé : ${describe(account)}\n`);
       } else {
-        const reset = await withAccounts((deps) => refusedAsUsage(() => resetAccountPassword(deps, email, operator())));
+        const reset = await withAccounts(values.state, (deps) => refusedAsUsage(() => resetAccountPassword(deps, email, operator())));
         out(`Mot de passe réinitialisé pour ${reset.account.email}.\nNouveau mot de passe (affiché une seule fois) : ${reset.temporaryPassword}\n`);
       }
       return 0;

@@ -122,6 +122,8 @@ export async function validateLocalFile(options: ValidateOptions): Promise<Local
       campaign: options.campaign ?? evidence?.campaign ?? null,
       finess: options.finess ?? evidence?.finess ?? null,
       establishments,
+      // A file in a region's upload folder is checked as sent for that region, as ingest does.
+      ...(dropKey && dropKey.zone !== 'evidence' && dropKey.region ? { region: dropKey.region } : {}),
     },
   );
   const report = toReport(validation, { key: options.file, version: 'local', fileName, checkedAt: new Date().toISOString() });

@@ -112,6 +112,22 @@ export const optionalText = () =>
 
 export const number = () => cell(parseFrenchNumber, 'nombre attendu (ex. 1 234,5)');
 export const optionalNumber = () => emptyOr(number());
+/** A number as written, and whether it was written as a percentage (`15 %`, or a workbook cell in a percent format). */
+export interface Measure {
+  value: number;
+  percentSign: boolean;
+}
+
+/**
+ * A number in a column measured in %: its value is the number shown (`15 %` and `15` are 15; a
+ * workbook's percent cell, stored 0.15, reaches here as `15%`), and whether it carried the sign, so
+ * that its kind can question a bare fraction that is implausible as a percentage (`0,15`).
+ */
+export const measure = () =>
+  cell<Measure>((raw) => {
+    const value = parseFrenchNumber(raw);
+    return value === null ? null : { value, percentSign: raw.startsWith('%') || raw.endsWith('%') };
+  }, 'nombre attendu (ex. 15 ou 15 %)');
 export const nonNegative = () =>
   cell((raw) => {
     const n = parseFrenchNumber(raw);

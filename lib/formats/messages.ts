@@ -1,3 +1,4 @@
+import type { UnreadableFormat } from '../io';
 import type { IssueCode } from './report';
 
 export interface MessageParams {
@@ -35,6 +36,8 @@ const CATALOGUE: Record<IssueCode, (p: MessageParams) => string> = {
   'unreadable-file': (p) => `Le fichier n’a pas pu être lu${p.detail ? ` : ${p.detail}` : ''}.`,
   'report-locked': (p) =>
     `Pièce refusée : le rapport d’auto-évaluation${p.value ? ` ${p.value}` : ''} est verrouillé${p.detail ? ` ${p.detail}` : ''} ; aucune pièce de cette année ne peut plus être prise en compte. Seule l’OMéDIT peut rouvrir le rapport.`,
+  'wrong-region': (p) =>
+    `Ligne d’une autre région que celle de ce dépôt : « ${p.value} »${p.detail ? ` (${p.detail})` : ''}. Un fichier envoyé pour une région ne peut changer que les données de cette région.`,
   'unsafe-name': (p) => `Nom de fichier refusé : ${p.detail ?? 'caractères non admis'}. Renommez le fichier (lettres, chiffres, tirets, points) et déposez-le à nouveau.`,
 };
 
@@ -42,3 +45,21 @@ const CATALOGUE: Record<IssueCode, (p: MessageParams) => string> = {
 export function issueMessage(code: IssueCode, params: MessageParams = {}): string {
   return CATALOGUE[code](params);
 }
+
+/**
+ * What a format the readers recognise but do not read is, and what to do, in French: the detail of
+ * its `unreadable-file` refusal, whether it was known from the file's name or from its content.
+ */
+export const UNREADABLE_FORMAT_DETAILS: Readonly<Record<UnreadableFormat, string>> = {
+  xls: 'classeur Excel 97-2003 (.xls), format qui n’est pas lu ; ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx (Classeur Excel), .ods ou .csv',
+  'encrypted-workbook':
+    'classeur protégé par un mot de passe, que personne d’autre ne peut ouvrir ; retirez le mot de passe (Excel : Fichier > Informations > Protéger le classeur > Chiffrer avec mot de passe, laisser vide ; LibreOffice : Fichier > Enregistrer sous, sans cocher « Enregistrer avec mot de passe ») et déposez-le à nouveau',
+  'encrypted-ods':
+    'classeur OpenDocument (.ods) protégé par un mot de passe, que personne d’autre ne peut ouvrir ; dans LibreOffice, Fichier > Enregistrer sous, sans cocher « Enregistrer avec mot de passe », puis déposez-le à nouveau',
+  numbers: 'document Apple Numbers (.numbers), format qui n’est pas lu ; dans Numbers, Fichier > Exporter vers > Excel (.xlsx) ou CSV, puis déposez le fichier exporté',
+  'utf-16':
+    'CSV enregistré en UTF-16 (« Texte Unicode » d’Excel), encodage qui n’est pas lu ; enregistrez-le au format « CSV UTF-8 (délimité par des virgules) » ou « CSV (séparateur : point-virgule) »',
+};
+
+/** Extensions of formats that are not read, and which each is: a file so named is refused by its name. */
+export const UNREADABLE_EXTENSIONS: Readonly<Record<string, UnreadableFormat>> = { xls: 'xls', numbers: 'numbers' };

@@ -12,6 +12,7 @@ import { objectifsFormat } from './kinds/objectifs';
 import { openPhmevFormat } from './kinds/open-phmev';
 import { parametresFormat } from './kinds/parametres';
 import { recueilInitiationsFormat } from './kinds/recueil-initiations';
+import { UNREADABLE_EXTENSIONS, UNREADABLE_FORMAT_DETAILS } from './messages';
 import { headerMatch, type TabularFormat } from './tabular';
 
 export type Zone = DropKey['zone'];
@@ -32,21 +33,21 @@ export interface TableKind {
 export type KindId = TableKind['id'] | 'document';
 
 /** File extensions read as tables; anything else in a table's place is refused with the reason. */
-export const TABLE_EXTENSIONS = ['csv', 'txt', 'tsv', 'xlsx'] as const;
-const TABLE_FILE = /\.(csv|txt|tsv|xlsx)$/;
+export const TABLE_EXTENSIONS = ['csv', 'txt', 'tsv', 'xlsx', 'ods'] as const;
+const TABLE_FILE = /\.(csv|txt|tsv|xlsx|ods)$/;
 
 /** Every table-shaped kind the product reads. Adding a kind is adding a line here and its module. */
 export const TABLE_KINDS: readonly TableKind[] = [
-  { id: 'etablissements', zone: 'referential', name: /^etablissements.*\.(?:csv|txt|tsv|xlsx)$/, needsYear: false, format: etablissementsFormat },
-  { id: 'ciblage', zone: 'referential', name: /^ciblage[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: ciblageFormat },
-  { id: 'objectifs', zone: 'referential', name: /^objectifs[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: objectifsFormat },
-  { id: 'calendrier', zone: 'referential', name: /^calendrier[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: calendrierFormat },
-  { id: 'parametres', zone: 'referential', name: /^param[eè]tres[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: parametresFormat },
-  { id: 'atih-mo', zone: 'atih', name: /^mo[-_ ].*\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: atihMoFormat },
-  { id: 'fichcomp-med', zone: 'atih', name: /^fichcomp[-_ ]med.*\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: fichcompMedFormat },
-  { id: 'fichcomp-dmi', zone: 'atih', name: /^fichcomp[-_ ]dmi.*\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: fichcompDmiFormat },
-  { id: 'cpam-phev', zone: 'cpam', name: /^phev[-_ ].*\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: cpamPhevFormat },
-  { id: 'open-phmev', zone: 'cpam', name: /^open[-_ ]phmev.*\.(?:csv|txt|tsv|xlsx)$/, needsYear: true, format: openPhmevFormat },
+  { id: 'etablissements', zone: 'referential', name: /^etablissements.*\.(?:csv|txt|tsv|xlsx|ods)$/, needsYear: false, format: etablissementsFormat },
+  { id: 'ciblage', zone: 'referential', name: /^ciblage[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx|ods)$/, needsYear: true, format: ciblageFormat },
+  { id: 'objectifs', zone: 'referential', name: /^objectifs[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx|ods)$/, needsYear: true, format: objectifsFormat },
+  { id: 'calendrier', zone: 'referential', name: /^calendrier[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx|ods)$/, needsYear: true, format: calendrierFormat },
+  { id: 'parametres', zone: 'referential', name: /^param[eè]tres[-_ ](\d{4})\.(?:csv|txt|tsv|xlsx|ods)$/, needsYear: true, format: parametresFormat },
+  { id: 'atih-mo', zone: 'atih', name: /^mo[-_ ].*\.(?:csv|txt|tsv|xlsx|ods)$/, needsYear: true, format: atihMoFormat },
+  { id: 'fichcomp-med', zone: 'atih', name: /^fichcomp[-_ ]med.*\.(?:csv|txt|tsv|xlsx|ods)$/, needsYear: true, format: fichcompMedFormat },
+  { id: 'fichcomp-dmi', zone: 'atih', name: /^fichcomp[-_ ]dmi.*\.(?:csv|txt|tsv|xlsx|ods)$/, needsYear: true, format: fichcompDmiFormat },
+  { id: 'cpam-phev', zone: 'cpam', name: /^phev[-_ ].*\.(?:csv|txt|tsv|xlsx|ods)$/, needsYear: true, format: cpamPhevFormat },
+  { id: 'open-phmev', zone: 'cpam', name: /^open[-_ ]phmev.*\.(?:csv|txt|tsv|xlsx|ods)$/, needsYear: true, format: openPhmevFormat },
   { id: 'argumentaire_hors_amm', zone: 'evidence', documentKind: 'argumentaire_hors_amm', needsYear: false, format: argumentaireFormat },
   { id: 'recueil_initiations', zone: 'evidence', documentKind: 'recueil_initiations', needsYear: false, format: recueilInitiationsFormat },
 ];
@@ -61,10 +62,16 @@ export type Recognition =
   | { tag: 'document'; documentKind: DocumentKind }
   | { tag: 'unknown'; detail: string };
 
-const REFERENTIAL_NAMES = 'le référentiel attend etablissements.csv, ciblage-AAAA.csv, objectifs-AAAA.csv, calendrier-AAAA.csv ou parametres-AAAA.csv (ou .xlsx)';
+const REFERENTIAL_NAMES = 'le référentiel attend etablissements.csv, ciblage-AAAA.csv, objectifs-AAAA.csv, calendrier-AAAA.csv ou parametres-AAAA.csv (ou .xlsx, .ods)';
 
 function tableDetail(kind: TableKind): string {
-  return `attendu : un tableau .csv ou .xlsx avec les colonnes ${kind.format.columns.join(', ')}`;
+  return `attendu : un tableau .csv, .xlsx ou .ods avec les colonnes ${kind.format.columns.join(', ')}`;
+}
+
+/** What a file named in a format that is not read (`.xls`, `.numbers`) is and what to do, or null. */
+function unreadableByName(name: string): string | null {
+  const format = UNREADABLE_EXTENSIONS[name.slice(name.lastIndexOf('.') + 1)];
+  return format === undefined ? null : UNREADABLE_FORMAT_DETAILS[format];
 }
 
 /** The kind a drop-zone key names, from its zone, folder and file name. */
@@ -75,15 +82,18 @@ export function recognise(key: DropKey): Recognition {
     if (!kind.success) return { tag: 'unknown', detail: `type de document « ${key.kind} » inconnu (attendus : ${DocumentKind.options.join(', ')})` };
     const table = TABLE_KINDS.find((k) => k.documentKind === kind.data);
     if (!table) return { tag: 'document', documentKind: kind.data };
-    return TABLE_FILE.test(name) ? { tag: 'table', kinds: [table], year: null } : { tag: 'unknown', detail: `${table.format.label} : ${tableDetail(table)}` };
+    if (TABLE_FILE.test(name)) return { tag: 'table', kinds: [table], year: null };
+    return { tag: 'unknown', detail: `${table.format.label} : ${unreadableByName(name) ?? tableDetail(table)}` };
   }
+  const unreadable = unreadableByName(name);
+  if (unreadable !== null) return { tag: 'unknown', detail: unreadable };
   const inZone = TABLE_KINDS.filter((k) => k.zone === key.zone);
   for (const kind of inZone) {
     const m = kind.name?.exec(name);
     if (m) return { tag: 'table', kinds: [kind], year: m[1] ? Number(m[1]) : 'year' in key ? key.year : null };
   }
   if (key.zone === 'referential') return { tag: 'unknown', detail: REFERENTIAL_NAMES };
-  if (!TABLE_FILE.test(name)) return { tag: 'unknown', detail: `les extraits sont attendus en .csv ou .xlsx (fichier « ${key.fileName} »)` };
+  if (!TABLE_FILE.test(name)) return { tag: 'unknown', detail: `les extraits sont attendus en .csv, .xlsx ou .ods (fichier « ${key.fileName} »)` };
   return { tag: 'table', kinds: inZone, year: key.year };
 }
 

@@ -26,6 +26,7 @@ export const ISSUE_CODES = [
   'unreadable-file',
   'unsafe-name',
   'report-locked',
+  'wrong-region',
 ] as const;
 export const IssueCode = z.enum(ISSUE_CODES);
 export type IssueCode = z.infer<typeof IssueCode>;
@@ -47,8 +48,8 @@ export const ValidationReport = z.object({
   fileName: z.string(),
   kind: z.string().nullable(),
   kindLabel: z.string().nullable(),
-  /** How the file was read: as a CSV, a workbook (first sheet), or checked as a document. */
-  format: z.enum(['csv', 'xlsx', 'document']).nullable(),
+  /** How the file was read: as a CSV, a workbook (first sheet, Excel or OpenDocument), or checked as a document. */
+  format: z.enum(['csv', 'xlsx', 'ods', 'document']).nullable(),
   encoding: z.string().nullable(),
   delimiter: z.string().nullable(),
   sheet: z.string().nullable(),

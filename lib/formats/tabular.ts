@@ -18,6 +18,8 @@ export interface FormatContext {
   finess: string | null;
   /** The establishments known to the referential, by FINESS géographique; null while none is loaded. */
   establishments: ReadonlyMap<string, Establishment> | null;
+  /** For a file sent from an OMéDIT's inputs page: the one region it may change (rows of others are errors). */
+  region?: string;
 }
 
 export type ReportIssue = (code: IssueCode, severity: Issue['severity'], column: string | null, value: string | null, params?: MessageParams) => void;

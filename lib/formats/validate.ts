@@ -1,7 +1,7 @@
-import { openCsv, openXlsx, TableReadError, type TableFile, type TableReadErrorCode } from '../io';
+import { isOdsHead, isOleHead, oleFormat, openCsv, openOds, openXlsx, TableReadError, UnsupportedFormatError, type TableFile, type TableReadErrorCode } from '../io';
 import { checkDocument } from './kinds/document';
 import { INGEST_LIMITS, type IngestLimits } from './limits';
-import { issueMessage } from './messages';
+import { issueMessage, UNREADABLE_FORMAT_DETAILS } from './messages';
 import type { FileOutput } from './output';
 import { headerMismatchDetail, recogniseByHeader, type KindId, type Recognition, type TableKind } from './registry';
 import { IssueList, type IssueCode, type ValidationReport } from './report';
@@ -50,7 +50,6 @@ const READ_ERROR_DETAILS: Partial<Record<TableReadErrorCode, (limits: Readonly<I
   'unclosed-quote': () => 'un guillemet (") ouvert sur cette ligne n’est jamais refermé, tout le reste du fichier serait lu comme une seule cellule ; vérifiez les guillemets de la ligne',
 };
 
-const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0];
 const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];
 
 function startsWith(bytes: Uint8Array, signature: readonly number[]): boolean {
@@ -85,8 +84,8 @@ function describeSize(bytes: number): string {
 }
 
 /**
- * Validates one file of a recognised kind: opens it with the reader its content calls for (a
- * workbook whatever its extension says, CSV otherwise), decides the kind from the header when its
+ * Validates one file of a recognised kind: opens it with the reader its content calls for (an
+ * OpenDocument or Excel workbook whatever its extension says, CSV otherwise), decides the kind from the header when its
  * place left several possible, and reads every row against the kind's format. Never throws for bad
  * content: every problem is an issue with its line and column. Errors of the byte source itself
  * (S3 unreachable) propagate, so the caller can retry.
@@ -111,9 +110,10 @@ export async function validateFile(file: FileToValidate, recognition: Recognitio
 
   const single = recognition.kinds.length === 1 ? recognition.kinds[0] : undefined;
   if (single) Object.assign(v, { kind: single.id, kindLabel: single.format.label });
-  const head = file.size > 0 ? await firstBytes(await file.open(), 8) : new Uint8Array(0);
-  if (startsWith(head, OLE_SIGNATURE)) {
-    fileIssue(issues, 'unreadable-file', 'classeur Excel 97-2003 (.xls) ou protégé par un mot de passe : enregistrez-le au format .xlsx sans mot de passe, ou en .csv');
+  // 128 bytes: an OpenDocument package names its type in its first entry.
+  const head = file.size > 0 ? await firstBytes(await file.open(), 128) : new Uint8Array(0);
+  if (isOleHead(head)) {
+    fileIssue(issues, 'unreadable-file', UNREADABLE_FORMAT_DETAILS[await oleFormat(await file.open(), limits.maxWorkbookBytes)]);
     return v;
   }
   const workbook = startsWith(head, ZIP_SIGNATURE);
@@ -122,14 +122,15 @@ export async function validateFile(file: FileToValidate, recognition: Recognitio
     fileIssue(issues, 'too-large', describeSize(maxBytes));
     return v;
   }
-  if (!workbook && file.fileName.toLowerCase().endsWith('.xlsx')) {
-    fileIssue(issues, 'unreadable-file', 'ce fichier n’est pas un classeur .xlsx valide');
+  const extension = /\.(xlsx|ods)$/.exec(file.fileName.toLowerCase())?.[1];
+  if (!workbook && extension !== undefined) {
+    fileIssue(issues, 'unreadable-file', `ce fichier n’est pas un classeur .${extension} valide`);
     return v;
   }
 
   let table: TableFile | null = null;
   try {
-    const opened = workbook ? await openXlsx(file.open, limits) : await openCsv(await file.open(), limits);
+    const opened = !workbook ? await openCsv(await file.open(), limits) : isOdsHead(head) ? await openOds(file.open, limits) : await openXlsx(file.open, limits);
     table = opened;
     Object.assign(v, { format: opened.format, delimiter: opened.delimiter, sheet: opened.sheet, encoding: opened.encoding });
     const kind: TableKind | null = single ?? recogniseByHeader(opened.header, recognition.kinds);
@@ -150,7 +151,10 @@ export async function validateFile(file: FileToValidate, recognition: Recognitio
   } catch (error) {
     await table?.close();
     if (!(error instanceof TableReadError)) throw error;
-    const detail = READ_ERROR_DETAILS[error.code]?.(limits) ?? (error.code === 'too-large' ? describeSize(maxBytes) : undefined);
+    const detail =
+      error instanceof UnsupportedFormatError
+        ? UNREADABLE_FORMAT_DETAILS[error.format]
+        : (READ_ERROR_DETAILS[error.code]?.(limits) ?? (error.code === 'too-large' ? describeSize(maxBytes) : undefined));
     fileIssue(issues, READ_ERROR_CODES[error.code], detail, error.line ?? null);
   } finally {
     // An encoding guessed as UTF-8 on an ASCII start may have become Windows-1252 while reading.

@@ -20,8 +20,8 @@
 import Papa from 'papaparse';
 import { TextDecoder } from 'node:util';
 import { scanRecords, windows1252Cells, Windows1252Marks } from './csv-scan';
-import { detectDelimiter, detectEncoding, firstNonAscii, windows1252Positions, type CsvEncoding } from './encoding';
-import { oneByOne, TableReadError, type TableFile, type TableLimits, type TableRow } from './table';
+import { detectDelimiter, detectEncoding, firstNonAscii, isUtf16, windows1252Positions, type CsvEncoding } from './encoding';
+import { oneByOne, TableReadError, UnsupportedFormatError, type TableFile, type TableLimits, type TableRow } from './table';
 
 /** How `openCsv` splits records. */
 export interface CsvOptions {
@@ -174,7 +174,8 @@ function firstContentLine(text: string): string {
  * `options.parser` chooses how records are split (see CsvOptions); both ways give the same rows.
  *
  * @returns the opened file.
- * @throws TableReadError `empty-file` (no bytes, or no non-blank line), `binary-file` (NUL byte in the
+ * @throws TableReadError `empty-file` (no bytes, or no non-blank line), UnsupportedFormatError
+ * `utf-16` (a UTF-16 byte order mark, or every other byte NUL), `binary-file` (NUL byte in the
  * first 8 KiB), `encoding-error` (bytes invalid in the detected UTF-8), `too-large`,
  * `too-many-cells` (header wider than the limit). Iterating the rows throws TableReadError
  * `encoding-error`, `too-large`, `too-many-rows` or `too-many-cells`, with `line` set to the line
@@ -246,6 +247,7 @@ export async function openCsv(
     }
     const sample = concatBytes(peeked, peekLen);
     if (sample.length === 0) throw new TableReadError('empty-file', 'The file is empty');
+    if (isUtf16(sample)) throw new UnsupportedFormatError('utf-16', 'UTF-16 text, not read');
     if (sample.subarray(0, BINARY_PROBE_BYTES).includes(0)) {
       throw new TableReadError('binary-file', 'The file is not text (NUL byte found)');
     }

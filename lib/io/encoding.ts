@@ -66,6 +66,29 @@ export function detectEncoding(sample: Uint8Array, options: { complete?: boolean
   return valid === sample.length || (truncatedTail && !options.complete) ? 'utf-8' : 'windows-1252';
 }
 
+/** Bytes of the start of a file looked at by `isUtf16`. */
+const UTF16_PROBE_BYTES = 1024;
+
+/**
+ * Whether the start of a file is UTF-16 text (Excel's "Texte Unicode" and "Unicode text" exports):
+ * a UTF-16 byte order mark (FF FE or FE FF), or, without one, text whose every other byte is NUL
+ * (ASCII characters in UTF-16 LE or BE), which no UTF-8 or Windows-1252 file has.
+ *
+ * @returns true for UTF-16 text. Never throws.
+ * @example isUtf16(Buffer.from('\ufefffiness;cible', 'utf16le')) // true
+ */
+export function isUtf16(sample: Uint8Array): boolean {
+  if (sample.length >= 2 && ((sample[0] === 0xff && sample[1] === 0xfe) || (sample[0] === 0xfe && sample[1] === 0xff))) return true;
+  const n = Math.min(sample.length, UTF16_PROBE_BYTES) & ~1;
+  if (n < 4) return false;
+  let nulEven = 0;
+  let nulOdd = 0;
+  for (let i = 0; i < n; i++) if (sample[i] === 0) i % 2 === 0 ? nulEven++ : nulOdd++;
+  const pairs = n / 2;
+  // Mostly ASCII: nearly one byte of each pair is NUL, always on the same side.
+  return Math.max(nulEven, nulOdd) >= 0.6 * pairs && Math.min(nulEven, nulOdd) <= 0.05 * pairs;
+}
+
 /**
  * Picks the delimiter of a CSV file from its header line: the most frequent of `;`, `,` and tab
  * outside double-quoted sections. `;` wins ties (and a header with none of them), being the French

@@ -1,6 +1,6 @@
 /**
- * What every reader of a table-shaped file gives (CSV through papaparse, XLSX through exceljs), so
- * that formats validate rows without knowing where they came from.
+ * What every reader of a table-shaped file gives (CSV through papaparse, XLSX through exceljs, ODS
+ * through saxes), so that formats validate rows without knowing where they came from.
  */
 import type { CsvDelimiter, CsvEncoding } from './encoding';
 
@@ -18,15 +18,15 @@ export interface TableRow {
  * of which a reader iterates one.
  */
 export interface TableFile {
-  format: 'csv' | 'xlsx';
+  format: 'csv' | 'xlsx' | 'ods';
   /**
-   * CSV only (null for XLSX): the encoding used to decode the file. When the first 64 KiB are pure
+   * CSV only (null for workbooks): the encoding used to decode the file. When the first 64 KiB are pure
    * ASCII this says `'utf-8'` until the first non-ASCII byte is read, and may then become `'windows-1252'`.
    */
   encoding: CsvEncoding | null;
-  /** CSV only (null for XLSX). */
+  /** CSV only (null for workbooks). */
   delimiter: CsvDelimiter | null;
-  /** XLSX only (null for CSV): the name of the sheet read. */
+  /** Workbooks only (null for CSV): the name of the sheet read. */
   sheet: string | null;
   /** The first non-blank row's cells, trimmed. */
   header: string[];
@@ -72,6 +72,20 @@ export class TableReadError extends Error {
   }
 }
 
+/** Formats recognised but not read: each is refused naming itself, and lib/formats says in French what to do. */
+export type UnreadableFormat = 'xls' | 'encrypted-workbook' | 'encrypted-ods' | 'numbers' | 'utf-16';
+
+/** A file whose format is known and not read (`unreadable-file`), with which one it is. */
+export class UnsupportedFormatError extends TableReadError {
+  readonly format: UnreadableFormat;
+
+  constructor(format: UnreadableFormat, message: string) {
+    super('unreadable-file', message);
+    this.name = 'UnsupportedFormatError';
+    this.format = format;
+  }
+}
+
 /** Protective limits shared by every reader; each is refused with its own error code. */
 export interface TableLimits {
   /** Maximum size of the file in bytes. Default: unlimited. */
@@ -86,7 +100,7 @@ export interface TableLimits {
    */
   maxRecordChars?: number;
   /**
-   * XLSX only: the most bytes the workbook may inflate to, all parts together (a zip bomb is
+   * Workbooks only: the most bytes the workbook may inflate to, all parts together (a zip bomb is
    * refused with `too-large` before any part is parsed). Default: 256 MiB.
    */
   maxInflatedBytes?: number;
@@ -101,6 +115,23 @@ export interface TableLimits {
  */
 export async function* oneByOne(batches: AsyncIterable<readonly TableRow[]>): AsyncGenerator<TableRow, void, undefined> {
   for await (const batch of batches) for (const row of batch) yield row;
+}
+
+/**
+ * The data rows of a workbook's sheet after its header, with the limits every reader enforces: more
+ * than `maxRows` rows, or a row wider than `maxCells`, is refused with the row's line.
+ *
+ * @returns a single-use async iterable of the rows of `records`, whose errors are passed through.
+ * @example const rows = limitedRows(records, 50_000_000, 500);
+ */
+export async function* limitedRows(records: AsyncIterable<TableRow>, maxRows: number, maxCells: number): AsyncGenerator<TableRow, void, undefined> {
+  let count = 0;
+  for await (const row of records) {
+    count++;
+    if (count > maxRows) throw new TableReadError('too-many-rows', `More than ${maxRows} data rows`, row.line);
+    if (row.cells.length > maxCells) throw new TableReadError('too-many-cells', `More than ${maxCells} cells in a row`, row.line);
+    yield row;
+  }
 }
 
 /** How many rows `inBatches` gathers at most before giving them. */

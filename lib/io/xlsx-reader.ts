@@ -22,7 +22,8 @@
 import type * as ExcelJS from 'exceljs';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
-import { inBatches, TableReadError, type TableFile, type TableLimits, type TableRow } from './table';
+import { decimalText, NOT_AVAILABLE, percentText } from './cell-text';
+import { inBatches, limitedRows, TableReadError, UnsupportedFormatError, type TableFile, type TableLimits, type TableRow } from './table';
 import { checkZip, PartReader, StoredZipWriter, type ByteSource, type ZipPart } from './zip';
 
 /** Which worksheet to read. */
@@ -46,8 +47,6 @@ const DAY_MS = 86_400_000;
 /** Excel's day 0 is 1899-12-30 for exceljs (so that the 1900 leap-year bug holds from March 1900 on). */
 const SERIAL_1970 = 25569;
 const SHIFT_1904 = 1462;
-/** What Excel shows for a value it does not have; exceljs loses the error code of formula results. */
-const NOT_AVAILABLE = '#N/A';
 const CLOSED = Symbol('closed');
 
 interface Workbook {
@@ -184,35 +183,32 @@ function serialText(serial: number, date1904: boolean): string {
   return d.getTime() % DAY_MS === 0 ? date : `${date} ${time}`;
 }
 
+/** A format's codes without colours, conditions and locales in brackets, literals, padding and fill characters. */
+function formatCodes(format: string): string {
+  return format.replace(/\[[^\]]*\]|"[^"]*"|\\.|_.|\*./g, '');
+}
+
+/** Whether a number format shows the value as a percentage (`0%`, `0,0 %`): a `%` that is not a literal. */
+function isPercentFormat(format: string | undefined): boolean {
+  return format !== undefined && formatCodes(format).includes('%');
+}
+
 /**
  * Whether a number format shows a date or a time. exceljs turns such cells into dates but misses
  * upper-case codes (`DD/MM/YYYY`, as LibreOffice writes them) and formula results.
  */
 function isDateFormat(format: string | undefined): boolean {
   if (!format) return false;
-  // Colours, conditions and locales in brackets, quoted and escaped literals, padding and fill characters.
-  return /[ymdhs]/i.test(format.replace(/\[[^\]]*\]|"[^"]*"|\\.|_.|\*./g, ''));
-}
-
-/** A number as plain decimal text with a point, never an exponent, to Excel's 15 significant digits. */
-function decimalText(n: number): string {
-  if (!Number.isFinite(n)) return NOT_AVAILABLE;
-  // Beyond 15 digits is binary noise Excel never shows (0.1 + 0.2 is 0.30000000000000004).
-  const rounded = Number(n.toPrecision(15));
-  const text = String(rounded === 0 ? 0 : rounded);
-  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
-  if (!m) return text;
-  const [, sign, unit, fraction = '', exponent] = m;
-  const e = Number(exponent);
-  return e < 0
-    ? `${sign}0.${'0'.repeat(-e - 1)}${unit}${fraction}`
-    : `${sign}${unit}${fraction}${'0'.repeat(e - fraction.length)}`;
+  return /[ymdhs]/i.test(formatCodes(format));
 }
 
 function valueText(value: ExcelJS.CellValue, format: string | undefined, date1904: boolean): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number') return isDateFormat(format) ? serialText(value, date1904) : decimalText(value);
+  if (typeof value === 'number') {
+    if (isDateFormat(format)) return serialText(value, date1904);
+    return isPercentFormat(format) ? percentText(value) : decimalText(value);
+  }
   if (typeof value === 'boolean') return value ? 'oui' : 'non';
   if (value instanceof Date) return serialText(value.getTime() / DAY_MS + SERIAL_1970 - (date1904 ? SHIFT_1904 : 0), date1904);
   if ('richText' in value) return value.richText.map((run) => run.text ?? '').join('');
@@ -256,6 +252,7 @@ function unreadable(error: unknown, line?: number): TableReadError {
  * `blankBefore`. A row's cells are placed by column, '' where a cell is missing, trailing empty
  * cells left out. Cells read as a CSV export would show them: strings as they are (a FINESS typed
  * as text keeps its leading zero), numbers in plain decimal with a point (`24455.2`, `0.0000001`),
+ * numbers in a percent format as the percentage shown, with its sign (0.153 shown `15,3 %` gives `15.3%`),
  * dates `yyyy-mm-dd` (plus ` hh:mm` when they carry a time of day), times `hh:mm`, booleans
  * `oui`/`non`, formulas their last calculated result, rich text its plain text, error values their
  * code (`#N/A`, also given for a formula result in error, whose code exceljs does not keep). In a
@@ -268,9 +265,9 @@ function unreadable(error: unknown, line?: number): TableReadError {
  * @throws TableReadError `empty-file` (no bytes, no worksheet, or no non-blank row), `too-large`
  * (more than `maxBytes` bytes, parts inflating to more than `maxInflatedBytes`, 256 MiB by default,
  * together, a header cell longer than `maxRecordChars`), `too-many-cells` (header wider than the
- * limit), `unreadable-file` (not a zip, an .xls or password-protected workbook, whose message says
- * so, a truncated or corrupt archive, no `xl/workbook.xml`, no worksheet of the requested name, or
- * anything exceljs cannot parse). Iterating `rows` throws TableReadError `too-many-rows`,
+ * limit), `unreadable-file` (not a zip, a truncated or corrupt archive, no `xl/workbook.xml`, no worksheet of the requested name, or
+ * anything exceljs cannot parse); UnsupportedFormatError `xls`, `encrypted-workbook` (an OLE
+ * compound file) or `numbers` (an Apple Numbers document). Iterating `rows` throws TableReadError `too-many-rows`,
  * `too-many-cells`, `too-large` (a cell longer than `maxRecordChars`) with `line` set to the sheet
  * row, and `unreadable-file`. Errors of the byte streams themselves are passed through unchanged.
  */
@@ -292,6 +289,10 @@ export async function openXlsx(
     },
     new Set([WORKBOOK, WORKBOOK_RELS]),
   );
+  // Apple Numbers saves a zip too, of its own .iwa parts.
+  if (!kept.has(WORKBOOK) && parts.some((p) => p.name.toLowerCase().endsWith('.iwa'))) {
+    throw new UnsupportedFormatError('numbers', 'An Apple Numbers document, not an .xlsx workbook');
+  }
   const book = readWorkbook(kept);
   if (book.sheets.length === 0) throw new TableReadError('empty-file', 'The workbook has no worksheet');
   const wanted = options.sheet?.toLowerCase();
@@ -450,20 +451,8 @@ export async function openXlsx(
     throw new TableReadError('too-many-cells', `More than ${maxCells} columns`, header.line);
   }
 
-  async function* rows(): AsyncGenerator<TableRow, void, undefined> {
-    let count = 0;
-    for await (const row of recordIter) {
-      count++;
-      if (count > maxRows) throw new TableReadError('too-many-rows', `More than ${maxRows} data rows`, row.line);
-      if (row.cells.length > maxCells) {
-        throw new TableReadError('too-many-cells', `More than ${maxCells} cells in a row`, row.line);
-      }
-      yield row;
-    }
-  }
-
   // exceljs gives one row per step: `batches` gathers them, over the same single-use rows.
-  const stream = rows();
+  const stream = limitedRows(recordIter, maxRows, maxCells);
   return {
     format: 'xlsx',
     encoding: null,

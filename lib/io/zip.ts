@@ -10,7 +10,8 @@
  * output, not by what it claims.
  */
 import { crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
-import { TableReadError } from './table';
+import { oleFormat } from './ole';
+import { TableReadError, UnsupportedFormatError } from './table';
 
 export type ByteSource = AsyncIterable<Uint8Array> | NodeJS.ReadableStream;
 
@@ -270,9 +271,9 @@ function readZip64Sizes(extra: Buffer, sizes: { size: number; compressedSize: nu
  * @returns the entries, in file order, and the kept ones' bytes by lower-cased name.
  * @throws TableReadError `empty-file` (no bytes), `too-large` (more than `maxBytes` bytes, entries
  * inflating to more than `maxInflatedBytes` together, a kept entry over `maxKeptBytes`),
- * `unreadable-file` (not a zip, an OLE compound file such as an .xls or a password-protected
- * workbook, an encrypted entry, a compression method other than stored and deflate, duplicate
- * names, truncated or corrupt data). Errors of the source itself are passed through unchanged.
+ * `unreadable-file` (not a zip, an encrypted entry, a compression method other than stored and deflate, duplicate
+ * names, truncated or corrupt data), UnsupportedFormatError `xls` or `encrypted-workbook` (an OLE
+ * compound file, see `oleFormat`). Errors of the source itself are passed through unchanged.
  */
 export async function checkZip(
   input: ByteSource,
@@ -289,9 +290,15 @@ export async function checkZip(
     if (head.length === 0) throw new TableReadError('empty-file', 'The file is empty');
     const magic = head.length === 4 ? head.readUInt32LE(0) : 0;
     if (magic === OLE_SIGNATURE) {
-      throw new TableReadError(
-        'unreadable-file',
-        'Not an .xlsx workbook: an OLE compound file, i.e. an Excel 97-2003 (.xls) or a password-protected workbook',
+      const rest = async function* (): AsyncGenerator<Buffer> {
+        for (let b = await reader.some(INFLATE_CHUNK); b !== null; b = await reader.some(INFLATE_CHUNK)) yield b;
+      };
+      const format = await oleFormat(rest(), limits.maxBytes);
+      throw new UnsupportedFormatError(
+        format,
+        format === 'xls'
+          ? 'Not an .xlsx workbook: an OLE compound file, i.e. an Excel 97-2003 (.xls)'
+          : 'Not an .xlsx workbook: an OLE compound file holding an encrypted package, i.e. a password-protected workbook',
       );
     }
     if (magic !== LOCAL_HEADER) throw new TableReadError('unreadable-file', 'Not an .xlsx workbook: not a zip file');

@@ -5,19 +5,17 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import S3rver from 's3rver';
 import { z } from 'zod';
 import dynalite from 'dynalite';
-import sesLocal from 'aws-ses-v2-local';
 import { registerLocalQueue, type ComputeMessage } from '../store/compute-queue';
 import { resetRuntime, runtime, type Runtime } from '../runtime';
 import { LocalQueue, type DeadLetter } from './local-queue';
 import { invokeSqsHandler } from './invoke';
-
-// aws-ses-v2-local is CommonJS with `exports.default`: under Node's ESM interop its default import is
-// the module object, while bundlers and type declarations see the function itself.
-const sesServer: typeof sesLocal = (sesLocal as unknown as { default?: typeof sesLocal }).default ?? sesLocal;
+import { directoryOutbox, memoryOutbox, startMailGateway, type KeptEmail } from './mail-gateway';
+import { openSmtpRelay, smtpConfig } from './smtp-relay';
+import { StateError, type LocalState } from './state';
 
 export const LOCAL_BUCKET = 'caqes-local';
 export const LOCAL_TABLE = 'caqes-local';
@@ -46,18 +44,22 @@ export interface Embedded {
    */
   setClock(now?: () => Date): void;
   deadLetters(): DeadLetter[];
-  /** The e-mails the local SES received, read back through its HTTP API. */
-  sentEmails(): Promise<LocalEmail[]>;
+  /** The e-mails the local SES received (kept, or relayed through SMTP), oldest first. */
+  sentEmails(): Promise<KeptEmail[]>;
+  /** The SMTP relay e-mails go through (`host:port`), or null when they are only kept here. */
+  relay: string | null;
   stop(): Promise<void>;
 }
 
-export interface LocalEmail {
-  messageId: string;
-  from: string;
-  replyTo: string[];
-  destination: { to: string[] };
-  subject: string;
-  body: { text?: string; html?: string };
+/** Whether the state's table exists; a store dynalite cannot read is said, with its folder, not recreated. */
+async function tableExists(rt: Runtime, state: LocalState): Promise<boolean> {
+  try {
+    await rt.clients.dynamo.send(new DescribeTableCommand({ TableName: LOCAL_TABLE }));
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') return false;
+    throw new StateError(`état local endommagé : la base DynamoDB locale ${state.paths.dynamodb} ne s’ouvre pas (${(error as Error).message}) ; restaurez la dernière sauvegarde (caqes restore) dans un dossier vide`);
+  }
 }
 
 const S3Event = z.object({ Records: z.array(z.record(z.string(), z.unknown())) }).loose();
@@ -92,25 +94,31 @@ function close(server: Server): Promise<void> {
 }
 
 /**
- * Starts S3 (s3rver), DynamoDB (dynalite) and SES (aws-ses-v2-local) in this process on free
- * loopback ports, points the runtime's real AWS SDK clients at them, creates the bucket and table,
+ * Starts S3 (s3rver), DynamoDB (dynalite) and SES (mail-gateway.ts's SendEmail endpoint) in this
+ * process on free loopback ports (over a state folder when given, else a temporary one), points the runtime's real AWS SDK clients at them, creates the bucket and table,
  * and wires S3's ObjectCreated events through a local queue to the very handlers Lambda runs.
  */
-export async function startEmbedded(options: { portalUrl?: string } = {}): Promise<Embedded> {
-  const stateDir = await mkdtemp(join(tmpdir(), 'caqes-'));
-  const staffToken = randomBytes(32).toString('base64url');
-  const [s3Port, dynamoPort, sesPort] = [await freePort(), await freePort(), await freePort()];
+export async function startEmbedded(options: { portalUrl?: string; state?: LocalState } = {}): Promise<Embedded> {
+  const { state } = options;
+  // A relay badly configured is said before any emulator starts.
+  const relayConfig = await smtpConfig(process.env, state ? join(state.paths.dir, 'smtp.json') : null);
+  const relay = relayConfig ? await openSmtpRelay(relayConfig) : null;
+  // Without a state folder, everything lives in a temporary one removed at the end.
+  const stateDir = state ? null : await mkdtemp(join(tmpdir(), 'caqes-'));
+  const staffToken = state?.secrets.staffToken ?? randomBytes(32).toString('base64url');
+  const [s3Port, dynamoPort] = [await freePort(), await freePort()];
+  let clock: () => Date = () => new Date();
 
-  const s3 = new S3rver({ address: '127.0.0.1', port: s3Port, silent: true, directory: join(stateDir, 's3'), allowMismatchedSignatures: true });
+  const s3 = new S3rver({ address: '127.0.0.1', port: s3Port, silent: true, directory: state?.paths.s3 ?? join(stateDir!, 's3'), allowMismatchedSignatures: true });
   await s3.run();
-  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(state ? { path: state.paths.dynamodb } : {}) });
   await listen(dynamo, dynamoPort);
-  const ses = await sesServer({ host: '127.0.0.1', port: sesPort });
+  const ses = await startMailGateway({ outbox: state ? directoryOutbox(state.paths.mail) : memoryOutbox(), relay, now: () => clock() });
 
   const endpoints = {
     s3: `http://127.0.0.1:${s3Port}`,
     dynamodb: `http://127.0.0.1:${dynamoPort}`,
-    ses: `http://127.0.0.1:${sesPort}`,
+    ses: ses.url,
   };
   Object.assign(process.env, {
     CAQES_TABLE: LOCAL_TABLE,
@@ -124,24 +132,31 @@ export async function startEmbedded(options: { portalUrl?: string } = {}): Promi
     POWERTOOLS_SERVICE_NAME: 'caqes-local',
     // The lock file pins SDK versions that support the machine's Node 20 (README, limits).
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    // The link key, new for each run, where AWS keeps it in Secrets Manager; and the machine credential of `caqes link`.
-    CAQES_LINK_KEY: randomBytes(32).toString('base64url'),
+    // The link key, where AWS keeps it in Secrets Manager (new for each run without a state folder);
+    // and the machine credential of `caqes link`.
+    CAQES_LINK_KEY: state?.secrets.linkKey ?? randomBytes(32).toString('base64url'),
     CAQES_STAFF_CREDENTIALS: JSON.stringify({ name: 'omedit-local', token: staffToken, regions: ['*'] }),
     ...(options.portalUrl ? { CAQES_PORTAL_URL: options.portalUrl } : {}),
+    ...(relayConfig?.from ? { CAQES_SENDER: relayConfig.from } : {}),
+    ...(relayConfig?.replyTo ? { CAQES_REPLY_TO: relayConfig.replyTo } : {}),
   });
   resetRuntime();
   const rt = runtime();
 
-  await rt.clients.s3.send(new CreateBucketCommand({ Bucket: LOCAL_BUCKET }));
+  await rt.clients.s3.send(new CreateBucketCommand({ Bucket: LOCAL_BUCKET })).catch((error: Error) => {
+    // A state folder already has its bucket.
+    if (!state || !/BucketAlready/.test(error.name)) throw error;
+  });
   // Browsers post uploads straight to the bucket (pre-signed POST) from the portal's origin, as on
   // AWS; any origin here, since only loopback reaches the emulator.
   await rt.clients.s3.send(
     new PutBucketCorsCommand({
       Bucket: LOCAL_BUCKET,
-      CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['*'], AllowedMethods: ['POST', 'GET'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 600 }] },
+      CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['*'], AllowedMethods: ['POST', 'GET', 'PUT'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 600 }] },
     }),
   );
-  await rt.clients.dynamo.send(
+  const tableKept = state ? await tableExists(rt, state) : false;
+  if (!tableKept) await rt.clients.dynamo.send(
     new CreateTableCommand({
       TableName: LOCAL_TABLE,
       BillingMode: 'PAY_PER_REQUEST',
@@ -162,7 +177,6 @@ export async function startEmbedded(options: { portalUrl?: string } = {}): Promi
   const ingestQueue = new LocalQueue('ingest', (bodies) => invokeSqsHandler(ingest.handler, 'caqes-ingest', bodies));
   // Batch sizes as the deployed event sources (infra): one S3 event per ingest, up to ten computations.
   const computeQueue = new LocalQueue('compute', (bodies) => invokeSqsHandler(compute.handler, 'caqes-compute', bodies), 10);
-  let clock: () => Date = () => new Date();
   rt.now = () => clock();
   s3.on('event', (event: unknown) => ingestQueue.push(JSON.stringify(stamped(event, clock()))));
   const unregister = registerLocalQueue(COMPUTE_QUEUE_URL, async (messages: readonly ComputeMessage[]) => {
@@ -216,22 +230,19 @@ export async function startEmbedded(options: { portalUrl?: string } = {}): Promi
       };
     },
     deadLetters: () => [...ingestQueue.deadLetters, ...computeQueue.deadLetters],
-    async sentEmails() {
-      const response = await fetch(`${endpoints.ses}/store`);
-      const store = (await response.json()) as { emails: LocalEmail[] };
-      return store.emails;
-    },
+    sentEmails: () => ses.outbox.list(),
+    relay: relay?.label ?? null,
     async stop() {
       unregister();
       rt.clients.s3.destroy();
       rt.clients.dynamo.destroy();
       rt.clients.ses.destroy();
-      await fetch(`${endpoints.ses}/clear-store`, { method: 'POST' }).catch(() => undefined);
+      relay?.close();
       await s3.close();
       await close(dynamo);
-      await close(ses);
+      await ses.close();
       resetRuntime();
-      await rm(stateDir, { recursive: true, force: true });
+      if (stateDir) await rm(stateDir, { recursive: true, force: true });
     },
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { withBanner } from './clock-banner';
 import { localContext } from './invoke';
 
 type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -58,7 +59,10 @@ function toEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2
   };
 }
 
-async function answer(handler: HttpHandler, request: IncomingMessage, response: ServerResponse): Promise<void> {
+/** A notice to put at the top of every page (`caqes serve --today`), or null. */
+type PageNotice = () => string | null;
+
+async function answer(handler: HttpHandler, request: IncomingMessage, response: ServerResponse, notice: PageNotice): Promise<void> {
   const body = await readBody(request);
   if (body === null) {
     response.writeHead(413, { 'content-type': 'text/plain; charset=utf-8' }).end('Requête trop volumineuse.');
@@ -71,7 +75,9 @@ async function answer(handler: HttpHandler, request: IncomingMessage, response: 
   }
   const headers: Record<string, string | string[]> = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
   if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
-  const payload = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  let payload: string | Buffer = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  const banner = notice();
+  if (banner && typeof payload === 'string' && String(headers['content-type'] ?? '').startsWith('text/html')) payload = withBanner(payload, banner);
   response.writeHead(result.statusCode ?? 200, headers).end(request.method === 'HEAD' ? undefined : payload);
 }
 
@@ -80,6 +86,8 @@ export interface LocalHttpApi {
   url: string;
   /** Routes requests to the function; until then they are answered 503. */
   setHandler(handler: HttpHandler): void;
+  /** Puts a notice at the top of every page from now on (the simulated clock of `caqes serve --today`). */
+  setPageNotice(notice: PageNotice): void;
 }
 
 /**
@@ -89,12 +97,13 @@ export interface LocalHttpApi {
  */
 export async function serveHttpApi(port: number): Promise<LocalHttpApi> {
   let handler: HttpHandler | undefined;
+  let notice: PageNotice = () => null;
   const server = createServer((request, response) => {
     if (!handler) {
       response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('Portail en cours de démarrage.');
       return;
     }
-    answer(handler, request, response).catch(() => {
+    answer(handler, request, response, notice).catch(() => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       response.end('Erreur interne.');
     });
@@ -109,6 +118,9 @@ export async function serveHttpApi(port: number): Promise<LocalHttpApi> {
     url: `http://127.0.0.1:${address.port}`,
     setHandler(h) {
       handler = h;
+    },
+    setPageNotice(n) {
+      notice = n;
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { Establishment } from '../domain/schemas';
 import type { FileOutput } from '../formats/output';
 import type { ComputeMessage } from '../store/compute-queue';
 import type { AuditLog } from '../store/audit-log';
@@ -13,33 +14,81 @@ const PHMEV_INDICATORS: ComputeRequest['indicators'] = ['IPP', 'GENERIQUES', 'BI
  * Stores what an accepted file gives, guarded by the upload's event order so that a late event of
  * an older upload changes nothing, and says which indicators must be computed again. A referential
  * change is recorded in each region's audit log (lib/pipeline/referential-audit.ts).
+ *
+ * A referential file replaces the data of the regions it names and only those: `region` when it
+ * was sent from that region's inputs page, else the regions of its rows.
  */
-export async function applyOutput(output: FileOutput, order: string, store: DynamoStore, audit: AuditLog): Promise<ComputeRequest[]> {
-  return withReferentialAudit(output, order, store, audit, () => storeOutput(output, order, store));
+export async function applyOutput(output: FileOutput, order: string, store: DynamoStore, audit: AuditLog, region?: string): Promise<ComputeRequest[]> {
+  // Targeting and objectives name regions through their sites.
+  const bySite = output.type === 'targetings' || output.type === 'objectives';
+  const sites = bySite ? new Map((await store.allEstablishments()).map((e) => [e.finess, e])) : new Map<string, Establishment>();
+  return withReferentialAudit(output, order, store, audit, () => storeOutput(output, order, store, region), regionsReplaced(output, sites, region));
 }
 
-async function storeOutput(output: FileOutput, order: string, store: DynamoStore): Promise<ComputeRequest[]> {
-  const everyRegion = async (year: number) => (await store.listRegions()).map((r) => ({ region: r.region, year }));
+/**
+ * The regions whose data a referential file replaces (`null` for the part every region shares),
+ * or null for a file that is not a referential one: what its report says and what is written.
+ */
+export function regionsReplaced(output: FileOutput, establishments: ReadonlyMap<string, Pick<Establishment, 'region'>>, scope: string | undefined): { regions: string[]; shared: boolean } | null {
+  const regionOfSite = (finess: string | null) => (finess === null ? null : (establishments.get(finess)?.region ?? null));
+  let named: (string | null)[];
+  if (output.type === 'establishments') named = output.establishments.map((e) => e.region);
+  else if (output.type === 'targetings') named = output.targetings.map((t) => regionOfSite(t.finess)).filter((r) => r !== null);
+  else if (output.type === 'objectives') named = output.objectives.map((o) => o.region ?? regionOfSite(o.finess));
+  else if (output.type === 'parameters') named = output.sets.map((p) => p.region);
+  else if (output.type === 'calendar') named = [null];
+  else return null;
+  if (scope !== undefined) return { regions: [scope], shared: false };
+  return { regions: [...new Set(named.filter((r) => r !== null))].sort(), shared: named.includes(null) };
+}
+
+/** Rows grouped by the item they are stored in: a region's, or (null) the one every region shares. */
+function byRegion<T>(rows: readonly T[], regionOf: (row: T) => string | null): Map<string | null, T[]> {
+  const groups = new Map<string | null, T[]>();
+  for (const row of rows) groups.set(regionOf(row), [...(groups.get(regionOf(row)) ?? []), row]);
+  return groups;
+}
+
+/** Requests for a year of the regions a shared (null) or regional item concerns. */
+async function regionsConcerned(store: DynamoStore, regions: readonly (string | null)[], year: number): Promise<ComputeRequest[]> {
+  const known = (await store.listRegions()).map((r) => r.region);
+  return known.filter((r) => regions.includes(null) || regions.includes(r)).map((r) => ({ region: r, year }));
+}
+
+async function storeOutput(output: FileOutput, order: string, store: DynamoStore, scope: string | undefined): Promise<ComputeRequest[]> {
   const knownYears = async (requests: ComputeRequest[]) => {
     const known = new Set((await store.listRegions()).flatMap((r) => r.years.map((y) => `${r.region}#${y}`)));
     return requests.filter((r) => known.has(`${r.region}#${r.year}`));
   };
   switch (output.type) {
-    case 'establishments':
-      await store.replaceEstablishments(output.establishments, order);
-      return (await store.listRegions()).flatMap((r) => r.years.map((year) => ({ region: r.region, year })));
+    case 'establishments': {
+      const regions = new Set(scope === undefined ? output.establishments.map((e) => e.region) : [scope]);
+      await store.replaceEstablishments(output.establishments, order, regions);
+      return (await store.listRegions()).filter((r) => regions.has(r.region)).flatMap((r) => r.years.map((year) => ({ region: r.region, year })));
+    }
     case 'targetings': {
       const regionOf = new Map((await store.allEstablishments()).map((e) => [e.finess, e.region]));
-      await store.replaceTargetings(output.year, output.targetings, regionOf, order);
-      return everyRegion(output.year);
+      const named = output.targetings.flatMap((t) => regionOf.get(t.finess) ?? []);
+      const regions = new Set(scope === undefined ? named : [scope]);
+      await store.replaceTargetings(output.year, output.targetings, regionOf, order, regions);
+      return [...regions].map((region) => ({ region, year: output.year }));
     }
-    case 'objectives':
-      return (await store.putObjectives(output.year, output.objectives, order)) ? everyRegion(output.year) : [];
-    case 'parameters':
-      return (await store.putParameters(output.year, output.sets, order)) ? everyRegion(output.year) : [];
-    case 'calendar':
+    case 'objectives': {
+      const finessRegion = new Map((await store.allEstablishments()).map((e) => [e.finess, e.region]));
+      const groups = byRegion(output.objectives, (o) => scope ?? o.region ?? (o.finess === null ? null : (finessRegion.get(o.finess) ?? null)));
+      const written = await Promise.all([...groups].map(async ([region, rows]) => ((await store.putObjectives(output.year, rows, order, region)) ? [region] : [])));
+      return regionsConcerned(store, written.flat(), output.year);
+    }
+    case 'parameters': {
+      const groups = byRegion(output.sets, (p) => scope ?? p.region);
+      const written = await Promise.all([...groups].map(async ([region, sets]) => ((await store.putParameters(output.year, sets, order, region)) ? [region] : [])));
+      return regionsConcerned(store, written.flat(), output.year);
+    }
+    case 'calendar': {
       // Deadlines decide whether evidence came in time.
-      return (await store.putCalendar(output.year, output.deadlines, order)) ? everyRegion(output.year) : [];
+      const region = scope ?? null;
+      return (await store.putCalendar(output.year, output.deadlines, order, region)) ? regionsConcerned(store, [region], output.year) : [];
+    }
     case 'mo-facts': {
       const written = await store.putMoFacts(output.facts, order);
       const requests: ComputeRequest[] = dedupe(written.map((f) => ({ region: f.region, year: f.year, indicators: ['MO'] })));

@@ -15,7 +15,7 @@ export async function computeRegionYear(request: ComputeRequest, store: DynamoSt
     store.listEstablishments(region),
     store.listTargetings(region, year),
     store.listObjectives(),
-    store.listDeadlines(),
+    store.listDeadlines(region),
     store.listParameters(),
     store.listMoFacts(region, year),
     store.listMoFacts(region, year - 1),

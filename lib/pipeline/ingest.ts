@@ -1,7 +1,7 @@
 import { campaignYear } from '../domain/campaign';
 import { todayOf } from '../domain/clock';
 import { indicatorsUsing } from '../domain/evidence';
-import type { DocumentKind } from '../domain/schemas';
+import type { DocumentKind, Establishment } from '../domain/schemas';
 import { issueMessage } from '../formats/messages';
 import { formatFrenchDate } from '../io/french';
 import { recognise, type Recognition } from '../formats/registry';
@@ -14,7 +14,7 @@ import type { DynamoStore } from '../store/dynamo-store';
 import { DROP_PREFIXES, dropKeyProblem, eventOrder, parseDropKey, s3Keys, type DropKey } from '../store/keys';
 import type { ObjectStore } from '../store/object-store';
 import type { SelfEvaluationStore } from '../store/self-evaluation-store';
-import { applyOutput, dedupe, type ComputeRequest } from './apply';
+import { applyOutput, dedupe, regionsReplaced, type ComputeRequest } from './apply';
 import { evidenceLock } from './self-evaluation';
 
 /** What S3 says about a received object (from the ObjectCreated notification). */
@@ -96,7 +96,20 @@ export async function ingestObject(object: ReceivedObject, deps: IngestDeps): Pr
 }
 
 /** A path under a drop zone that is not one of its layouts. */
-const LAYOUTS = 'referential/<fichier>, atih/<année>/<fichier>, cpam/<année>/<fichier>, evidence/<campagne>/<FINESS>/<type de document>/<fichier>';
+const LAYOUTS = 'referential/<fichier>, atih/<année>/<fichier>, cpam/<année>/<fichier>, evidence/<campagne>/<FINESS>/<type de document>/<fichier>, ou referential/<RÉGION>/<dépôt>/<fichier>, atih|cpam/<année>/<RÉGION>/<dépôt>/<fichier> (page de l’OMéDIT)';
+
+function regionOnly(establishments: ReadonlyMap<string, Establishment>, region: string): Map<string, Establishment> {
+  return new Map([...establishments].filter(([, e]) => e.region === region));
+}
+
+/** What the report of a referential file says of its reach: the regions whose data it replaces, and only those. */
+function replacedNote({ regions, shared }: { regions: readonly string[]; shared: boolean }): string {
+  const parts = [
+    ...(regions.length === 0 ? [] : [`les données de ${regions.length === 1 ? 'la région' : 'ces régions'} ${regions.join(', ')}`]),
+    ...(shared ? ['ce qui est commun à toutes les régions (lignes sans région)'] : []),
+  ];
+  return parts.length === 0 ? 'Ce fichier ne nomme aucune région : il ne change les données d’aucune région.' : `Ce fichier remplace ${parts.join(' et ')}, et rien d’autre.`;
+}
 
 async function processClaimed(
   object: ReceivedObject,
@@ -120,6 +133,7 @@ async function processClaimed(
   }
 
   const establishments = new Map((await store.allEstablishments()).map((e) => [e.finess, e]));
+  const scope = 'region' in dropKey ? dropKey.region : undefined;
   const recognition = recognise(dropKey);
   const archiveKey = s3Keys.archive(object.key, object.eTag);
   const archived = await objects.archive(object.key, object.eTag, archiveKey, object.versionId);
@@ -145,16 +159,20 @@ async function processClaimed(
         year: 'year' in dropKey ? dropKey.year : null,
         campaign: dropKey.zone === 'evidence' ? dropKey.campaign : null,
         finess: dropKey.zone === 'evidence' ? dropKey.finess : null,
-        establishments,
+        // An extract sent for one region gives that region's facts only: other sites are left out as unknown.
+        establishments: scope !== undefined && dropKey.zone !== 'referential' ? regionOnly(establishments, scope) : establishments,
+        ...(scope === undefined ? {} : { region: scope }),
       },
     );
   }
 
   const report = toReport(validation, { key: object.key, version, fileName: dropKey.fileName, checkedAt: deps.now().toISOString() });
+  const replaced = validation.output ? regionsReplaced(validation.output, establishments, scope) : null;
+  if (replaced) report.notes.push(replacedNote(replaced));
   const reportKey = s3Keys.report(object.key, order.replace(/[|:]/g, '-'));
   await objects.putJson(reportKey, report);
 
-  const compute: ComputeRequest[] = validation.output ? await applyOutput(validation.output, order, store, auditLog(deps.audit, deps.now)) : [];
+  const compute: ComputeRequest[] = validation.output ? await applyOutput(validation.output, order, store, auditLog(deps.audit, deps.now), scope) : [];
   if (dropKey.zone === 'evidence' && evidenceSite && recognition.tag !== 'unknown') {
     await store.putEvidence(
       {
@@ -175,7 +193,7 @@ async function processClaimed(
       dropKey.uploadId,
     );
     const year = campaignYear(dropKey.campaign);
-    compute.push({ region: evidenceSite.region, year, indicators: indicatorsUsing(documentKindOf(recognition), year, await store.listDeadlines()) });
+    compute.push({ region: evidenceSite.region, year, indicators: indicatorsUsing(documentKindOf(recognition), year, await store.listDeadlines(evidenceSite.region)) });
   }
   const requests = dedupe(compute);
   await store.finishFileEvent({

@@ -42,10 +42,10 @@ async function countsOf(output: Referential, store: DynamoStore): Promise<Counts
     let n: number;
     if (output.type === 'establishments') n = (await store.listEstablishments(region)).length;
     else if (output.type === 'targetings') n = (await store.listTargetings(region, output.year)).length;
-    // Objectives, calendar and parameters are one item per year shared by the regions: what concerns each.
+    // Objectives and parameters: the region's rows and those for every region; the calendar the region follows.
     else if (output.type === 'objectives') n = (await store.listObjectives()).filter((o) => o.year === output.year && concerns(o.region)).length;
     else if (output.type === 'parameters') n = (await store.listParameters()).filter((p) => p.year === output.year && concerns(p.region)).length;
-    else n = (await store.listDeadlines()).filter((d) => d.year === output.year).length;
+    else n = (await store.listDeadlines(region)).filter((d) => d.year === output.year).length;
     counts.set(region, n);
   }
   return counts;
@@ -57,14 +57,22 @@ function yearOf(output: Referential): number | null {
 }
 
 /**
- * Applies a file with `apply` and, for a referential file, records in each region's log what it
- * changed there. Other outputs (facts) are applied without an entry: their files are in the drop
- * zone and their records say which facts they gave.
+ * Applies a file with `apply` and, for a referential file, records in the log of each region it
+ * reaches (`reach`: the regions it names, every region for rows shared by all) what it changed
+ * there; another region's log hears nothing of it. Other outputs (facts) are applied without an
+ * entry: their files are in the drop zone and their records say which facts they gave.
  *
  * @example
  * return withReferentialAudit(output, order, store, audit, () => storeOutput(output, order, store));
  */
-export async function withReferentialAudit<T>(output: FileOutput, order: string, store: DynamoStore, audit: AuditLog, apply: () => Promise<T>): Promise<T> {
+export async function withReferentialAudit<T>(
+  output: FileOutput,
+  order: string,
+  store: DynamoStore,
+  audit: AuditLog,
+  apply: () => Promise<T>,
+  reach: { regions: readonly string[]; shared: boolean } | null = null,
+): Promise<T> {
   if (!isReferential(output)) return apply();
   const before = await countsOf(output, store);
   const result = await apply();
@@ -74,6 +82,7 @@ export async function withReferentialAudit<T>(output: FileOutput, order: string,
   const year = yearOf(output);
   const noun = NOUNS[output.type];
   for (const region of new Set([...before.keys(), ...after.keys()])) {
+    if (reach && !reach.shared && !reach.regions.includes(region)) continue;
     await audit.record({
       region,
       actor: SYSTEM_ACTOR,

@@ -138,10 +138,11 @@ function digestRecipients(parameters: readonly ParameterSet[], region: string, r
 export async function runReminders(today: string, deps: RemindDeps, options: { dryRun?: boolean } = {}): Promise<RemindRun> {
   const { store } = deps;
   const dryRun = options.dryRun ?? false;
-  const [deadlines, parameters, suppressed] = await Promise.all([store.listDeadlines(), store.listParameters(), store.listSuppressed()]);
+  const [parameters, suppressed] = await Promise.all([store.listParameters(), store.listSuppressed()]);
   const suppressedBy = new Map(suppressed.map((s) => [s.address, s]));
   const run: RemindRun = { reminders: [], digests: [] };
   for (const { region } of await store.listRegions()) {
+    const deadlines = await store.listDeadlines(region);
     const establishments = await store.listEstablishments(region);
     const targetings: Targeting[] = await store.listTargetings(region);
     const campaigns = [...new Set(deadlines.map((d) => d.campaign))];

@@ -33,7 +33,7 @@ export async function readRegionYear(deps: SelfEvaluationDeps, region: string, y
     store.listTargetings(region, year),
     store.listResults(region, year),
     Promise.all(campaignsOfYear(year).map((c) => store.listEvidence(region, c))).then((lists) => lists.flat()),
-    store.listDeadlines(),
+    store.listDeadlines(region),
     deps.reports.list(region, year),
   ]);
   return { region, year, today, establishments, targetings, results, evidence, deadlines, reports: new Map(reports.map((r) => [r.contrat, r])) };
@@ -96,6 +96,6 @@ export async function evidenceLock(
   day: string,
 ): Promise<ReportLock & { year: number }> {
   const year = campaignYear(campaign);
-  const [deadlines, report] = await Promise.all([deps.store.listDeadlines(), deps.reports.get(site.region, year, site.contrat)]);
+  const [deadlines, report] = await Promise.all([deps.store.listDeadlines(site.region), deps.reports.get(site.region, year, site.contrat)]);
   return { ...reportLock(year, deadlines, report?.reopened ?? null, day), year };
 }

@@ -45,6 +45,9 @@ const Snapshot = z
     final: z.string(),
     until: z.string(),
     reason: z.string(),
+    kind: z.string(),
+    fileName: z.string(),
+    size: z.number(),
   })
   .partial();
 type Snapshot = z.infer<typeof Snapshot>;
@@ -140,6 +143,8 @@ function phrase(entry: AuditEntry, names: AuditNames): string {
       return `a rouvert le rapport d’auto-évaluation ${after.year ?? ''} du contrat ${entry.target ?? ''}${before.status ? ` (${(REPORT_STATUS_LABELS[before.status as keyof typeof REPORT_STATUS_LABELS] ?? before.status).toLowerCase()})` : ''}${after.until ? ` jusqu’au ${formatFrenchDate(after.until)}` : ''}${after.reason ? ` : « ${after.reason} »` : ''}`;
     case 'review.recorded':
       return reviewPhrase(entry, after);
+    case 'input.uploaded':
+      return `a envoyé le fichier « ${after.fileName ?? entry.target ?? ''} »${after.kind ? ` (${after.kind}${after.year ? ` ${after.year}` : ''})` : ''}${after.size !== undefined ? `, ${formatFrenchNumber(Math.max(1, Math.round(after.size / 1024)))} Ko` : ''}`;
   }
 }
 

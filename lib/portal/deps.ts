@@ -1,5 +1,7 @@
 import type { Runtime } from '../runtime';
 import { CognitoDirectory } from '../store/cognito-directory';
+import { InputStore } from '../store/input-store';
+import { multipartSigner } from '../store/multipart';
 import { listKeys } from '../store/listing';
 import { presignDownload, presignUpload, uploadOrigin } from '../store/presign';
 import { localDirectory } from './accounts';
@@ -31,6 +33,8 @@ export function portalDeps(rt: Runtime): PortalDeps {
     audit: auditLog(rt.audit, rt.now),
     auditEntries: rt.audit,
     reports: rt.reports,
+    inputs: new InputStore(rt.clients.dynamo, rt.config.CAQES_TABLE),
+    multipart: multipartSigner(s3, bucket),
     auth,
     presigner: {
       upload: (policy) => presignUpload(s3, bucket, policy, rt.now),

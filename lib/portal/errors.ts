@@ -81,6 +81,7 @@ export const apiErrors = {
   roleForbidden: () => new ApiError(403, 'forbidden', 'Accès refusé : votre rôle ne permet que la lecture des indicateurs, des rapports et des synthèses.'),
   adminOnly: () => new ApiError(403, 'forbidden', 'Cette action est réservée à l’administrateur de la plateforme.'),
   noRegionalData: () => new ApiError(403, 'forbidden', 'Accès refusé : l’administrateur gère les comptes et ne voit aucune donnée régionale.'),
+  inputsOnly: () => new ApiError(403, 'forbidden', 'Accès refusé : seuls les fichiers envoyés depuis la page des fichiers de l’OMéDIT pour une région se consultent ici.'),
   evidenceOnly: () => new ApiError(403, 'forbidden', 'Accès refusé : seuls les fichiers déposés par les établissements se consultent ici.'),
   accountExists: (email: string) => new ApiError(409, 'conflict', `Un compte existe déjà pour ${email}.`),
   unknownAccount: (email: string) => new ApiError(404, 'not-found', `Aucun compte pour ${email}.`),

@@ -54,7 +54,7 @@ export async function establishmentPage(caller: EstablishmentCaller, deps: ViewD
   if (!establishment) throw apiErrors.unknownEstablishment(caller.finess);
   const today = todayOf(deps.now());
   const [deadlines, targetings, evidence] = await Promise.all([
-    store.listDeadlines(),
+    store.listDeadlines(caller.region),
     store.listTargetings(caller.region, campaignYear(caller.campaign)),
     store.listEvidence(caller.region, caller.campaign),
   ]);

@@ -29,6 +29,10 @@ export const ACTIONS = [
   'reports.review',
   'reports.reopen',
   'reports.history',
+  // OMéDIT's own files (referential, calendar, extracts…) of its regions: list them and their reports, send one, download one.
+  'inputs.read',
+  'inputs.upload',
+  'inputs.download',
   // The platform: accounts and their log, no regional data.
   'accounts.read',
   'accounts.write',
@@ -56,10 +60,13 @@ export const PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
     'reports.review',
     'reports.reopen',
     'reports.history',
+    'inputs.read',
+    'inputs.upload',
+    'inputs.download',
   ],
-  // The contract's co-signers read indicators, reports and summaries of their regions, and write nothing.
-  ars: ['overview.read', 'summary.read', 'reports.read'],
-  assurance_maladie: ['overview.read', 'summary.read', 'reports.read'],
+  // The contract's co-signers read indicators, reports, summaries and which inputs OMéDIT sent (with their reports) of their regions, and write nothing.
+  ars: ['overview.read', 'summary.read', 'reports.read', 'inputs.read'],
+  assurance_maladie: ['overview.read', 'summary.read', 'reports.read', 'inputs.read'],
   admin: ['accounts.read', 'accounts.write', 'platform-audit.read'],
 };
 

@@ -51,9 +51,28 @@ import {
   staffReports,
   uploadLock,
 } from './self-evaluation';
+import {
+  assertOwnInputKey,
+  CompleteRequest,
+  InputKeyQuery,
+  InputsQuery,
+  InputUploadRequest,
+  listInputs,
+  partSizeFor,
+  PartsRequest,
+  planInputUpload,
+  recordedUpload,
+  recordUpload,
+  template,
+  TemplateQuery,
+} from './inputs';
+import type { MultipartSigner } from '../store/multipart';
+import type { InputStore } from '../store/input-store';
 import { closeSession, sessionCookie } from './sessions';
 import { planUpload, UPLOAD_FORM_SECONDS, UploadRequest } from './upload-policy';
 
+/** How long a part's upload address works: a part of a national extract on a slow line. */
+const PART_URL_SECONDS = 60 * 60;
 /** How long a summary's download address works. */
 const DOWNLOAD_SECONDS = 5 * 60;
 /** API bodies are a few fields: anything larger is refused before it is parsed. */
@@ -75,6 +94,9 @@ export interface PortalDeps extends ViewDeps, Omit<CallerDeps, 'links'>, LinkDep
   auditEntries: Pick<AuditStore, 'list'>;
   /** The self-evaluation reports and their versions. */
   reports: SelfEvaluationStore;
+  /** OMéDIT's uploads from its inputs page, and the large ones' parts. */
+  inputs: InputStore;
+  multipart: MultipartSigner;
   auth: AuthConfig;
   presigner: Presigner;
   /** Where browsers post uploads, for the pages' Content-Security-Policy. */
@@ -333,6 +355,60 @@ export const ROUTES: readonly Route[] = [
 
   byStaff('POST', '/api/omedit/report/reopen', 'reports.reopen', async (request, caller, deps) => json(200, await reopen(caller, parseBody(ReopenBody, request), deps))),
 
+  // ------------------------------------------------------------ OMéDIT's own files of its regions (lib/portal/inputs.ts)
+  byStaff('GET', '/api/omedit/inputs', 'inputs.read', async (request, caller, deps) => json(200, await listInputs(caller, parseWith(InputsQuery, { ...request.query }).region, deps))),
+
+  byStaff('POST', '/api/omedit/inputs/uploads', 'inputs.upload', async (request, caller, deps) => {
+    const body = parseBody(InputUploadRequest, request);
+    const uploadId = newUploadId();
+    const planned = planInputUpload(caller, body, uploadId);
+    const post = await deps.presigner.upload({ key: planned.key, contentType: planned.contentType, maxBytes: planned.maxBytes, expiresInSeconds: UPLOAD_FORM_SECONDS });
+    await recordUpload(caller, body, planned, uploadId, deps);
+    deps.logger.info('input upload form signed', { region: body.region, kind: planned.kind.id, key: planned.key });
+    return json(201, { key: planned.key, maxBytes: planned.maxBytes, ...post });
+  }),
+
+  // A large file in parts: started on one planned key, each part's PUT signed, completed with the parts' ETags.
+  byStaff('POST', '/api/omedit/inputs/multipart', 'inputs.upload', async (request, caller, deps) => {
+    const body = parseBody(InputUploadRequest, request);
+    const uploadId = newUploadId();
+    const planned = planInputUpload(caller, body, uploadId);
+    const s3UploadId = await deps.multipart.start(planned.key, planned.contentType);
+    await recordUpload(caller, body, planned, uploadId, deps);
+    deps.logger.info('input multipart upload started', { region: body.region, kind: planned.kind.id, key: planned.key });
+    return json(201, { key: planned.key, uploadId: s3UploadId, partSize: partSizeFor(body.size) });
+  }),
+
+  byStaff('POST', '/api/omedit/inputs/multipart/parts', 'inputs.upload', async (request, caller, deps) => {
+    const body = parseBody(PartsRequest, request);
+    await recordedUpload(caller, body.key, deps);
+    return json(200, { parts: await deps.multipart.parts(body.key, body.uploadId, body.partNumbers, PART_URL_SECONDS) });
+  }),
+
+  byStaff('POST', '/api/omedit/inputs/multipart/complete', 'inputs.upload', async (request, caller, deps) => {
+    const body = parseBody(CompleteRequest, request);
+    await recordedUpload(caller, body.key, deps);
+    await deps.multipart.complete(body.key, body.uploadId, body.parts);
+    return json(200, { key: body.key });
+  }),
+
+  byStaff('GET', '/api/omedit/inputs/result', 'inputs.read', async (request, caller, deps) => {
+    const { key } = parseWith(InputKeyQuery, { ...request.query });
+    assertOwnInputKey(caller, key);
+    return json(200, await readFileResult(key, deps));
+  }),
+
+  byStaff('GET', '/api/omedit/inputs/download', 'inputs.download', async (request, caller, deps) => {
+    const { key } = parseWith(InputKeyQuery, { ...request.query });
+    const upload = await recordedUpload(caller, key, deps);
+    return json(200, await deps.presigner.download(key, upload.fileName, DOWNLOAD_SECONDS));
+  }),
+
+  byStaff('GET', '/api/omedit/template', 'inputs.read', async (request, _caller) => {
+    const { kind, format } = parseWith(TemplateQuery, { ...request.query });
+    return json(200, await template(kind, format));
+  }),
+
   // ------------------------------------------------------------ the platform: accounts, no regional data
   byStaff('GET', '/api/admin/accounts', 'accounts.read', async (_request, _caller, deps) => json(200, { directory: deps.directory.kind, accounts: await deps.directory.list() })),
 
@@ -357,7 +433,7 @@ export const ROUTES: readonly Route[] = [
 ];
 
 /** The pages: `/connexion` is where Cognito's hosted sign-in sends the browser back (the staff page). */
-const PAGES: Record<string, 'depot.html' | 'omedit.html'> = { '/depot': 'depot.html', '/omedit': 'omedit.html', '/connexion': 'omedit.html' };
+const PAGES: Record<string, 'depot.html' | 'omedit.html' | 'fichiers.html'> = { '/depot': 'depot.html', '/omedit': 'omedit.html', '/connexion': 'omedit.html', '/omedit/fichiers': 'fichiers.html' };
 
 function staticRoute(request: ApiRequest, deps: PortalDeps): ApiResponse | null {
   if (request.path === '/' || request.path === '') return redirect('/depot');

@@ -29,6 +29,7 @@ export const AUDIT_LABELS: Readonly<Record<AuditAction, string>> = {
   'report.reopened': 'Rapport d’auto-évaluation rouvert',
   'report.opened': 'Rapports d’auto-évaluation ouverts',
   'report.submitted': 'Rapport d’auto-évaluation soumis',
+  'input.uploaded': 'Fichier envoyé par l’OMéDIT',
 };
 
 /** The pipeline, when it writes on its own (a file applied, a reminder sent). */

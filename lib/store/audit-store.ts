@@ -25,6 +25,7 @@ export const AuditAction = z.enum([
   'report.reopened',
   'report.opened',
   'report.submitted',
+  'input.uploaded',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 

@@ -214,12 +214,11 @@ export class DynamoStore {
   }
 
   /**
-   * Replaces the establishments of every region by those of the file (sites left out are removed),
-   * unless a newer referential file already did.
+   * Replaces the establishments of the regions named (by default those of the file's rows) by the
+   * file's, sites left out becoming tombstones, unless a newer referential file already did. Other
+   * regions are not read nor written: one region's file never changes another's establishments.
    */
-  async replaceEstablishments(establishments: readonly Establishment[], order: string): Promise<void> {
-    const regions = new Set(establishments.map((e) => e.region));
-    for (const known of await this.listRegions()) regions.add(known.region);
+  async replaceEstablishments(establishments: readonly Establishment[], order: string, regions: ReadonlySet<string> = new Set(establishments.map((e) => e.region))): Promise<void> {
     for (const region of regions) {
       const k = dynamoKeys.establishmentPrefix(region);
       const keep = establishments.filter((e) => e.region === region);
@@ -238,9 +237,11 @@ export class DynamoStore {
     return (await Promise.all(regions.map((r) => this.listEstablishments(r.region)))).flat();
   }
 
-  /** Replaces a year's targeting in every region (the file is the whole list for that year), unless a newer file did. */
-  async replaceTargetings(year: number, targetings: readonly Targeting[], regionOf: ReadonlyMap<string, string>, order: string): Promise<void> {
-    const regions = new Set((await this.listRegions()).map((r) => r.region));
+  /**
+   * Replaces a year's targeting of the regions named (the file is their whole list for that year),
+   * unless a newer file did; other regions keep theirs.
+   */
+  async replaceTargetings(year: number, targetings: readonly Targeting[], regionOf: ReadonlyMap<string, string>, order: string, regions: ReadonlySet<string>): Promise<void> {
     for (const region of regions) {
       const k = dynamoKeys.targetingPrefix(region, year);
       const keep = targetings.filter((t) => regionOf.get(t.finess) === region);
@@ -258,8 +259,9 @@ export class DynamoStore {
     return (await this.query(k.pk, k.skPrefix)).filter((i) => i.removed !== true).map((i) => Targeting.parse(strip(i)));
   }
 
-  async putObjectives(year: number, objectives: readonly Objective[], order: string): Promise<boolean> {
-    return (await this.putIfNewer({ ...dynamoKeys.objectives(year), order, objectives: [...objectives] })).written;
+  /** A year's objectives of one region (or, `region` null, those for every region), unless a newer file gave them. */
+  async putObjectives(year: number, objectives: readonly Objective[], order: string, region: string | null = null): Promise<boolean> {
+    return (await this.putIfNewer({ ...dynamoKeys.objectives(year, region), order, objectives: [...objectives] })).written;
   }
 
   async listObjectives(): Promise<Objective[]> {
@@ -267,12 +269,13 @@ export class DynamoStore {
     return (await this.query(k.pk, k.skPrefix)).flatMap((i) => z.array(Objective).parse(i.objectives));
   }
 
-  async putCalendar(year: number, deadlines: readonly Deadline[], order: string): Promise<boolean> {
-    return (await this.putIfNewer({ ...dynamoKeys.calendar(year), order, deadlines: [...deadlines] })).written;
+  /** A year's calendar of one region (or, `region` null, the one every region shares), unless a newer file gave it. */
+  async putCalendar(year: number, deadlines: readonly Deadline[], order: string, region: string | null = null): Promise<boolean> {
+    return (await this.putIfNewer({ ...dynamoKeys.calendar(year, region), order, region, deadlines: [...deadlines] })).written;
   }
 
-  async putParameters(year: number, sets: readonly ParameterSet[], order: string): Promise<boolean> {
-    return (await this.putIfNewer({ ...dynamoKeys.parameters(year), order, sets: [...sets] })).written;
+  async putParameters(year: number, sets: readonly ParameterSet[], order: string, region: string | null = null): Promise<boolean> {
+    return (await this.putIfNewer({ ...dynamoKeys.parameters(year, region), order, sets: [...sets] })).written;
   }
 
   async listParameters(): Promise<ParameterSet[]> {
@@ -280,9 +283,16 @@ export class DynamoStore {
     return (await this.query(k.pk, k.skPrefix)).flatMap((i) => z.array(ParameterSet).parse(i.sets));
   }
 
-  async listDeadlines(): Promise<Deadline[]> {
+  /**
+   * The deadlines of a region: for each year, the region's own calendar when its OMéDIT gave one,
+   * else the calendar every region shares. Without a region, every calendar stored.
+   */
+  async listDeadlines(region?: string): Promise<Deadline[]> {
     const k = dynamoKeys.calendarPrefix();
-    return (await this.query(k.pk, k.skPrefix)).flatMap((i) => z.array(Deadline).parse(i.deadlines));
+    const items = (await this.query(k.pk, k.skPrefix)).map((i) => ({ region: typeof i.region === 'string' ? i.region : null, deadlines: z.array(Deadline).parse(i.deadlines) }));
+    if (region === undefined) return items.flatMap((i) => i.deadlines);
+    const own = new Set(items.filter((i) => i.region === region).flatMap((i) => i.deadlines.map((d) => d.year)));
+    return items.filter((i) => i.region === region || (i.region === null && !i.deadlines.some((d) => own.has(d.year)))).flatMap((i) => i.deadlines);
   }
 
   // Facts and results

@@ -6,8 +6,8 @@
  * | establishment profile      | REGION#<region>                 | ESTABLISHMENT#<finess>                      |
  * | targeting                  | REGION#<region>                 | TARGETING#<year>#<finess>#<indicator>       |
  * | list of regions            | REGIONS                         | REGION#<region>                             |
- * | objectives / calendar file | REFERENTIAL                     | OBJECTIVES#<year> / CALENDAR#<year>         |
- * | parameters file            | REFERENTIAL                     | PARAMETERS#<year>                           |
+ * | objectives / calendar file | REFERENTIAL                     | OBJECTIVES#<year>[#<region>] / CALENDAR#…   |
+ * | parameters file            | REFERENTIAL                     | PARAMETERS#<year>[#<region>]                |
  * | MO fact (per month or year)| REGION#<region>#YEAR#<year>     | FACT#MO#<finess>#<M01…M12 or Y>             |
  * | CPAM fact                  | REGION#<region>#YEAR#<year>     | FACT#CPAM#<indicator>#<finess>#<period>     |
  * | Open PHMEV fact            | REGION#<region>#YEAR#<year>     | FACT#PHMEV#<finess>                         |
@@ -19,6 +19,7 @@
  * | self-evaluation report     | REGION#<region>#REPORT#<year>   | CURRENT#<contrat>                           |
  * | its versions (immutable)   | REGION#<region>#REPORT#<year>   | VERSION#<contrat>#<version, 6 digits>       |
  * | file record (per event)    | FILE#<s3 key>                   | EVENT#<order>                               |
+ * | OMéDIT's input upload      | REGION#<region>#INPUTS          | UPLOAD#<iso instant>#<upload id>            |
  * | suppressed address         | SUPPRESSION                     | EMAIL#<address, lower case>                 |
  * | OMéDIT digest marker       | REGION#<region>#DIGEST          | DAY#<date>                                  |
  * | audit entry of a region    | REGION#<region>#AUDIT           | AT#<iso instant>#<entry id>                 |
@@ -28,7 +29,7 @@
  * | failed logins (throttling) | LOGIN#<ACCOUNT|IP>#<SHA-256>    | ATTEMPTS                                    |
  */
 
-import { Campaign, Finess } from '../domain/schemas';
+import { Campaign, Finess, Region } from '../domain/schemas';
 
 export const dynamoKeys = {
   establishment: (region: string, finess: string) => ({ pk: `REGION#${region}`, sk: `ESTABLISHMENT#${finess}` }),
@@ -43,11 +44,12 @@ export const dynamoKeys = {
   }),
   region: (region: string) => ({ pk: 'REGIONS', sk: `REGION#${region}` }),
   regionsPrefix: () => ({ pk: 'REGIONS', skPrefix: 'REGION#' }),
-  objectives: (year: number) => ({ pk: 'REFERENTIAL', sk: `OBJECTIVES#${year}` }),
+  /** A year's rows for every region (`region` null) or one region's own rows: each replaced apart. */
+  objectives: (year: number, region: string | null = null) => ({ pk: 'REFERENTIAL', sk: `OBJECTIVES#${year}${region === null ? '' : `#${region}`}` }),
   objectivesPrefix: () => ({ pk: 'REFERENTIAL', skPrefix: 'OBJECTIVES#' }),
-  calendar: (year: number) => ({ pk: 'REFERENTIAL', sk: `CALENDAR#${year}` }),
+  calendar: (year: number, region: string | null = null) => ({ pk: 'REFERENTIAL', sk: `CALENDAR#${year}${region === null ? '' : `#${region}`}` }),
   calendarPrefix: () => ({ pk: 'REFERENTIAL', skPrefix: 'CALENDAR#' }),
-  parameters: (year: number) => ({ pk: 'REFERENTIAL', sk: `PARAMETERS#${year}` }),
+  parameters: (year: number, region: string | null = null) => ({ pk: 'REFERENTIAL', sk: `PARAMETERS#${year}${region === null ? '' : `#${region}`}` }),
   parametersPrefix: () => ({ pk: 'REFERENTIAL', skPrefix: 'PARAMETERS#' }),
   moFact: (region: string, year: number, finess: string, month: number | null) => ({
     pk: `REGION#${region}#YEAR#${year}`,
@@ -114,6 +116,9 @@ export const dynamoKeys = {
   session: (idHash: string) => ({ pk: `SESSION#${idHash}`, sk: 'SESSION' }),
   /** Failed logins of an account or a client address, by the SHA-256 of either (no address in a key). */
   loginAttempts: (scope: 'ACCOUNT' | 'IP', digest: string) => ({ pk: `LOGIN#${scope}#${digest}`, sk: 'ATTEMPTS' }),
+  /** An OMéDIT's upload from its inputs page: who asked for the form, when, for which kind (lib/store/input-store.ts). */
+  inputUpload: (region: string, at: string, uploadId: string) => ({ pk: `REGION#${region}#INPUTS`, sk: `UPLOAD#${at}#${uploadId}` }),
+  inputUploadPrefix: (region: string) => ({ pk: `REGION#${region}#INPUTS`, skPrefix: 'UPLOAD#' }),
   fileEvent: (s3Key: string, order: string) => ({ pk: `FILE#${s3Key}`, sk: `EVENT#${order}` }),
   fileEventPrefix: (s3Key: string) => ({ pk: `FILE#${s3Key}`, skPrefix: 'EVENT#' }),
 };
@@ -138,6 +143,15 @@ export const s3Keys = {
     `evidence/${campaign}/${finess}/${kind}/${uploadId}-${sanitiseFileName(fileName)}`,
   referential: (fileName: string) => `referential/${sanitiseFileName(fileName)}`,
   extract: (source: 'atih' | 'cpam', year: number, fileName: string) => `${source}/${year}/${sanitiseFileName(fileName)}`,
+  /**
+   * An OMéDIT's upload from its inputs page: under its zone, then its region and upload id, so the
+   * file can only change that region's data and every upload keeps its own key (its history).
+   */
+  regionalInput: (zone: 'referential' | 'atih' | 'cpam', year: number | null, region: string, uploadId: string, fileName: string) =>
+    `${zone === 'referential' ? 'referential' : `${zone}/${year}`}/${region}/${uploadId}/${sanitiseFileName(fileName)}`,
+  /** Where a region's uploads of a zone (and year) are listed from. */
+  regionalInputPrefix: (zone: 'referential' | 'atih' | 'cpam', year: number | null, region: string) =>
+    `${zone === 'referential' ? 'referential' : `${zone}/${year}`}/${region}/`,
   /** Immutable copy of what was received, named by content (ETag), so an overwrite loses nothing. */
   archive: (key: string, etag: string) => `archive/${key}/${etag.replace(/"/g, '')}`,
   report: (key: string, order: string) => `reports/${key}/${order}.json`,
@@ -149,9 +163,10 @@ export const s3Keys = {
   summaryPrefix: () => 'summaries/',
 };
 
+/** `region` and `uploadId`: a file sent from an OMéDIT's inputs page, which may change that region only. */
 export type DropKey =
-  | { zone: 'referential'; fileName: string }
-  | { zone: 'atih' | 'cpam'; year: number; fileName: string }
+  | { zone: 'referential'; fileName: string; region?: string; uploadId?: string }
+  | { zone: 'atih' | 'cpam'; year: number; fileName: string; region?: string; uploadId?: string }
   | { zone: 'evidence'; campaign: string; finess: string; kind: string; uploadId: string; fileName: string };
 
 /**
@@ -175,8 +190,14 @@ export function parseDropKey(key: string): DropKey | null {
   const fileName = parts[parts.length - 1] ?? '';
   if (fileName === '') return null;
   if (parts[0] === 'referential' && parts.length === 2) return { zone: 'referential', fileName };
-  if ((parts[0] === 'atih' || parts[0] === 'cpam') && parts.length === 3 && /^\d{4}$/.test(parts[1] ?? '')) {
-    return { zone: parts[0], year: Number(parts[1]), fileName };
+  if (parts[0] === 'referential' && parts.length === 4) {
+    const scope = regionalScope(parts[1], parts[2]);
+    return scope && { zone: 'referential', fileName, ...scope };
+  }
+  if ((parts[0] === 'atih' || parts[0] === 'cpam') && /^\d{4}$/.test(parts[1] ?? '')) {
+    if (parts.length === 3) return { zone: parts[0], year: Number(parts[1]), fileName };
+    const scope = parts.length === 5 ? regionalScope(parts[2], parts[3]) : null;
+    return scope && { zone: parts[0], year: Number(parts[1]), fileName, ...scope };
   }
   if (parts[0] === 'evidence' && parts.length === 5) {
     const [, campaign = '', finess = '', kind = ''] = parts;
@@ -187,6 +208,12 @@ export function parseDropKey(key: string): DropKey | null {
     return { zone: 'evidence', campaign, finess, kind, uploadId, fileName: dash > 0 ? fileName.slice(dash + 1) : fileName };
   }
   return null;
+}
+
+/** The region and upload id of a regional input's key, when both have their shape. */
+function regionalScope(region: string | undefined, uploadId: string | undefined): { region: string; uploadId: string } | null {
+  if (!Region.safeParse(region).success || !/^[A-Za-z0-9_-]{1,64}$/.test(uploadId ?? '')) return null;
+  return { region: region!, uploadId: uploadId! };
 }
 
 /**

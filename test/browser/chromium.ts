@@ -11,8 +11,19 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { CHROMIUM_PATH } from '../../lib/report/pdf';
 
-export const chromiumAvailable = existsSync(CHROMIUM_PATH);
-if (!chromiumAvailable) console.warn(`Browser tests skipped: ${CHROMIUM_PATH} is absent (install it with: apt-get install -y chromium).`);
+export const chromiumAvailable = requireChromiumUnderCi(existsSync(CHROMIUM_PATH));
+
+/**
+ * On a developer's machine without Chromium the browser tests are skipped with a warning; under CI
+ * (CI=true, as `.ci/run` is called) a missing browser fails the run instead, so a green CI always
+ * means the pages were driven.
+ */
+export function requireChromiumUnderCi(present: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (present) return true;
+  if (env.CI === 'true') throw new Error(`Chromium is required under CI: ${CHROMIUM_PATH} is absent (apt-get install -y chromium).`);
+  console.warn(`Browser tests skipped: ${CHROMIUM_PATH} is absent (install it with: apt-get install -y chromium).`);
+  return false;
+}
 
 /** A browser on a fresh profile (Playwright passes it as --user-data-dir); `options` for another window. */
 export function launchBrowser(profile: string, options: Parameters<typeof chromium.launchPersistentContext>[1] = {}): Promise<BrowserContext> {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type Serving } from '../../lib/cli/serve';
-import { CHROMIUM_PATH } from '../../lib/report/pdf';
+import { chromiumAvailable } from '../browser/chromium';
 import { runCaqes } from '../helpers/cli';
 
 let dir: string;
@@ -42,7 +42,7 @@ describe('caqes report', () => {
     expect(html).toContain('Hôpitaux Universitaires de Marseille – site Nord (fictif)');
   });
 
-  it.skipIf(!existsSync(CHROMIUM_PATH))('prints it to PDF with Chromium', async () => {
+  it.skipIf(!chromiumAvailable)('prints it to PDF with Chromium', async () => {
     const out = join(dir, 'CAQES-CORSE-001.pdf');
     const done = await run('--contract', 'CAQES-CORSE-001', '--campaign', '2025', '--out', out);
     expect(done).toMatchObject({ code: 0, err: '' });

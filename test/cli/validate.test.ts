@@ -37,6 +37,28 @@ afterAll(async () => {
 });
 
 describe('caqes validate', () => {
+  it('reads an .ods saved by LibreOffice, targets typed as percentages: exit 0, without a warning', async () => {
+    const { code, out } = await run('test/fixtures/libreoffice/ods/referential/objectifs-2025.ods');
+    expect(code).toBe(0);
+    expect(out).toContain('Lecture : classeur OpenDocument, feuille « objectifs-2025 »');
+    expect(out).not.toContain('⚠');
+  });
+
+  // Issue 24: targets of 0,15 "and `caqes validate` accepts the file without a word".
+  it('accepts targets written as bare fractions, but says how they were read and asks: exit 0', async () => {
+    await writeFile(join(dir, 'objectifs-2025.csv'), 'indicateur;region;comparateur;cible\nMO;PACA;<;0,15\nMO;CORSE;<;10\n');
+    const { code, out } = await run(join(dir, 'objectifs-2025.csv'));
+    expect(code).toBe(0);
+    expect(out).toContain('⚠ ligne 2 : Valeur « 0,15 » de la colonne « cible » incohérente : s’agit-il de 15 % ? La cible est lue comme 0,15 % pour MO');
+  });
+
+  it('names a CSV saved in UTF-16 and says what to do: exit 1', async () => {
+    await writeFile(join(dir, 'ciblage-2024.csv'), Buffer.from('\ufefffiness\tindicateur\r\n130786049\tMO\r\n', 'utf16le'));
+    const { code, out } = await run(join(dir, 'ciblage-2024.csv'));
+    expect(code).toBe(1);
+    expect(out).toContain('CSV enregistré en UTF-16 (« Texte Unicode » d’Excel)');
+  });
+
   it('accepts a file laid out like the drop zone, checks FINESS against the referential beside it: exit 0', async () => {
     const { code, out } = await run(join(dir, 'zone', 'atih', '2025', 'mo-2025.csv'));
     expect(code).toBe(0);

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
 import { cpamPhevFormat } from '../../lib/formats/kinds/cpam-phev';
+import { readTabular } from '../../lib/formats/tabular';
+import { openXlsx } from '../../lib/io/index';
+import { workbook } from '../helpers/archives';
 import { cpamValueAgrees } from '../../lib/domain/cpam-indicators';
 import type { Establishment } from '../../lib/domain/schemas';
-import { cp1252, read, where, payload } from './helpers';
+import { context, cp1252, read, where, payload } from './helpers';
 
 // Two sites of one legal entity (AP-HM-like) and a single-site clinic.
 const TIMONE = '130780018';
@@ -85,5 +89,17 @@ describe('cpam/<year>/phev-*.csv', () => {
     expect(cpamValueAgrees(100, null, 100)).toBe(true);
     expect(cpamValueAgrees(100, null, 110)).toBe(false);
     expect(cpamValueAgrees(1, 0, 0)).toBe(false);
+  });
+
+  it('a CPAM value typed as a percentage in a workbook (stored 0.455, shown 45,5 %) is the percentage shown', async () => {
+    const bytes = await workbook((wb) => {
+      const ws = wb.addWorksheet('PHEV');
+      ws.addRow(HEADER.split(';'));
+      ws.addRow([Number(APHM_JURIDIQUE), 'GENERIQUES', '2025-S1', 4550, 10000, 0.455]);
+      ws.getCell('F2').numFmt = '0.0%';
+    });
+    const out = await readTabular(cpamPhevFormat, await openXlsx(async () => Readable.from([bytes])), context({ year: 2025, establishments: KNOWN }));
+    expect(out.issues.listed).toEqual([]);
+    expect(payload(out.output)).toMatchObject([{ finess: APHM_JURIDIQUE, numerator: 4550, denominator: 10_000, cpamValue: 45.5 }]);
   });
 });

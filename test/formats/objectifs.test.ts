@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
 import { objectifsFormat } from '../../lib/formats/kinds/objectifs';
-import { cp1252, read, where, payload } from './helpers';
+import { readTabular } from '../../lib/formats/tabular';
+import { openXlsx } from '../../lib/io/index';
+import { workbook } from '../helpers/archives';
+import { context, cp1252, read, where, payload } from './helpers';
 
 describe('referential/objectifs-<year>.csv', () => {
   it('reads region-wide, establishment and all-region rows, decimal comma', async () => {
@@ -53,7 +57,57 @@ describe('referential/objectifs-<year>.csv', () => {
       { year: 2025 },
     );
     expect(where(out.list)).toEqual(['error type-error@2:comparateur', 'error type-error@3:cible', 'error missing-value@4:cible', 'error unknown-indicator@5:indicateur']);
-    expect(out.list[1]!.message).toBe('Valeur « quinze » invalide dans la colonne « cible » : nombre attendu (ex. 1 234,5).');
+    expect(out.list[1]!.message).toBe('Valeur « quinze » invalide dans la colonne « cible » : nombre attendu (ex. 15 ou 15 %).');
     expect(out.output).toBeNull();
+  });
+
+  // Issue 24: "an objectives workbook whose targets are typed as percentages (« 15 % », stored 0.15
+  // with a percent format) gives MO targets of 0,15 %": a cell is read as what it shows.
+  it('targets typed as percentages in a workbook (stored 0.15, shown 15 %) are the percentages shown', async () => {
+    const bytes = await workbook((wb) => {
+      const ws = wb.addWorksheet('Objectifs 2025');
+      ws.addRow(['indicateur', 'region', 'comparateur', 'cible']);
+      ws.addRow(['MO', 'PACA', '<', 0.15]);
+      ws.addRow(['MO', 'CORSE', '<', 0.1]);
+      ws.addRow(['GENERIQUES', '', '>=', 0.455]);
+      ws.addRow(['DMI', '', '>=', 3]);
+      for (const at of ['D2', 'D3']) ws.getCell(at).numFmt = '0 %';
+      ws.getCell('D4').numFmt = '0.0%';
+    });
+    const file = await openXlsx(async () => Readable.from([bytes]));
+    const out = await readTabular(objectifsFormat, file, context({ year: 2025 }));
+    expect(out.issues.listed).toEqual([]);
+    expect(payload(out.output)).toEqual([
+      { year: 2025, indicator: 'MO', region: 'PACA', finess: null, comparator: '<', target: 15 },
+      { year: 2025, indicator: 'MO', region: 'CORSE', finess: null, comparator: '<', target: 10 },
+      { year: 2025, indicator: 'GENERIQUES', region: null, finess: null, comparator: '>=', target: 45.5 },
+      { year: 2025, indicator: 'DMI', region: null, finess: null, comparator: '>=', target: 3 },
+    ]);
+  });
+
+  it('a bare fraction implausible as a percentage is kept as written, with a warning saying what was understood', async () => {
+    const out = await read(
+      objectifsFormat,
+      cp1252([
+        'indicateur;region;comparateur;cible',
+        'MO;PACA;<;0,15', // a share under 1 %: surely 15 %
+        'GENERIQUES;;>=;0,455',
+        'IPP;;<=;0,04', // a growth under 0,1 point: surely +4 %
+        'MO;CORSE;<;0,1 %', // written with its sign: meant as it is
+        'PERFADOM;;<=;0,5', // a growth of +0,5 % is plausible
+        'TRANSPORTS;;<=;0', // zero is zero
+        'DMI;;>=;0,5', // points, not %
+        'PHARMACIE_CLINIQUE;;>=;100',
+      ]),
+      { year: 2025 },
+    );
+    expect(where(out.list)).toEqual(['warning inconsistent-value@2:cible', 'warning inconsistent-value@3:cible', 'warning inconsistent-value@4:cible']);
+    expect(out.list.map((i) => i.message)).toEqual([
+      'Valeur « 0,15 » de la colonne « cible » incohérente : s’agit-il de 15 % ? La cible est lue comme 0,15 % pour MO ; pour 15 %, écrivez 15 ou 15 %.',
+      'Valeur « 0,455 » de la colonne « cible » incohérente : s’agit-il de 45,5 % ? La cible est lue comme 0,455 % pour GENERIQUES ; pour 45,5 %, écrivez 45,5 ou 45,5 %.',
+      'Valeur « 0,04 » de la colonne « cible » incohérente : s’agit-il de 4 % ? La cible est lue comme 0,04 % pour IPP ; pour 4 %, écrivez 4 ou 4 %.',
+    ]);
+    // A warning never refuses the file: the targets are those written.
+    expect((payload(out.output) as { target: number }[]).map((o) => o.target)).toEqual([0.15, 0.455, 0.04, 0.1, 0.5, 0, 0.5, 100]);
   });
 });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
 import { parametresFormat } from '../../lib/formats/kinds/parametres';
-import { cp1252, payload, read, where } from './helpers';
+import { readTabular } from '../../lib/formats/tabular';
+import { openXlsx } from '../../lib/io/index';
+import { workbook } from '../helpers/archives';
+import { context, cp1252, payload, read, where } from './helpers';
 
 describe('referential/parametres-<year>.csv', () => {
   it('reads budgets in French amounts, rules, neutralised indicators, per region or for all', async () => {
@@ -50,5 +54,18 @@ describe('referential/parametres-<year>.csv', () => {
     ]);
     expect(out.list[2]!.message).toContain('(« OPIOIDES » inconnu)');
     expect(out.output).toBeNull();
+  });
+
+  it('a tolerance typed as a percentage in a workbook (stored 0.005, shown 0,5 %) is the 0,5 point shown', async () => {
+    const bytes = await workbook((wb) => {
+      const ws = wb.addWorksheet('Paramètres');
+      ws.addRow(['parametre', 'region', 'valeur']);
+      ws.addRow(['tolerance_cpam', '', 0.005]);
+      ws.addRow(['tolerance_open_phmev', '', 2]);
+      ws.getCell('C2').numFmt = '0.0%';
+    });
+    const out = await readTabular(parametresFormat, await openXlsx(async () => Readable.from([bytes])), context({ year: 2025 }));
+    expect(out.issues.listed).toEqual([]);
+    expect(payload(out.output)).toEqual([{ year: 2025, region: null, values: { tolerance_cpam: 0.5, tolerance_open_phmev: 2 } }]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recognise, recogniseByHeader, TABLE_KINDS, type Recognition } from '../../lib/formats/registry';
+import { UNREADABLE_FORMAT_DETAILS } from '../../lib/formats/messages';
 import { parseDropKey } from '../../lib/store/keys';
 
 function recognised(key: string): Recognition {
@@ -16,7 +17,7 @@ function summary(key: string): string {
   return 'unknown';
 }
 
-const REFERENTIAL = 'le référentiel attend etablissements.csv, ciblage-AAAA.csv, objectifs-AAAA.csv, calendrier-AAAA.csv ou parametres-AAAA.csv (ou .xlsx)';
+const REFERENTIAL = 'le référentiel attend etablissements.csv, ciblage-AAAA.csv, objectifs-AAAA.csv, calendrier-AAAA.csv ou parametres-AAAA.csv (ou .xlsx, .ods)';
 
 describe('recognise: the kind of a file from its drop-zone key', () => {
   it.each([
@@ -38,6 +39,9 @@ describe('recognise: the kind of a file from its drop-zone key', () => {
     ['cpam/2024/OPEN_PHMEV_2024.CSV', 'open-phmev@2024'],
     ['evidence/2025-S2/130786049/argumentaire_hors_amm/u1-argumentaire.csv', 'argumentaire_hors_amm@null'],
     ['evidence/2025-S2/130786049/argumentaire_hors_amm/u1-argumentaire.xlsx', 'argumentaire_hors_amm@null'],
+    ['evidence/2025-S2/130786049/argumentaire_hors_amm/u1-argumentaire.ods', 'argumentaire_hors_amm@null'],
+    ['referential/objectifs-2025.ods', 'objectifs@2025'],
+    ['cpam/2025/phev-2025.ODS', 'cpam-phev@2025'],
     ['evidence/2025-S1/130786049/recueil_initiations/u1-recueil.xlsx', 'recueil_initiations@null'],
     ['evidence/2025-S2/2A0000014/plan_actions/u2-plan.pdf', 'document:plan_actions'],
     ['evidence/2025-S2/2A0000014/audit_dmi/u3-audit.xlsx', 'document:audit_dmi'],
@@ -48,7 +52,11 @@ describe('recognise: the kind of a file from its drop-zone key', () => {
   it.each([
     ['referential/ciblage.csv', REFERENTIAL],
     ['referential/notes.pdf', REFERENTIAL],
-    ['atih/2024/notes.pdf', 'les extraits sont attendus en .csv ou .xlsx (fichier « notes.pdf »)'],
+    ['atih/2024/notes.pdf', 'les extraits sont attendus en .csv, .xlsx ou .ods (fichier « notes.pdf »)'],
+    ['referential/objectifs-2025.xls', UNREADABLE_FORMAT_DETAILS.xls],
+    ['atih/2024/mo-2024.xls', UNREADABLE_FORMAT_DETAILS.xls],
+    ['cpam/2025/phev-2025.numbers', UNREADABLE_FORMAT_DETAILS.numbers],
+    ['evidence/2025-S2/130786049/recueil_initiations/u1-recueil.xls', `Recueil des initiations de traitement hors référentiel : ${UNREADABLE_FORMAT_DETAILS.xls}`],
   ])('%s → unknown (%s)', (key, detail) => {
     expect(recognised(key)).toEqual({ tag: 'unknown', detail });
   });
@@ -56,7 +64,7 @@ describe('recognise: the kind of a file from its drop-zone key', () => {
   it('an argumentaire sent as a PDF is refused with the columns expected', () => {
     expect(recognised('evidence/2025-S2/130786049/argumentaire_hors_amm/u1-argumentaire.pdf')).toEqual({
       tag: 'unknown',
-      detail: 'Argumentaire des prescriptions hors-AMM : attendu : un tableau .csv ou .xlsx avec les colonnes finess, ucd, libelle, code_indication, nb_ucd, argumentaire, amm_miroir, exclusion',
+      detail: 'Argumentaire des prescriptions hors-AMM : attendu : un tableau .csv, .xlsx ou .ods avec les colonnes finess, ucd, libelle, code_indication, nb_ucd, argumentaire, amm_miroir, exclusion',
     });
   });
 

@@ -9,7 +9,7 @@ import { INGEST_LIMITS } from '../../lib/formats/limits';
 import { recognise, type Recognition } from '../../lib/formats/registry';
 import { toReport, validateFile, type Validation } from '../../lib/formats/validate';
 import { parseDropKey } from '../../lib/store/keys';
-import { deflatedZeros, workbook, zip } from '../helpers/archives';
+import { deflatedZeros, odsPackage, workbook, zip } from '../helpers/archives';
 import { payload } from './helpers';
 
 const APHM = '130786049';
@@ -85,6 +85,28 @@ describe('good and realistic messy files are accepted', () => {
     expect(payload(v.output)).toEqual({ type: 'argumentaire', lines: 2, argued: 1, ucd: 3.5, arguedUcd: 2.5 });
   });
 
+  it('an .ods with a merged title row and a two-level merged header, typed numbers and FINESS as a number', async () => {
+    const s = (t: string, attributes = '') => `<table:table-cell office:value-type="string" ${attributes}><text:p>${t}</text:p></table:table-cell>`;
+    const n = (v: number) => `<table:table-cell office:value-type="float" office:value="${v}"><text:p>${String(v).replace('.', ',')}</text:p></table:table-cell>`;
+    const empty = (k: number) => `<table:table-cell table:number-columns-repeated="${k}"/>`;
+    const covered = (k: number) => `<table:covered-table-cell table:number-columns-repeated="${k}"/>`;
+    const row = (...cells: string[]) => `<table:table-row>${cells.join('')}</table:table-row>`;
+    const ods = odsPackage(
+      '<table:table table:name="Argumentaire S2">' +
+        row(s('Argumentaire des prescriptions hors AMM – S2 2025', 'table:number-columns-spanned="8"'), covered(7), empty(1016)) +
+        row(empty(1024)) +
+        row(s('finess'), s('ucd'), s('Prescription', 'table:number-columns-spanned="3"'), covered(2), s('Argumentation', 'table:number-columns-spanned="3"'), covered(2)) +
+        row(empty(2), s('libelle'), s('code_indication'), s('nb_ucd'), s('argumentaire'), s('amm_miroir'), s('exclusion')) +
+        row(n(130786049), n(9391234), s('TÉMOZOLOMIDE'), s('I999'), n(2.5), s('Astrocytome de grade 3'), s('I997001'), s('non')) +
+        row(n(130786049), n(9400001), s('RITUXIMAB'), s('I999'), n(1), empty(2), s('non')) +
+        '<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table>',
+    );
+    const v = await validate(`${ARGUMENTAIRE}.ods`, ods);
+    expect(codes(v)).toEqual(['warning header-row@4:null']);
+    expect(v).toMatchObject({ format: 'ods', sheet: 'Argumentaire S2', encoding: null, rowsRead: 2, rowsAccepted: 2 });
+    expect(payload(v.output)).toEqual({ type: 'argumentaire', lines: 2, argued: 1, ucd: 3.5, arguedUcd: 2.5 });
+  });
+
   it('a workbook saved with a .csv name is read as the workbook it is', async () => {
     const xlsx = await workbook((wb) => {
       const ws = wb.addWorksheet('Feuil1');
@@ -134,15 +156,49 @@ describe('the corpus of bad files: each refused with its own code, nothing given
 
   it('explains in French what to do with a .xls workbook', async () => {
     const v = await validate(`${ARGUMENTAIRE}.xls`, new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
-    // An argumentaire must be a table: the extension alone already says why it is refused.
-    expect(v.issues.listed[0]?.message).toContain('.csv ou .xlsx');
+    // An argumentaire must be a table: the extension alone already says what the file is and what to do.
+    expect(v.issues.listed.map((i) => i.message)).toEqual([
+      'Type de fichier non reconnu : Argumentaire des prescriptions hors-AMM : classeur Excel 97-2003 (.xls), format qui n’est pas lu ; ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx (Classeur Excel), .ods ou .csv. Vérifiez le dossier de dépôt et le nom du fichier.',
+    ]);
   });
 
-  it('an .xls under a table name is refused with the way out', async () => {
-    const v = await validate(`${ARGUMENTAIRE}.xlsx`, new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
-    expect(v.issues.listed[0]?.message).toBe(
-      'Le fichier n’a pas pu être lu : classeur Excel 97-2003 (.xls) ou protégé par un mot de passe : enregistrez-le au format .xlsx sans mot de passe, ou en .csv.',
-    );
+  describe('a format that cannot be read names itself and says what to do, whatever its name', () => {
+    const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+    const entry = (name: string) => [...Buffer.from(name.padEnd(32, '\0'), 'utf16le'), ...new Array(64).fill(0)];
+    const unreadable = (detail: string) => [`Le fichier n’a pas pu être lu : ${detail}.`];
+    const message = (v: Validation) => v.issues.listed.map((i) => i.message);
+
+    it('an Excel 97-2003 workbook saved as .xlsx', async () => {
+      const v = await validate(`${ARGUMENTAIRE}.xlsx`, new Uint8Array([...OLE, ...new Array(600).fill(0), ...entry('Root Entry'), ...entry('Workbook')]));
+      expect(message(v)).toEqual(unreadable('classeur Excel 97-2003 (.xls), format qui n’est pas lu ; ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx (Classeur Excel), .ods ou .csv'));
+    });
+
+    it('a password-protected .xlsx (an OLE container of an encrypted package)', async () => {
+      const v = await validate(`${ARGUMENTAIRE}.xlsx`, new Uint8Array([...OLE, ...new Array(2500).fill(7), ...entry('Root Entry'), ...entry('EncryptionInfo'), ...entry('EncryptedPackage')]));
+      expect(codes(v)).toEqual(['error unreadable-file@null:null']);
+      expect(message(v)[0]).toMatch(/^Le fichier n’a pas pu être lu : classeur protégé par un mot de passe, que personne d’autre ne peut ouvrir ; retirez le mot de passe/);
+    });
+
+    it('a password-protected .ods', async () => {
+      const v = await validate(`${ARGUMENTAIRE}.ods`, odsPackage('', { encrypted: true, content: Buffer.alloc(300, 9) }));
+      expect(message(v)).toEqual(
+        unreadable('classeur OpenDocument (.ods) protégé par un mot de passe, que personne d’autre ne peut ouvrir ; dans LibreOffice, Fichier > Enregistrer sous, sans cocher « Enregistrer avec mot de passe », puis déposez-le à nouveau'),
+      );
+    });
+
+    it('an Apple Numbers document, by its name or by its content', async () => {
+      const numbers = zip([{ name: 'Index/Document.iwa', data: 'x' }]);
+      const detail = 'document Apple Numbers (.numbers), format qui n’est pas lu ; dans Numbers, Fichier > Exporter vers > Excel (.xlsx) ou CSV, puis déposez le fichier exporté';
+      expect(message(await validate(`${ARGUMENTAIRE}.xlsx`, numbers))).toEqual(unreadable(detail));
+      expect(message(await validate('referential/objectifs-2025.numbers', numbers))).toEqual([`Type de fichier non reconnu : ${detail}. Vérifiez le dossier de dépôt et le nom du fichier.`]);
+    });
+
+    it('a CSV saved in UTF-16 ("Texte Unicode")', async () => {
+      const v = await validate(`${ARGUMENTAIRE}.csv`, Buffer.from(`\ufeff${ARG_HEADER.join('\t')}\r\n${ARG_ROW.join('\t')}\r\n`, 'utf16le'));
+      expect(message(v)).toEqual(
+        unreadable('CSV enregistré en UTF-16 (« Texte Unicode » d’Excel), encodage qui n’est pas lu ; enregistrez-le au format « CSV UTF-8 (délimité par des virgules) » ou « CSV (séparateur : point-virgule) »'),
+      );
+    });
   });
 
   it('an extract of the ATIH zone whose columns match none of its kinds is refused, naming them', async () => {

@@ -90,3 +90,35 @@ export async function deflatedZeros(mib: number): Promise<{ compressed: Buffer; 
   await new Promise((resolve) => deflate.end(resolve));
   return { compressed: Buffer.concat(out), size: mib * 1024 * 1024, crc };
 }
+
+const ODS_NAMESPACES =
+  'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" ' +
+  'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" ' +
+  'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/"';
+
+/** The manifest of an OpenDocument spreadsheet; `encrypted` adds the encryption data a password leaves. */
+function odsManifest(encrypted: boolean): string {
+  const encryption = encrypted
+    ? '<manifest:encryption-data manifest:checksum-type="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0#sha256-1k" manifest:checksum="AAAA">' +
+      '<manifest:algorithm manifest:algorithm-name="http://www.w3.org/2001/04/xmlenc#aes256-cbc" manifest:initialisation-vector="AAAA"/></manifest:encryption-data>'
+    : '';
+  return (
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">' +
+    '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>' +
+    `<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">${encryption}</manifest:file-entry></manifest:manifest>`
+  );
+}
+
+/**
+ * An OpenDocument spreadsheet written by hand, laid out as LibreOffice writes one: `mimetype` first
+ * and stored, then `content.xml` whose `office:spreadsheet` holds `tables` (`<table:table>` elements,
+ * written with the `office`, `table`, `text`, `draw` and `calcext` prefixes).
+ */
+export function odsPackage(tables: string, options: { encrypted?: boolean; mimetype?: string; content?: Buffer } = {}): Buffer {
+  const content = `<?xml version="1.0" encoding="UTF-8"?><office:document-content ${ODS_NAMESPACES} office:version="1.3"><office:body><office:spreadsheet>${tables}</office:spreadsheet></office:body></office:document-content>`;
+  return zip([
+    { name: 'mimetype', data: options.mimetype ?? 'application/vnd.oasis.opendocument.spreadsheet', stored: true },
+    { name: 'content.xml', data: options.content ?? content, stored: options.encrypted === true },
+    { name: 'META-INF/manifest.xml', data: odsManifest(options.encrypted === true) },
+  ]);
+}

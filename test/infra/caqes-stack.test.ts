@@ -488,13 +488,14 @@ describe('CaqesStack', () => {
     const statements = policyStatementsOf('ApiFunction');
     const s3 = statements.filter((st) => arrayOf(st.Action).some((a) => a.startsWith('s3:')));
     const byAction = (action: string) => JSON.stringify(s3.filter((st) => arrayOf(st.Action).includes(action)).map((st) => st.Resource));
-    expect(s3.flatMap((st) => arrayOf(st.Action)).sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
-    // Uploads (the pre-signed POST carries this permission) only under evidence/.
+    expect([...new Set(s3.flatMap((st) => arrayOf(st.Action)))].sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    // Uploads (the pre-signed POST carries this permission) only under evidence/, and OMéDIT's under a region and an upload id.
     expect(byAction('s3:PutObject')).toContain('/evidence/*');
-    expect(byAction('s3:PutObject')).not.toMatch(/reports|summaries|archive|referential|atih|cpam/);
+    for (const prefix of ['/referential/*/*', '/atih/*/*/*', '/cpam/*/*/*']) expect(byAction('s3:PutObject')).toContain(prefix);
+    expect(byAction('s3:PutObject')).not.toMatch(/reports|summaries|archive|referential\/\*"|atih\/\*"|cpam\/\*"/);
     expect(byAction('s3:GetObject')).toContain('/reports/*');
     expect(byAction('s3:GetObject')).toContain('/summaries/*');
-    expect(byAction('s3:GetObject')).not.toMatch(/evidence|archive|referential|atih|cpam/);
+    expect(byAction('s3:GetObject')).not.toMatch(/evidence|archive|referential\/\*"|atih\/\*"|cpam\/\*"/);
     const list = s3.find((st) => arrayOf(st.Action).includes('s3:ListBucket'))!;
     expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['summaries/*'] } });
     const secrets = statements.filter((st) => arrayOf(st.Action).some((a) => a.startsWith('secretsmanager:')));
@@ -508,7 +509,7 @@ describe('CaqesStack', () => {
   it('accepts browser uploads into the drop zone from the portal’s origin only', () => {
     const dropZone = Object.values(template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: { Status: 'Enabled' } } }))[0] as Resource;
     expect(dropZone.Properties!.CorsConfiguration).toEqual({
-      CorsRules: [{ AllowedMethods: ['POST'], AllowedOrigins: [portalEndpoint()], AllowedHeaders: ['*'], MaxAge: 600 }],
+      CorsRules: [{ AllowedMethods: ['POST', 'PUT'], AllowedOrigins: [portalEndpoint()], AllowedHeaders: ['*'], ExposedHeaders: ['ETag'], MaxAge: 600 }],
     });
     const custom = Template.fromStack(new CaqesStack(makeApp(), 'Custom', { env: { region: 'eu-west-3' }, portalUrl: 'https://caqes.omedit-paca.example.fr/portail' }));
     custom.hasResourceProperties('AWS::S3::Bucket', {

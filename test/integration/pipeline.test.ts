@@ -1,5 +1,5 @@
 /**
- * The whole pipeline on the embedded default (s3rver, dynalite, aws-ses-v2-local on loopback), on a
+ * The whole pipeline on the embedded default (s3rver, dynalite and the local SES endpoint on loopback), on a
  * small drop zone whose every number is computed by hand below.
  */
 import { mkdtemp, mkdir, readFile, writeFile, rm } from 'node:fs/promises';

@@ -5,7 +5,7 @@ import iconv from 'iconv-lite';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { TableReadError, openCsv, type TableFile, type TableRow } from '../../lib/io/index';
+import { TableReadError, UnsupportedFormatError, openCsv, type TableFile, type TableRow } from '../../lib/io/index';
 
 const SAMPLE = fileURLToPath(new URL('../fixtures/open_phmev_2024_extrait.csv', import.meta.url));
 
@@ -180,6 +180,14 @@ describe('openCsv', () => {
     // A NUL after the first 8 KiB is not looked for.
     const late = new Uint8Array([...utf8(`a;b\n${'x;y\n'.repeat(3000)}`), 0x00]);
     await expect(open(late)).resolves.toBeDefined();
+  });
+
+  it('refuses a CSV saved in UTF-16 (Excel’s "Texte Unicode"), naming it, rather than calling it binary', async () => {
+    for (const bytes of [Buffer.from('\ufefffiness\tcible\r\n130780018\t15\r\n', 'utf16le'), Buffer.from('finess;cible\r\n130780018;15\r\n', 'utf16le')]) {
+      const err = await readError(open(bytes));
+      expect(err).toBeInstanceOf(UnsupportedFormatError);
+      expect(err).toMatchObject({ code: 'unreadable-file', format: 'utf-16' });
+    }
   });
 
   it('enforces maxRows with the line of the first extra row', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { detectDelimiter, detectEncoding } from '../../lib/io/index';
+import iconv from 'iconv-lite';
+import { detectDelimiter, detectEncoding, isUtf16 } from '../../lib/io/index';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -94,5 +95,34 @@ describe('detectEncoding on a whole file', () => {
     const bytes = new Uint8Array([0x68, 0x31, 0x0a, 0xe7]);
     expect(detectEncoding(bytes)).toBe('utf-8');
     expect(detectEncoding(bytes, { complete: true })).toBe('windows-1252');
+  });
+});
+
+describe('isUtf16', () => {
+  const csv = 'finess;indicateur;cible\r\n130780018;MO;15\r\nCentre hospitalier d’Aix;é;\r\n';
+
+  it('recognises Excel’s "Texte Unicode" (UTF-16 LE with its BOM), UTF-16 BE, and either without a BOM', () => {
+    expect(isUtf16(Buffer.from(`\ufeff${csv}`, 'utf16le'))).toBe(true);
+    expect(isUtf16(iconv.encode(csv, 'utf16-be', { addBOM: true }))).toBe(true);
+    expect(isUtf16(Buffer.from(csv, 'utf16le'))).toBe(true);
+    expect(isUtf16(iconv.encode(csv, 'utf16-be'))).toBe(true);
+    // A BOM alone says so.
+    expect(isUtf16(new Uint8Array([0xff, 0xfe]))).toBe(true);
+  });
+
+  it('says no for UTF-8, Windows-1252, and binary files with a few NUL bytes', () => {
+    expect(isUtf16(utf8(csv))).toBe(false);
+    expect(isUtf16(utf8(`\ufeff${csv}`))).toBe(false);
+    expect(isUtf16(iconv.encode(csv, 'windows-1252'))).toBe(false);
+    expect(isUtf16(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x3b, 0x01, 0x02, 0x00]))).toBe(false);
+    expect(isUtf16(new Uint8Array(0))).toBe(false);
+  });
+
+  it('says yes for any Latin-1 text written in UTF-16, no for the same text in UTF-8', () => {
+    // Latin-1 letters only: ’ and € (U+2019, U+20AC) have no NUL byte in UTF-16, and a text of them alone is not recognised.
+    const text = fc.stringMatching(/^[a-zA-Z0-9;,.\r\n éèàçÉ-]{8,300}$/);
+    fc.assert(
+      fc.property(text, (t) => isUtf16(Buffer.from(t, 'utf16le')) && !isUtf16(utf8(t))),
+    );
   });
 });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { deflateRawSync } from 'node:zlib';
-import { TableReadError, openXlsx, type TableFile, type TableLimits, type TableRow } from '../../lib/io/index';
+import { TableReadError, UnsupportedFormatError, openXlsx, type TableFile, type TableLimits, type TableRow } from '../../lib/io/index';
 import { deflatedZeros, workbook, zip, type ZipEntry } from '../helpers/archives';
 
 // ---------- helpers ----------
@@ -200,6 +200,47 @@ describe('openXlsx', () => {
     expect(err.message).toContain('Notice, Données 2025');
   });
 
+  it('reads a number in a percent format as the percentage shown, with its sign', async () => {
+    const bytes = await workbook((wb) => {
+      const ws = wb.addWorksheet('Objectifs');
+      ws.addRow(['indicateur', 'cible', 'formule', 'littéral', 'nombre']);
+      ws.addRow(['MO', 0.15, { formula: 'B2/2', result: 0.075 }, 15, 0.15]);
+      ws.addRow(['GENERIQUES', 0.455, { formula: 'B3', result: 0.07 }, 4, 1.5]);
+      for (const at of ['B2', 'C3']) ws.getCell(at).numFmt = '0%';
+      for (const at of ['B3', 'C2']) ws.getCell(at).numFmt = '0.0 %';
+      // A quoted % is a literal: the value is shown as stored.
+      ws.getCell('D2').numFmt = '0" %"';
+    });
+    expect((await read(bytes)).rows).toEqual([
+      { line: 2, cells: ['MO', '15%', '7.5%', '15', '0.15'] },
+      { line: 3, cells: ['GENERIQUES', '45.5%', '7%', '4', '1.5'] },
+    ]);
+  });
+
+  it('reads the built-in percent formats (ids 9 and 10) that LibreOffice and Excel write without a code', async () => {
+    const styles =
+      `<styleSheet ${MAIN}><fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders>` +
+      `<cellStyleXfs count="1"><xf numFmtId="0"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0" xfId="0"/>` +
+      `<xf numFmtId="9" xfId="0" applyNumberFormat="1"/><xf numFmtId="10" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>`;
+    const bytes = zip([
+      { name: '[Content_Types].xml', data: '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>' },
+      { name: 'xl/workbook.xml', data: `<workbook ${MAIN} xmlns:r="${REL}"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>` },
+      {
+        name: 'xl/_rels/workbook.xml.rels',
+        data:
+          `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/>` +
+          `<Relationship Id="rId2" Type="${REL}/styles" Target="styles.xml"/></Relationships>`,
+      },
+      { name: 'xl/styles.xml', data: styles },
+      {
+        name: 'xl/worksheets/sheet1.xml',
+        data: `<worksheet ${MAIN}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>cible</t></is></c></row>` +
+          `<row r="2"><c r="A2" s="1"><v>0.1</v></c><c r="B2" s="2"><v>0.1534</v></c><c r="C2"><v>0.1</v></c></row></sheetData></worksheet>`,
+      },
+    ]);
+    expect((await read(bytes)).rows).toEqual([{ line: 2, cells: ['10%', '15.34%', '0.1'] }]);
+  });
+
   it('reads the 1904 date system', async () => {
     const bytes = await workbook((wb) => {
       wb.properties.date1904 = true;
@@ -365,10 +406,23 @@ describe('openXlsx on bad files', () => {
   });
 
   it('tells old .xls and password-protected workbooks (OLE files) apart', async () => {
-    const ole = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(4096)]);
-    const err = await refused(ole);
-    expect(err.code).toBe('unreadable-file');
-    expect(err.message).toMatch(/\.xls\b.*password-protected/);
+    const header = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+    /** An OLE directory entry: its name in UTF-16 LE on 64 bytes, then the rest of its 128 bytes. */
+    const entry = (name: string) => Buffer.concat([Buffer.from(name.padEnd(32, '\0'), 'utf16le'), Buffer.alloc(64)]);
+    const xls = await refused(Buffer.concat([header, Buffer.alloc(5000), entry('Root Entry'), entry('Workbook'), entry('SummaryInformation')]));
+    expect(xls).toBeInstanceOf(UnsupportedFormatError);
+    expect(xls).toMatchObject({ code: 'unreadable-file', format: 'xls' });
+    // Encrypted OOXML: the directory lies after the package, anywhere in the file (here across two chunks of the source).
+    const encrypted = Buffer.concat([header, Buffer.alloc(4090), entry('Root Entry'), entry('EncryptionInfo'), entry('EncryptedPackage')]);
+    for (const size of [4096, 7, 100_000]) {
+      const err = await readError(openXlsx(source(encrypted, size).open));
+      expect(err).toMatchObject({ code: 'unreadable-file', format: 'encrypted-workbook' });
+    }
+  });
+
+  it('names an Apple Numbers document, a zip of .iwa parts', async () => {
+    const numbers = zip([{ name: 'Index/Document.iwa', data: 'x' }, { name: 'Metadata/Properties.plist', data: '<plist/>' }]);
+    expect(await refused(numbers)).toMatchObject({ code: 'unreadable-file', format: 'numbers' });
   });
 
   it('refuses truncated and corrupt archives', async () => {

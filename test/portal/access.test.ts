@@ -193,7 +193,13 @@ describe('planning an upload', () => {
       code: 'file-type-refused',
       message: 'Le fichier « plan.exe » ne peut pas être déposé ici : formats acceptés pour « Plan d\'actions » : .pdf, .docx, .xlsx, .ods, .odt, .csv.',
     });
-    expect(refused({ kind: 'argumentaire_hors_amm', fileName: 'argumentaire.pdf', size: 10 })).toMatchObject({ status: 400, code: 'file-type-refused', message: expect.stringContaining('.csv ou .xlsx') });
+    expect(refused({ kind: 'argumentaire_hors_amm', fileName: 'argumentaire.pdf', size: 10 })).toMatchObject({ status: 400, code: 'file-type-refused', message: expect.stringContaining('.csv, .xlsx ou .ods') });
+    expect(refused({ kind: 'argumentaire_hors_amm', fileName: 'argumentaire.xls', size: 10 })).toMatchObject({
+      status: 400,
+      code: 'file-type-refused',
+      message: expect.stringContaining('classeur Excel 97-2003 (.xls), format qui n’est pas lu ; ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx'),
+    });
+    expect(planUpload(timone, { kind: 'argumentaire_hors_amm', fileName: 'argumentaire.ods', size: 10 }, 'u1')).toMatchObject({ contentType: 'application/vnd.oasis.opendocument.spreadsheet' });
     expect(refused({ kind: 'plan_actions', fileName: 'plan.pdf', size: 0 })).toMatchObject({ status: 400, code: 'empty-file', message: 'Le fichier « plan.pdf » est vide.' });
     expect(refused({ kind: 'plan_actions', fileName: 'plan.pdf', size: 50 * 1024 ** 2 + 1 })).toMatchObject({
       status: 413,

@@ -75,7 +75,7 @@ describe('an establishment, through its personal link', () => {
       expect.objectContaining({ id: 'retour_preuves', dateLabel: '09/03/2026', documents: [expect.objectContaining({ kind: 'plan_actions', state: 'missing', label: "Plan d'actions" })] }),
       expect.objectContaining({ id: 'argumentaire_hors_amm', dateLabel: '21/03/2026', documents: [expect.objectContaining({ kind: 'argumentaire_hors_amm', state: 'missing' })] }),
     ]);
-    expect(body.kinds).toContainEqual({ kind: 'argumentaire_hors_amm', label: 'Argumentaire hors-AMM', extensions: ['csv', 'txt', 'tsv', 'xlsx'], maxBytes: 100 * 1024 ** 2 });
+    expect(body.kinds).toContainEqual({ kind: 'argumentaire_hors_amm', label: 'Argumentaire hors-AMM', extensions: ['csv', 'txt', 'tsv', 'xlsx', 'ods'], maxBytes: 100 * 1024 ** 2 });
     expect(body.history).toEqual([]);
   });
 

@@ -80,6 +80,11 @@ describe('the audit log in French sentences', () => {
     );
   });
 
+  it('tells a file OMéDIT sent from its inputs page by its own name and size', () => {
+    const sent = entry({ action: 'input.uploaded', actor: { kind: 'account', id: 'omedit@paca.fr' }, target: 'referential/PACA/u1/calendrier-2025.csv', after: { kind: 'calendrier', year: 2025, fileName: 'Calendrier 2025.csv', size: 20_480 } });
+    expect(sentence(sent)).toBe('omedit@paca.fr a envoyé le fichier « Calendrier 2025.csv » (calendrier 2025), 20 Ko, le 23/02/2026 à 09:30.');
+  });
+
   it('never fails on a snapshot of another shape: the sentence says less', () => {
     expect(sentence(entry({ action: 'link.issued', actor: { kind: 'account', id: 'a@b.fr' }, target: '999999999', after: { campaign: 42 } }))).toBe(
       'a@b.fr a créé un lien de dépôt pour l’établissement 999999999, le 23/02/2026 à 09:30.',

@@ -22,7 +22,7 @@ describe('the pages’ files', () => {
   });
 
   it('are French, sized for any window, give every field a label and announce progress and results', () => {
-    for (const name of ['depot.html', 'omedit.html'] as const) {
+    for (const name of ['depot.html', 'omedit.html', 'fichiers.html'] as const) {
       const html = readAsset(name).body;
       expect(html).toContain('<html lang="fr">');
       expect(html).toContain('name="viewport"');

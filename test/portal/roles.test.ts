@@ -89,6 +89,47 @@ const SAMPLES: Record<string, { regional: boolean; allowed?: { status: number; c
   // An id no link has: nothing is revoked, so the matrix leaves every link working.
   'POST /api/omedit/links/revoke': { regional: true, request: (t) => post('/api/omedit/links/revoke', { finess: t === 'own' ? B : D, campaign: CAMPAIGN, id: 'aucun-lien-0000' }) },
   'GET /api/omedit/audit': { regional: true, request: (t) => get('/api/omedit/audit', { region: t === 'own' ? 'PACA' : 'CORSE' }) },
+  // OMéDIT's own files (issue 25): a region's inputs, an upload form, a file's report, its download, a template.
+  'GET /api/omedit/inputs': { regional: true, request: (t) => get('/api/omedit/inputs', { region: t === 'own' ? 'PACA' : 'CORSE' }) },
+  'POST /api/omedit/inputs/uploads': {
+    regional: true,
+    request: (t) => post('/api/omedit/inputs/uploads', { region: t === 'own' ? 'PACA' : 'CORSE', kind: 'calendrier', year: 2025, fileName: 'calendrier.csv', size: 120 }),
+  },
+  'GET /api/omedit/inputs/result': {
+    regional: true,
+    request: (t) => get('/api/omedit/inputs/result', { key: s3Keys.regionalInput('referential', null, t === 'own' ? 'PACA' : 'CORSE', 'u1', 'calendrier-2025.csv') }),
+  },
+  'GET /api/omedit/inputs/download': {
+    regional: true,
+    request: async (t) => {
+      const region = t === 'own' ? 'PACA' : 'CORSE';
+      const uploadId = `dl${++victims}`;
+      const key = s3Keys.regionalInput('referential', null, region, uploadId, 'ciblage-2025.csv');
+      await deps.inputs.put({ region, uploadId, kind: 'ciblage', year: 2025, key, fileName: 'Ciblage 2025.csv', size: 20, by: 'setup@roles.test', at: new Date().toISOString() });
+      return get('/api/omedit/inputs/download', { key });
+    },
+  },
+  'POST /api/omedit/inputs/multipart': {
+    regional: true,
+    request: (t) => post('/api/omedit/inputs/multipart', { region: t === 'own' ? 'PACA' : 'CORSE', kind: 'open-phmev', year: 2025, fileName: 'OPEN_PHMEV_2025.CSV', size: 1_200_000_000 }),
+  },
+  'POST /api/omedit/inputs/multipart/parts': {
+    regional: true,
+    request: async (t) => post('/api/omedit/inputs/multipart/parts', { key: await recordedInput(t), uploadId: 'u', partNumbers: [1, 2] }),
+  },
+  'POST /api/omedit/inputs/multipart/complete': {
+    regional: true,
+    request: async (t) => {
+      const key = await recordedInput(t);
+      if (t === 'other') return post('/api/omedit/inputs/multipart/complete', { key, uploadId: 'u', parts: [{ partNumber: 1, etag: 'e' }] });
+      // A real upload of one part, so that the allowed caller's completion succeeds.
+      const uploadId = await deps.multipart.start(key, 'text/csv');
+      const [part] = await deps.multipart.parts(key, uploadId, [1], 60);
+      const etag = (await fetch(part!.url, { method: 'PUT', body: 'finess;indicateur\n' })).headers.get('etag')!;
+      return post('/api/omedit/inputs/multipart/complete', { key, uploadId, parts: [{ partNumber: 1, etag }] });
+    },
+  },
+  'GET /api/omedit/template': { regional: false, request: () => get('/api/omedit/template', { kind: 'calendrier', format: 'xlsx' }) },
   'GET /api/admin/accounts': { regional: false, request: () => get('/api/admin/accounts') },
   'POST /api/admin/accounts': { regional: false, request: () => post('/api/admin/accounts', { email: `nouveau${++victims}@roles.test`, role: 'ars', regions: ['PACA'] }) },
   'POST /api/admin/accounts/disable': {
@@ -139,6 +180,15 @@ const SAMPLES: Record<string, { regional: boolean; allowed?: { status: number; c
   },
 };
 
+/** A ciblage upload the page planned, of PACA (own) or Corse (other). */
+async function recordedInput(t: Target): Promise<string> {
+  const region = t === 'own' ? 'PACA' : 'CORSE';
+  const uploadId = `mp${++victims}`;
+  const key = s3Keys.regionalInput('referential', null, region, uploadId, 'ciblage-2025.csv');
+  await deps.inputs.put({ region, uploadId, kind: 'ciblage', year: 2025, key, fileName: 'ciblage.csv', size: 20, by: 'setup@roles.test', at: new Date().toISOString() });
+  return key;
+}
+
 const reportOf = (t: Target) => (t === 'own' ? { region: 'PACA', year: '2025', contrat: 'C2' } : { region: 'CORSE', year: '2025', contrat: 'C3' });
 const SETUP: ReportActor = { kind: 'machine', id: 'roles.test', finess: null };
 // The portal's clock is the real one once `caqes serve` has processed its folder.
@@ -186,6 +236,7 @@ describe('caqes serve', () => {
     const printed = renderServing(portal.serving);
     const [omedit, admin] = portal.serving.accounts;
     expect(printed).toContain(`Espace OMéDIT, ARS, Assurance Maladie et administration : ${portal.serving.url}/omedit\n`);
+    expect(printed).toContain(`Fichiers de la campagne (référentiel, calendrier, extraits, modèles) : ${portal.serving.url}/omedit/fichiers\n`);
     expect(printed).toContain(`  Pharmacien OMéDIT (CORSE, PACA) : omedit@caqes.test / ${omedit!.password}\n`);
     expect(printed).toContain(`  Administrateur de la plateforme : admin@caqes.test / ${admin!.password}\n`);
     expect(printed).toContain('caqes user add --role omedit|ars|assurance_maladie|admin --region R --email E');
@@ -217,9 +268,12 @@ describe('the permissions table and the routes', () => {
         'reports.review',
         'reports.reopen',
         'reports.history',
+        'inputs.read',
+        'inputs.upload',
+        'inputs.download',
       ],
-      ars: ['overview.read', 'summary.read', 'reports.read'],
-      assurance_maladie: ['overview.read', 'summary.read', 'reports.read'],
+      ars: ['overview.read', 'summary.read', 'reports.read', 'inputs.read'],
+      assurance_maladie: ['overview.read', 'summary.read', 'reports.read', 'inputs.read'],
       admin: ['accounts.read', 'accounts.write', 'platform-audit.read'],
     });
   });

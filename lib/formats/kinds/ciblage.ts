@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Targeting } from '../../domain/schemas';
 import { finess, indicator } from '../fields';
 import { defineTabular } from '../tabular';
-import { yearOf } from './context';
+import { outsideRegion, yearOf } from './context';
 
 const schema = z.object({ finess: finess(), indicateur: indicator() });
 
@@ -23,6 +23,7 @@ export const ciblageFormat = defineTabular({
           report('duplicate-row', 'warning', 'indicateur', row.indicateur, { detail: `${row.finess} / ${row.indicateur}` });
           return false;
         }
+        if (outsideRegion(ctx, ctx.establishments?.get(row.finess)?.region, 'finess', row.finess, report)) return false;
         // Referential files may arrive in any order: an unknown site is flagged, not refused.
         if (ctx.establishments && !ctx.establishments.has(row.finess)) {
           report('unknown-finess', 'warning', 'finess', row.finess);

@@ -1,4 +1,4 @@
-import type { FormatContext } from '../tabular';
+import type { FormatContext, ReportIssue } from '../tabular';
 
 /**
  * The year a referential file or extract is for. The registry only recognises these kinds with a
@@ -9,6 +9,18 @@ import type { FormatContext } from '../tabular';
 export function yearOf(ctx: FormatContext): number {
   if (ctx.year === null) throw new Error(`no year known for ${ctx.fileName}`);
   return ctx.year;
+}
+
+/**
+ * Whether a row naming `region` (a region column, or the region of the row's FINESS) is outside the
+ * region a file sent from an OMéDIT's page may change; reported as an error on `column` when it is.
+ * Rows naming no region, and files from the drop zone (no region), are never outside.
+ */
+export function outsideRegion(ctx: FormatContext, region: string | null | undefined, column: string, value: string, report: ReportIssue): boolean {
+  if (ctx.region === undefined || region === null || region === undefined || region === ctx.region) return false;
+  const of = column === 'region' ? '' : `établissement de ${region} ; `;
+  report('wrong-region', 'error', column, value, { detail: `${of}ce dépôt est pour ${ctx.region}` });
+  return true;
 }
 
 /**

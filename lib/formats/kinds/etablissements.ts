@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Establishment } from '../../domain/schemas';
 import { emailList, finess, oneOf, region, text } from '../fields';
 import { defineTabular } from '../tabular';
+import { outsideRegion } from './context';
 
 const schema = z.object({
   finess: finess(),
@@ -22,10 +23,11 @@ export const etablissementsFormat = defineTabular({
   schema,
   optionalColumns: [],
   aliases: { raison_sociale: ['nom', 'etablissement'], emails: ['email', 'courriel', 'courriels'] },
-  start() {
+  start(ctx) {
     const byFiness = new Map<string, Establishment>();
     return {
       add(row, report) {
+        if (outsideRegion(ctx, row.region, 'region', row.region, report)) return false;
         if (byFiness.has(row.finess)) {
           report('duplicate-row', 'warning', 'finess', row.finess, { detail: `FINESS ${row.finess} déjà présent` });
           return false;

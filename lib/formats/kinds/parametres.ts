@@ -4,7 +4,7 @@ import { INDICATOR_CODES, type IndicatorCode } from '../../domain/schemas';
 import { parseFrenchNumber } from '../../io';
 import { emptyOr, indicator, region, text } from '../fields';
 import { defineTabular } from '../tabular';
-import { yearOf } from './context';
+import { outsideRegion, yearOf } from './context';
 
 const schema = z.object({
   parametre: z.string().transform((raw, ctx) => {
@@ -84,18 +84,21 @@ export const parametresFormat = defineTabular({
     const sets = new Map<string | null, ParameterSet>();
     return {
       add(row, report) {
+        if (outsideRegion(ctx, row.region, 'region', row.region ?? '', report)) return false;
+        // Sent for one region, a row for every region is that region's.
+        const region = row.region ?? ctx.region ?? null;
         const parsed = parseValue(row.parametre, row.valeur);
         if ('expected' in parsed) {
           report('type-error', 'error', 'valeur', row.valeur, { expected: parsed.expected });
           return false;
         }
-        const set = sets.get(row.region) ?? { year, region: row.region, values: {} };
+        const set = sets.get(region) ?? { year, region, values: {} };
         if (row.parametre in set.values) {
-          report('duplicate-row', 'warning', 'parametre', row.parametre, { detail: `${row.parametre}${row.region ? ` / ${row.region}` : ''}` });
+          report('duplicate-row', 'warning', 'parametre', row.parametre, { detail: `${row.parametre}${region ? ` / ${region}` : ''}` });
           return false;
         }
         set.values = { ...set.values, ...parsed.ok };
-        sets.set(row.region, set);
+        sets.set(region, set);
         return true;
       },
       finish: () => ({ type: 'parameters', year, sets: [...sets.values()] }),

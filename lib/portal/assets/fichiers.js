@@ -1,0 +1,337 @@
+/*
+ * CAQES portal: OMéDIT's inputs page (/omedit/fichiers). For each region of the account: the files
+ * OMéDIT sends (referential, targeting, objectives, calendar, parameters, ATIH, PMSI, CPAM and Open
+ * PHMEV extracts), the one in force with who sent it and when, its report and earlier versions; an
+ * upload straight to S3 with a form signed for one key; and a template of each layout. Readers (ARS,
+ * Assurance Maladie) see the files and reports; the server refuses the rest anyway.
+ */
+(function () {
+  'use strict';
+  const { el, clear, api, alertBox, dateTime, size, sleep } = window.CAQES;
+
+  let me = null;
+  let page = null;
+
+  function call(path, options) {
+    return api(path, Object.assign({ token: window.CAQES.session.token() }, options || {}));
+  }
+
+  function may(action) {
+    return me.can.indexOf(action) >= 0;
+  }
+
+  function region() {
+    return document.getElementById('region').value;
+  }
+
+  function kindOf(id) {
+    return page.kinds.find((k) => k.kind === id);
+  }
+
+  function statusText(result) {
+    if (result.state !== 'done') return 'vérification en cours';
+    return (result.status === 'accepted' ? 'accepté' : 'refusé') + ' (' + result.errorCount + ' erreur(s), ' + result.warningCount + ' avertissement(s))';
+  }
+
+  /** One version of a file: its name, who sent it and when, where its report stands, and what may be done with it. */
+  function versionLine(version) {
+    return el('li', {}, [
+      el('strong', { text: version.fileName }),
+      (version.year ? ' (' + version.year + ')' : '') + ' – envoyé par ' + version.by + ' le ' + dateTime(version.at) + ' – ',
+      el('span', { class: 'etat etat-' + (version.result.status || 'pending'), text: statusText(version.result) }),
+      ' ',
+      version.result.state === 'done' ? el('button', { type: 'button', class: 'secondaire', text: 'Voir le rapport', onclick: () => showResult(version.key, version.fileName) }) : null,
+      may('inputs.download') ? el('button', { type: 'button', class: 'secondaire', text: 'Télécharger', onclick: () => download(version.key) }) : null,
+    ]);
+  }
+
+  function renderFiles() {
+    const list = clear(document.getElementById('fichiers-liste'));
+    page.kinds.forEach((kind) => {
+      const current = kind.current.length === 0 ? [el('p', { text: 'Aucun fichier en vigueur envoyé depuis cette page.' })] : [el('ul', {}, kind.current.map(versionLine))];
+      const history = kind.history.length === 0 ? null : el('details', {}, [el('summary', { text: 'Tous les envois (' + kind.history.length + ')' }), el('ul', {}, kind.history.map(versionLine))]);
+      list.appendChild(el('article', { class: 'entree', 'data-kind': kind.kind }, [el('h3', { text: kind.label }), ...current, history]));
+    });
+  }
+
+  function renderTemplates() {
+    const list = clear(document.getElementById('modeles-liste'));
+    page.kinds.forEach((kind) => {
+      const notes = el('table', {}, [
+        el('thead', {}, [el('tr', {}, ['Colonne', 'Contenu attendu', 'Exemple'].map((t) => el('th', { scope: 'col', text: t })))]),
+        el('tbody', {}, kind.columns.map((c) => el('tr', {}, [el('td', { text: c.name }), el('td', { text: c.note }), el('td', { text: c.example })]))),
+      ]);
+      list.appendChild(
+        el('article', { class: 'modele' }, [
+          el('h3', { text: kind.label }),
+          el('div', { class: 'boutons' }, [
+            el('button', { type: 'button', class: 'secondaire', text: 'Modèle CSV', 'aria-label': 'Modèle CSV – ' + kind.label, onclick: () => template(kind.kind, 'csv') }),
+            el('button', { type: 'button', class: 'secondaire', text: 'Modèle Excel', 'aria-label': 'Modèle Excel – ' + kind.label, onclick: () => template(kind.kind, 'xlsx') }),
+          ]),
+          el('details', {}, [el('summary', { text: 'Colonnes' }), el('div', { class: 'tableau' }, [notes])]),
+        ]),
+      );
+    });
+  }
+
+  function describeKind() {
+    const kind = kindOf(document.getElementById('type').value);
+    document.getElementById('annee-champ').hidden = !kind.needsYear;
+    document.getElementById('type-aide').textContent = 'Colonnes : ' + kind.columns.map((c) => c.name).join(', ') + '.';
+  }
+
+  async function load() {
+    try {
+      page = await call('/api/omedit/inputs?region=' + encodeURIComponent(region()));
+    } catch (error) {
+      if (!window.CAQES.session.expired(error)) alertBox(error.message);
+      return;
+    }
+    const select = document.getElementById('type');
+    if (select.options.length === 0) page.kinds.forEach((k) => select.appendChild(el('option', { value: k.kind, text: k.label })));
+    describeKind();
+    renderFiles();
+    renderTemplates();
+    document.getElementById('fichiers-section').hidden = false;
+    document.getElementById('modeles-section').hidden = false;
+    document.getElementById('region-section').hidden = false;
+    document.getElementById('envoi-section').hidden = !may('inputs.upload');
+  }
+
+  async function template(kind, format) {
+    try {
+      const file = await call('/api/omedit/template?kind=' + encodeURIComponent(kind) + '&format=' + format);
+      const bytes = Uint8Array.from(window.atob(file.base64), (c) => c.charCodeAt(0));
+      const link = el('a', { href: URL.createObjectURL(new Blob([bytes], { type: file.contentType })), download: file.fileName, hidden: true });
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+    } catch (error) {
+      if (!window.CAQES.session.expired(error)) alertBox(error.message);
+    }
+  }
+
+  async function download(key) {
+    try {
+      window.location.assign((await call('/api/omedit/inputs/download?key=' + encodeURIComponent(key))).url);
+    } catch (error) {
+      if (!window.CAQES.session.expired(error)) alertBox(error.message);
+    }
+  }
+
+  function issuesTable(result) {
+    return el('div', { class: 'tableau' }, [
+      el('table', {}, [
+        el('caption', { text: result.truncated ? 'Premiers problèmes relevés' : 'Problèmes relevés' }),
+        el('thead', {}, [el('tr', {}, ['Gravité', 'Ligne', 'Colonne', 'Message'].map((t) => el('th', { scope: 'col', text: t })))]),
+        el(
+          'tbody',
+          {},
+          result.issues.map((i) =>
+            el('tr', {}, [
+              el('td', { class: 'etat etat-' + (i.severity === 'error' ? 'refused' : 'missing'), text: i.severity === 'error' ? 'Erreur' : 'Avertissement' }),
+              el('td', { text: i.row === null ? '–' : String(i.row) }),
+              el('td', { text: i.column === null ? '–' : i.column }),
+              el('td', { text: i.message }),
+            ]),
+          ),
+        ),
+      ]),
+    ]);
+  }
+
+  /** A report in its box: accepted or refused, counts, what to do, each problem's line and column. */
+  function fillResult(box, fileName, result) {
+    clear(box);
+    box.className = 'resultat ' + (result.status === 'accepted' ? 'accepte' : 'refuse');
+    box.appendChild(el('h3', { text: fileName }));
+    box.appendChild(
+      el('p', {}, [
+        el('span', { class: 'etat etat-' + result.status, text: result.status === 'accepted' ? 'Fichier accepté' : 'Fichier refusé' }),
+        ' – ' + (result.kindLabel ? result.kindLabel + ' ; ' : '') + statusText(result).replace(/^[a-zé]+ /, '') + (result.rowsRead > 0 ? ' ; ' + result.rowsAccepted + ' ligne(s) acceptée(s) sur ' + result.rowsRead : ''),
+      ]),
+    );
+    box.appendChild(el('p', { text: result.status === 'accepted' ? 'Les indicateurs de la région sont recalculés avec ce fichier.' : 'Corrigez le fichier puis envoyez-le à nouveau : rien n’en a été retenu.' }));
+    if (result.issues.length > 0) box.appendChild(issuesTable(result));
+  }
+
+  async function waitForResult(key) {
+    for (let attempt = 0; attempt < 120; attempt++) {
+      const result = await call('/api/omedit/inputs/result?key=' + encodeURIComponent(key));
+      if (result.state === 'done') return result;
+      await sleep(attempt < 20 ? 1000 : 4000);
+    }
+    return null;
+  }
+
+  async function showResult(key, fileName) {
+    const box = el('article', { class: 'resultat attente' }, [el('h3', { text: fileName }), el('p', { class: 'etat', text: 'Vérification en cours…' })]);
+    document.getElementById('resultats').prepend(box);
+    try {
+      const result = await waitForResult(key);
+      if (result) fillResult(box, fileName, result);
+      else box.lastChild.textContent = 'La vérification prend plus de temps que prévu : le rapport apparaîtra dans la liste des fichiers.';
+    } catch (error) {
+      box.lastChild.textContent = error.message;
+    }
+    box.scrollIntoView({ block: 'nearest' });
+  }
+
+  const S3_MESSAGES = {
+    EntityTooLarge: 'le fichier dépasse la taille autorisée',
+    EntityTooSmall: 'le fichier est vide',
+    AccessDenied: 'l’autorisation d’envoi a expiré ou ne correspond pas au fichier ; recommencez',
+  };
+
+  function postToStorage(form, file, onProgress) {
+    return new Promise((resolve, reject) => {
+      const data = new FormData();
+      Object.keys(form.fields).forEach((name) => data.append(name, form.fields[name]));
+      data.append('file', file);
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', form.url);
+      xhr.upload.addEventListener('progress', (e) => e.lengthComputable && onProgress(e.loaded / e.total));
+      xhr.addEventListener('load', () => {
+        if (xhr.status >= 200 && xhr.status < 300) return resolve();
+        const code = /<Code>([A-Za-z]+)<\/Code>/.exec(xhr.responseText || '');
+        reject(new Error('L’envoi a été refusé : ' + ((code && S3_MESSAGES[code[1]]) || 'erreur ' + xhr.status) + '.'));
+      });
+      xhr.addEventListener('error', () => reject(new Error('L’envoi a échoué : la connexion a été interrompue. Réessayez.')));
+      xhr.send(data);
+    });
+  }
+
+  /** Sends one part with PUT and gives its ETag, which the completion names; progress in bytes of the part. */
+  function putPart(url, blob, onProgress) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('PUT', url);
+      xhr.upload.addEventListener('progress', (e) => onProgress(e.loaded));
+      xhr.addEventListener('load', () => (xhr.status >= 200 && xhr.status < 300 && xhr.getResponseHeader('ETag') ? resolve(xhr.getResponseHeader('ETag')) : reject(new Error('L’envoi d’une partie a été refusé (erreur ' + xhr.status + ').'))));
+      xhr.addEventListener('error', () => reject(new Error('L’envoi a été interrompu : choisissez de nouveau le même fichier, l’envoi reprendra où il s’est arrêté.')));
+      xhr.send(blob);
+    });
+  }
+
+  /** Where a large file's upload stands, kept in this browser so that an interrupted upload resumes. */
+  function resumeId(request, file) {
+    return 'caqes-envoi:' + [request.region, request.kind, request.year, file.name, file.size, file.lastModified].join(':');
+  }
+
+  /**
+   * A large file in parts: started once (or taken up where this browser left it), each missing part
+   * sent and remembered with its ETag, then completed. Resolves with the key once S3 has the file.
+   */
+  async function sendInParts(request, file, onProgress) {
+    const id = resumeId(request, file);
+    let state = JSON.parse(window.localStorage.getItem(id) || 'null');
+    if (!state) {
+      const started = await call('/api/omedit/inputs/multipart', { method: 'POST', body: request });
+      state = { key: started.key, uploadId: started.uploadId, partSize: started.partSize, done: {} };
+      window.localStorage.setItem(id, JSON.stringify(state));
+    }
+    const count = Math.ceil(file.size / state.partSize);
+    const missing = [];
+    for (let n = 1; n <= count; n++) if (!state.done[n]) missing.push(n);
+    let sent = (count - missing.length) * state.partSize;
+    for (let i = 0; i < missing.length; i += 8) {
+      const signed = await call('/api/omedit/inputs/multipart/parts', { method: 'POST', body: { key: state.key, uploadId: state.uploadId, partNumbers: missing.slice(i, i + 8) } });
+      for (const part of signed.parts) {
+        const blob = file.slice((part.partNumber - 1) * state.partSize, part.partNumber * state.partSize);
+        state.done[part.partNumber] = await putPart(part.url, blob, (loaded) => onProgress(Math.min(1, (sent + loaded) / file.size)));
+        sent += blob.size;
+        window.localStorage.setItem(id, JSON.stringify(state));
+      }
+    }
+    const parts = Object.keys(state.done).map((n) => ({ partNumber: Number(n), etag: state.done[n] }));
+    await call('/api/omedit/inputs/multipart/complete', { method: 'POST', body: { key: state.key, uploadId: state.uploadId, parts: parts } });
+    window.localStorage.removeItem(id);
+    return state.key;
+  }
+
+  /** A file in one signed POST; resolves with its key once S3 has it. */
+  async function sendWhole(request, file, onProgress) {
+    const form = await call('/api/omedit/inputs/uploads', { method: 'POST', body: request });
+    await postToStorage(form, file, onProgress);
+    return form.key;
+  }
+
+  function chosenFile() {
+    const input = document.getElementById('fichier');
+    return input.files && input.files[0];
+  }
+
+  function showChosen() {
+    const file = chosenFile();
+    const line = document.getElementById('choisi');
+    line.hidden = !file;
+    line.textContent = file ? 'Fichier choisi : ' + file.name + ' (' + size(file.size) + ')' : '';
+  }
+
+  async function send(event) {
+    event.preventDefault();
+    const file = chosenFile();
+    const status = document.getElementById('etat-envoi');
+    const bar = document.getElementById('progression');
+    if (!file) {
+      status.textContent = 'Choisissez d’abord un fichier.';
+      return;
+    }
+    const kind = kindOf(document.getElementById('type').value);
+    const year = kind.needsYear ? Number(document.getElementById('annee').value) || null : null;
+    const button = document.getElementById('envoyer');
+    button.disabled = true;
+    try {
+      const request = { region: region(), kind: kind.kind, year: year, fileName: file.name, size: file.size };
+      bar.hidden = false;
+      bar.value = 0;
+      status.textContent = 'Envoi de ' + file.name + '…';
+      const progress = (share) => (bar.value = Math.round(share * 100));
+      const key = file.size > page.multipartFromBytes ? await sendInParts(request, file, progress) : await sendWhole(request, file, progress);
+      bar.value = 100;
+      status.textContent = file.name + ' envoyé ; vérification en cours.';
+      await showResult(key, file.name);
+      status.textContent = '';
+      await load();
+    } catch (error) {
+      if (!window.CAQES.session.expired(error)) status.textContent = error.message;
+    } finally {
+      button.disabled = false;
+      bar.hidden = true;
+    }
+  }
+
+  function dropZone() {
+    const zone = document.getElementById('zone');
+    const input = document.getElementById('fichier');
+    ['dragenter', 'dragover'].forEach((name) => zone.addEventListener(name, (e) => { e.preventDefault(); zone.classList.add('survol'); }));
+    ['dragleave', 'drop'].forEach((name) => zone.addEventListener(name, () => zone.classList.remove('survol')));
+    zone.addEventListener('drop', (e) => {
+      e.preventDefault();
+      if (e.dataTransfer && e.dataTransfer.files.length > 0) {
+        input.files = e.dataTransfer.files;
+        showChosen();
+      }
+    });
+    input.addEventListener('change', showChosen);
+  }
+
+  async function start(event) {
+    me = event.detail;
+    if (!may('inputs.read')) {
+      alertBox('Votre rôle ne donne pas accès aux fichiers de l’OMéDIT.');
+      return;
+    }
+    const regions = me.regions === 'all' ? (await call('/api/omedit/overview')).filters.regions : me.regions;
+    const select = clear(document.getElementById('region'));
+    regions.forEach((r) => select.appendChild(el('option', { value: r, text: r })));
+    document.getElementById('annee').value = String(new Date().getFullYear());
+    await load();
+  }
+
+  document.getElementById('formulaire').addEventListener('submit', send);
+  document.getElementById('type').addEventListener('change', describeKind);
+  document.getElementById('region').addEventListener('change', load);
+  dropZone();
+  document.addEventListener('caqes:signed-in', start);
+})();

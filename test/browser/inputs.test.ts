@@ -1,0 +1,103 @@
+/**
+ * OMéDIT's inputs page in Debian's Chromium (issue 25): a Corse OMéDIT pharmacist downloads a
+ * template, sends a calendar and an ATIH extract from the page, sees each report, and Corse's
+ * indicators follow, PACA's untouched; a file with a PACA row is refused with its line. Skipped only
+ * where /usr/bin/chromium is absent.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDirectory } from '../../lib/portal/accounts';
+import { A, D, startPortal, type Portal } from '../portal/fixture';
+import { chromiumAvailable, launchBrowser, openPage } from './chromium';
+
+const EMAIL = 'pharmacien@omedit-corse.fr';
+const PASSWORD = 'mot-de-passe-omedit-corse-2026';
+
+let portal: Portal;
+let context: BrowserContext;
+let profile: string;
+
+/** D's and A's MO value for 2025, as the pipeline computed it. */
+async function moValue(region: string, finess: string): Promise<number | null> {
+  const results = await portal.serving.embedded.runtime.store.listResults(region, 2025);
+  return results.find((r) => r.indicator === 'MO' && r.scope === 'site' && r.finess === finess)?.value ?? null;
+}
+
+async function send(page: Page, kind: string, fileName: string, content: string): Promise<void> {
+  await page.selectOption('#type', kind);
+  await page.fill('#annee', '2025');
+  await page.setInputFiles('#fichier', { name: fileName, mimeType: 'text/csv', buffer: Buffer.from(content) });
+  await page.click('#envoyer');
+}
+
+describe.skipIf(!chromiumAvailable)('OMéDIT’s inputs page in Chromium', () => {
+  beforeAll(async () => {
+    portal = await startPortal();
+    const rt = portal.serving.embedded.runtime;
+    await localDirectory(rt.accounts, rt.now).create({ email: EMAIL, role: 'omedit', regions: ['CORSE'] }, 'test', PASSWORD);
+    profile = await mkdtemp(join(tmpdir(), 'caqes-chromium-inputs-'));
+    context = await launchBrowser(profile);
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await portal?.stop();
+    if (profile) await rm(profile, { recursive: true, force: true });
+  });
+
+  it('downloads a template, sends a calendar and an extract, shows each report, and Corse’s indicators follow', async () => {
+    expect(await moValue('CORSE', D)).toBe(9);
+    expect(await moValue('PACA', A)).toBe(19);
+    const page = await openPage(context, `${portal.serving.url}/omedit/fichiers`);
+    await page.locator('#connexion-form').waitFor();
+    await page.fill('#courriel', EMAIL);
+    await page.fill('#mot-de-passe', PASSWORD);
+    await page.click('#connexion-form button[type="submit"]');
+    await page.locator('#formulaire').waitFor();
+    expect(await page.locator('#region').inputValue()).toBe('CORSE');
+
+    // The calendar's template, as CSV: its header and an example row.
+    const [template] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Modèle CSV – Calendrier des échéances' }).click()]);
+    expect(template.suggestedFilename()).toBe('modele-calendrier.csv');
+    const csv = await readFile((await template.path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('\ufeffcampagne;echeance;date;indicateur;documents;libelle');
+
+    // Corse's own calendar, from the template's layout.
+    await send(page, 'calendrier', 'calendrier corse.csv', [csv.split('\r\n')[0], '2025-S2;retour_preuves;16/03/2026;MO;plan_actions;Retour des preuves (Corse)', ''].join('\r\n'));
+    const accepted = page.locator('.resultat.accepte');
+    await expect.poll(() => accepted.first().textContent(), { timeout: 20_000 }).toContain('Fichier accepté – Calendrier des échéances');
+
+    // An ATIH extract: D now 5 I999 UCD of 100.
+    await send(page, 'atih-mo', 'extrait ATIH corse.csv', ['finess;annee;ucd;code_indication;nb_ucd;montant', `${D};2025;9385412;I999;5;500`, `${D};2025;9385412;I000487;95;9 500`, ''].join('\n'));
+    await expect.poll(() => accepted.first().textContent(), { timeout: 20_000 }).toContain('Fichier accepté – Extrait ATIH molécules onéreuses');
+    await expect.poll(() => moValue('CORSE', D), { timeout: 20_000 }).toBe(5);
+    expect(await moValue('PACA', A)).toBe(19);
+
+    // A referential with a PACA row: refused, with the line and column to fix.
+    await page.selectOption('#type', 'etablissements');
+    expect(await page.locator('#annee-champ').isHidden()).toBe(true);
+    await page.setInputFiles('#fichier', {
+      name: 'etablissements.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(['finess;finess_juridique;raison_sociale;region;categorie;contrat;emails', `${A};130780000;CHU Test – Timone;PACA;ex-DG;C1;a@chu.example`, ''].join('\n')),
+    });
+    await page.click('#envoyer');
+    const refused = page.locator('.resultat.refuse');
+    await refused.waitFor({ timeout: 20_000 });
+    const report = await refused.textContent();
+    expect(report).toContain('Fichier refusé');
+    expect(report).toContain('Ligne d’une autre région que celle de ce dépôt : « PACA » (ce dépôt est pour CORSE).');
+    expect(await refused.locator('tbody tr td').nth(1).textContent()).toBe('2');
+
+    // The files in force, who sent them; the refused referential is in its history, not in force.
+    const calendar = page.locator('article.entree[data-kind="calendrier"]');
+    await expect.poll(() => calendar.textContent()).toContain(`calendrier corse.csv (2025) – envoyé par ${EMAIL}`);
+    const referential = page.locator('article.entree[data-kind="etablissements"]');
+    expect(await referential.locator('> p').textContent()).toBe('Aucun fichier en vigueur envoyé depuis cette page.');
+    expect(await referential.locator('details summary').textContent()).toBe('Tous les envois (1)');
+    await page.done();
+  }, 90_000);
+});
