@@ -302,7 +302,17 @@ async function run(args: string[]): Promise<number> {
 }
 
 /** Exit codes: 0 done, 1 the pipeline left work undone, 2 bad usage. */
+/**
+ * The AWS SDK warns in English, over seven lines, that its versions of 2027 will need Node 22: it
+ * says nothing about what the command does, so the command's French output stays free of it. The
+ * README's Dependencies say which Node the project needs. A value set by the user is kept.
+ */
+function quietSdkNodeWarning(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietSdkNodeWarning();
   const [command, ...rest] = argv;
   try {
     switch (command) {

@@ -1,7 +1,7 @@
 import type { DueReminder } from '../domain/reminders';
 import { REPORT_STATUSES, type ReportStatus } from '../domain/self-evaluation';
 import { formatFrenchDate } from '../io/french';
-import { owedItemLabel, REPORT_STATUS_LABELS } from '../report/labels';
+import { daysLateLabel, LATE_LABEL, owedItemLabel, REPORT_STATUS_LABELS } from '../report/labels';
 import type { SuppressedAddress } from '../store/dynamo-store';
 import { escapeHtml, headerSafe } from './escape';
 import type { RenderedEmail } from './reminder-email';
@@ -80,8 +80,8 @@ export function renderDigest(region: string, today: string, lines: readonly Dige
         ]
       : []),
     {
-      title: `En retard (${lateEstablishments.size})`,
-      items: late.map((r) => `${r.establishment.raisonSociale} (${r.establishment.finess}) – ${r.deadline.label} du ${formatFrenchDate(r.deadline.date)}, ${-r.daysLeft} jour(s) de retard : ${owedText(r)}`),
+      title: `${LATE_LABEL} (${lateEstablishments.size})`,
+      items: late.map((r) => `${r.establishment.raisonSociale} (${r.establishment.finess}) – ${r.deadline.label} du ${formatFrenchDate(r.deadline.date)}, ${daysLateLabel(-r.daysLeft)} : ${owedText(r)}`),
     },
     {
       title: `Adresses en liste de suppression, non relancées (${left.length})`,

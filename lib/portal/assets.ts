@@ -12,7 +12,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** The files served, by name: nothing else in the folder, and no path, can be asked for. */
-export const ASSET_NAMES = ['depot.html', 'omedit.html', 'fichiers.html', 'fichiers.js', 'portal.css', 'common.js', 'depot.js', 'omedit.js', 'session.js', 'admin.js', 'rapport.js', 'rapports.js'] as const;
+export const ASSET_NAMES = ['depot.html', 'omedit.html', 'fichiers.html', 'fichiers.js', 'portal.css', 'common.js', 'depot.js', 'omedit.js', 'session.js', 'admin.js', 'rapport.js', 'rapports.js', 'suivi.js'] as const;
 export type AssetName = (typeof ASSET_NAMES)[number];
 
 const cache = new Map<AssetName, string>();

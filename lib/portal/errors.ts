@@ -8,6 +8,7 @@ export type ApiErrorCode =
   | 'link-revoked'
   | 'staff-invalid'
   | 'session-expired'
+  | 'too-long'
   | 'login-failed'
   | 'too-many-attempts'
   | 'cross-origin'
@@ -90,6 +91,8 @@ export const apiErrors = {
     new ApiError(403, 'forbidden', `Accès refusé : ce lien ne donne accès qu’aux dépôts de l’établissement ${finess} pour la campagne ${campaign}.`),
   regionForbidden: (region: string) => new ApiError(403, 'forbidden', `Accès refusé : la région ${region} ne fait pas partie de vos régions.`),
   badRequest: (detail: string) => new ApiError(400, 'bad-request', `Requête invalide : ${detail}.`),
+  /** A text typed or chosen by a person is too long: said with what it is, never its field's code. */
+  tooLong: (what: string, max: number) => new ApiError(400, 'too-long', `${what[0]!.toUpperCase()}${what.slice(1)} dépasse ${max} caractères : raccourcissez-le puis recommencez.`),
   unknownKind: (kind: string, known: readonly string[]) =>
     new ApiError(400, 'unknown-kind', `Type de document inconnu : « ${kind} ». Types acceptés : ${known.join(', ')}.`),
   fileTypeRefused: (fileName: string, detail: string) => new ApiError(400, 'file-type-refused', `Le fichier « ${fileName} » ne peut pas être déposé ici : ${detail}.`),

@@ -6,13 +6,14 @@
 import { z } from 'zod';
 import { INDICATOR_CODES, IndicatorCode, type IndicatorResult } from '../domain/schemas';
 import { formatFrenchDate, formatFrenchNumber } from '../io';
-import { indicatorLabel, objectiveLabel, STATUS_LABELS } from '../report/labels';
+import { indicatorLabel, LATE_LABEL, objectiveLabel, STATUS_LABELS } from '../report/labels';
 import { s3Keys } from '../store/keys';
 import { assertRegion, visibleRegions } from './access';
 import type { StaffCaller } from './caller';
 import { todayOf } from '../domain/clock';
 import { deadlineGroups, deadlineStatuses, type DeadlineStatus } from './deadline-status';
 import type { ViewDeps } from './establishment-view';
+import { lateBoard, regionFigures, type DeadlineBoard, type RegionFigures } from './late-board';
 
 /** The page's filters, as query parameters. */
 export const OverviewQuery = z
@@ -49,7 +50,15 @@ export interface Overview {
   indicator: string | null;
   deadlines: { campaign: string; id: string; label: string; date: string; dateLabel: string }[];
   establishments: EstablishmentRow[];
-  /** The summaries written, with the formats of each: workbook, one-page report, CSV. */
+  /** ISO, Paris: the day the board is judged on. */
+  today: string;
+  todayLabel: string;
+  /** The word for late, the same as the digest's and the reminders'. */
+  lateLabel: string;
+  /** Who is late, for what, since when: per deadline shown. */
+  board: DeadlineBoard[];
+  figures: RegionFigures[];
+  /** The summaries of the year and regions shown, with the formats of each: workbook, one-page report, CSV. */
   summaries: { region: string; year: number; formats: SummaryFormat[] }[];
 }
 
@@ -130,15 +139,12 @@ export async function omeditOverview(caller: StaffCaller, query: OverviewQuery, 
     }
   }
 
-  // Only workbooks that exist are offered: the summary job writes them once a day (and after each
-  // ingest on `caqes serve`).
-  const written = new Set(await deps.listKeys(s3Keys.summaryPrefix()));
-  const summaries = visible.flatMap((r) =>
-    r.years
-      .map((year) => ({ region: r.region, year, formats: SummaryFormat.options.filter((f) => written.has(summaryKey(year, r.region, f))) }))
-      .filter((s) => s.formats.length > 0),
-  );
-
+  // Deadlines nobody shown owes anything for (a self-evaluation without files) take no column.
+  const shownDeadlines = groups
+    .map((rows) => rows[0]!)
+    .filter((d) => establishments.some((e) => e.deadlines.some((s) => s.campaign === d.campaign && s.id === d.id)))
+    .map((d) => ({ campaign: d.campaign, id: d.id, label: d.label, date: d.date, dateLabel: formatFrenchDate(d.date) }));
+  const today = todayOf(deps.now());
   return {
     filters: {
       years,
@@ -148,12 +154,26 @@ export async function omeditOverview(caller: StaffCaller, query: OverviewQuery, 
     year,
     region: query.region ?? null,
     indicator: query.indicator ?? null,
-    // Deadlines nobody shown owes anything for (a self-evaluation without files) take no column.
-    deadlines: groups
-      .map((rows) => rows[0]!)
-      .filter((d) => establishments.some((e) => e.deadlines.some((s) => s.campaign === d.campaign && s.id === d.id)))
-      .map((d) => ({ campaign: d.campaign, id: d.id, label: d.label, date: d.date, dateLabel: formatFrenchDate(d.date) })),
+    deadlines: shownDeadlines,
     establishments,
-    summaries: summaries.sort((a, b) => a.region.localeCompare(b.region) || b.year - a.year),
+    today,
+    todayLabel: formatFrenchDate(today),
+    lateLabel: LATE_LABEL,
+    board: lateBoard(establishments, shownDeadlines, today),
+    figures: regionFigures(establishments, regions.map((r) => r.region).sort(), today),
+    summaries: await writtenSummaries(deps, regions.map((r) => r.region), year),
   };
+}
+
+/**
+ * The summaries of the year and regions shown that exist: the summary job writes them once a day
+ * (and after each ingest on `caqes serve`).
+ */
+async function writtenSummaries(deps: ViewDeps, regions: readonly string[], year: number | null): Promise<Overview['summaries']> {
+  if (year === null) return [];
+  const written = new Set(await deps.listKeys(s3Keys.summaryPrefix()));
+  return [...regions]
+    .sort((a, b) => a.localeCompare(b))
+    .map((region) => ({ region, year, formats: SummaryFormat.options.filter((f) => written.has(summaryKey(year, region, f))) }))
+    .filter((s) => s.formats.length > 0);
 }

@@ -18,6 +18,7 @@ import { assertCan, assertRegion, asEstablishment, asStaff, can, evidenceKeyFine
 import { createAccount, disableAccount, resetAccountPassword } from './accounts';
 import { isAssetName, readAsset } from './assets';
 import { actorOf } from './audit';
+import { describeAudit } from './audit-sentences';
 import { readAudit, type AuditLog } from '../store/audit-log';
 import type { AuthConfig } from './auth-config';
 import { credentialsOf, resolveCaller, type Caller, type CallerDeps, type EstablishmentCaller, type StaffCaller } from './caller';
@@ -147,6 +148,9 @@ function parseBody<T>(schema: z.ZodType<T>, request: ApiRequest): T {
   return parseWith(schema, raw);
 }
 
+/** The request fields a person types or chooses, as the pages call them. */
+const FIELD_NAMES: Readonly<Record<string, string>> = { fileName: 'le nom du fichier', reason: 'la raison', comment: 'le commentaire' };
+
 function parseWith<T>(schema: z.ZodType<T>, raw: unknown): T {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
@@ -154,6 +158,7 @@ function parseWith<T>(schema: z.ZodType<T>, raw: unknown): T {
     // A field the route does not take (a FINESS in an upload request…) is named, never ignored.
     if (issue?.code === 'unrecognized_keys') throw apiErrors.badRequest(`champ non attendu : ${issue.keys.map((k) => `« ${k} »`).join(', ')}`);
     const field = issue?.path.join('.') || 'requête';
+    if (issue?.code === 'too_big' && issue.origin === 'string' && FIELD_NAMES[field]) throw apiErrors.tooLong(FIELD_NAMES[field], Number(issue.maximum));
     throw apiErrors.badRequest(`champ « ${field} » manquant ou incorrect`);
   }
   return parsed.data;
@@ -328,7 +333,7 @@ export const ROUTES: readonly Route[] = [
     if (query.region) assertRegion(caller, query.region);
     const regions = query.region ? [query.region] : visibleRegions(caller, (await deps.store.listRegions()).map((r) => r.region));
     const period = auditPeriod(query, deps.now());
-    return json(200, { ...period, regions, entries: await readAudit(deps.auditEntries, regions, period.from, period.to) });
+    return json(200, { ...period, regions, entries: await describeAudit(await readAudit(deps.auditEntries, regions, period.from, period.to), regions, deps.store) });
   }),
 
   // ------------------------------------------------------------ the self-evaluation reports of the caller's regions
@@ -423,7 +428,7 @@ export const ROUTES: readonly Route[] = [
 
   byStaff('GET', '/api/admin/audit', 'platform-audit.read', async (request, _caller, deps) => {
     const period = auditPeriod(parseWith(PlatformAuditQuery, { ...request.query }), deps.now());
-    return json(200, { ...period, entries: await readAudit(deps.auditEntries, [null], period.from, period.to) });
+    return json(200, { ...period, entries: await describeAudit(await readAudit(deps.auditEntries, [null], period.from, period.to), [null], deps.store) });
   }),
 ];
 

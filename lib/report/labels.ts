@@ -253,3 +253,14 @@ export function reportActorLabel(actor: ReportActor): string {
 export function owedItemLabel(item: OwedItem): string {
   return item.kind === 'rapport_auto_evaluation' ? 'Rapport annuel d’auto-évaluation' : documentKindLabel(item.kind);
 }
+
+/** How a deadline passed with something still owed is called: the digest, the reminders' account and OMéDIT's page say it alike. */
+export const LATE_LABEL = 'En retard';
+
+/**
+ * How long an establishment has been late, as the digest says it.
+ * @example daysLateLabel(14) // '14 jour(s) de retard'
+ */
+export function daysLateLabel(days: number): string {
+  return `${days} jour(s) de retard`;
+}

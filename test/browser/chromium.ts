@@ -3,6 +3,10 @@
  * profile at a hospital's 1024×768, in French, taking downloads; pages whose script errors fail the test.
  */
 import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { CHROMIUM_PATH } from '../../lib/report/pdf';
@@ -46,4 +50,37 @@ export async function openPage(context: BrowserContext, url: string): Promise<Pa
       expect(errors).toEqual([]);
     },
   });
+}
+
+/** Where screenshots go, to be looked at: `CAQES_SCREENSHOTS`, else `caqes-screenshots` in the system's temporary folder. */
+export const SCREENSHOTS = process.env.CAQES_SCREENSHOTS ?? join(tmpdir(), 'caqes-screenshots');
+
+/** Saves what the window shows (or the whole page) as `<name>.png` in SCREENSHOTS. */
+export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
+}
+
+/** A serious or critical accessibility violation axe-core finds, with where. */
+export interface Violation {
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+let axeSource: Promise<string> | null = null;
+
+/**
+ * Runs axe-core (WCAG 2.1 A and AA rules) on the page as it is shown and returns its serious and
+ * critical violations. The engine is evaluated through the DevTools protocol, which the page's
+ * Content-Security-Policy does not govern: the page itself stays as served.
+ */
+export async function seriousViolations(page: Page): Promise<Violation[]> {
+  axeSource ??= readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(await axeSource);
+  const found = await page.evaluate<Violation[]>(`axe
+    .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
+    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) })))`);
+  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }

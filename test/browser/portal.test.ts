@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDirectory } from '../../lib/portal/accounts';
 import { issueLink, linkDeps } from '../../lib/portal/links';
 import { A, B, badArgumentaire, CAMPAIGN, GOOD_PDF, startPortal, type Portal } from '../portal/fixture';
-import { chromiumAvailable, launchBrowser, openPage } from './chromium';
+import { chromiumAvailable, launchBrowser, openPage, seriousViolations } from './chromium';
 
 
 /** A file name with markup in it: it must be shown as text, never run. */
@@ -92,6 +92,9 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
     expect(await history.count()).toBe(2);
     expect(await history.allTextContents()).toEqual([expect.stringContaining('Refusé (1 erreur)'), expect.stringContaining('Accepté')]);
 
+    // No serious accessibility violation with both results shown (axe-core, WCAG 2.1 AA).
+    expect(await seriousViolations(page)).toEqual([]);
+
     // Usable in the old window, and narrower: the page never gets wider than the window.
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1024);
     await page.setViewportSize({ width: 800, height: 600 });
@@ -113,6 +116,7 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
     const alert = page.locator('#alerte');
     await alert.waitFor();
     expect(await alert.textContent()).toBe('Ce lien de dépôt a expiré le 31/01/2026. Demandez un nouveau lien à l’OMéDIT.');
+    expect(await seriousViolations(page)).toEqual([]);
     expect(await page.locator('#depot').isHidden()).toBe(true);
     await page.done();
   });
@@ -150,7 +154,8 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
     await row.waitFor();
     const text = await row.textContent();
     expect(text).toContain("✔ Reçu et accepté : Plan d'actions");
-    expect(text).toContain('✘ Reçu mais refusé : Argumentaire hors-AMM');
+    // Marked ✘, or late once the deadline of 21/03/2026 has passed.
+    expect(text).toContain('Reçu mais refusé : Argumentaire hors-AMM');
     expect(text).toContain('19,0 %');
 
     // Why the argumentation was refused: its file's result, line and column.
@@ -159,7 +164,13 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
 
     await page.selectOption('#region', 'CORSE');
     await page.click('#filtres-form button[type="submit"]');
-    await expect.poll(() => page.locator('#suivi-tableau tbody tr').count()).toBe(1);
+    await expect.poll(() => page.locator('#indicateurs-tableau tbody tr').count()).toBe(1);
+    // The downloads follow the year and region chosen: Corse's only.
+    const downloads = page.locator('#syntheses-liste button');
+    await expect.poll(() => downloads.allTextContents()).toContain('Télécharger la synthèse CORSE 2025 (classeur .xlsx)');
+    expect((await downloads.allTextContents()).every((b) => b.includes('CORSE 2025'))).toBe(true);
+    await page.selectOption('#region', 'PACA');
+    await page.click('#filtres-form button[type="submit"]');
 
     const button = page.getByRole('button', { name: 'Télécharger la synthèse PACA 2025 (classeur .xlsx)' });
     await button.waitFor();
@@ -178,11 +189,12 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
     // Nothing shows before signing in.
     await page.locator('#connexion-form').waitFor();
     expect(await page.locator('#suivi').isHidden()).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
     await signIn(page, 'pharmacien@omedit-paca.fr', password);
     expect(await page.locator('#identite').textContent()).toBe('Connecté : pharmacien@omedit-paca.fr – Pharmacien OMéDIT (PACA)');
 
     await page.locator(`tr[data-finess="${A}"]`).waitFor();
-    const shown = await page.locator('#suivi-tableau tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-finess')));
+    const shown = await page.locator('#indicateurs-tableau tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-finess')));
     expect(shown.sort()).toEqual([A, B].sort());
     expect(await page.locator('#region option').allTextContents()).toEqual(['Toutes mes régions', 'PACA']);
     expect(await page.locator('#syntheses-liste').textContent()).not.toContain('CORSE');
@@ -203,10 +215,8 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
       expect.any(String),
       'PACA',
       'pharmacien@omedit-paca.fr',
-      'Lien de dépôt créé',
-      B,
-      '',
-      expect.stringContaining('"campaign": "2025-S2"'),
+      // A French sentence, the establishment named, no raw JSON.
+      expect.stringMatching(/^pharmacien@omedit-paca\.fr a créé un lien de dépôt pour Hôpital de Toulon-Test \(830100012\), campagne 2025-S2, valable jusqu’au \d\d\/\d\d\/\d{4}, le \d\d\/\d\d\/\d{4} à \d\d:\d\d\.$/),
     ]);
     expect(await page.locator('#journal-liste').textContent()).not.toContain('CORSE');
 
@@ -229,9 +239,11 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
     await signIn(page, 'lecteur@ars-paca.fr', password);
     await page.locator(`tr[data-finess="${A}"]`).waitFor();
     expect(await page.locator('#identite').textContent()).toBe('Connecté : lecteur@ars-paca.fr – ARS (lecture seule) (PACA)');
+    expect(await seriousViolations(page)).toEqual([]);
     // Indicators and summaries, read only: no links, no file results, no log, no accounts.
     for (const section of ['#liens', '#journal', '#comptes']) expect(await page.locator(section).isHidden(), section).toBe(true);
-    const buttons = await page.locator('button:visible').allTextContents();
+    // Sorting the late list (`.tri`) changes nothing but the order shown.
+    const buttons = await page.locator('button:visible:not(.tri)').allTextContents();
     // Reports are read too (« Consulter »), never opened, evaluated or reopened.
     expect(buttons.filter((b) => !b.startsWith('Télécharger la synthèse PACA 2025') && b !== 'Consulter')).toEqual(['Se déconnecter', 'Actualiser']);
 

@@ -16,7 +16,7 @@ import { startServe, type Serving } from '../../lib/cli/serve';
 import { formatFrenchDate } from '../../lib/io/french';
 import { localDirectory } from '../../lib/portal/accounts';
 import { issueLink, linkDeps } from '../../lib/portal/links';
-import { chromiumAvailable, launchBrowser, openPage } from './chromium';
+import { chromiumAvailable, launchBrowser, openPage, screenshot, seriousViolations } from './chromium';
 import { writeDataDir } from '../helpers/data-dir';
 
 
@@ -96,8 +96,12 @@ describe.skipIf(!chromiumAvailable)('the self-evaluation report in Chromium', ()
     await page.fill('#rapport-MO-actions', 'Revue trimestrielle des prescriptions hors-AMM en COMEDIMS');
     await page.fill('#rapport-MO-item-lignes_argumentees', '97,5');
     await page.selectOption('#rapport-MO-item-anomalies_corrigees', 'oui');
+    // Leaving now would lose what was typed: the page asks the browser to warn (its own words), and no longer once saved.
+    const leaving = `(() => { const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented; })()`;
+    expect(await page.evaluate<boolean>(leaving)).toBe(true);
     await page.click('#rapport-enregistrer');
     await expect.poll(() => page.locator('#rapport-message').textContent()).toBe('Brouillon enregistré (version 2).');
+    expect(await page.evaluate<boolean>(leaving)).toBe(false);
     expect(await page.locator('#rapport-blocages li').count()).toBe(0);
 
     // What was saved is there after a reload, from the other site's link too.
@@ -107,7 +111,21 @@ describe.skipIf(!chromiumAvailable)('the self-evaluation report in Chromium', ()
     expect(await other.inputValue('#rapport-MO-item-lignes_argumentees')).toBe('97,5');
     await other.done();
 
+    // Submitting locks the report: the page says so first, and "Annuler" changes nothing.
     await page.click('#rapport-soumettre');
+    const dialog = page.locator('dialog.confirmation');
+    await dialog.waitFor();
+    expect(await dialog.locator('h2').textContent()).toBe('Soumettre le rapport à l’OMéDIT ?');
+    expect(await dialog.locator('p').textContent()).toBe('Une fois soumis, le rapport est verrouillé : vous ne pourrez plus le modifier, sauf si l’OMéDIT le rouvre.');
+    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Annuler');
+    await screenshot(page, 'confirmation-soumettre-1024');
+    expect(await seriousViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Annuler' }).click();
+    expect(await dialog.count()).toBe(0);
+    expect(await page.locator('#rapport-message').textContent()).toBe('Brouillon enregistré (version 2).');
+    expect(await page.locator('#rapport-etat').textContent()).not.toContain('Soumis');
+    await page.click('#rapport-soumettre');
+    await dialog.getByRole('button', { name: 'Soumettre le rapport' }).click();
     await expect.poll(() => page.locator('#rapport-message').textContent()).toBe('Rapport soumis à l’OMéDIT.');
     expect(await page.locator('#rapport-etat').textContent()).toContain('Statut : Soumis');
     expect(await page.locator('#rapport-enregistrer').isHidden()).toBe(true);

@@ -112,6 +112,8 @@ describe('an establishment, through its personal link', () => {
       status: 400,
       body: { error: { code: 'bad-request', message: 'Requête invalide : champ « fileName » manquant ou incorrect.' } },
     });
+    // A name over 255 characters is said as such, in the page's words.
+    expect(await ask('plan_actions', `${'p'.repeat(252)}.pdf`, 10)).toMatchObject({ status: 400, body: { error: { code: 'too-long', message: 'Le nom du fichier dépasse 255 caractères : raccourcissez-le puis recommencez.' } } });
   });
 });
 
@@ -185,6 +187,9 @@ describe('OMéDIT, with its credential', () => {
 
     const corse = await call('/api/omedit/overview?region=CORSE&indicator=MO', portal.serving.staffToken);
     expect((corse.body.establishments as { finess: string }[]).map((r) => r.finess)).toEqual([D]);
+    // The summaries offered are those of the year and region shown.
+    expect((corse.body.summaries as { region: string; year: number }[]).every((s) => s.region === 'CORSE' && s.year === 2025)).toBe(true);
+    expect((corse.body.board as { id: string; counts: Record<string, number> }[]).map((d) => d.id)).toEqual(['retour_preuves', 'argumentaire_hors_amm']);
     expect(await call('/api/omedit/overview?region=corse', portal.serving.staffToken)).toMatchObject({ status: 400 });
   });
 

@@ -14,7 +14,7 @@ export const D = '2A0000717';
 export const CAMPAIGN = '2025-S2';
 export const TODAY = '2026-02-23';
 
-const files: Record<string, string> = {
+export const PORTAL_FILES: Readonly<Record<string, string>> = {
   'referential/etablissements.csv': [
     'finess;finess_juridique;raison_sociale;region;categorie;contrat;emails',
     `${A};130780000;CHU Test – Timone;PACA;ex-DG;C1;a@chu.example`,
@@ -61,9 +61,9 @@ export interface Portal {
   stop(): Promise<void>;
 }
 
-/** `caqes serve --data <the region above> --today 2026-02-23` on a free port. */
-export async function startPortal(): Promise<Portal> {
-  const dataDir = await writeDataDir('caqes-portal-data-', files);
+/** `caqes serve --data <the region above> --today 2026-02-23` on a free port; `files` replace or add some of the region's. */
+export async function startPortal(files: Record<string, string> = {}): Promise<Portal> {
+  const dataDir = await writeDataDir('caqes-portal-data-', { ...PORTAL_FILES, ...files });
   // Each test file has its own serve state, so `caqes link` finds the portal of its own file.
   process.env.CAQES_SERVE_STATE = join(dataDir, 'serve.json');
   const serving = await startServe({ port: 0, dataDir, today: TODAY });
@@ -84,4 +84,26 @@ export async function startPortal(): Promise<Portal> {
 /** The token of a personal link (its fragment). */
 export function tokenOf(url: string): string {
   return new URL(url).hash.slice(1);
+}
+
+/**
+ * What the establishment's page does with its link: asks for a form, posts the file to S3 with it,
+ * then asks for the result until ingest has written it. Returns the upload's S3 key.
+ */
+export async function uploadThroughLink(portal: Portal, finess: string, kind: string, fileName: string, content: string): Promise<string> {
+  const headers = { authorization: `Bearer ${tokenOf(portal.link(finess))}`, 'content-type': 'application/json' };
+  const asked = await fetch(`${portal.serving.url}/api/depot/uploads`, { method: 'POST', headers, body: JSON.stringify({ kind, fileName, size: Buffer.byteLength(content) }) });
+  if (asked.status !== 201) throw new Error(`upload form refused: ${asked.status} ${await asked.text()}`);
+  const { key, url, fields } = (await asked.json()) as { key: string; url: string; fields: Record<string, string> };
+  const data = new FormData();
+  for (const [name, value] of Object.entries(fields)) data.append(name, value);
+  data.append('file', new Blob([content]), fileName);
+  const posted = await fetch(url, { method: 'POST', body: data });
+  if (posted.status !== 204) throw new Error(`S3 refused the upload: ${posted.status}`);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const answer = (await (await fetch(`${portal.serving.url}/api/depot/result?key=${encodeURIComponent(key)}`, { headers })).json()) as { state: string };
+    if (answer.state === 'done') return key;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`no result for ${key}`);
 }

@@ -32,7 +32,29 @@
     }
   }
 
-  async function act(path, email, verb) {
+  /** What each irreversible action on an account does, said before it is done. */
+  const ACTIONS = {
+    disable: {
+      path: '/api/admin/accounts/disable',
+      verb: 'désactivé',
+      title: (email) => 'Désactiver le compte ' + email + ' ?',
+      consequence: 'Ce compte ne pourra plus se connecter et ses sessions ouvertes seront fermées aussitôt. Pour lui rendre l’accès, il faudra créer un nouveau compte.',
+      confirm: 'Désactiver le compte',
+    },
+    reset: {
+      path: '/api/admin/accounts/reset',
+      verb: 'réinitialisé',
+      title: (email) => 'Réinitialiser le mot de passe de ' + email + ' ?',
+      consequence: 'Son mot de passe actuel cessera de fonctionner et ses sessions ouvertes seront fermées. Un mot de passe provisoire sera affiché une seule fois, à lui transmettre de façon sûre.',
+      confirm: 'Réinitialiser le mot de passe',
+    },
+  };
+
+  async function act(name, email) {
+    const action = ACTIONS[name];
+    if (!(await window.CAQES.confirmAction({ title: action.title(email), consequence: action.consequence, confirm: action.confirm }))) return;
+    const path = action.path;
+    const verb = action.verb;
     const box = clear(document.getElementById('compte-resultat'));
     try {
       const out = await api(path, { token: token(), method: 'POST', body: { email: email } });
@@ -64,9 +86,9 @@
                 el('td', { text: a.createdAt ? date(a.createdAt) : '' }),
                 el('td', {}, [
                   a.status === 'active' && a.email !== me.name
-                    ? el('button', { type: 'button', class: 'secondaire', text: 'Désactiver', 'aria-label': 'Désactiver ' + a.email, onclick: () => act('/api/admin/accounts/disable', a.email, 'désactivé') })
+                    ? el('button', { type: 'button', class: 'secondaire', text: 'Désactiver', 'aria-label': 'Désactiver ' + a.email, onclick: () => act('disable', a.email) })
                     : null,
-                  el('button', { type: 'button', class: 'secondaire', text: 'Réinitialiser le mot de passe', 'aria-label': 'Réinitialiser le mot de passe de ' + a.email, onclick: () => act('/api/admin/accounts/reset', a.email, 'réinitialisé') }),
+                  el('button', { type: 'button', class: 'secondaire', text: 'Réinitialiser le mot de passe', 'aria-label': 'Réinitialiser le mot de passe de ' + a.email, onclick: () => act('reset', a.email) }),
                 ]),
               ]),
             ),

@@ -107,5 +107,60 @@
     return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
-  window.CAQES = { el: el, clear: clear, api: api, ApiError: ApiError, date: date, dateTime: dateTime, size: size, alertBox: alertBox, sleep: sleep };
+  /**
+   * Asks before an action that cannot be undone, naming what it does: a modal dialog with the
+   * consequence, "Annuler" (focused, and Escape) and the action's own verb. Resolves true only when
+   * the action's button is pressed.
+   */
+  function confirmAction(options) {
+    return new Promise((resolve) => {
+      const cancel = el('button', { type: 'button', class: 'secondaire', text: 'Annuler' });
+      const go = el('button', { type: 'button', class: 'danger', text: options.confirm });
+      const dialog = el('dialog', { class: 'confirmation', 'aria-labelledby': 'confirmation-titre', 'aria-describedby': 'confirmation-consequence' }, [
+        el('h2', { id: 'confirmation-titre', text: options.title }),
+        el('p', { id: 'confirmation-consequence', text: options.consequence }),
+        el('div', { class: 'boutons' }, [cancel, go]),
+      ]);
+      const close = (answer) => {
+        dialog.close();
+        dialog.remove();
+        resolve(answer);
+      };
+      cancel.addEventListener('click', () => close(false));
+      go.addEventListener('click', () => close(true));
+      dialog.addEventListener('cancel', (event) => {
+        event.preventDefault();
+        close(false);
+      });
+      document.body.appendChild(dialog);
+      dialog.showModal();
+      cancel.focus();
+    });
+  }
+
+  /**
+   * Warns before leaving the page while `unsaved()` says typed text would be lost (the browser shows
+   * its own words: pages may not choose them).
+   */
+  function warnBeforeLeaving(unsaved) {
+    window.addEventListener('beforeunload', (event) => {
+      if (!unsaved()) return;
+      event.preventDefault();
+      event.returnValue = '';
+    });
+  }
+
+  window.CAQES = {
+    el: el,
+    clear: clear,
+    api: api,
+    ApiError: ApiError,
+    date: date,
+    dateTime: dateTime,
+    size: size,
+    alertBox: alertBox,
+    sleep: sleep,
+    confirmAction: confirmAction,
+    warnBeforeLeaving: warnBeforeLeaving,
+  };
 })();

@@ -9,6 +9,10 @@
 
   const token = decodeURIComponent(window.location.hash.replace(/^#/, ''));
   let page = null;
+  /** The contract's self-evaluation report as the server last showed it (null when there is none). */
+  let report = null;
+  /** Text typed in the report since it was last shown from the server. */
+  let unsaved = false;
 
   const STATE_LABELS = { accepted: 'Reçu et accepté', late: 'Reçu après l’échéance', refused: 'Reçu mais refusé', missing: 'Non reçu' };
 
@@ -26,41 +30,76 @@
     document.title = 'Dépôt CAQES ' + page.campaign + ' – ' + e.name;
   }
 
+  /** `31/03/2026` as `2026-03-31`, to place the report's deadline among the others. */
+  function isoOf(frenchDate) {
+    const parts = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(frenchDate || '');
+    return parts ? parts[3] + '-' + parts[2] + '-' + parts[1] : null;
+  }
+
+  function daysFromToday(iso) {
+    return Math.round((Date.parse(iso + 'T00:00:00Z') - Date.parse(page.today + 'T00:00:00Z')) / 86400000);
+  }
+
+  /** The deadline's documents, each with its state, and a strict deadline's rule said before and after it. */
+  function documentsBlock(d) {
+    const nodes = [el('h3', { text: d.label + ' – au plus tard le ' + d.dateLabel + ' (' + when(d.daysLeft) + ')' })];
+    if (d.strict) {
+      nodes.push(
+        el('p', {
+          class: 'rigueur',
+          text:
+            d.daysLeft < 0
+              ? 'Délai de rigueur dépassé : un fichier déposé maintenant sera conservé mais ne sera pas pris en compte.'
+              : 'Délai de rigueur : un fichier reçu après le ' + d.dateLabel + ' ne sera pas pris en compte.',
+        }),
+      );
+    }
+    nodes.push(
+      el(
+        'ul',
+        { class: 'docs' },
+        d.documents.map((doc) =>
+          el('li', {}, [
+            el('span', { text: doc.label + ' : ' }),
+            el('span', { class: 'etat etat-' + doc.state, text: STATE_LABELS[doc.state] }),
+            doc.fileName ? el('span', { class: 'petit', text: ' (' + doc.fileName + ', le ' + dateTime(doc.receivedAt) + ')' }) : null,
+            doc.detail && doc.state !== 'refused' ? el('div', { class: 'petit', text: doc.detail }) : null,
+          ]),
+        ),
+      ),
+    );
+    return nodes;
+  }
+
+  /** The contract's annual report, expected like the documents: its date, where it stands, what it still lacks. */
+  function reportBlock(view, iso) {
+    const left = view.editable ? view.blockers.length : 0;
+    const state = view.statusLabel + (left > 0 ? ' – ' + left + ' point' + (left > 1 ? 's' : '') + ' à compléter avant de le soumettre' : '');
+    return [
+      el('h3', { text: view.title + (view.deadline ? ' – avant le ' + view.deadline + (iso ? ' (' + when(daysFromToday(iso)) + ')' : '') : '') }),
+      el('ul', { class: 'docs', id: 'attendu-rapport' }, [
+        el('li', {}, [
+          el('span', { text: 'Rapport du contrat ' + view.contrat + ' : ' }),
+          el('span', { class: 'etat etat-rapport-' + view.status, text: state }),
+          ' ',
+          el('a', { href: '#rapport', text: view.editable ? 'Remplir le rapport' : 'Voir le rapport' }),
+        ]),
+      ]),
+    ];
+  }
+
   function renderDeadlines() {
     const box = clear(document.getElementById('echeances'));
-    if (page.deadlines.length === 0) {
+    const blocks = page.deadlines.map((d) => ({ date: d.date, nodes: () => documentsBlock(d) }));
+    if (report) {
+      const iso = isoOf(report.deadline);
+      blocks.push({ date: iso || '9999-12-31', nodes: () => reportBlock(report, iso) });
+    }
+    if (blocks.length === 0) {
       box.appendChild(el('p', { text: 'Aucun document n’est attendu de votre établissement pour cette campagne.' }));
       return;
     }
-    page.deadlines.forEach((d) => {
-      // The deadline's day counts: "au plus tard le".
-      box.appendChild(el('h3', { text: d.label + ' – au plus tard le ' + d.dateLabel + ' (' + when(d.daysLeft) + ')' }));
-      if (d.strict) {
-        box.appendChild(
-          el('p', {
-            class: 'rigueur',
-            text:
-              d.daysLeft < 0
-                ? 'Délai de rigueur dépassé : un fichier déposé maintenant sera conservé mais ne sera pas pris en compte.'
-                : 'Délai de rigueur : un fichier reçu après le ' + d.dateLabel + ' ne sera pas pris en compte.',
-          }),
-        );
-      }
-      box.appendChild(
-        el(
-          'ul',
-          { class: 'docs' },
-          d.documents.map((doc) =>
-            el('li', {}, [
-              el('span', { text: doc.label + ' : ' }),
-              el('span', { class: 'etat etat-' + doc.state, text: STATE_LABELS[doc.state] }),
-              doc.fileName ? el('span', { class: 'petit', text: ' (' + doc.fileName + ', le ' + dateTime(doc.receivedAt) + ')' }) : null,
-              doc.detail && doc.state !== 'refused' ? el('div', { class: 'petit', text: doc.detail }) : null,
-            ]),
-          ),
-        ),
-      );
-    });
+    blocks.sort((a, b) => a.date.localeCompare(b.date)).forEach((b) => b.nodes().forEach((node) => box.appendChild(node)));
   }
 
   function renderKinds() {
@@ -140,10 +179,34 @@
 
   // ------------------------------------------------------------ the self-evaluation report of the contract
 
-  let report = null;
-
   function reportMessage(text) {
     document.getElementById('rapport-message').textContent = text || '';
+  }
+
+  /** What the report still lacks before it can be submitted, and the report among what is expected. */
+  function renderBlockers(view) {
+    const blockers = clear(document.getElementById('rapport-blocages'));
+    if (view.editable && view.blockers.length > 0) {
+      blockers.appendChild(el('h3', { text: 'Avant de soumettre le rapport (' + view.blockers.length + ' point' + (view.blockers.length > 1 ? 's' : '') + ')' }));
+      blockers.appendChild(el('ul', { class: 'blocages' }, view.blockers.map((b) => el('li', { text: b }))));
+    }
+    if (page) renderDeadlines();
+  }
+
+  /**
+   * After an upload: what the report lacks follows the file just accepted. Text typed and not saved
+   * stays as typed; only what the report lacks and its state are shown anew.
+   */
+  async function refreshReport() {
+    if (!report) return;
+    const fresh = await api('/api/depot/report', { token: token });
+    if (unsaved && fresh.version === report.version) {
+      report = fresh;
+      renderBlockers(report);
+    } else if (!unsaved) {
+      report = fresh;
+      renderReport();
+    }
   }
 
   function renderReport() {
@@ -151,17 +214,14 @@
     document.getElementById('rapport-titre').textContent = view.title + ' – contrat ' + view.contrat;
     const state = ['Statut : ' + view.statusLabel];
     if (view.deadline) state.push('échéance le ' + view.deadline);
-    if (view.saved) state.push('dernière modification : ' + view.saved.change.toLowerCase() + ' par ' + view.saved.by + ', le ' + view.saved.at);
+    if (view.saved) state.push('dernière modification le ' + view.saved.at + ' : ' + view.saved.change + ' (' + view.saved.by + ')');
     document.getElementById('rapport-etat').textContent = state.join(' – ');
     const notice = document.getElementById('rapport-avis');
     notice.textContent = view.notice || '';
     notice.hidden = !view.notice;
     window.CAQES.report.render(document.getElementById('rapport-contenu'), view, view.editable ? 'edit' : 'read');
-    const blockers = clear(document.getElementById('rapport-blocages'));
-    if (view.editable && view.blockers.length > 0) {
-      blockers.appendChild(el('h3', { text: 'Avant de soumettre le rapport (' + view.blockers.length + ' point' + (view.blockers.length > 1 ? 's' : '') + ')' }));
-      blockers.appendChild(el('ul', { class: 'blocages' }, view.blockers.map((b) => el('li', { text: b }))));
-    }
+    unsaved = false;
+    renderBlockers(view);
     document.getElementById('rapport-enregistrer').hidden = !view.editable;
     document.getElementById('rapport-soumettre').hidden = !view.editable;
     document.getElementById('rapport-exporter').hidden = !view.opened;
@@ -187,6 +247,15 @@
   }
 
   async function saveReport(submit) {
+    if (
+      submit &&
+      !(await window.CAQES.confirmAction({
+        title: 'Soumettre le rapport à l’OMéDIT ?',
+        consequence: 'Une fois soumis, le rapport est verrouillé : vous ne pourrez plus le modifier, sauf si l’OMéDIT le rouvre.',
+        confirm: 'Soumettre le rapport',
+      }))
+    )
+      return;
     let declarations;
     try {
       declarations = window.CAQES.report.collect(document.getElementById('rapport-contenu'), report);
@@ -377,6 +446,7 @@
       await showResult(form.key, file.name);
       status.textContent = 'Fichier « ' + file.name + ' » vérifié.';
       await load();
+      await refreshReport();
     } catch (error) {
       status.textContent = error.message;
     } finally {
@@ -410,6 +480,8 @@
     document.getElementById('formulaire').addEventListener('submit', submit);
     document.getElementById('rapport-enregistrer').addEventListener('click', () => saveReport(false));
     document.getElementById('rapport-soumettre').addEventListener('click', () => saveReport(true));
+    document.getElementById('rapport-contenu').addEventListener('input', () => (unsaved = true));
+    window.CAQES.warnBeforeLeaving(() => unsaved);
     document.getElementById('rapport-exporter').addEventListener('click', exportReport);
     wireDropZone();
     const loading = document.getElementById('chargement');

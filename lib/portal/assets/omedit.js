@@ -123,13 +123,16 @@
   function documentsCell(statuses, deadline) {
     const status = statuses.filter((s) => s.campaign === deadline.campaign && s.id === deadline.id)[0];
     if (!status) return el('td', { text: 'Rien d’attendu' });
+    const late = overview.today > deadline.date;
     return el('td', {}, [
       el(
         'ul',
         { class: 'docs' },
         status.documents.map((doc) =>
           el('li', {}, [
-            el('span', { class: 'etat etat-' + doc.state, text: STATE_MARKS[doc.state] + ' ' + STATE_LABELS[doc.state] }),
+            // Past its deadline, what is still owed says so, in the digest's and the reminders' word.
+            late && doc.state !== 'accepted' ? el('span', { class: 'etat etat-late', text: '⚠ ' + overview.lateLabel + ' – ' }) : null,
+            el('span', { class: 'etat etat-' + doc.state, text: (late && doc.state !== 'accepted' ? '' : STATE_MARKS[doc.state] + ' ') + STATE_LABELS[doc.state] }),
             ' : ' + doc.label,
             doc.fileName ? el('span', { class: 'petit', text: ' (' + doc.fileName + ', ' + dateTime(doc.receivedAt) + ')' }) : null,
             doc.key && allowed('file.read') ? el('button', { type: 'button', class: 'secondaire petit', text: 'Voir le résultat', 'aria-label': 'Voir le résultat de ' + doc.fileName, onclick: () => showFile(doc) }) : null,
@@ -149,21 +152,32 @@
     ]);
   }
 
+  /** Indicator columns: those targeted among the establishments shown, the most targeted first (catalogue order otherwise). */
+  function indicatorColumns() {
+    if (overview.indicator) return [overview.indicator];
+    const count = (code) => overview.establishments.filter((r) => r.indicators.some((i) => i.indicator === code)).length;
+    return overview.filters.indicators
+      .map((i, index) => ({ code: i.code, index: index, count: count(i.code) }))
+      .filter((c) => c.count > 0)
+      .sort((a, b) => b.count - a.count || a.index - b.index)
+      .map((c) => c.code);
+  }
+
   function renderTable() {
-    const state = document.getElementById('suivi-etat');
-    const box = clear(document.getElementById('suivi-tableau'));
+    const state = document.getElementById('indicateurs-etat');
+    const box = clear(document.getElementById('indicateurs-tableau'));
     const rows = overview.establishments;
     state.textContent = rows.length + ' établissement' + (rows.length > 1 ? 's' : '') + ' – mis à jour le ' + dateTime(new Date().toISOString());
     if (rows.length === 0) return;
-    const codes = overview.indicator ? [overview.indicator] : overview.filters.indicators.map((i) => i.code);
+    const codes = indicatorColumns();
     const labels = {};
     overview.filters.indicators.forEach((i) => (labels[i.code] = i.label));
     const headers = ['Établissement']
       .concat(overview.deadlines.map((d) => d.label + ' (' + d.campaign + ', ' + d.dateLabel + ')'))
       .concat(codes.map((c) => labels[c] || c));
     box.appendChild(
-      el('table', {}, [
-        el('caption', { text: 'État de chaque établissement par échéance et par indicateur, ' + overview.year }),
+      el('table', { class: 'premiere-fixe' }, [
+        el('caption', { text: 'État de chaque établissement par échéance et par indicateur ciblé, ' + overview.year }),
         el('thead', {}, [el('tr', {}, headers.map((h) => el('th', { scope: 'col', text: h })))]),
         el(
           'tbody',
@@ -171,7 +185,7 @@
           rows.map((row) =>
             el(
               'tr',
-              { 'data-finess': row.finess },
+              { 'data-finess': row.finess, id: 'etablissement-' + row.finess },
               [el('th', { scope: 'row', class: 'nom' }, [row.name, el('div', { class: 'petit', text: 'FINESS ' + row.finess + ' – ' + row.region + ' – contrat ' + row.contrat })])]
                 .concat(overview.deadlines.map((d) => documentsCell(row.deadlines, d)))
                 .concat(codes.map((c) => indicatorCell(row, c))),
@@ -200,7 +214,7 @@
     renderSummaries();
     renderTable();
     renderLinkForm();
-    ['filtres', 'syntheses', 'suivi'].forEach((id) => (document.getElementById(id).hidden = false));
+    ['filtres', 'suivi', 'indicateurs', 'syntheses'].forEach((id) => (document.getElementById(id).hidden = false));
   }
 
   async function load() {
@@ -217,8 +231,8 @@
       overview = await api('/api/omedit/overview' + (params.length ? '?' + params.join('&') : ''), { token: token() });
       alertBox('');
       render();
-      // The reports' part of the page (rapports.js) follows the same year and region.
-      document.dispatchEvent(new CustomEvent('caqes:overview', { detail: { year: overview.year, region: overview.region } }));
+      // The reports' part of the page (rapports.js) follows the same year and region; the follow-up (suivi.js) shows who is late.
+      document.dispatchEvent(new CustomEvent('caqes:overview', { detail: { year: overview.year, region: overview.region, overview: overview } }));
     } catch (error) {
       failed(error);
     }
@@ -240,39 +254,88 @@
     }
   }
 
+  function chosenEstablishment() {
+    const select = document.getElementById('lien-etablissement');
+    return { finess: select.value, name: select.selectedOptions[0] ? select.selectedOptions[0].textContent : select.value, campaign: document.getElementById('lien-campagne').value };
+  }
+
+  /** Revokes every link of the establishment and campaign chosen, once told how many stop working. */
   async function revoke() {
     const box = clear(document.getElementById('lien-resultat'));
-    const finess = document.getElementById('lien-etablissement').value;
-    const campaign = document.getElementById('lien-campagne').value;
+    const chosen = chosenEstablishment();
     try {
-      const out = await api('/api/omedit/links/revoke', { token: token(), method: 'POST', body: { finess: finess, campaign: campaign } });
-      box.appendChild(el('p', { text: out.revoked + ' lien(s) désactivé(s) pour ' + finess + ' (' + campaign + ').' }));
+      const links = (await api('/api/omedit/links?finess=' + encodeURIComponent(chosen.finess) + '&campaign=' + encodeURIComponent(chosen.campaign), { token: token() })).links;
+      const active = links.filter((l) => l.state === 'active').length;
+      if (active === 0) {
+        box.appendChild(el('p', { text: 'Aucun lien actif pour ' + chosen.name + ' (' + chosen.campaign + ') : rien à désactiver.' }));
+        return;
+      }
+      const agreed = await window.CAQES.confirmAction({
+        title: 'Désactiver tous les liens de ' + chosen.name + ' pour ' + chosen.campaign + ' ?',
+        consequence:
+          active + ' lien(s) actif(s) cesseront de fonctionner aussitôt, y compris ceux envoyés dans les relances : l’établissement ne pourra plus rien déposer tant qu’un nouveau lien ne lui aura pas été envoyé. Pour n’en désactiver qu’un, choisissez « Voir ses liens ».',
+        confirm: 'Désactiver ' + active + ' lien(s)',
+      });
+      if (!agreed) return;
+      const out = await api('/api/omedit/links/revoke', { token: token(), method: 'POST', body: { finess: chosen.finess, campaign: chosen.campaign } });
+      box.appendChild(el('p', { text: out.revoked + ' lien(s) désactivé(s) pour ' + chosen.name + ' (' + chosen.campaign + ').' }));
     } catch (error) {
       failed(error, box);
     }
   }
 
+  /** Revokes one link, once told that it stops working and the others do not. */
+  async function revokeOne(chosen, link) {
+    const agreed = await window.CAQES.confirmAction({
+      title: 'Désactiver ce lien de ' + chosen.name + ' ?',
+      consequence: 'Le lien créé le ' + dateTime(link.issuedAt) + ' par ' + link.issuedBy + ' cessera de fonctionner aussitôt ; les autres liens de l’établissement restent valables.',
+      confirm: 'Désactiver ce lien',
+    });
+    if (!agreed) return;
+    try {
+      await api('/api/omedit/links/revoke', { token: token(), method: 'POST', body: { finess: chosen.finess, campaign: chosen.campaign, id: link.id } });
+      await listLinks('Lien du ' + dateTime(link.issuedAt) + ' désactivé.');
+    } catch (error) {
+      failed(error, document.getElementById('lien-resultat'));
+    }
+  }
+
   const LINK_STATES = { active: 'Actif', expired: 'Expiré', revoked: 'Désactivé' };
 
-  async function listLinks() {
+  async function listLinks(done) {
     const box = clear(document.getElementById('lien-resultat'));
-    const finess = document.getElementById('lien-etablissement').value;
-    const campaign = document.getElementById('lien-campagne').value;
+    const chosen = chosenEstablishment();
     try {
-      const out = await api('/api/omedit/links?finess=' + encodeURIComponent(finess) + '&campaign=' + encodeURIComponent(campaign), { token: token() });
+      const out = await api('/api/omedit/links?finess=' + encodeURIComponent(chosen.finess) + '&campaign=' + encodeURIComponent(chosen.campaign), { token: token() });
+      if (typeof done === 'string') box.appendChild(el('p', { text: done }));
       if (out.links.length === 0) {
-        box.appendChild(el('p', { text: 'Aucun lien pour ' + finess + ' (' + campaign + ').' }));
+        box.appendChild(el('p', { text: 'Aucun lien pour ' + chosen.name + ' (' + chosen.campaign + ').' }));
         return;
       }
+      const canRevoke = allowed('links.revoke');
       box.appendChild(
         el('table', {}, [
-          el('caption', { text: 'Liens de ' + finess + ' pour ' + campaign }),
-          el('thead', {}, [el('tr', {}, ['Créé le', 'Par', 'Valable jusqu’au', 'État'].map((h) => el('th', { scope: 'col', text: h })))]),
+          el('caption', { text: 'Liens de ' + chosen.name + ' pour ' + chosen.campaign }),
+          el('thead', {}, [el('tr', {}, ['Créé le', 'Par', 'Valable jusqu’au', 'État'].concat(canRevoke ? ['Action'] : []).map((h) => el('th', { scope: 'col', text: h })))]),
           el(
             'tbody',
             {},
             out.links.map((l) =>
-              el('tr', {}, [el('td', { text: dateTime(l.issuedAt) }), el('td', { text: l.issuedBy }), el('td', { text: dateTime(l.expiresAt) }), el('td', { text: LINK_STATES[l.state] })]),
+              el(
+                'tr',
+                { 'data-lien': l.id },
+                [el('td', { text: dateTime(l.issuedAt) }), el('td', { text: l.issuedBy }), el('td', { text: dateTime(l.expiresAt) }), el('td', { text: LINK_STATES[l.state] })].concat(
+                  canRevoke
+                    ? [
+                        el('td', {}, [
+                          l.state === 'active'
+                            ? el('button', { type: 'button', class: 'secondaire', text: 'Désactiver ce lien', 'aria-label': 'Désactiver le lien créé le ' + dateTime(l.issuedAt), onclick: () => revokeOne(chosen, l) })
+                            : null,
+                        ]),
+                      ]
+                    : [],
+                ),
+              ),
             ),
           ),
         ]),
@@ -280,10 +343,6 @@
     } catch (error) {
       failed(error, box);
     }
-  }
-
-  function snapshot(value) {
-    return value === null ? '' : JSON.stringify(value, null, 1);
   }
 
   function auditPath() {
@@ -303,12 +362,14 @@
     const box = clear(document.getElementById('journal-liste'));
     try {
       const out = await api(auditPath(), { token: token() });
-      state.textContent = out.entries.length + ' modification(s) du ' + dateTime(out.from) + ' au ' + dateTime(out.to) + '.';
+      // The period's days as asked (its instants are whole UTC days).
+      const day = (iso) => iso.slice(8, 10) + '/' + iso.slice(5, 7) + '/' + iso.slice(0, 4);
+      state.textContent = out.entries.length + ' modification(s) du ' + day(out.from) + ' au ' + day(out.to) + '.';
       if (out.entries.length === 0) return;
       box.appendChild(
         el('table', {}, [
           el('caption', { text: 'Qui a modifié quoi, quand' }),
-          el('thead', {}, [el('tr', {}, ['Quand', 'Région', 'Qui', 'Quoi', 'Objet', 'Avant', 'Après'].map((h) => el('th', { scope: 'col', text: h })))]),
+          el('thead', {}, [el('tr', {}, ['Quand', 'Région', 'Qui', 'Ce qui a été fait'].map((h) => el('th', { scope: 'col', text: h })))]),
           el(
             'tbody',
             {},
@@ -316,11 +377,8 @@
               el('tr', { 'data-action': e.action }, [
                 el('td', { text: dateTime(e.at) }),
                 el('td', { text: e.region || 'plateforme' }),
-                el('td', { text: e.actor.kind === 'system' ? 'traitement automatique' : e.actor.id }),
-                el('td', { text: e.label }),
-                el('td', { text: e.target || '' }),
-                el('td', {}, [el('pre', { class: 'avant-apres', text: snapshot(e.before) })]),
-                el('td', {}, [el('pre', { class: 'avant-apres', text: snapshot(e.after) })]),
+                el('td', { text: e.actorLabel }),
+                el('td', { text: e.sentence }),
               ]),
             ),
           ),
@@ -331,7 +389,24 @@
     }
   }
 
+  /** The links at the top lead only to the sections shown to this caller. */
+  function followSections() {
+    const nav = document.getElementById('sommaire');
+    const update = () => {
+      let any = false;
+      nav.querySelectorAll('a').forEach((a) => {
+        const section = document.getElementById(a.getAttribute('href').slice(1));
+        a.parentElement.hidden = !section || section.hidden;
+        any = any || !a.parentElement.hidden;
+      });
+      nav.hidden = !any;
+    };
+    new MutationObserver(update).observe(document.getElementById('contenu'), { attributes: true, attributeFilter: ['hidden'], subtree: true });
+    update();
+  }
+
   function start() {
+    followSections();
     document.getElementById('filtres-form').addEventListener('submit', (event) => {
       event.preventDefault();
       load();
@@ -343,6 +418,9 @@
     document.addEventListener('caqes:signed-in', (event) => {
       me = event.detail;
       overview = null;
+      const title = me.role === 'admin' ? 'Administration de la plateforme' : 'Suivi des établissements';
+      document.querySelector('.banner h1').textContent = title;
+      document.title = title + ' – CAQES';
       if (allowed('overview.read')) load();
       if (allowed('audit.read') || allowed('platform-audit.read')) {
         document.getElementById('journal').hidden = false;

@@ -123,7 +123,7 @@
     const state = ['Statut : ' + view.statusLabel];
     if (view.deadline) state.push('échéance le ' + view.deadline);
     if (view.submitted) state.push('soumis par ' + view.submitted.by + ' le ' + view.submitted.at);
-    if (view.saved) state.push('dernière modification : ' + view.saved.change.toLowerCase() + ' par ' + view.saved.by + ', le ' + view.saved.at);
+    if (view.saved) state.push('dernière modification le ' + view.saved.at + ' : ' + view.saved.change + ' (' + view.saved.by + ')');
     if (view.final) state.push('résultat final : ' + view.final.resultLabel);
     document.getElementById('rapport-detail-etat').textContent = state.join(' – ');
     const notice = document.getElementById('rapport-detail-avis');
