@@ -47,7 +47,10 @@ export interface RegionYearInputs {
   /** Open PHMEV of the year and of the year before (its growth reference). */
   phmevFacts: readonly PhmevFact[];
   previousPhmevFacts: readonly PhmevFact[];
-  /** Evidence records of the region for every campaign of the year. */
+  /**
+   * Evidence records of the region for every campaign of the year, and of earlier years: a DMI mapping
+   * accepted then still counts. Only the year's are read for everything else.
+   */
   evidence: readonly EvidenceRecord[];
   /** DMI implanted in the year (PMSI), per site or legal entity: the weights of the DMI budget. */
   dmiFacts: readonly DmiFact[];
@@ -74,7 +77,7 @@ const EMPTY: Measured = { numerator: null, denominator: null, value: null, perio
 
 const DMI_MAX_POINTS = 3;
 const DMI_PARTS: readonly { id: string; label: string; kinds: readonly string[]; points: number }[] = [
-  { id: 'cartographie', label: 'Cartographie ANAP ou RESOMEDIT et son plan d’actions', kinds: ['cartographie_dmi', 'plan_actions'], points: 2 },
+  { id: 'cartographie', label: 'Cartographie ANAP ou RESOMEDIT et son plan d’actions', kinds: ['cartographie_dmi', 'plan_actions_dmi'], points: 2 },
   { id: 'audit', label: 'Audit de traçabilité et d’information du patient', kinds: ['audit_dmi'], points: 1 },
 ];
 
@@ -112,7 +115,7 @@ export function computeIndicators(inputs: RegionYearInputs, only?: readonly Indi
     const scope = { definition, inputs, settings, sites, contracts, yearEvidence };
     if (definition.code === 'MO') results.push(...computeOne(scope, moFamily(inputs, settings, yearEvidence)));
     else if (definition.source === 'cpam') results.push(...computeOne(scope, cpamFamily(definition, inputs, settings)));
-    else results.push(...computeOne(scope, evidenceFamily(definition, inputs.today, yearEvidence)));
+    else results.push(...computeOne(scope, evidenceFamily(definition, inputs)));
   }
   allocate(results, inputs, settings);
   return results;
@@ -130,20 +133,21 @@ interface Scope {
 function computeOne<M>({ definition, inputs, settings, sites, contracts, yearEvidence }: Scope, family: Family<M>): IndicatorResult[] {
   const { region, year, today } = inputs;
   const code = definition.code;
-  const targeted = new Set(inputs.targetings.filter((t) => t.year === year && t.indicator === code).map((t) => t.finess));
+  const targetings = new Map(inputs.targetings.filter((t) => t.year === year && t.indicator === code).map((t) => [t.finess, t]));
   const requirements = requirementsFor(code, year, inputs.deadlines, definition.evidence);
   const contexts = new Map<string, SiteContext>(
     sites.map((site) => {
-      const isTargeted = targeted.has(site.finess);
-      const evidence = isTargeted ? evidenceStates(requirements, yearEvidence.filter((e) => e.finess === site.finess), today) : [];
+      const isTargeted = targetings.has(site.finess);
+      const own = isTargeted ? evidenceStates(requirements, yearEvidence.filter((e) => e.finess === site.finess), today) : [];
+      const evidence = code === 'DMI' ? withEarlierMapping(own, earlierMapping(inputs.evidence, site.finess, year, settings.dmiMappingValidity)) : own;
       return [site.finess, { site, targeted: isTargeted, evidence, gate: evidenceGate(evidence, today) }];
     }),
   );
   const siteMeasures = new Map(sites.map((site) => [site.finess, family.site(contexts.get(site.finess) as SiteContext)]));
   const out: IndicatorResult[] = [];
 
-  const result = (base: Pick<IndicatorResult, 'scope' | 'finess' | 'contrat' | 'name' | 'categorie'>, m: Measured, target: ResultTarget | null, t: { targeted: boolean; neutralised: boolean; gate: 'ok' | 'open' | 'failed'; evidence: EvidenceState[] }): IndicatorResult => {
-    const judged = judge({ targeted: t.targeted, neutralised: t.neutralised, measure: definition.measure, value: m.value, target, noDataNote: m.noDataNote, components: m.components, gate: t.gate, evidence: t.evidence });
+  const result = (base: Pick<IndicatorResult, 'scope' | 'finess' | 'contrat' | 'name' | 'categorie'>, m: Measured, target: ResultTarget | null, t: { targeted: boolean; neutralised: string | null; gate: 'ok' | 'open' | 'failed'; evidence: EvidenceState[] }): IndicatorResult => {
+    const judged = judge({ targeted: t.targeted, neutralised: t.neutralised, measure: definition.measure, value: m.value, target, noDataNote: m.noDataNote, components: m.components, gate: t.gate, evidence: t.evidence, reference: definition.reference?.text ?? null });
     return {
       region,
       year,
@@ -173,13 +177,13 @@ function computeOne<M>({ definition, inputs, settings, sites, contracts, yearEvi
 
   for (const site of sites) {
     const ctx = contexts.get(site.finess) as SiteContext;
-    const target = resolveTarget(inputs.objectives, code, year, region, site.finess);
+    const target = resolveTarget(inputs.objectives, code, year, region, site.finess, site.finessJuridique);
     out.push(
       result(
         { scope: 'site', finess: site.finess, contrat: site.contrat, name: site.raisonSociale, categorie: site.categorie },
         family.finish(siteMeasures.get(site.finess) as M, target, ctx.evidence),
         target,
-        { targeted: ctx.targeted, neutralised: site.categorie === 'ex-OQN' && settings.neutralised.includes(code), gate: ctx.gate, evidence: ctx.evidence },
+        { targeted: ctx.targeted, neutralised: targetings.get(site.finess)?.neutralisation ?? null, gate: ctx.gate, evidence: ctx.evidence },
       ),
     );
   }
@@ -187,13 +191,15 @@ function computeOne<M>({ definition, inputs, settings, sites, contracts, yearEvi
   for (const [contrat, members] of contracts) {
     if (members.length < 2) continue;
     const targetedMembers = members.filter((m) => contexts.get(m.finess)?.targeted);
-    const memberTargets = members.map((m) => resolveTarget(inputs.objectives, code, year, region, m.finess));
+    const memberTargets = members.map((m) => resolveTarget(inputs.objectives, code, year, region, m.finess, m.finessJuridique));
     const first = memberTargets[0] ?? null;
     // A contract keeps its sites' own target only when they all share it; otherwise the region's applies.
     const target =
       first && memberTargets.every((t) => t && t.comparator === first.comparator && t.value === first.value) ? first : resolveTarget(inputs.objectives, code, year, region, null);
     const measured = family.finish(family.contract(members, targetedMembers, siteMeasures), target, []);
-    const neutralised = targetedMembers.length > 0 && targetedMembers.every((m) => m.categorie === 'ex-OQN') && settings.neutralised.includes(code);
+    // A contract is neutralised only when OMéDIT neutralised every targeted site of it.
+    const reasons = targetedMembers.map((m) => targetings.get(m.finess)?.neutralisation ?? null);
+    const neutralised = reasons.length > 0 && reasons.every((r) => r !== null) ? [...new Set(reasons)].join(' ; ') : null;
     out.push(
       result(
         { scope: 'contract', finess: null, contrat, name: `Contrat ${contrat}`, categorie: null },
@@ -204,6 +210,23 @@ function computeOne<M>({ definition, inputs, settings, sites, contracts, yearEvi
     );
   }
   return out;
+}
+
+/**
+ * The newest DMI mapping accepted in an earlier year that still counts ("Cartographie : Pas à refaire
+ * OBLIGATOIREMENT tous les ans"): valid for `validity` years, its own included, or for good when null.
+ */
+function earlierMapping(evidence: readonly EvidenceRecord[], finess: string, year: number, validity: number | null): EvidenceRecord | null {
+  const counts = (campaign: string) => campaignYear(campaign) < year && (validity === null || year - campaignYear(campaign) < validity);
+  const mappings = currentEvidence(evidence.filter((e) => e.finess === finess && e.kind === 'cartographie_dmi' && counts(e.campaign)));
+  return mappings.sort((a, b) => b.order.localeCompare(a.order))[0] ?? null;
+}
+
+/** The year's mapping requirement answered by an earlier campaign's mapping, when the year has none in time. */
+function withEarlierMapping(states: readonly EvidenceState[], earlier: EvidenceRecord | null): EvidenceState[] {
+  return states.map((s) =>
+    s.kind === 'cartographie_dmi' && s.status !== 'in_time' && earlier ? { ...s, campaign: earlier.campaign, status: 'in_time', fileName: earlier.fileName, receivedAt: earlier.receivedAt } : s,
+  );
 }
 
 /** How one family of indicators measures a site, sums a contract, and turns its measure `M` into a result's parts. */
@@ -360,16 +383,20 @@ function cpamFamily(definition: IndicatorDefinition, inputs: RegionYearInputs, s
 type Scored = { numerator: number; denominator: number; components: ResultComponent[]; inputs: SourceRef[] } | null;
 
 /** DMI (points) and clinical pharmacy (documents): measured from the evidence returned in time. */
-function evidenceFamily(definition: IndicatorDefinition, today: string, yearEvidence: readonly EvidenceRecord[]): Family<Scored> {
+function evidenceFamily(definition: IndicatorDefinition, inputs: RegionYearInputs): Family<Scored> {
+  const { today, year } = inputs;
   const sources = (finess: string, evidence: readonly EvidenceState[]): SourceRef[] => {
     const kinds = new Set(evidence.map((e) => e.kind));
-    return yearEvidence.filter((e) => e.finess === finess && e.status === 'accepted' && kinds.has(e.kind)).map((e) => e.source);
+    const earlier = new Set(evidence.filter((e) => campaignYear(e.campaign) < year).map((e) => `${e.campaign}#${e.kind}`));
+    const used = (e: EvidenceRecord) => (campaignYear(e.campaign) === year ? kinds.has(e.kind) : earlier.has(`${e.campaign}#${e.kind}`));
+    return inputs.evidence.filter((e) => e.finess === finess && e.status === 'accepted' && used(e)).map((e) => e.source);
   };
   const scored = (finess: string, evidence: readonly EvidenceState[]): Scored => {
     if (definition.measure === 'points') {
       const components = DMI_PARTS.map((part): ResultComponent => {
         const states = evidence.filter((e) => part.kinds.includes(e.kind));
         const done = states.length > 0 && states.every((e) => e.status === 'in_time');
+        const mapping = states.find((e) => e.kind === 'cartographie_dmi' && campaignYear(e.campaign) < year);
         return {
           id: part.id,
           label: part.label,
@@ -379,7 +406,7 @@ function evidenceFamily(definition: IndicatorDefinition, today: string, yearEvid
           unit: 'points',
           target: { comparator: '>=', value: part.points, source: 'default' },
           status: done ? 'met' : evidenceGate(states, today) === 'open' ? 'pending' : 'not_met',
-          note: null,
+          note: mapping ? `cartographie de la campagne ${mapping.campaign}, toujours valable` : null,
         };
       });
       return { numerator: components.reduce((a, c) => a + (c.numerator ?? 0), 0), denominator: DMI_MAX_POINTS, components, inputs: sources(finess, evidence) };

@@ -25,6 +25,8 @@ export const DOCUMENT_KINDS = [
   'recueil_initiations',
   'audit_dmi',
   'cartographie_dmi',
+  /** DMI's own action plan: the one that earns DMI's 2 points with the mapping, never MO's `plan_actions`. */
+  'plan_actions_dmi',
   'autodiagnostic_pharmacie_clinique',
   'autre',
 ] as const;
@@ -60,6 +62,8 @@ export const Targeting = z.object({
   year: z.number().int(),
   finess: Finess,
   indicator: IndicatorCode,
+  /** Why OMéDIT neutralised the indicator for this establishment (the ARS's list), when it did: absent, judged. */
+  neutralisation: z.string().min(1).optional(),
 });
 export type Targeting = z.infer<typeof Targeting>;
 
@@ -242,7 +246,7 @@ export type EvidenceRecord = z.infer<typeof EvidenceRecord>;
 export const IndicatorStatus = z.enum(['met', 'not_met', 'pending', 'not_targeted', 'neutralised', 'no_data', 'no_target']);
 export type IndicatorStatus = z.infer<typeof IndicatorStatus>;
 
-export const TargetSource = z.enum(['establishment', 'region', 'all', 'default']);
+export const TargetSource = z.enum(['establishment', 'exception', 'region', 'all', 'default']);
 
 export const ResultTarget = z.object({ comparator: Comparator, value: z.number(), source: TargetSource });
 export type ResultTarget = z.infer<typeof ResultTarget>;

@@ -276,13 +276,19 @@ function sectionOf(definition: IndicatorDefinition, results: readonly IndicatorR
 
   const targets = new Map<string, { n: number; target: ResultTarget | null }>();
   for (const r of targetedSites) {
-    const text = r.target ? objectiveLabel(r.target, definition.unit) : 'sans objectif';
+    const text = r.target ? objectiveLabel(r.target, definition.unit) : noTargetText(definition);
     targets.set(text, { n: (targets.get(text)?.n ?? 0) + 1, target: r.target });
   }
   const main = [...targets.values()].sort((a, b) => b.n - a.n)[0];
   const targetText = targets.size <= 1 ? ([...targets.keys()][0] ?? '–') : [...targets].map(([text, { n }]) => `${text} (${n} ES)`).join(', ');
 
   return { code: definition.code, definition, sheet: INDICATOR_SHEET_NAMES[definition.code], rows, targeted: targetedSites.length, statuses, evidence, targetText, mainTarget: main?.target ?? null };
+}
+
+/** What a site without a target is judged on, or the reference shown beside its value (issue 18). */
+function noTargetText(definition: IndicatorDefinition): string {
+  if (definition.measure === 'documents' && definition.targetNote) return definition.targetNote;
+  return definition.reference ? `sans objectif (${definition.reference.text})` : 'sans objectif';
 }
 
 function establishmentsOf(sections: readonly IndicatorSection[], day: string): EstablishmentEvidence[] {
@@ -332,7 +338,7 @@ function dmiOf(section: IndicatorSection, day: string): DmiResults {
     .map((row) => ({
       row,
       cartographie: documentState(row.result.evidence, ['cartographie_dmi'], day),
-      plan: documentState(row.result.evidence, ['plan_actions'], day),
+      plan: documentState(row.result.evidence, ['plan_actions_dmi'], day),
       audit: documentState(row.result.evidence, ['audit_dmi'], day),
     }));
   const sent = (s: DmiDocumentState) => s === 'sent' || s === 'late';

@@ -106,13 +106,28 @@ const B = '130001647';
 const C = '830100012';
 
 describe('CPAM ratios', () => {
-  it('GENERIQUES: 4 550 / 10 000 = 45,5 % meets the built-in ≥ 45,5 %; 4 549 does not', () => {
+  it('GENERIQUES: 4 550 / 10 000 = 45,5 % meets OMéDIT’s ≥ 45,5 %; 4 549 does not', () => {
     const results = computeIndicators(
-      inputs({ establishments: [site(A, 'CA'), site(B, 'CB')], targetings: targeted('GENERIQUES', A, B), cpamFacts: [cpam(A, 'GENERIQUES', 4550, 10_000), cpam(B, 'GENERIQUES', 4549, 10_000)] }),
+      inputs({
+        establishments: [site(A, 'CA'), site(B, 'CB')],
+        targetings: targeted('GENERIQUES', A, B),
+        objectives: [objective('GENERIQUES', '>=', 45.5)],
+        cpamFacts: [cpam(A, 'GENERIQUES', 4550, 10_000), cpam(B, 'GENERIQUES', 4549, 10_000)],
+      }),
       ['GENERIQUES'],
     );
-    expect(row(results, 'GENERIQUES', A)).toMatchObject({ numerator: 4550, denominator: 10_000, value: 45.5, measure: 'ratio', status: 'met', target: { comparator: '>=', value: 45.5, source: 'default' } });
+    expect(row(results, 'GENERIQUES', A)).toMatchObject({ numerator: 4550, denominator: 10_000, value: 45.5, measure: 'ratio', status: 'met', target: { comparator: '>=', value: 45.5, source: 'region' } });
     expect(row(results, 'GENERIQUES', B)).toMatchObject({ value: 45.49, status: 'not_met' });
+  });
+
+  it('issue 18: without objectifs, 45,5 % is "référence 2017, indicative" (001_f169cbd8a7ffe659.txt), shown beside 40 %, never a target', () => {
+    const results = computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('GENERIQUES', A), cpamFacts: [cpam(A, 'GENERIQUES', 4000, 10_000)] }), ['GENERIQUES']);
+    expect(row(results, 'GENERIQUES', A)).toMatchObject({
+      value: 40,
+      target: null,
+      status: 'no_target',
+      note: 'aucun objectif fixé pour cet indicateur (objectifs-AAAA.csv) ; référence 2017, indicative : 45,5 % de prescriptions dans le répertoire des génériques',
+    });
   });
 
   it('semesters add up when CPAM gives no whole year: (30 + 50) / (100 + 100) = 40 %; one semester alone says so', () => {
@@ -134,6 +149,7 @@ describe('CPAM ratios', () => {
       inputs({
         establishments: [site(A, 'CA'), site(B, 'CB')],
         targetings: targeted('GENERIQUES', A, B),
+        objectives: [objective('GENERIQUES', '>=', 45.5)],
         cpamFacts: [cpam(A, 'GENERIQUES', 4550, 10_000, { cpamValue: 45.5 }), cpam(B, 'GENERIQUES', 4550, 10_000, { cpamValue: 47 })],
       }),
       ['GENERIQUES'],
@@ -154,11 +170,12 @@ describe('CPAM ratios', () => {
 });
 
 describe('CPAM growth rates', () => {
-  it('IPP: 104 000 € against a reference of 100 000 € is +4,0 %, within ≤ 4 %; 104 100 € is +4,1 %, not', () => {
+  it('IPP: 104 000 € against a reference of 100 000 € is +4,0 %, within OMéDIT’s ≤ 4 %; 104 100 € is +4,1 %, not', () => {
     const results = computeIndicators(
       inputs({
         establishments: [site(A, 'CA'), site(B, 'CB')],
         targetings: targeted('IPP', A, B),
+        objectives: [objective('IPP', '<=', 4)],
         cpamFacts: [cpam(A, 'IPP', 104_000, null, { referenceValue: 100_000 }), cpam(B, 'IPP', 104_100, null, { referenceValue: 100_000 })],
       }),
       ['IPP'],
@@ -171,7 +188,10 @@ describe('CPAM growth rates', () => {
 
   it('without CPAM’s reference, the year before’s extract is the reference: 55 000 / 52 000 = +5,77 %', () => {
     const before = cpam(A, 'IPP', 52_000, null, { year: 2024, period: '2024', source: { key: 'cpam/2024/phev.csv', version: 'v1' } });
-    const results = computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('IPP', A), cpamFacts: [cpam(A, 'IPP', 55_000, null)], previousCpamFacts: [before] }), ['IPP']);
+    const results = computeIndicators(
+      inputs({ establishments: [site(A, 'CA')], targetings: targeted('IPP', A), objectives: [objective('IPP', '<=', 4)], cpamFacts: [cpam(A, 'IPP', 55_000, null)], previousCpamFacts: [before] }),
+      ['IPP'],
+    );
     const r = row(results, 'IPP', A);
     expect(r).toMatchObject({ numerator: 55_000, denominator: 52_000, status: 'not_met' });
     expect(r.value).toBeCloseTo(5.769, 3);
@@ -204,6 +224,7 @@ describe('contracts covering several sites', () => {
       inputs({
         establishments: [site(A, 'GHT'), site(B, 'GHT')],
         targetings: targeted('PERFADOM', A, B),
+        objectives: [objective('PERFADOM', '<=', 4)],
         cpamFacts: [cpam(A, 'PERFADOM', 110, null, { referenceValue: 100 }), cpam(B, 'PERFADOM', 200, null, { referenceValue: 200 })],
       }),
       ['PERFADOM'],
@@ -219,7 +240,7 @@ describe('contracts covering several sites', () => {
     const timone = site(A, 'GHT', { finessJuridique: '130786000' });
     const nord = site(B, 'GHT', { finessJuridique: '130786000' });
     const results = computeIndicators(
-      inputs({ establishments: [timone, nord], targetings: targeted('IPP', A, B), cpamFacts: [cpam('130786000', 'IPP', 96_000, null, { level: 'entity', referenceValue: 100_000 })] }),
+      inputs({ establishments: [timone, nord], targetings: targeted('IPP', A, B), objectives: [objective('IPP', '<=', 4)], cpamFacts: [cpam('130786000', 'IPP', 96_000, null, { level: 'entity', referenceValue: 100_000 })] }),
       ['IPP'],
     );
     expect(row(results, 'IPP', A)).toMatchObject({ value: null, status: 'no_data', note: 'valeur donnée pour l’entité juridique 130786000, sur l’ensemble de ses sites (voir le contrat)' });
@@ -230,69 +251,144 @@ describe('contracts covering several sites', () => {
 
   it('a legal entity with a single site: its value is the site’s', () => {
     const results = computeIndicators(
-      inputs({ establishments: [site(C, 'CC', { finessJuridique: '830100004' })], targetings: targeted('IPP', C), cpamFacts: [cpam('830100004', 'IPP', 101_000, null, { level: 'entity', referenceValue: 100_000 })] }),
+      inputs({ establishments: [site(C, 'CC', { finessJuridique: '830100004' })], targetings: targeted('IPP', C), objectives: [objective('IPP', '<=', 4)], cpamFacts: [cpam('830100004', 'IPP', 101_000, null, { level: 'entity', referenceValue: 100_000 })] }),
       ['IPP'],
     );
     expect(row(results, 'IPP', C)).toMatchObject({ numerator: 101_000, status: 'met' });
   });
 });
 
-describe('private ex-OQN establishments', () => {
-  const clinique = site(C, 'CC', { categorie: 'ex-OQN' });
-  const facts = [cpam(C, 'IPP', 110, null, { referenceValue: 100 }), cpam(C, 'PRE_ANESTHESIE', 10, 100)];
+describe('issue 18: neutralisation follows the ARS’s list (003_a1f9fbfe3d5c11ef.txt: "La liste des établissements concernés par cette neutralisation est disponible sur le site de l’ARS")', () => {
+  const listed = site(C, 'CC', { categorie: 'ex-OQN' });
+  const notListed = site(B, 'CB', { categorie: 'ex-OQN' });
+  const facts = [cpam(C, 'IPP', 110, null, { referenceValue: 100 }), cpam(B, 'IPP', 110, null, { referenceValue: 100 }), cpam(C, 'PRE_ANESTHESIE', 10, 100)];
+  const reason = 'sur la liste de l’ARS des établissements concernés par la neutralisation (FAQ CAQES)';
 
-  it('the PHEV indicators are neutralised, never failed, their value still shown; the others are judged', () => {
+  it('a site on OMéDIT’s list is neutralised, value shown, never failed; an ex-OQN site not on it is judged', () => {
     const results = computeIndicators(
-      inputs({ establishments: [clinique], targetings: [...targeted('IPP', C), ...targeted('PRE_ANESTHESIE', C)], cpamFacts: facts, objectives: [objective('PRE_ANESTHESIE', '<=', 5)] }),
+      inputs({
+        establishments: [listed, notListed],
+        targetings: [{ year: 2025, finess: C, indicator: 'IPP', neutralisation: reason }, ...targeted('IPP', B), ...targeted('PRE_ANESTHESIE', C)],
+        cpamFacts: facts,
+        objectives: [objective('PRE_ANESTHESIE', '<=', 5), objective('IPP', '<=', 4)],
+      }),
       ['IPP', 'PRE_ANESTHESIE'],
     );
-    // +10 % would fail ≤ 4 %: neutralised instead.
-    expect(row(results, 'IPP', C)).toMatchObject({ status: 'neutralised', note: 'indicateur neutralisé pour les établissements privés ex-OQN' });
+    // +10 % would fail ≤ 4 %: neutralised instead, with why.
+    expect(row(results, 'IPP', C)).toMatchObject({ status: 'neutralised', note: `neutralisé : ${reason}` });
     expect(row(results, 'IPP', C).value).toBeCloseTo(10, 10);
+    expect(row(results, 'IPP', B)).toMatchObject({ status: 'not_met', note: null });
     expect(row(results, 'PRE_ANESTHESIE', C)).toMatchObject({ value: 10, status: 'not_met' });
   });
 
-  it('which indicators are neutralised is configuration', () => {
-    const parameters: ParameterSet[] = [{ year: 2025, region: 'PACA', values: { neutralisation_ex_oqn: ['PRE_ANESTHESIE'] } }];
+  it('none by default: the ex-OQN category alone neutralises nothing, whatever `neutralisation_ex_oqn` says', () => {
+    const parameters: ParameterSet[] = [{ year: 2025, region: 'PACA', values: { neutralisation_ex_oqn: ['IPP', 'PRE_ANESTHESIE'] } }];
     const results = computeIndicators(
-      inputs({ establishments: [clinique], targetings: [...targeted('IPP', C), ...targeted('PRE_ANESTHESIE', C)], cpamFacts: facts, parameters, objectives: [objective('PRE_ANESTHESIE', '<=', 5)] }),
+      inputs({ establishments: [listed], targetings: [...targeted('IPP', C), ...targeted('PRE_ANESTHESIE', C)], cpamFacts: facts, parameters, objectives: [objective('PRE_ANESTHESIE', '<=', 5), objective('IPP', '<=', 4)] }),
       ['IPP', 'PRE_ANESTHESIE'],
     );
     expect(row(results, 'IPP', C).status).toBe('not_met');
-    expect(row(results, 'PRE_ANESTHESIE', C).status).toBe('neutralised');
+    expect(row(results, 'PRE_ANESTHESIE', C).status).toBe('not_met');
+  });
+
+  it('a neutralisation of another year does not apply', () => {
+    const results = computeIndicators(
+      inputs({ establishments: [listed], targetings: [...targeted('IPP', C), { year: 2024, finess: C, indicator: 'IPP', neutralisation: reason }], cpamFacts: facts, objectives: [objective('IPP', '<=', 4)] }),
+      ['IPP'],
+    );
+    expect(row(results, 'IPP', C).status).toBe('not_met');
+  });
+
+  it('a contract is neutralised only when every targeted site of it is', () => {
+    const one = site(C, 'GHT', { categorie: 'ex-OQN' });
+    const two = site(B, 'GHT', { categorie: 'ex-OQN' });
+    const base = { establishments: [one, two], cpamFacts: facts, objectives: [objective('IPP', '<=', 4)] };
+    const half = computeIndicators(inputs({ ...base, targetings: [{ year: 2025, finess: C, indicator: 'IPP', neutralisation: reason }, ...targeted('IPP', B)] }), ['IPP']);
+    expect(row(half, 'IPP', 'GHT').status).toBe('not_met');
+    expect(row(half, 'IPP', 'GHT').value).toBeCloseTo(10, 9);
+    const both = computeIndicators(
+      inputs({ ...base, targetings: [{ year: 2025, finess: C, indicator: 'IPP', neutralisation: reason }, { year: 2025, finess: B, indicator: 'IPP', neutralisation: 'arrêté ARS du 12/01/2026' }] }),
+      ['IPP'],
+    );
+    expect(row(both, 'IPP', 'GHT')).toMatchObject({ status: 'neutralised', note: `neutralisé : ${reason} ; arrêté ARS du 12/01/2026` });
   });
 });
 
-describe('DMI: 2 points for the mapping with its action plan, 1 for the audit, in time', () => {
-  const calendar = [deadline('DMI', ['cartographie_dmi', 'plan_actions', 'audit_dmi'])];
-  const run = (evidence: EvidenceRecord[], today: string) =>
-    row(computeIndicators(inputs({ today, establishments: [site(A, 'CA')], targetings: targeted('DMI', A), deadlines: calendar, evidence }), ['DMI']), 'DMI', A);
-  const all = [uploaded(A, 'cartographie_dmi', '2026-02-10T09:00:00Z'), uploaded(A, 'plan_actions', '2026-02-11T09:00:00Z'), uploaded(A, 'audit_dmi', '2026-03-09T20:00:00Z')];
+describe('DMI as the seed scores it: "Cartographie ANAP/RESOMEDIT (accompagnement OMéDIT) + plan d’actions = 2 points ; Audit : Traçabilité dans DPI et information patient = 1 point"', () => {
+  const calendar = [deadline('DMI', ['cartographie_dmi', 'plan_actions_dmi', 'audit_dmi'])];
+  const run = (evidence: EvidenceRecord[], today: string, over: Partial<RegionYearInputs> = {}) =>
+    row(computeIndicators(inputs({ today, establishments: [site(A, 'CA')], targetings: targeted('DMI', A), deadlines: calendar, evidence, ...over }), ['DMI']), 'DMI', A);
+  const all = [uploaded(A, 'cartographie_dmi', '2026-02-10T09:00:00Z'), uploaded(A, 'plan_actions_dmi', '2026-02-11T09:00:00Z'), uploaded(A, 'audit_dmi', '2026-03-09T20:00:00Z')];
+  const points = (r: IndicatorResult) => r.components.map((c) => [c.id, c.value, c.status]);
 
-  it('everything in time (the audit on the evening of the deadline, Paris time): 3 points, met', () => {
-    expect(run(all, '2026-03-20')).toMatchObject({ measure: 'points', numerator: 3, denominator: 3, value: 3, unit: 'points', status: 'met' });
+  it('everything in time (the audit on the evening of the deadline, Paris time): 3 points of 3; no target in the seeds, so no met/not met', () => {
+    expect(run(all, '2026-03-20')).toMatchObject({ measure: 'points', numerator: 3, denominator: 3, value: 3, unit: 'points', target: null, status: 'no_target' });
   });
 
-  it('no audit after the deadline: 2 points, not met; before it: pending', () => {
+  it('a status only where objectifs gives one: ≥ 3 points met with 3, not met with 2', () => {
+    const objectives = [objective('DMI', '>=', 3)];
+    expect(run(all, '2026-03-20', { objectives })).toMatchObject({ value: 3, status: 'met', target: { comparator: '>=', value: 3, source: 'region' } });
+    expect(run(all.slice(0, 2), '2026-03-20', { objectives })).toMatchObject({ value: 2, status: 'not_met' });
+  });
+
+  it('no audit after the deadline: 2 points, the audit’s point lost; before it: still to be earned', () => {
     const mapping = all.slice(0, 2);
-    expect(run(mapping, '2026-03-10')).toMatchObject({ value: 2, status: 'not_met' });
-    expect(run(mapping, '2026-03-01')).toMatchObject({ value: 2, status: 'pending', note: 'éléments de preuve encore attendus (échéance le 09/03/2026)' });
-    expect(run(mapping, '2026-03-10').components.map((c) => [c.id, c.value, c.status])).toEqual([
+    expect(run(mapping, '2026-03-10')).toMatchObject({ value: 2, status: 'no_target' });
+    expect(points(run(mapping, '2026-03-10'))).toEqual([
       ['cartographie', 2, 'met'],
       ['audit', 0, 'not_met'],
+    ]);
+    expect(points(run(mapping, '2026-03-01'))).toEqual([
+      ['cartographie', 2, 'met'],
+      ['audit', 0, 'pending'],
     ]);
   });
 
   it('an action plan received after the deadline loses the mapping’s 2 points', () => {
-    const late = [uploaded(A, 'cartographie_dmi', '2026-02-10T09:00:00Z'), uploaded(A, 'plan_actions', '2026-03-12T09:00:00Z'), uploaded(A, 'audit_dmi', '2026-03-01T09:00:00Z')];
+    const late = [uploaded(A, 'cartographie_dmi', '2026-02-10T09:00:00Z'), uploaded(A, 'plan_actions_dmi', '2026-03-12T09:00:00Z'), uploaded(A, 'audit_dmi', '2026-03-01T09:00:00Z')];
     const r = run(late, '2026-03-20');
-    expect(r).toMatchObject({ value: 1, status: 'not_met' });
-    expect(r.evidence.find((e) => e.kind === 'plan_actions')).toMatchObject({ status: 'late', receivedAt: '2026-03-12T09:00:00Z' });
+    expect(r).toMatchObject({ value: 1 });
+    expect(r.evidence.find((e) => e.kind === 'plan_actions_dmi')).toMatchObject({ status: 'late', receivedAt: '2026-03-12T09:00:00Z' });
+  });
+
+  it('the 2 points need both the mapping and its plan: a plan not sent gives 0 of 2', () => {
+    expect(points(run([all[0] as EvidenceRecord, all[2] as EvidenceRecord], '2026-03-20'))).toEqual([
+      ['cartographie', 0, 'not_met'],
+      ['audit', 1, 'met'],
+    ]);
+  });
+
+  it('MO’s action plan (`plan_actions`) never earns DMI’s points, even asked by a calendar row for every indicator', () => {
+    const moPlan = [uploaded(A, 'cartographie_dmi', '2026-02-10T09:00:00Z'), uploaded(A, 'plan_actions', '2026-02-11T09:00:00Z'), uploaded(A, 'audit_dmi', '2026-03-01T09:00:00Z')];
+    const r = run(moPlan, '2026-03-20', { deadlines: [...calendar, deadline(null, ['plan_actions'])] });
+    expect(r).toMatchObject({ numerator: 1, value: 1 });
+    expect(r.components[0]).toMatchObject({ id: 'cartographie', value: 0, status: 'not_met' });
+  });
+
+  it('"Cartographie : Pas à refaire OBLIGATOIREMENT tous les ans": a 2024 mapping counts in 2025, and the result says which campaign', () => {
+    const mapping2024 = uploaded(A, 'cartographie_dmi', '2025-02-01T09:00:00Z', { campaign: '2024-S2', fileName: 'cartographie-2024.pdf' });
+    const r = run([mapping2024, all[1] as EvidenceRecord, all[2] as EvidenceRecord], '2026-03-20');
+    expect(r).toMatchObject({ numerator: 3, value: 3 });
+    expect(r.components[0]).toMatchObject({ value: 2, status: 'met', note: 'cartographie de la campagne 2024-S2, toujours valable' });
+    expect(r.evidence.find((e) => e.kind === 'cartographie_dmi')).toMatchObject({ campaign: '2024-S2', status: 'in_time', fileName: 'cartographie-2024.pdf' });
+    expect(r.inputs).toContainEqual(mapping2024.source);
+  });
+
+  it('OMéDIT’s `validite_cartographie_dmi` limits it: valid 2 years, a 2024 mapping counts in 2025, a 2023 one does not', () => {
+    const parameters: ParameterSet[] = [{ year: 2025, region: 'PACA', values: { validite_cartographie_dmi: 2 } }];
+    const rest = [all[1] as EvidenceRecord, all[2] as EvidenceRecord];
+    const in2024 = uploaded(A, 'cartographie_dmi', '2025-02-01T09:00:00Z', { campaign: '2024-S2' });
+    const in2023 = uploaded(A, 'cartographie_dmi', '2024-02-01T09:00:00Z', { campaign: '2023-S2' });
+    expect(run([in2024, ...rest], '2026-03-20', { parameters })).toMatchObject({ value: 3 });
+    expect(run([in2023, ...rest], '2026-03-20', { parameters })).toMatchObject({ value: 1 });
+    // Without the parameter the 2023 mapping still counts; a refused one never does.
+    expect(run([in2023, ...rest], '2026-03-20')).toMatchObject({ value: 3 });
+    expect(run([{ ...in2024, status: 'rejected' }, ...rest], '2026-03-20')).toMatchObject({ value: 1 });
   });
 
   it('a refused audit does not count', () => {
     const refused = [...all.slice(0, 2), uploaded(A, 'audit_dmi', '2026-03-01T09:00:00Z', { status: 'rejected', errorCount: 1 })];
-    expect(run(refused, '2026-03-20')).toMatchObject({ value: 2, status: 'not_met' });
+    expect(run(refused, '2026-03-20')).toMatchObject({ value: 2 });
   });
 });
 
@@ -301,9 +397,17 @@ describe('pharmacie clinique: the self-assessment returned in time', () => {
   const run = (evidence: EvidenceRecord[], today: string) =>
     row(computeIndicators(inputs({ today, establishments: [site(A, 'CA')], targetings: targeted('PHARMACIE_CLINIQUE', A), deadlines: calendar, evidence }), ['PHARMACIE_CLINIQUE']), 'PHARMACIE_CLINIQUE', A);
 
-  it('returned: 1 / 1 = 100 %, met; missing after the deadline: 0 %, not met', () => {
-    expect(run([uploaded(A, 'autodiagnostic_pharmacie_clinique', '2026-01-05T09:00:00Z')], '2026-04-01')).toMatchObject({ numerator: 1, denominator: 1, value: 100, status: 'met' });
-    expect(run([], '2026-04-01')).toMatchObject({ numerator: 0, denominator: 1, value: 0, status: 'not_met' });
+  it('issue 18: the seeds name the tool (Autodiagnostic ANAP), not a score: returned in time is met, with no invented target', () => {
+    expect(run([uploaded(A, 'autodiagnostic_pharmacie_clinique', '2026-01-05T09:00:00Z')], '2026-04-01')).toMatchObject({
+      numerator: 1,
+      denominator: 1,
+      value: 100,
+      target: null,
+      status: 'met',
+      note: 'autodiagnostic ANAP retourné et accepté dans les délais : c’est ce qui est jugé, les sources ne fixant pas de score',
+    });
+    expect(run([], '2026-04-01')).toMatchObject({ numerator: 0, denominator: 1, value: 0, status: 'not_met', note: 'autodiagnostic ANAP non retourné ou non accepté dans les délais : c’est ce qui est jugé' });
+    expect(run([], '2026-03-01')).toMatchObject({ status: 'pending', note: 'autodiagnostic ANAP attendu (échéance le 09/03/2026) : c’est son retour dans les délais qui est jugé' });
   });
 
   it('with no deadline in the calendar, the self-evaluation deadline applies (evidence before the end of March)', () => {
@@ -317,6 +421,44 @@ describe('pharmacie clinique: the self-assessment returned in time', () => {
       { kind: 'autodiagnostic_pharmacie_clinique', campaign: '2025', deadline: 'auto_evaluation', due: '2026-03-31', status: 'missing', fileName: null, receivedAt: null },
     ]);
     expect(r.status).toBe('not_met');
+  });
+});
+
+describe('issue 18: MO’s targets are the seed’s, "Objectif taux de prescription I999 : PACA <15%* ; Corse <10%" and "* Sauf AP-HM et IPC <20%"', () => {
+  const aphmSite = '130783236';
+  const share = (results: IndicatorResult[], finess: string) => row(results, 'MO', finess).components[0];
+  const run = (establishments: Establishment[], objectives: Objective[] = [], region = 'PACA') =>
+    computeIndicators(
+      inputs({ region, establishments, targetings: establishments.map((e) => ({ year: 2025, finess: e.finess, indicator: 'MO' as const })), objectives, moFacts: establishments.map((e) => mo(e.finess, 1000, 180, { region })) }),
+      ['MO'],
+    );
+
+  it('18 % hors AMM: within AP-HM’s < 20 % (recognised by its FINESS juridique 130786049), beyond another PACA site’s < 15 %', () => {
+    const results = run([site(aphmSite, 'APHM', { finessJuridique: '130786049' }), site(C, 'CC')]);
+    expect(row(results, 'MO', aphmSite).target).toEqual({ comparator: '<', value: 20, source: 'exception' });
+    expect(share(results, aphmSite)).toMatchObject({ value: 18, status: 'met' });
+    expect(row(results, 'MO', C).target).toEqual({ comparator: '<', value: 15, source: 'default' });
+    expect(share(results, C)).toMatchObject({ value: 18, status: 'not_met' });
+  });
+
+  it('IPC is the other named exception; Corse’s sites have < 10 %', () => {
+    expect(row(run([site(B, 'CB', { finessJuridique: '130001647' })]), 'MO', B).target).toEqual({ comparator: '<', value: 20, source: 'exception' });
+    const corse = run([site('2A0000717', 'CX', { region: 'CORSE' })], [], 'CORSE');
+    expect(row(corse, 'MO', '2A0000717').target).toEqual({ comparator: '<', value: 10, source: 'default' });
+  });
+
+  it('objectifs overrides: AP-HM’s own row wins over the exception, which wins over the region’s row', () => {
+    const aphm = site(aphmSite, 'APHM', { finessJuridique: '130786049' });
+    expect(row(run([aphm], [objective('MO', '<', 15, aphmSite)]), 'MO', aphmSite).target).toEqual({ comparator: '<', value: 15, source: 'establishment' });
+    const regionRow = run([aphm, site(C, 'CC')], [objective('MO', '<', 12)]);
+    expect(row(regionRow, 'MO', aphmSite).target).toMatchObject({ value: 20, source: 'exception' });
+    expect(row(regionRow, 'MO', C).target).toEqual({ comparator: '<', value: 12, source: 'region' });
+  });
+
+  it('another region’s or year’s objectifs row does not apply', () => {
+    const other: Objective[] = [{ ...objective('MO', '<', 5), region: 'CORSE' }, { ...objective('MO', '<', 5), year: 2024 }, { ...objective('MO', '<', 5, C), year: 2024 }];
+    expect(row(run([site(C, 'CC')], other), 'MO', C).target).toEqual({ comparator: '<', value: 15, source: 'default' });
+    expect(row(run([site(C, 'CC')], [{ ...objective('MO', '<', 7), region: null }]), 'MO', C).target).toEqual({ comparator: '<', value: 7, source: 'all' });
   });
 });
 
@@ -435,10 +577,10 @@ describe('budgets split to the cent', () => {
   });
 
   it('DMI budget by points × DMI implanted when every count is known, by points otherwise', () => {
-    const calendar = [deadline('DMI', ['cartographie_dmi', 'plan_actions', 'audit_dmi'])];
+    const calendar = [deadline('DMI', ['cartographie_dmi', 'plan_actions_dmi', 'audit_dmi'])];
     const evidence = [
-      ...(['cartographie_dmi', 'plan_actions', 'audit_dmi'] as const).map((k) => uploaded(A, k, '2026-02-01T09:00:00Z')),
-      ...(['cartographie_dmi', 'plan_actions'] as const).map((k) => uploaded(B, k, '2026-02-01T09:00:00Z')),
+      ...(['cartographie_dmi', 'plan_actions_dmi', 'audit_dmi'] as const).map((k) => uploaded(A, k, '2026-02-01T09:00:00Z')),
+      ...(['cartographie_dmi', 'plan_actions_dmi'] as const).map((k) => uploaded(B, k, '2026-02-01T09:00:00Z')),
     ];
     const base = inputs({
       today: '2026-04-01',
@@ -489,6 +631,7 @@ describe('national sources: Open PHMEV and PMSI stay-level data', () => {
       inputs({
         establishments: [site(A, 'CA')],
         targetings: [...targeted('IPP', A), ...targeted('GENERIQUES', A), ...targeted('BIOSIMILAIRES', A)],
+        objectives: [objective('IPP', '<=', 4), objective('GENERIQUES', '>=', 45.5)],
         phmevFacts: [phmev(A, 2025, { ipp: { rem: 10_300, bse: 11_000, boxes: 2_000 } })],
         previousPhmevFacts: [phmev(A, 2024)],
       }),
@@ -556,8 +699,8 @@ describe('national sources: Open PHMEV and PMSI stay-level data', () => {
   });
 
   it('the DMI implanted per site in the PMSI weigh the DMI budget; a one-site entity’s count is its site’s', () => {
-    const calendar = [deadline('DMI', ['cartographie_dmi', 'plan_actions', 'audit_dmi'])];
-    const evidence = [A, B].flatMap((f) => (['cartographie_dmi', 'plan_actions', 'audit_dmi'] as const).map((k) => uploaded(f, k, '2026-02-01T09:00:00Z')));
+    const calendar = [deadline('DMI', ['cartographie_dmi', 'plan_actions_dmi', 'audit_dmi'])];
+    const evidence = [A, B].flatMap((f) => (['cartographie_dmi', 'plan_actions_dmi', 'audit_dmi'] as const).map((k) => uploaded(f, k, '2026-02-01T09:00:00Z')));
     const dmiFact = (finess: string, level: 'site' | 'entity', implants: number) => ({ region: 'PACA', year: 2025, finess, level, implants, cost: 0, lines: 1, source: SRC, replaced: [] });
     const results = computeIndicators(
       inputs({

@@ -51,4 +51,12 @@ describe('referential/parametres-<year>.csv', () => {
     expect(out.list[2]!.message).toContain('(« OPIOIDES » inconnu)');
     expect(out.output).toBeNull();
   });
+
+  it('issue 18: validite_cartographie_dmi is a whole number of years ("Cartographie : Pas à refaire OBLIGATOIREMENT tous les ans")', async () => {
+    const ok = await read(parametresFormat, cp1252(['parametre;region;valeur', 'validite_cartographie_dmi;PACA;3']), { year: 2025 });
+    expect(payload(ok.output)).toEqual([{ year: 2025, region: 'PACA', values: { validite_cartographie_dmi: 3 } }]);
+    const bad = await read(parametresFormat, cp1252(['parametre;region;valeur', 'validite_cartographie_dmi;;1,5', 'validite_cartographie_dmi;PACA;0']), { year: 2025 });
+    expect(where(bad.list)).toEqual(['error type-error@2:valeur', 'error type-error@3:valeur']);
+    expect(bad.list[0]!.message).toContain('nombre d’années entier, au moins 1 (ex. 3)');
+  });
 });

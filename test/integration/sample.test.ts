@@ -32,7 +32,7 @@ afterAll(async () => {
 describe('caqes run on the sample region', () => {
   it('ends with exit code 0 and a French account of files, indicators, e-mails and workbooks', () => {
     expect(exitCode).toBe(0);
-    expect(printed).toContain('Fichiers reçus : 30 – 28 accepté(s), 2 refusé(s)');
+    expect(printed).toContain('Fichiers reçus : 32 – 30 accepté(s), 2 refusé(s)');
     expect(printed).toContain('Indicateurs – PACA 2025 (établissements ciblés par statut)');
     expect(printed).toContain('Indicateur MO (part des UCD codées I999) – PACA 2025');
     expect(printed).toContain('Indicateur MO (part des UCD codées I999) – CORSE 2025');
@@ -101,13 +101,13 @@ describe('caqes run on the sample region', () => {
     const find = (indicator: string, id: string) => indicators.find((r) => r.year === 2025 && r.indicator === indicator && (r.finess === id || r.contrat === id))!;
     // Le Comtat's IPP has no CPAM reference: 55 000 € against its 2024 value of 52 000 € is +5,8 %, above 4 %.
     expect(find('IPP', '840001010')).toMatchObject({ numerator: 55_000, denominator: 52_000, status: 'not_met' });
-    // The Clinique du Golfe (ex-OQN) is neutralised on IPP, and CPAM's value disagreeing with its numerator is kept.
+    // The Clinique du Golfe (ex-OQN) is on OMéDIT's neutralisation list for IPP, and CPAM's value disagreeing with its numerator is kept.
     expect(find('IPP', '2A0000915')).toMatchObject({ status: 'neutralised', cpam: { value: 42_000, agrees: false } });
     // The university hospital's IPP is given for its legal entity: on the contract row.
     expect(find('IPP', '130780018')).toMatchObject({ status: 'no_data' });
     expect(find('IPP', 'CAQES-PACA-001')).toMatchObject({ scope: 'contract', numerator: 97_025, denominator: 93_500 });
-    // Ajaccio-Cyrnos sent its mapping, plan and audit: 3 points and the whole Corse DMI budget.
-    expect(find('DMI', '2A0000717')).toMatchObject({ value: 3, status: 'met', allocation: { budget: 'budget_dmi', amount: 27_433 } });
+    // Ajaccio-Cyrnos sent its mapping, DMI's own plan and audit: 3 points of 3 (no target in the seeds) and the whole Corse DMI budget.
+    expect(find('DMI', '2A0000717')).toMatchObject({ value: 3, status: 'no_target', allocation: { budget: 'budget_dmi', amount: 27_433 } });
     // Haute-Provence's 2025 amounts are five times its 2024 ones; Bastia-Golo has two badly coded lines.
     expect(find('MO', '040006017').anomalies.map((a) => a.code)).toEqual(['amount-jump']);
     expect(find('MO', '2B0000814').anomalies.map((a) => a.code)).toEqual(['missing-indication', 'invalid-indication']);
