@@ -451,24 +451,34 @@ function dmiCountsBySite(inputs: RegionYearInputs): Map<string, number> {
   return counts;
 }
 
+/** What a site's share of a budget rests on: its weight, and whether a `pending` status still decides it. */
+interface Claim {
+  weight: number;
+  undecided: boolean;
+}
+
 /**
- * Splits the MO incentive among the sites whose contract met MO, and the DMI budget among the
- * sites scoring DMI points, by the configured rule; a contract's row shows its sites' total.
+ * Splits the MO incentive among the sites whose contract met MO, and the DMI budget among the sites
+ * scoring DMI points, by the configured rule; a contract's row shows its sites' total. While a share
+ * depends on a `pending` status, the split is provisional: the undecided sites are counted as if they
+ * succeeded (MO met, DMI's open parts earned), so the decided sites' shares are what they are sure to
+ * get at least; once every status is final the budget goes, to the cent, to the sites decided.
  */
 function allocate(results: IndicatorResult[], inputs: RegionYearInputs, settings: RegionSettings): void {
   const contractRow = (indicator: IndicatorCode, contrat: string) => results.find((r) => r.indicator === indicator && r.scope === 'contract' && r.contrat === contrat);
-  const share = (indicator: IndicatorCode, budget: 'interessement_mo' | 'budget_dmi', amount: number | null, eligible: (r: IndicatorResult) => boolean, weight: (r: IndicatorResult) => number, rule: string) => {
+  const share = (indicator: IndicatorCode, budget: 'interessement_mo' | 'budget_dmi', amount: number | null, claim: (r: IndicatorResult) => Claim | null, rule: string) => {
     if (amount === null) return;
     const rows = results.filter((r) => r.indicator === indicator && r.scope === 'site' && r.status !== 'not_targeted');
-    const chosen = rows.filter(eligible);
-    const amounts = splitToTheCent(amount, chosen.map(weight));
-    for (const row of rows) row.allocation = { budget, amount: 0, rule };
-    chosen.forEach((row, i) => {
-      row.allocation = { budget, amount: amounts[i] as number, rule };
+    const claims = rows.map(claim);
+    const provisional = claims.some((c) => c?.undecided);
+    const amounts = splitToTheCent(amount, claims.map((c) => c?.weight ?? 0));
+    rows.forEach((row, i) => {
+      row.allocation = { budget, amount: amounts[i] as number, rule, provisional, undecided: claims[i]?.undecided ?? false };
     });
     for (const contract of results.filter((r) => r.indicator === indicator && r.scope === 'contract' && r.status !== 'not_targeted')) {
-      const total = rows.filter((r) => r.contrat === contract.contrat).reduce((a, r) => a + (r.allocation?.amount ?? 0), 0);
-      contract.allocation = { budget, amount: Math.round(total * 100) / 100, rule };
+      const members = rows.filter((r) => r.contrat === contract.contrat);
+      const total = members.reduce((a, r) => a + (r.allocation?.amount ?? 0), 0);
+      contract.allocation = { budget, amount: Math.round(total * 100) / 100, rule, provisional, undecided: members.some((r) => r.allocation?.undecided) };
     }
   };
 
@@ -477,22 +487,29 @@ function allocate(results: IndicatorResult[], inputs: RegionYearInputs, settings
     'MO',
     'interessement_mo',
     settings.moIncentive.budget,
-    // A site of a multi-site contract earns when the contract, judged as a whole, met MO.
-    (r) => (contractRow('MO', r.contrat)?.status ?? r.status) === 'met',
-    (r) => (moRule === 'egal' ? 1 : moRule === 'prorata_ucd' ? (r.denominator ?? 0) : (r.amounts?.total ?? 0)),
+    (r) => {
+      // A site of a multi-site contract earns when the contract, judged as a whole, met MO.
+      const status = contractRow('MO', r.contrat)?.status ?? r.status;
+      if (status !== 'met' && status !== 'pending') return null;
+      return { weight: moRule === 'egal' ? 1 : moRule === 'prorata_ucd' ? (r.denominator ?? 0) : (r.amounts?.total ?? 0), undecided: status === 'pending' };
+    },
     RULE_LABELS[moRule] ?? moRule,
   );
 
   const dmiCounts = dmiCountsBySite(inputs);
-  const dmiEligible = results.filter((r) => r.indicator === 'DMI' && r.scope === 'site' && (r.numerator ?? 0) > 0);
+  const reachable = (r: IndicatorResult) => r.components.reduce((a, c) => a + (c.status === 'pending' ? (c.denominator ?? 0) : (c.numerator ?? 0)), 0);
+  const dmiEligible = results.filter((r) => r.indicator === 'DMI' && r.scope === 'site' && reachable(r) > 0);
   const countsKnown = dmiEligible.every((r) => r.finess !== null && dmiCounts.has(r.finess));
   const dmiRule = settings.dmiBudget.rule === 'points_x_dmi' && !countsKnown ? 'points' : settings.dmiBudget.rule;
   share(
     'DMI',
     'budget_dmi',
     settings.dmiBudget.budget,
-    (r) => (r.numerator ?? 0) > 0,
-    (r) => (dmiRule === 'egal' ? 1 : dmiRule === 'points' ? (r.numerator ?? 0) : (r.numerator ?? 0) * (dmiCounts.get(r.finess ?? '') ?? 0)),
+    (r) => {
+      if (r.status === 'neutralised' || reachable(r) === 0) return null;
+      const points = reachable(r);
+      return { weight: dmiRule === 'egal' ? 1 : dmiRule === 'points' ? points : points * (dmiCounts.get(r.finess ?? '') ?? 0), undecided: r.components.some((c) => c.status === 'pending') };
+    },
     `${RULE_LABELS[dmiRule] ?? dmiRule}${dmiRule !== settings.dmiBudget.rule ? ' (nombre de DMI posés inconnu)' : ''}`,
   );
 }

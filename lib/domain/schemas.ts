@@ -322,7 +322,17 @@ export const IndicatorResult = z.object({
   /** MO: the treatment initiations collected over the year's campaigns. */
   initiations: z.object({ initiations: z.number().int(), patients: z.number().int() }).nullable(),
   /** The share of a regional budget (MO incentive, DMI budget) this site or contract gets, in euros. */
-  allocation: z.object({ budget: z.enum(['interessement_mo', 'budget_dmi']), amount: z.number(), rule: z.string() }).nullable(),
+  allocation: z
+    .object({
+      budget: z.enum(['interessement_mo', 'budget_dmi']),
+      amount: z.number(),
+      rule: z.string(),
+      /** The split is "prévisionnel" while any share of the budget depends on a `pending` status; final once none does. */
+      provisional: z.boolean().optional(),
+      /** This row's share depends on a status still `pending`: undecided, counted as if it succeeded. */
+      undecided: z.boolean().optional(),
+    })
+    .nullable(),
   inputs: z.array(SourceRef),
 });
 export type IndicatorResult = z.infer<typeof IndicatorResult>;

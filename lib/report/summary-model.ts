@@ -170,6 +170,10 @@ export interface BudgetSplit {
   rows: { row: SummaryRow; share: number; status: IndicatorStatus }[];
   /** The shares added up, to the cent. */
   total: number;
+  /** "prévisionnel" while a share depends on a `pending` status; final, to the cent, once none does. */
+  provisional: boolean;
+  /** The shares still undecided (counted as if their site succeeded) and whose they are. */
+  undecided: { amount: number; names: string[] };
 }
 
 /** An MO anomaly of a site, or of the region's ATIH totals. */
@@ -355,6 +359,7 @@ function dmiOf(section: IndicatorSection, day: string): DmiResults {
 function budgetOf(section: IndicatorSection, budget: BudgetSplit['budget'], amount: number | null): BudgetSplit {
   const rows = section.rows.filter((r) => r.result.scope === 'site' && !r.informative && r.result.allocation?.budget === budget);
   const cents = rows.reduce((a, r) => a + Math.round((r.result.allocation?.amount ?? 0) * 100), 0);
+  const open = rows.filter((r) => r.result.allocation?.undecided === true);
   return {
     budget,
     indicator: section.code,
@@ -366,6 +371,11 @@ function budgetOf(section: IndicatorSection, budget: BudgetSplit['budget'], amou
       status: section.rows.find((c) => c.result.scope === 'contract' && c.result.contrat === row.result.contrat)?.result.status ?? row.result.status,
     })),
     total: cents / 100,
+    provisional: rows.some((r) => r.result.allocation?.provisional === true),
+    undecided: {
+      amount: open.reduce((a, r) => a + Math.round((r.result.allocation?.amount ?? 0) * 100), 0) / 100,
+      names: open.map((r) => r.label),
+    },
   };
 }
 

@@ -541,9 +541,77 @@ describe('budgets split to the cent', () => {
       }),
       ['MO'],
     );
-    expect(row(results, 'MO', A).allocation).toEqual({ budget: 'interessement_mo', amount: 94_748.25, rule: 'au prorata du montant liste en sus valorisé' });
+    expect(row(results, 'MO', A).allocation).toEqual({ budget: 'interessement_mo', amount: 94_748.25, rule: 'au prorata du montant liste en sus valorisé', provisional: false, undecided: false });
     expect(row(results, 'MO', B).allocation?.amount).toBe(31_582.75);
     expect(row(results, 'MO', C).allocation?.amount).toBe(0);
+  });
+
+  it('issue 18: "prévisionnel" while a share depends on a pending status, then final to the cent (seed 000: "Montant total d’intéressement = 126 331 €")', () => {
+    // A met (plan in time), B reaches 10 % but its plan is still awaited (pending), C misses (20 %).
+    const base = {
+      establishments: [site(A, 'CA'), site(B, 'CB'), site(C, 'CC')],
+      targetings: targeted('MO', A, B, C),
+      deadlines: [deadline('MO', ['plan_actions'])],
+      evidence: [uploaded(A, 'plan_actions', '2026-02-01T09:00:00Z'), uploaded(C, 'plan_actions', '2026-02-01T09:00:00Z')],
+      moFacts: [mo(A, 3000, 300), mo(B, 1000, 100), mo(C, 1000, 200)],
+      parameters: [{ year: 2025, region: 'PACA', values: { budget_interessement_mo: 126_331 } }],
+    };
+    const before = computeIndicators(inputs({ ...base, today: '2026-03-01' }), ['MO']);
+    expect(row(before, 'MO', B).status).toBe('pending');
+    // Counted as if B succeeds: 300 000 : 100 000 → 94 748,25 € sure for A, 31 582,75 € undecided for B.
+    expect(row(before, 'MO', A).allocation).toMatchObject({ amount: 94_748.25, provisional: true, undecided: false });
+    expect(row(before, 'MO', B).allocation).toMatchObject({ amount: 31_582.75, provisional: true, undecided: true });
+    expect(row(before, 'MO', C).allocation).toMatchObject({ amount: 0, provisional: true, undecided: false });
+    // After the deadline B's plan is missing: not met, and the whole budget goes to A, final.
+    const after = computeIndicators(inputs({ ...base, today: '2026-03-10' }), ['MO']);
+    expect(row(after, 'MO', B).status).toBe('not_met');
+    expect([A, B, C].map((f) => row(after, 'MO', f).allocation)).toEqual([
+      { budget: 'interessement_mo', amount: 126_331, rule: 'au prorata du montant liste en sus valorisé', provisional: false, undecided: false },
+      { budget: 'interessement_mo', amount: 0, rule: 'au prorata du montant liste en sus valorisé', provisional: false, undecided: false },
+      { budget: 'interessement_mo', amount: 0, rule: 'au prorata du montant liste en sus valorisé', provisional: false, undecided: false },
+    ]);
+  });
+
+  it('a contract’s row carries its sites’ total, and whether part of it is undecided', () => {
+    // GHT = A + B: (300 + 100) / (3 000 + 1 000) = 10 %, met as a whole; C alone 20 %, not met.
+    const results = computeIndicators(
+      inputs({
+        establishments: [site(A, 'GHT'), site(B, 'GHT'), site(C, 'CC')],
+        targetings: targeted('MO', A, B, C),
+        moFacts: [mo(A, 3000, 300), mo(B, 1000, 100), mo(C, 1000, 200)],
+        parameters: [{ year: 2025, region: 'PACA', values: { budget_interessement_mo: 126_331, regle_interessement_mo: 'egal' } }],
+      }),
+      ['MO'],
+    );
+    expect([A, B].map((f) => row(results, 'MO', f).allocation?.amount)).toEqual([63_165.5, 63_165.5]);
+    expect(row(results, 'MO', 'GHT').allocation).toEqual({ budget: 'interessement_mo', amount: 126_331, rule: 'à parts égales', provisional: false, undecided: false });
+  });
+
+  it('DMI: a site whose audit can still come is counted with the point it may earn, provisionally; after the deadline, 3 : 2 to the cent', () => {
+    const calendar = [deadline('DMI', ['cartographie_dmi', 'plan_actions_dmi', 'audit_dmi'])];
+    const evidence = [
+      ...(['cartographie_dmi', 'plan_actions_dmi', 'audit_dmi'] as const).map((k) => uploaded(A, k, '2026-02-01T09:00:00Z')),
+      ...(['cartographie_dmi', 'plan_actions_dmi'] as const).map((k) => uploaded(B, k, '2026-02-01T09:00:00Z')),
+    ];
+    const base = {
+      establishments: [site(A, 'CA'), site(B, 'CB')],
+      targetings: targeted('DMI', A, B),
+      deadlines: calendar,
+      evidence,
+      parameters: [{ year: 2025, region: 'PACA', values: { budget_dmi: 210_550.97, regle_dmi: 'points' as const } }],
+    };
+    // 3 : 3 of 21 055 097 cents: 10 527 548,5 each, the odd cent to the first.
+    const before = computeIndicators(inputs({ ...base, today: '2026-03-01' }), ['DMI']);
+    expect([A, B].map((f) => row(before, 'DMI', f).allocation)).toEqual([
+      { budget: 'budget_dmi', amount: 105_275.49, rule: 'au prorata des points', provisional: true, undecided: false },
+      { budget: 'budget_dmi', amount: 105_275.48, rule: 'au prorata des points', provisional: true, undecided: true },
+    ]);
+    // 3 : 2 → 126 330,582 → 126 330,58 and 84 220,388 → 84 220,39, which add up to 210 550,97.
+    const after = computeIndicators(inputs({ ...base, today: '2026-03-10' }), ['DMI']);
+    expect([A, B].map((f) => row(after, 'DMI', f).allocation)).toEqual([
+      { budget: 'budget_dmi', amount: 126_330.58, rule: 'au prorata des points', provisional: false, undecided: false },
+      { budget: 'budget_dmi', amount: 84_220.39, rule: 'au prorata des points', provisional: false, undecided: false },
+    ]);
   });
 
   it('equal shares that do not divide: the cents go to the first, the total is exact', () => {

@@ -264,6 +264,8 @@ describe('buildSummaryWorkbook', () => {
     expect(shares.reduce((a, b) => a + b, 0)).toBe(126_331);
     expect(values(budgets, moHeader + 4, 7)).toEqual(['Total réparti', null, null, null, null, null, 126_331]);
     expect(values(budgets, moHeader + 5, 7)).toEqual(['Écart au budget', null, null, null, null, null, 0]);
+    // Issue 18: no MO share depends on a pending status in the fixture (its pending site earns nothing yet): final.
+    expect(String(budgets.getCell(moHeader + 6, 1).value)).toMatch(/^Répartition définitive : tous les statuts dont elle dépend sont décidés\./);
     expect(budgets.getCell(moHeader + 4, 7).numFmt).toBe('#,##0.00 "€"');
 
     const dmiHeader = rowOf(budgets, 'Budget DMI') + 3;
