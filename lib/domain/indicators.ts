@@ -370,7 +370,7 @@ function cpamFamily(definition: IndicatorDefinition, inputs: RegionYearInputs, s
           period: String(inputs.year),
           source: 'open_phmev',
           components: open.components,
-          noDataNote: open.value === null ? 'Open PHMEV de l’année précédente absent : pas de référence pour l’évolution' : null,
+          noDataNote: open.value === null ? phmevNoValue(code, phmev, phmevBefore) : null,
           inputs: open.inputs,
         };
       }
@@ -378,6 +378,14 @@ function cpamFamily(definition: IndicatorDefinition, inputs: RegionYearInputs, s
       return { ...EMPTY, noDataNote: entityNote ?? `${cpam.noDataNote ?? 'aucune valeur'}${absent}`, inputs: cpam.inputs };
     },
   };
+}
+
+/** Why Open PHMEV, present for the year, gives no value: what is true of the files and of the establishment. */
+function phmevNoValue(code: IndicatorCode, phmev: PhmevFact | null, before: PhmevFact | null): string {
+  if (code !== 'IPP') return 'aucune boîte concernée pour cet établissement dans Open PHMEV : pas de part calculable';
+  if (!before) return 'Open PHMEV de l’année précédente absent : pas de référence pour l’évolution';
+  if ((phmev?.ipp.rem ?? 0) === 0) return 'aucune ligne d’IPP (ATC A02BC) pour cet établissement dans Open PHMEV, ni cette année ni l’année précédente';
+  return 'aucune ligne d’IPP (ATC A02BC) pour cet établissement dans l’Open PHMEV de l’année précédente : pas de référence pour l’évolution';
 }
 
 type Scored = { numerator: number; denominator: number; components: ResultComponent[]; inputs: SourceRef[] } | null;

@@ -204,6 +204,65 @@ describe('CPAM growth rates', () => {
   });
 });
 
+describe('issue 18: CPAM growth indicators read consistently (a pharmacist saw "+1 090 809 %")', () => {
+  const run = (cpamFacts: CpamFact[], previousCpamFacts: CpamFact[] = [], establishments = [site(A, 'CA')]) =>
+    computeIndicators(inputs({ establishments, targetings: targeted('PERFADOM', ...establishments.map((e) => e.finess)), objectives: [objective('PERFADOM', '<=', 4)], cpamFacts, previousCpamFacts }), ['PERFADOM']);
+  const before = (finess: string, numerator: number, denominator: number | null) => cpam(finess, 'PERFADOM', numerator, denominator, { year: 2024, period: '2024' });
+
+  it('with a denominator the measure is a rate: 1 200 / 10 000 = 0,12 against a reference rate of 0,10 is +20 %', () => {
+    const r = row(run([cpam(A, 'PERFADOM', 1200, 10_000, { referenceValue: 0.1, cpamValue: 12 })]), 'PERFADOM', A);
+    expect(r).toMatchObject({ numerator: 0.12, denominator: 0.1, status: 'not_met', cpam: { value: 12, agrees: true } });
+    expect(r.value).toBeCloseTo(20, 9);
+  });
+
+  it('without a reference, the year before’s rate on the same scale: 0,12 against 1 000 / 10 000 = 0,10 is +20 %', () => {
+    const r = row(run([cpam(A, 'PERFADOM', 1200, 10_000)], [before(A, 1000, 10_000)]), 'PERFADOM', A);
+    expect(r.value).toBeCloseTo(20, 9);
+  });
+
+  it('a rate against an amount is refused: no_data with the reason, never +1 090 819 900 %', () => {
+    // 109 082 € with no denominator is an amount; a reference of 0,1 is a rate: the factor is 1 090 820.
+    const amountVsRate = row(run([cpam(A, 'PERFADOM', 109_082, null, { referenceValue: 0.1 })]), 'PERFADOM', A);
+    expect(amountVsRate).toMatchObject({ value: null, status: 'no_data' });
+    expect(amountVsRate.note).toMatch(/^évolution de \+109[\s\u202f\u00a0]081[\s\u202f\u00a0]900 %, hors de ±1 000 % : la référence n’est pas sur l’échelle de la mesure \(un taux contre un montant \?\)$/);
+    // A rate of 0,109 against a reference of 100 000: a change by a factor far below 1/11.
+    expect(row(run([cpam(A, 'PERFADOM', 109_082, 1_000_000, { referenceValue: 100_000 })]), 'PERFADOM', A)).toMatchObject({ value: null, status: 'no_data' });
+    // The year before as an amount, this year as a rate: different scales.
+    expect(row(run([cpam(A, 'PERFADOM', 1200, 10_000)], [before(A, 50_000, null)]), 'PERFADOM', A)).toMatchObject({
+      value: null,
+      status: 'no_data',
+      note: 'l’extrait de l’année précédente donne la mesure sur une autre échelle (un taux contre un montant) : pas d’évolution calculable',
+    });
+  });
+
+  it('at the bounds: a factor of 11 (+1 000 %) and of 1/11 are read, beyond them not', () => {
+    expect(row(run([cpam(A, 'PERFADOM', 1100, null, { referenceValue: 100 })]), 'PERFADOM', A).value).toBeCloseTo(1000, 9);
+    expect(row(run([cpam(A, 'PERFADOM', 1101, null, { referenceValue: 100 })]), 'PERFADOM', A).value).toBeNull();
+    expect(row(run([cpam(A, 'PERFADOM', 100, null, { referenceValue: 1100 })]), 'PERFADOM', A).value).toBeCloseTo((1 / 11 - 1) * 100, 9);
+    expect(row(run([cpam(A, 'PERFADOM', 100, null, { referenceValue: 1101 })]), 'PERFADOM', A).value).toBeNull();
+    expect(row(run([cpam(A, 'PERFADOM', 100, null, { referenceValue: 0 })]), 'PERFADOM', A).note).toBe('valeur de référence nulle ou négative : pas d’évolution calculable');
+  });
+
+  it('semesters: amounts add up with their references; rates with reference rates per semester cannot be recomposed', () => {
+    const amounts = row(run([cpam(A, 'PERFADOM', 60, null, { period: '2025-S1', referenceValue: 50 }), cpam(A, 'PERFADOM', 50, null, { period: '2025-S2', referenceValue: 50 })]), 'PERFADOM', A);
+    expect(amounts).toMatchObject({ numerator: 110, denominator: 100, period: '2025' });
+    expect(amounts.value).toBeCloseTo(10, 9);
+    const rates = row(run([cpam(A, 'PERFADOM', 6, 100, { period: '2025-S1', referenceValue: 0.05 }), cpam(A, 'PERFADOM', 5, 100, { period: '2025-S2', referenceValue: 0.05 })]), 'PERFADOM', A);
+    expect(rates).toMatchObject({ value: null, note: 'taux de référence donné par semestre : l’évolution de l’année ne se recompose pas sans ses numérateurs et dénominateurs' });
+  });
+
+  it('a contract of rates sums numerators and denominators of both years: (30 + 10) / (100 + 900) against (20 + 10) / (100 + 900) is +33,3 %', () => {
+    const ght = [site(A, 'GHT'), site(B, 'GHT')];
+    const results = run([cpam(A, 'PERFADOM', 30, 100), cpam(B, 'PERFADOM', 10, 900)], [before(A, 20, 100), before(B, 10, 900)], ght);
+    const contract = row(results, 'PERFADOM', 'GHT');
+    expect(contract).toMatchObject({ numerator: 0.04, denominator: 0.03 });
+    expect(contract.value).toBeCloseTo(33.333, 3);
+    // With reference rates only, the contract's growth cannot be recomposed.
+    const refOnly = run([cpam(A, 'PERFADOM', 30, 100, { referenceValue: 0.2 }), cpam(B, 'PERFADOM', 10, 900, { referenceValue: 0.01 })], [], ght);
+    expect(row(refOnly, 'PERFADOM', 'GHT')).toMatchObject({ value: null, note: 'taux de référence donné sans ses numérateur et dénominateur : l’évolution du contrat ne se recompose pas' });
+  });
+});
+
 describe('contracts covering several sites', () => {
   it('a ratio of the contract is the sum of numerators over the sum of denominators: (30 + 10) / (100 + 900) = 4 %, not the mean 16,7 %', () => {
     const results = computeIndicators(
@@ -735,10 +794,21 @@ describe('national sources: Open PHMEV and PMSI stay-level data', () => {
     expect(row(results, 'GENERIQUES', B).comparison?.flagged).toBe(true);
   });
 
+  it('issue 18: both years’ Open PHMEV there, no PPI line in either: the note says so, not that a file is missing', () => {
+    const noPpi = { ipp: { rem: 0, bse: 0, boxes: 0 } };
+    const run = (previousPhmevFacts: PhmevFact[], now = noPpi) =>
+      row(computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('IPP', A), phmevFacts: [phmev(A, 2025, now)], previousPhmevFacts }), ['IPP']), 'IPP', A);
+    expect(run([phmev(A, 2024, noPpi)])).toMatchObject({ source: 'open_phmev', status: 'no_data', note: 'aucune ligne d’IPP (ATC A02BC) pour cet établissement dans Open PHMEV, ni cette année ni l’année précédente' });
+    expect(run([phmev(A, 2024, noPpi)], { ipp: { rem: 500, bse: 600, boxes: 10 } })).toMatchObject({
+      status: 'no_data',
+      note: 'aucune ligne d’IPP (ATC A02BC) pour cet établissement dans l’Open PHMEV de l’année précédente : pas de référence pour l’évolution',
+    });
+    expect(run([])).toMatchObject({ status: 'no_data', note: 'Open PHMEV de l’année précédente absent : pas de référence pour l’évolution' });
+  });
+
   it('a private clinic absent from Open PHMEV has no data, never a failure', () => {
     const clinique = site(C, 'CC', { categorie: 'ex-OQN' });
-    const parameters: ParameterSet[] = [{ year: 2025, region: null, values: { neutralisation_ex_oqn: [] } }];
-    const results = computeIndicators(inputs({ establishments: [clinique], targetings: targeted('GENERIQUES', C), parameters }), ['GENERIQUES']);
+    const results = computeIndicators(inputs({ establishments: [clinique], targetings: targeted('GENERIQUES', C) }), ['GENERIQUES']);
     expect(row(results, 'GENERIQUES', C)).toMatchObject({
       status: 'no_data',
       note: 'aucune valeur dans l’extrait CPAM ; absent d’Open PHMEV (établissements publics et ESPIC seulement)',
