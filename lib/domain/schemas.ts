@@ -82,6 +82,8 @@ export type Objective = z.infer<typeof Objective>;
 
 export const Deadline = z.object({
   year: z.number().int(),
+  /** The region the deadline is set for; absent or null: every region (the `region` column, issue 18). */
+  region: Region.nullable().optional(),
   campaign: Campaign,
   id: z.string().regex(/^[a-z0-9_]+$/),
   date: IsoDate,

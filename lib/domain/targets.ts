@@ -1,4 +1,5 @@
 import { indicatorDefinition } from './catalogue';
+import { forRegion } from './regional';
 import type { Comparator, IndicatorCode, Objective } from './schemas';
 
 export interface Target {
@@ -20,7 +21,7 @@ export function resolveTarget(
   finess: string | null,
   finessJuridique: string | null = null,
 ): Target | null {
-  const own = objectives.filter((o) => o.indicator === indicator && o.year === year && (o.region === null || o.region === region));
+  const own = forRegion(objectives, region).filter((o) => o.indicator === indicator && o.year === year);
   const bySite = finess ? own.find((o) => o.finess === finess) : undefined;
   if (bySite) return { comparator: bySite.comparator, value: bySite.target, source: 'establishment' };
   const named = finessJuridique ? indicatorDefinition(indicator).namedExceptions.find((e) => e.finessJuridique === finessJuridique) : undefined;

@@ -1,6 +1,7 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { z } from 'zod';
 import { ANNUAL_DEADLINE } from '../domain/evidence';
+import { forRegion } from '../domain/regional';
 import { dueReminders, lateEstablishments, type DueReminder, type OwedItem, type OwedReportPart } from '../domain/reminders';
 import type { Deadline, EvidenceRecord, Targeting } from '../domain/schemas';
 import { settingsFor, type ParameterSet } from '../domain/settings';
@@ -138,10 +139,11 @@ function digestRecipients(parameters: readonly ParameterSet[], region: string, r
 export async function runReminders(today: string, deps: RemindDeps, options: { dryRun?: boolean } = {}): Promise<RemindRun> {
   const { store } = deps;
   const dryRun = options.dryRun ?? false;
-  const [deadlines, parameters, suppressed] = await Promise.all([store.listDeadlines(), store.listParameters(), store.listSuppressed()]);
+  const [allDeadlines, parameters, suppressed] = await Promise.all([store.listDeadlines(), store.listParameters(), store.listSuppressed()]);
   const suppressedBy = new Map(suppressed.map((s) => [s.address, s]));
   const run: RemindRun = { reminders: [], digests: [] };
   for (const { region } of await store.listRegions()) {
+    const deadlines = forRegion(allDeadlines, region);
     const establishments = await store.listEstablishments(region);
     const targetings: Targeting[] = await store.listTargetings(region);
     const campaigns = [...new Set(deadlines.map((d) => d.campaign))];

@@ -730,6 +730,48 @@ describe('budgets split to the cent', () => {
   });
 });
 
+describe('issue 18: rules per region, one deployment for every region', () => {
+  const calendar: Deadline[] = [
+    { ...deadline('PHARMACIE_CLINIQUE', ['autodiagnostic_pharmacie_clinique'], '2026-03-09'), region: 'PACA' },
+    { ...deadline('PHARMACIE_CLINIQUE', ['autodiagnostic_pharmacie_clinique'], '2026-03-31'), region: 'IDF' },
+    { ...deadline(null, [], '2026-03-31', 'auto_evaluation'), region: null },
+  ];
+  const idfSite = site('750000010', 'CI', { region: 'IDF' });
+  const run = (region: string, finess: string) =>
+    row(
+      computeIndicators(
+        inputs({ region, today: '2026-03-15', establishments: [site(A, 'CA'), idfSite], targetings: [...targeted('PHARMACIE_CLINIQUE', A), ...targeted('PHARMACIE_CLINIQUE', '750000010')], deadlines: calendar }),
+        ['PHARMACIE_CLINIQUE'],
+      ),
+      'PHARMACIE_CLINIQUE',
+      finess,
+    );
+
+  it('on 15/03/2026 the same missing self-diagnosis is late in PACA (09/03) and still awaited in IDF (31/03)', () => {
+    expect(run('PACA', A)).toMatchObject({ status: 'not_met', region: 'PACA' });
+    expect(run('PACA', A).evidence).toEqual([expect.objectContaining({ due: '2026-03-09', status: 'missing' })]);
+    expect(run('IDF', '750000010')).toMatchObject({ status: 'pending', region: 'IDF' });
+    expect(run('IDF', '750000010').evidence).toEqual([expect.objectContaining({ due: '2026-03-31', status: 'awaited' })]);
+  });
+
+  it('a region computes only its own establishments', () => {
+    const results = computeIndicators(
+      inputs({ region: 'IDF', establishments: [site(A, 'CA'), idfSite], targetings: [...targeted('PHARMACIE_CLINIQUE', A), ...targeted('PHARMACIE_CLINIQUE', '750000010')], deadlines: calendar }),
+      ['PHARMACIE_CLINIQUE'],
+    );
+    expect(results.map((r) => r.finess)).toEqual(['750000010']);
+  });
+
+  it('objectives per region: PACA’s and IDF’s targets differ in one year', () => {
+    const objectives: Objective[] = [objective('BIOSIMILAIRES', '>=', 30), { ...objective('BIOSIMILAIRES', '>=', 50), region: 'IDF' }];
+    const facts = [cpam(A, 'BIOSIMILAIRES', 40, 100), cpam('750000010', 'BIOSIMILAIRES', 40, 100, { region: 'IDF' })];
+    const both = (region: string) =>
+      computeIndicators(inputs({ region, establishments: [site(A, 'CA'), idfSite], targetings: [...targeted('BIOSIMILAIRES', A), ...targeted('BIOSIMILAIRES', '750000010')], objectives, cpamFacts: facts }), ['BIOSIMILAIRES']);
+    expect(row(both('PACA'), 'BIOSIMILAIRES', A)).toMatchObject({ value: 40, status: 'met', target: { value: 30, source: 'region' } });
+    expect(row(both('IDF'), 'BIOSIMILAIRES', '750000010')).toMatchObject({ value: 40, status: 'not_met', target: { value: 50, source: 'region' } });
+  });
+});
+
 it('computes only the indicators asked for', () => {
   const results = computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('MO', A) }), ['MO', 'DMI']);
   expect([...new Set(results.map((r) => r.indicator))]).toEqual(['MO', 'DMI']);

@@ -106,12 +106,21 @@ describe('caqes run on the sample region', () => {
     // The university hospital's IPP is given for its legal entity: on the contract row.
     expect(find('IPP', '130780018')).toMatchObject({ status: 'no_data' });
     expect(find('IPP', 'CAQES-PACA-001')).toMatchObject({ scope: 'contract', numerator: 97_025, denominator: 93_500 });
-    // Ajaccio-Cyrnos sent its mapping, DMI's own plan and audit: 3 points of 3 (no target in the seeds) and the whole Corse DMI budget.
-    expect(find('DMI', '2A0000717')).toMatchObject({ value: 3, status: 'no_target', allocation: { budget: 'budget_dmi', amount: 27_433 } });
+    // Ajaccio-Cyrnos sent its mapping, DMI's own plan and audit: 3 points of 3 (no target in the seeds). On
+    // 23/02/2026 Bastia-Golo can still send everything before 09/03: the Corse split is "prévisionnel",
+    // Golo counted with the 3 points it may earn. Points × DMI implanted (PMSI): 3 × 19 and 3 × 25, so
+    // 27 433 € × 57/132 = 11 846,07 € sure for Cyrnos, 15 586,93 € undecided for Golo.
+    expect(find('DMI', '2A0000717')).toMatchObject({ value: 3, status: 'no_target', allocation: { budget: 'budget_dmi', amount: 11_846.07, provisional: true, undecided: false } });
+    expect(find('DMI', '2B0000814')).toMatchObject({ value: 0, allocation: { amount: 15_586.93, provisional: true, undecided: true } });
     // Haute-Provence's 2025 amounts are five times its 2024 ones; Bastia-Golo has two badly coded lines.
     expect(find('MO', '040006017').anomalies.map((a) => a.code)).toEqual(['amount-jump']);
     expect(find('MO', '2B0000814').anomalies.map((a) => a.code)).toEqual(['missing-indication', 'invalid-indication']);
-    // Toulon-Rade alone met MO on 23/02/2026 (plan and argumentation in, every line argued): the whole PACA incentive.
-    expect(find('MO', '830100012')).toMatchObject({ status: 'met', allocation: { amount: 126_331 }, initiations: { initiations: 3, patients: 6 } });
+    // Toulon-Rade alone met MO on 23/02/2026 (plan and argumentation in, every line argued); the PACA sites
+    // still pending until their deadlines keep their shares undecided: the split is "prévisionnel".
+    expect(find('MO', '830100012')).toMatchObject({ status: 'met', allocation: { provisional: true, undecided: false }, initiations: { initiations: 3, patients: 6 } });
+    const paca = indicators.filter((r) => r.year === 2025 && r.indicator === 'MO' && r.scope === 'site' && r.region === 'PACA' && r.allocation);
+    expect(paca.filter((r) => r.allocation?.undecided).map((r) => r.status)).toEqual(paca.filter((r) => r.allocation?.undecided).map(() => 'pending'));
+    expect(paca.filter((r) => r.status === 'pending').every((r) => r.allocation?.undecided === true)).toBe(true);
+    expect(Math.round(paca.reduce((a, r) => a + (r.allocation?.amount ?? 0), 0) * 100)).toBe(12_633_100);
   });
 });
