@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { computeIndicators, type RegionYearInputs } from '../../lib/domain/indicators';
-import type { CpamFact, Deadline, DocumentKind, Establishment, EvidenceRecord, EvidenceSummary, IndicatorCode, IndicatorResult, MoFact, Objective, PhmevFact } from '../../lib/domain/schemas';
+import type { CpamFact, Deadline, DmiFact, DocumentKind, Establishment, EvidenceRecord, EvidenceSummary, IndicatorCode, IndicatorResult, MoFact, Objective, PhmevFact } from '../../lib/domain/schemas';
 import type { ParameterSet } from '../../lib/domain/settings';
 
 const SRC = { key: 'cpam/2025/phev.csv', version: 'v1' };
@@ -769,6 +769,77 @@ describe('issue 18: rules per region, one deployment for every region', () => {
       computeIndicators(inputs({ region, establishments: [site(A, 'CA'), idfSite], targetings: [...targeted('BIOSIMILAIRES', A), ...targeted('BIOSIMILAIRES', '750000010')], objectives, cpamFacts: facts }), ['BIOSIMILAIRES']);
     expect(row(both('PACA'), 'BIOSIMILAIRES', A)).toMatchObject({ value: 40, status: 'met', target: { value: 30, source: 'region' } });
     expect(row(both('IDF'), 'BIOSIMILAIRES', '750000010')).toMatchObject({ value: 40, status: 'not_met', target: { value: 50, source: 'region' } });
+  });
+});
+
+describe('what each computation reads: its region, its year, a site’s or an entity’s level (mutation run)', () => {
+  it('MO facts of another region or year are not this year’s', () => {
+    const facts = [mo(A, 1000, 100, { region: 'CORSE' }), mo(A, 1000, 100, { year: 2024 })];
+    expect(row(computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('MO', A), moFacts: facts }), ['MO']), 'MO', A)).toMatchObject({
+      value: null,
+      status: 'no_data',
+      note: 'aucune donnée ATIH reçue pour cette année',
+    });
+  });
+
+  it('the year before’s MO amounts of another year or region raise no jump', () => {
+    const run = (previous: MoFact) =>
+      row(computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('MO', A), moFacts: [mo(A, 1000, 100, { totalAmount: 500_000 })], previousMoFacts: [previous] }), ['MO']), 'MO', A).anomalies;
+    expect(run(mo(A, 900, 90, { year: 2024, totalAmount: 100_000 })).map((a) => a.code)).toEqual(['amount-jump']);
+    expect(run(mo(A, 900, 90, { year: 2023, totalAmount: 100_000 }))).toEqual([]);
+    expect(run(mo(A, 900, 90, { year: 2024, region: 'CORSE', totalAmount: 100_000 }))).toEqual([]);
+  });
+
+  it('targeting of another year is not this year’s', () => {
+    const results = computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: [{ year: 2024, finess: A, indicator: 'BIOSIMILAIRES' }], cpamFacts: [cpam(A, 'BIOSIMILAIRES', 30, 100)] }), ['BIOSIMILAIRES']);
+    expect(row(results, 'BIOSIMILAIRES', A)).toMatchObject({ value: 30, status: 'not_targeted' });
+  });
+
+  it('evidence of a 2024 campaign does not answer 2025’s self-diagnosis', () => {
+    const calendar = [deadline('PHARMACIE_CLINIQUE', ['autodiagnostic_pharmacie_clinique'])];
+    const old = uploaded(A, 'autodiagnostic_pharmacie_clinique', '2025-01-05T09:00:00Z', { campaign: '2024-S2' });
+    const r = row(computeIndicators(inputs({ today: '2026-04-01', establishments: [site(A, 'CA')], targetings: targeted('PHARMACIE_CLINIQUE', A), deadlines: calendar, evidence: [old] }), ['PHARMACIE_CLINIQUE']), 'PHARMACIE_CLINIQUE', A);
+    expect(r).toMatchObject({ numerator: 0, status: 'not_met', inputs: [] });
+  });
+
+  // A legal entity of two sites whose FINESS juridique is also its first site's FINESS géographique:
+  // a value given for the entity is the contract's, never that site's own.
+  const first = site(A, 'GHT', { finessJuridique: A });
+  const second = site(B, 'GHT', { finessJuridique: A });
+
+  it('MO: an entity-level fact under the first site’s number is the contract’s', () => {
+    const results = computeIndicators(inputs({ establishments: [first, second], targetings: targeted('MO', A, B), moFacts: [mo(A, 1000, 120, { level: 'entity' })] }), ['MO']);
+    expect(row(results, 'MO', A)).toMatchObject({ value: null, status: 'no_data' });
+    expect(row(results, 'MO', 'GHT')).toMatchObject({ numerator: 120, denominator: 1000, value: 12 });
+  });
+
+  it('CPAM: an entity-level value under the first site’s number is the contract’s', () => {
+    const results = computeIndicators(
+      inputs({ establishments: [first, second], targetings: targeted('BIOSIMILAIRES', A, B), cpamFacts: [cpam(A, 'BIOSIMILAIRES', 30, 100, { level: 'entity' })] }),
+      ['BIOSIMILAIRES'],
+    );
+    expect(row(results, 'BIOSIMILAIRES', A)).toMatchObject({ value: null, status: 'no_data', note: `valeur donnée pour l’entité juridique ${A}, sur l’ensemble de ses sites (voir le contrat)` });
+    expect(row(results, 'BIOSIMILAIRES', 'GHT')).toMatchObject({ numerator: 30, denominator: 100, value: 30 });
+  });
+
+  it('DMI implanted: an entity-level count under the first site’s number is not that site’s, so the budget goes by points', () => {
+    const dmi = (finess: string, level: 'site' | 'entity', implants: number): DmiFact => ({ region: 'PACA', year: 2025, finess, level, implants, cost: 0, lines: 1, source: SRC, replaced: [] });
+    const calendar = [deadline('DMI', ['cartographie_dmi', 'plan_actions_dmi', 'audit_dmi'])];
+    const evidence = [A, B].flatMap((f) => (['cartographie_dmi', 'plan_actions_dmi', 'audit_dmi'] as const).map((k) => uploaded(f, k, '2026-02-01T09:00:00Z')));
+    const results = computeIndicators(
+      inputs({
+        today: '2026-04-01',
+        establishments: [first, second],
+        targetings: targeted('DMI', A, B),
+        deadlines: calendar,
+        evidence,
+        dmiFacts: [dmi(A, 'entity', 100), dmi(B, 'site', 300)],
+        parameters: [{ year: 2025, region: 'PACA', values: { budget_dmi: 1000 } }],
+      }),
+      ['DMI'],
+    );
+    expect(row(results, 'DMI', A).allocation).toMatchObject({ amount: 500, rule: 'au prorata des points (nombre de DMI posés inconnu)' });
+    expect(row(results, 'DMI', 'GHT').allocation).toMatchObject({ amount: 1000, provisional: false });
   });
 });
 
