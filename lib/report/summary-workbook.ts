@@ -490,7 +490,7 @@ function writeBudget(sheet: SheetWriter, firstRow: number, split: BudgetSplit, s
     ]);
   }
   sheet.statusColours(4, header + 1, r - 1);
-  sheet.row(r++, [text('Total réparti'), text(null), text(null), text(null), text(null), text(null), num('amount', split.total)], { bold: true });
+  sheet.row(r++, [text(split.provisional ? 'Total prévisionnel' : 'Total réparti'), text(null), text(null), text(null), text(null), text(null), num('amount', split.total)], { bold: true });
   if (split.amount !== null) {
     sheet.row(r++, [text('Écart au budget'), text(null), text(null), text(null), text(null), text(null), num('amount', Math.round((split.amount - split.total) * 100) / 100)]);
     if (split.total === 0 && split.amount > 0) sheet.note(r++, 'Aucun établissement éligible à ce jour : le budget n’est pas réparti.');
