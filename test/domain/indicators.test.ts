@@ -849,7 +849,8 @@ describe('both budgets in one computation, a contract of two sites (mutation run
     ...(['cartographie_dmi', 'plan_actions_dmi', 'audit_dmi'] as const).map((k) => uploaded(A, k, '2026-02-01T09:00:00Z')),
     ...(['cartographie_dmi', 'plan_actions_dmi'] as const).map((k) => uploaded(B, k, '2026-02-01T09:00:00Z')),
   ];
-  const results = computeIndicators(
+  // Computed inside each test, where a mutation run's mutant is active.
+  const compute = () => computeIndicators(
     inputs({
       today: '2026-04-01',
       establishments: [site(A, 'GHT'), site(B, 'GHT')],
@@ -857,7 +858,8 @@ describe('both budgets in one computation, a contract of two sites (mutation run
       objectives: [objective('MO', '<', 12, A), objective('MO', '<', 12, B)],
       deadlines: calendar,
       evidence,
-      moFacts: [mo(A, 3000, 300), mo(B, 1000, 100)],
+      // Equal valued amounts: by amount the split would be 500 : 500, by UCD it is 750 : 250.
+      moFacts: [mo(A, 3000, 300, { totalAmount: 1_000_000 }), mo(B, 1000, 100, { totalAmount: 1_000_000 })],
       parameters: [{ year: 2025, region: 'PACA', values: { budget_interessement_mo: 1000, regle_interessement_mo: 'prorata_ucd', budget_dmi: 600, regle_dmi: 'egal' } }],
     }),
     ['MO', 'DMI'],
@@ -865,22 +867,26 @@ describe('both budgets in one computation, a contract of two sites (mutation run
   const final = { provisional: false, undecided: false };
 
   it('MO by UCD: 3 000 and 1 000 UCD share 1 000 € as 750 and 250; the contract row carries 1 000 €', () => {
+    const results = compute();
     expect(row(results, 'MO', A).allocation).toEqual({ budget: 'interessement_mo', amount: 750, rule: 'au prorata du nombre d’UCD', ...final });
     expect(row(results, 'MO', B).allocation).toEqual({ budget: 'interessement_mo', amount: 250, rule: 'au prorata du nombre d’UCD', ...final });
     expect(row(results, 'MO', 'GHT').allocation).toEqual({ budget: 'interessement_mo', amount: 1000, rule: 'au prorata du nombre d’UCD', ...final });
   });
 
   it('sites sharing their own target < 12 %: the contract keeps it', () => {
+    const results = compute();
     expect(row(results, 'MO', 'GHT')).toMatchObject({ numerator: 400, denominator: 4000, value: 10, status: 'met', target: { comparator: '<', value: 12, source: 'establishment' } });
   });
 
   it('DMI in equal shares: 3 and 2 points share 600 € as 300 and 300; the contract row carries 600 € and 5 of 6 points read as 2,5 of 3', () => {
+    const results = compute();
     expect(row(results, 'DMI', A).allocation).toEqual({ budget: 'budget_dmi', amount: 300, rule: 'à parts égales', ...final });
     expect(row(results, 'DMI', B).allocation).toEqual({ budget: 'budget_dmi', amount: 300, rule: 'à parts égales', ...final });
     expect(row(results, 'DMI', 'GHT')).toMatchObject({ numerator: 5, denominator: 6, value: 2.5, source: 'evidence', allocation: { budget: 'budget_dmi', amount: 600, rule: 'à parts égales', ...final } });
   });
 
   it('DMI’s parts, each with its points, unit and status', () => {
+    const results = compute();
     expect(row(results, 'DMI', B).components).toEqual([
       { id: 'cartographie', label: 'Cartographie ANAP ou RESOMEDIT et son plan d’actions', numerator: 2, denominator: 2, value: 2, unit: 'points', target: { comparator: '>=', value: 2, source: 'default' }, status: 'met', note: null },
       { id: 'audit', label: 'Audit de traçabilité et d’information du patient', numerator: 0, denominator: 1, value: 0, unit: 'points', target: { comparator: '>=', value: 1, source: 'default' }, status: 'not_met', note: null },
@@ -888,8 +894,8 @@ describe('both budgets in one computation, a contract of two sites (mutation run
     expect(row(results, 'DMI', B)).toMatchObject({ source: 'evidence', unit: 'points', measure: 'points' });
   });
 
-  it('MO results carry their ATIH source; a site with none says so', () => {
-    expect(row(results, 'MO', A)).toMatchObject({ source: 'atih', amounts: { total: 300_000, horsAmm: 30_000 } });
+  it('MO results carry their ATIH source and amounts', () => {
+    expect(row(compute(), 'MO', A)).toMatchObject({ source: 'atih', amounts: { total: 1_000_000, horsAmm: 30_000 } });
   });
 });
 
