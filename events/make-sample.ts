@@ -7,7 +7,9 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
+import { DEFAULT_NEUTRALISED } from '../lib/domain/catalogue';
 import { withFinessKey } from '../lib/domain/finess';
+import type { IndicatorCode } from '../lib/domain/schemas';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), 'sample');
 
@@ -191,7 +193,8 @@ async function main(): Promise<void> {
   for (const year of [2024, 2025]) {
     await write(
       `referential/ciblage-${year}.csv`,
-      csv([['finess', 'indicateur'], ...sites.flatMap((s) => s.indicators.map((i) => [s.finess, i]))]),
+      // OMéDIT's copy of the ARS's neutralisation list (IDF FAQ): the ex-OQN clinics, on their PHEV indicators.
+      csv([['finess', 'indicateur', 'neutralisation'], ...sites.flatMap((s) => s.indicators.map((i) => [s.finess, i, s.categorie === 'ex-OQN' && DEFAULT_NEUTRALISED.includes(i as IndicatorCode) ? 'oui' : '']))]),
     );
     await write(
       `referential/objectifs-${year}.csv`,
@@ -202,6 +205,8 @@ async function main(): Promise<void> {
         ['MO', 'PACA', timone.finess, '<', '20'],
         ['MO', 'PACA', nord.finess, '<', '20'],
         ['MO', 'PACA', icm.finess, '<', '20'],
+        // OMéDIT's own choice for the sample, not a seed's target: the 2017 +4,0 % taken as the IPP objective.
+        ['IPP', '', '', '<=', '4'],
       ]),
     );
   }
@@ -242,7 +247,7 @@ async function main(): Promise<void> {
       csv([
         ['campagne', 'echeance', 'date', 'indicateur', 'documents', 'libelle'],
         ['2025-S2', 'retour_preuves', '09/03/2026', 'MO', 'plan_actions', 'Retour des éléments de preuve du semestre 2'],
-        ['2025-S2', 'retour_preuves', '09/03/2026', 'DMI', 'audit_dmi,cartographie_dmi,plan_actions', 'Retour des éléments de preuve du semestre 2'],
+        ['2025-S2', 'retour_preuves', '09/03/2026', 'DMI', 'audit_dmi,cartographie_dmi,plan_actions_dmi', 'Retour des éléments de preuve du semestre 2'],
         ['2025-S2', 'retour_preuves', '09/03/2026', 'PHARMACIE_CLINIQUE', 'autodiagnostic_pharmacie_clinique', 'Retour des éléments de preuve du semestre 2'],
         ['2025-S2', 'argumentaire_hors_amm', '21/03/2026', 'MO', 'argumentaire_hors_amm', 'Argumentaire des prescriptions hors-AMM du S2 2025 (délai de rigueur)'],
         ['2025', 'auto_evaluation', '31/03/2026', '', '', 'Rapport annuel d’auto-évaluation 2025'],
@@ -261,6 +266,7 @@ async function main(): Promise<void> {
   }
   await write(evidence(cyrnos, 'audit_dmi', 'u06', 'audit-tracabilite-dmi.pdf'), MINIMAL_PDF);
   await write(evidence(cyrnos, 'cartographie_dmi', 'u07', 'cartographie-interdiag.pdf'), MINIMAL_PDF);
+  await write(evidence(cyrnos, 'plan_actions_dmi', 'u16', 'plan-actions-dmi.pdf'), MINIMAL_PDF);
 
   const argHeader = ['finess', 'ucd', 'libelle', 'code_indication', 'nb_ucd', 'argumentaire', 'amm_miroir', 'exclusion'];
   await write(
@@ -282,8 +288,9 @@ async function main(): Promise<void> {
   );
   await write(evidence(calanques, 'plan_actions', 'u10', 'plan.exe'), Buffer.from('MZ\x90\x00binary'));
   await write(evidence(golfe, 'plan_actions', 'u11', 'plan-actions.pdf'), MINIMAL_PDF);
-  // The university hospital mapped its DMI circuit (2 points) but has not sent its audit yet.
+  // The university hospital mapped its DMI circuit and sent the mapping's plan (2 points), not its audit yet.
   await write(evidence(timone, 'cartographie_dmi', 'u12', 'cartographie-anap.pdf'), MINIMAL_PDF);
+  await write(evidence(timone, 'plan_actions_dmi', 'u17', 'plan-actions-dmi.pdf'), MINIMAL_PDF);
   for (const [site, id] of [[timone, 'u13'], [cyrnos, 'u14']] as const) {
     await write(evidence(site, 'autodiagnostic_pharmacie_clinique', id, 'autodiagnostic-anap.pdf'), MINIMAL_PDF);
   }

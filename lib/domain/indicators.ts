@@ -27,6 +27,7 @@ import type {
   Targeting,
 } from './schemas';
 import { settingsFor, type ParameterSet, type RegionSettings } from './settings';
+import { forRegion } from './regional';
 import { resolveTarget } from './targets';
 
 /** Everything the indicators of one region and year are computed from. */
@@ -49,7 +50,10 @@ export interface RegionYearInputs {
   /** Open PHMEV of the year and of the year before (its growth reference). */
   phmevFacts: readonly PhmevFact[];
   previousPhmevFacts: readonly PhmevFact[];
-  /** Evidence records of the region for every campaign of the year. */
+  /**
+   * Evidence records of the region for every campaign of the year, and of earlier years: a DMI mapping
+   * accepted then still counts. Only the year's are read for everything else.
+   */
   evidence: readonly EvidenceRecord[];
   /** DMI implanted in the year (PMSI), per site or legal entity: the weights of the DMI budget. */
   dmiFacts: readonly DmiFact[];
@@ -76,7 +80,7 @@ const EMPTY: Measured = { numerator: null, denominator: null, value: null, perio
 
 const DMI_MAX_POINTS = 3;
 const DMI_PARTS: readonly { id: string; label: string; kinds: readonly string[]; points: number }[] = [
-  { id: 'cartographie', label: 'Cartographie ANAP ou RESOMEDIT et son plan d’actions', kinds: ['cartographie_dmi', 'plan_actions'], points: 2 },
+  { id: 'cartographie', label: 'Cartographie ANAP ou RESOMEDIT et son plan d’actions', kinds: ['cartographie_dmi', 'plan_actions_dmi'], points: 2 },
   { id: 'audit', label: 'Audit de traçabilité et d’information du patient', kinds: ['audit_dmi'], points: 1 },
 ];
 
@@ -114,7 +118,7 @@ export function computeIndicators(inputs: RegionYearInputs, only?: readonly Indi
     const scope = { definition, inputs, settings, sites, contracts, yearEvidence };
     if (definition.code === 'MO') results.push(...computeOne(scope, moFamily(inputs, settings, yearEvidence)));
     else if (definition.source === 'cpam') results.push(...computeOne(scope, cpamFamily(definition, inputs, settings)));
-    else results.push(...computeOne(scope, evidenceFamily(definition, inputs.today, yearEvidence)));
+    else results.push(...computeOne(scope, evidenceFamily(definition, inputs)));
   }
   allocate(results, inputs, settings);
   return results;
@@ -132,20 +136,21 @@ interface Scope {
 function computeOne<M>({ definition, inputs, settings, sites, contracts, yearEvidence }: Scope, family: Family<M>): IndicatorResult[] {
   const { region, year, today } = inputs;
   const code = definition.code;
-  const targeted = new Set(inputs.targetings.filter((t) => t.year === year && t.indicator === code).map((t) => t.finess));
-  const requirements = requirementsFor(code, year, inputs.deadlines, definition.evidence);
+  const targetings = new Map(inputs.targetings.filter((t) => t.year === year && t.indicator === code).map((t) => [t.finess, t]));
+  const requirements = requirementsFor(code, year, forRegion(inputs.deadlines, region), definition.evidence);
   const contexts = new Map<string, SiteContext>(
     sites.map((site) => {
-      const isTargeted = targeted.has(site.finess);
-      const evidence = isTargeted ? evidenceStates(requirements, yearEvidence.filter((e) => e.finess === site.finess), today) : [];
+      const isTargeted = targetings.has(site.finess);
+      const own = isTargeted ? evidenceStates(requirements, yearEvidence.filter((e) => e.finess === site.finess), today) : [];
+      const evidence = code === 'DMI' ? withEarlierMapping(own, earlierMapping(inputs.evidence, site.finess, year, settings.dmiMappingValidity)) : own;
       return [site.finess, { site, targeted: isTargeted, evidence, gate: evidenceGate(evidence, today) }];
     }),
   );
   const siteMeasures = new Map(sites.map((site) => [site.finess, family.site(contexts.get(site.finess) as SiteContext)]));
   const out: IndicatorResult[] = [];
 
-  const result = (base: Pick<IndicatorResult, 'scope' | 'finess' | 'contrat' | 'name' | 'categorie'>, m: Measured, target: ResultTarget | null, t: { targeted: boolean; neutralised: boolean; gate: 'ok' | 'open' | 'failed'; evidence: EvidenceState[] }): IndicatorResult => {
-    const judged = judge({ targeted: t.targeted, neutralised: t.neutralised, measure: definition.measure, value: m.value, target, noDataNote: m.noDataNote, components: m.components, gate: t.gate, evidence: t.evidence });
+  const result = (base: Pick<IndicatorResult, 'scope' | 'finess' | 'contrat' | 'name' | 'categorie'>, m: Measured, target: ResultTarget | null, t: { targeted: boolean; neutralised: string | null; gate: 'ok' | 'open' | 'failed'; evidence: EvidenceState[] }): IndicatorResult => {
+    const judged = judge({ targeted: t.targeted, neutralised: t.neutralised, measure: definition.measure, value: m.value, target, noDataNote: m.noDataNote, components: m.components, gate: t.gate, evidence: t.evidence, reference: definition.reference?.text ?? null });
     return {
       region,
       year,
@@ -175,13 +180,13 @@ function computeOne<M>({ definition, inputs, settings, sites, contracts, yearEvi
 
   for (const site of sites) {
     const ctx = contexts.get(site.finess) as SiteContext;
-    const target = resolveTarget(inputs.objectives, code, year, region, site.finess);
+    const target = resolveTarget(inputs.objectives, code, year, region, site.finess, site.finessJuridique);
     out.push(
       result(
         { scope: 'site', finess: site.finess, contrat: site.contrat, name: site.raisonSociale, categorie: site.categorie },
         family.finish(siteMeasures.get(site.finess) as M, target, ctx.evidence),
         target,
-        { targeted: ctx.targeted, neutralised: site.categorie === 'ex-OQN' && settings.neutralised.includes(code), gate: ctx.gate, evidence: ctx.evidence },
+        { targeted: ctx.targeted, neutralised: targetings.get(site.finess)?.neutralisation ?? null, gate: ctx.gate, evidence: ctx.evidence },
       ),
     );
   }
@@ -189,13 +194,15 @@ function computeOne<M>({ definition, inputs, settings, sites, contracts, yearEvi
   for (const [contrat, members] of contracts) {
     if (members.length < 2) continue;
     const targetedMembers = members.filter((m) => contexts.get(m.finess)?.targeted);
-    const memberTargets = members.map((m) => resolveTarget(inputs.objectives, code, year, region, m.finess));
+    const memberTargets = members.map((m) => resolveTarget(inputs.objectives, code, year, region, m.finess, m.finessJuridique));
     const first = memberTargets[0] ?? null;
     // A contract keeps its sites' own target only when they all share it; otherwise the region's applies.
     const target =
       first && memberTargets.every((t) => t && t.comparator === first.comparator && t.value === first.value) ? first : resolveTarget(inputs.objectives, code, year, region, null);
     const measured = family.finish(family.contract(members, targetedMembers, siteMeasures), target, []);
-    const neutralised = targetedMembers.length > 0 && targetedMembers.every((m) => m.categorie === 'ex-OQN') && settings.neutralised.includes(code);
+    // A contract is neutralised only when OMéDIT neutralised every targeted site of it.
+    const reasons = targetedMembers.map((m) => targetings.get(m.finess)?.neutralisation ?? null);
+    const neutralised = reasons.length > 0 && reasons.every((r) => r !== null) ? [...new Set(reasons)].join(' ; ') : null;
     out.push(
       result(
         { scope: 'contract', finess: null, contrat, name: `Contrat ${contrat}`, categorie: null },
@@ -219,6 +226,23 @@ function withLateFiles(note: string | null, evidence: readonly EvidenceState[]):
       : [],
   );
   return late.length ? [note, ...late].filter((n): n is string => n !== null).join(' ; ') : note;
+}
+
+/**
+ * The newest DMI mapping accepted in an earlier year that still counts ("Cartographie : Pas à refaire
+ * OBLIGATOIREMENT tous les ans"): valid for `validity` years, its own included, or for good when null.
+ */
+function earlierMapping(evidence: readonly EvidenceRecord[], finess: string, year: number, validity: number | null): EvidenceRecord | null {
+  const counts = (campaign: string) => campaignYear(campaign) < year && (validity === null || year - campaignYear(campaign) < validity);
+  const mappings = currentEvidence(evidence.filter((e) => e.finess === finess && e.kind === 'cartographie_dmi' && counts(e.campaign)));
+  return mappings.sort((a, b) => b.order.localeCompare(a.order))[0] ?? null;
+}
+
+/** The year's mapping requirement answered by an earlier campaign's mapping, when the year has none in time. */
+function withEarlierMapping(states: readonly EvidenceState[], earlier: EvidenceRecord | null): EvidenceState[] {
+  return states.map((s) =>
+    s.kind === 'cartographie_dmi' && s.status !== 'in_time' && earlier ? { ...s, campaign: earlier.campaign, status: 'in_time', fileName: earlier.fileName, receivedAt: earlier.receivedAt } : s,
+  );
 }
 
 /** How one family of indicators measures a site, sums a contract, and turns its measure `M` into a result's parts. */
@@ -387,7 +411,7 @@ function cpamFamily(definition: IndicatorDefinition, inputs: RegionYearInputs, s
           period: String(inputs.year),
           source: 'open_phmev',
           components: open.components,
-          noDataNote: open.value === null ? 'Open PHMEV de l’année précédente absent : pas de référence pour l’évolution' : null,
+          noDataNote: open.value === null ? phmevNoValue(code, phmev, phmevBefore) : null,
           inputs: open.inputs,
         };
       }
@@ -397,19 +421,31 @@ function cpamFamily(definition: IndicatorDefinition, inputs: RegionYearInputs, s
   };
 }
 
+/** Why Open PHMEV, present for the year, gives no value: what is true of the files and of the establishment. */
+function phmevNoValue(code: IndicatorCode, phmev: PhmevFact | null, before: PhmevFact | null): string {
+  if (code !== 'IPP') return 'aucune boîte concernée pour cet établissement dans Open PHMEV : pas de part calculable';
+  if (!before) return 'Open PHMEV de l’année précédente absent : pas de référence pour l’évolution';
+  if ((phmev?.ipp.rem ?? 0) === 0) return 'aucune ligne d’IPP (ATC A02BC) pour cet établissement dans Open PHMEV, ni cette année ni l’année précédente';
+  return 'aucune ligne d’IPP (ATC A02BC) pour cet établissement dans l’Open PHMEV de l’année précédente : pas de référence pour l’évolution';
+}
+
 type Scored = { numerator: number; denominator: number; components: ResultComponent[]; inputs: SourceRef[] } | null;
 
 /** DMI (points) and clinical pharmacy (documents): measured from the evidence returned in time. */
-function evidenceFamily(definition: IndicatorDefinition, today: string, yearEvidence: readonly EvidenceRecord[]): Family<Scored> {
+function evidenceFamily(definition: IndicatorDefinition, inputs: RegionYearInputs): Family<Scored> {
+  const { today, year } = inputs;
   const sources = (finess: string, evidence: readonly EvidenceState[]): SourceRef[] => {
     const kinds = new Set(evidence.map((e) => e.kind));
-    return yearEvidence.filter((e) => e.finess === finess && e.status === 'accepted' && kinds.has(e.kind)).map((e) => e.source);
+    const earlier = new Set(evidence.filter((e) => campaignYear(e.campaign) < year).map((e) => `${e.campaign}#${e.kind}`));
+    const used = (e: EvidenceRecord) => (campaignYear(e.campaign) === year ? kinds.has(e.kind) : earlier.has(`${e.campaign}#${e.kind}`));
+    return inputs.evidence.filter((e) => e.finess === finess && e.status === 'accepted' && used(e)).map((e) => e.source);
   };
   const scored = (finess: string, evidence: readonly EvidenceState[]): Scored => {
     if (definition.measure === 'points') {
       const components = DMI_PARTS.map((part): ResultComponent => {
         const states = evidence.filter((e) => part.kinds.includes(e.kind));
         const done = states.length > 0 && states.every((e) => e.status === 'in_time');
+        const mapping = states.find((e) => e.kind === 'cartographie_dmi' && campaignYear(e.campaign) < year);
         return {
           id: part.id,
           label: part.label,
@@ -419,7 +455,7 @@ function evidenceFamily(definition: IndicatorDefinition, today: string, yearEvid
           unit: 'points',
           target: { comparator: '>=', value: part.points, source: 'default' },
           status: done ? 'met' : evidenceGate(states, today) === 'open' ? 'pending' : 'not_met',
-          note: null,
+          note: mapping ? `cartographie de la campagne ${mapping.campaign}, toujours valable` : null,
         };
       });
       return { numerator: components.reduce((a, c) => a + (c.numerator ?? 0), 0), denominator: DMI_MAX_POINTS, components, inputs: sources(finess, evidence) };
@@ -464,24 +500,34 @@ function dmiCountsBySite(inputs: RegionYearInputs): Map<string, number> {
   return counts;
 }
 
+/** What a site's share of a budget rests on: its weight, and whether a `pending` status still decides it. */
+interface Claim {
+  weight: number;
+  undecided: boolean;
+}
+
 /**
- * Splits the MO incentive among the sites whose contract met MO, and the DMI budget among the
- * sites scoring DMI points, by the configured rule; a contract's row shows its sites' total.
+ * Splits the MO incentive among the sites whose contract met MO, and the DMI budget among the sites
+ * scoring DMI points, by the configured rule; a contract's row shows its sites' total. While a share
+ * depends on a `pending` status, the split is provisional: the undecided sites are counted as if they
+ * succeeded (MO met, DMI's open parts earned), so the decided sites' shares are what they are sure to
+ * get at least; once every status is final the budget goes, to the cent, to the sites decided.
  */
 function allocate(results: IndicatorResult[], inputs: RegionYearInputs, settings: RegionSettings): void {
   const contractRow = (indicator: IndicatorCode, contrat: string) => results.find((r) => r.indicator === indicator && r.scope === 'contract' && r.contrat === contrat);
-  const share = (indicator: IndicatorCode, budget: 'interessement_mo' | 'budget_dmi', amount: number | null, eligible: (r: IndicatorResult) => boolean, weight: (r: IndicatorResult) => number, rule: string) => {
+  const share = (indicator: IndicatorCode, budget: 'interessement_mo' | 'budget_dmi', amount: number | null, claim: (r: IndicatorResult) => Claim | null, rule: string) => {
     if (amount === null) return;
     const rows = results.filter((r) => r.indicator === indicator && r.scope === 'site' && r.status !== 'not_targeted');
-    const chosen = rows.filter(eligible);
-    const amounts = splitToTheCent(amount, chosen.map(weight));
-    for (const row of rows) row.allocation = { budget, amount: 0, rule };
-    chosen.forEach((row, i) => {
-      row.allocation = { budget, amount: amounts[i] as number, rule };
+    const claims = rows.map(claim);
+    const provisional = claims.some((c) => c?.undecided);
+    const amounts = splitToTheCent(amount, claims.map((c) => c?.weight ?? 0));
+    rows.forEach((row, i) => {
+      row.allocation = { budget, amount: amounts[i] as number, rule, provisional, undecided: claims[i]?.undecided ?? false };
     });
     for (const contract of results.filter((r) => r.indicator === indicator && r.scope === 'contract' && r.status !== 'not_targeted')) {
-      const total = rows.filter((r) => r.contrat === contract.contrat).reduce((a, r) => a + (r.allocation?.amount ?? 0), 0);
-      contract.allocation = { budget, amount: Math.round(total * 100) / 100, rule };
+      const members = rows.filter((r) => r.contrat === contract.contrat);
+      const total = members.reduce((a, r) => a + (r.allocation?.amount ?? 0), 0);
+      contract.allocation = { budget, amount: Math.round(total * 100) / 100, rule, provisional, undecided: members.some((r) => r.allocation?.undecided) };
     }
   };
 
@@ -490,22 +536,29 @@ function allocate(results: IndicatorResult[], inputs: RegionYearInputs, settings
     'MO',
     'interessement_mo',
     settings.moIncentive.budget,
-    // A site of a multi-site contract earns when the contract, judged as a whole, met MO.
-    (r) => (contractRow('MO', r.contrat)?.status ?? r.status) === 'met',
-    (r) => (moRule === 'egal' ? 1 : moRule === 'prorata_ucd' ? (r.denominator ?? 0) : (r.amounts?.total ?? 0)),
+    (r) => {
+      // A site of a multi-site contract earns when the contract, judged as a whole, met MO.
+      const status = contractRow('MO', r.contrat)?.status ?? r.status;
+      if (status !== 'met' && status !== 'pending') return null;
+      return { weight: moRule === 'egal' ? 1 : moRule === 'prorata_ucd' ? (r.denominator ?? 0) : (r.amounts?.total ?? 0), undecided: status === 'pending' };
+    },
     RULE_LABELS[moRule] ?? moRule,
   );
 
   const dmiCounts = dmiCountsBySite(inputs);
-  const dmiEligible = results.filter((r) => r.indicator === 'DMI' && r.scope === 'site' && (r.numerator ?? 0) > 0);
+  const reachable = (r: IndicatorResult) => r.components.reduce((a, c) => a + (c.status === 'pending' ? (c.denominator ?? 0) : (c.numerator ?? 0)), 0);
+  const dmiEligible = results.filter((r) => r.indicator === 'DMI' && r.scope === 'site' && reachable(r) > 0);
   const countsKnown = dmiEligible.every((r) => r.finess !== null && dmiCounts.has(r.finess));
   const dmiRule = settings.dmiBudget.rule === 'points_x_dmi' && !countsKnown ? 'points' : settings.dmiBudget.rule;
   share(
     'DMI',
     'budget_dmi',
     settings.dmiBudget.budget,
-    (r) => (r.numerator ?? 0) > 0,
-    (r) => (dmiRule === 'egal' ? 1 : dmiRule === 'points' ? (r.numerator ?? 0) : (r.numerator ?? 0) * (dmiCounts.get(r.finess ?? '') ?? 0)),
+    (r) => {
+      if (r.status === 'neutralised' || reachable(r) === 0) return null;
+      const points = reachable(r);
+      return { weight: dmiRule === 'egal' ? 1 : dmiRule === 'points' ? points : points * (dmiCounts.get(r.finess ?? '') ?? 0), undecided: r.components.some((c) => c.status === 'pending') };
+    },
     `${RULE_LABELS[dmiRule] ?? dmiRule}${dmiRule !== settings.dmiBudget.rule ? ' (nombre de DMI posés inconnu)' : ''}`,
   );
 }

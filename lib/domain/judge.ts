@@ -10,7 +10,8 @@ export interface Judged {
 
 export interface JudgeInputs {
   targeted: boolean;
-  neutralised: boolean;
+  /** Why OMéDIT neutralised the indicator for this establishment (its list), or null. */
+  neutralised: string | null;
   measure: Measure;
   value: number | null;
   target: ResultTarget | null;
@@ -20,6 +21,8 @@ export interface JudgeInputs {
   /** Evidence the indicator needs: `open` while something can still come in time. */
   gate: 'ok' | 'open' | 'failed';
   evidence: readonly EvidenceState[];
+  /** A reference shown beside a value that has no target (the 2017 rates), never used to judge it. */
+  reference?: string | null;
 }
 
 function firstOpen(evidence: readonly EvidenceState[]): string {
@@ -28,8 +31,20 @@ function firstOpen(evidence: readonly EvidenceState[]): string {
 }
 
 /**
+ * A document-made indicator with no target (PHARMACIE_CLINIQUE): the seeds name the tool, the ANAP
+ * self-diagnosis, not a score, so what is judged is the document returned and accepted in time.
+ */
+function byReturn(i: JudgeInputs): Judged {
+  if (i.gate === 'ok') return { status: 'met', note: 'autodiagnostic ANAP retourné et accepté dans les délais : c’est ce qui est jugé, les sources ne fixant pas de score' };
+  if (i.gate === 'open') return { status: 'pending', note: `autodiagnostic ANAP attendu${firstOpen(i.evidence)} : c’est son retour dans les délais qui est jugé` };
+  return { status: 'not_met', note: 'autodiagnostic ANAP non retourné ou non accepté dans les délais : c’est ce qui est jugé' };
+}
+
+/**
  * The status of an indicator and why, in one place for every indicator:
- * not targeted, then neutralised (never shown as failed), then no data or no target; a value that
+ * not targeted, then neutralised (never shown as failed, with OMéDIT's reason), then no data or no
+ * target (a 2017 reference shown beside, never judged; a document-made indicator judged on its
+ * return in time); a value that
  * misses its target (or a component that does) is not met, unless it is made of documents that can
  * still come in time (pending); a value that reaches it is met only once the evidence the indicator
  * needs was returned and accepted in time (pending before, not met after), and once every part of it
@@ -37,9 +52,12 @@ function firstOpen(evidence: readonly EvidenceState[]): string {
  */
 export function judge(i: JudgeInputs): Judged {
   if (!i.targeted) return { status: 'not_targeted', note: null };
-  if (i.neutralised) return { status: 'neutralised', note: 'indicateur neutralisé pour les établissements privés ex-OQN' };
+  if (i.neutralised !== null) return { status: 'neutralised', note: `neutralisé : ${i.neutralised}` };
   if (i.value === null) return { status: 'no_data', note: i.noDataNote };
-  if (i.target === null) return { status: 'no_target', note: 'aucun objectif fixé pour cet indicateur (objectifs-AAAA.csv)' };
+  if (i.target === null) {
+    if (i.measure === 'documents') return byReturn(i);
+    return { status: 'no_target', note: `aucun objectif fixé pour cet indicateur (objectifs-AAAA.csv)${i.reference ? ` ; ${i.reference}` : ''}` };
+  }
   const failedComponent = i.components.find((c) => c.status === 'not_met');
   const reached = meetsTarget(i.value, i.target) && !failedComponent;
   const documentMade = i.measure === 'points' || i.measure === 'documents';

@@ -25,6 +25,8 @@ export const DOCUMENT_KINDS = [
   'recueil_initiations',
   'audit_dmi',
   'cartographie_dmi',
+  /** DMI's own action plan: the one that earns DMI's 2 points with the mapping, never MO's `plan_actions`. */
+  'plan_actions_dmi',
   'autodiagnostic_pharmacie_clinique',
   'autre',
 ] as const;
@@ -60,6 +62,8 @@ export const Targeting = z.object({
   year: z.number().int(),
   finess: Finess,
   indicator: IndicatorCode,
+  /** Why OMéDIT neutralised the indicator for this establishment (the ARS's list), when it did: absent, judged. */
+  neutralisation: z.string().min(1).optional(),
 });
 export type Targeting = z.infer<typeof Targeting>;
 
@@ -78,6 +82,8 @@ export type Objective = z.infer<typeof Objective>;
 
 export const Deadline = z.object({
   year: z.number().int(),
+  /** The region the deadline is set for; absent or null: every region (the `region` column, issue 18). */
+  region: Region.nullable().optional(),
   campaign: Campaign,
   id: z.string().regex(/^[a-z0-9_]+$/),
   date: IsoDate,
@@ -254,7 +260,7 @@ export type EvidenceRecord = z.infer<typeof EvidenceRecord>;
 export const IndicatorStatus = z.enum(['met', 'not_met', 'pending', 'not_targeted', 'neutralised', 'no_data', 'no_target']);
 export type IndicatorStatus = z.infer<typeof IndicatorStatus>;
 
-export const TargetSource = z.enum(['establishment', 'region', 'all', 'default']);
+export const TargetSource = z.enum(['establishment', 'exception', 'region', 'all', 'default']);
 
 export const ResultTarget = z.object({ comparator: Comparator, value: z.number(), source: TargetSource });
 export type ResultTarget = z.infer<typeof ResultTarget>;
@@ -353,7 +359,17 @@ export const IndicatorResult = z.object({
   /** MO: the treatment initiations collected over the year's campaigns, with patients per DCI (most first). */
   initiations: z.object({ initiations: z.number().int(), patients: z.number().int(), byDci: z.array(z.object({ dci: z.string(), patients: z.number().int() })).optional() }).nullable(),
   /** The share of a regional budget (MO incentive, DMI budget) this site or contract gets, in euros. */
-  allocation: z.object({ budget: z.enum(['interessement_mo', 'budget_dmi']), amount: z.number(), rule: z.string() }).nullable(),
+  allocation: z
+    .object({
+      budget: z.enum(['interessement_mo', 'budget_dmi']),
+      amount: z.number(),
+      rule: z.string(),
+      /** The split is "prévisionnel" while any share of the budget depends on a `pending` status; final once none does. */
+      provisional: z.boolean().optional(),
+      /** This row's share depends on a status still `pending`: undecided, counted as if it succeeded. */
+      undecided: z.boolean().optional(),
+    })
+    .nullable(),
   inputs: z.array(SourceRef),
 });
 export type IndicatorResult = z.infer<typeof IndicatorResult>;

@@ -20,8 +20,13 @@ export const ParameterValues = z
     /** The regional DMI budget, in euros. */
     budget_dmi: z.number().nonnegative(),
     regle_dmi: DmiBudgetRule,
-    /** Indicators neutralised for private ex-OQN establishments. */
+    /**
+     * Indicators OMéDIT's page suggests neutralising for private ex-OQN establishments: a suggestion
+     * only, a neutralisation is OMéDIT's, per establishment, in `ciblage` (issue 18).
+     */
     neutralisation_ex_oqn: z.array(IndicatorCode),
+    /** For how many years an accepted DMI mapping counts ("Pas à refaire OBLIGATOIREMENT tous les ans"): absent, it stays valid. */
+    validite_cartographie_dmi: z.number().int().positive(),
     /** An establishment's liste en sus amount that changes by more than this factor in a year is an anomaly. */
     facteur_saut_montant: z.number().gt(1),
     /** A site's cost per UCD beyond this factor of the region's median for the same UCD is an anomaly (stay-level data). */
@@ -47,7 +52,10 @@ export type ParameterSet = z.infer<typeof ParameterSet>;
 export interface RegionSettings {
   moIncentive: { budget: number | null; rule: MoIncentiveRule };
   dmiBudget: { budget: number | null; rule: DmiBudgetRule };
-  neutralised: readonly IndicatorCode[];
+  /** A suggestion for ex-OQN sites on OMéDIT's page, never applied by itself. */
+  suggestedNeutralisations: readonly IndicatorCode[];
+  /** Years a DMI mapping counts, its own included; null: it stays valid. */
+  dmiMappingValidity: number | null;
   amountJumpFactor: number;
   ucdCostFactor: number;
   cpamTolerance: number;
@@ -60,7 +68,8 @@ export interface RegionSettings {
 export const DEFAULT_SETTINGS: RegionSettings = {
   moIncentive: { budget: null, rule: 'prorata_montant' },
   dmiBudget: { budget: null, rule: 'points_x_dmi' },
-  neutralised: DEFAULT_NEUTRALISED,
+  suggestedNeutralisations: DEFAULT_NEUTRALISED,
+  dmiMappingValidity: null,
   amountJumpFactor: 3,
   ucdCostFactor: 2,
   cpamTolerance: 0.1,
@@ -76,7 +85,8 @@ export function settingsFor(sets: readonly ParameterSet[], region: string, year:
   return {
     moIncentive: { budget: v.budget_interessement_mo ?? null, rule: v.regle_interessement_mo ?? DEFAULT_SETTINGS.moIncentive.rule },
     dmiBudget: { budget: v.budget_dmi ?? null, rule: v.regle_dmi ?? DEFAULT_SETTINGS.dmiBudget.rule },
-    neutralised: v.neutralisation_ex_oqn ?? DEFAULT_SETTINGS.neutralised,
+    suggestedNeutralisations: v.neutralisation_ex_oqn ?? DEFAULT_SETTINGS.suggestedNeutralisations,
+    dmiMappingValidity: v.validite_cartographie_dmi ?? DEFAULT_SETTINGS.dmiMappingValidity,
     amountJumpFactor: v.facteur_saut_montant ?? DEFAULT_SETTINGS.amountJumpFactor,
     ucdCostFactor: v.facteur_cout_ucd ?? DEFAULT_SETTINGS.ucdCostFactor,
     cpamTolerance: v.tolerance_cpam ?? DEFAULT_SETTINGS.cpamTolerance,

@@ -4,6 +4,15 @@ import type { IndicatorResult } from '../domain/schemas';
 import type { DynamoStore } from '../store/dynamo-store';
 import { dedupe, type ComputeRequest } from './apply';
 
+/** The second-generation contract runs from 1 July 2022: a DMI mapping accepted since then may still count. */
+const FIRST_CONTRACT_YEAR = 2022;
+
+/** The campaigns of the year and of the contract's earlier years (their DMI mappings stay valid). */
+function campaignsSince(year: number): string[] {
+  const years = Array.from({ length: Math.max(0, year - FIRST_CONTRACT_YEAR) + 1 }, (_, i) => year - i);
+  return years.flatMap(campaignsOfYear);
+}
+
 /**
  * Computes again the indicators of one region and year a request names (all when it names none)
  * from the stored facts, evidence and referential, as of `today`, replacing their previous results.
@@ -24,7 +33,7 @@ export async function computeRegionYear(request: ComputeRequest, store: DynamoSt
     store.listPhmevFacts(region, year),
     store.listPhmevFacts(region, year - 1),
     store.listDmiFacts(region, year),
-    Promise.all(campaignsOfYear(year).map((c) => store.listEvidence(region, c))).then((lists) => lists.flat()),
+    Promise.all(campaignsSince(year).map((c) => store.listEvidence(region, c))).then((lists) => lists.flat()),
   ]);
   const results = computeIndicators(
     { region, year, today, establishments, targetings, objectives, deadlines, parameters, moFacts, previousMoFacts, cpamFacts, previousCpamFacts, phmevFacts, previousPhmevFacts, evidence, dmiFacts },

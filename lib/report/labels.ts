@@ -25,6 +25,7 @@ export const DOCUMENT_KIND_LABELS: Readonly<Record<DocumentKind, string>> = {
   recueil_initiations: 'Recueil des initiations',
   audit_dmi: 'Audit DMI',
   cartographie_dmi: 'Cartographie DMI',
+  plan_actions_dmi: "Plan d'actions DMI",
   autodiagnostic_pharmacie_clinique: 'Autodiagnostic pharmacie clinique',
   autre: 'Autre document',
 };

@@ -170,6 +170,10 @@ export interface BudgetSplit {
   rows: { row: SummaryRow; share: number; status: IndicatorStatus }[];
   /** The shares added up, to the cent. */
   total: number;
+  /** "prévisionnel" while a share depends on a `pending` status; final, to the cent, once none does. */
+  provisional: boolean;
+  /** The shares still undecided (counted as if their site succeeded) and whose they are. */
+  undecided: { amount: number; names: string[] };
 }
 
 /** An MO anomaly of a site, or of the region's ATIH totals. */
@@ -290,13 +294,19 @@ function sectionOf(definition: IndicatorDefinition, results: readonly IndicatorR
 
   const targets = new Map<string, { n: number; target: ResultTarget | null }>();
   for (const r of targetedSites) {
-    const text = r.target ? objectiveLabel(r.target, definition.unit) : 'sans objectif';
+    const text = r.target ? objectiveLabel(r.target, definition.unit) : noTargetText(definition);
     targets.set(text, { n: (targets.get(text)?.n ?? 0) + 1, target: r.target });
   }
   const main = [...targets.values()].sort((a, b) => b.n - a.n)[0];
   const targetText = targets.size <= 1 ? ([...targets.keys()][0] ?? '–') : [...targets].map(([text, { n }]) => `${text} (${n} ES)`).join(', ');
 
   return { code: definition.code, definition, sheet: INDICATOR_SHEET_NAMES[definition.code], rows, targeted: targetedSites.length, statuses, evidence, targetText, mainTarget: main?.target ?? null };
+}
+
+/** What a site without a target is judged on, or the reference shown beside its value (issue 18). */
+function noTargetText(definition: IndicatorDefinition): string {
+  if (definition.measure === 'documents' && definition.targetNote) return definition.targetNote;
+  return definition.reference ? `sans objectif (${definition.reference.text})` : 'sans objectif';
 }
 
 function establishmentsOf(sections: readonly IndicatorSection[], day: string): EstablishmentEvidence[] {
@@ -346,7 +356,7 @@ function dmiOf(section: IndicatorSection, day: string): DmiResults {
     .map((row) => ({
       row,
       cartographie: documentState(row.result.evidence, ['cartographie_dmi'], day),
-      plan: documentState(row.result.evidence, ['plan_actions'], day),
+      plan: documentState(row.result.evidence, ['plan_actions_dmi'], day),
       audit: documentState(row.result.evidence, ['audit_dmi'], day),
     }));
   const sent = (s: DmiDocumentState) => s === 'sent' || s === 'late';
@@ -363,6 +373,7 @@ function dmiOf(section: IndicatorSection, day: string): DmiResults {
 function budgetOf(section: IndicatorSection, budget: BudgetSplit['budget'], amount: number | null): BudgetSplit {
   const rows = section.rows.filter((r) => r.result.scope === 'site' && !r.informative && r.result.allocation?.budget === budget);
   const cents = rows.reduce((a, r) => a + Math.round((r.result.allocation?.amount ?? 0) * 100), 0);
+  const open = rows.filter((r) => r.result.allocation?.undecided === true);
   return {
     budget,
     indicator: section.code,
@@ -374,6 +385,11 @@ function budgetOf(section: IndicatorSection, budget: BudgetSplit['budget'], amou
       status: section.rows.find((c) => c.result.scope === 'contract' && c.result.contrat === row.result.contrat)?.result.status ?? row.result.status,
     })),
     total: cents / 100,
+    provisional: rows.some((r) => r.result.allocation?.provisional === true),
+    undecided: {
+      amount: open.reduce((a, r) => a + Math.round((r.result.allocation?.amount ?? 0) * 100), 0) / 100,
+      names: open.map((r) => r.label),
+    },
   };
 }
 

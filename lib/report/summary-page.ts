@@ -69,7 +69,7 @@ function tiles(summary: RegionSummary): string {
   const overdue = summary.establishments.reduce((a, e) => a + e.counts.missing + e.counts.late + e.counts.refused, 0);
   const awaited = summary.establishments.reduce((a, e) => a + e.counts.awaited, 0);
   const budget = (split: RegionSummary['budgets'][number] | undefined): [string, string] =>
-    !split || split.amount === null ? ['–', 'budget non renseigné'] : [eurosLabel(split.total), `réparti, sur un budget de ${eurosLabel(split.amount)}`];
+    !split || split.amount === null ? ['–', 'budget non renseigné'] : [eurosLabel(split.total), budgetDetail(split)];
   const items: [string, string, string, string][] = [
     ['', 'Établissements ciblés', String(summary.establishments.length), `${judged} couples établissement-indicateur`],
     ['met', 'Objectifs atteints', String(sum(sections, (s) => s.statuses.met)), `sur ${judged}`],
@@ -83,6 +83,17 @@ function tiles(summary: RegionSummary): string {
   return `<ul class="tiles" aria-label="Chiffres clés">${items
     .map(([cls, label, value, detail]) => `<li${cls ? ` class="${cls}"` : ''}>${esc(label)}<b>${esc(value)}</b><small>${esc(detail)}</small></li>`)
     .join('')}</ul>`;
+}
+
+/**
+ * How far a budget's split is decided: "prévisionnel" with the amount still undecided and for whom
+ * while a status it depends on is pending, "réparti" (final, to the cent) once none is.
+ */
+export function budgetDetail(split: RegionSummary['budgets'][number]): string {
+  const budget = eurosLabel(split.amount ?? 0);
+  if (!split.provisional) return `réparti, définitif au centime, sur un budget de ${budget}`;
+  const { amount, names } = split.undecided;
+  return `prévisionnel, sur un budget de ${budget} : ${eurosLabel(amount)} non décidés, pour ${names.length} établissement(s) en attente (${names.join(', ')})`;
 }
 
 /** `objectif < 15 %`, or `sans objectif` when none of the targeted sites has one. */

@@ -7,6 +7,7 @@ import {
   ATIH_ROWS,
   BUDGET_LABELS,
   DMI_STATE_LABELS,
+  eurosLabel,
   FINAL_RESULT_LABELS,
   INDICATOR_SHEET_NAMES,
   LEVEL_LABELS,
@@ -510,12 +511,17 @@ function writeBudget(sheet: SheetWriter, firstRow: number, split: BudgetSplit, s
     ]);
   }
   sheet.statusColours(4, header + 1, r - 1);
-  sheet.row(r++, [text('Total réparti'), text(null), text(null), text(null), text(null), text(null), num('amount', split.total)], { bold: true });
+  sheet.row(r++, [text(split.provisional ? 'Total prévisionnel' : 'Total réparti'), text(null), text(null), text(null), text(null), text(null), num('amount', split.total)], { bold: true });
   if (split.amount !== null) {
     sheet.row(r++, [text('Écart au budget'), text(null), text(null), text(null), text(null), text(null), num('amount', Math.round((split.amount - split.total) * 100) / 100)]);
     if (split.total === 0 && split.amount > 0) sheet.note(r++, 'Aucun établissement éligible à ce jour : le budget n’est pas réparti.');
   }
-  sheet.note(r++, 'Répartition provisoire jusqu’à la clôture de l’évaluation : elle suit les statuts du jour. Les parts sont arrondies au centime, les centimes restants allant aux plus forts restes : le total égale le budget.');
+  sheet.note(
+    r++,
+    split.provisional
+      ? `Répartition prévisionnelle : ${eurosLabel(split.undecided.amount)} ne sont pas décidés, pour ${split.undecided.names.join(', ')} (statut en attente), comptés comme si l’objectif était atteint ; les autres parts sont un minimum. Les parts sont arrondies au centime, les centimes restants allant aux plus forts restes : le total égale le budget.`
+      : 'Répartition définitive : tous les statuts dont elle dépend sont décidés. Les parts sont arrondies au centime, les centimes restants allant aux plus forts restes : le total égale le budget.',
+  );
   return r + 1;
 }
 

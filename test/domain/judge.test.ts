@@ -9,7 +9,7 @@ import type { EvidenceState, ResultComponent } from '../../lib/domain/schemas';
 const below15 = { comparator: '<' as const, value: 15, source: 'default' as const };
 const base: JudgeInputs = {
   targeted: true,
-  neutralised: false,
+  neutralised: null,
   measure: 'ratio',
   value: 10,
   target: below15,
@@ -29,8 +29,8 @@ function component(status: ResultComponent['status'], label = 'Part des lignes h
 
 describe('judge', () => {
   it('not targeted first, then neutralised (never failed), then no data with its reason, then no target', () => {
-    expect(judge({ ...base, targeted: false, neutralised: true, value: null })).toEqual({ status: 'not_targeted', note: null });
-    expect(judge({ ...base, neutralised: true, value: 99 })).toEqual({ status: 'neutralised', note: 'indicateur neutralisé pour les établissements privés ex-OQN' });
+    expect(judge({ ...base, targeted: false, neutralised: 'liste de l’ARS', value: null })).toEqual({ status: 'not_targeted', note: null });
+    expect(judge({ ...base, neutralised: 'liste de l’ARS', value: 99 })).toEqual({ status: 'neutralised', note: 'neutralisé : liste de l’ARS' });
     expect(judge({ ...base, value: null, target: null })).toEqual({ status: 'no_data', note: 'aucune donnée ATIH reçue' });
     expect(judge({ ...base, target: null })).toEqual({ status: 'no_target', note: 'aucun objectif fixé pour cet indicateur (objectifs-AAAA.csv)' });
   });
@@ -85,6 +85,25 @@ describe('judge', () => {
       note: 'Part des lignes hors AMM argumentées : objectif non atteint',
     });
     expect(judge({ ...base, components: [component('pending')] })).toEqual({ status: 'pending', note: 'Part des lignes hors AMM argumentées : encore en attente' });
+  });
+});
+
+describe('issue 18: no status on a target the seeds and objectifs do not give', () => {
+  it('a value with no target is shown, with the 2017 reference beside it as information (001_f169cbd8a7ffe659.txt), never judged', () => {
+    const reference = 'référence 2017, indicative : +4,0 % (évolution pharmacie de ville + LPP dans son ensemble)';
+    expect(judge({ ...base, measure: 'growth', value: 250, target: null, reference })).toEqual({
+      status: 'no_target',
+      note: `aucun objectif fixé pour cet indicateur (objectifs-AAAA.csv) ; ${reference}`,
+    });
+    expect(judge({ ...base, measure: 'growth', value: -3, target: null, reference })).toMatchObject({ status: 'no_target' });
+  });
+
+  it('PHARMACIE_CLINIQUE: "Autodiagnostic ANAP" names a tool, not a score: the document returned in time is what is judged', () => {
+    const evidence = [state('awaited', '2026-03-09', 'autodiagnostic_pharmacie_clinique')];
+    const documents = { ...base, measure: 'documents' as const, value: 100, target: null };
+    expect(judge({ ...documents, gate: 'ok' })).toEqual({ status: 'met', note: 'autodiagnostic ANAP retourné et accepté dans les délais : c’est ce qui est jugé, les sources ne fixant pas de score' });
+    expect(judge({ ...documents, value: 0, gate: 'open', evidence })).toEqual({ status: 'pending', note: 'autodiagnostic ANAP attendu (échéance le 09/03/2026) : c’est son retour dans les délais qui est jugé' });
+    expect(judge({ ...documents, value: 0, gate: 'failed', evidence })).toEqual({ status: 'not_met', note: 'autodiagnostic ANAP non retourné ou non accepté dans les délais : c’est ce qui est jugé' });
   });
 });
 

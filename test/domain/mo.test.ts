@@ -162,7 +162,7 @@ describe('computeMo', () => {
   const byContract = (rs: IndicatorResult[], c: string) => rs.find((r) => r.scope === 'contract' && r.contrat === c);
 
   describe('one PACA region, 2025', () => {
-    const MET = '130001647';
+    const MET = '830100020';
     const NOT_MET = '750821092';
     const APHM = '130786049';
     const NOT_TARGETED = '420787061';
@@ -217,7 +217,8 @@ describe('computeMo', () => {
   });
 
   describe('target precedence: establishment over region over all regions over built-in', () => {
-    const F = '130786049';
+    // Not AP-HM nor IPC, whose FINESS juridique has the seed's own < 20 % (indicators.test.ts).
+    const F = '830100038';
     const run = (objectives: Objective[]) =>
       byFiness(
         computeMo({ region: 'PACA', year: 2025, establishments: [site(F, 'PACA', 'C')], targetings: mo(2025, F), objectives, facts: [fact('PACA', F, 2025, 100, 13)] }),
@@ -262,8 +263,8 @@ describe('computeMo', () => {
   });
 
   describe('multi-site contract', () => {
-    const S1 = '130786049';
-    const S2 = '130001647';
+    const S1 = '130000011';
+    const S2 = '130000029';
     const sites = [site(S1, 'PACA', 'GHT'), site(S2, 'PACA', 'GHT')];
     // S1: 30 / 100 = 30 % ; S2: 90 / 900 = 10 %.
     // Contract: (30 + 90) / (100 + 900) = 120 / 1000 = 12 %. The average of the rates would be (30 + 10) / 2 = 20 %.

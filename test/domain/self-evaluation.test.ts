@@ -319,7 +319,7 @@ describe('reportModel', () => {
       'item:lignes_argumentees',
       'item:anomalies_corrigees',
     ]);
-    expect(empty.blockers.filter((b) => b.indicator === 'DMI' && b.what === 'evidence').map((b) => (b.what === 'evidence' ? b.owed.kind : ''))).toEqual(['cartographie_dmi', 'plan_actions', 'audit_dmi']);
+    expect(empty.blockers.filter((b) => b.indicator === 'DMI' && b.what === 'evidence').map((b) => (b.what === 'evidence' ? b.owed.kind : ''))).toEqual(['cartographie_dmi', 'plan_actions_dmi', 'audit_dmi']);
 
     const filled = saveDeclarations(
       opened(),
@@ -336,7 +336,7 @@ describe('reportModel', () => {
       SITE,
       AT,
     );
-    const evidence = [upload(B, 'cartographie_dmi', 'accepted'), upload(B, 'plan_actions', 'accepted'), upload(B, 'audit_dmi', 'rejected')];
+    const evidence = [upload(B, 'cartographie_dmi', 'accepted'), upload(B, 'plan_actions_dmi', 'accepted'), upload(B, 'audit_dmi', 'rejected')];
     const model = reportModel(inputs(filled, evidence));
     expect(model.status).toBe('draft');
     // Not met in the establishment's own view: it must say why; the refused audit is still owed, with its reason.

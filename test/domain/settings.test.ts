@@ -9,13 +9,18 @@ describe('the indicator catalogue', () => {
     for (const d of CATALOGUE.values()) expect(d.label).toMatch(/^[A-ZÉ]/);
   });
 
-  it('neutralises by default the seven indicators measured on prescriptions executed in town (IDF FAQ: seven PHEV items)', () => {
+  it('suggests (never applies) the seven indicators measured on prescriptions executed in town for ex-OQN sites (IDF FAQ: seven PHEV items)', () => {
     expect([...DEFAULT_NEUTRALISED].sort()).toEqual(['BIOSIMILAIRES', 'GENERIQUES', 'IPP', 'PANSEMENTS', 'PERFADOM', 'TRANSPORTS', 'TRANSPORTS_AUTRES']);
   });
 
-  it('carries the seed’s MO targets and the DMI scoring', () => {
+  it('carries the seed’s MO targets and the DMI scoring, and no other built-in target (issue 18)', () => {
     expect(CATALOGUE.get('MO')?.defaultTargets).toEqual({ PACA: { comparator: '<', value: 15 }, CORSE: { comparator: '<', value: 10 } });
-    expect(CATALOGUE.get('DMI')).toMatchObject({ measure: 'points', evidence: ['cartographie_dmi', 'plan_actions', 'audit_dmi'] });
+    expect(CATALOGUE.get('MO')?.namedExceptions.map((e) => [e.name, e.comparator, e.value])).toEqual([
+      ['AP-HM', '<', 20],
+      ['Institut Paoli-Calmettes (IPC)', '<', 20],
+    ]);
+    expect(CATALOGUE.get('DMI')).toMatchObject({ measure: 'points', evidence: ['cartographie_dmi', 'plan_actions_dmi', 'audit_dmi'] });
+    for (const d of CATALOGUE.values()) if (d.code !== 'MO') expect([d.code, d.defaultTargets]).toEqual([d.code, {}]);
   });
 });
 
@@ -30,7 +35,8 @@ describe('settingsFor', () => {
     expect(settingsFor(sets, 'PACA', 2025)).toEqual({
       moIncentive: { budget: 126_331, rule: 'egal' },
       dmiBudget: { budget: null, rule: 'points_x_dmi' },
-      neutralised: DEFAULT_NEUTRALISED,
+      suggestedNeutralisations: DEFAULT_NEUTRALISED,
+      dmiMappingValidity: null,
       amountJumpFactor: 2.5,
       ucdCostFactor: 2,
       cpamTolerance: 0.1,

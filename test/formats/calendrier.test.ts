@@ -41,6 +41,26 @@ describe('referential/calendrier-<year>.csv', () => {
     expect((payload(good.output) as { strict?: boolean }[]).map((d) => d.strict)).toEqual([true, undefined, false]);
   });
 
+  it('issue 18: a `region` column gives a region its own deadline; empty, the row is for every region', async () => {
+    const out = await read(
+      calendrierFormat,
+      cp1252([
+        'Campagne;Échéance;Date;Région;Indicateur;Documents;Libellé',
+        '2025-S2;retour_preuves;09/03/2026;PACA;MO;plan_actions;Retour PACA',
+        '2025-S2;retour_preuves;31/03/2026;IDF;MO;plan_actions;Retour IDF',
+        '2025;auto_evaluation;31/03/2026;;;;Rapport annuel',
+        '2025-S2;retour_preuves;10/03/2026;PACA;MO;plan_actions;Retour PACA bis', // line 5: same region, campaign, deadline and indicator
+      ]),
+      { year: 2025 },
+    );
+    expect(where(out.list)).toEqual(['warning duplicate-row@5:echeance']);
+    expect(payload(out.output)).toEqual([
+      { year: 2025, region: 'PACA', campaign: '2025-S2', id: 'retour_preuves', date: '2026-03-09', indicator: 'MO', documents: ['plan_actions'], label: 'Retour PACA' },
+      { year: 2025, region: 'IDF', campaign: '2025-S2', id: 'retour_preuves', date: '2026-03-31', indicator: 'MO', documents: ['plan_actions'], label: 'Retour IDF' },
+      { year: 2025, campaign: '2025', id: 'auto_evaluation', date: '2026-03-31', indicator: null, documents: [], label: 'Rapport annuel' },
+    ]);
+  });
+
   it('errors with row and column: impossible date, unknown indicator, unknown document kind, empty label', async () => {
     const out = await read(
       calendrierFormat,

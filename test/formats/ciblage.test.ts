@@ -17,6 +17,21 @@ describe('referential/ciblage-<year>.csv', () => {
     ]);
   });
 
+  it('issue 18: the optional `neutralisation` column is OMéDIT’s list (003_a1f9fbfe3d5c11ef.txt: the ARS’s list): `oui`, its own words, or nothing', async () => {
+    const out = await read(
+      ciblageFormat,
+      cp1252(['finess;indicateur;neutralisation', '130786049;IPP;oui', '130786049;PERFADOM;arrêté ARS du 12/01/2026', '130786049;MO;non', '2A0000014;IPP;']),
+      { year: 2025, establishments: referential('130786049', '2A0000014') },
+    );
+    expect(out.list).toEqual([]);
+    expect(payload(out.output)).toEqual([
+      { year: 2025, finess: '130786049', indicator: 'IPP', neutralisation: 'sur la liste de l’ARS des établissements concernés par la neutralisation (FAQ CAQES)' },
+      { year: 2025, finess: '130786049', indicator: 'PERFADOM', neutralisation: 'arrêté ARS du 12/01/2026' },
+      { year: 2025, finess: '130786049', indicator: 'MO' },
+      { year: 2025, finess: '2A0000014', indicator: 'IPP' },
+    ]);
+  });
+
   it('an unknown indicator code is unknown-indicator with its row and column', async () => {
     const out = await read(ciblageFormat, cp1252(['finess;indicateur', '130786049;MO', '130786049;MOLECULES_ONEREUSES']), { year: 2025 });
     expect(where(out.list)).toEqual(['error unknown-indicator@3:indicateur']);

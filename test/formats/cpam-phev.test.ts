@@ -56,6 +56,25 @@ describe('cpam/<year>/phev-*.csv', () => {
     );
   });
 
+  it('issue 18: a growth’s reference on another scale than its measure is an inconsistent-value warning in the report', async () => {
+    const out = await read(
+      cpamPhevFormat,
+      cp1252([
+        HEADER,
+        `${TIMONE};PERFADOM;2025;109 082;;;0,1`, // line 2: an amount against a reference rate
+        `${NORD};PERFADOM;2025;1 200;10 000;12;0,1`, // line 3: 0,12 against 0,10, same scale: +20 %
+        `${CLINIQUE};TRANSPORTS;2025;1 100;;;100`, // line 4: +1 000 %, the bound, read
+        `${TIMONE};GENERIQUES;2025;4 550;10 000;;9`, // line 5: a ratio: its reference is not checked
+      ]),
+      { year: 2025, establishments: KNOWN },
+    );
+    expect(where(out.list)).toEqual(['warning inconsistent-value@2:valeur_reference']);
+    expect(out.list[0]!.message).toBe(
+      'Valeur « 0,10 » de la colonne « valeur_reference » incohérente : sans dénominateur, la mesure est le montant 109\u202f082 ; évolution de +109\u202f081\u202f900 %, hors de ±1 000 % : la référence n’est pas sur l’échelle de la mesure (un taux contre un montant ?) ; l’indicateur sera sans valeur.',
+    );
+    expect(payload(out.output)).toHaveLength(4);
+  });
+
   it('periods outside the drop folder’s year, bad periods, duplicates and conflicts', async () => {
     const out = await read(
       cpamPhevFormat,

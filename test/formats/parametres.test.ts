@@ -68,4 +68,12 @@ describe('referential/parametres-<year>.csv', () => {
     expect(out.issues.listed).toEqual([]);
     expect(payload(out.output)).toEqual([{ year: 2025, region: null, values: { tolerance_cpam: 0.5, tolerance_open_phmev: 2 } }]);
   });
+
+  it('issue 18: validite_cartographie_dmi is a whole number of years ("Cartographie : Pas à refaire OBLIGATOIREMENT tous les ans")', async () => {
+    const ok = await read(parametresFormat, cp1252(['parametre;region;valeur', 'validite_cartographie_dmi;PACA;3']), { year: 2025 });
+    expect(payload(ok.output)).toEqual([{ year: 2025, region: 'PACA', values: { validite_cartographie_dmi: 3 } }]);
+    const bad = await read(parametresFormat, cp1252(['parametre;region;valeur', 'validite_cartographie_dmi;;1,5', 'validite_cartographie_dmi;PACA;0']), { year: 2025 });
+    expect(where(bad.list)).toEqual(['error type-error@2:valeur', 'error type-error@3:valeur']);
+    expect(bad.list[0]!.message).toContain('nombre d’années entier, au moins 1 (ex. 3)');
+  });
 });

@@ -71,7 +71,7 @@ describe('recognise: the kind of a file from its drop-zone key', () => {
   it('an unknown document kind is unknown, with the accepted kinds listed', () => {
     expect(recognised('evidence/2025-S2/130786049/facture/u4-facture.pdf')).toEqual({
       tag: 'unknown',
-      detail: 'type de document « facture » inconnu (attendus : plan_actions, argumentaire_hors_amm, recueil_initiations, audit_dmi, cartographie_dmi, autodiagnostic_pharmacie_clinique, autre)',
+      detail: 'type de document « facture » inconnu (attendus : plan_actions, argumentaire_hors_amm, recueil_initiations, audit_dmi, cartographie_dmi, plan_actions_dmi, autodiagnostic_pharmacie_clinique, autre)',
     });
   });
 });

@@ -156,17 +156,17 @@ const results: IndicatorResult[] = [
   // DMI: A scored 3 points in time, B sent its plan late and no audit, C sent nothing yet.
   result({
     indicator: 'DMI', measure: 'points', unit: 'points', name: 'Clinique des Oliviers', finess: '130000011', numerator: 3, denominator: 3, value: 3, source: 'evidence', target: { comparator: '>=', value: 3, source: 'default' }, status: 'met',
-    evidence: [evidence({ kind: 'cartographie_dmi', status: 'in_time' }), evidence({ kind: 'plan_actions', status: 'in_time' }), evidence({ kind: 'audit_dmi', status: 'in_time' })],
+    evidence: [evidence({ kind: 'cartographie_dmi', status: 'in_time' }), evidence({ kind: 'plan_actions_dmi', status: 'in_time' }), evidence({ kind: 'audit_dmi', status: 'in_time' })],
     allocation: { budget: 'budget_dmi', amount: dmiA, rule: 'au prorata des points' },
   }),
   result({
     indicator: 'DMI', measure: 'points', unit: 'points', name: 'Hôpital Nord', finess: '130000029', contrat: 'CPOM-13-002', numerator: 1, denominator: 3, value: 1, source: 'evidence', target: { comparator: '>=', value: 3, source: 'default' }, status: 'not_met',
-    evidence: [evidence({ kind: 'cartographie_dmi', status: 'late' }), evidence({ kind: 'plan_actions', status: 'in_time' }), evidence({ kind: 'audit_dmi', status: 'missing' })],
+    evidence: [evidence({ kind: 'cartographie_dmi', status: 'late' }), evidence({ kind: 'plan_actions_dmi', status: 'in_time' }), evidence({ kind: 'audit_dmi', status: 'missing' })],
     allocation: { budget: 'budget_dmi', amount: dmiB, rule: 'au prorata des points' },
   }),
   result({
     indicator: 'DMI', measure: 'points', unit: 'points', name: 'Centre Sud', finess: '130000045', contrat: 'CPOM-13-9', numerator: 0, denominator: 3, value: 0, source: 'evidence', target: { comparator: '>=', value: 3, source: 'default' }, status: 'not_met',
-    evidence: [evidence({ kind: 'cartographie_dmi', status: 'missing' }), evidence({ kind: 'plan_actions', status: 'late' }), evidence({ kind: 'audit_dmi', status: 'awaited', due: '2026-03-31' })],
+    evidence: [evidence({ kind: 'cartographie_dmi', status: 'missing' }), evidence({ kind: 'plan_actions_dmi', status: 'late' }), evidence({ kind: 'audit_dmi', status: 'awaited', due: '2026-03-31' })],
     allocation: { budget: 'budget_dmi', amount: 0, rule: 'au prorata des points' },
   }),
 ];

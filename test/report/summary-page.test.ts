@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildSummaryPage, summaryModel } from '../../lib/report';
+import { budgetDetail } from '../../lib/report/summary-page';
 import { niceTicks, shortName } from '../../lib/report/svg-charts';
 import { input, largeRegion, result } from './fixtures';
 
@@ -86,3 +87,42 @@ describe('chart helpers', () => {
     expect(niceTicks(0, 3)).toEqual([0, 1, 2, 3]);
   });
 });
+
+describe('issue 18: a budget is "prévisionnel" while a share depends on a pending status, then final', () => {
+  // Seed 000: "Montant total d'intéressement = 126 331 €". Hand-made split: A sure of 94 748,25 €, B pending with 31 582,75 €.
+  const split = (provisional: boolean) => ({
+    ...summaryModel(input).budgets.find((b) => b.budget === 'interessement_mo')!,
+    amount: 126_331,
+    provisional,
+    undecided: provisional ? { amount: 31_582.75, names: ['Hôpital Nord'] } : { amount: 0, names: [] },
+  });
+
+  it('says how much is undecided and for whom, never "réparti" on the sites decided so far', () => {
+    expect(budgetDetail(split(true))).toBe(
+      `prévisionnel, sur un budget de ${fr(126_331)} € : ${fr(31_582.75)} € non décidés, pour 1 établissement(s) en attente (Hôpital Nord)`,
+    );
+    expect(budgetDetail(split(true))).not.toContain('réparti');
+  });
+
+  it('once every status is final, says the split is final to the cent', () => {
+    expect(budgetDetail(split(false))).toBe(`réparti, définitif au centime, sur un budget de ${fr(126_331)} €`);
+    expect(html).toContain('réparti, définitif au centime, sur un budget de');
+  });
+
+  it('a provisional split reaches the page from the results’ allocations', () => {
+    const pending = {
+      ...input,
+      results: input.results.map((r) =>
+        r.indicator === 'MO' && r.scope === 'site' && r.allocation ? { ...r, allocation: { ...r.allocation, provisional: true, undecided: r.status === 'pending' } } : r,
+      ),
+    };
+    const mo = summaryModel(pending).budgets.find((b) => b.budget === 'interessement_mo')!;
+    expect(mo.provisional).toBe(true);
+    expect(mo.undecided.names.length).toBe(pending.results.filter((r) => r.indicator === 'MO' && r.scope === 'site' && r.status === 'pending').length);
+    expect(buildSummaryPage(summaryModel(pending))).toContain('prévisionnel, sur un budget de');
+  });
+});
+
+function fr(n: number): string {
+  return n.toLocaleString('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}

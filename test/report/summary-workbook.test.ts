@@ -115,10 +115,11 @@ describe('buildSummaryWorkbook', () => {
   it('lists the evidence of each targeted establishment once, across indicators', () => {
     const header = rowOf(overview, 'Établissement');
     expect(values(overview, header, 10)).toEqual(['Établissement', 'FINESS', 'Pièces dues', 'Reçues à temps', 'En retard', 'Refusées', 'Manquantes', 'Attendues', 'Prochaine échéance', 'En défaut']);
-    // Hôpital Nord: its plan (asked by MO and DMI) counts once; mapping late, audit missing, argumentation awaited.
+    // Hôpital Nord: MO's plan and DMI's own plan are two documents (issue 18), both in time; mapping late,
+    // audit missing, argumentation awaited.
     const nord = rowOf(overview, 'Hôpital Nord');
     expect(values(overview, nord, 10)).toEqual([
-      'Hôpital Nord', '130000029', 4, 1, 1, 0, 1, 1, new Date('2026-03-21T00:00:00.000Z'),
+      'Hôpital Nord', '130000029', 5, 2, 1, 0, 1, 1, new Date('2026-03-21T00:00:00.000Z'),
       'Cartographie DMI (2025-S2) : reçu en retard ; Audit DMI (2025-S2) : manquant',
     ]);
     expect(overview.getCell(nord, 9).numFmt).toBe('dd/mm/yyyy');
@@ -263,6 +264,8 @@ describe('buildSummaryWorkbook', () => {
     expect(shares.reduce((a, b) => a + b, 0)).toBe(126_331);
     expect(values(budgets, moHeader + 4, 7)).toEqual(['Total réparti', null, null, null, null, null, 126_331]);
     expect(values(budgets, moHeader + 5, 7)).toEqual(['Écart au budget', null, null, null, null, null, 0]);
+    // Issue 18: no MO share depends on a pending status in the fixture (its pending site earns nothing yet): final.
+    expect(String(budgets.getCell(moHeader + 6, 1).value)).toMatch(/^Répartition définitive : tous les statuts dont elle dépend sont décidés\./);
     expect(budgets.getCell(moHeader + 4, 7).numFmt).toBe('#,##0.00 "€"');
 
     const dmiHeader = rowOf(budgets, 'Budget DMI') + 3;

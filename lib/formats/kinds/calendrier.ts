@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DocumentKind, type Deadline } from '../../domain/schemas';
-import { date, emptyOr, indicator, period, text, yesNo } from '../fields';
+import { date, emptyOr, indicator, period, region, text, yesNo } from '../fields';
 import { defineTabular } from '../tabular';
 import { campaignYear } from '../../domain/campaign';
 import { yearOf } from './context';
@@ -26,17 +26,21 @@ const schema = z.object({
     return v;
   }),
   date: date(),
+  region: emptyOr(region()),
   indicateur: emptyOr(indicator()),
   documents,
   libelle: text(),
   rigueur: emptyOr(yesNo()),
 });
 
-/** `referential/calendrier-<year>.csv`: the campaign's deadlines. */
+/**
+ * `referential/calendrier-<year>.csv`: the campaign's deadlines, for one region (`region`) or, left
+ * empty or without the column, for every region: PACA-Corse's and another region's can differ.
+ */
 export const calendrierFormat = defineTabular({
   label: 'Calendrier des échéances',
   schema,
-  optionalColumns: ['indicateur', 'documents', 'rigueur'],
+  optionalColumns: ['indicateur', 'documents', 'rigueur', 'region'],
   aliases: { echeance: ['échéance', 'deadline'], libelle: ['libellé', 'label'], rigueur: ['delai_de_rigueur', 'délai de rigueur', 'strict'] },
   start(ctx) {
     const year = yearOf(ctx);
@@ -48,7 +52,7 @@ export const calendrierFormat = defineTabular({
           report('period-outside-campaign', 'error', 'campagne', row.campagne, { detail: `: le fichier calendrier-${year} ne contient que les campagnes ${year}` });
           return false;
         }
-        const id = `${row.campagne}#${row.echeance}#${row.indicateur ?? ''}`;
+        const id = `${row.campagne}#${row.echeance}#${row.indicateur ?? ''}#${row.region ?? ''}`;
         if (seen.has(id)) {
           report('duplicate-row', 'warning', 'echeance', row.echeance, { detail: `${row.campagne} / ${row.echeance}` });
           return false;
@@ -56,6 +60,7 @@ export const calendrierFormat = defineTabular({
         seen.add(id);
         out.push({
           year,
+          ...(row.region ? { region: row.region } : {}),
           campaign: row.campagne,
           id: row.echeance,
           date: row.date,

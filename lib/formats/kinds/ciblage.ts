@@ -1,16 +1,29 @@
 import { z } from 'zod';
 import type { Targeting } from '../../domain/schemas';
-import { finess, indicator } from '../fields';
+import { emptyOr, finess, indicator, text } from '../fields';
 import { defineTabular } from '../tabular';
 import { outsideRegion, yearOf } from './context';
 
-const schema = z.object({ finess: finess(), indicateur: indicator() });
+const schema = z.object({ finess: finess(), indicateur: indicator(), neutralisation: emptyOr(text()) });
 
-/** `referential/ciblage-<year>.csv`: which establishment is targeted on which indicator. */
+/** The reason given when the `neutralisation` cell only says `oui`: the IDF FAQ's list of the ARS. */
+export const ARS_LIST_REASON = 'sur la liste de l’ARS des établissements concernés par la neutralisation (FAQ CAQES)';
+
+/** `oui` (the ARS's list), `non` or empty (judged), or OMéDIT's own words for why. */
+function neutralisationOf(cell: string | null): string | undefined {
+  const v = cell?.trim() ?? '';
+  if (v === '' || /^non$/i.test(v)) return undefined;
+  return /^oui$/i.test(v) ? ARS_LIST_REASON : v;
+}
+
+/**
+ * `referential/ciblage-<year>.csv`: which establishment is targeted on which indicator, and, in the
+ * optional `neutralisation` column, whether OMéDIT neutralised it for that establishment and why.
+ */
 export const ciblageFormat = defineTabular({
   label: 'Ciblage des établissements',
   schema,
-  optionalColumns: [],
+  optionalColumns: ['neutralisation'],
   aliases: { indicateur: ['indicator', 'item'] },
   start(ctx) {
     const year = yearOf(ctx);
@@ -29,7 +42,8 @@ export const ciblageFormat = defineTabular({
           report('unknown-finess', 'warning', 'finess', row.finess);
         }
         seen.add(id);
-        out.push({ year, finess: row.finess, indicator: row.indicateur });
+        const neutralisation = neutralisationOf(row.neutralisation);
+        out.push({ year, finess: row.finess, indicator: row.indicateur, ...(neutralisation ? { neutralisation } : {}) });
         return true;
       },
       finish: () => ({ type: 'targetings', year, targetings: out }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { campaignYear } from '../../domain/campaign';
-import { cpamValueAgrees } from '../../domain/cpam-indicators';
+import { indicatorDefinition } from '../../domain/catalogue';
+import { cpamValueAgrees, growthProblem } from '../../domain/cpam-indicators';
 import type { CpamFact } from '../../domain/schemas';
 import { formatFrenchNumber } from '../../io';
 import { emptyOr, finess, indicator, number, period } from '../fields';
@@ -20,6 +21,20 @@ const schema = z.object({
 /** A number as the file would show it: no decimals when it has none, else two, French separators. */
 function frenchValue(n: number): string {
   return formatFrenchNumber(n, Number.isInteger(n) ? 0 : 2);
+}
+
+/**
+ * A growth indicator's reference on another scale than its measure: the measure is numerateur /
+ * denominateur with a denominator, numerateur without, and the reference must be the same measure.
+ */
+function referenceProblem(row: z.infer<typeof schema>): string | null {
+  if (row.valeur_reference === null || indicatorDefinition(row.indicateur).measure !== 'growth') return null;
+  if (row.denominateur === 0) return null;
+  const measure = row.denominateur === null ? row.numerateur : row.numerateur / row.denominateur;
+  const problem = growthProblem(measure, row.valeur_reference);
+  if (!problem) return null;
+  const read = row.denominateur === null ? `sans dénominateur, la mesure est le montant ${frenchValue(measure)}` : `la mesure est le taux numérateur / dénominateur, ${formatFrenchNumber(measure, 4)}`;
+  return `${read} ; ${problem}`;
 }
 
 /** `cpam/<year>/phev-*.csv`: indicator values computed by the Assurance Maladie per establishment and period. */
@@ -74,6 +89,8 @@ export const cpamPhevFormat = defineTabular({
               : `sans dénominateur, la valeur est le numérateur, ${frenchValue(row.numerateur)}`;
           report('inconsistent-value', 'warning', 'valeur', frenchValue(row.valeur), { detail: `${detail} ; les deux valeurs sont conservées` });
         }
+        const problem = referenceProblem(row);
+        if (problem) report('inconsistent-value', 'warning', 'valeur_reference', frenchValue(row.valeur_reference ?? 0), { detail: `${problem} ; l’indicateur sera sans valeur` });
         facts.set(id, {
           region: where.region,
           year,

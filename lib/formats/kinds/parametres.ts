@@ -34,6 +34,10 @@ function parseValue(name: ParameterName, raw: string): { ok: ParameterValues } |
       const n = parseFrenchNumber(raw);
       return n !== null && n > 1 ? { ok: { [name]: n } } : { expected: 'facteur supérieur à 1 (ex. 3)' };
     }
+    case 'validite_cartographie_dmi': {
+      const n = parseFrenchNumber(raw);
+      return n !== null && Number.isInteger(n) && n > 0 ? { ok: { [name]: n } } : { expected: 'nombre d’années entier, au moins 1 (ex. 3)' };
+    }
     case 'tolerance_cpam':
     case 'tolerance_open_phmev': {
       const n = parseFrenchNumber(raw);
