@@ -42,7 +42,6 @@ const READ_ERROR_CODES: Record<TableReadErrorCode, IssueCode> = {
   'unclosed-quote': 'unreadable-file',
   'unreadable-file': 'unreadable-file',
   'record-too-long': 'record-too-long',
-  'utf-16': 'encoding-error',
   'nul-byte': 'encoding-error',
   'shared-strings': 'too-large',
 };
@@ -53,8 +52,6 @@ const READ_ERROR_DETAILS: Partial<Record<TableReadErrorCode, (limits: Readonly<I
   'too-many-cells': (l) => `${l.maxCellsPerRow} colonnes au plus`,
   'binary-file': () => 'contenu binaire : ce n’est pas un fichier texte CSV',
   'record-too-long': (l) => `${l.maxRecordChars.toLocaleString('fr-FR')} caractères au plus`,
-  'utf-16': () =>
-    'le fichier est enregistré en UTF-16 (« Texte Unicode ») ; enregistrez-le en « CSV UTF-8 (délimité par des virgules) » ou en « CSV (séparateur : point-virgule) » (Windows-1252)',
   'shared-strings': () =>
     `le classeur contient trop de textes distincts (leur table dépasse ${MAX_SHARED_STRINGS_BYTES / 1024 ** 2} Mo une fois décompressée) ; enregistrez la feuille en « CSV (séparateur : point-virgule) » et déposez ce fichier`,
   'nul-byte': () => 'un caractère nul (octet 0) dans la cellule, souvent laissé par un export de base de données ; supprimez-le et déposez le fichier à nouveau',

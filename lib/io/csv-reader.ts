@@ -251,7 +251,6 @@ export async function openCsv(
     if (isUtf16(sample)) throw new UnsupportedFormatError('utf-16', 'UTF-16 text, not read');
     if (sample.subarray(0, BINARY_PROBE_BYTES).includes(0)) {
       const cause = nulCause(sample.subarray(0, BINARY_PROBE_BYTES));
-      if (cause.kind === 'utf-16') throw new TableReadError('utf-16', 'The file is UTF-16 text');
       if (cause.kind === 'stray') throw new TableReadError('nul-byte', 'NUL byte in a cell', cause.line, cause.column ?? undefined);
       throw new TableReadError('binary-file', 'The file is not text (NUL byte found)');
     }

@@ -60,8 +60,6 @@ export type TableReadErrorCode =
   | 'unreadable-file'
   /** One record (a line, or a quoted field never closed) longer than `maxRecordChars`. */
   | 'record-too-long'
-  /** A UTF-16 text: the pipeline reads UTF-8 and Windows-1252. */
-  | 'utf-16'
   /** A NUL byte inside a cell of a text file. */
   | 'nul-byte'
   /** A workbook whose shared strings are beyond what can be held in memory. */

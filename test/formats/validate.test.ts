@@ -104,7 +104,19 @@ describe('good and realistic messy files are accepted', () => {
     const v = await validate(`${ARGUMENTAIRE}.ods`, ods);
     expect(codes(v)).toEqual(['warning header-row@4:null']);
     expect(v).toMatchObject({ format: 'ods', sheet: 'Argumentaire S2', encoding: null, rowsRead: 2, rowsAccepted: 2 });
-    expect(payload(v.output)).toEqual({ type: 'argumentaire', lines: 2, argued: 1, ucd: 3.5, arguedUcd: 2.5 });
+    expect(payload(v.output)).toMatchObject({
+      type: 'argumentaire',
+      lines: 2,
+      argued: 1,
+      ucd: 3.5,
+      arguedUcd: 2.5,
+      ammMiroirLines: 1,
+      ammMiroir: [{ code: 'I997001', ucd: '9391234' }],
+      byUcd: [
+        { ucd: '9391234', lines: 1, units: 2.5, arguedLines: 1, arguedUnits: 2.5 },
+        { ucd: '9400001', lines: 1, units: 1, arguedLines: 0, arguedUnits: 0 },
+      ],
+    });
   });
 
   it('a workbook saved with a .csv name is read as the workbook it is', async () => {

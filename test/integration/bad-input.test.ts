@@ -66,7 +66,7 @@ const CORPUS: Case[] = [
   {
     key: 'atih/2025/mo-utf16.csv',
     body: () => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${MO_HEADER}\n${A};2025;9412631;I999;1;10\n`, 'utf16le')]),
-    expected: { code: 'encoding-error', row: null, message: /enregistré en UTF-16.*CSV UTF-8/ },
+    expected: { code: 'unreadable-file', row: null, message: /enregistré en UTF-16.*CSV UTF-8/ },
   },
   { key: 'atih/2025/mo-nul.csv', body: () => `${MO_HEADER}\n${A};2025;9412631;I9\u000099;1;10\n`, expected: { code: 'encoding-error', row: 2, column: 'code_indication', message: /caractère nul/ } },
   {

@@ -166,7 +166,7 @@ describe('Cognito claims', () => {
   it('go through the router like any caller: who is signed in, and a reader’s write refused before anything is read', async () => {
     const me = await handleRequest(apiRequestOf(staffEvent('GET', '/api/auth/me', accessClaims('[ars-PACA]'))), untouchable);
     expect(me.status).toBe(200);
-    expect(JSON.parse(me.body)).toEqual({ name: 'pharmacien@omedit-paca.fr', role: 'ars', roleLabel: 'ARS (lecture seule)', regions: ['PACA'], can: ['overview.read', 'summary.read', 'reports.read'] });
+    expect(JSON.parse(me.body)).toEqual({ name: 'pharmacien@omedit-paca.fr', role: 'ars', roleLabel: 'ARS (lecture seule)', regions: ['PACA'], can: ['overview.read', 'summary.read', 'reports.read', 'inputs.read'] });
     const write = await handleRequest(apiRequestOf(staffEvent('POST', '/api/omedit/links', accessClaims('[ars-PACA]'), { finess: '130780018', campaign: '2025-S2' })), untouchable);
     expect(write.status).toBe(403);
     const admin = await handleRequest(apiRequestOf(staffEvent('GET', '/api/omedit/overview', accessClaims('[admin]'))), untouchable);

@@ -131,7 +131,7 @@ describe('OMéDIT sends a file for its region', () => {
     expect(answer.body).toMatchObject({ fileName: 'modele-calendrier.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(answer.body.base64, 'base64') as never);
-    expect(workbook.worksheets[0]!.getRow(1).values).toEqual([undefined, 'campagne', 'echeance', 'date', 'indicateur', 'documents', 'libelle']);
+    expect(workbook.worksheets[0]!.getRow(1).values).toEqual([undefined, 'campagne', 'echeance', 'date', 'region', 'indicateur', 'documents', 'libelle', 'rigueur']);
   });
 });
 
