@@ -24,9 +24,12 @@ let profile: string;
 describe.skipIf(!chromiumAvailable)('OMéDIT’s page in Chromium', () => {
   beforeAll(async () => {
     portal = await startPortal();
-    // Timone sends its action plan and a wrong argumentation; Toulon and Ajaccio send nothing.
+    // Timone sends its action plan and a wrong argumentation on 24/02/2026, in time; Toulon and
+    // Ajaccio send nothing.
+    portal.serving.embedded.setClock(() => new Date('2026-02-24T10:00:00Z'));
     await uploadThroughLink(portal, A, 'plan_actions', 'plan-actions.pdf', GOOD_PDF);
     await uploadThroughLink(portal, A, 'argumentaire_hors_amm', 'argumentaire.csv', badArgumentaire(A));
+    portal.serving.embedded.setClock();
     profile = await mkdtemp(join(tmpdir(), 'caqes-chromium-'));
     context = await launchBrowser(profile);
   }, 90_000);
