@@ -63,10 +63,10 @@ describe.skipIf(!chromiumAvailable)('OMéDIT’s inputs page in Chromium', () =>
     const [template] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Modèle CSV – Calendrier des échéances' }).click()]);
     expect(template.suggestedFilename()).toBe('modele-calendrier.csv');
     const csv = await readFile((await template.path())!, 'utf8');
-    expect(csv.split('\r\n')[0]).toBe('\ufeffcampagne;echeance;date;indicateur;documents;libelle');
+    expect(csv.split('\r\n')[0]).toBe('\ufeffcampagne;echeance;date;region;indicateur;documents;libelle;rigueur');
 
     // Corse's own calendar, from the template's layout.
-    await send(page, 'calendrier', 'calendrier corse.csv', [csv.split('\r\n')[0], '2025-S2;retour_preuves;16/03/2026;MO;plan_actions;Retour des preuves (Corse)', ''].join('\r\n'));
+    await send(page, 'calendrier', 'calendrier corse.csv', [csv.split('\r\n')[0], '2025-S2;retour_preuves;16/03/2026;CORSE;MO;plan_actions;Retour des preuves (Corse);', ''].join('\r\n'));
     const accepted = page.locator('.resultat.accepte');
     await expect.poll(() => accepted.first().textContent(), { timeout: 20_000 }).toContain('Fichier accepté – Calendrier des échéances');
 

@@ -48,6 +48,9 @@ const files: Record<string, string> = {
     `${A};2025;1;9412631;IG;I000125;95;9 500,00`,
     '',
   ].join('\n'),
+  // Every hors-AMM line argued ("100% prescriptions hors AMM argumentées"), so that MO is met as computed.
+  [`evidence/2025/${NORD}/argumentaire_hors_amm/argumentaire.csv`]: ['finess;ucd;libelle;code_indication;nb_ucd;argumentaire;amm_miroir;exclusion', `${NORD};9412631;IG;I999;30;Décision de RCP;;non`, ''].join('\n'),
+  [`evidence/2025/${EST}/argumentaire_hors_amm/argumentaire.csv`]: ['finess;ucd;libelle;code_indication;nb_ucd;argumentaire;amm_miroir;exclusion', `${EST};3400893826631;RITUXIMAB;I999;10;PNDS;;non`, ''].join('\n'),
 };
 
 let serving: Serving;
