@@ -44,7 +44,7 @@ describe('templates', () => {
   });
 
   it('writes the CSV with a BOM, semicolons and the header then the example', () => {
-    expect(templateCsv(kind('ciblage'))).toBe('\ufefffiness;indicateur\r\n130780018;MO\r\n');
+    expect(templateCsv(kind('ciblage'))).toBe('\ufefffiness;indicateur;neutralisation\r\n130780018;MO;\r\n');
   });
 
   it('lists each column’s note on the workbook’s second sheet, FINESS kept as text', async () => {
