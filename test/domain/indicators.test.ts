@@ -724,7 +724,8 @@ describe('budgets split to the cent', () => {
       establishments: [site(A, 'CA'), site(B, 'CB'), site(C, 'CC')],
       targetings: targeted('MO', A, B, C),
       deadlines: [deadline('MO', ['plan_actions'])],
-      evidence: [uploaded(A, 'plan_actions', '2026-02-01T09:00:00Z'), uploaded(C, 'plan_actions', '2026-02-01T09:00:00Z')],
+      // Every site's I999 argued, so only B's plan decides its status.
+      evidence: [uploaded(A, 'plan_actions', '2026-02-01T09:00:00Z'), uploaded(C, 'plan_actions', '2026-02-01T09:00:00Z'), ...fullyArgued(A, B, C)],
       moFacts: [mo(A, 3000, 300), mo(B, 1000, 100), mo(C, 1000, 200)],
       parameters: [{ year: 2025, region: 'PACA', values: { budget_interessement_mo: 126_331 } }],
     };
@@ -751,6 +752,7 @@ describe('budgets split to the cent', () => {
         establishments: [site(A, 'GHT'), site(B, 'GHT'), site(C, 'CC')],
         targetings: targeted('MO', A, B, C),
         moFacts: [mo(A, 3000, 300), mo(B, 1000, 100), mo(C, 1000, 200)],
+        evidence: fullyArgued(A, B, C),
         parameters: [{ year: 2025, region: 'PACA', values: { budget_interessement_mo: 126_331, regle_interessement_mo: 'egal' } }],
       }),
       ['MO'],
@@ -972,7 +974,8 @@ describe('both budgets in one computation, a contract of two sites (mutation run
       targetings: [...targeted('MO', A, B), ...targeted('DMI', A, B)],
       objectives: [objective('MO', '<', 12, A), objective('MO', '<', 12, B)],
       deadlines: calendar,
-      evidence,
+      // Both sites' I999 argued, so MO turns on the share alone.
+      evidence: [...evidence, ...fullyArgued(A, B)],
       // Equal valued amounts: by amount the split would be 500 : 500, by UCD it is 750 : 250.
       moFacts: [mo(A, 3000, 300, { totalAmount: 1_000_000 }), mo(B, 1000, 100, { totalAmount: 1_000_000 })],
       parameters: [{ year: 2025, region: 'PACA', values: { budget_interessement_mo: 1000, regle_interessement_mo: 'prorata_ucd', budget_dmi: 600, regle_dmi: 'egal' } }],
