@@ -30,9 +30,11 @@ export interface OwedDocument {
  */
 export function owedRequirements(year: number, deadlines: readonly Deadline[], targetedOn: ReadonlySet<IndicatorCode>): Requirement[] {
   const out = new Map<string, Requirement>();
-  for (const code of targetedOn) {
-    const definition = CATALOGUE.get(code);
-    if (!definition) continue;
+  // In the catalogue's order, as the indicators are computed and summed: when two indicators ask for
+  // the same document with different dates (a row naming one, a row naming none), the first one's
+  // requirement is the document owed, whatever the order of the targeting.
+  for (const [code, definition] of CATALOGUE) {
+    if (!targetedOn.has(code)) continue;
     for (const r of requirementsFor(code, year, deadlines, definition.evidence)) {
       const id = `${r.campaign}#${r.deadline ?? ''}#${r.kind}`;
       if (!out.has(id)) out.set(id, r);

@@ -119,9 +119,10 @@ describe('what is owed: one answer for the indicators, the reminders, the pages 
         for (const site of SITES) {
           const targetedOn = new Set(targeted.filter((t) => t.finess === site.finess).map((t) => t.indicator));
           const mine = evidence.filter((e) => e.finess === site.finess);
-          // The indicators: every evidence state of the site's targeted results, once per document.
+          // The indicators: every evidence state of the site's targeted results, once per document: the
+          // first indicator's, in the catalogue's order, when two ask for it with different dates.
           const states = new Map<string, string>();
-          for (const r of results) if (r.scope === 'site' && r.finess === site.finess && r.status !== 'not_targeted') for (const s of r.evidence) states.set(key(s.campaign, s.deadline, s.kind), s.status);
+          for (const r of results) if (r.scope === 'site' && r.finess === site.finess && r.status !== 'not_targeted') for (const s of r.evidence) if (!states.has(key(s.campaign, s.deadline, s.kind))) states.set(key(s.campaign, s.deadline, s.kind), s.status);
           const owedByIndicators = [...states].filter(([, status]) => status !== 'in_time').map(([k]) => k).sort();
           // The reminders of the day.
           const reminded = reminders
@@ -151,10 +152,10 @@ describe('what is owed: one answer for the indicators, the reminders, the pages 
     const requirements = deadlineRequirements(deadlines[0]!, deadlines, new Set<IndicatorCode>(['DMI']));
     expect(owedStates(requirements, refused, '2026-03-20').map((s) => s.owed)).toEqual([
       { kind: 'cartographie_dmi', state: 'missing', detail: null },
-      { kind: 'plan_actions', state: 'missing', detail: null },
+      { kind: 'plan_actions_dmi', state: 'missing', detail: null },
       { kind: 'audit_dmi', state: 'refused', detail: 'fichier « f0.pdf » reçu mais refusé : ligne 2, colonne « x » : erreur' },
     ]);
-    const late = records([{ finess: site.finess, kind: 'plan_actions', campaign: '2025', accepted: true, day: '2026-04-02' }]);
-    expect(owedStates(requirements, late, '2026-04-03')[1]!.owed).toEqual({ kind: 'plan_actions', state: 'late', detail: 'fichier « f0.pdf » reçu le 02/04/2026, après l’échéance du 31/03/2026' });
+    const late = records([{ finess: site.finess, kind: 'plan_actions_dmi', campaign: '2025', accepted: true, day: '2026-04-02' }]);
+    expect(owedStates(requirements, late, '2026-04-03')[1]!.owed).toEqual({ kind: 'plan_actions_dmi', state: 'late', detail: 'fichier « f0.pdf » reçu le 02/04/2026, après l’échéance du 31/03/2026' });
   });
 });

@@ -159,12 +159,13 @@ describe('dueReminders', () => {
     // B is targeted only in 2024, so not for the 2025 campaign.
     expect(due.map((d) => d.establishment.finess).sort()).toEqual([A, C, D, E].sort());
     expect(due.every((d) => d.deadline.id === 'auto_evaluation')).toBe(true);
-    // DMI is made of its mapping, plan and audit, owed with the self-evaluation even where no row
-    // asks for them (as the indicators count them): C and D are reminded of all three.
+    // DMI is made of its mapping, its own action plan (plan_actions_dmi, not MO's) and audit, owed
+    // with the self-evaluation even where no row asks for them (as the indicators count them): C and
+    // D are reminded of all three, besides the row's plan_actions.
     expect(Object.fromEntries(due.map((d) => [d.establishment.finess, kinds(d).sort()]))).toEqual({
       [A]: ['plan_actions'],
-      [C]: ['audit_dmi', 'cartographie_dmi', 'plan_actions'],
-      [D]: ['audit_dmi', 'cartographie_dmi', 'plan_actions'],
+      [C]: ['audit_dmi', 'cartographie_dmi', 'plan_actions', 'plan_actions_dmi'],
+      [D]: ['audit_dmi', 'cartographie_dmi', 'plan_actions', 'plan_actions_dmi'],
       [E]: ['plan_actions'],
     });
   });
@@ -176,7 +177,7 @@ describe('dueReminders', () => {
     expect(due).toHaveLength(1);
     expect(due[0]).toMatchObject({ step: 'J-7', owed: [
       { kind: 'cartographie_dmi', state: 'missing' },
-      { kind: 'plan_actions', state: 'missing' },
+      { kind: 'plan_actions_dmi', state: 'missing' },
       { kind: 'audit_dmi', state: 'missing' },
     ] });
   });
