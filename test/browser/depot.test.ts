@@ -38,11 +38,12 @@ describe.skipIf(!chromiumAvailable)('the establishment’s page in Chromium', ()
     const expected = page.locator('#echeances');
     const report = page.locator('#attendu-rapport');
     await report.waitFor();
-    // In date order, after the two deadlines of documents.
+    // In date order, after the two deadlines of documents. The deadline's day counts (issue 17's strict deadlines):
+    // « au plus tard le », never « avant le », the report's own deadline included (it is editable on 31/03).
     expect(await expected.locator('h3').allTextContents()).toEqual([
-      'Retour des éléments de preuve du semestre 2 – avant le 09/03/2026 (dans 14 jours)',
-      'Argumentaire hors-AMM du S2 2025 – avant le 21/03/2026 (dans 26 jours)',
-      'Rapport annuel d’auto-évaluation CAQES 2025 – avant le 31/03/2026 (dans 36 jours)',
+      'Retour des éléments de preuve du semestre 2 – au plus tard le 09/03/2026 (dans 14 jours)',
+      'Argumentaire hors-AMM du S2 2025 – au plus tard le 21/03/2026 (dans 26 jours)',
+      'Rapport annuel d’auto-évaluation CAQES 2025 – au plus tard le 31/03/2026 (dans 36 jours)',
     ]);
     expect(await report.innerText()).toBe('Rapport du contrat C2 : Non commencé – 7 points à compléter avant de le soumettre Remplir le rapport');
     const blockers = page.locator('#rapport-blocages li');

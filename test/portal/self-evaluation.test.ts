@@ -204,7 +204,8 @@ describe('filled in through the establishment’s link', () => {
       'DMI : renseignez « Cartographie (ANAP ou RESOMEDIT) réalisée et plan d’actions établi (2 points) »',
       'DMI : renseignez « Audit de traçabilité et d’information du patient réalisé (1 point) »',
       'DMI : Hôpital Nord – Cartographie DMI (2025) : non reçu, attendu pour le 31/03/2026',
-      'DMI : Hôpital Nord – Plan d\'actions (2025) : non reçu, attendu pour le 31/03/2026',
+      // DMI's plan is its own kind, plan_actions_dmi, labelled « Plan d'actions DMI » (issue 18).
+      'DMI : Hôpital Nord – Plan d\'actions DMI (2025) : non reçu, attendu pour le 31/03/2026',
       'DMI : Hôpital Nord – Audit DMI (2025) : non reçu, attendu pour le 31/03/2026',
     ]);
 
@@ -233,7 +234,8 @@ describe('filled in through the establishment’s link', () => {
     for (const detail of incomplete.body.error.details as string[]) expect(detail).toContain('Hôpital Nord');
 
     await drop(NORD, 'cartographie_dmi', 'cartographie.pdf');
-    await drop(NORD, 'plan_actions', 'plan.pdf');
+    // DMI's plan is owed as its own kind, plan_actions_dmi (issue 18), not the generic plan_actions.
+    await drop(NORD, 'plan_actions_dmi', 'plan.pdf');
     await drop(NORD, 'audit_dmi', 'audit.pdf');
     const submitted = await ask(post('/api/depot/report/submit', { version: 2, declarations: { MO: MO_DONE, DMI: DMI_DONE } }), bearer.get(NORD)!);
     expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);

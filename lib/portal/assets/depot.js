@@ -76,7 +76,7 @@
     const left = view.editable ? view.blockers.length : 0;
     const state = view.statusLabel + (left > 0 ? ' – ' + left + ' point' + (left > 1 ? 's' : '') + ' à compléter avant de le soumettre' : '');
     return [
-      el('h3', { text: view.title + (view.deadline ? ' – avant le ' + view.deadline + (iso ? ' (' + when(daysFromToday(iso)) + ')' : '') : '') }),
+      el('h3', { text: view.title + (view.deadline ? ' – au plus tard le ' + view.deadline + (iso ? ' (' + when(daysFromToday(iso)) + ')' : '') : '') }),
       el('ul', { class: 'docs', id: 'attendu-rapport' }, [
         el('li', {}, [
           el('span', { text: 'Rapport du contrat ' + view.contrat + ' : ' }),
