@@ -14,7 +14,7 @@
  */
 import { SaxesParser, type SaxesAttributeNS, type SaxesTagNS } from 'saxes';
 import { decimalText, percentText } from './cell-text';
-import { inBatches, limitedRows, TableReadError, UnsupportedFormatError, type TableFile, type TableLimits, type TableRow } from './table';
+import { sheetTable, TableReadError, UnsupportedFormatError, type TableFile, type TableLimits, type TableRow } from './table';
 import { checkZip, PartReader, type ByteSource } from './zip';
 
 /** Which sheet to read. */
@@ -413,24 +413,5 @@ export async function openOds(open: () => Promise<ByteSource>, limits: TableLimi
     }
   }
 
-  const recordIter = records();
-  const first = await recordIter.next();
-  if (first.done) throw new TableReadError('empty-file', 'The sheet has no non-blank row');
-  const header = first.value;
-  if (header.cells.length > maxCells) {
-    await recordIter.return();
-    throw new TableReadError('too-many-cells', `More than ${maxCells} columns`, header.line);
-  }
-  const stream = limitedRows(recordIter, maxRows, maxCells);
-  return {
-    format: 'ods',
-    encoding: null,
-    delimiter: null,
-    sheet: sheet.sheet,
-    header: header.cells.map((c) => c.trim()),
-    headerLine: header.line,
-    rows: stream,
-    batches: inBatches(stream),
-    close,
-  };
+  return sheetTable(records(), { format: 'ods', name: () => sheet.sheet, emptySheet: 'The sheet has no non-blank row', maxRows, maxCells, close });
 }

@@ -142,6 +142,40 @@ export async function* limitedRows(records: AsyncIterable<TableRow>, maxRows: nu
   }
 }
 
+/**
+ * A workbook's sheet as a `TableFile`, whichever reader gave its records: the first record is the
+ * header (refused when wider than `maxCells`), the others the rows, within the limits. `name` is asked
+ * once the header is read: a streaming reader knows which sheet it read only then.
+ *
+ * @returns the table, its rows and batches single-use over the same records.
+ * @example return sheetTable(records(), { format: 'ods', name: () => parser.sheet, emptySheet: 'The sheet has no non-blank row', maxRows, maxCells, close });
+ */
+export async function sheetTable(
+  records: AsyncGenerator<TableRow, void, undefined>,
+  sheet: { format: 'xlsx' | 'ods'; name(): string | null; emptySheet: string; maxRows: number; maxCells: number; close(): Promise<void> },
+): Promise<TableFile> {
+  const first = await records.next();
+  if (first.done) throw new TableReadError('empty-file', sheet.emptySheet);
+  const header = first.value;
+  if (header.cells.length > sheet.maxCells) {
+    await records.return();
+    throw new TableReadError('too-many-cells', `More than ${sheet.maxCells} columns`, header.line);
+  }
+  // Workbook readers give one row per step: `batches` gathers them, over the same single-use rows.
+  const rows = limitedRows(records, sheet.maxRows, sheet.maxCells);
+  return {
+    format: sheet.format,
+    encoding: null,
+    delimiter: null,
+    sheet: sheet.name(),
+    header: header.cells.map((c) => c.trim()),
+    headerLine: header.line,
+    rows,
+    batches: inBatches(rows),
+    close: sheet.close,
+  };
+}
+
 /** How many rows `inBatches` gathers at most before giving them. */
 const BATCH_ROWS = 512;
 

@@ -23,7 +23,7 @@ import type * as ExcelJS from 'exceljs';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { decimalText, NOT_AVAILABLE, percentText } from './cell-text';
-import { inBatches, limitedRows, TableReadError, UnsupportedFormatError, type TableFile, type TableLimits, type TableRow } from './table';
+import { sheetTable, TableReadError, UnsupportedFormatError, type TableFile, type TableLimits, type TableRow } from './table';
 import { checkZip, PartReader, StoredZipWriter, type ByteSource, type ZipPart } from './zip';
 
 /** Which worksheet to read. */
@@ -448,26 +448,5 @@ export async function openXlsx(
     }
   }
 
-  const recordIter = records();
-  const first = await recordIter.next();
-  if (first.done) throw new TableReadError('empty-file', 'The worksheet has no non-blank row');
-  const header = first.value;
-  if (header.cells.length > maxCells) {
-    await recordIter.return();
-    throw new TableReadError('too-many-cells', `More than ${maxCells} columns`, header.line);
-  }
-
-  // exceljs gives one row per step: `batches` gathers them, over the same single-use rows.
-  const stream = limitedRows(recordIter, maxRows, maxCells);
-  return {
-    format: 'xlsx',
-    encoding: null,
-    delimiter: null,
-    sheet: sheet.name,
-    header: header.cells.map((c) => c.trim()),
-    headerLine: header.line,
-    rows: stream,
-    batches: inBatches(stream),
-    close,
-  };
+  return sheetTable(records(), { format: 'xlsx', name: () => sheet.name, emptySheet: 'The worksheet has no non-blank row', maxRows, maxCells, close });
 }
