@@ -150,6 +150,31 @@
     });
   }
 
+  const S3_MESSAGES = {
+    EntityTooLarge: 'le fichier dépasse la taille autorisée',
+    EntityTooSmall: 'le fichier est vide',
+    AccessDenied: 'l’autorisation d’envoi a expiré ou ne correspond pas au fichier ; recommencez',
+  };
+
+  /** Posts the file to S3 with the signed form, reporting progress; resolves when S3 has it. */
+  function postToStorage(form, file, onProgress) {
+    return new Promise((resolve, reject) => {
+      const data = new FormData();
+      Object.keys(form.fields).forEach((name) => data.append(name, form.fields[name]));
+      data.append('file', file);
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', form.url);
+      xhr.upload.addEventListener('progress', (e) => e.lengthComputable && onProgress(e.loaded / e.total));
+      xhr.addEventListener('load', () => {
+        if (xhr.status >= 200 && xhr.status < 300) return resolve();
+        const code = /<Code>([A-Za-z]+)<\/Code>/.exec(xhr.responseText || '');
+        reject(new Error('L’envoi a été refusé : ' + ((code && S3_MESSAGES[code[1]]) || 'erreur ' + xhr.status) + '.'));
+      });
+      xhr.addEventListener('error', () => reject(new Error('L’envoi a échoué : la connexion a été interrompue. Réessayez.')));
+      xhr.send(data);
+    });
+  }
+
   window.CAQES = {
     el: el,
     clear: clear,
@@ -162,5 +187,6 @@
     sleep: sleep,
     confirmAction: confirmAction,
     warnBeforeLeaving: warnBeforeLeaving,
+    postToStorage: postToStorage,
   };
 })();

@@ -7,7 +7,7 @@
  */
 (function () {
   'use strict';
-  const { el, clear, api, alertBox, dateTime, size, sleep } = window.CAQES;
+  const { el, clear, api, alertBox, dateTime, size, sleep, postToStorage } = window.CAQES;
 
   let me = null;
   let page = null;
@@ -177,29 +177,6 @@
     box.scrollIntoView({ block: 'nearest' });
   }
 
-  const S3_MESSAGES = {
-    EntityTooLarge: 'le fichier dépasse la taille autorisée',
-    EntityTooSmall: 'le fichier est vide',
-    AccessDenied: 'l’autorisation d’envoi a expiré ou ne correspond pas au fichier ; recommencez',
-  };
-
-  function postToStorage(form, file, onProgress) {
-    return new Promise((resolve, reject) => {
-      const data = new FormData();
-      Object.keys(form.fields).forEach((name) => data.append(name, form.fields[name]));
-      data.append('file', file);
-      const xhr = new XMLHttpRequest();
-      xhr.open('POST', form.url);
-      xhr.upload.addEventListener('progress', (e) => e.lengthComputable && onProgress(e.loaded / e.total));
-      xhr.addEventListener('load', () => {
-        if (xhr.status >= 200 && xhr.status < 300) return resolve();
-        const code = /<Code>([A-Za-z]+)<\/Code>/.exec(xhr.responseText || '');
-        reject(new Error('L’envoi a été refusé : ' + ((code && S3_MESSAGES[code[1]]) || 'erreur ' + xhr.status) + '.'));
-      });
-      xhr.addEventListener('error', () => reject(new Error('L’envoi a échoué : la connexion a été interrompue. Réessayez.')));
-      xhr.send(data);
-    });
-  }
 
   /** Sends one part with PUT and gives its ETag, which the completion names; progress in bytes of the part. */
   function putPart(url, blob, onProgress) {
