@@ -373,7 +373,6 @@
     box.scrollIntoView({ block: 'nearest' });
   }
 
-
   function chosenFile() {
     const input = document.getElementById('fichier');
     return input.files && input.files[0];

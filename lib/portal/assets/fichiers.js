@@ -177,7 +177,6 @@
     box.scrollIntoView({ block: 'nearest' });
   }
 
-
   /** Sends one part with PUT and gives its ETag, which the completion names; progress in bytes of the part. */
   function putPart(url, blob, onProgress) {
     return new Promise((resolve, reject) => {
