@@ -27,7 +27,7 @@ import type {
   Targeting,
 } from './schemas';
 import { settingsFor, type ParameterSet, type RegionSettings } from './settings';
-import { forRegion } from './regional';
+import { deadlinesForRegion } from './regional';
 import { resolveTarget } from './targets';
 
 /** Everything the indicators of one region and year are computed from. */
@@ -137,7 +137,7 @@ function computeOne<M>({ definition, inputs, settings, sites, contracts, yearEvi
   const { region, year, today } = inputs;
   const code = definition.code;
   const targetings = new Map(inputs.targetings.filter((t) => t.year === year && t.indicator === code).map((t) => [t.finess, t]));
-  const requirements = requirementsFor(code, year, forRegion(inputs.deadlines, region), definition.evidence);
+  const requirements = requirementsFor(code, year, deadlinesForRegion(inputs.deadlines, region), definition.evidence);
   const contexts = new Map<string, SiteContext>(
     sites.map((site) => {
       const isTargeted = targetings.has(site.finess);
