@@ -4,7 +4,7 @@
  * here is shown once; on AWS, Cognito e-mails it instead.
  */
 import { ROLE_LABELS } from '../permissions';
-import type { AccountView, Me } from './api-types';
+import type { AccountChange, AccountView, CreatedAccount, Me } from './api-types';
 
 const { el, clear, api, date } = window.CAQES;
 
@@ -52,7 +52,7 @@ async function act(name: keyof typeof ACTIONS, email: string): Promise<void> {
   const verb = action.verb;
   const box = clear(document.getElementById('compte-resultat')!);
   try {
-    const out = await api<{ temporaryPassword?: string | null }>(path, { token: token(), method: 'POST', body: { email: email } });
+    const out = await api<AccountChange>(path, { token: token(), method: 'POST', body: { email: email } });
     box.appendChild(el('p', { text: 'Compte ' + email + ' ' + verb + '.' }));
     if (out.temporaryPassword !== undefined) showPassword(box, email, out.temporaryPassword);
     await list();
@@ -105,12 +105,8 @@ async function create(event: SubmitEvent): Promise<void> {
     .map((r) => r.trim().toUpperCase())
     .filter((r) => r.length > 0);
   try {
-    const out = await api<{ account: AccountView & { role: NonNullable<AccountView['role']> }; temporaryPassword: string | null }>('/api/admin/accounts', {
-      token: token(),
-      method: 'POST',
-      body: { email: email, role: role, regions: regions },
-    });
-    box.appendChild(el('p', { text: 'Compte créé : ' + out.account.email + ' – ' + ROLE_LABELS[out.account.role] + '.' }));
+    const out = await api<CreatedAccount>('/api/admin/accounts', { token: token(), method: 'POST', body: { email: email, role: role, regions: regions } });
+    box.appendChild(el('p', { text: 'Compte créé : ' + out.account.email + ' – ' + (out.account.role ? ROLE_LABELS[out.account.role] : 'aucun rôle') + '.' }));
     showPassword(box, out.account.email, out.temporaryPassword);
     (document.getElementById('compte-courriel') as HTMLInputElement).value = '';
     await list();

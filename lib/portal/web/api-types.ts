@@ -14,8 +14,8 @@ import type { EstablishmentPage, FileResult } from '../establishment-view';
 import type { InputKindView, listInputs } from '../inputs';
 import type { LinkView } from '../links';
 import type { Overview } from '../omedit-view';
-import type { Action, Role } from '../permissions';
-import type { establishmentReport, reportHistory, ReviewBody, staffReport, staffReports } from '../self-evaluation';
+import type { me } from '../routes';
+import type { establishmentReport, reportHistory, ReviewBody, staffReport, staffReports, uploadLock } from '../self-evaluation';
 
 export type { AccountView, AuthConfig, EstablishmentPage, FileResult, InputKindView, LinkView, Overview };
 
@@ -23,23 +23,20 @@ export type { AccountView, AuthConfig, EstablishmentPage, FileResult, InputKindV
 export type ErrorCode = ApiErrorCode | 'network' | 'unexpected' | 'export';
 
 /** Who is signed in (`/api/auth/me`, `/api/auth/login`). */
-export interface Me {
-  name: string;
-  role: Exclude<Role, 'establishment'>;
-  roleLabel: string;
-  regions: 'all' | string[];
-  can: Action[];
-}
+export type Me = ReturnType<typeof me>;
 
-export type DepotPage = EstablishmentPage & { uploadsClosed: string | null };
+/** `/api/depot`: the page, and why uploads are closed once the year's report is locked. */
+export type DepotPage = EstablishmentPage & { uploadsClosed: Awaited<ReturnType<typeof uploadLock>> };
 export type DoneFileResult = Extract<FileResult, { state: 'done' }>;
 export type EstablishmentReport = Awaited<ReturnType<typeof establishmentReport>>;
 export type StaffReport = Awaited<ReturnType<typeof staffReport>>;
 export type StaffReportList = Awaited<ReturnType<typeof staffReports>>;
 export type ReportHistory = Awaited<ReturnType<typeof reportHistory>>;
+/** `/api/omedit/audit`, `/api/admin/audit`: the period asked and its entries in French. */
 export type AuditAnswer = { from: string; to: string; entries: DescribedEntry[] };
 export type CreatedAccount = Awaited<ReturnType<typeof createAccount>>;
-export type ResetAccount = Awaited<ReturnType<typeof resetAccountPassword>>;
+/** `/api/admin/accounts/disable` answers `{ account }`; a reset adds the temporary password (null when Cognito e-mailed it). */
+export type AccountChange = { account: AccountView } & Partial<Pick<Awaited<ReturnType<typeof resetAccountPassword>>, 'temporaryPassword'>>;
 /** What OMéDIT's review form sends for one indicator (the report's address and version added by rapports.js). */
 export type ReviewDecision = Omit<z.input<typeof ReviewBody>, 'region' | 'year' | 'contrat' | 'version'>;
 export type { ReportView, SectionView, Declarations, Declaration };
