@@ -29,7 +29,7 @@ describe('the pages’ scripts as served', () => {
       const response = await served(name);
       expect(response.status, name).toBe(200);
       expect(response.headers['content-type']).toBe('text/javascript; charset=utf-8');
-      expect(response.body, name).not.toMatch(/\brequire\(|node:|^\s*(import|export)\s/m);
+      expect(response.body, name).not.toMatch(/\brequire\(|node:|\bprocess\.|\bBuffer\b|^\s*(import|export)\s/m);
       // An IIFE: nothing leaks into the page's globals but what common.js puts in window.CAQES.
       expect(response.body, name).toMatch(/^"use strict";\s*\(\(\) => \{/);
     }

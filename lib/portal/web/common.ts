@@ -8,8 +8,8 @@ import type { ErrorCode } from './api-types';
 import type { Caqes } from './caqes';
 
 type Listener = (event: Event) => unknown;
-export type AttrValue = string | number | boolean | null | undefined | Listener;
-export type Child = Node | string | null | undefined | false;
+type AttrValue = string | number | boolean | null | undefined | Listener;
+type Child = Node | string | null | undefined | false;
 
 /** An element with attributes, listeners (`onclick`…) and children (nodes or text). */
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, AttrValue>, children?: readonly Child[]): HTMLElementTagNameMap[K] {
@@ -122,7 +122,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export interface Confirmation {
+interface Confirmation {
   title: string;
   consequence: string;
   confirm: string;
