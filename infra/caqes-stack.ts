@@ -431,8 +431,12 @@ export class CaqesStack extends Stack {
         CAQES_USER_POOL_CLIENT_ID: this.userPoolClient.userPoolClientId,
         CAQES_AUTH_URL: signIn.baseUrl(),
       },
-      // The pages' files, beside the bundle where lib/portal/assets.ts looks for them.
-      (inputDir, outputDir) => [`cp -R "${inputDir}/lib/portal/assets" "${outputDir}/assets"`],
+      // The pages' files, beside the bundle where lib/portal/assets.ts looks for them: the HTML and CSS
+      // as they are, the scripts bundled from lib/portal/web by esbuild here, at synth (never at run time).
+      (inputDir, outputDir) => [
+        `cp -R "${inputDir}/lib/portal/assets" "${outputDir}/assets"`,
+        `cd "${inputDir}" && npx --no-install tsx lib/portal/build-page-scripts.ts "${outputDir}/assets"`,
+      ],
     );
     const feedback = makeFunction('feedback', 256, Duration.seconds(30), {});
     // A notification SNS cannot deliver to the function (after its retries) is kept, not dropped.
