@@ -13,6 +13,7 @@ import { crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
 import { oleFormat } from './ole';
 import { TableReadError, UnsupportedFormatError } from './table';
 
+/** The bytes of a file as they are read: S3's body, a file stream, or any async iterable of chunks. The one such type. */
 export type ByteSource = AsyncIterable<Uint8Array> | NodeJS.ReadableStream;
 
 /** A checked entry of the archive. */
