@@ -1,4 +1,5 @@
 import { MAX_SHARED_STRINGS_BYTES } from '../io/xlsx-reader';
+import type { ByteSource } from '../io/zip';
 import { isOdsHead, isOleHead, oleFormat, openCsv, openOds, openXlsx, TableReadError, UnsupportedFormatError, type TableFile, type TableReadErrorCode } from '../io';
 import { checkDocument } from './kinds/document';
 import { INGEST_LIMITS, type IngestLimits } from './limits';
@@ -7,8 +8,6 @@ import type { FileOutput } from './output';
 import { headerMismatchDetail, recogniseByHeader, type KindId, type Recognition, type TableKind } from './registry';
 import { IssueList, type IssueCode, type ValidationReport } from './report';
 import { readTabular, type FormatContext } from './tabular';
-
-export type ByteSource = AsyncIterable<Uint8Array> | NodeJS.ReadableStream;
 
 /** A file to validate: its name, its size, and a way to read its bytes (as often as needed). */
 export interface FileToValidate {

@@ -278,10 +278,36 @@ export async function openXlsx(
   limits: TableLimits = {},
   options: XlsxOptions = {},
 ): Promise<TableFile> {
-  const maxRows = limits.maxRows ?? Number.POSITIVE_INFINITY;
-  const maxCells = limits.maxCellsPerRow ?? Number.POSITIVE_INFINITY;
-  const maxRecordChars = limits.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
+  const { parts, book, sheet } = await checkWorkbook(open, limits, options);
+  const entries = rebuiltEntries(parts, book, sheet);
+  // Loaded only now: a workbook refused by the checks above never loads exceljs either.
+  const Excel = await loadExcel();
+  const guard = new GuardedInput(open, entries);
+  const reader = new Excel.stream.xlsx.WorkbookReader(guard.input, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
+  const cells = (row: ExcelJS.Row) =>
+    rowCells(row, book.date1904, Excel.ValueType.Formula, limits.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS);
+  return sheetTable(sheetRecords(reader, guard, cells), {
+    format: 'xlsx',
+    name: () => sheet.name,
+    emptySheet: 'The worksheet has no non-blank row',
+    maxRows: limits.maxRows ?? Number.POSITIVE_INFINITY,
+    maxCells: limits.maxCellsPerRow ?? Number.POSITIVE_INFINITY,
+    close: () => guard.close(),
+  });
+}
 
+/** Step 1: the archive checked whole, the workbook's parts listed and the sheet asked for found. */
+async function checkWorkbook(
+  open: () => Promise<ByteSource>,
+  limits: TableLimits,
+  options: XlsxOptions,
+): Promise<{ parts: ZipPart[]; book: Workbook; sheet: Workbook['sheets'][number] }> {
   const { parts, kept } = await checkZip(
     await open(),
     {
@@ -303,7 +329,14 @@ export async function openXlsx(
     const names = book.sheets.map((s) => s.name).join(', ');
     throw new TableReadError('unreadable-file', `No worksheet named "${options.sheet}" (worksheets: ${names})`);
   }
+  return { parts, book, sheet };
+}
 
+/**
+ * Step 2's entries: a workbook of the one sheet, its relationships, then styles and shared strings
+ * in file order (an empty table when there are none), the sheet last.
+ */
+function rebuiltEntries(parts: ZipPart[], book: Workbook, sheet: Workbook['sheets'][number]): RebuiltEntry[] {
   const byPath = new Map(parts.map((p) => [p.name.toLowerCase(), p]));
   const partAt = (path: string): ZipPart => {
     const part = byPath.get(path);
@@ -338,115 +371,126 @@ export async function openXlsx(
   } else entries.push({ name: 'xl/sharedStrings.xml', bytes: utf8(`<sst xmlns="${MAIN_NS}"/>`) });
   const offset = (e: RebuiltEntry): number => ('part' in e ? e.part.dataOffset : 0);
   entries.push(...shared.sort((a, b) => offset(a) - offset(b)), { name: 'xl/worksheets/sheet1.xml', part: partAt(sheet.path) });
+  return entries;
+}
 
-  // Loaded only now: a workbook refused by the checks above never loads exceljs either.
-  const Excel = await loadExcel();
-  let checked: () => void = () => undefined;
-  const allChecked = new Promise<void>((resolve) => {
-    checked = resolve;
-  });
-  const input = Readable.from(rebuild(open, entries, checked), { objectMode: false });
-  let failure: { error: unknown } | null = null;
-  let interruption: { reason: unknown } | null = null;
-  const waits = new Set<(reason: unknown) => void>();
-  /** Ends every wait on exceljs, now and to come: the rebuilt stream failed, or the caller closed the file. */
-  function interrupt(reason: unknown): void {
-    if (interruption !== null) return;
-    interruption = { reason };
-    for (const stop of waits) stop(reason);
+/** Step 3: the rebuilt stream exceljs reads, and every step of exceljs raced against its failure or its closing. */
+class GuardedInput {
+  readonly input: Readable;
+  /** Resolves once every part has been read and found as `checkZip` measured it. */
+  readonly allChecked: Promise<void>;
+  private failure: { error: unknown } | null = null;
+  private interruption: { reason: unknown } | null = null;
+  private readonly waits = new Set<(reason: unknown) => void>();
+
+  constructor(open: () => Promise<ByteSource>, entries: RebuiltEntry[]) {
+    let checked: () => void = () => undefined;
+    this.allChecked = new Promise<void>((resolve) => {
+      checked = resolve;
+    });
+    this.input = Readable.from(rebuild(open, entries, checked), { objectMode: false });
+    this.input.on('error', (error) => {
+      this.failure ??= { error };
+      this.interrupt(error);
+    });
   }
-  input.on('error', (error) => {
-    failure ??= { error };
-    interrupt(error);
-  });
 
-  async function close(): Promise<void> {
-    interrupt(CLOSED);
-    if (input.closed) return;
-    const closed = new Promise((resolve) => input.once('close', resolve));
-    input.destroy();
+  /** Ends every wait on exceljs, now and to come: the rebuilt stream failed, or the caller closed the file. */
+  private interrupt(reason: unknown): void {
+    if (this.interruption !== null) return;
+    this.interruption = { reason };
+    for (const stop of this.waits) stop(reason);
+  }
+
+  async close(): Promise<void> {
+    this.interrupt(CLOSED);
+    if (this.input.closed) return;
+    const closed = new Promise((resolve) => this.input.once('close', resolve));
+    this.input.destroy();
     await closed;
   }
 
   /** One step of exceljs, or CLOSED; the rebuilt stream's own error wins over what exceljs makes of it. */
-  async function step<T>(promise: Promise<T>): Promise<T | typeof CLOSED> {
+  async step<T>(promise: Promise<T>): Promise<T | typeof CLOSED> {
     // One promise per step: racing every step against the same pending promise would keep each
     // step's result, every row read, reachable from it.
     let stop: (reason: unknown) => void = () => undefined;
     const stopped = new Promise<never>((_, reject) => {
       stop = reject;
     });
-    if (interruption !== null) stop(interruption.reason);
-    else waits.add(stop);
+    if (this.interruption !== null) stop(this.interruption.reason);
+    else this.waits.add(stop);
     try {
       return await Promise.race([promise, stopped]);
     } catch (error) {
-      if (failure !== null) throw failure.error;
+      if (this.failure !== null) throw this.failure.error;
       if (error === CLOSED) return CLOSED;
       throw unreadable(error);
     } finally {
-      waits.delete(stop);
+      this.waits.delete(stop);
     }
   }
+}
 
-  const reader = new Excel.stream.xlsx.WorkbookReader(input, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  });
-
-  async function* records(): AsyncGenerator<TableRow, void, undefined> {
-    try {
-      const first = await step(reader[Symbol.asyncIterator]().next());
-      if (first === CLOSED) return;
-      if (first.done) throw new TableReadError('unreadable-file', 'Unreadable workbook: exceljs found no sheet');
-      const sheetRows = first.value[Symbol.asyncIterator]();
-      let previous = 0;
-      let lastNonBlank = 0;
-      for (;;) {
-        const next = await step(sheetRows.next());
-        if (next === CLOSED) return;
-        if (next.done) {
-          // The sheet's CRC is known only after its last byte, which exceljs may have parsed first.
-          await step(allChecked);
-          return;
-        }
-        // exceljs gives null for a </row> outside <sheetData>.
-        const row: ExcelJS.Row | null = next.value;
-        if (row === null) throw new TableReadError('unreadable-file', 'Unreadable workbook: a row outside <sheetData>');
-        const line = row.number;
-        if (!Number.isSafeInteger(line) || line <= previous) {
-          throw new TableReadError('unreadable-file', `Unreadable workbook: row ${line} after row ${previous}`);
-        }
-        previous = line;
-        const cells: string[] = [];
-        try {
-          row.eachCell((cell, column) => {
-            const text = cellText(cell, book.date1904, Excel.ValueType.Formula);
-            if (text.length > maxRecordChars) {
-              throw new TableReadError('too-large', `Cell longer than ${maxRecordChars} characters`, line);
-            }
-            if (text === '') return;
-            while (cells.length < column - 1) cells.push('');
-            cells.push(text);
-          });
-        } catch (error) {
-          // The cells exceljs built from a damaged sheet can throw too.
-          throw unreadable(error, line);
-        }
-        if (cells.every((c) => c.trim() === '')) continue;
-        const blanks = line - lastNonBlank - 1;
-        lastNonBlank = line;
-        if (blanks > 0) yield { line, cells, blankBefore: blanks };
-        else yield { line, cells };
+/** The sheet's non-blank rows in order, the blank or absent rows before each counted; closes the input at the end. */
+async function* sheetRecords(
+  reader: ExcelJS.stream.xlsx.WorkbookReader,
+  guard: GuardedInput,
+  cellsOf: (row: ExcelJS.Row) => string[],
+): AsyncGenerator<TableRow, void, undefined> {
+  try {
+    const first = await guard.step(reader[Symbol.asyncIterator]().next());
+    if (first === CLOSED) return;
+    if (first.done) throw new TableReadError('unreadable-file', 'Unreadable workbook: exceljs found no sheet');
+    const sheetRows = first.value[Symbol.asyncIterator]();
+    let previous = 0;
+    let lastNonBlank = 0;
+    for (;;) {
+      const next = await guard.step(sheetRows.next());
+      if (next === CLOSED) return;
+      if (next.done) {
+        // The sheet's CRC is known only after its last byte, which exceljs may have parsed first.
+        await guard.step(guard.allChecked);
+        return;
       }
-    } finally {
-      // exceljs's generators are left as they are: one may be waiting for bytes that will not come.
-      await close();
+      // exceljs gives null for a </row> outside <sheetData>.
+      const row: ExcelJS.Row | null = next.value;
+      if (row === null) throw new TableReadError('unreadable-file', 'Unreadable workbook: a row outside <sheetData>');
+      const line = row.number;
+      if (!Number.isSafeInteger(line) || line <= previous) {
+        throw new TableReadError('unreadable-file', `Unreadable workbook: row ${line} after row ${previous}`);
+      }
+      previous = line;
+      const cells = cellsOf(row);
+      if (cells.every((c) => c.trim() === '')) continue;
+      const blanks = line - lastNonBlank - 1;
+      lastNonBlank = line;
+      if (blanks > 0) yield { line, cells, blankBefore: blanks };
+      else yield { line, cells };
     }
+  } finally {
+    // exceljs's generators are left as they are: one may be waiting for bytes that will not come.
+    await guard.close();
   }
+}
 
-  return sheetTable(records(), { format: 'xlsx', name: () => sheet.name, emptySheet: 'The worksheet has no non-blank row', maxRows, maxCells, close });
+/** A row's cells placed by column, '' where a cell is missing, trailing empty cells left out. */
+function rowCells(row: ExcelJS.Row, date1904: boolean, formula: ExcelJS.ValueType, maxRecordChars: number): string[] {
+  const line = row.number;
+  const cells: string[] = [];
+  try {
+    row.eachCell((cell, column) => {
+      const text = cellText(cell, date1904, formula);
+      if (text.length > maxRecordChars) {
+        throw new TableReadError('too-large', `Cell longer than ${maxRecordChars} characters`, line);
+      }
+      if (text === '') return;
+      while (cells.length < column - 1) cells.push('');
+      cells.push(text);
+    });
+  } catch (error) {
+    // The cells exceljs built from a damaged sheet can throw too.
+    throw unreadable(error, line);
+  }
+  return cells;
 }

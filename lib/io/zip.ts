@@ -13,6 +13,7 @@ import { crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
 import { oleFormat } from './ole';
 import { TableReadError, UnsupportedFormatError } from './table';
 
+/** The bytes of a file as they are read: S3's body, a file stream, or any async iterable of chunks. The one such type. */
 export type ByteSource = AsyncIterable<Uint8Array> | NodeJS.ReadableStream;
 
 /** A checked entry of the archive. */
@@ -286,108 +287,140 @@ export async function checkZip(
   const names = new Set<string>();
   let inflated = 0;
   try {
-    const head = await reader.peek(4);
-    if (head.length === 0) throw new TableReadError('empty-file', 'The file is empty');
-    const magic = head.length === 4 ? head.readUInt32LE(0) : 0;
-    if (magic === OLE_SIGNATURE) {
-      const rest = async function* (): AsyncGenerator<Buffer> {
-        for (let b = await reader.some(INFLATE_CHUNK); b !== null; b = await reader.some(INFLATE_CHUNK)) yield b;
-      };
-      const format = await oleFormat(rest(), limits.maxBytes);
-      throw new UnsupportedFormatError(
-        format,
-        format === 'xls'
-          ? 'Not an .xlsx workbook: an OLE compound file, i.e. an Excel 97-2003 (.xls)'
-          : 'Not an .xlsx workbook: an OLE compound file holding an encrypted package, i.e. a password-protected workbook',
-      );
-    }
-    if (magic !== LOCAL_HEADER) throw new TableReadError('unreadable-file', 'Not an .xlsx workbook: not a zip file');
-
+    await refuseNonZip(reader, limits.maxBytes);
     let signature = (await reader.exactly(4)).readUInt32LE(0);
     while (signature === LOCAL_HEADER) {
-      const h = await reader.exactly(26);
-      const flags = h.readUInt16LE(2);
-      const method = h.readUInt16LE(4);
-      const declared = { crc: h.readUInt32LE(10), compressedSize: h.readUInt32LE(14), size: h.readUInt32LE(18) };
-      const nameBytes = await reader.exactly(h.readUInt16LE(22));
-      // Without the UTF-8 flag names are CP437, which agrees with UTF-8 on the ASCII of part names.
-      const name = nameBytes.toString(flags & FLAG_UTF8 ? 'utf8' : 'latin1');
-      const zip64 = readZip64Sizes(await reader.exactly(h.readUInt16LE(24)), declared);
-      if (flags & FLAG_ENCRYPTED) throw new TableReadError('unreadable-file', `Encrypted zip entry ${name}`);
-      if (method !== STORED && method !== DEFLATED) {
-        throw new TableReadError('unreadable-file', `Unsupported compression method ${method} for ${name}`);
-      }
-      const descriptor = (flags & FLAG_DESCRIPTOR) !== 0;
-      if (descriptor && method === STORED) throw new TableReadError('unreadable-file', `Stored entry of unknown size: ${name}`);
-      const key = name.toLowerCase();
-      if (names.has(key)) throw corrupt(`duplicate entry ${name}`);
-      names.add(key);
-
-      const dataOffset = reader.position;
-      const keptChunks: Buffer[] | null = keep.has(key) ? [] : null;
-      let size = 0;
-      let crc = 0;
-      const budget = limits.maxInflatedBytes - inflated;
-      const overflow = (): TableReadError =>
-        new TableReadError('too-large', `Workbook inflating to more than ${limits.maxInflatedBytes} bytes (zip bomb?)`);
-      const chunks =
-        method === STORED
-          ? reader.copy(declared.compressedSize)
-          : inflate(reader, descriptor ? null : declared.compressedSize, budget, overflow);
-      for await (const chunk of chunks) {
-        size += chunk.length;
-        if (size > budget) throw overflow();
-        crc = crc32(chunk, crc);
-        if (keptChunks) {
-          if (size > limits.maxKeptBytes) {
-            throw new TableReadError('too-large', `${name} larger than ${limits.maxKeptBytes} bytes`);
-          }
-          keptChunks.push(chunk);
-        }
-      }
-      inflated += size;
-      const compressedSize = reader.position - dataOffset;
-
-      if (descriptor) {
-        let d = await reader.exactly(zip64 ? 20 : 12);
-        // The descriptor's signature is optional: without it the block starts with the CRC.
-        if (d.readUInt32LE(0) === DATA_DESCRIPTOR) d = Buffer.concat([d.subarray(4), await reader.exactly(4)]);
-        declared.crc = d.readUInt32LE(0);
-        declared.compressedSize = zip64 ? Number(d.readBigUInt64LE(4)) : d.readUInt32LE(4);
-        declared.size = zip64 ? Number(d.readBigUInt64LE(12)) : d.readUInt32LE(8);
-      }
-      if (crc !== declared.crc || size !== declared.size || compressedSize !== declared.compressedSize) {
-        throw corrupt(`${name} does not match its declared size and CRC`);
-      }
-      if (keptChunks) kept.set(key, Buffer.concat(keptChunks));
-      parts.push({ name, dataOffset, compressedSize, method, size, crc });
+      const entry = await readLocalEntry(reader, limits, inflated, keep, names);
+      inflated += entry.part.size;
+      if (entry.kept) kept.set(entry.part.name.toLowerCase(), entry.kept);
+      parts.push(entry.part);
       signature = (await reader.exactly(4)).readUInt32LE(0);
     }
-
-    let listed = 0;
-    while (signature === CENTRAL_HEADER) {
-      const h = await reader.exactly(42);
-      await reader.skip(h.readUInt16LE(24) + h.readUInt16LE(26) + h.readUInt16LE(28));
-      listed++;
-      signature = (await reader.exactly(4)).readUInt32LE(0);
-    }
-    if (signature === ZIP64_END) {
-      await reader.skip(Number((await reader.exactly(8)).readBigUInt64LE(0)));
-      signature = (await reader.exactly(4)).readUInt32LE(0);
-    }
-    if (signature === ZIP64_LOCATOR) {
-      await reader.skip(16);
-      signature = (await reader.exactly(4)).readUInt32LE(0);
-    }
-    if (signature !== END_OF_DIRECTORY) throw corrupt('no central directory after the entries');
-    if (listed !== parts.length) throw corrupt(`${parts.length} entries but ${listed} in the central directory`);
-    await reader.skip((await reader.exactly(18)).readUInt16LE(16));
+    await checkCentralDirectory(reader, signature, parts.length);
     // Whatever follows is ignored, but still counted against maxBytes.
     await reader.drain();
     return { parts, kept };
   } finally {
     await reader.close();
   }
+}
+
+/** Refuses an empty file, an OLE compound file (.xls, an encrypted workbook) and anything not starting as a zip. */
+async function refuseNonZip(reader: ByteReader, maxBytes: number): Promise<void> {
+  const head = await reader.peek(4);
+  if (head.length === 0) throw new TableReadError('empty-file', 'The file is empty');
+  const magic = head.length === 4 ? head.readUInt32LE(0) : 0;
+  if (magic === OLE_SIGNATURE) {
+    const rest = async function* (): AsyncGenerator<Buffer> {
+      for (let b = await reader.some(INFLATE_CHUNK); b !== null; b = await reader.some(INFLATE_CHUNK)) yield b;
+    };
+    const format = await oleFormat(rest(), maxBytes);
+    throw new UnsupportedFormatError(
+      format,
+      format === 'xls'
+        ? 'Not an .xlsx workbook: an OLE compound file, i.e. an Excel 97-2003 (.xls)'
+        : 'Not an .xlsx workbook: an OLE compound file holding an encrypted package, i.e. a password-protected workbook',
+    );
+  }
+  if (magic !== LOCAL_HEADER) throw new TableReadError('unreadable-file', 'Not an .xlsx workbook: not a zip file');
+}
+
+/**
+ * One entry, its local header's signature already read: inflated within what is left of the budget
+ * (`inflated` bytes spent by the entries before it), checked against its declared size and CRC, its
+ * bytes returned when its lower-cased name is in `keep`. Its name is added to `names`, the
+ * lower-cased names of the entries before it, before its data is read.
+ */
+async function readLocalEntry(
+  reader: ByteReader,
+  limits: ZipCheckLimits,
+  inflated: number,
+  keep: ReadonlySet<string>,
+  names: Set<string>,
+): Promise<{ part: ZipPart; kept: Buffer | null }> {
+  const h = await reader.exactly(26);
+  const flags = h.readUInt16LE(2);
+  const method = h.readUInt16LE(4);
+  const declared = { crc: h.readUInt32LE(10), compressedSize: h.readUInt32LE(14), size: h.readUInt32LE(18) };
+  const nameBytes = await reader.exactly(h.readUInt16LE(22));
+  // Without the UTF-8 flag names are CP437, which agrees with UTF-8 on the ASCII of part names.
+  const name = nameBytes.toString(flags & FLAG_UTF8 ? 'utf8' : 'latin1');
+  const zip64 = readZip64Sizes(await reader.exactly(h.readUInt16LE(24)), declared);
+  if (flags & FLAG_ENCRYPTED) throw new TableReadError('unreadable-file', `Encrypted zip entry ${name}`);
+  if (method !== STORED && method !== DEFLATED) {
+    throw new TableReadError('unreadable-file', `Unsupported compression method ${method} for ${name}`);
+  }
+  const descriptor = (flags & FLAG_DESCRIPTOR) !== 0;
+  if (descriptor && method === STORED) throw new TableReadError('unreadable-file', `Stored entry of unknown size: ${name}`);
+  const key = name.toLowerCase();
+  if (names.has(key)) throw corrupt(`duplicate entry ${name}`);
+  names.add(key);
+
+  const dataOffset = reader.position;
+  const keptChunks: Buffer[] | null = keep.has(key) ? [] : null;
+  let size = 0;
+  let crc = 0;
+  const budget = limits.maxInflatedBytes - inflated;
+  const overflow = (): TableReadError =>
+    new TableReadError('too-large', `Workbook inflating to more than ${limits.maxInflatedBytes} bytes (zip bomb?)`);
+  const chunks =
+    method === STORED
+      ? reader.copy(declared.compressedSize)
+      : inflate(reader, descriptor ? null : declared.compressedSize, budget, overflow);
+  for await (const chunk of chunks) {
+    size += chunk.length;
+    if (size > budget) throw overflow();
+    crc = crc32(chunk, crc);
+    if (keptChunks) {
+      if (size > limits.maxKeptBytes) {
+        throw new TableReadError('too-large', `${name} larger than ${limits.maxKeptBytes} bytes`);
+      }
+      keptChunks.push(chunk);
+    }
+  }
+  const compressedSize = reader.position - dataOffset;
+  if (descriptor) await readDescriptor(reader, zip64, declared);
+  if (crc !== declared.crc || size !== declared.size || compressedSize !== declared.compressedSize) {
+    throw corrupt(`${name} does not match its declared size and CRC`);
+  }
+  return { part: { name, dataOffset, compressedSize, method, size, crc }, kept: keptChunks && Buffer.concat(keptChunks) };
+}
+
+/** The data descriptor after an entry written as a stream: its CRC and sizes replace the header's. */
+async function readDescriptor(
+  reader: ByteReader,
+  zip64: boolean,
+  declared: { crc: number; compressedSize: number; size: number },
+): Promise<void> {
+  let d = await reader.exactly(zip64 ? 20 : 12);
+  // The descriptor's signature is optional: without it the block starts with the CRC.
+  if (d.readUInt32LE(0) === DATA_DESCRIPTOR) d = Buffer.concat([d.subarray(4), await reader.exactly(4)]);
+  declared.crc = d.readUInt32LE(0);
+  declared.compressedSize = zip64 ? Number(d.readBigUInt64LE(4)) : d.readUInt32LE(4);
+  declared.size = zip64 ? Number(d.readBigUInt64LE(12)) : d.readUInt32LE(8);
+}
+
+/** The central directory (and zip64 end records) after the entries, listing as many entries as were read. */
+async function checkCentralDirectory(reader: ByteReader, first: number, entries: number): Promise<void> {
+  let signature = first;
+  let listed = 0;
+  while (signature === CENTRAL_HEADER) {
+    const h = await reader.exactly(42);
+    await reader.skip(h.readUInt16LE(24) + h.readUInt16LE(26) + h.readUInt16LE(28));
+    listed++;
+    signature = (await reader.exactly(4)).readUInt32LE(0);
+  }
+  if (signature === ZIP64_END) {
+    await reader.skip(Number((await reader.exactly(8)).readBigUInt64LE(0)));
+    signature = (await reader.exactly(4)).readUInt32LE(0);
+  }
+  if (signature === ZIP64_LOCATOR) {
+    await reader.skip(16);
+    signature = (await reader.exactly(4)).readUInt32LE(0);
+  }
+  if (signature !== END_OF_DIRECTORY) throw corrupt('no central directory after the entries');
+  if (listed !== entries) throw corrupt(`${entries} entries but ${listed} in the central directory`);
+  await reader.skip((await reader.exactly(18)).readUInt16LE(16));
 }
 
 /** Reads parts found by `checkZip` again, in file order, from a fresh stream of the same file. */

@@ -1,4 +1,5 @@
 import { escapeHtml } from '../notify/escape';
+import { pageHead } from './page-head';
 import type { ReportView, ResultRowView, SectionView } from './self-evaluation-view';
 
 const esc = (text: string): string => escapeHtml(text);
@@ -100,16 +101,7 @@ export function buildReportPage(view: ReportView): string {
     view.submitted ? `soumis par ${esc(view.submitted.by)}, le ${esc(view.submitted.at)}` : null,
   ].filter(Boolean);
   const open = view.status === 'not_started' || view.status === 'draft';
-  return `<!DOCTYPE html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>${esc(`${view.title} – ${view.contrat}`)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
+  return `${pageHead(`${view.title} – ${view.contrat}`, STYLE)}
 <main>
 <header>
 <h1>${esc(view.title)}</h1>

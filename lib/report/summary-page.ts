@@ -1,5 +1,6 @@
 import { formatFrenchDate, formatFrenchNumber } from '../io/french';
 import { escapeHtml } from '../notify/escape';
+import { pageHead } from './page-head';
 import { ATIH_ROWS, eurosLabel, INDICATOR_SHEET_NAMES, MEASURE_HEADINGS, MO_HEADINGS, objectiveLabel, STATUS_LABELS, valueLabel } from './labels';
 import type { IndicatorSection, RegionSummary } from './summary-model';
 import { BAR_CHART_MARGIN, barChart, percentTick, seriesChart, STATUS_COLOURS, type Bar } from './svg-charts';
@@ -222,16 +223,7 @@ export function buildSummaryPage(summary: RegionSummary): string {
   const day = formatFrenchDate(summary.day);
   const title = `CAQES ${summary.year} – ${summary.region} : synthèse régionale`;
 
-  return `<!DOCTYPE html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>${esc(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
+  return `${pageHead(title, STYLE)}
 <main class="page">
 <header>
 <div><h1>CAQES ${summary.year} · ${esc(summary.region)}</h1><p>Synthèse régionale des indicateurs, situation au ${day}</p></div>

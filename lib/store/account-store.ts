@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { Region } from '../domain/schemas';
-import { isConditionFailure, queryPrefix } from './dynamo-query';
+import { isConditionFailure, queryPrefix, setFields, withoutKeys } from './dynamo-query';
 import { dynamoKeys } from './keys';
 
 /**
@@ -50,14 +50,14 @@ export class AccountStore {
   async get(email: string): Promise<AccountRecord | null> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: dynamoKeys.account(email), ConsistentRead: true }));
     if (!out.Item) return null;
-    const { pk: _pk, sk: _sk, ...rest } = out.Item;
+    const rest = withoutKeys(out.Item);
     return AccountRecord.parse(rest);
   }
 
   /** Every account, by address. */
   async list(): Promise<AccountRecord[]> {
     const k = dynamoKeys.accountPrefix();
-    return (await queryPrefix(this.db, this.table, k.pk, k.skPrefix)).map(({ pk: _pk, sk: _sk, ...rest }) => AccountRecord.parse(rest));
+    return (await queryPrefix(this.db, this.table, k.pk, k.skPrefix)).map((item) => AccountRecord.parse(withoutKeys(item)));
   }
 
   /** Creates an account; false when one with that address exists already. */
@@ -87,21 +87,17 @@ export class AccountStore {
     const fields: Record<string, unknown> = { updatedAt: at, updatedBy: by };
     if (change.status) fields.status = change.status;
     if (change.passwordHash) Object.assign(fields, { passwordHash: change.passwordHash, passwordChangedAt: at });
-    const names = Object.keys(fields);
     try {
       const out = await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: dynamoKeys.account(email),
-          UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
+          ...setFields(fields),
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
-          ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:f${i}`, fields[n]])),
           ReturnValues: 'ALL_OLD',
         }),
       );
-      const { pk: _pk, sk: _sk, ...old } = out.Attributes ?? {};
-      const before = AccountRecord.parse(old);
+      const before = AccountRecord.parse(withoutKeys(out.Attributes ?? {}));
       return { before, after: AccountRecord.parse({ ...before, ...fields }) };
     } catch (error) {
       if (isConditionFailure(error)) return null;

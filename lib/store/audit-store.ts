@@ -1,7 +1,7 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { Region } from '../domain/schemas';
-import { isConditionFailure } from './dynamo-query';
+import { isConditionFailure, withoutKeys } from './dynamo-query';
 import { dynamoKeys } from './keys';
 
 /**
@@ -107,6 +107,6 @@ export class AuditStore {
         Limit: AUDIT_PAGE_LIMIT,
       }),
     );
-    return (out.Items ?? []).map(({ pk: _pk, sk: _sk, ...rest }) => AuditEntry.parse(rest));
+    return (out.Items ?? []).map((item) => AuditEntry.parse(withoutKeys(item)));
   }
 }

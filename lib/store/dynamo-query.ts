@@ -32,3 +32,26 @@ export async function queryPrefix(db: DynamoDBDocumentClient, table: string, pk:
   } while (start);
   return items;
 }
+
+/** An item as its record: the table's `pk` and `sk` left out. */
+export function withoutKeys<T extends Record<string, unknown>>(item: T): Omit<T, 'pk' | 'sk'> {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest;
+}
+
+/**
+ * The parts of an UpdateCommand setting each field to its value (`SET #f0 = :f0, #f1 = :f1`), names
+ * and values given as placeholders so that any field name (a reserved word such as `status`) is safe.
+ */
+export function setFields(fields: Record<string, unknown>): {
+  UpdateExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+} {
+  const names = Object.keys(fields);
+  return {
+    UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
+    ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
+    ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:f${i}`, fields[n]])),
+  };
+}

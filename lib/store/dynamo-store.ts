@@ -23,7 +23,7 @@ import { ParameterSet } from '../domain/settings';
 import { IssueCode } from '../formats/report';
 import { ComputeMessage } from './compute-queue';
 import { z } from 'zod';
-import { isConditionFailure, queryPrefix } from './dynamo-query';
+import { isConditionFailure, queryPrefix, setFields, withoutKeys } from './dynamo-query';
 import { dynamoKeys } from './keys';
 
 type Key = { pk: string; sk: string };
@@ -106,11 +106,6 @@ const WRITE_CONCURRENCY = 16;
 /** Whether a stored item already holds what would be written (undefined fields are not stored). */
 function sameItem(stored: Item | undefined, next: Item): boolean {
   return stored !== undefined && isDeepStrictEqual(stored, JSON.parse(JSON.stringify(next)));
-}
-
-function strip<T extends Item>(item: T): Omit<T, 'pk' | 'sk'> {
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest;
 }
 
 /**
@@ -249,7 +244,7 @@ export class DynamoStore {
 
   async listEstablishments(region: string): Promise<Establishment[]> {
     const k = dynamoKeys.establishmentPrefix(region);
-    return (await this.query(k.pk, k.skPrefix)).filter((i) => i.removed !== true).map((i) => Establishment.parse(strip(i)));
+    return (await this.query(k.pk, k.skPrefix)).filter((i) => i.removed !== true).map((i) => Establishment.parse(withoutKeys(i)));
   }
 
   async allEstablishments(): Promise<Establishment[]> {
@@ -276,7 +271,7 @@ export class DynamoStore {
 
   async listTargetings(region: string, year?: number): Promise<Targeting[]> {
     const k = dynamoKeys.targetingPrefix(region, year);
-    return (await this.query(k.pk, k.skPrefix)).filter((i) => i.removed !== true).map((i) => Targeting.parse(strip(i)));
+    return (await this.query(k.pk, k.skPrefix)).filter((i) => i.removed !== true).map((i) => Targeting.parse(withoutKeys(i)));
   }
 
   /** A year's objectives of one region (or, `region` null, those for every region), unless a newer file gave them. */
@@ -352,7 +347,7 @@ export class DynamoStore {
 
   async listMoFacts(region: string, year: number): Promise<MoFact[]> {
     const k = dynamoKeys.moFactPrefix(region, year);
-    return (await this.query(k.pk, k.skPrefix)).filter((i) => i.removed !== true).map((i) => MoFact.parse(strip(i)));
+    return (await this.query(k.pk, k.skPrefix)).filter((i) => i.removed !== true).map((i) => MoFact.parse(withoutKeys(i)));
   }
 
   /** Stores an extract's CPAM values, each unless a newer upload already gave its establishment, indicator and period; returns those written. */
@@ -373,7 +368,7 @@ export class DynamoStore {
 
   async listPhmevFacts(region: string, year: number): Promise<PhmevFact[]> {
     const k = dynamoKeys.phmevFactPrefix(region, year);
-    return (await this.query(k.pk, k.skPrefix)).map((i) => PhmevFact.parse(strip(i)));
+    return (await this.query(k.pk, k.skPrefix)).map((i) => PhmevFact.parse(withoutKeys(i)));
   }
 
   /** Stores a PMSI DMI year's facts, each unless a newer upload already gave it; returns those written. */
@@ -386,12 +381,12 @@ export class DynamoStore {
 
   async listDmiFacts(region: string, year: number): Promise<DmiFact[]> {
     const k = dynamoKeys.dmiFactPrefix(region, year);
-    return (await this.query(k.pk, k.skPrefix)).map((i) => DmiFact.parse(strip(i)));
+    return (await this.query(k.pk, k.skPrefix)).map((i) => DmiFact.parse(withoutKeys(i)));
   }
 
   async listCpamFacts(region: string, year: number): Promise<CpamFact[]> {
     const k = dynamoKeys.cpamFactPrefix(region, year);
-    return (await this.query(k.pk, k.skPrefix)).map((i) => CpamFact.parse(strip(i)));
+    return (await this.query(k.pk, k.skPrefix)).map((i) => CpamFact.parse(withoutKeys(i)));
   }
 
   /** Replaces the results of a region and year, only those of the indicators named when some are. */
@@ -411,7 +406,7 @@ export class DynamoStore {
 
   async listResults(region: string, year: number): Promise<IndicatorResult[]> {
     const k = dynamoKeys.resultPrefix(region, year);
-    return (await this.query(k.pk, k.skPrefix)).map((i) => IndicatorResult.parse(strip(i)));
+    return (await this.query(k.pk, k.skPrefix)).map((i) => IndicatorResult.parse(withoutKeys(i)));
   }
 
   // Evidence
@@ -423,14 +418,14 @@ export class DynamoStore {
   async putEvidence(record: EvidenceRecord, uploadId: string): Promise<boolean> {
     const key = dynamoKeys.evidence(record.region, record.campaign, record.finess, record.kind, uploadId);
     const known = await this.db.send(new GetCommand({ TableName: this.table, Key: key }));
-    const before = known.Item ? EvidenceRecord.safeParse(strip(known.Item as Item)) : null;
+    const before = known.Item ? EvidenceRecord.safeParse(withoutKeys(known.Item as Item)) : null;
     const receivedAt = before?.success && before.data.source.version === record.source.version && before.data.receivedAt < record.receivedAt ? before.data.receivedAt : record.receivedAt;
     return (await this.putIfNewer({ ...key, ...record, receivedAt })).written;
   }
 
   async listEvidence(region: string, campaign: string): Promise<EvidenceRecord[]> {
     const k = dynamoKeys.evidencePrefix(region, campaign);
-    return (await this.query(k.pk, k.skPrefix)).map((i) => EvidenceRecord.parse(strip(i)));
+    return (await this.query(k.pk, k.skPrefix)).map((i) => EvidenceRecord.parse(withoutKeys(i)));
   }
 
   // File events: one record per S3 event, so a re-delivered event is recognised.
@@ -471,21 +466,18 @@ export class DynamoStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const existing = await this.db.send(new GetCommand({ TableName: this.table, Key: key }));
-      return FileEvent.parse(strip(existing.Item as Item));
+      return FileEvent.parse(withoutKeys(existing.Item as Item));
     }
   }
 
   /** Ends the processing of an event with its outcome; its attempts and last error stay. */
   async finishFileEvent(event: Omit<FileEvent, 'attempts' | 'lastError'>): Promise<void> {
     const { key: s3Key, order, ...fields } = event;
-    const names = Object.keys(fields);
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: dynamoKeys.fileEvent(s3Key, order),
-        UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
-        ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:f${i}`, (fields as Record<string, unknown>)[n]])),
+        ...setFields(fields),
       }),
     );
   }
@@ -508,7 +500,7 @@ export class DynamoStore {
 
   async listFileEvents(s3Key: string): Promise<FileEvent[]> {
     const k = dynamoKeys.fileEventPrefix(s3Key);
-    return (await this.query(k.pk, k.skPrefix)).map((i) => FileEvent.parse(strip(i)));
+    return (await this.query(k.pk, k.skPrefix)).map((i) => FileEvent.parse(withoutKeys(i)));
   }
 
   // Reminder markers
@@ -558,7 +550,7 @@ export class DynamoStore {
 
   async listSuppressed(): Promise<SuppressedAddress[]> {
     const k = dynamoKeys.suppressionPrefix();
-    return (await this.query(k.pk, k.skPrefix)).map((i) => SuppressedAddress.parse(strip(i)));
+    return (await this.query(k.pk, k.skPrefix)).map((i) => SuppressedAddress.parse(withoutKeys(i)));
   }
 
   /**
@@ -596,6 +588,6 @@ export class DynamoStore {
 
   async listReminders(region: string, campaign: string): Promise<ReminderMarker[]> {
     const k = dynamoKeys.reminderPrefix(region, campaign);
-    return (await this.query(k.pk, k.skPrefix)).map((i) => ReminderMarker.parse(strip(i)));
+    return (await this.query(k.pk, k.skPrefix)).map((i) => ReminderMarker.parse(withoutKeys(i)));
   }
 }

@@ -7,7 +7,7 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { Region } from '../domain/schemas';
-import { queryPrefix } from './dynamo-query';
+import { queryPrefix, withoutKeys } from './dynamo-query';
 import { dynamoKeys } from './keys';
 
 export const InputUpload = z.object({
@@ -48,6 +48,6 @@ export class InputStore {
   async list(region: string): Promise<InputUpload[]> {
     const k = dynamoKeys.inputUploadPrefix(region);
     const items = await queryPrefix(this.db, this.table, k.pk, k.skPrefix);
-    return items.map(({ pk: _pk, sk: _sk, ...rest }) => InputUpload.parse(rest)).sort((a, b) => b.at.localeCompare(a.at));
+    return items.map((item) => InputUpload.parse(withoutKeys(item))).sort((a, b) => b.at.localeCompare(a.at));
   }
 }

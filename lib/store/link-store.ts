@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { Campaign, Finess, Region } from '../domain/schemas';
-import { isConditionFailure, queryPrefix } from './dynamo-query';
+import { isConditionFailure, queryPrefix, withoutKeys } from './dynamo-query';
 import { dynamoKeys } from './keys';
 
 /**
@@ -49,14 +49,14 @@ export class LinkStore {
   async get(region: string, campaign: string, finess: string, id: string): Promise<LinkRecord | null> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: dynamoKeys.link(region, campaign, finess, id), ConsistentRead: true }));
     if (!out.Item) return null;
-    const { pk: _pk, sk: _sk, ...rest } = out.Item;
+    const rest = withoutKeys(out.Item);
     return LinkRecord.parse(rest);
   }
 
   /** Every link issued to one establishment for one campaign, revoked or not. */
   async list(region: string, campaign: string, finess: string): Promise<LinkRecord[]> {
     const k = dynamoKeys.linkPrefix(region, campaign, finess);
-    return (await queryPrefix(this.db, this.table, k.pk, k.skPrefix)).map(({ pk: _pk, sk: _sk, ...rest }) => LinkRecord.parse(rest));
+    return (await queryPrefix(this.db, this.table, k.pk, k.skPrefix)).map((item) => LinkRecord.parse(withoutKeys(item)));
   }
 
   /** Revokes one link; false when it does not exist or was already revoked (the first revocation is kept). */

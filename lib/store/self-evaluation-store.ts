@@ -1,12 +1,11 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conflict, SelfEvaluationReport } from '../domain/self-evaluation';
-import { isConditionFailure, queryPrefix } from './dynamo-query';
+import { isConditionFailure, queryPrefix, withoutKeys } from './dynamo-query';
 import { dynamoKeys } from './keys';
 
 
-function strip(item: Record<string, unknown>): SelfEvaluationReport {
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  return SelfEvaluationReport.parse(rest);
+function asReport(item: Record<string, unknown>): SelfEvaluationReport {
+  return SelfEvaluationReport.parse(withoutKeys(item));
 }
 
 /**
@@ -26,19 +25,19 @@ export class SelfEvaluationStore {
   /** A contract's report of a year as it stands, or null when it was never opened. */
   async get(region: string, year: number, contrat: string): Promise<SelfEvaluationReport | null> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: dynamoKeys.selfEvaluation(region, year, contrat), ConsistentRead: true }));
-    return out.Item ? strip(out.Item) : null;
+    return out.Item ? asReport(out.Item) : null;
   }
 
   /** Every report of a region's year, as they stand. */
   async list(region: string, year: number): Promise<SelfEvaluationReport[]> {
     const k = dynamoKeys.selfEvaluationPrefix(region, year);
-    return (await queryPrefix(this.db, this.table, k.pk, k.skPrefix)).map(strip);
+    return (await queryPrefix(this.db, this.table, k.pk, k.skPrefix)).map(asReport);
   }
 
   /** Every version of a contract's report, oldest first. */
   async versions(region: string, year: number, contrat: string): Promise<SelfEvaluationReport[]> {
     const k = dynamoKeys.selfEvaluationVersionPrefix(region, year, contrat);
-    return (await queryPrefix(this.db, this.table, k.pk, k.skPrefix)).map(strip);
+    return (await queryPrefix(this.db, this.table, k.pk, k.skPrefix)).map(asReport);
   }
 
   /**

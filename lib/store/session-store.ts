@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { isConditionFailure } from './dynamo-query';
+import { isConditionFailure, withoutKeys } from './dynamo-query';
 import { dynamoKeys } from './keys';
 
 /**
@@ -34,7 +34,7 @@ export class SessionStore {
   async get(idHash: string): Promise<SessionRecord | null> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: dynamoKeys.session(idHash), ConsistentRead: true }));
     if (!out.Item) return null;
-    const { pk: _pk, sk: _sk, ...rest } = out.Item;
+    const rest = withoutKeys(out.Item);
     return SessionRecord.parse(rest);
   }
 
@@ -79,7 +79,7 @@ export class LoginAttemptStore {
   async get(scope: 'ACCOUNT' | 'IP', digest: string): Promise<LoginAttempts | null> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: dynamoKeys.loginAttempts(scope, digest), ConsistentRead: true }));
     if (!out.Item) return null;
-    const { pk: _pk, sk: _sk, ...rest } = out.Item;
+    const rest = withoutKeys(out.Item);
     return LoginAttempts.parse(rest);
   }
 
@@ -102,7 +102,7 @@ export class LoginAttemptStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      const { pk: _pk, sk: _sk, ...rest } = out.Attributes ?? {};
+      const rest = withoutKeys(out.Attributes ?? {});
       return LoginAttempts.parse(rest);
     } catch (error) {
       if (!isConditionFailure(error)) throw error;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { finess, integerIn, nonNegative, number, optionalIntegerIn, optionalText, ucd } from '../fields';
 import { defineTabular } from '../tabular';
-import { siteRegion, yearOf } from './context';
+import { extractRows } from './context';
 import { moAccumulator } from './mo-accumulator';
 
 const schema = z.object({
@@ -30,24 +30,13 @@ export const atihMoFormat = defineTabular({
     montant: ['montant_valorise', 'valorisation', 'montant_eur'],
   },
   start(ctx) {
-    const year = yearOf(ctx);
-    const facts = moAccumulator(year, ctx.source, { perUcd: false, ucdColumn: 'ucd' });
-    const unknown = new Set<string>();
+    const rows = extractRows(ctx, 'atih');
+    const facts = moAccumulator(rows.year, ctx.source, { perUcd: false, ucdColumn: 'ucd' });
     return {
       add(row, report) {
-        if (row.annee !== year) {
-          report('period-outside-campaign', 'error', 'annee', String(row.annee), { detail: `: ce fichier est déposé dans atih/${year}/` });
-          return false;
-        }
-        const region = siteRegion(ctx, row.finess);
-        if (region === null) {
-          // A national extract holds establishments the region does not follow: said once per FINESS.
-          if (!unknown.has(row.finess)) {
-            unknown.add(row.finess);
-            report('unknown-finess', 'warning', 'finess', row.finess, { detail: ': ses lignes sont ignorées' });
-          }
-          return false;
-        }
+        if (!rows.inYear(row.annee, 'annee', String(row.annee), report)) return false;
+        const region = rows.siteRegion(row.finess, 'finess', report);
+        if (region === null) return false;
         facts.add(
           { region, finess: row.finess, level: 'site', month: row.mois, ucd: row.ucd, ucdValid: true, code: row.code_indication, units: row.nb_ucd, amount: row.montant, codeColumn: 'code_indication' },
           report,

@@ -74,6 +74,49 @@ function entitiesOf(referential: Referential): ReadonlyMap<string, Entity> {
   return entities;
 }
 
+type Located = NonNullable<ReturnType<typeof resolveFiness>>;
+
+/**
+ * The two checks every ATIH and CPAM extract makes on a row before counting it: its year is the
+ * year of the folder it was dropped in (an error otherwise), and the referential knows its FINESS
+ * (a national extract holds establishments the region does not follow: a warning, said once per
+ * FINESS, and the row is ignored).
+ *
+ * @example
+ * const rows = extractRows(ctx, 'atih');
+ * if (!rows.inYear(row.ann, 'ann', String(row.ann), report)) return false;
+ * const where = rows.locate(row.eta_num, 'eta_num', report);
+ * @throws Error when the context has no year (see `yearOf`).
+ */
+export function extractRows(ctx: FormatContext, folder: 'atih' | 'cpam') {
+  const year = yearOf(ctx);
+  const unknown = new Set<string>();
+  function warnOnce(finess: string, column: string, report: ReportIssue, detail: string): null {
+    if (!unknown.has(finess)) {
+      unknown.add(finess);
+      report('unknown-finess', 'warning', column, finess, { detail });
+    }
+    return null;
+  }
+  return {
+    year,
+    /** Whether a row's year is the folder's; reported on `column` when it is not. */
+    inYear(rowYear: number, column: string, value: string, report: ReportIssue): boolean {
+      if (rowYear === year) return true;
+      report('period-outside-campaign', 'error', column, value, { detail: `: ce fichier est déposé dans ${folder}/${year}/` });
+      return false;
+    },
+    /** The region of a FINESS géographique (`siteRegion`), or null once warned. */
+    siteRegion(finess: string, column: string, report: ReportIssue): string | null {
+      return siteRegion(ctx, finess) ?? warnOnce(finess, column, report, ': ses lignes sont ignorées');
+    },
+    /** A site or a legal entity (`resolveFiness`), or null once warned. */
+    locate(finess: string, column: string, report: ReportIssue): Located | null {
+      return resolveFiness(ctx, finess) ?? warnOnce(finess, column, report, '(ni FINESS géographique ni FINESS juridique) : ses lignes sont ignorées');
+    },
+  };
+}
+
 /** What the report says of data sent for a legal entity rather than one of its sites. */
 export function entityNote(finessJuridique: string, sites: number): string {
   return sites === 1

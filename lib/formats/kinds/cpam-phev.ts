@@ -6,7 +6,7 @@ import type { CpamFact } from '../../domain/schemas';
 import { formatFrenchNumber } from '../../io';
 import { emptyOr, finess, indicator, number, period } from '../fields';
 import { defineTabular } from '../tabular';
-import { resolveFiness, yearOf } from './context';
+import { extractRows } from './context';
 
 const schema = z.object({
   finess: finess(),
@@ -52,23 +52,14 @@ export const cpamPhevFormat = defineTabular({
     valeur_reference: ['valeur_référence', 'reference', 'valeur_ref'],
   },
   start(ctx) {
-    const year = yearOf(ctx);
+    const rows = extractRows(ctx, 'cpam');
+    const { year } = rows;
     const facts = new Map<string, CpamFact>();
-    const unknown = new Set<string>();
     return {
       add(row, report) {
-        if (campaignYear(row.periode) !== year) {
-          report('period-outside-campaign', 'error', 'periode', row.periode, { detail: `: ce fichier est déposé dans cpam/${year}/` });
-          return false;
-        }
-        const where = resolveFiness(ctx, row.finess);
-        if (!where) {
-          if (!unknown.has(row.finess)) {
-            unknown.add(row.finess);
-            report('unknown-finess', 'warning', 'finess', row.finess, { detail: '(ni FINESS géographique ni FINESS juridique) : ses lignes sont ignorées' });
-          }
-          return false;
-        }
+        if (!rows.inYear(campaignYear(row.periode), 'periode', row.periode, report)) return false;
+        const where = rows.locate(row.finess, 'finess', report);
+        if (!where) return false;
         if (row.denominateur !== null && row.denominateur < 0) {
           report('type-error', 'error', 'denominateur', String(row.denominateur), { expected: 'dénominateur positif ou nul attendu' });
           return false;

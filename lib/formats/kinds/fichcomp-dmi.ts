@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { DmiFact } from '../../domain/schemas';
 import { finess, integerIn, nonNegative, number, optionalText } from '../fields';
 import { defineTabular } from '../tabular';
-import { entityNote, resolveFiness, yearOf } from './context';
+import { entityNote, extractRows } from './context';
 
 const schema = z.object({
   eta_num: finess(),
@@ -25,27 +25,18 @@ export const fichcompDmiFormat = defineTabular({
   optionalColumns: ['rsa_num'],
   ignoredColumns: ['dat_pos_ann', 'moi_pos', 'nir_ano', 'sej_num'],
   start(ctx) {
-    const year = yearOf(ctx);
+    const rows = extractRows(ctx, 'atih');
+    const { year } = rows;
     const facts = new Map<string, DmiFact>();
-    const unknown = new Set<string>();
     const entities = new Map<string, number>();
     return {
       add(row, report) {
-        if (row.ann !== year) {
-          report('period-outside-campaign', 'error', 'ann', String(row.ann), { detail: `: ce fichier est déposé dans atih/${year}/` });
-          return false;
-        }
+        if (!rows.inYear(row.ann, 'ann', String(row.ann), report)) return false;
         if (!/^\d{7}$/.test(row.lpp_cod)) {
           report('coding-anomaly', 'warning', 'lpp_cod', row.lpp_cod, { detail: 'code LPP à 7 chiffres attendu ; la ligne est comptée' });
         }
-        const where = resolveFiness(ctx, row.eta_num);
-        if (!where) {
-          if (!unknown.has(row.eta_num)) {
-            unknown.add(row.eta_num);
-            report('unknown-finess', 'warning', 'eta_num', row.eta_num, { detail: '(ni FINESS géographique ni FINESS juridique) : ses lignes sont ignorées' });
-          }
-          return false;
-        }
+        const where = rows.locate(row.eta_num, 'eta_num', report);
+        if (!where) return false;
         if (where.level === 'entity') entities.set(row.eta_num, where.sites);
         const id = `${row.eta_num}#${where.level}`;
         const fact = facts.get(id) ?? { region: where.region, year, finess: row.eta_num, level: where.level, implants: 0, cost: 0, lines: 0, source: ctx.source, replaced: [] };

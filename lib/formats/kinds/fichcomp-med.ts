@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { finess, integerIn, nonNegative, number, optionalText, readUcd } from '../fields';
 import { defineTabular } from '../tabular';
-import { entityNote, resolveFiness, yearOf } from './context';
+import { entityNote, extractRows } from './context';
 import { moAccumulator } from './mo-accumulator';
 
 const schema = z.object({
@@ -30,24 +30,14 @@ export const fichcompMedFormat = defineTabular({
   aliases: { ucd_ucd_cod: ['ucd_cod'] },
   ignoredColumns: ['dat_adm_ann', 'adm_mois', 'nir_ano', 'sej_num', 'ghm', 'delai'],
   start(ctx) {
-    const year = yearOf(ctx);
-    const facts = moAccumulator(year, ctx.source, { perUcd: true, ucdColumn: 'ucd_ucd_cod' });
-    const unknown = new Set<string>();
+    const rows = extractRows(ctx, 'atih');
+    const facts = moAccumulator(rows.year, ctx.source, { perUcd: true, ucdColumn: 'ucd_ucd_cod' });
     const entities = new Map<string, number>();
     return {
       add(row, report) {
-        if (row.ann !== year) {
-          report('period-outside-campaign', 'error', 'ann', String(row.ann), { detail: `: ce fichier est déposé dans atih/${year}/` });
-          return false;
-        }
-        const where = resolveFiness(ctx, row.eta_num);
-        if (!where) {
-          if (!unknown.has(row.eta_num)) {
-            unknown.add(row.eta_num);
-            report('unknown-finess', 'warning', 'eta_num', row.eta_num, { detail: '(ni FINESS géographique ni FINESS juridique) : ses lignes sont ignorées' });
-          }
-          return false;
-        }
+        if (!rows.inYear(row.ann, 'ann', String(row.ann), report)) return false;
+        const where = rows.locate(row.eta_num, 'eta_num', report);
+        if (!where) return false;
         if (where.level === 'entity') entities.set(row.eta_num, where.sites);
         const ucdCode = readUcd(row.ucd_ucd_cod);
         facts.add(

@@ -64,6 +64,28 @@ export interface MoLine {
   codeColumn: string;
 }
 
+/** The fact of an establishment and month before its first line is counted. */
+function emptyFact(line: MoLine, year: number, source: SourceRef): MoFact {
+  return {
+    region: line.region,
+    finess: line.finess,
+    level: line.level,
+    year,
+    month: line.month,
+    totalUcd: 0,
+    totalAmount: 0,
+    i999Ucd: 0,
+    i999Amount: 0,
+    i997Ucd: 0,
+    lines: 0,
+    anomalies: { missingIndication: { lines: 0, ucd: 0 }, invalidIndication: { lines: 0, ucd: 0, examples: [] }, invalidUcd: { lines: 0, ucd: 0, examples: [] } },
+    ucdCosts: [],
+    i999ByUcd: [],
+    source,
+    replaced: [],
+  };
+}
+
 /**
  * Sums dispensation lines into MO facts per establishment and month (or whole year): totals, I999
  * (hors AMM) and I997 (AMM miroir) units and amounts, and the coding anomalies (no code, a code not
@@ -88,24 +110,7 @@ export function moAccumulator(year: number, source: SourceRef, options: { perUcd
       }
       let fact = months.get(line.month);
       if (!fact) {
-        fact = {
-          region: line.region,
-          finess: line.finess,
-          level: line.level,
-          year,
-          month: line.month,
-          totalUcd: 0,
-          totalAmount: 0,
-          i999Ucd: 0,
-          i999Amount: 0,
-          i997Ucd: 0,
-          lines: 0,
-          anomalies: { missingIndication: { lines: 0, ucd: 0 }, invalidIndication: { lines: 0, ucd: 0, examples: [] }, invalidUcd: { lines: 0, ucd: 0, examples: [] } },
-          ucdCosts: [],
-          i999ByUcd: [],
-          source,
-          replaced: [],
-        };
+        fact = emptyFact(line, year, source);
         facts.push(fact);
         months.set(line.month, fact);
       }
