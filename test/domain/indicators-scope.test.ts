@@ -295,3 +295,19 @@ describe('DMI implanted: the region’s sites, a site’s own count', () => {
     expect([A, B].map((f) => row(results, 'DMI', f).allocation?.amount)).toEqual([250, 750]);
   });
 });
+
+describe('a contract’s target when a site has none', () => {
+  it('A has OMéDIT’s ≥ 30 %, B none: no shared target, and the region sets none, so the contract’s 40 % is not judged', () => {
+    const results = computeIndicators(
+      inputs({
+        establishments: [site(A, 'GHT'), site(B, 'GHT')],
+        targetings: targeted('BIOSIMILAIRES', A, B),
+        objectives: [objective('BIOSIMILAIRES', '>=', 30, A)],
+        cpamFacts: [cpam(A, 'BIOSIMILAIRES', 30, 100), cpam(B, 'BIOSIMILAIRES', 50, 100)],
+      }),
+      ['BIOSIMILAIRES'],
+    );
+    expect(row(results, 'BIOSIMILAIRES', A)).toMatchObject({ status: 'met', target: { value: 30, source: 'establishment' } });
+    expect(row(results, 'BIOSIMILAIRES', 'GHT')).toMatchObject({ numerator: 80, denominator: 200, value: 40, target: null, status: 'no_target' });
+  });
+});
