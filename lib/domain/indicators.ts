@@ -310,7 +310,8 @@ function moFamily(inputs: RegionYearInputs, settings: RegionSettings, yearEviden
         const site = members.find((s) => s.finess === finess);
         return site && entities.has(site.finessJuridique) && !m.atih.some((f) => f.owner === finess) ? site.finessJuridique : finess;
       };
-      m.atih = m.atih.map((f) => ({ owner: f.item.level === 'entity' ? f.item.finess : f.owner, item: f.item }));
+      // Only a whole entity's lines are the entity's; a one-site entity's stay its site's, with its argumentation.
+      m.atih = m.atih.map((f) => ({ owner: f.item.level === 'entity' && entities.has(f.item.finess) ? f.item.finess : f.owner, item: f.item }));
       m.argumentations = m.argumentations.map((a) => ({ owner: ownerOf(a.owner), item: a.item }));
       return { m, anomalies: [], open: parts.some((p) => p.open), campaigns: [...new Set(parts.flatMap((p) => p.campaigns))], entityNote: null };
     },

@@ -158,6 +158,7 @@ function indicatorCell(row: Overview['establishments'][number], code: string): H
     el('span', { class: 'etat etat-' + cell.status, text: cell.statusLabel }),
     cell.valueLabel ? el('div', { text: 'Valeur : ' + cell.valueLabel }) : null,
     cell.targetLabel ? el('div', { class: 'petit', text: 'Objectif : ' + cell.targetLabel }) : null,
+    cell.suggestion ? el('div', { class: 'petit', text: cell.suggestion }) : null,
   ]);
 }
 
