@@ -1,6 +1,5 @@
 import type { Runtime } from '../runtime';
 import { CognitoDirectory } from '../store/cognito-directory';
-import { InputStore } from '../store/input-store';
 import { multipartSigner } from '../store/multipart';
 import { listKeys } from '../store/listing';
 import { presignDownload, presignUpload, uploadOrigin } from '../store/presign';
@@ -33,7 +32,7 @@ export function portalDeps(rt: Runtime): PortalDeps {
     audit: auditLog(rt.audit, rt.now),
     auditEntries: rt.audit,
     reports: rt.reports,
-    inputs: new InputStore(rt.clients.dynamo, rt.config.CAQES_TABLE),
+    inputs: rt.inputs,
     multipart: multipartSigner(s3, bucket),
     auth,
     presigner: {

@@ -52,9 +52,10 @@ import {
   uploadLock,
 } from './self-evaluation';
 import {
-  assertOwnInputKey,
   CompleteRequest,
+  inputDownload,
   InputKeyQuery,
+  inputResult,
   InputsQuery,
   InputUploadRequest,
   listInputs,
@@ -394,14 +395,13 @@ export const ROUTES: readonly Route[] = [
 
   byStaff('GET', '/api/omedit/inputs/result', 'inputs.read', async (request, caller, deps) => {
     const { key } = parseWith(InputKeyQuery, { ...request.query });
-    assertOwnInputKey(caller, key);
-    return json(200, await readFileResult(key, deps));
+    return json(200, await inputResult(caller, key, deps));
   }),
 
   byStaff('GET', '/api/omedit/inputs/download', 'inputs.download', async (request, caller, deps) => {
     const { key } = parseWith(InputKeyQuery, { ...request.query });
-    const upload = await recordedUpload(caller, key, deps);
-    return json(200, await deps.presigner.download(key, upload.fileName, DOWNLOAD_SECONDS));
+    const file = await inputDownload(caller, key, deps);
+    return json(200, await deps.presigner.download(file.key, file.fileName, DOWNLOAD_SECONDS));
   }),
 
   byStaff('GET', '/api/omedit/template', 'inputs.read', async (request, _caller) => {

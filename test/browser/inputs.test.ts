@@ -92,12 +92,17 @@ describe.skipIf(!chromiumAvailable)('OMéDIT’s inputs page in Chromium', () =>
     expect(report).toContain('Ligne d’une autre région que celle de ce dépôt : « PACA » (ce dépôt est pour CORSE).');
     expect(await refused.locator('tbody tr td').nth(1).textContent()).toBe('2');
 
-    // The files in force, who sent them; the refused referential is in its history, not in force.
+    // The files in force, who sent them; the refused referential is in its history, not in force: the
+    // one in force is the referential `caqes serve` dropped into the drop zone (PACA and Corse).
     const calendar = page.locator('article.entree[data-kind="calendrier"]');
     await expect.poll(() => calendar.textContent()).toContain(`calendrier corse.csv (2025) – envoyé par ${EMAIL}`);
     const referential = page.locator('article.entree[data-kind="etablissements"]');
-    expect(await referential.locator('> p').textContent()).toBe('Aucun fichier en vigueur envoyé depuis cette page.');
-    expect(await referential.locator('details summary').textContent()).toBe('Tous les envois (1)');
+    const inForce = referential.locator('> ul > li');
+    expect(await inForce.count()).toBe(1);
+    expect(await inForce.textContent()).toContain('etablissements.csv – déposé dans la zone de dépôt le ');
+    expect(await inForce.textContent()).toContain('Contient aussi des lignes d’autres régions');
+    expect(await inForce.getByRole('button', { name: 'Télécharger' }).count()).toBe(0);
+    expect(await referential.locator('details summary').textContent()).toBe('Tous les envois (2)');
     await page.done();
   }, 90_000);
 });

@@ -37,18 +37,19 @@
   function versionLine(version) {
     return el('li', {}, [
       el('strong', { text: version.fileName }),
-      (version.year ? ' (' + version.year + ')' : '') + ' – envoyé par ' + version.by + ' le ' + dateTime(version.at) + ' – ',
+      (version.year ? ' (' + version.year + ')' : '') + ' – ' + version.sender + ' le ' + dateTime(version.at) + ' – ',
       el('span', { class: 'etat etat-' + (version.result.status || 'pending'), text: statusText(version.result) }),
       ' ',
       version.result.state === 'done' ? el('button', { type: 'button', class: 'secondaire', text: 'Voir le rapport', onclick: () => showResult(version.key, version.fileName) }) : null,
-      may('inputs.download') ? el('button', { type: 'button', class: 'secondaire', text: 'Télécharger', onclick: () => download(version.key) }) : null,
+      version.downloadable ? el('button', { type: 'button', class: 'secondaire', text: 'Télécharger', onclick: () => download(version.key) }) : null,
+      version.note ? el('p', { class: 'aide', text: version.note }) : null,
     ]);
   }
 
   function renderFiles() {
     const list = clear(document.getElementById('fichiers-liste'));
     page.kinds.forEach((kind) => {
-      const current = kind.current.length === 0 ? [el('p', { text: 'Aucun fichier en vigueur envoyé depuis cette page.' })] : [el('ul', {}, kind.current.map(versionLine))];
+      const current = kind.current.length === 0 ? [el('p', { text: 'Aucun fichier en vigueur : ni envoyé depuis cette page, ni déposé dans la zone de dépôt.' })] : [el('ul', {}, kind.current.map(versionLine))];
       const history = kind.history.length === 0 ? null : el('details', {}, [el('summary', { text: 'Tous les envois (' + kind.history.length + ')' }), el('ul', {}, kind.history.map(versionLine))]);
       list.appendChild(el('article', { class: 'entree', 'data-kind': kind.kind }, [el('h3', { text: kind.label }), ...current, history]));
     });
