@@ -34,6 +34,7 @@ export function portalDeps(rt: Runtime): PortalDeps {
     reports: rt.reports,
     inputs: rt.inputs,
     multipart: multipartSigner(s3, bucket),
+    ...(rt.config.CAQES_MULTIPART_FROM_BYTES === undefined ? {} : { multipartFromBytes: rt.config.CAQES_MULTIPART_FROM_BYTES }),
     auth,
     presigner: {
       upload: (policy) => presignUpload(s3, bucket, policy, rt.now),

@@ -196,6 +196,8 @@ export interface InputKindView {
 
 export interface InputsDeps extends Pick<ViewDeps, 'store' | 'objects'> {
   inputs: Pick<InputStore, 'list' | 'listDropped'>;
+  /** The configured size beyond which the page sends in parts, else `MULTIPART_FROM_BYTES`. */
+  multipartFromBytes?: number;
 }
 
 /** Whether the caller may download a dropped file whole: every region its rows name is one of the caller's. */
@@ -266,7 +268,7 @@ export async function listInputs(caller: StaffCaller, region: string, deps: Inpu
     const ofKind = placed.filter((p) => p.kind === kind.id);
     return { kind: kind.id, label: kind.format.label, zone: kind.zone, needsYear: kind.needsYear, columns: templateColumns(kind), current: inForce(kind, ofKind), history: ofKind.map((p) => p.version) };
   });
-  return { region, multipartFromBytes: MULTIPART_FROM_BYTES, kinds };
+  return { region, multipartFromBytes: deps.multipartFromBytes ?? MULTIPART_FROM_BYTES, kinds };
 }
 
 /**

@@ -98,6 +98,8 @@ export interface PortalDeps extends ViewDeps, Omit<CallerDeps, 'links'>, LinkDep
   /** OMéDIT's uploads from its inputs page, and the large ones' parts. */
   inputs: InputStore;
   multipart: MultipartSigner;
+  /** Beyond this size the inputs page sends in parts (configuration; lib/portal/inputs.ts's default otherwise). */
+  multipartFromBytes?: number;
   auth: AuthConfig;
   presigner: Presigner;
   /** Where browsers post uploads, for the pages' Content-Security-Policy. */

@@ -149,7 +149,7 @@
     box.appendChild(
       el('p', {}, [
         el('span', { class: 'etat etat-' + result.status, text: result.status === 'accepted' ? 'Fichier accepté' : 'Fichier refusé' }),
-        ' – ' + (result.kindLabel ? result.kindLabel + ' ; ' : '') + statusText(result).replace(/^[a-zé]+ /, '') + (result.rowsRead > 0 ? ' ; ' + result.rowsAccepted + ' ligne(s) acceptée(s) sur ' + result.rowsRead : ''),
+        ' – ' + (result.kindLabel ? result.kindLabel + ' ; ' : '') + statusText(result).replace(/^[a-zé]+ /, '') + (result.rowsRead > 0 ? ' ; ' + result.rowsAccepted.toLocaleString('fr-FR') + ' ligne(s) acceptée(s) sur ' + result.rowsRead.toLocaleString('fr-FR') : ''),
       ]),
     );
     box.appendChild(el('p', { text: result.status === 'accepted' ? 'Les indicateurs de la région sont recalculés avec ce fichier.' : 'Corrigez le fichier puis envoyez-le à nouveau : rien n’en a été retenu.' }));
