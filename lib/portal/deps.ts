@@ -1,5 +1,6 @@
 import type { Runtime } from '../runtime';
 import { CognitoDirectory } from '../store/cognito-directory';
+import { keptEmailSource } from './kept-emails';
 import { multipartSigner } from '../store/multipart';
 import { listKeys } from '../store/listing';
 import { presignDownload, presignUpload, uploadOrigin } from '../store/presign';
@@ -34,6 +35,7 @@ export function portalDeps(rt: Runtime): PortalDeps {
     reports: rt.reports,
     inputs: rt.inputs,
     multipart: multipartSigner(s3, bucket),
+    keptEmails: keptEmailSource(rt.config.CAQES_SES_ENDPOINT),
     ...(rt.config.CAQES_MULTIPART_FROM_BYTES === undefined ? {} : { multipartFromBytes: rt.config.CAQES_MULTIPART_FROM_BYTES }),
     auth,
     presigner: {

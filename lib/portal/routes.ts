@@ -68,6 +68,7 @@ import {
   TemplateQuery,
 } from './inputs';
 import type { MultipartSigner } from '../store/multipart';
+import { EmailsQuery, listKeptEmails, type KeptEmailSource } from './kept-emails';
 import type { InputStore } from '../store/input-store';
 import { closeSession, sessionCookie } from './sessions';
 import { planUpload, UPLOAD_FORM_SECONDS, UploadRequest } from './upload-policy';
@@ -98,6 +99,8 @@ export interface PortalDeps extends ViewDeps, Omit<CallerDeps, 'links'>, LinkDep
   /** OMéDIT's uploads from its inputs page, and the large ones' parts. */
   inputs: InputStore;
   multipart: MultipartSigner;
+  /** The e-mails the local gateway kept (single machine); null on AWS (lib/portal/kept-emails.ts). */
+  keptEmails: KeptEmailSource;
   /** Beyond this size the inputs page sends in parts (configuration; lib/portal/inputs.ts's default otherwise). */
   multipartFromBytes?: number;
   auth: AuthConfig;
@@ -405,6 +408,8 @@ export const ROUTES: readonly Route[] = [
     const file = await inputDownload(caller, key, deps);
     return json(200, await deps.presigner.download(file.key, file.fileName, DOWNLOAD_SECONDS));
   }),
+
+  byStaff('GET', '/api/omedit/emails', 'emails.read', async (request, caller, deps) => json(200, await listKeptEmails(caller, parseWith(EmailsQuery, { ...request.query }).region, deps))),
 
   byStaff('GET', '/api/omedit/template', 'inputs.read', async (request, _caller) => {
     const { kind, format } = parseWith(TemplateQuery, { ...request.query });
