@@ -12,7 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDirectory } from '../../lib/portal/accounts';
 import { A, D, startPortal, type Portal } from '../portal/fixture';
-import { chromiumAvailable, launchBrowser, openPage } from './chromium';
+import { chromiumAvailable, launchBrowser, openPage, screenshot, seriousViolations } from './chromium';
 
 const EMAIL = 'pharmacien@omedit-corse.fr';
 const PASSWORD = 'mot-de-passe-omedit-corse-2026';
@@ -107,6 +107,18 @@ describe.skipIf(!chromiumAvailable)('OMéDIT’s inputs page in Chromium', () =>
     expect(await inForce.textContent()).toContain('etablissements.csv – déposé dans la zone de dépôt le ');
     expect(await inForce.textContent()).toContain('Contient aussi des lignes d’autres régions');
     expect(await inForce.getByRole('button', { name: 'Télécharger' }).count()).toBe(0);
+
+    // The page as shown, with its reports and every list open: no serious accessibility violation, no sideways scroll.
+    await page.locator('details').evaluateAll((all) => all.forEach((d) => d.setAttribute('open', '')));
+    for (const [width, height] of [
+      [1024, 768],
+      [1280, 800],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth'), `${width}`).toBeLessThanOrEqual(width);
+      await screenshot(page, `fichiers-${width}`);
+    }
+    expect(await seriousViolations(page)).toEqual([]);
     await page.done();
   }, 90_000);
 

@@ -84,8 +84,8 @@ describe.skipIf(!chromiumAvailable)('OMéDIT’s page in Chromium', () => {
         ['Argumentaire hors-AMM du S2 2025 (2025-S2)', '21/03/2026', '0', '1', '2', '0'],
       ]);
       expect(await lateRows(page)).toEqual([
-        ['Hôpital d’Ajaccio-TestFINESS 2A0000717 – CORSE', 'Retour des éléments de preuve du semestre 2 (09/03/2026)', '⚠ En retard', '3 jour(s) de retard', "Plan d'actions (non reçu)"],
-        ['Hôpital de Toulon-TestFINESS 830100012 – PACA', 'Retour des éléments de preuve du semestre 2 (09/03/2026)', '⚠ En retard', '3 jour(s) de retard', "Plan d'actions (non reçu)"],
+        ['Hôpital d’Ajaccio-TestFINESS 2A0000717 – CORSE', 'Retour des éléments de preuve du semestre 2 (09/03/2026)', '⚠ En retard', '3 jours de retard', "Plan d'actions (non reçu)"],
+        ['Hôpital de Toulon-TestFINESS 830100012 – PACA', 'Retour des éléments de preuve du semestre 2 (09/03/2026)', '⚠ En retard', '3 jours de retard', "Plan d'actions (non reçu)"],
         ['CHU Test – TimoneFINESS 130780018 – PACA', 'Argumentaire hors-AMM du S2 2025 (21/03/2026)', '✘ Fichier refusé', 'échéance à venir', 'Argumentaire hors-AMM (refusé)'],
       ]);
       // Late is said in the word, and marked in colour.

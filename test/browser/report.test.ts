@@ -167,10 +167,15 @@ describe.skipIf(!chromiumAvailable)('the self-evaluation report in Chromium', ()
 
     await page.getByRole('button', { name: 'Accepter le résultat calculé' }).click();
     await expect.poll(() => page.locator('#rapport-detail-message').textContent()).toBe('Évaluation de l’indicateur MO enregistrée.');
+    const leaving = `(() => { const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented; })()`;
+    expect(await page.evaluate<boolean>(leaving)).toBe(false);
     await page.selectOption('#rapport-final-resultat', 'met');
     await page.fill('#rapport-final-commentaire', 'Objectifs du contrat atteints');
+    // A final result and its comment chosen and not recorded: leaving makes the browser warn, as on the establishment's page (issue 22).
+    expect(await page.evaluate<boolean>(leaving)).toBe(true);
     await page.click('#rapport-final button[type="submit"]');
     await expect.poll(() => page.locator('#rapport-detail-etat').textContent()).toContain('Évalué');
+    expect(await page.evaluate<boolean>(leaving)).toBe(false);
     await expect.poll(() => row.textContent()).toContain('Évalué');
     await page.done();
   }, 60_000);

@@ -13,6 +13,8 @@
   let list = null;
   let current = null;
   let view = null;
+  /** Review text typed and not yet recorded (followUnsavedReview). */
+  let unsavedReview = false;
 
   function token() {
     return window.CAQES.session.token();
@@ -104,6 +106,7 @@
     const message = document.getElementById('rapport-detail-message');
     try {
       view = await api('/api/omedit/report?' + query(q), { token: token() });
+      unsavedReview = false;
       message.textContent = '';
       clear(document.getElementById('rapport-detail-historique-liste'));
       renderDetail();
@@ -143,6 +146,7 @@
   async function post(path, body, message) {
     try {
       view = await api(path, { token: token(), method: 'POST', body: Object.assign({ region: current.region, year: current.year, contrat: current.contrat, version: view.version }, body) });
+      unsavedReview = false;
       renderDetail();
       await loadList();
       return true;
@@ -228,7 +232,17 @@
     }
   }
 
+  /**
+   * Text typed in a review, the final result's comment or a reopening's reason, and not recorded yet:
+   * leaving the page then makes the browser warn, as the establishment's report page does.
+   */
+  function followUnsavedReview() {
+    document.getElementById('rapport-detail').addEventListener('input', () => (unsavedReview = true));
+    window.CAQES.warnBeforeLeaving(() => unsavedReview);
+  }
+
   function start() {
+    followUnsavedReview();
     document.getElementById('rapports-ouvrir').addEventListener('click', openReports);
     document.getElementById('rapport-final').addEventListener('submit', recordFinal);
     document.getElementById('rapport-rouvrir').addEventListener('submit', reopenReport);
