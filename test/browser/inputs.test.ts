@@ -103,6 +103,8 @@ describe.skipIf(!chromiumAvailable)('OMéDIT’s inputs page in Chromium', () =>
     const referential = page.locator('article.entree[data-kind="etablissements"]');
     await expect.poll(() => referential.locator('details summary').textContent()).toBe('Tous les envois (2)');
     const inForce = referential.locator('> ul > li');
+    await referential.scrollIntoViewIfNeeded();
+    await screenshot(page, 'fichiers-liste-1024');
     expect(await inForce.count()).toBe(1);
     expect(await inForce.textContent()).toContain('etablissements.csv – déposé dans la zone de dépôt le ');
     expect(await inForce.textContent()).toContain('Contient aussi des lignes d’autres régions');
@@ -153,7 +155,7 @@ describe.skipIf(!chromiumAvailable)('OMéDIT’s inputs page in Chromium', () =>
     await page.setInputFiles('#fichier', path);
     await page.click('#envoyer');
     const accepted = page.locator('.resultat.accepte', { hasText: 'MO corse 2025 complet.csv' });
-    await expect.poll(() => accepted.textContent(), { timeout: 60_000 }).toContain('400\u202f001 ligne(s) acceptée(s) sur 400\u202f001');
+    await expect.poll(() => accepted.textContent(), { timeout: 60_000 }).toContain('400\u202f001 lignes acceptées sur 400\u202f001');
     expect(parts).toEqual(['1', '2', '2', '3']);
     const seen = await page.evaluate<number[]>('window.seen');
     expect(seen.some((v) => v > 0 && v < 100), seen.join(' ')).toBe(true);

@@ -28,9 +28,19 @@
     return page.kinds.find((k) => k.kind === id);
   }
 
+  /** A count in French digits with its word, plural past one: « 1 erreur », « 2 avertissements ». */
+  function counted(n, singular, pluralForm) {
+    return n.toLocaleString('fr-FR') + ' ' + (n > 1 ? pluralForm : singular);
+  }
+
+  /** A report's counts in words: « 1 erreur, 0 avertissement ». */
+  function countsText(result) {
+    return counted(result.errorCount, 'erreur', 'erreurs') + ', ' + counted(result.warningCount, 'avertissement', 'avertissements');
+  }
+
   function statusText(result) {
     if (result.state !== 'done') return 'vérification en cours';
-    return (result.status === 'accepted' ? 'accepté' : 'refusé') + ' (' + result.errorCount + ' erreur(s), ' + result.warningCount + ' avertissement(s))';
+    return (result.status === 'accepted' ? 'accepté' : 'refusé') + ' (' + countsText(result) + ')';
   }
 
   /** One version of a file: its name, who sent it and when, where its report stands, and what may be done with it. */
@@ -149,7 +159,7 @@
     box.appendChild(
       el('p', {}, [
         el('span', { class: 'etat etat-' + result.status, text: result.status === 'accepted' ? 'Fichier accepté' : 'Fichier refusé' }),
-        ' – ' + (result.kindLabel ? result.kindLabel + ' ; ' : '') + statusText(result).replace(/^[a-zé]+ /, '') + (result.rowsRead > 0 ? ' ; ' + result.rowsAccepted.toLocaleString('fr-FR') + ' ligne(s) acceptée(s) sur ' + result.rowsRead.toLocaleString('fr-FR') : ''),
+        ' – ' + (result.kindLabel ? result.kindLabel + ' ; ' : '') + countsText(result) + (result.rowsRead > 0 ? ' ; ' + counted(result.rowsAccepted, 'ligne acceptée', 'lignes acceptées') + ' sur ' + result.rowsRead.toLocaleString('fr-FR') : ''),
       ]),
     );
     box.appendChild(el('p', { text: result.status === 'accepted' ? 'Les indicateurs de la région sont recalculés avec ce fichier.' : 'Corrigez le fichier puis envoyez-le à nouveau : rien n’en a été retenu.' }));
