@@ -140,6 +140,11 @@ describe.skipIf(!chromiumAvailable)('the self-evaluation report in Chromium', ()
     expect(printable).toContain('C-MULTI');
     expect(printable).toContain('Revue trimestrielle des prescriptions hors-AMM en COMEDIMS');
     expect(printable).toContain('Soumis');
+    // The printable page is read in a browser too: no serious accessibility violation (issue 22).
+    const printed = await context.newPage();
+    await printed.setContent(printable, { waitUntil: 'load' });
+    expect(await seriousViolations(printed)).toEqual([]);
+    await printed.close();
     await page.done();
   }, 60_000);
 
