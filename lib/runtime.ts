@@ -6,6 +6,7 @@ import { readConfig, type RuntimeConfig } from './store/config';
 import { createClients, type Clients } from './store/clients';
 import { computeQueue, type ComputeQueue } from './store/compute-queue';
 import { DynamoStore } from './store/dynamo-store';
+import { InputStore } from './store/input-store';
 import { LinkStore } from './store/link-store';
 import { ObjectStore } from './store/object-store';
 import { SelfEvaluationStore } from './store/self-evaluation-store';
@@ -32,6 +33,8 @@ export interface Runtime {
   loginAttempts: LoginAttemptStore;
   /** Extracts that named establishments before the referential did (lib/pipeline/ingest.ts). */
   waiting: WaitingFileStore;
+  /** OMéDIT's inputs: sent from its page, or dropped by script (lib/portal/inputs.ts). */
+  inputs: InputStore;
   computeQueue: ComputeQueue;
   logger: Logger;
   now: () => Date;
@@ -53,6 +56,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
     sessions: new SessionStore(clients.dynamo, config.CAQES_TABLE),
     loginAttempts: new LoginAttemptStore(clients.dynamo, config.CAQES_TABLE),
     waiting: new WaitingFileStore(clients.dynamo, config.CAQES_TABLE),
+    inputs: new InputStore(clients.dynamo, config.CAQES_TABLE),
     computeQueue: computeQueue(config.CAQES_COMPUTE_QUEUE_URL, clients.sqs),
     logger: new Logger({ serviceName: 'caqes', logFormatter: new RedactingLogFormatter() }),
     now: () => new Date(),

@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { KEPT_EMAILS_PATH } from '../portal/kept-emails';
 import type { SmtpRelay } from './smtp-relay';
 import { StateError, writeStateFile } from './state';
 
@@ -91,14 +92,22 @@ export interface MailGateway {
 }
 
 /**
- * Serves the SES v2 SendEmail endpoint on a free loopback port. `now` stamps each e-mail (the
- * runtime's clock, simulated or not).
+ * Serves the SES v2 SendEmail endpoint on a free loopback port, and the list of what it kept
+ * (`KEPT_EMAILS_PATH`). `now` stamps each e-mail (the runtime's clock, simulated or not).
  */
 export async function startMailGateway(options: { outbox: Outbox; relay: SmtpRelay | null; now: () => Date }): Promise<MailGateway> {
   const { outbox, relay } = options;
   const server: Server = createServer((request, response) => {
     const fail = (status: number, type: string, message: string) =>
       response.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type }).end(JSON.stringify({ message }));
+    // What it kept, oldest first (`{ emails: KeptEmail[] }`), for OMéDIT's page through the runtime's SES endpoint.
+    if (request.method === 'GET' && request.url === KEPT_EMAILS_PATH) {
+      void outbox
+        .list()
+        .then((emails) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ emails })))
+        .catch((error: unknown) => fail(500, 'InternalFailure', (error as Error).message));
+      return;
+    }
     if (request.method !== 'POST' || !request.url?.startsWith('/v2/email/outbound-emails')) return fail(404, 'NotFoundException', 'not an SES v2 SendEmail request');
     void (async () => {
       const parsed = SendEmailRequest.safeParse(await readJson(request).catch(() => null));

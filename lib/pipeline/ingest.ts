@@ -9,11 +9,13 @@ import { refusedBeforeReading as refused, toReport, validateFile, type Validatio
 import { auditLog } from '../store/audit-log';
 import type { AuditStore } from '../store/audit-store';
 import type { DynamoStore } from '../store/dynamo-store';
+import type { InputStore } from '../store/input-store';
 import { DROP_PREFIXES, dropKeyProblem, eventOrder, parseDropKey, s3Keys, type DropKey } from '../store/keys';
 import type { ObjectStore } from '../store/object-store';
 import type { SelfEvaluationStore } from '../store/self-evaluation-store';
 import type { WaitingFile, WaitingFileStore } from '../store/waiting-store';
 import { applyOutput, dedupe, regionsReplaced, type ComputeRequest } from './apply';
+import { recordDroppedInput } from './dropped-input';
 import { evidenceLock } from './self-evaluation';
 
 /** What S3 says about a received object (from the ObjectCreated notification). */
@@ -44,6 +46,8 @@ export interface IngestDeps {
   reports: Pick<SelfEvaluationStore, 'get'>;
   /** Extracts that named establishments the referential did not know yet. */
   waiting: WaitingFileStore;
+  /** Where the inputs dropped by script are recorded for OMéDIT's inputs page. */
+  inputs: Pick<InputStore, 'putDropped' | 'listDropped'>;
   now: () => Date;
 }
 
@@ -228,6 +232,8 @@ async function processClaimed(
   const compute: ComputeRequest[] = validation.output ? await applyOutput(validation.output, order, store, auditLog(deps.audit, deps.now), scope) : [];
   if (dropKey.zone === 'atih' || dropKey.zone === 'cpam') await noteUnknownFiness(object, event, validation, deps.waiting);
   if (validation.output?.type === 'establishments') compute.push(...(await readWaitingAgain(deps)));
+  const inputYear = 'year' in dropKey ? dropKey.year : recognition.tag === 'table' ? recognition.year : null;
+  await recordDroppedInput({ key: object.key, dropKey, archiveKey, reportKey, order, year: inputYear, size: object.size, eventTime: object.eventTime, report, output: validation.output }, establishments, deps.inputs);
   if (dropKey.zone === 'evidence' && evidenceSite && recognition.tag !== 'unknown') {
     await store.putEvidence(
       {

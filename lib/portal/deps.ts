@@ -1,6 +1,6 @@
 import type { Runtime } from '../runtime';
 import { CognitoDirectory } from '../store/cognito-directory';
-import { InputStore } from '../store/input-store';
+import { keptEmailSource } from './kept-emails';
 import { multipartSigner } from '../store/multipart';
 import { listKeys } from '../store/listing';
 import { presignDownload, presignUpload, uploadOrigin } from '../store/presign';
@@ -33,8 +33,10 @@ export function portalDeps(rt: Runtime): PortalDeps {
     audit: auditLog(rt.audit, rt.now),
     auditEntries: rt.audit,
     reports: rt.reports,
-    inputs: new InputStore(rt.clients.dynamo, rt.config.CAQES_TABLE),
+    inputs: rt.inputs,
     multipart: multipartSigner(s3, bucket),
+    keptEmails: keptEmailSource(rt.config.CAQES_SES_ENDPOINT),
+    ...(rt.config.CAQES_MULTIPART_FROM_BYTES === undefined ? {} : { multipartFromBytes: rt.config.CAQES_MULTIPART_FROM_BYTES }),
     auth,
     presigner: {
       upload: (policy) => presignUpload(s3, bucket, policy, rt.now),

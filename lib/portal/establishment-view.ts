@@ -123,7 +123,12 @@ export async function readFileResult(key: string, deps: Pick<ViewDeps, 'store' |
   const events = await deps.store.listFileEvents(key);
   const done = events.filter((e) => e.status !== 'processing' && e.reportKey !== null).sort((a, b) => b.order.localeCompare(a.order))[0];
   if (!done?.reportKey) return { state: 'pending' };
-  const report = ValidationReport.parse(JSON.parse((await deps.objects.readBuffer(done.reportKey)).toString('utf8')));
+  return reportResult(done.reportKey, deps);
+}
+
+/** The outcome and issues of one validation report, as the pages show them. */
+export async function reportResult(reportKey: string, deps: Pick<ViewDeps, 'objects'>): Promise<FileResult> {
+  const report = ValidationReport.parse(JSON.parse((await deps.objects.readBuffer(reportKey)).toString('utf8')));
   return {
     state: 'done',
     status: report.status,

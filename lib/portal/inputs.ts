@@ -10,13 +10,13 @@ import { Region } from '../domain/schemas';
 import { INGEST_LIMITS } from '../formats/limits';
 import { recognise, TABLE_EXTENSIONS, TABLE_KINDS, type TableKind } from '../formats/registry';
 import { templateColumns, templateCsv, templateXlsx, type TemplateColumn } from '../formats/templates';
-import type { InputStore, InputUpload } from '../store/input-store';
+import { concerns, type DroppedInput, type InputStore, type InputUpload } from '../store/input-store';
 import { parseDropKey, s3Keys, sanitiseFileName } from '../store/keys';
 import type { AuditLog } from '../store/audit-log';
-import { assertRegion } from './access';
+import { assertRegion, can, canSeeRegion } from './access';
 import { actorOf } from './audit';
 import type { StaffCaller } from './caller';
-import { readFileResult, type FileResult, type ViewDeps } from './establishment-view';
+import { readFileResult, reportResult, type FileResult, type ViewDeps } from './establishment-view';
 import { apiErrors } from './errors';
 import { CONTENT_TYPES } from './upload-policy';
 
@@ -160,48 +160,149 @@ export async function recordedUpload(caller: StaffCaller, key: string, deps: { i
   return upload;
 }
 
-/** One upload as the page lists it: who, when, the file's own name, and where its validation stands. */
+/** Who a version comes from: the page (an account) or the drop zone (a script, no sender). */
+export const DROP_ZONE_SENDER = 'déposé dans la zone de dépôt';
+
+/** One version of an input as the page lists it: who, when, the file's own name, and where its validation stands. */
 export interface InputVersion {
+  /** What the result and download routes take: the upload's key, or a dropped version's archive copy. */
   key: string;
   fileName: string;
   year: number | null;
+  origin: 'page' | 'drop-zone';
+  /** The account that sent it from the page, or « déposé dans la zone de dépôt ». */
   by: string;
+  /** How the page says it: « envoyé par omedit@… » or « déposé dans la zone de dépôt ». */
+  sender: string;
   at: string;
+  /** What a dropped file holds besides the region's own rows, in French, or null. */
+  note: string | null;
+  /** Whether the caller may download it: a dropped file naming another region is not the caller's to read whole. */
+  downloadable: boolean;
   result: FileResult;
 }
 
-/** One input kind of a region: its layout, its current file per year, and every upload, newest first. */
+/** One input kind of a region: its layout, its files in force per year, and every version, newest first. */
 export interface InputKindView {
   kind: string;
   label: string;
   zone: TableKind['zone'];
   needsYear: boolean;
   columns: TemplateColumn[];
-  /** The newest accepted upload of each year (or of the kind, without a year). */
+  /** The files in force for each year (or for the kind, without a year). */
   current: InputVersion[];
   history: InputVersion[];
 }
 
 export interface InputsDeps extends Pick<ViewDeps, 'store' | 'objects'> {
-  inputs: Pick<InputStore, 'list'>;
+  inputs: Pick<InputStore, 'list' | 'listDropped'>;
+  /** The configured size beyond which the page sends in parts, else `MULTIPART_FROM_BYTES`. */
+  multipartFromBytes?: number;
+}
+
+/** Whether the caller may download a dropped file whole: every region its rows name is one of the caller's. */
+function mayDownloadDropped(caller: StaffCaller, dropped: DroppedInput): boolean {
+  return can(caller, 'inputs.download') && dropped.regions.every((r) => canSeeRegion(caller, r));
+}
+
+function droppedNote(dropped: DroppedInput, region: string): string | null {
+  const others = dropped.regions.some((r) => r !== region);
+  const parts = [...(dropped.shared ? ['des lignes communes à toutes les régions'] : []), ...(others ? ['des lignes d’autres régions (téléchargement réservé à qui les suit toutes)'] : [])];
+  return parts.length === 0 ? null : `Contient aussi ${parts.join(' et ')}.`;
+}
+
+/** A version with its reach in the region: its own rows (`region`) and rows every region shares (`shared`). */
+interface Placed {
+  kind: string;
+  reach: { region: boolean; shared: boolean };
+  version: InputVersion;
+}
+
+async function pageVersions(caller: StaffCaller, region: string, deps: InputsDeps): Promise<Placed[]> {
+  const uploads = await deps.inputs.list(region);
+  return Promise.all(
+    uploads.map(async (u: InputUpload): Promise<Placed> => ({
+      kind: u.kind,
+      reach: { region: true, shared: false },
+      version: { key: u.key, fileName: u.fileName, year: u.year, origin: 'page', by: u.by, sender: `envoyé par ${u.by}`, at: u.at, note: null, downloadable: can(caller, 'inputs.download'), result: await readFileResult(u.key, deps) },
+    })),
+  );
+}
+
+async function droppedVersions(caller: StaffCaller, region: string, deps: InputsDeps): Promise<Placed[]> {
+  const dropped = (await deps.inputs.listDropped()).filter((d) => concerns(d, region));
+  return Promise.all(
+    dropped.map(async (d): Promise<Placed> => ({
+      kind: d.kind,
+      reach: { region: d.regions.includes(region), shared: d.shared },
+      version: { key: d.archiveKey, fileName: d.fileName, year: d.year, origin: 'drop-zone', by: DROP_ZONE_SENDER, sender: DROP_ZONE_SENDER, at: d.at, note: droppedNote(d, region), downloadable: mayDownloadDropped(caller, d), result: await reportResult(d.reportKey, deps) },
+    })),
+  );
 }
 
 /**
- * A region's inputs page: for each kind, its uploads with their validation result, the current one
- * per year being the newest accepted.
+ * The files in force of one kind, per year: the newest accepted holding the region's own rows, and
+ * the newest accepted holding rows every region shares, except for a calendar, whose region's own
+ * one replaces the shared one (lib/pipeline/apply.ts).
+ */
+function inForce(kind: TableKind, placed: readonly Placed[]): InputVersion[] {
+  const accepted = placed.filter((p) => p.version.result.state === 'done' && p.version.result.status === 'accepted');
+  const years = [...new Set(accepted.map((p) => p.version.year))];
+  return years.flatMap((year) => {
+    const ofYear = accepted.filter((p) => p.version.year === year);
+    const own = ofYear.find((p) => p.reach.region);
+    const shared = own && kind.id === 'calendrier' ? undefined : ofYear.find((p) => p.reach.shared);
+    return [...new Set([own, shared].flatMap((p) => (p ? [p.version] : [])))];
+  });
+}
+
+/**
+ * A region's inputs page: for each kind, the versions sent from the page and those dropped into the
+ * drop zone that concern the region, newest first, and the files in force.
  * @throws ApiError 403 for a region the caller may not see.
  */
 export async function listInputs(caller: StaffCaller, region: string, deps: InputsDeps): Promise<{ region: string; multipartFromBytes: number; kinds: InputKindView[] }> {
   assertRegion(caller, region);
-  const uploads = await deps.inputs.list(region);
-  const versions = await Promise.all(uploads.map(async (u): Promise<[InputUpload, InputVersion]> => [u, { key: u.key, fileName: u.fileName, year: u.year, by: u.by, at: u.at, result: await readFileResult(u.key, deps) }]));
+  const placed = [...(await pageVersions(caller, region, deps)), ...(await droppedVersions(caller, region, deps))].sort((a, b) => b.version.at.localeCompare(a.version.at));
   const kinds = INPUT_KINDS.map((kind) => {
-    const history = versions.filter(([u]) => u.kind === kind.id).map(([, v]) => v);
-    const current = new Map<number | null, InputVersion>();
-    for (const v of history) if (v.result.state === 'done' && v.result.status === 'accepted' && !current.has(v.year)) current.set(v.year, v);
-    return { kind: kind.id, label: kind.format.label, zone: kind.zone, needsYear: kind.needsYear, columns: templateColumns(kind), current: [...current.values()], history };
+    const ofKind = placed.filter((p) => p.kind === kind.id);
+    return { kind: kind.id, label: kind.format.label, zone: kind.zone, needsYear: kind.needsYear, columns: templateColumns(kind), current: inForce(kind, ofKind), history: ofKind.map((p) => p.version) };
   });
-  return { region, multipartFromBytes: MULTIPART_FROM_BYTES, kinds };
+  return { region, multipartFromBytes: deps.multipartFromBytes ?? MULTIPART_FROM_BYTES, kinds };
+}
+
+/**
+ * A dropped version by its archive key, among those concerning one of the caller's regions.
+ * @throws ApiError 403 when none of the caller's regions sees it.
+ */
+async function droppedVersion(caller: StaffCaller, archiveKey: string, deps: Pick<InputsDeps, 'inputs'>): Promise<DroppedInput> {
+  const visible = (d: DroppedInput) => caller.regions === 'all' || [...caller.regions].some((r) => concerns(d, r));
+  const found = (await deps.inputs.listDropped()).find((d) => d.archiveKey === archiveKey && visible(d));
+  if (!found) throw apiErrors.inputsOnly();
+  return found;
+}
+
+/**
+ * The validation result of an input version: an upload from the page of one of the caller's
+ * regions, or a dropped version concerning one of them.
+ * @throws ApiError 403 otherwise.
+ */
+export async function inputResult(caller: StaffCaller, key: string, deps: InputsDeps): Promise<FileResult> {
+  if (key.startsWith('archive/')) return reportResult((await droppedVersion(caller, key, deps)).reportKey, deps);
+  assertOwnInputKey(caller, key);
+  return readFileResult(key, deps);
+}
+
+/**
+ * What to download for an input version, under the name it was sent with: a page upload of the
+ * caller's regions, or the archive copy of a dropped version whose regions are all the caller's.
+ * @throws ApiError 403 otherwise; 404 for a page key never planned.
+ */
+export async function inputDownload(caller: StaffCaller, key: string, deps: InputsDeps): Promise<{ key: string; fileName: string }> {
+  if (!key.startsWith('archive/')) return { key, fileName: (await recordedUpload(caller, key, deps)).fileName };
+  const dropped = await droppedVersion(caller, key, deps);
+  if (!mayDownloadDropped(caller, dropped)) throw apiErrors.otherRegionsFile();
+  return { key: dropped.archiveKey, fileName: dropped.fileName };
 }
 
 /** A template to save, as the page receives it: the file's name, type and bytes in base64 (the API speaks JSON). */

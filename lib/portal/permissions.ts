@@ -33,6 +33,8 @@ export const ACTIONS = [
   'inputs.read',
   'inputs.upload',
   'inputs.download',
+  // The e-mails a single machine kept or relayed for the caller's regions (reminders carry personal links).
+  'emails.read',
   // The platform: accounts and their log, no regional data.
   'accounts.read',
   'accounts.write',
@@ -63,6 +65,7 @@ export const PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
     'inputs.read',
     'inputs.upload',
     'inputs.download',
+    'emails.read',
   ],
   // The contract's co-signers read indicators, reports, summaries and which inputs OMéDIT sent (with their reports) of their regions, and write nothing.
   ars: ['overview.read', 'summary.read', 'reports.read', 'inputs.read'],

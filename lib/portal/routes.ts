@@ -52,9 +52,10 @@ import {
   uploadLock,
 } from './self-evaluation';
 import {
-  assertOwnInputKey,
   CompleteRequest,
+  inputDownload,
   InputKeyQuery,
+  inputResult,
   InputsQuery,
   InputUploadRequest,
   listInputs,
@@ -67,6 +68,7 @@ import {
   TemplateQuery,
 } from './inputs';
 import type { MultipartSigner } from '../store/multipart';
+import { EmailsQuery, listKeptEmails, type KeptEmailSource } from './kept-emails';
 import type { InputStore } from '../store/input-store';
 import { closeSession, sessionCookie } from './sessions';
 import { planUpload, UPLOAD_FORM_SECONDS, UploadRequest } from './upload-policy';
@@ -97,6 +99,10 @@ export interface PortalDeps extends ViewDeps, Omit<CallerDeps, 'links'>, LinkDep
   /** OMéDIT's uploads from its inputs page, and the large ones' parts. */
   inputs: InputStore;
   multipart: MultipartSigner;
+  /** The e-mails the local gateway kept (single machine); null on AWS (lib/portal/kept-emails.ts). */
+  keptEmails: KeptEmailSource;
+  /** Beyond this size the inputs page sends in parts (configuration; lib/portal/inputs.ts's default otherwise). */
+  multipartFromBytes?: number;
   auth: AuthConfig;
   presigner: Presigner;
   /** Where browsers post uploads, for the pages' Content-Security-Policy. */
@@ -394,15 +400,16 @@ export const ROUTES: readonly Route[] = [
 
   byStaff('GET', '/api/omedit/inputs/result', 'inputs.read', async (request, caller, deps) => {
     const { key } = parseWith(InputKeyQuery, { ...request.query });
-    assertOwnInputKey(caller, key);
-    return json(200, await readFileResult(key, deps));
+    return json(200, await inputResult(caller, key, deps));
   }),
 
   byStaff('GET', '/api/omedit/inputs/download', 'inputs.download', async (request, caller, deps) => {
     const { key } = parseWith(InputKeyQuery, { ...request.query });
-    const upload = await recordedUpload(caller, key, deps);
-    return json(200, await deps.presigner.download(key, upload.fileName, DOWNLOAD_SECONDS));
+    const file = await inputDownload(caller, key, deps);
+    return json(200, await deps.presigner.download(file.key, file.fileName, DOWNLOAD_SECONDS));
   }),
+
+  byStaff('GET', '/api/omedit/emails', 'emails.read', async (request, caller, deps) => json(200, await listKeptEmails(caller, parseWith(EmailsQuery, { ...request.query }).region, deps))),
 
   byStaff('GET', '/api/omedit/template', 'inputs.read', async (request, _caller) => {
     const { kind, format } = parseWith(TemplateQuery, { ...request.query });

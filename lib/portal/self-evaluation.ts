@@ -25,7 +25,7 @@ import type { ReportModel } from '../domain/self-evaluation-model';
 import { IndicatorCode, IsoDate, Region } from '../domain/schemas';
 import { contractReport, evidenceLock, openRegionReports, readRegionYear, regionReports, sourceFiles, type RegionYearReports } from '../pipeline/self-evaluation';
 import { REPORT_CHANGE_LABELS, REPORT_STATUS_LABELS, reportActorLabel } from '../report/labels';
-import { blockerText, instantLabel, reportView, shortIndicatorLabel, type ReportView } from '../report/self-evaluation-view';
+import { blockerText, instantLabel, reportView, type ReportView } from '../report/self-evaluation-view';
 import { buildReportPage } from '../report/self-evaluation-page';
 import type { SelfEvaluationStore } from '../store/self-evaluation-store';
 import { assertRegion, can, visibleRegions } from './access';
@@ -132,7 +132,7 @@ export async function saveEstablishmentReport(caller: EstablishmentCaller, body:
 /** What keeps a report from being submitted, in French, were it as `candidate` says. */
 function blockersOf(data: RegionYearReports, candidate: SelfEvaluationReport): string[] {
   const model = contractReport({ ...data, reports: new Map([[candidate.contrat, candidate]]) }, candidate.contrat);
-  return model.sections.flatMap((s) => s.blockers.map((b) => blockerText(b, shortIndicatorLabel(s))));
+  return model.sections.flatMap((s) => s.blockers.map((b) => blockerText(b, s.indicator)));
 }
 
 /** The establishment's report as a printable page, to save or print. */

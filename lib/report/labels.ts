@@ -221,12 +221,15 @@ export const FINAL_RESULT_LABELS: Readonly<Record<FinalResult, string>> = {
 
 /**
  * Who wrote a version of a report: an account by its e-mail, an establishment by its FINESS (through
- * its personal link), the machine credential or the pipeline by name.
+ * its personal link); the pipeline and the machine credential (`caqes serve` opening the year's
+ * reports) are an automatic processing to a pharmacist, not a command's name (issue 22: « ouvert
+ * par l’OMéDIT par caqes serve »). The audit log keeps the command's name.
  * @example reportActorLabel({ kind: 'link', id: 'l1', finess: '130780018' }) // 'Établissement 130780018 (lien personnel)'
+ * @example reportActorLabel({ kind: 'machine', id: 'caqes serve', finess: null }) // 'traitement automatique'
  */
 export function reportActorLabel(actor: ReportActor): string {
   if (actor.kind === 'link') return actor.finess ? `Établissement ${actor.finess} (lien personnel)` : 'Établissement (lien personnel)';
-  if (actor.kind === 'system') return 'traitement automatique';
+  if (actor.kind === 'system' || actor.kind === 'machine') return 'traitement automatique';
   return actor.id;
 }
 
@@ -239,9 +242,10 @@ export function owedItemLabel(item: OwedItem): string {
 }
 
 /**
- * How long an establishment has been late, as the digest says it.
- * @example daysLateLabel(14) // '14 jour(s) de retard'
+ * How long an establishment has been late, as the digest says it, in words a reader writes (« 1 jour », « 3 jours »).
+ * @example daysLateLabel(14) // '14 jours de retard'
+ * @example daysLateLabel(1) // '1 jour de retard'
  */
 export function daysLateLabel(days: number): string {
-  return `${days} jour(s) de retard`;
+  return `${days} jour${days > 1 ? 's' : ''} de retard`;
 }

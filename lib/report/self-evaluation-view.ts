@@ -5,7 +5,7 @@
  */
 import { todayOf } from '../domain/clock';
 import type { OwedDocument, OwedReportPart } from '../domain/reminders';
-import type { EvidenceRecord, IndicatorResult, IndicatorStatus, SourceRef } from '../domain/schemas';
+import type { EvidenceRecord, IndicatorCode, IndicatorResult, IndicatorStatus, SourceRef } from '../domain/schemas';
 import { declaredValue, lockedMessage, type Declaration, type DeclarativeItem, type ReportActor, type ReportStatus } from '../domain/self-evaluation';
 import type { Blocker, ReportModel, ReportSection } from '../domain/self-evaluation-model';
 import { formatFrenchDate, formatFrenchNumber } from '../io/french';
@@ -15,6 +15,7 @@ import {
   documentKindLabel,
   EVIDENCE_STATUS_LABELS,
   FINAL_RESULT_LABELS,
+  indicatorLabel,
   LEVEL_LABELS,
   MEASURE_HEADINGS,
   MO_HEADINGS,
@@ -189,27 +190,24 @@ function owedText(site: string, kindLabel: string, campaign: string, due: string
 }
 
 /**
- * A blocker in French: what to fill in or send before the report can be submitted.
- * @example blockerText({ indicator: 'MO', what: 'actions' }, 'MO') // 'MO : décrivez les actions menées'
+ * A blocker in French: what to fill in or send before the report can be submitted, named by the
+ * indicator's French label (never its bare code: a pharmacist reads « MO : » as jargon).
+ * @example blockerText({ indicator: 'MO', what: 'actions' }, 'MO') // 'Pertinence des prescriptions des médicaments de la liste en sus (MO) : décrivez les actions menées'
  */
-export function blockerText(blocker: Blocker, shortLabel: string): string {
+export function blockerText(blocker: Blocker, indicator: IndicatorCode): string {
+  const label = indicatorLabel(indicator);
   switch (blocker.what) {
     case 'self_assessment':
-      return `${shortLabel} : indiquez si l’objectif est atteint selon vous`;
+      return `${label} : indiquez si l’objectif est atteint selon vous`;
     case 'actions':
-      return `${shortLabel} : décrivez les actions menées`;
+      return `${label} : décrivez les actions menées`;
     case 'missed_reason':
-      return `${shortLabel} : expliquez pourquoi l’objectif n’est pas atteint`;
+      return `${label} : expliquez pourquoi l’objectif n’est pas atteint`;
     case 'item':
-      return `${shortLabel} : renseignez « ${blocker.item.label} »`;
+      return `${label} : renseignez « ${blocker.item.label} »`;
     case 'evidence':
-      return `${shortLabel} : ${owedText(blocker.site.raisonSociale, documentKindLabel(blocker.state.kind), blocker.state.campaign, blocker.state.due, blocker.owed)}`;
+      return `${label} : ${owedText(blocker.site.raisonSociale, documentKindLabel(blocker.state.kind), blocker.state.campaign, blocker.state.due, blocker.owed)}`;
   }
-}
-
-/** An indicator's short name, for lists: its code as the seed's tables write it. */
-export function shortIndicatorLabel(section: Pick<ReportSection, 'indicator'>): string {
-  return section.indicator.replace(/_/g, ' ');
 }
 
 function itemValue(item: DeclarativeItem, value: number | boolean | null | undefined): string {
@@ -248,7 +246,6 @@ function reviewView(section: ReportSection): ReviewView | null {
 
 function sectionView(section: ReportSection, sources: SourceFiles, multiSite: boolean): SectionView {
   const d = section.definition;
-  const short = shortIndicatorLabel(section);
   const rows = [...section.sites, ...(section.contract ? [section.contract] : [])].map((r) => rowView(r, sources, multiSite));
   const headline = section.headline ? rowView(section.headline, sources, multiSite) : null;
   const notes: string[] = [];
@@ -281,7 +278,7 @@ function sectionView(section: ReportSection, sources: SourceFiles, multiSite: bo
       uploads: e.uploads.map((u) => ({ key: u.source.key, fileName: u.fileName, received: instantLabel(u.receivedAt), accepted: u.status === 'accepted', result: uploadResult(u) })),
     })),
     missing: section.evidence.flatMap((e) => (e.owed ? [owedText(e.site.raisonSociale, documentKindLabel(e.state.kind), e.state.campaign, e.state.due, e.owed)] : [])),
-    blockers: section.blockers.map((b) => blockerText(b, short)),
+    blockers: section.blockers.map((b) => blockerText(b, section.indicator)),
     review: reviewView(section),
   };
 }
@@ -346,7 +343,7 @@ export function reportGaps(model: ReportModel): OwedReportPart[] {
   }
   if (model.status !== 'not_started' && model.status !== 'draft') return [];
   if (model.blockers.length === 0) return [{ kind, state: 'not_submitted', detail: 'complet mais pas encore soumis : soumettez-le depuis votre lien personnel' }];
-  return model.sections.flatMap((s) => s.blockers.map((b) => ({ kind, state: 'empty' as const, detail: blockerText(b, shortIndicatorLabel(s)) })));
+  return model.sections.flatMap((s) => s.blockers.map((b) => ({ kind, state: 'empty' as const, detail: blockerText(b, s.indicator) })));
 }
 
 /**

@@ -26,6 +26,11 @@ export const RuntimeConfig = z.object({
   CAQES_USER_POOL_ID: z.string().optional(),
   CAQES_USER_POOL_CLIENT_ID: z.string().optional(),
   CAQES_AUTH_URL: z.string().optional(),
+  /**
+   * The size beyond which OMéDIT's inputs page sends a file in parts (default 100 MB, lib/portal/inputs.ts);
+   * set lower only to try the parts with small files (tests).
+   */
+  CAQES_MULTIPART_FROM_BYTES: z.coerce.number().int().positive().optional(),
   AWS_REGION: z.string().default('eu-west-3'),
   /** Set only on the embedded default: loopback endpoints of the emulators. */
   CAQES_S3_ENDPOINT: z.string().optional(),

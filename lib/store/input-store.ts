@@ -4,6 +4,7 @@
  * ingest recognises). Records are never rewritten nor deleted: they are the history of each input,
  * beside the files themselves, each kept under its own key.
  */
+import { createHash } from 'node:crypto';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { Region } from '../domain/schemas';
@@ -25,6 +26,37 @@ export const InputUpload = z.object({
   at: z.string(),
 });
 export type InputUpload = z.infer<typeof InputUpload>;
+
+/**
+ * An input put straight into the drop zone (`referential/<file>`, `atih|cpam/<year>/<file>`, a
+ * script's CPAM or ATIH export): one record per event read, written by ingest, with the regions its
+ * rows name as the rules of lib/pipeline/apply.ts apply it. It has no sender; each version is kept
+ * as its archive copy, which is what is downloaded (the key itself holds only the newest).
+ */
+export const DroppedInput = z.object({
+  key: z.string().min(1).max(1024),
+  archiveKey: z.string().min(1).max(1200),
+  reportKey: z.string().min(1).max(1200),
+  /** The event order of this version (lib/store/keys.ts `eventOrder`). */
+  order: z.string().min(1),
+  kind: z.string().min(1).max(64),
+  year: z.number().int().nullable(),
+  fileName: z.string().min(1).max(1024),
+  size: z.number().int().nonnegative(),
+  /** When S3 received it. */
+  at: z.string(),
+  status: z.enum(['accepted', 'rejected']),
+  /** The regions whose own data its rows replace or give facts for. */
+  regions: z.array(Region),
+  /** Whether it also holds rows for every region (a calendar, objectives or parameters without region). */
+  shared: z.boolean(),
+});
+export type DroppedInput = z.infer<typeof DroppedInput>;
+
+/** Whether a dropped input concerns a region: its rows name it, or hold what every region shares. */
+export function concerns(input: Pick<DroppedInput, 'regions' | 'shared'>, region: string): boolean {
+  return input.shared || input.regions.includes(region);
+}
 
 export class InputStore {
   constructor(
@@ -49,5 +81,23 @@ export class InputStore {
     const k = dynamoKeys.inputUploadPrefix(region);
     const items = await queryPrefix(this.db, this.table, k.pk, k.skPrefix);
     return items.map((item) => InputUpload.parse(withoutKeys(item))).sort((a, b) => b.at.localeCompare(a.at));
+  }
+
+  /**
+   * Records one version of a dropped input; the same event read again (an extract read once its
+   * establishments are known) rewrites its record with the regions it now concerns.
+   * @throws ZodError for a record out of shape; Error when DynamoDB refuses the write.
+   */
+  async putDropped(input: DroppedInput): Promise<void> {
+    const item = DroppedInput.parse(input);
+    const id = createHash('sha256').update(`${item.key}\n${item.order}`).digest('hex').slice(0, 32);
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...dynamoKeys.droppedInput(item.at, id), ...item } }));
+  }
+
+  /** Every dropped input of the deployment, newest first: callers keep those of the regions they may see. */
+  async listDropped(): Promise<DroppedInput[]> {
+    const k = dynamoKeys.droppedInputPrefix();
+    const items = await queryPrefix(this.db, this.table, k.pk, k.skPrefix);
+    return items.map(({ pk: _pk, sk: _sk, ...rest }) => DroppedInput.parse(rest)).sort((a, b) => b.at.localeCompare(a.at) || b.order.localeCompare(a.order));
   }
 }

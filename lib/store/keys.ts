@@ -20,6 +20,7 @@
  * | its versions (immutable)   | REGION#<region>#REPORT#<year>   | VERSION#<contrat>#<version, 6 digits>       |
  * | file record (per event)    | FILE#<s3 key>                   | EVENT#<order>                               |
  * | OMéDIT's input upload      | REGION#<region>#INPUTS          | UPLOAD#<iso instant>#<upload id>            |
+ * | input dropped by script    | DROPZONE#INPUTS                 | DROP#<iso instant>#<id of key and order>    |
  * | extract awaiting FINESS    | WAITING#FINESS                  | FILE#<s3 key>                               |
  * | suppressed address         | SUPPRESSION                     | EMAIL#<address, lower case>                 |
  * | OMéDIT digest marker       | REGION#<region>#DIGEST          | DAY#<date>                                  |
@@ -120,6 +121,9 @@ export const dynamoKeys = {
   /** An OMéDIT's upload from its inputs page: who asked for the form, when, for which kind (lib/store/input-store.ts). */
   inputUpload: (region: string, at: string, uploadId: string) => ({ pk: `REGION#${region}#INPUTS`, sk: `UPLOAD#${at}#${uploadId}` }),
   inputUploadPrefix: (region: string) => ({ pk: `REGION#${region}#INPUTS`, skPrefix: 'UPLOAD#' }),
+  /** An input dropped straight into the drop zone (a script's), with the regions it concerns (lib/store/input-store.ts). */
+  droppedInput: (at: string, id: string) => ({ pk: 'DROPZONE#INPUTS', sk: `DROP#${at}#${id}` }),
+  droppedInputPrefix: () => ({ pk: 'DROPZONE#INPUTS', skPrefix: 'DROP#' }),
   fileEvent: (s3Key: string, order: string) => ({ pk: `FILE#${s3Key}`, sk: `EVENT#${order}` }),
   fileEventPrefix: (s3Key: string) => ({ pk: `FILE#${s3Key}`, skPrefix: 'EVENT#' }),
   /** An accepted extract naming FINESS the referential did not know yet, read again once it knows them. */

@@ -50,8 +50,8 @@ describe.skipIf(!chromiumAvailable)('the establishment’s page in Chromium', ()
     expect(await blockers.allTextContents()).toContainEqual(expect.stringContaining("Plan d'actions (2025-S2) : non reçu"));
     await screenshot(page, 'depot-attendus-1024');
     expect(await seriousViolations(page)).toEqual([]);
-    // Who changed the report last, with OMéDIT's name as it is written.
-    expect(await page.locator('#rapport-etat').textContent()).toMatch(/dernière modification le \d\d\/\d\d\/\d{4} à \d\d:\d\d : Ouvert par l’OMéDIT \(caqes serve\)$/);
+    // Who changed the report last: OMéDIT's opening by `caqes serve`, said as an automatic processing, not a command's name.
+    expect(await page.locator('#rapport-etat').textContent()).toMatch(/dernière modification le \d\d\/\d\d\/\d{4} à \d\d:\d\d : Ouvert par l’OMéDIT \(traitement automatique\)$/);
 
     // Text typed in the report and not saved yet stays as typed through an upload.
     await page.fill('#rapport-MO-actions', 'Revue des prescriptions hors-AMM en COMEDIMS');

@@ -84,8 +84,8 @@ describe.skipIf(!chromiumAvailable)('OMéDIT’s page in Chromium', () => {
         ['Argumentaire hors-AMM du S2 2025 (2025-S2)', '21/03/2026', '0', '1', '2', '0'],
       ]);
       expect(await lateRows(page)).toEqual([
-        ['Hôpital d’Ajaccio-TestFINESS 2A0000717 – CORSE', 'Retour des éléments de preuve du semestre 2 (09/03/2026)', '⚠ En retard', '3 jour(s) de retard', "Plan d'actions (non reçu)"],
-        ['Hôpital de Toulon-TestFINESS 830100012 – PACA', 'Retour des éléments de preuve du semestre 2 (09/03/2026)', '⚠ En retard', '3 jour(s) de retard', "Plan d'actions (non reçu)"],
+        ['Hôpital d’Ajaccio-TestFINESS 2A0000717 – CORSE', 'Retour des éléments de preuve du semestre 2 (09/03/2026)', '⚠ En retard', '3 jours de retard', "Plan d'actions (non reçu)"],
+        ['Hôpital de Toulon-TestFINESS 830100012 – PACA', 'Retour des éléments de preuve du semestre 2 (09/03/2026)', '⚠ En retard', '3 jours de retard', "Plan d'actions (non reçu)"],
         ['CHU Test – TimoneFINESS 130780018 – PACA', 'Argumentaire hors-AMM du S2 2025 (21/03/2026)', '✘ Fichier refusé', 'échéance à venir', 'Argumentaire hors-AMM (refusé)'],
       ]);
       // Late is said in the word, and marked in colour.
@@ -134,7 +134,30 @@ describe.skipIf(!chromiumAvailable)('OMéDIT’s page in Chromium', () => {
     expect(await page.locator(`#etablissement-${D}`).count()).toBe(1);
 
     // The sections are reachable from the top.
-    expect(await page.locator('#sommaire li:visible a').allTextContents()).toEqual(['Suivi', 'Indicateurs', 'Synthèses', 'Rapports annuels', 'Liens', 'Journal']);
+    expect(await page.locator('#sommaire li:visible a').allTextContents()).toEqual(['Suivi', 'Indicateurs', 'Synthèses', 'Rapports annuels', 'Liens', 'Journal', 'E-mails']);
+    await page.done();
+  }, 60_000);
+
+  it('lists the e-mails this machine kept without an SMTP relay, for its regions, each text opened on demand (issue 20)', async () => {
+    const page = await signedIn(1024, 768);
+    await page.click('a[href="#courriels"]');
+    const rows = page.locator('#courriels-liste tbody tr');
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(6);
+    // `caqes serve --today 2026-02-23` sent the day's reminders at 06:00 UTC, 07:00 in Paris.
+    const timone = page.locator('#courriels-liste tbody tr', { hasText: 'a@chu.example' }).filter({ hasText: 'Retour des éléments de preuve' }).first();
+    const cells = timone.locator('td');
+    expect([await cells.nth(0).textContent(), await cells.nth(1).textContent(), await cells.nth(2).textContent(), await cells.nth(4).textContent()]).toEqual(['23/02/2026 à 07:00', 'PACA', 'a@chu.example', 'conservé sur cette machine, non envoyé']);
+    expect(await timone.locator('summary').textContent()).toBe('CAQES 2025-S2 : Retour des éléments de preuve du semestre 2 au plus tard le 09/03/2026 – CHU Test – Timone');
+    const text = timone.locator('pre.courriel');
+    expect(await text.isVisible()).toBe(false);
+    await timone.locator('summary').click();
+    expect(await text.isVisible()).toBe(true);
+    expect(await text.textContent()).toContain('09/03/2026');
+    expect(new Set(await page.locator('#courriels-liste tbody tr td:nth-child(2)').allTextContents())).toEqual(new Set(['PACA', 'CORSE']));
+    await page.locator('#courriels').scrollIntoViewIfNeeded();
+    await screenshot(page, 'courriels-1024');
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1024);
     await page.done();
   }, 60_000);
 

@@ -140,6 +140,11 @@ describe.skipIf(!chromiumAvailable)('the self-evaluation report in Chromium', ()
     expect(printable).toContain('C-MULTI');
     expect(printable).toContain('Revue trimestrielle des prescriptions hors-AMM en COMEDIMS');
     expect(printable).toContain('Soumis');
+    // The printable page is read in a browser too: no serious accessibility violation (issue 22).
+    const printed = await context.newPage();
+    await printed.setContent(printable, { waitUntil: 'load' });
+    expect(await seriousViolations(printed)).toEqual([]);
+    await printed.close();
     await page.done();
   }, 60_000);
 
@@ -167,10 +172,15 @@ describe.skipIf(!chromiumAvailable)('the self-evaluation report in Chromium', ()
 
     await page.getByRole('button', { name: 'Accepter le résultat calculé' }).click();
     await expect.poll(() => page.locator('#rapport-detail-message').textContent()).toBe('Évaluation de l’indicateur MO enregistrée.');
+    const leaving = `(() => { const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented; })()`;
+    expect(await page.evaluate<boolean>(leaving)).toBe(false);
     await page.selectOption('#rapport-final-resultat', 'met');
     await page.fill('#rapport-final-commentaire', 'Objectifs du contrat atteints');
+    // A final result and its comment chosen and not recorded: leaving makes the browser warn, as on the establishment's page (issue 22).
+    expect(await page.evaluate<boolean>(leaving)).toBe(true);
     await page.click('#rapport-final button[type="submit"]');
     await expect.poll(() => page.locator('#rapport-detail-etat').textContent()).toContain('Évalué');
+    expect(await page.evaluate<boolean>(leaving)).toBe(false);
     await expect.poll(() => row.textContent()).toContain('Évalué');
     await page.done();
   }, 60_000);

@@ -89,7 +89,7 @@ describe('OMéDIT’s digest', () => {
     expect(digest.to).toEqual(['omedit@ars.example']);
     expect(digest.subject).toBe('CAQES PACA – relances du 12/03/2026 : 1 envoyée(s), 1 établissement(s) en retard');
     expect(digest.text).toContain('Relances envoyées aujourd’hui (1) :\n  - CH des Tests (130786049) – Retour des éléments de preuve du 09/03/2026 [J-14] : Plan d\'actions, Argumentaire hors-AMM (refusé), Recueil des initiations (incomplet)');
-    expect(digest.text).toContain('En retard (1) :\n  - CH des Tests (130786049) – Retour des éléments de preuve du 09/03/2026, 3 jour(s) de retard');
+    expect(digest.text).toContain('En retard (1) :\n  - CH des Tests (130786049) – Retour des éléments de preuve du 09/03/2026, 3 jours de retard');
     expect(digest.text).toContain('x@rebond.example (CH Rebond) : adresse en échec définitif depuis le 01/03/2026 – aucune autre adresse : l’établissement n’a pas été relancé');
   });
 });

@@ -4,6 +4,7 @@
  * run, and finds the file, who sent it and its earlier versions on its page; its uploads are in the
  * audit log and change Corse only.
  */
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDirectory } from '../../lib/portal/accounts';
@@ -27,6 +28,7 @@ async function signIn(email: string, role: 'omedit' | 'ars', regions: string[]):
 
 const CORSE = 'omedit-corse@inputs.test';
 const ARS = 'ars-corse@inputs.test';
+const PACA = 'omedit-paca@inputs.test';
 
 async function ask(as: string, method: 'GET' | 'POST', path: string, query: Record<string, string> = {}, body?: unknown) {
   const request: ApiRequest = { method, path, query, headers: { cookie: cookies.get(as)!, origin }, body: body === undefined ? null : JSON.stringify(body) };
@@ -58,6 +60,7 @@ beforeAll(async () => {
   origin = portal.serving.url;
   await signIn(CORSE, 'omedit', ['CORSE']);
   await signIn(ARS, 'ars', ['CORSE']);
+  await signIn(PACA, 'omedit', ['PACA']);
 }, 90_000);
 
 afterAll(async () => {
@@ -87,7 +90,8 @@ describe('OMéDIT sends a file for its region', () => {
     expect(page.status).toBe(200);
     const calendar = (page.body.kinds as any[]).find((k) => k.kind === 'calendrier');
     expect(calendar.current).toEqual([expect.objectContaining({ key: second.form.key, fileName: 'Calendrier Corse v2.csv', year: 2025, by: CORSE })]);
-    expect(calendar.history.map((v: any) => v.fileName)).toEqual(['Calendrier Corse v2.csv', 'Calendrier Corse v1.csv']);
+    // The calendar every region shares, dropped by `caqes serve`, is the oldest version, no longer in force for Corse.
+    expect(calendar.history.map((v: any) => v.fileName)).toEqual(['Calendrier Corse v2.csv', 'Calendrier Corse v1.csv', 'calendrier-2025.csv']);
     expect(calendar.history[1].result).toMatchObject({ state: 'done', status: 'accepted' });
     // The earlier version is kept, and downloads under its own name.
     const download = await ask(CORSE, 'GET', '/api/omedit/inputs/download', { key: first.form.key });
@@ -196,5 +200,80 @@ describe('readers of the region', () => {
   it('nobody reads a drop-zone or evidence file through the inputs routes', async () => {
     expect(await ask(CORSE, 'GET', '/api/omedit/inputs/result', { key: 'referential/etablissements.csv' })).toMatchObject({ status: 403 });
     expect(await ask(CORSE, 'GET', '/api/omedit/inputs/result', { key: 'evidence/2025-S2/2A0000717/plan_actions/u1-p.pdf' })).toMatchObject({ status: 403 });
+  });
+});
+
+/** What a script does: puts the file straight into the bucket; then waits until ingest has read this version. */
+async function drop(key: string, content: string): Promise<void> {
+  const rt = portal.serving.embedded.runtime;
+  const before = (await rt.store.listFileEvents(key)).length;
+  await rt.clients.s3.send(new PutObjectCommand({ Bucket: rt.objects.bucket, Key: key, Body: content }));
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const events = await rt.store.listFileEvents(key);
+    if (events.length > before && events.every((e) => e.status !== 'processing')) return;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`${key} never read`);
+}
+
+const kindOf = (page: { body: Record<string, any> }, kind: string) => (page.body.kinds as any[]).find((k) => k.kind === kind);
+const PHEV = (perfadom: string) => ['finess;indicateur;periode;numerateur;denominateur;valeur;valeur_reference', `${D};PERFADOM;2025;${perfadom};;;100000,00`, ''].join('\n');
+
+describe('files a script drops into the drop zone (issue 25)', () => {
+  const key = 'cpam/2025/phev-corse-2025.csv';
+
+  it('lists a CPAM export dropped for Corse as its file in force, « déposé dans la zone de dépôt », with its report and a download', async () => {
+    await drop(key, PHEV('110000,00'));
+    const page = await ask(CORSE, 'GET', '/api/omedit/inputs', { region: 'CORSE' });
+    const phev = kindOf(page, 'cpam-phev');
+    expect(phev.current).toEqual([expect.objectContaining({ fileName: 'phev-corse-2025.csv', year: 2025, origin: 'drop-zone', by: 'déposé dans la zone de dépôt', note: null, downloadable: true })]);
+    expect(phev.current[0].result).toMatchObject({ state: 'done', status: 'accepted', rowsAccepted: 1 });
+    expect(await ask(CORSE, 'GET', '/api/omedit/inputs/result', { key: phev.current[0].key })).toMatchObject({ status: 200, body: { status: 'accepted', rowsRead: 1 } });
+    const download = await ask(CORSE, 'GET', '/api/omedit/inputs/download', { key: phev.current[0].key });
+    expect(await (await fetch(download.body.url)).text()).toBe(PHEV('110000,00'));
+  });
+
+  it('keeps each earlier version of the same key in the history, downloadable as it was, and a refused one does not replace the one in force', async () => {
+    await drop(key, PHEV('120000,00'));
+    await drop(key, PHEV('cent mille'));
+    const phev = kindOf(await ask(CORSE, 'GET', '/api/omedit/inputs', { region: 'CORSE' }), 'cpam-phev');
+    expect(phev.history.map((v: any) => v.result.status)).toEqual(['rejected', 'accepted', 'accepted']);
+    expect(phev.history[0].result.issues[0]).toMatchObject({ severity: 'error', row: 2, column: 'numerateur' });
+    // In force: the second version (PERFADOM 120 000 €), the newest accepted.
+    expect(phev.current.map((v: any) => v.key)).toEqual([phev.history[1].key]);
+    const first = await ask(CORSE, 'GET', '/api/omedit/inputs/download', { key: phev.history[2].key });
+    expect(await (await fetch(first.body.url)).text()).toBe(PHEV('110000,00'));
+  });
+
+  it('shows PACA nothing of a file naming Corse only: neither in its list nor by its key', async () => {
+    const phev = kindOf(await ask(CORSE, 'GET', '/api/omedit/inputs', { region: 'CORSE' }), 'cpam-phev');
+    expect(kindOf(await ask(PACA, 'GET', '/api/omedit/inputs', { region: 'PACA' }), 'cpam-phev').history).toEqual([]);
+    expect(await ask(PACA, 'GET', '/api/omedit/inputs/result', { key: phev.current[0].key })).toMatchObject({ status: 403 });
+    expect(await ask(PACA, 'GET', '/api/omedit/inputs/download', { key: phev.current[0].key })).toMatchObject({ status: 403 });
+  });
+
+  it('lists the referential and the national extract for each region they name; a region reads their report but downloads no other region’s rows', async () => {
+    for (const [as, region] of [[CORSE, 'CORSE'], [PACA, 'PACA']] as const) {
+      const page = await ask(as, 'GET', '/api/omedit/inputs', { region });
+      for (const kind of ['etablissements', 'atih-mo']) {
+        // Corse's own ATIH extract, sent from its page above, is newer: the national one is then in its history.
+        const current = kindOf(page, kind).history.find((v: any) => v.origin === 'drop-zone');
+        expect(current, `${region} ${kind}`).toMatchObject({ fileName: kind === 'atih-mo' ? 'mo-2025.csv' : 'etablissements.csv', downloadable: false, note: 'Contient aussi des lignes d’autres régions (téléchargement réservé à qui les suit toutes).' });
+        expect(current.result).toMatchObject({ state: 'done', status: 'accepted' });
+        expect(await ask(as, 'GET', '/api/omedit/inputs/download', { key: current.key })).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
+      }
+    }
+    expect(kindOf(await ask(PACA, 'GET', '/api/omedit/inputs', { region: 'PACA' }), 'atih-mo').current).toEqual([expect.objectContaining({ origin: 'drop-zone', fileName: 'mo-2025.csv' })]);
+    // The calendar every region shares is in force for PACA, which sent none of its own.
+    expect(kindOf(await ask(PACA, 'GET', '/api/omedit/inputs', { region: 'PACA' }), 'calendrier').current).toEqual([
+      expect.objectContaining({ fileName: 'calendrier-2025.csv', note: 'Contient aussi des lignes communes à toutes les régions.', downloadable: true }),
+    ]);
+  });
+
+  it('ARS of Corse sees the dropped file and its report, and downloads nothing', async () => {
+    const [current] = kindOf(await ask(ARS, 'GET', '/api/omedit/inputs', { region: 'CORSE' }), 'cpam-phev').current;
+    expect(current).toMatchObject({ origin: 'drop-zone', downloadable: false });
+    expect(await ask(ARS, 'GET', '/api/omedit/inputs/result', { key: current.key })).toMatchObject({ status: 200 });
+    expect(await ask(ARS, 'GET', '/api/omedit/inputs/download', { key: current.key })).toMatchObject({ status: 403 });
   });
 });

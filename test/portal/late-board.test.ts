@@ -42,8 +42,8 @@ describe('who is late, for what, since when', () => {
     expect(retour!.counts).toEqual({ received: 1, refused: 0, missing: 0, late: 2 });
     expect(retour!.passed).toBe(true);
     expect(retour!.owing).toEqual([
-      { region: 'PACA', finess: '3', name: 'Clinique Arles', state: 'late', stateLabel: 'En retard', daysLate: 3, delayLabel: '3 jour(s) de retard', owes: [`${PLAN} (refusé)`] },
-      { region: 'PACA', finess: '2', name: 'Hôpital de Toulon', state: 'late', stateLabel: 'En retard', daysLate: 3, delayLabel: '3 jour(s) de retard', owes: [`${PLAN} (non reçu)`, 'Audit (refusé)'] },
+      { region: 'PACA', finess: '3', name: 'Clinique Arles', state: 'late', stateLabel: 'En retard', daysLate: 3, delayLabel: '3 jours de retard', owes: [`${PLAN} (refusé)`] },
+      { region: 'PACA', finess: '2', name: 'Hôpital de Toulon', state: 'late', stateLabel: 'En retard', daysLate: 3, delayLabel: '3 jours de retard', owes: [`${PLAN} (non reçu)`, 'Audit (refusé)'] },
     ]);
     // Before 21/03: Timone's refused file is listed, Toulon still has time and is only counted.
     expect(argu!.counts).toEqual({ received: 0, refused: 1, missing: 1, late: 0 });
@@ -56,8 +56,8 @@ describe('who is late, for what, since when', () => {
   it('sorts the longest late before the others', () => {
     const [, argu] = lateBoard(rows, [RETOUR, ARGU], '2026-03-30');
     expect(argu!.owing.map((o) => [o.name, o.delayLabel])).toEqual([
-      ['CHU Timone', '9 jour(s) de retard'],
-      ['Hôpital de Toulon', '9 jour(s) de retard'],
+      ['CHU Timone', '9 jours de retard'],
+      ['Hôpital de Toulon', '9 jours de retard'],
     ]);
     const [retour] = lateBoard(rows, [RETOUR], '2026-03-30');
     expect(retour!.owing.map((o) => o.daysLate)).toEqual([21, 21]);

@@ -129,6 +129,7 @@ const SAMPLES: Record<string, { regional: boolean; allowed?: { status: number; c
       return post('/api/omedit/inputs/multipart/complete', { key, uploadId, parts: [{ partNumber: 1, etag }] });
     },
   },
+  'GET /api/omedit/emails': { regional: true, request: (t) => get('/api/omedit/emails', { region: t === 'own' ? 'PACA' : 'CORSE' }) },
   'GET /api/omedit/template': { regional: false, request: () => get('/api/omedit/template', { kind: 'calendrier', format: 'xlsx' }) },
   'GET /api/admin/accounts': { regional: false, request: () => get('/api/admin/accounts') },
   'POST /api/admin/accounts': { regional: false, request: () => post('/api/admin/accounts', { email: `nouveau${++victims}@roles.test`, role: 'ars', regions: ['PACA'] }) },
@@ -271,6 +272,8 @@ describe('the permissions table and the routes', () => {
         'inputs.read',
         'inputs.upload',
         'inputs.download',
+        // The e-mails a single machine kept carry personal links: OMéDIT's only (issue 20).
+        'emails.read',
       ],
       ars: ['overview.read', 'summary.read', 'reports.read', 'inputs.read'],
       assurance_maladie: ['overview.read', 'summary.read', 'reports.read', 'inputs.read'],

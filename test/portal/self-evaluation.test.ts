@@ -194,19 +194,20 @@ describe('filled in through the establishment’s link', () => {
   it('says what blocks the submission, saves drafts as new versions, and refuses a stale one', async () => {
     const empty = await ask(get('/api/depot/report'), bearer.get(NORD)!);
     expect(empty.body).toMatchObject({ status: 'not_started', editable: true, canSubmit: false, version: 1 });
+    // Each blocker named by the indicator's French label, never its bare code (issue 22: « MO : » reads as jargon).
     expect(empty.body.blockers).toEqual([
-      'MO : indiquez si l’objectif est atteint selon vous',
-      'MO : décrivez les actions menées',
-      'MO : renseignez « Part des prescriptions hors-AMM argumentées (%) »',
-      'MO : renseignez « Anomalies de codage PMSI corrigées »',
-      'DMI : indiquez si l’objectif est atteint selon vous',
-      'DMI : décrivez les actions menées',
-      'DMI : renseignez « Cartographie (ANAP ou RESOMEDIT) réalisée et plan d’actions établi (2 points) »',
-      'DMI : renseignez « Audit de traçabilité et d’information du patient réalisé (1 point) »',
-      'DMI : Hôpital Nord – Cartographie DMI (2025) : non reçu, attendu pour le 31/03/2026',
+      'Pertinence des prescriptions des médicaments de la liste en sus (MO) : indiquez si l’objectif est atteint selon vous',
+      'Pertinence des prescriptions des médicaments de la liste en sus (MO) : décrivez les actions menées',
+      'Pertinence des prescriptions des médicaments de la liste en sus (MO) : renseignez « Part des prescriptions hors-AMM argumentées (%) »',
+      'Pertinence des prescriptions des médicaments de la liste en sus (MO) : renseignez « Anomalies de codage PMSI corrigées »',
+      'Qualité, sécurité et bon usage des dispositifs médicaux implantables (DMI) : indiquez si l’objectif est atteint selon vous',
+      'Qualité, sécurité et bon usage des dispositifs médicaux implantables (DMI) : décrivez les actions menées',
+      'Qualité, sécurité et bon usage des dispositifs médicaux implantables (DMI) : renseignez « Cartographie (ANAP ou RESOMEDIT) réalisée et plan d’actions établi (2 points) »',
+      'Qualité, sécurité et bon usage des dispositifs médicaux implantables (DMI) : renseignez « Audit de traçabilité et d’information du patient réalisé (1 point) »',
+      'Qualité, sécurité et bon usage des dispositifs médicaux implantables (DMI) : Hôpital Nord – Cartographie DMI (2025) : non reçu, attendu pour le 31/03/2026',
       // DMI's plan is its own kind, plan_actions_dmi, labelled « Plan d'actions DMI » (issue 18).
-      'DMI : Hôpital Nord – Plan d\'actions DMI (2025) : non reçu, attendu pour le 31/03/2026',
-      'DMI : Hôpital Nord – Audit DMI (2025) : non reçu, attendu pour le 31/03/2026',
+      'Qualité, sécurité et bon usage des dispositifs médicaux implantables (DMI) : Hôpital Nord – Plan d\'actions DMI (2025) : non reçu, attendu pour le 31/03/2026',
+      'Qualité, sécurité et bon usage des dispositifs médicaux implantables (DMI) : Hôpital Nord – Audit DMI (2025) : non reçu, attendu pour le 31/03/2026',
     ]);
 
     const draft = await ask(post('/api/depot/report', { version: 1, declarations: { MO: MO_DONE } }), bearer.get(NORD)!);
@@ -269,16 +270,16 @@ describe('the reminders before the deadline', () => {
         D,
         'J-7',
         [
-          'empty: MO : indiquez si l’objectif est atteint selon vous',
-          'empty: MO : décrivez les actions menées',
-          'empty: MO : renseignez « Part des prescriptions hors-AMM argumentées (%) »',
-          'empty: MO : renseignez « Anomalies de codage PMSI corrigées »',
+          'empty: Pertinence des prescriptions des médicaments de la liste en sus (MO) : indiquez si l’objectif est atteint selon vous',
+          'empty: Pertinence des prescriptions des médicaments de la liste en sus (MO) : décrivez les actions menées',
+          'empty: Pertinence des prescriptions des médicaments de la liste en sus (MO) : renseignez « Part des prescriptions hors-AMM argumentées (%) »',
+          'empty: Pertinence des prescriptions des médicaments de la liste en sus (MO) : renseignez « Anomalies de codage PMSI corrigées »',
         ],
       ],
       [A, 'J-7', ['not_submitted: complet mais pas encore soumis : soumettez-le depuis votre lien personnel']],
     ]);
     const corse = auto[0]!.email;
-    expect(corse.text).toContain('  - Rapport annuel d’auto-évaluation (MO : décrivez les actions menées)\n');
+    expect(corse.text).toContain('  - Rapport annuel d’auto-évaluation (Pertinence des prescriptions des médicaments de la liste en sus (MO) : décrivez les actions menées)\n');
     expect(corse.html).toContain('Rapport annuel d’auto-évaluation');
   });
 });

@@ -12,6 +12,7 @@ import type { DescribedEntry } from '../audit-sentences';
 import type { ApiErrorCode } from '../errors';
 import type { EstablishmentPage, FileResult } from '../establishment-view';
 import type { InputKindView, listInputs } from '../inputs';
+import type { listKeptEmails } from '../kept-emails';
 import type { LinkView } from '../links';
 import type { Overview } from '../omedit-view';
 import type { me } from '../routes';
@@ -41,3 +42,5 @@ export type AccountChange = { account: AccountView } & Partial<Pick<Awaited<Retu
 export type ReviewDecision = Omit<z.input<typeof ReviewBody>, 'region' | 'year' | 'contrat' | 'version'>;
 export type { ReportView, SectionView, Declarations, Declaration };
 export type InputsPage = Awaited<ReturnType<typeof listInputs>>;
+/** `/api/omedit/emails`: the e-mails a single machine kept or relayed for the caller's regions (`available: false` on AWS). */
+export type KeptEmailsAnswer = Awaited<ReturnType<typeof listKeptEmails>>;

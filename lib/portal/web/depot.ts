@@ -323,7 +323,7 @@ function fillResult(box: HTMLElement, fileName: string, result: DoneFileResult):
       ' – ' +
         (result.kindLabel ? result.kindLabel + ' ; ' : '') +
         errors + ' erreur' + (errors > 1 ? 's' : '') + ', ' + warnings + ' avertissement' + (warnings > 1 ? 's' : '') +
-        (result.rowsRead > 0 ? ' ; ' + result.rowsAccepted + ' ligne(s) acceptée(s) sur ' + result.rowsRead : ''),
+        (result.rowsRead > 0 ? ' ; ' + result.rowsAccepted.toLocaleString('fr-FR') + ' ligne(s) acceptée(s) sur ' + result.rowsRead.toLocaleString('fr-FR') : ''),
     ]),
   );
   if (result.status !== 'accepted') {

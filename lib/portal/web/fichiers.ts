@@ -33,27 +33,38 @@ function kindOf(id: string): InputKindView {
   return page!.kinds.find((k) => k.kind === id)!;
 }
 
+/** A count in French digits with its word, plural past one: « 1 erreur », « 2 avertissements ». */
+function counted(n: number, singular: string, pluralForm: string): string {
+  return n.toLocaleString('fr-FR') + ' ' + (n > 1 ? pluralForm : singular);
+}
+
+/** A report's counts in words: « 1 erreur, 0 avertissement ». */
+function countsText(result: { errorCount: number; warningCount: number }): string {
+  return counted(result.errorCount, 'erreur', 'erreurs') + ', ' + counted(result.warningCount, 'avertissement', 'avertissements');
+}
+
 function statusText(result: FileResult): string {
   if (result.state !== 'done') return 'vérification en cours';
-  return (result.status === 'accepted' ? 'accepté' : 'refusé') + ' (' + result.errorCount + ' erreur(s), ' + result.warningCount + ' avertissement(s))';
+  return (result.status === 'accepted' ? 'accepté' : 'refusé') + ' (' + countsText(result) + ')';
 }
 
 /** One version of a file: its name, who sent it and when, where its report stands, and what may be done with it. */
 function versionLine(version: InputVersion): HTMLElement {
   return el('li', {}, [
     el('strong', { text: version.fileName }),
-    (version.year ? ' (' + version.year + ')' : '') + ' – envoyé par ' + version.by + ' le ' + dateTime(version.at) + ' – ',
+    (version.year ? ' (' + version.year + ')' : '') + ' – ' + version.sender + ' le ' + dateTime(version.at) + ' – ',
     el('span', { class: 'etat etat-' + (version.result.state === 'done' ? version.result.status : 'pending'), text: statusText(version.result) }),
     ' ',
     version.result.state === 'done' ? el('button', { type: 'button', class: 'secondaire', text: 'Voir le rapport', onclick: () => showResult(version.key, version.fileName) }) : null,
-    may('inputs.download') ? el('button', { type: 'button', class: 'secondaire', text: 'Télécharger', onclick: () => download(version.key) }) : null,
+    version.downloadable ? el('button', { type: 'button', class: 'secondaire', text: 'Télécharger', onclick: () => download(version.key) }) : null,
+    version.note ? el('p', { class: 'aide', text: version.note }) : null,
   ]);
 }
 
 function renderFiles(page: InputsPage): void {
   const list = clear(document.getElementById('fichiers-liste')!);
   page.kinds.forEach((kind) => {
-    const current = kind.current.length === 0 ? [el('p', { text: 'Aucun fichier en vigueur envoyé depuis cette page.' })] : [el('ul', {}, kind.current.map(versionLine))];
+    const current = kind.current.length === 0 ? [el('p', { text: 'Aucun fichier en vigueur : ni envoyé depuis cette page, ni déposé dans la zone de dépôt.' })] : [el('ul', {}, kind.current.map(versionLine))];
     const history = kind.history.length === 0 ? null : el('details', {}, [el('summary', { text: 'Tous les envois (' + kind.history.length + ')' }), el('ul', {}, kind.history.map(versionLine))]);
     list.appendChild(el('article', { class: 'entree', 'data-kind': kind.kind }, [el('h3', { text: kind.label }), ...current, history]));
   });
@@ -153,7 +164,7 @@ function fillResult(box: HTMLElement, fileName: string, result: DoneFileResult):
   box.appendChild(
     el('p', {}, [
       el('span', { class: 'etat etat-' + result.status, text: result.status === 'accepted' ? 'Fichier accepté' : 'Fichier refusé' }),
-      ' – ' + (result.kindLabel ? result.kindLabel + ' ; ' : '') + statusText(result).replace(/^[a-zé]+ /, '') + (result.rowsRead > 0 ? ' ; ' + result.rowsAccepted + ' ligne(s) acceptée(s) sur ' + result.rowsRead : ''),
+      ' – ' + (result.kindLabel ? result.kindLabel + ' ; ' : '') + countsText(result) + (result.rowsRead > 0 ? ' ; ' + counted(result.rowsAccepted, 'ligne acceptée', 'lignes acceptées') + ' sur ' + result.rowsRead.toLocaleString('fr-FR') : ''),
     ]),
   );
   box.appendChild(el('p', { text: result.status === 'accepted' ? 'Les indicateurs de la région sont recalculés avec ce fichier.' : 'Corrigez le fichier puis envoyez-le à nouveau : rien n’en a été retenu.' }));

@@ -6,7 +6,7 @@
  */
 import type { SummaryFormat } from '../omedit-view';
 import type { Action } from '../permissions';
-import type { AuditAnswer, DoneFileResult, FileResult, LinkView, Me, Overview } from './api-types';
+import type { AuditAnswer, DoneFileResult, FileResult, KeptEmailsAnswer, LinkView, Me, Overview } from './api-types';
 import { STATE_LABELS } from './document-states';
 
 const { el, clear, api, dateTime, alertBox } = window.CAQES;
@@ -405,6 +405,44 @@ async function loadAudit(event?: Event): Promise<void> {
   }
 }
 
+/**
+ * The e-mails this machine kept or relayed for the caller's regions (the region chosen, else all),
+ * newest first, each text behind its subject; the section stays hidden where e-mail goes through SES.
+ */
+async function loadEmails(region: string | null): Promise<void> {
+  const section = document.getElementById('courriels')!;
+  const state = document.getElementById('courriels-etat')!;
+  const box = document.getElementById('courriels-liste')!;
+  try {
+    const out = await api<KeptEmailsAnswer>('/api/omedit/emails' + (region ? '?region=' + encodeURIComponent(region) : ''), { token: token() });
+    clear(box);
+    section.hidden = !out.available;
+    state.textContent = out.emails.length === 0 ? 'Aucun e-mail pour l’instant.' : out.emails.length + ' e-mail(s), du plus récent au plus ancien.';
+    if (out.emails.length === 0) return;
+    box.appendChild(
+      el('table', {}, [
+        el('caption', { text: 'Ce qui a été envoyé ou conservé' }),
+        el('thead', {}, [el('tr', {}, ['Quand (heure de Paris)', 'Région', 'À', 'Objet et texte', 'Envoi'].map((h) => el('th', { scope: 'col', text: h })))]),
+        el(
+          'tbody',
+          {},
+          out.emails.map((m) =>
+            el('tr', {}, [
+              el('td', { text: m.when }),
+              el('td', { text: m.region }),
+              el('td', { text: m.to.join(', ') }),
+              el('td', {}, [el('details', {}, [el('summary', { text: m.subject }), el('pre', { class: 'courriel', text: m.text })])]),
+              el('td', { text: m.deliveryLabel }),
+            ]),
+          ),
+        ),
+      ]),
+    );
+  } catch (error) {
+    failed(error, clear(box));
+  }
+}
+
 /** The links at the top lead only to the sections shown to this caller. */
 function followSections(): void {
   const nav = document.getElementById('sommaire')!;
@@ -442,6 +480,9 @@ function start(): void {
       document.getElementById('journal')!.hidden = false;
       loadAudit();
     }
+  });
+  document.addEventListener('caqes:overview', (event) => {
+    if (allowed('emails.read')) loadEmails(event.detail.region);
   });
 }
 

@@ -20,6 +20,8 @@ let filters: { year: number | null; region: string | null } = { year: null, regi
 let list: StaffReportList | null = null;
 let current: ReportQuery | null = null;
 let view: StaffReport | null = null;
+/** Review text typed and not yet recorded (followUnsavedReview). */
+let unsavedReview = false;
 
 function token(): string | null {
   return window.CAQES.session.token();
@@ -115,6 +117,7 @@ async function show(q: ReportQuery): Promise<void> {
   const message = document.getElementById('rapport-detail-message')!;
   try {
     view = await api<StaffReport>('/api/omedit/report?' + query(q), { token: token() });
+    unsavedReview = false;
     message.textContent = '';
     clear(document.getElementById('rapport-detail-historique-liste')!);
     renderDetail(view);
@@ -154,6 +157,7 @@ function renderDetail(view: StaffReport): void {
 async function post(path: string, body: object, message: HTMLElement): Promise<boolean> {
   try {
     view = await api<StaffReport>(path, { token: token(), method: 'POST', body: Object.assign({ region: current!.region, year: current!.year, contrat: current!.contrat, version: view!.version }, body) });
+    unsavedReview = false;
     renderDetail(view);
     await loadList();
     return true;
@@ -238,7 +242,17 @@ async function exportReport(): Promise<void> {
   }
 }
 
+/**
+ * Text typed in a review, the final result's comment or a reopening's reason, and not recorded yet:
+ * leaving the page then makes the browser warn, as the establishment's report page does.
+ */
+function followUnsavedReview(): void {
+  document.getElementById('rapport-detail')!.addEventListener('input', () => (unsavedReview = true));
+  window.CAQES.warnBeforeLeaving(() => unsavedReview);
+}
+
 function start(): void {
+  followUnsavedReview();
   document.getElementById('rapports-ouvrir')!.addEventListener('click', openReports);
   (document.getElementById('rapport-final') as HTMLFormElement).addEventListener('submit', recordFinal);
   (document.getElementById('rapport-rouvrir') as HTMLFormElement).addEventListener('submit', reopenReport);
