@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { formatFrenchDate, formatFrenchNumber } from '../io';
 import { FINAL_RESULT_LABELS, indicatorLabel, REPORT_STATUS_LABELS, STATUS_LABELS } from '../report/labels';
 import { instantLabel } from '../report/self-evaluation-view';
-import type { AuditEntry } from '../store/audit-store';
+import type { AuditEntry } from '../store/audit-log';
 import type { DynamoStore } from '../store/dynamo-store';
 import { ROLE_LABELS } from './permissions';
 
