@@ -86,8 +86,12 @@ export class Functions {
         CAQES_USER_POOL_CLIENT_ID: portal.userPoolClient.userPoolClientId,
         CAQES_AUTH_URL: portal.signIn.baseUrl(),
       },
-      // The pages' files, beside the bundle where lib/portal/assets.ts looks for them.
-      (inputDir, outputDir) => [`cp -R "${inputDir}/lib/portal/assets" "${outputDir}/assets"`],
+      // The pages' files, beside the bundle where lib/portal/assets.ts looks for them: the HTML and CSS
+      // as they are, the scripts bundled from lib/portal/web by esbuild here, at synth (never at run time).
+      (inputDir, outputDir) => [
+        `cp -R "${inputDir}/lib/portal/assets" "${outputDir}/assets"`,
+        `cd "${inputDir}" && npx --no-install tsx lib/portal/build-page-scripts.ts "${outputDir}/assets"`,
+      ],
     );
     const feedback = this.make('feedback', 256, Duration.seconds(30), {});
     // A notification SNS cannot deliver to the function (after its retries) is kept, not dropped.

@@ -1,5 +1,6 @@
 import { formatFrenchDate, formatFrenchNumber } from '../io/french';
 import { objectiveLabel, statusLabel } from '../report/labels';
+import { budgetDetail } from '../report/summary-page';
 import { INDICATOR_CODES, type IndicatorResult, type IndicatorStatus } from '../domain/schemas';
 import { renderDeadLetterCause } from '../pipeline/dead-letter-causes';
 import { renderFileReport } from './report-text';
@@ -27,18 +28,42 @@ function renderOverview(title: string, results: readonly IndicatorResult[]): str
   return lines;
 }
 
-/** The MO table: share, target, status and incentive per site and contract, then the anomalies found. */
-function renderMo(title: string, results: readonly IndicatorResult[]): string[] {
+/**
+ * How far the MO incentive is decided, in the summary's words (`budgetDetail`): "prévisionnel", with
+ * how much is undecided and for whom, while a share depends on a `pending` status; final otherwise.
+ * The budget is the sites' shares added up: largest remainders make them add up to it exactly.
+ */
+function incentiveLine(sites: readonly IndicatorResult[]): string | null {
+  const shared = sites.filter((r) => r.allocation !== null);
+  if (shared.length === 0) return null;
+  const cents = (rows: readonly IndicatorResult[]) => rows.reduce((a, r) => a + Math.round((r.allocation?.amount ?? 0) * 100), 0);
+  if (cents(shared) === 0) return '  Intéressement MO : aucun établissement éligible, rien n’est réparti';
+  const open = shared.filter((r) => r.allocation?.undecided === true);
+  const provisional = shared.some((r) => r.allocation?.provisional === true);
+  const detail = budgetDetail({ amount: cents(shared) / 100, provisional, undecided: { amount: cents(open) / 100, names: open.map((r) => r.name) } });
+  const rule = shared[0]?.allocation?.rule ?? '';
+  return provisional
+    ? `  Intéressement MO ${detail} ; * part non décidée, comptée comme si l’objectif était atteint : les autres parts sont un minimum (${rule})`
+    : `  Intéressement MO ${detail} (${rule})`;
+}
+
+/**
+ * The MO table: share, target, status and incentive per site and contract (an undecided share marked
+ * `*`), how far the incentive is decided, then the anomalies found.
+ */
+export function renderMo(title: string, results: readonly IndicatorResult[]): string[] {
   const rows = [...results].sort((a, b) => (a.scope === b.scope ? a.name.localeCompare(b.name, 'fr') : a.scope === 'site' ? -1 : 1));
   const lines = [`Indicateur MO (part des UCD codées I999) – ${title}`];
   lines.push(`  ${pad('Établissement', 52)} ${pad('FINESS', 10)} ${padLeft('UCD', 9)} ${padLeft('I999', 8)} ${padLeft('Part', 8)} ${pad('Objectif', 9)} ${pad('Statut', 15)} ${padLeft('Intéressement', 14)}`);
   for (const r of rows) {
     const share = r.value === null ? '–' : `${formatFrenchNumber(r.value, 1)} %`;
-    const incentive = r.allocation ? `${formatFrenchNumber(r.allocation.amount, 2)} €` : '–';
+    const incentive = r.allocation ? `${formatFrenchNumber(r.allocation.amount, 2)} €${r.allocation.undecided ? ' *' : ''}` : '–';
     lines.push(
       `  ${pad(r.name, 52)} ${pad(r.finess ?? 'contrat', 10)} ${padLeft(r.denominator === null ? '–' : formatFrenchNumber(r.denominator), 9)} ${padLeft(r.numerator === null ? '–' : formatFrenchNumber(r.numerator), 8)} ${padLeft(share, 8)} ${pad(r.target ? objectiveLabel(r.target) : '–', 9)} ${pad(statusLabel(r.status), 15)} ${padLeft(incentive, 14)}`,
     );
   }
+  const incentive = incentiveLine(rows.filter((r) => r.scope === 'site'));
+  if (incentive) lines.push(incentive);
   for (const r of rows.filter((x) => x.anomalies.length > 0)) {
     for (const a of r.anomalies) lines.push(`  ⚠ ${r.name} : ${a.message}`);
   }

@@ -36,12 +36,15 @@ export const ANNUAL_DEADLINE = 'auto_evaluation';
  */
 export function requirementsFor(indicator: IndicatorCode, year: number, deadlines: readonly Deadline[], madeOf: readonly DocumentKind[]): Requirement[] {
   const rows = deadlines.filter((d) => d.year === year && (d.indicator === null || d.indicator === indicator));
+  // A row naming the indicator is more precise than a row for every indicator: its date wins for the
+  // same document, whatever the order of the rows.
+  const named = new Set(rows.filter((r) => r.indicator !== null).flatMap((r) => r.documents.map((kind) => `${r.campaign}#${r.id}#${kind}`)));
   const out: Requirement[] = [];
   const seen = new Set<string>();
   for (const row of rows) {
     for (const kind of row.documents) {
       const id = `${row.campaign}#${row.id}#${kind}`;
-      if (seen.has(id)) continue;
+      if (seen.has(id) || (row.indicator === null && named.has(id))) continue;
       seen.add(id);
       out.push({ kind, campaign: row.campaign, deadline: row.id, due: row.date, strict: isStrict(row) });
     }

@@ -27,7 +27,7 @@ import type {
   Targeting,
 } from './schemas';
 import { settingsFor, type ParameterSet, type RegionSettings } from './settings';
-import { forRegion } from './regional';
+import { deadlinesForRegion } from './regional';
 import { resolveTarget } from './targets';
 
 /** Everything the indicators of one region and year are computed from. */
@@ -137,7 +137,7 @@ function computeOne<M>({ definition, inputs, settings, sites, contracts, yearEvi
   const { region, year, today } = inputs;
   const code = definition.code;
   const targetings = new Map(inputs.targetings.filter((t) => t.year === year && t.indicator === code).map((t) => [t.finess, t]));
-  const requirements = requirementsFor(code, year, forRegion(inputs.deadlines, region), definition.evidence);
+  const requirements = requirementsFor(code, year, deadlinesForRegion(inputs.deadlines, region), definition.evidence);
   const contexts = new Map<string, SiteContext>(
     sites.map((site) => {
       const isTargeted = targetings.has(site.finess);
@@ -310,7 +310,8 @@ function moFamily(inputs: RegionYearInputs, settings: RegionSettings, yearEviden
         const site = members.find((s) => s.finess === finess);
         return site && entities.has(site.finessJuridique) && !m.atih.some((f) => f.owner === finess) ? site.finessJuridique : finess;
       };
-      m.atih = m.atih.map((f) => ({ owner: f.item.level === 'entity' ? f.item.finess : f.owner, item: f.item }));
+      // Only a whole entity's lines are the entity's; a one-site entity's stay its site's, with its argumentation.
+      m.atih = m.atih.map((f) => ({ owner: f.item.level === 'entity' && entities.has(f.item.finess) ? f.item.finess : f.owner, item: f.item }));
       m.argumentations = m.argumentations.map((a) => ({ owner: ownerOf(a.owner), item: a.item }));
       return { m, anomalies: [], open: parts.some((p) => p.open), campaigns: [...new Set(parts.flatMap((p) => p.campaigns))], entityNote: null };
     },

@@ -3,7 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { ANNUAL_DEADLINE } from '../domain/evidence';
-import { forRegion } from '../domain/regional';
+import { deadlinesForRegion } from '../domain/regional';
 import { dueReminders, lateEstablishments, type DueReminder, type OwedItem, type OwedReportPart } from '../domain/reminders';
 import type { Deadline, EvidenceRecord, Targeting } from '../domain/schemas';
 import { settingsFor, type ParameterSet } from '../domain/settings';
@@ -161,7 +161,7 @@ export async function runReminders(today: string, deps: RemindDeps, options: { d
   const run: RemindRun = { reminders: [], digests: [], errors: [] };
   for (const { region } of await store.listRegions()) {
     // The region's own calendar (or the shared one), then only the rows for it or for every region.
-    const deadlines = forRegion(await store.listDeadlines(region), region);
+    const deadlines = deadlinesForRegion(await store.listDeadlines(region), region);
     const establishments = await store.listEstablishments(region);
     const targetings: Targeting[] = await store.listTargetings(region);
     const campaigns = [...new Set(deadlines.map((d) => d.campaign))];

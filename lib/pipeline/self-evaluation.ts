@@ -4,7 +4,7 @@
  */
 import { campaignsOfYear, campaignYear } from '../domain/campaign';
 import type { Establishment } from '../domain/schemas';
-import { forRegion } from '../domain/regional';
+import { deadlinesForRegion } from '../domain/regional';
 import { openedReport, reportLock, type ReportActor, type ReportLock } from '../domain/self-evaluation';
 import { reportContracts, reportModel, type ReportModel, type SelfEvaluationInputs } from '../domain/self-evaluation-model';
 import { sourceId, type SourceFile, type SourceFiles } from '../report/self-evaluation-view';
@@ -37,7 +37,7 @@ export async function readRegionYear(deps: SelfEvaluationDeps, region: string, y
     store.listDeadlines(region),
     deps.reports.list(region, year),
   ]);
-  return { region, year, today, establishments, targetings, results, evidence, deadlines: forRegion(deadlines, region), reports: new Map(reports.map((r) => [r.contrat, r])) };
+  return { region, year, today, establishments, targetings, results, evidence, deadlines: deadlinesForRegion(deadlines, region), reports: new Map(reports.map((r) => [r.contrat, r])) };
 }
 
 /** One contract's report from its region's year. */
@@ -98,5 +98,5 @@ export async function evidenceLock(
 ): Promise<ReportLock & { year: number }> {
   const year = campaignYear(campaign);
   const [deadlines, report] = await Promise.all([deps.store.listDeadlines(site.region), deps.reports.get(site.region, year, site.contrat)]);
-  return { ...reportLock(year, forRegion(deadlines, site.region), report?.reopened ?? null, day), year };
+  return { ...reportLock(year, deadlinesForRegion(deadlines, site.region), report?.reopened ?? null, day), year };
 }

@@ -6,18 +6,12 @@
  * `deadlineStatuses` in `omedit-view.ts`: what is owed is decided there, never again here.
  */
 import { daysBetween } from '../domain/reminders';
-import { daysLateLabel, LATE_LABEL } from '../report/labels';
+import { daysLateLabel } from '../report/labels';
+import { STANDING_LABELS, type StandingState } from '../report/plain-labels';
 import type { DeadlineStatus, DocumentState } from './deadline-status';
 
-/** Where an establishment stands for one deadline; `late` wins once the deadline has passed with something owed. */
-export type StandingState = 'received' | 'refused' | 'missing' | 'late';
-
-export const STANDING_LABELS: Readonly<Record<StandingState, string>> = {
-  received: 'Tout reçu',
-  refused: 'Fichier refusé',
-  missing: 'Pas encore reçu',
-  late: LATE_LABEL,
-};
+// The words live in plain-labels.ts so that the staff page's script shows the same ones (web/suivi.ts).
+export { STANDING_LABELS, type StandingState };
 
 const OWED_LABELS: Readonly<Record<Exclude<DocumentState, 'accepted'>, string>> = { missing: 'non reçu', refused: 'refusé', late: 'reçu après l’échéance' };
 

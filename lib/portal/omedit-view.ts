@@ -1,7 +1,8 @@
 /**
  * What OMéDIT's page shows: for the regions the caller may see, every establishment's status per
- * deadline (documents owed, received, refused) and per indicator (status, value, target), filtered by
- * year, region and indicator, and the summary workbooks to download.
+ * deadline (documents owed, received, refused) and per indicator (status, value, target, an ex-OQN
+ * site's suggested neutralisation), filtered by year, region and indicator, and the summary workbooks
+ * to download.
  */
 import { z } from 'zod';
 import { INDICATOR_CODES, IndicatorCode, type IndicatorResult } from '../domain/schemas';
@@ -11,6 +12,8 @@ import { s3Keys } from '../store/keys';
 import { assertRegion, visibleRegions } from './access';
 import type { StaffCaller } from './caller';
 import { todayOf } from '../domain/clock';
+import { neutralisationSuggestion } from '../domain/neutralisation-suggestion';
+import { settingsFor } from '../domain/settings';
 import { deadlineGroups, deadlineStatuses, type DeadlineStatus } from './deadline-status';
 import type { ViewDeps } from './establishment-view';
 import { lateBoard, regionFigures, type DeadlineBoard, type RegionFigures } from './late-board';
@@ -31,6 +34,8 @@ export interface IndicatorCell {
   statusLabel: string;
   valueLabel: string | null;
   targetLabel: string | null;
+  /** An ex-OQN site's neutralisation the parameters suggest, in French: shown, never applied (issue 18). */
+  suggestion: string | null;
 }
 
 export interface EstablishmentRow {
@@ -75,9 +80,9 @@ export function summaryKey(year: number, region: string, format: SummaryFormat):
   return s3Keys.summary(year, region);
 }
 
-/** Shows a result with the only fields the page relies on: indicator, status, value and target. */
-function indicatorCell(indicator: string, result: IndicatorResult | undefined): IndicatorCell {
-  if (!result) return { indicator, status: 'no_data', statusLabel: STATUS_LABELS.no_data, valueLabel: null, targetLabel: null };
+/** Shows a result with the only fields the page relies on: indicator, status, value, target, and the suggestion beside them. */
+function indicatorCell(indicator: string, result: IndicatorResult | undefined, suggestion: string | null): IndicatorCell {
+  if (!result) return { indicator, status: 'no_data', statusLabel: STATUS_LABELS.no_data, valueLabel: null, targetLabel: null, suggestion };
   const unit = result.unit === '%' ? ' %' : ' pts';
   const target = result.target ? objectiveLabel(result.target) : null;
   return {
@@ -87,6 +92,7 @@ function indicatorCell(indicator: string, result: IndicatorResult | undefined): 
     valueLabel: result.value === null ? null : `${formatFrenchNumber(result.value, 1)}${unit}`,
     // objectiveLabel writes targets as percentages; a points target keeps its number and comparator.
     targetLabel: target && result.unit !== '%' ? target.replace(/ %$/, unit) : target,
+    suggestion,
   };
 }
 
@@ -108,6 +114,7 @@ export async function omeditOverview(caller: StaffCaller, query: OverviewQuery, 
   const campaigns = [...new Set(deadlines.map((d) => d.campaign))];
   const targetedCodes = new Set<string>();
   const establishments: EstablishmentRow[] = [];
+  const parameters = year === null ? [] : await store.listParameters();
 
   for (const { region } of regions) {
     if (year === null) break;
@@ -118,6 +125,7 @@ export async function omeditOverview(caller: StaffCaller, query: OverviewQuery, 
       Promise.all(campaigns.map((c) => store.listEvidence(region, c))).then((lists) => lists.flat()),
     ]);
     for (const t of targetings) targetedCodes.add(t.indicator);
+    const suggested = settingsFor(parameters, region, year).suggestedNeutralisations;
     for (const e of people.sort((a, b) => a.raisonSociale.localeCompare(b.raisonSociale, 'fr'))) {
       const targetedOn = new Set(targetings.filter((t) => t.finess === e.finess).map((t) => t.indicator));
       if (query.indicator && !targetedOn.has(query.indicator)) continue;
@@ -127,7 +135,10 @@ export async function omeditOverview(caller: StaffCaller, query: OverviewQuery, 
         finess: e.finess,
         name: e.raisonSociale,
         contrat: e.contrat,
-        indicators: shown.map((c) => indicatorCell(c, results.find((r) => r.scope === 'site' && r.finess === e.finess && r.indicator === c))),
+        indicators: shown.map((c) => {
+          const result = results.find((r) => r.scope === 'site' && r.finess === e.finess && r.indicator === c);
+          return indicatorCell(c, result, neutralisationSuggestion(e.categorie, c, suggested, result?.status ?? 'no_data'));
+        }),
         deadlines: deadlineStatuses(
           groups,
           deadlines,

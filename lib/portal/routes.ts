@@ -196,13 +196,13 @@ function auditPeriod(query: { from?: string; to?: string }, now: Date): { from: 
   return { from: `${from}T00:00:00.000Z`, to: `${to}T23:59:59.999Z` };
 }
 
-/** Who is signed in, and what the pages may offer them (the server refuses the rest anyway). */
-function me(caller: StaffCaller) {
+/** Who is signed in, and what the pages may offer them (the server refuses the rest anyway); the pages' type of it too. */
+export function me(caller: StaffCaller) {
   return {
     name: caller.name,
     role: caller.role,
     roleLabel: ROLE_LABELS[caller.role],
-    regions: caller.regions === 'all' ? 'all' : [...caller.regions].sort(),
+    regions: caller.regions === 'all' ? ('all' as const) : [...caller.regions].sort(),
     can: ACTIONS.filter((a) => can(caller, a)),
   };
 }

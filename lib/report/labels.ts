@@ -2,21 +2,11 @@ import { CATALOGUE, type IndicatorDefinition, type Measure } from '../domain/cat
 import type { Anomaly, Comparator, DocumentKind, EvidenceState, IndicatorCode, IndicatorResult, IndicatorStatus } from '../domain/schemas';
 import { formatFrenchNumber } from '../io/french';
 import type { OwedItem } from '../domain/reminders';
-import type { DmiReview, FinalResult, ReportActor, ReportChange, ReportStatus } from '../domain/self-evaluation';
+import type { FinalResult, ReportActor, ReportChange, ReportStatus } from '../domain/self-evaluation';
+import { STATUS_LABELS } from './plain-labels';
 
-/**
- * French labels of an indicator status, as readers see them in workbooks, e-mails and the CLI.
- * A neutralised indicator has its own label: it must never read as a failure (domain.md).
- */
-export const STATUS_LABELS: Readonly<Record<IndicatorStatus, string>> = {
-  met: 'Atteint',
-  not_met: 'Non atteint',
-  pending: 'En attente',
-  not_targeted: 'Non ciblé',
-  neutralised: 'Neutralisé',
-  no_data: 'Pas de données',
-  no_target: 'Sans objectif',
-};
+// Kept in plain-labels.ts (no runtime import) so that the pages' scripts bundle them too.
+export { DMI_PLAN_LABELS, LATE_LABEL, STATUS_LABELS } from './plain-labels';
 
 /** French labels of the kinds of evidence an establishment sends. */
 export const DOCUMENT_KIND_LABELS: Readonly<Record<DocumentKind, string>> = {
@@ -229,13 +219,6 @@ export const FINAL_RESULT_LABELS: Readonly<Record<FinalResult, string>> = {
   not_met: 'Objectifs non atteints',
 };
 
-/** How full OMéDIT judged a DMI action plan (the seed's results layout). */
-export const DMI_PLAN_LABELS: Readonly<Record<DmiReview['plan'], string>> = {
-  not_sent: 'Non transmis',
-  partly: 'Partiellement rempli',
-  fully: 'Totalement rempli',
-};
-
 /**
  * Who wrote a version of a report: an account by its e-mail, an establishment by its FINESS (through
  * its personal link), the machine credential or the pipeline by name.
@@ -254,9 +237,6 @@ export function reportActorLabel(actor: ReportActor): string {
 export function owedItemLabel(item: OwedItem): string {
   return item.kind === 'rapport_auto_evaluation' ? 'Rapport annuel d’auto-évaluation' : documentKindLabel(item.kind);
 }
-
-/** How a deadline passed with something still owed is called: the digest, the reminders' account and OMéDIT's page say it alike. */
-export const LATE_LABEL = 'En retard';
 
 /**
  * How long an establishment has been late, as the digest says it.

@@ -2,7 +2,7 @@ import { formatFrenchDate, formatFrenchNumber } from '../io/french';
 import { escapeHtml } from '../notify/escape';
 import { pageHead } from './page-head';
 import { ATIH_ROWS, eurosLabel, INDICATOR_SHEET_NAMES, MEASURE_HEADINGS, MO_HEADINGS, objectiveLabel, STATUS_LABELS, valueLabel } from './labels';
-import type { IndicatorSection, RegionSummary } from './summary-model';
+import type { BudgetSplit, IndicatorSection, RegionSummary } from './summary-model';
 import { BAR_CHART_MARGIN, barChart, percentTick, seriesChart, STATUS_COLOURS, type Bar } from './svg-charts';
 import { jumpFactor } from '../domain/mo';
 
@@ -90,7 +90,7 @@ function tiles(summary: RegionSummary): string {
  * How far a budget's split is decided: "prévisionnel" with the amount still undecided and for whom
  * while a status it depends on is pending, "réparti" (final, to the cent) once none is.
  */
-export function budgetDetail(split: RegionSummary['budgets'][number]): string {
+export function budgetDetail(split: Pick<BudgetSplit, 'amount' | 'provisional' | 'undecided'>): string {
   const budget = eurosLabel(split.amount ?? 0);
   if (!split.provisional) return `réparti, définitif au centime, sur un budget de ${budget}`;
   const { amount, names } = split.undecided;
