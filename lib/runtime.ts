@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { RedactingLogFormatter } from './log/redact';
 import { AccountStore } from './store/account-store';
-import { AuditStore } from './store/audit-store';
+import { AuditStore } from './store/audit-log';
 import { readConfig, type RuntimeConfig } from './store/config';
 import { createClients, type Clients } from './store/clients';
 import { computeQueue, type ComputeQueue } from './store/compute-queue';

@@ -8,7 +8,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { openCsv } from '../../lib/io';
+import { openCsv } from '../../lib/io/csv-reader';
 import { atihMoFormat } from '../../lib/formats/kinds/atih-mo';
 import { fichcompMedFormat } from '../../lib/formats/kinds/fichcomp-med';
 import { openPhmevFormat } from '../../lib/formats/kinds/open-phmev';

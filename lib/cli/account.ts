@@ -1,4 +1,4 @@
-import { formatFrenchDate, formatFrenchNumber } from '../io';
+import { formatFrenchDate, formatFrenchNumber } from '../io/french';
 import { objectiveLabel, statusLabel } from '../report/labels';
 import { budgetDetail } from '../report/summary-page';
 import { INDICATOR_CODES, type IndicatorResult, type IndicatorStatus } from '../domain/schemas';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { todayOf } from '../domain/clock';
-import { formatFrenchDate } from '../io';
+import { formatFrenchDate } from '../io/french';
 import { renderAccount } from './account';
 import { linkCommand, portalTarget, type PortalTarget } from './link';
 import { StateError, defaultStateDir } from '../local/state';

@@ -1,4 +1,4 @@
-import { formatFrenchNumber } from '../io';
+import { formatFrenchNumber } from '../io/french';
 import { delimiterLabel, issuePlace, type ValidationReport } from '../formats/report';
 
 const ENCODINGS: Record<string, string> = { 'utf-8': 'UTF-8', 'utf-8-bom': 'UTF-8 avec BOM', 'windows-1252': 'Windows-1252' };

@@ -12,7 +12,7 @@ import { ApiError } from '../portal/errors';
 import { ROLE_LABELS } from '../portal/permissions';
 import { createRuntime } from '../runtime';
 import { NewAccount, StaffRole, type AccountView } from '../store/account-store';
-import type { AuditActor } from '../store/audit-store';
+import type { AuditActor } from '../store/audit-log';
 import { readServeState, serveStatePath } from './serve';
 import { withStateRuntime } from './state-portal';
 import { UsageError } from './usage';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseFrenchDate, parseFrenchNumber } from '../io';
+import { parseFrenchDate, parseFrenchNumber } from '../io/french';
 import { finessProblem } from '../domain/finess';
 import { isAmmMiroir } from '../domain/indication';
 import { INDICATOR_CODES } from '../domain/schemas';

@@ -1,4 +1,4 @@
-import type { UnreadableFormat } from '../io';
+import type { UnreadableFormat } from '../io/table';
 import type { IssueCode } from './report';
 
 export interface MessageParams {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { normalizeHeader, type TableFile, type TableRow } from '../io';
+import { normalizeHeader } from '../io/french';
+import { type TableFile, type TableRow } from '../io/table';
 import type { Establishment, SourceRef } from '../domain/schemas';
 import { CellIssue, isCellSchema } from './fields';
 import { issueMessage, type MessageParams } from './messages';

@@ -1,6 +1,9 @@
-import { MAX_SHARED_STRINGS_BYTES } from '../io/xlsx-reader';
+import { MAX_SHARED_STRINGS_BYTES, openXlsx } from '../io/xlsx-reader';
 import type { ByteSource } from '../io/zip';
-import { isOdsHead, isOleHead, oleFormat, openCsv, openOds, openXlsx, TableReadError, UnsupportedFormatError, type TableFile, type TableReadErrorCode } from '../io';
+import { openCsv } from '../io/csv-reader';
+import { isOdsHead, openOds } from '../io/ods-reader';
+import { isOleHead, oleFormat } from '../io/ole';
+import { TableReadError, UnsupportedFormatError, type TableFile, type TableReadErrorCode } from '../io/table';
 import { checkDocument } from './kinds/document';
 import { INGEST_LIMITS, type IngestLimits } from './limits';
 import { issueMessage, UNREADABLE_FORMAT_DETAILS } from './messages';

@@ -1,7 +1,7 @@
 import type { DueReminder } from '../domain/reminders';
 import { owedItemLabel } from '../report/labels';
 import { todayOf } from '../domain/clock';
-import { formatFrenchDate } from '../io';
+import { formatFrenchDate } from '../io/french';
 import { escapeHtml, headerSafe } from './escape';
 
 /** The establishment's personal upload link: where it goes and until when it works. */

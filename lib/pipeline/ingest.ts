@@ -7,7 +7,7 @@ import { recognise, type Recognition } from '../formats/registry';
 import { issuePlace, type ValidationReport } from '../formats/report';
 import { refusedBeforeReading as refused, toReport, validateFile, type Validation } from '../formats/validate';
 import { auditLog } from '../store/audit-log';
-import type { AuditStore } from '../store/audit-store';
+import type { AuditStore } from '../store/audit-log';
 import type { DynamoStore } from '../store/dynamo-store';
 import type { InputStore } from '../store/input-store';
 import { DROP_PREFIXES, dropKeyProblem, eventOrder, parseDropKey, s3Keys, type DropKey } from '../store/keys';

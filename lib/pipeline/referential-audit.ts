@@ -6,7 +6,7 @@
  */
 import type { FileOutput } from '../formats/output';
 import { stableAuditId, SYSTEM_ACTOR, type AuditLog } from '../store/audit-log';
-import type { AuditAction } from '../store/audit-store';
+import type { AuditAction } from '../store/audit-log';
 import type { DynamoStore } from '../store/dynamo-store';
 
 type Referential = Extract<FileOutput, { type: 'establishments' | 'targetings' | 'objectives' | 'calendar' | 'parameters' }>;

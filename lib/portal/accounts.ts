@@ -4,7 +4,7 @@
  * recorded in the platform's audit log.
  */
 import type { AccountDirectory, AccountRecord, AccountStore, AccountView, NewAccount } from '../store/account-store';
-import type { AuditActor } from '../store/audit-store';
+import type { AuditActor } from '../store/audit-log';
 import type { AuditLog } from '../store/audit-log';
 import { apiErrors } from './errors';
 import { generatePassword, hashPassword, passwordProblem } from './password';

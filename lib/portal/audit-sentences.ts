@@ -6,10 +6,10 @@
  * machine credential by what they are. The entries stay as stored; the sentence is added when read.
  */
 import { z } from 'zod';
-import { formatFrenchDate, formatFrenchNumber } from '../io';
+import { formatFrenchDate, formatFrenchNumber } from '../io/french';
 import { FINAL_RESULT_LABELS, indicatorLabel, REPORT_STATUS_LABELS, STATUS_LABELS } from '../report/labels';
 import { instantLabel } from '../report/self-evaluation-view';
-import type { AuditEntry } from '../store/audit-store';
+import type { AuditEntry } from '../store/audit-log';
 import type { DynamoStore } from '../store/dynamo-store';
 import { ROLE_LABELS } from './permissions';
 

@@ -1,5 +1,5 @@
 /** Who wrote, as the portal's callers appear in the audit log (lib/store/audit-log.ts). */
-import type { AuditActor } from '../store/audit-store';
+import type { AuditActor } from '../store/audit-log';
 import type { Caller } from './caller';
 
 /** Who a caller is, in the log: an account by its e-mail, a link by its id, the machine credential by its name. */

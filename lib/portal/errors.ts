@@ -1,4 +1,4 @@
-import { formatFrenchDate } from '../io';
+import { formatFrenchDate } from '../io/french';
 
 /** Stable codes of the API's refusals: pages and scripts read the code, people read the message. */
 export type ApiErrorCode =

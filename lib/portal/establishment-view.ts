@@ -5,7 +5,7 @@
 import { campaignYear } from '../domain/campaign';
 import { todayOf } from '../domain/clock';
 import { daysBetween } from '../domain/reminders';
-import { formatFrenchDate } from '../io';
+import { formatFrenchDate } from '../io/french';
 import { ValidationReport } from '../formats/report';
 import { documentKindLabel } from '../report/labels';
 import type { DynamoStore } from '../store/dynamo-store';

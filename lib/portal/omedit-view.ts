@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { INDICATOR_CODES, IndicatorCode, type IndicatorResult } from '../domain/schemas';
-import { formatFrenchDate, formatFrenchNumber } from '../io';
+import { formatFrenchDate, formatFrenchNumber } from '../io/french';
 import { indicatorLabel, LATE_LABEL, objectiveLabel, STATUS_LABELS } from '../report/labels';
 import { s3Keys } from '../store/keys';
 import { assertRegion, visibleRegions } from './access';

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { todayOf } from '../domain/clock';
 import { Campaign, Finess, Region } from '../domain/schemas';
 import { AccountEmail, NewAccount, type AccountDirectory } from '../store/account-store';
-import type { AuditStore } from '../store/audit-store';
+import type { AuditStore } from '../store/audit-log';
 import type { PresignedUpload, UploadPolicy } from '../store/presign';
 import type { SelfEvaluationStore } from '../store/self-evaluation-store';
 import { assertCan, assertRegion, asEstablishment, asStaff, can, evidenceKeyFiness, visibleRegions } from './access';

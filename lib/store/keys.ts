@@ -103,7 +103,7 @@ export const dynamoKeys = {
   suppression: (address: string) => ({ pk: 'SUPPRESSION', sk: `EMAIL#${address.trim().toLowerCase()}` }),
   suppressionPrefix: () => ({ pk: 'SUPPRESSION', skPrefix: 'EMAIL#' }),
   digest: (region: string, day: string) => ({ pk: `REGION#${region}#DIGEST`, sk: `DAY#${day}` }),
-  /** An audit entry (lib/store/audit-store.ts): a region's, or the platform's (accounts) when `region` is null. */
+  /** An audit entry (lib/store/audit-log.ts): a region's, or the platform's (accounts) when `region` is null. */
   audit: (region: string | null, at: string, id: string) => ({ pk: region === null ? 'PLATFORM#AUDIT' : `REGION#${region}#AUDIT`, sk: `AT#${at}#${id}` }),
   /** The entries between two ISO instants, both included (an instant is a prefix of its entries' keys). */
   auditRange: (region: string | null, from: string, to: string) => ({

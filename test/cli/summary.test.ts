@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summaryPaths, summaryYear } from '../../lib/cli/summary';
-import { SUMMARY_SHEETS } from '../../lib/report';
+import { SUMMARY_SHEETS } from '../../lib/report/summary-workbook';
 import { runCaqes } from '../helpers/cli';
 
 let dir: string;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { cpamPhevFormat } from '../../lib/formats/kinds/cpam-phev';
 import { readTabular } from '../../lib/formats/tabular';
-import { openXlsx } from '../../lib/io/index';
+import { openXlsx } from '../../lib/io/xlsx-reader';
 import { workbook } from '../helpers/archives';
 import { cpamValueAgrees } from '../../lib/domain/cpam-indicators';
 import type { Establishment } from '../../lib/domain/schemas';

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
-import { openCsv } from '../../lib/io/index';
+import { openCsv } from '../../lib/io/csv-reader';
 import { atihMoFormat } from '../../lib/formats/kinds/atih-mo';
 import { readTabular } from '../../lib/formats/tabular';
 import type { MoFact } from '../../lib/domain/schemas';

@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { Readable } from 'node:stream';
-import { openCsv } from '../../lib/io/index';
+import { openCsv } from '../../lib/io/csv-reader';
 import { readTabular, type FormatContext, type TabularFormat } from '../../lib/formats/tabular';
 import type { Establishment } from '../../lib/domain/schemas';
 import type { FileOutput } from '../../lib/formats/output';

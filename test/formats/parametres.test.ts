@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { parametresFormat } from '../../lib/formats/kinds/parametres';
 import { readTabular } from '../../lib/formats/tabular';
-import { openXlsx } from '../../lib/io/index';
+import { openXlsx } from '../../lib/io/xlsx-reader';
 import { workbook } from '../helpers/archives';
 import { context, cp1252, payload, read, where } from './helpers';
 

@@ -1,23 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cdkApp as makeApp } from '../helpers/cdk.js';
 import { CaqesStack, INGEST_PREFIXES, LAMBDA_RUNTIME, PORTAL_THROTTLE, STAFF_ROUTE_PATHS } from '../../infra/caqes-stack.js';
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
-
-/** The same feature flags as `cdk synth` (cdk.json), and no esbuild run: bundling is skipped. */
-function makeApp(extraContext: Record<string, unknown> = {}): App {
-  const cdkJson = JSON.parse(
-    readFileSync(fileURLToPath(new URL('../../cdk.json', import.meta.url)), 'utf8'),
-  ) as { context: Record<string, unknown> };
-  return new App({
-    context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...extraContext },
-  });
-}
 
 function arrayOf<T>(v: T | T[]): T[] {
   return Array.isArray(v) ? v : [v];

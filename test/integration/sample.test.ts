@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import ExcelJS from 'exceljs';
 import { main } from '../../lib/cli/main';
-import { CSV_COLUMNS, SUMMARY_SHEETS } from '../../lib/report';
+import { CSV_COLUMNS } from '../../lib/report/summary-csv';
+import { SUMMARY_SHEETS } from '../../lib/report/summary-workbook';
 import type { IndicatorResult } from '../../lib/domain/schemas';
 
 let out: string;

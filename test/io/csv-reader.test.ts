@@ -5,7 +5,8 @@ import iconv from 'iconv-lite';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { TableReadError, UnsupportedFormatError, openCsv, type TableFile, type TableRow } from '../../lib/io/index';
+import { openCsv } from '../../lib/io/csv-reader';
+import { TableReadError, UnsupportedFormatError, type TableFile, type TableRow } from '../../lib/io/table';
 
 const SAMPLE = fileURLToPath(new URL('../fixtures/open_phmev_2024_extrait.csv', import.meta.url));
 

@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { openCsv, TableReadError, type TableLimits } from '../../lib/io/index';
+import { openCsv } from '../../lib/io/csv-reader';
+import { TableReadError, type TableLimits } from '../../lib/io/table';
 import { firstNonAscii, windows1252FromLatin1, windows1252Positions } from '../../lib/io/encoding';
 
 const SAMPLE = fileURLToPath(new URL('../fixtures/open_phmev_2024_extrait.csv', import.meta.url));

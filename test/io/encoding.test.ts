@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
-import { detectDelimiter, detectEncoding, isUtf16 } from '../../lib/io/index';
+import { detectDelimiter, detectEncoding, isUtf16 } from '../../lib/io/encoding';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 

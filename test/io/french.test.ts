@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  formatFrenchDate,
-  formatFrenchNumber,
-  normalizeHeader,
-  parseFrenchDate,
-  parseFrenchNumber,
-} from '../../lib/io/index';
-import { parseAnyFrenchNumber, parsePlainNumber } from '../../lib/io/french';
+import { formatFrenchDate, formatFrenchNumber, normalizeHeader, parseAnyFrenchNumber, parseFrenchDate, parseFrenchNumber, parsePlainNumber } from '../../lib/io/french';
 
 describe('parseFrenchNumber', () => {
   it.each([

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { TableReadError, UnsupportedFormatError, isOdsHead, openOds, type TableFile, type TableLimits, type TableRow } from '../../lib/io/index';
+import { isOdsHead, openOds } from '../../lib/io/ods-reader';
+import { TableReadError, UnsupportedFormatError, type TableFile, type TableLimits, type TableRow } from '../../lib/io/table';
 import { deflatedZeros, odsPackage, zip } from '../helpers/archives';
 
 async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {

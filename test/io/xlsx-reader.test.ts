@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { deflateRawSync } from 'node:zlib';
-import { TableReadError, UnsupportedFormatError, openXlsx, type TableFile, type TableLimits, type TableRow } from '../../lib/io/index';
+import { TableReadError, UnsupportedFormatError, type TableFile, type TableLimits, type TableRow } from '../../lib/io/table';
+import { openXlsx } from '../../lib/io/xlsx-reader';
 import { deflatedZeros, workbook, zip, type ZipEntry } from '../helpers/archives';
 
 // ---------- helpers ----------

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { auditNames, describeAuditEntry } from '../../lib/portal/audit-sentences';
-import type { AuditEntry } from '../../lib/store/audit-store';
+import type { AuditEntry } from '../../lib/store/audit-log';
 
 const names = auditNames(
   [

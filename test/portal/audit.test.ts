@@ -16,7 +16,7 @@ import { handleRequest, type PortalDeps } from '../../lib/portal/routes';
 import { auditLog } from '../../lib/store/audit-log';
 import { applyOutput } from '../../lib/pipeline/apply';
 import { remindDeps, runReminders } from '../../lib/pipeline/remind';
-import type { AuditEntry } from '../../lib/store/audit-store';
+import type { AuditEntry } from '../../lib/store/audit-log';
 import { A, CAMPAIGN, D, startPortal, TODAY, type Portal } from './fixture';
 
 let portal: Portal;

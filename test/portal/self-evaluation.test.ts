@@ -13,7 +13,7 @@ import { startServe, type Serving } from '../../lib/cli/serve';
 import ExcelJS from 'exceljs';
 import { remindDeps, runReminders } from '../../lib/pipeline/remind';
 import { buildSummary } from '../../lib/pipeline/summarize';
-import { SUMMARY_SHEETS } from '../../lib/report';
+import { SUMMARY_SHEETS } from '../../lib/report/summary-workbook';
 import { localDirectory } from '../../lib/portal/accounts';
 import { portalDeps } from '../../lib/portal/deps';
 import type { ApiRequest } from '../../lib/portal/http';

@@ -2,7 +2,7 @@
 import { splitToTheCent } from '../../lib/domain/allocation';
 import { CATALOGUE } from '../../lib/domain/catalogue';
 import { INDICATOR_CODES, type EvidenceState, type IndicatorResult, type RegionMoTotals } from '../../lib/domain/schemas';
-import type { SummaryInput } from '../../lib/report';
+import type { SummaryInput } from '../../lib/report/summary-model';
 
 /** Text an upload could carry that a spreadsheet would take for a formula. */
 export const HOSTILE = {

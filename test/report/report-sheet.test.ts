@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deadline, Establishment, IndicatorResult, Targeting } from '../../lib/domain/schemas';
 import { openedReport, recordFinal, reviewIndicator, saveDeclarations, type ReportActor, type ReportLock } from '../../lib/domain/self-evaluation';
 import { reportModel } from '../../lib/domain/self-evaluation-model';
-import { buildSummaryWorkbook, SUMMARY_SHEETS, summaryModel } from '../../lib/report';
+import { summaryModel } from '../../lib/report/summary-model';
+import { buildSummaryWorkbook, SUMMARY_SHEETS } from '../../lib/report/summary-workbook';
 import { reportSummaryRows } from '../../lib/report/self-evaluation-view';
 import { result } from './fixtures';
 

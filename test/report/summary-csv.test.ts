@@ -1,7 +1,9 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { openCsv, parseFrenchNumber } from '../../lib/io';
-import { buildSummaryCsv, CSV_COLUMNS, csvNumber, csvText, summaryModel } from '../../lib/report';
+import { openCsv } from '../../lib/io/csv-reader';
+import { parseFrenchNumber } from '../../lib/io/french';
+import { buildSummaryCsv, CSV_COLUMNS, csvNumber, csvText } from '../../lib/report/summary-csv';
+import { summaryModel } from '../../lib/report/summary-model';
 import { HOSTILE, input, result } from './fixtures';
 
 const summary = summaryModel(input);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildSummaryPage, summaryModel } from '../../lib/report';
-import { budgetDetail } from '../../lib/report/summary-page';
+import { summaryModel } from '../../lib/report/summary-model';
+import { budgetDetail, buildSummaryPage } from '../../lib/report/summary-page';
 import { niceTicks, shortName } from '../../lib/report/svg-charts';
 import { input, largeRegion, result } from './fixtures';
 

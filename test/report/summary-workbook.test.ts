@@ -1,14 +1,9 @@
 import ExcelJS from 'exceljs';
 import { ZodError } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildSummaryWorkbook,
-  DMI_PARTLY_NOTE,
-  NUM_FMT,
-  STATUS_LABELS,
-  SUMMARY_SHEETS,
-  summaryModel,
-} from '../../lib/report';
+import { STATUS_LABELS } from '../../lib/report/labels';
+import { summaryModel } from '../../lib/report/summary-model';
+import { buildSummaryWorkbook, DMI_PARTLY_NOTE, NUM_FMT, SUMMARY_SHEETS } from '../../lib/report/summary-workbook';
 import { DMI_SHARES, HOSTILE, input, result, SEED_TOTALS } from './fixtures';
 
 const [dmiA, dmiB] = DMI_SHARES;

@@ -3,7 +3,7 @@ import { campaignYear } from '../../domain/campaign';
 import { indicatorDefinition } from '../../domain/catalogue';
 import { cpamValueAgrees, growthProblem } from '../../domain/cpam-indicators';
 import type { CpamFact } from '../../domain/schemas';
-import { formatFrenchNumber } from '../../io';
+import { formatFrenchNumber } from '../../io/french';
 import { emptyOr, finess, indicator, number, period } from '../fields';
 import { defineTabular } from '../tabular';
 import { extractRows } from './context';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { indicatorDefinition } from '../../domain/catalogue';
 import type { IndicatorCode, Objective } from '../../domain/schemas';
-import { formatFrenchNumber } from '../../io';
+import { formatFrenchNumber } from '../../io/french';
 import { emptyOr, finess, indicator, measure, oneOf, region, type Measure } from '../fields';
 import { defineTabular } from '../tabular';
 import { outsideRegion, yearOf } from './context';

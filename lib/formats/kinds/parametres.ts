@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DmiBudgetRule, MoIncentiveRule, PARAMETER_NAMES, type ParameterName, type ParameterSet, type ParameterValues } from '../../domain/settings';
 import { INDICATOR_CODES, type IndicatorCode } from '../../domain/schemas';
-import { parseFrenchNumber } from '../../io';
+import { parseFrenchNumber } from '../../io/french';
 import { emptyOr, indicator, region, text } from '../fields';
 import { defineTabular } from '../tabular';
 import { outsideRegion, yearOf } from './context';

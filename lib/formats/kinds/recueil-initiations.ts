@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { campaignPeriod, inCampaign } from '../../domain/campaign';
 import type { EvidenceSummary } from '../../domain/schemas';
-import { formatFrenchDate } from '../../io';
+import { formatFrenchDate } from '../../io/french';
 import { date, finess, integerIn, text } from '../fields';
 import { defineTabular } from '../tabular';
 
