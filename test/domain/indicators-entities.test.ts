@@ -256,7 +256,7 @@ describe('CPAM and Open PHMEV: a site’s or its entity’s values', () => {
   });
 
   it('the year before’s reference is the site’s own row, not an entity-level row under the same number: 55 000 / 50 000 = +10 %', () => {
-    const before = [cpam(A, 'IPP', 50_000, null, { year: 2024, period: '2024' }), cpam(A, 'IPP', 1_000_000, null, { year: 2024, period: '2024', level: 'entity' })];
+    const before = [cpam(A, 'IPP', 1_000_000, null, { year: 2024, period: '2024', level: 'entity' }), cpam(A, 'IPP', 50_000, null, { year: 2024, period: '2024' })];
     const r = row(computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('IPP', A), cpamFacts: [cpam(A, 'IPP', 55_000, null)], previousCpamFacts: before }), ['IPP']), 'IPP', A);
     expect(r.denominator).toBe(50_000);
     expect(r.value).toBeCloseTo(10, 9);
