@@ -102,8 +102,8 @@ interface SiteContext {
 /**
  * Every indicator of the catalogue (or only those asked for) for one region and year: one result per
  * site, and one per contract covering several sites, computed from the sums of its sites' numerators
- * and denominators. Targets come from objectives then the catalogue; ex-OQN sites are neutralised on
- * the configured indicators; evidence the indicator needs must have come in time; the MO incentive
+ * and denominators. Targets come from objectives then the seeds' own; a site is neutralised where
+ * OMéDIT's targeting says so; evidence the indicator needs must have come in time; the MO incentive
  * and the DMI budget are split to the cent.
  */
 export function computeIndicators(inputs: RegionYearInputs, only?: readonly IndicatorCode[]): IndicatorResult[] {

@@ -256,7 +256,7 @@ describe('CPAM and Open PHMEV: a site’s or its entity’s values', () => {
   });
 
   it('the year before’s reference is the site’s own row, not an entity-level row under the same number: 55 000 / 50 000 = +10 %', () => {
-    const before = [cpam(A, 'IPP', 50_000, null, { year: 2024, period: '2024' }), cpam(A, 'IPP', 1_000_000, null, { year: 2024, period: '2024', level: 'entity' })];
+    const before = [cpam(A, 'IPP', 1_000_000, null, { year: 2024, period: '2024', level: 'entity' }), cpam(A, 'IPP', 50_000, null, { year: 2024, period: '2024' })];
     const r = row(computeIndicators(inputs({ establishments: [site(A, 'CA')], targetings: targeted('IPP', A), cpamFacts: [cpam(A, 'IPP', 55_000, null)], previousCpamFacts: before }), ['IPP']), 'IPP', A);
     expect(r.denominator).toBe(50_000);
     expect(r.value).toBeCloseTo(10, 9);
@@ -274,6 +274,25 @@ describe('CPAM and Open PHMEV: a site’s or its entity’s values', () => {
       ['BIOSIMILAIRES'],
     );
     expect(row(both, 'BIOSIMILAIRES', A)).toMatchObject({ value: 25 });
+  });
+
+  it('an entity-level line under the site’s own number is not the site’s line: 300 / (300 + 700) = 30 %, growth +3 %', () => {
+    const r = (code: 'BIOSIMILAIRES' | 'IPP') =>
+      row(
+        computeIndicators(
+          inputs({
+            establishments: [site(A, 'CA')],
+            targetings: targeted(code, A),
+            phmevFacts: [phmev(A, 2025, { level: 'entity', biosimilars: { biosimilar: 900, reference: 100 } }), phmev(A, 2025, { ipp: { rem: 10_300, bse: 0, boxes: 0 } })],
+            previousPhmevFacts: [phmev(A, 2024, { level: 'entity', ipp: { rem: 8_000, bse: 0, boxes: 0 } }), phmev(A, 2024)],
+          }),
+          [code],
+        ),
+        code,
+        A,
+      );
+    expect(r('BIOSIMILAIRES').value).toBe(30);
+    expect(r('IPP')).toMatchObject({ numerator: 10_300, denominator: 10_000 });
   });
 
   it('the year before’s Open PHMEV line is the site’s own: (10 300 / 10 000) − 1 = +3 %', () => {
@@ -402,15 +421,15 @@ describe('DMI: a contract’s row and its sites’ counts', () => {
     expect(run([dmi(E1, 'entity', 300)])).toMatchObject({ amount: 750, rule: 'au prorata des points × nombre de DMI posés' });
   });
 
-  it('MO computed beside DMI does not change DMI’s rule: every DMI site’s count is known, by points × DMI', () => {
+  it('MO computed beside DMI does not change DMI’s rule: every DMI site’s count is known (C, on MO only, has none), by points × DMI', () => {
     const results = computeIndicators(
       inputs({
         today: '2026-04-01',
-        establishments: [site(A, 'CA'), site(B, 'CB')],
-        targetings: [...targeted('DMI', A, B), ...targeted('MO', A, B)],
+        establishments: [site(A, 'CA'), site(B, 'CB'), site(C, 'CC')],
+        targetings: [...targeted('DMI', A, B), ...targeted('MO', A, B, C)],
         deadlines: calendar,
-        evidence: [...all(A), ...all(B), ...fullyArgued(A, B)],
-        moFacts: [mo(A, 1000, 100), mo(B, 1000, 100)],
+        evidence: [...all(A), ...all(B), ...fullyArgued(A, B, C)],
+        moFacts: [mo(A, 1000, 100), mo(B, 1000, 100), mo(C, 1000, 100)],
         dmiFacts: [dmi(A, 'site', 100), dmi(B, 'site', 300)],
         parameters: [{ year: 2025, region: 'PACA', values: { budget_dmi: 1000 } }],
       }),
@@ -446,5 +465,27 @@ describe('MO incentive: by the valued amount, the contract judged as a whole', (
       }),
     );
     expect([A, B].map((f) => row(results, 'MO', f).allocation?.amount)).toEqual([500, 500]);
+  });
+});
+
+describe('MO incentive: a pending contract’s site without data', () => {
+  it('B has no ATIH line in a contract still pending: B’s share is 0, A’s 1 000 € is undecided', () => {
+    const results = computeIndicators(
+      inputs({
+        today: '2026-03-01',
+        establishments: [site(A, 'GHT'), site(B, 'GHT')],
+        targetings: targeted('MO', A, B),
+        deadlines: [deadline('MO', ['plan_actions'])],
+        moFacts: [mo(A, 1000, 100)],
+        evidence: fullyArgued(A, B),
+        parameters: [{ year: 2025, region: 'PACA', values: { budget_interessement_mo: 1000 } }],
+      }),
+      ['MO'],
+    );
+    expect(row(results, 'MO', 'GHT').status).toBe('pending');
+    expect([A, B].map((f) => row(results, 'MO', f).allocation)).toEqual([
+      { budget: 'interessement_mo', amount: 1000, rule: 'au prorata du montant liste en sus valorisé', provisional: true, undecided: true },
+      { budget: 'interessement_mo', amount: 0, rule: 'au prorata du montant liste en sus valorisé', provisional: true, undecided: true },
+    ]);
   });
 });

@@ -311,3 +311,13 @@ describe('a contract’s target when a site has none', () => {
     expect(row(results, 'BIOSIMILAIRES', 'GHT')).toMatchObject({ numerator: 80, denominator: 200, value: 40, target: null, status: 'no_target' });
   });
 });
+
+describe('an earlier DMI mapping answers DMI only', () => {
+  it('a calendar row for every indicator asking the mapping: the clinical pharmacy still owes the year’s, 1 of 2 documents = 50 %', () => {
+    const calendar = [deadline(null, ['cartographie_dmi']), deadline('PHARMACIE_CLINIQUE', ['autodiagnostic_pharmacie_clinique'])];
+    const evidence = [uploaded(A, 'cartographie_dmi', '2025-02-01T09:00:00Z', { campaign: '2024-S2' }), uploaded(A, 'autodiagnostic_pharmacie_clinique', '2026-02-02T09:00:00Z')];
+    const r = row(computeIndicators(inputs({ today: '2026-03-20', establishments: [site(A, 'CA')], targetings: targeted('PHARMACIE_CLINIQUE', A), deadlines: calendar, evidence }), ['PHARMACIE_CLINIQUE']), 'PHARMACIE_CLINIQUE', A);
+    expect(r).toMatchObject({ numerator: 1, denominator: 2, value: 50 });
+    expect(r.evidence.find((e) => e.kind === 'cartographie_dmi')).toMatchObject({ campaign: '2025-S2', status: 'missing' });
+  });
+});

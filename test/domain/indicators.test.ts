@@ -231,7 +231,7 @@ describe('CPAM growth rates', () => {
   });
 });
 
-describe('issue 18: CPAM growth indicators read consistently (a pharmacist saw "+1 090 809 %")', () => {
+describe('issue 18: CPAM growth indicators read consistently (a pharmacist saw "+1 090 809 %"; formats.md: "the measure is `numerateur / denominateur` (a rate) when a denominator is given, else `numerateur` (an amount)")', () => {
   const run = (cpamFacts: CpamFact[], previousCpamFacts: CpamFact[] = [], establishments = [site(A, 'CA')]) =>
     computeIndicators(inputs({ establishments, targetings: targeted('PERFADOM', ...establishments.map((e) => e.finess)), objectives: [objective('PERFADOM', '<=', 4)], cpamFacts, previousCpamFacts }), ['PERFADOM']);
   const before = (finess: string, numerator: number, denominator: number | null) => cpam(finess, 'PERFADOM', numerator, denominator, { year: 2024, period: '2024' });
@@ -847,7 +847,7 @@ describe('budgets split to the cent', () => {
   });
 });
 
-describe('issue 18: rules per region, one deployment for every region', () => {
+describe('issue 18: rules per region (design.md: "One deployment serves every region"; the `region` column of calendrier-<year>.csv and objectifs-<year>.csv)', () => {
   const calendar: Deadline[] = [
     { ...deadline('PHARMACIE_CLINIQUE', ['autodiagnostic_pharmacie_clinique'], '2026-03-09'), region: 'PACA' },
     { ...deadline('PHARMACIE_CLINIQUE', ['autodiagnostic_pharmacie_clinique'], '2026-03-31'), region: 'IDF' },

@@ -56,7 +56,7 @@ describe('cpam/<year>/phev-*.csv', () => {
     );
   });
 
-  it('issue 18: a growth’s reference on another scale than its measure is an inconsistent-value warning in the report', async () => {
+  it('issue 18: a growth’s reference on another scale than its measure is an inconsistent-value warning in the report (formats.md: "`valeur_reference` is the same measure for the reference period, on the same scale")', async () => {
     const out = await read(
       cpamPhevFormat,
       cp1252([
