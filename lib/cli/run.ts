@@ -62,8 +62,9 @@ async function listFiles(dir: string): Promise<string[]> {
 
 /**
  * Referential first (establishments before the files that name them), then the extracts, then the
- * evidence: the order an OMéDIT would load a campaign in. Each group is processed to the end before
- * the next is dropped.
+ * evidence: the order an OMéDIT would load a campaign in. Each group is ingested to the end before
+ * the next is dropped; the indicators and summaries are computed once per region and year after the
+ * last group, not for every file (a region's computation before its extract arrives is thrown away).
  */
 function groups(keys: string[]): string[][] {
   const rank = (key: string) =>
@@ -116,8 +117,9 @@ export async function loadDropZone(embedded: Embedded, dataDir: string, today: s
       const { size } = await stat(path);
       await rt.clients.s3.send(new PutObjectCommand({ Bucket: rt.objects.bucket, Key: key, Body: createReadStream(path), ContentLength: size }));
     }
-    await embedded.drain();
+    await embedded.drain({ compute: false });
   }
+  await embedded.drain();
   return keys;
 }
 
