@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { readdir, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep, dirname } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -174,10 +175,11 @@ export async function runOnEmbedded(embedded: Embedded, options: RunOptions): Pr
 
   await mkdir(options.outDir, { recursive: true });
   const summaries = [];
+  // Streamed from the local S3 to the folder: a summary is never held whole to be copied.
   const copy = async (key: string): Promise<string> => {
     const path = join(options.outDir, key);
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, await rt.objects.readBuffer(key));
+    await pipeline(await rt.objects.read(key), createWriteStream(path));
     return path;
   };
   for (const summary of built) {
