@@ -28,7 +28,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, link, mkdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { arch, availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,7 +96,8 @@ const USAGE = `usage: npm run bench -- [options]
   --node-flags="F ..."   extra Node flags for ours, as the ingest function's NODE_OPTIONS would give
                          them (e.g. --node-flags=--max-semi-space-size=8)
   --profile [N]          also run ours once under --cpu-prof on the N-row file (default 1000000 or the
-                         largest size below it) and print where the time goes
+                         largest size below it) and print where the time goes; with --commands, caqes validate and caqes
+                         run too
   --dir DIR              cache of generated files (default .bench)
   --out FILE             JSON results (default bench/results/latest.json)`;
 
@@ -845,6 +846,49 @@ function render(kind: MeasuredKind, results: SizeResult[], machine: Record<strin
   return [`\n${KIND_LABELS[kind]}: ours (openCsv + readTabular) vs bytes only vs DuckDB (1 thread)\n`, main, dynamo, '', 'Goals:', ...goalLines, '', ...notes, prof].join('\n');
 }
 
+interface CommandProfile {
+  command: 'validate' | 'run';
+  rows: number;
+  summary: ProfileSummary;
+}
+
+/**
+ * `caqes validate` and `caqes run` once each under `--cpu-prof` on the ATIH extract of `rows` rows:
+ * where the commands spend their time (the main thread's profile; tsx's loader thread apart).
+ */
+async function profileCommands(rows: number, options: Options, referential: string): Promise<CommandProfile[]> {
+  const extract = await extractFor('atih-mo', rows, { ...options, duckdb: false });
+  const drop = await dropFolder('atih-mo', extract.path, referential, options);
+  const out: CommandProfile[] = [];
+  const commands = {
+    validate: ['validate', drop.extract],
+    run: ['run', '--data', drop.dir, '--today', options.today, '--out', `${drop.dir}-out`],
+  } as const;
+  for (const [command, args] of Object.entries(commands) as ['validate' | 'run', readonly string[]][]) {
+    log(`\n== profile of caqes ${command} on ${rows} rows (node --cpu-prof)…`);
+    const dir = join(options.dir, 'profiles', `caqes-${command}-${rows}`);
+    await rm(dir, { recursive: true, force: true });
+    const run = await runChild('command', ['--label', command, '--', ...args], options, ['--cpu-prof', '--cpu-prof-dir', dir]);
+    // One file per thread, named CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile: the main thread is 0.
+    const main = (await readdir(dir).catch(() => [] as string[])).find((f) => /\.0\.\d+\.cpuprofile$/.test(f));
+    if (run.ok && main) out.push({ command, rows, summary: await summariseProfile(join(dir, main), 20) });
+    else log(`  profile FAILED: ${run.error ?? 'no profile of the main thread'}`);
+  }
+  await rm(drop.dir, { recursive: true, force: true });
+  return out;
+}
+
+function renderCommandProfile(p: CommandProfile): string {
+  const { summary } = p;
+  return `\nWhere caqes ${p.command} spends its time on ${p.rows} rows (${relative(ROOT, summary.file)}, main thread, ${summary.totalMs} ms sampled, self time; builtins charged to their caller):\n${table(
+    ['part', 'ms', '%'],
+    summary.byPart.map((x) => [x.part, fix(x.ms, 0), fix(x.share, 1)]),
+  )}\n\nTop functions (self time):\n${table(
+    ['function', 'where', 'part', 'ms', '%'],
+    summary.topFunctions.map((f) => [f.fn, f.where, f.part, fix(f.ms, 0), fix(f.share, 1)]),
+  )}`;
+}
+
 /** Which code was measured: the commit, and how many files of the measured path differ from it. */
 function codeState(): { commit: string | null; uncommitted: string[]; summary: string } {
   try {
@@ -900,6 +944,7 @@ async function main(): Promise<number> {
   const ofKind = options.kinds.map((kind) => ({ kind, results: results.filter((r) => r.kind === kind) }));
 
   let profile: ProfileSummary | null = null;
+  let commandProfiles: CommandProfile[] = [];
   if (options.profile !== null) {
     const rows = options.profile;
     log(`\n== profile of ours on ${rows} rows (node --cpu-prof)…`);
@@ -914,11 +959,13 @@ async function main(): Promise<number> {
     );
     if (run.ok) profile = await summariseProfile(join(profDir, name));
     else log(`  profile FAILED: ${run.error}`);
+    if (options.commands) commandProfiles = await profileCommands(rows, options, referential);
   }
 
   machine.loadAtEnd = Math.round((loadavg()[0] ?? 0) * 100) / 100;
   const text = ofKind.map((k, i) => render(k.kind, k.results, { ...machine, code: code.summary }, options, i === 0 ? profile : null)).join('\n\n');
   console.log(text);
+  for (const p of commandProfiles) console.log(renderCommandProfile(p));
   if (options.commands) console.log(`\nThe commands end to end (seconds; in brackets, the ratio to DuckDB one thread in the same run; commands from spawn to exit):\n\n${commandsMarkdown(results)}`);
   const json = {
     generatedAt: new Date().toISOString(),
@@ -929,6 +976,7 @@ async function main(): Promise<number> {
     goals: ofKind.flatMap((k) => [...goals(k.results), ...commandGoals(k.results)].map((g) => ({ kind: k.kind, ...g }))),
     results,
     profile,
+    commandProfiles,
   };
   await mkdir(dirname(options.out), { recursive: true });
   await writeFile(options.out, `${JSON.stringify(json, null, 2)}\n`);
