@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import dynalite from 'dynalite';
 import { registerLocalQueue, type ComputeMessage } from '../store/compute-queue';
 import { resetRuntime, runtime, type Runtime } from '../runtime';
 import { mergeComputeBodies } from '../pipeline/compute';
+import { inProcessHandler } from './in-process-http';
 import { LocalQueue, type DeadLetter } from './local-queue';
 import { invokeSqsHandler } from './invoke';
 import { directoryOutbox, memoryOutbox, startMailGateway, type KeptEmail } from './mail-gateway';
@@ -140,6 +141,10 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
   });
   resetRuntime();
   const rt = runtime();
+  // The handlers' DynamoDB requests reach dynalite in this process without the loopback socket; its
+  // port stays open for the portal's and the tools' other clients.
+  const answer = dynamo.listeners('request')[0] as RequestListener;
+  rt.clients.dynamo.config.requestHandler = inProcessHandler(answer) as unknown as typeof rt.clients.dynamo.config.requestHandler;
 
   await rt.clients.s3.send(new CreateBucketCommand({ Bucket: LOCAL_BUCKET })).catch((error: Error) => {
     // A state folder already has its bucket.
