@@ -29,6 +29,13 @@ export function memoryMb(): { heapTotal: number; heapUsed: number; external: num
 export const MEASURED_KINDS = ['atih-mo', 'fichcomp-med', 'open-phmev'] as const;
 export type MeasuredKind = (typeof MEASURED_KINDS)[number];
 
+/** Where each kind is dropped in the drop zone (its name tells ingest and `caqes validate` its kind). */
+export const DROP_KEYS: Readonly<Record<MeasuredKind, (year: number) => string>> = {
+  'atih-mo': (year) => `atih/${year}/mo-bench.csv`,
+  'fichcomp-med': (year) => `atih/${year}/fichcomp-med-bench.csv`,
+  'open-phmev': (year) => `cpam/${year}/OPEN_PHMEV_${year}.CSV`,
+};
+
 /** One establishment's totals for a year, as every reader of a kind gives them and the comparison checks them. */
 export interface Aggregate {
   finess: string;

@@ -40,6 +40,12 @@ function partOf(url: string, functionName: string): string | null {
   if (url.includes('/node_modules/papaparse/')) return 'papaparse (CSV parsing)';
   if (url.includes('/node_modules/iconv-lite/')) return 'decoding (iconv-lite)';
   if (url.includes('/node_modules/zod/')) return 'zod (schema machinery)';
+  // The commands' own parts (caqes run on the embedded default).
+  if (/\/node_modules\/(dynalite|level|abstract-level|memory-level|level-transcoder|big\.js|lock|async|functional-red-black-tree|buffer-crc32)\//.test(url)) return 'DynamoDB emulator (dynalite, level)';
+  if (/\/node_modules\/(@smithy|@aws-sdk|@aws-crypto|fast-xml-parser)\//.test(url)) return 'AWS SDK (requests, signing, (un)marshalling)';
+  if (/\/node_modules\/(s3rver|koa[^/]*|@koa|busboy|fs-extra)\//.test(url)) return 'S3 emulator (s3rver)';
+  if (/\/node_modules\/(exceljs|jszip|archiver[^/]*|unzipper|saxes|readable-stream)\//.test(url)) return 'workbooks (exceljs)';
+  if (/\/node_modules\/(@aws-lambda-powertools|@middy)\//.test(url)) return 'Lambda glue (powertools, middy)';
   if (url.includes('/lib/io/french')) return 'French number parsing';
   if (url.includes('/lib/io/csv-scan')) return 'CSV record scan (csv-scan.ts)';
   if (url.includes('/lib/io/encoding')) return 'decoding (encoding.ts)';
@@ -47,7 +53,13 @@ function partOf(url: string, functionName: string): string | null {
   if (url.includes('/lib/formats/fields') || url.includes('/lib/domain/finess')) return 'cell checks (fields.ts, FINESS key)';
   if (url.includes('/lib/formats/kinds/') || url.includes('/lib/domain/indication')) return 'aggregation (atih-mo)';
   if (url.includes('/lib/formats/tabular') || url.includes('/lib/formats/report') || url.includes('/lib/formats/messages')) return 'row loop (tabular.ts)';
+  if (url.includes('/lib/store/')) return 'store (lib/store)';
+  if (url.includes('/lib/domain/')) return 'indicators (lib/domain)';
+  if (url.includes('/lib/report/')) return 'summaries (lib/report)';
+  if (url.includes('/lib/pipeline/') || url.includes('/lib/local/') || url.includes('/functions/')) return 'pipeline glue (lib/pipeline, lib/local, functions)';
   if (url.startsWith('node:internal/modules') || url.includes('/node_modules/tsx/') || url.includes('/node_modules/esbuild/')) return 'module loading';
+  if (url.startsWith('node:internal/source_map')) return 'module loading';
+  if (/^node:(_http|http|net|internal\/http|internal\/stream_base)/.test(url)) return 'Node HTTP (loopback to the emulators)';
   if (url.startsWith('node:')) return 'Node streams and fs';
   return 'other scripts';
 }

@@ -28,13 +28,13 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { arch, availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { AGGREGATE_FIELDS, MEASURED_KINDS, RESULT_PREFIX, round, type Aggregate, type MeasuredKind } from './common';
+import { AGGREGATE_FIELDS, DROP_KEYS, MEASURED_KINDS, RESULT_PREFIX, round, type Aggregate, type MeasuredKind } from './common';
 import { DEFAULT_ESTABLISHMENTS, DEFAULT_YEAR, GENERATOR_VERSION, generate, makeEstablishments, writeEstablishments, type BenchEncoding, type GenerateResult } from './generate';
 import { summariseProfile, type ProfileSummary } from './profile';
 
@@ -64,6 +64,10 @@ interface Options {
   dir: string;
   out: string;
   quick: boolean;
+  /** Also the product's commands end to end: `caqes validate`, `caqes run`, the ingest handler on the local S3. */
+  commands: boolean;
+  /** The day `caqes run` simulates (`--today`). */
+  today: string;
 }
 
 const USAGE = `usage: npm run bench -- [options]
@@ -72,7 +76,14 @@ const USAGE = `usage: npm run bench -- [options]
   --fichcomp-sizes N,... FICHCOMP medicines line counts (default 100000,20000000)
   --phmev-sizes N,...    Open PHMEV line counts (default 100000,3500000: about 1.2 GB)
   --quick                smoke run: 20000 and 100000 lines of each kind, DynamoDB on both
-  --dynamo-sizes N,...   sizes whose DynamoDB writes are counted (default: those up to 1000000)
+  --commands             also the commands end to end at every size: caqes validate, caqes run on
+                         the embedded default (start to indicators written, peak RSS of the whole
+                         process), the ingest handler on the local S3 (its stored facts checked
+                         against DuckDB); sizes default to ATIH MO 1M and 10M, FICHCOMP 20M,
+                         Open PHMEV 3.5M; a markdown table for the README is printed last
+  --today YYYY-MM-DD     the day caqes run simulates (default 2026-02-23, as npm start)
+  --dynamo-sizes N,...   ATIH sizes whose DynamoDB writes are counted (default: those up to 1000000;
+                         every size of every kind with --commands)
   --no-dynamo            skip the DynamoDB writes
   --no-duckdb            skip DuckDB
   --runs N               timed runs per reader and size, the median is kept (default 1)
@@ -85,7 +96,8 @@ const USAGE = `usage: npm run bench -- [options]
   --node-flags="F ..."   extra Node flags for ours, as the ingest function's NODE_OPTIONS would give
                          them (e.g. --node-flags=--max-semi-space-size=8)
   --profile [N]          also run ours once under --cpu-prof on the N-row file (default 1000000 or the
-                         largest size below it) and print where the time goes
+                         largest size below it) and print where the time goes; with --commands, caqes validate and caqes
+                         run too
   --dir DIR              cache of generated files (default .bench)
   --out FILE             JSON results (default bench/results/latest.json)`;
 
@@ -113,6 +125,8 @@ function parseOptions(argv: string[]): Options | null {
       'fichcomp-sizes': { type: 'string' },
       'phmev-sizes': { type: 'string' },
       quick: { type: 'boolean', default: false },
+      commands: { type: 'boolean', default: false },
+      today: { type: 'string', default: '2026-02-23' },
       'dynamo-sizes': { type: 'string' },
       'no-dynamo': { type: 'boolean', default: false },
       'no-duckdb': { type: 'boolean', default: false },
@@ -131,16 +145,18 @@ function parseOptions(argv: string[]): Options | null {
   });
   if (values.help) return null;
   const quick = values.quick;
+  const commands = values.commands;
   const small = '20000,100000';
   const sizes: Record<MeasuredKind, number[]> = {
-    'atih-mo': sizeList(values.sizes ?? (quick ? small : '100000,1000000,10000000')),
-    'fichcomp-med': sizeList(values['fichcomp-sizes'] ?? (quick ? small : '100000,20000000')),
-    'open-phmev': sizeList(values['phmev-sizes'] ?? (quick ? small : '100000,3500000')),
+    'atih-mo': sizeList(values.sizes ?? (quick ? small : commands ? '1000000,10000000' : '100000,1000000,10000000')),
+    'fichcomp-med': sizeList(values['fichcomp-sizes'] ?? (quick ? small : commands ? '20000000' : '100000,20000000')),
+    'open-phmev': sizeList(values['phmev-sizes'] ?? (quick ? small : commands ? '3500000' : '100000,3500000')),
   };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(values.today)) throw new Error(`bad --today: ${values.today}`);
   const kinds = values.kinds.split(',').map((k) => k.trim()) as MeasuredKind[];
   for (const k of kinds) if (!MEASURED_KINDS.includes(k)) throw new Error(`bad kind: ${k}`);
   // Writes are counted for the ATIH extract: the other kinds store the same facts through the same code.
-  const dynamoSizes = values['no-dynamo'] ? [] : values['dynamo-sizes'] ? sizeList(values['dynamo-sizes']) : sizes['atih-mo'].filter((n) => n <= 1_000_000);
+  const dynamoSizes = values['no-dynamo'] ? [] : values['dynamo-sizes'] ? sizeList(values['dynamo-sizes']) : commands ? sizes['atih-mo'] : sizes['atih-mo'].filter((n) => n <= 1_000_000);
   const encoding = values.encoding;
   const runner = values.runner;
   const parser = values.parser;
@@ -168,6 +184,8 @@ function parseOptions(argv: string[]): Options | null {
     dir: resolve(ROOT, values.dir),
     out: resolve(ROOT, values.out),
     quick,
+    commands,
+    today: values.today,
   };
 }
 
@@ -175,7 +193,7 @@ function parseOptions(argv: string[]): Options | null {
 // Children
 // ---------------------------------------------------------------------------------------------
 
-type Worker = 'ours' | 'bytes' | 'duckdb' | 'transcode' | 'dynamo';
+type Worker = 'ours' | 'bytes' | 'duckdb' | 'transcode' | 'dynamo' | 'command';
 
 interface ChildOutcome {
   ok: boolean;
@@ -208,8 +226,9 @@ async function bundleWorkers(dir: string): Promise<void> {
 }
 
 function command(worker: Worker, runner: Options['runner']): string[] {
-  // The DynamoDB child starts the emulators (many CommonJS packages): it always runs through tsx.
-  if (runner === 'bundle' && worker !== 'dynamo' && bundleDir) return [join(bundleDir, `${worker}.mjs`)];
+  // The DynamoDB child starts the emulators (many CommonJS packages): it always runs through tsx, and
+  // the commands' child as `npx caqes` runs them (bin/caqes.mjs: the sources through tsx).
+  if (runner === 'bundle' && worker !== 'dynamo' && worker !== 'command' && bundleDir) return [join(bundleDir, `${worker}.mjs`)];
   return ['--import', 'tsx', join(ROOT, 'bench/workers', `${worker}.ts`)];
 }
 
@@ -437,7 +456,13 @@ interface SizeResult {
   /** Ours against DuckDB (typed), and against DuckDB (cast). */
   agreement: Agreement | null;
   agreementCast: Agreement | null;
+  /** The ingest handler on the local S3 and DynamoDB (with the compute it asks for). */
   dynamo: Measured | null;
+  /** The facts the ingest handler stored against DuckDB (typed). */
+  agreementIngest: Agreement | null;
+  /** `caqes validate <file>` and `caqes run --data <drop folder>`, each a whole process. */
+  validate: Measured | null;
+  run: Measured | null;
 }
 
 function log(message: string): void {
@@ -503,11 +528,17 @@ async function benchSize(kind: MeasuredKind, rows: number, options: Options, ref
   }
 
   let dynamo: Measured | null = null;
-  if (kind === 'atih-mo' && options.dynamoSizes.includes(rows)) {
-    log('  DynamoDB writes (embedded emulators)…');
-    dynamo = await measure('dynamo', ['--file', extract.path, '--referential', referential, '--year', String(options.year)], options, 1);
+  let agreementIngest: Agreement | null = null;
+  if ((kind === 'atih-mo' && options.dynamoSizes.includes(rows)) || options.commands) {
+    log('  ingest handler on the local S3, DynamoDB writes (embedded emulators)…');
+    const ingestAgg = join(aggDir, `ingest-${kind}-${rows}.json`);
+    dynamo = await measure('dynamo', ['--kind', kind, '--file', extract.path, '--referential', referential, '--year', String(options.year), '--aggregates', ingestAgg], options, 1);
     if (!dynamo.ok) log(`  DynamoDB FAILED: ${dynamo.error}`);
+    const duckAgg = duckdb?.ok ? await readJson<Aggregate[]>(join(aggDir, `duckdb-${kind}-typed-${rows}.json`)) : null;
+    const stored = dynamo.ok ? await readJson<Aggregate[]>(ingestAgg) : null;
+    if (duckAgg && stored) agreementIngest = compare(kind, stored, duckAgg);
   }
+  const commands = options.commands ? await benchCommands(kind, extract.path, referential, options) : { validate: null, run: null };
 
   return {
     kind,
@@ -525,7 +556,41 @@ async function benchSize(kind: MeasuredKind, rows: number, options: Options, ref
     agreement,
     agreementCast,
     dynamo,
+    agreementIngest,
+    ...commands,
   };
+}
+
+/**
+ * A folder laid out like the drop zone for `caqes run` and `caqes validate`: the referential and the
+ * extract under their drop keys, hard-linked (copied where links are refused) from the cache.
+ */
+async function dropFolder(kind: MeasuredKind, file: string, referential: string, options: Options): Promise<{ dir: string; extract: string }> {
+  const dir = join(options.dir, 'drops', basename(file, '.csv'));
+  await rm(dir, { recursive: true, force: true });
+  const place = async (from: string, key: string): Promise<string> => {
+    const to = join(dir, ...key.split('/'));
+    await mkdir(dirname(to), { recursive: true });
+    await link(from, to).catch(() => copyFile(from, to));
+    return to;
+  };
+  await place(referential, 'referential/etablissements.csv');
+  return { dir, extract: await place(file, DROP_KEYS[kind](options.year)) };
+}
+
+/** `caqes validate` and `caqes run` on one extract, each in its own process (its peak RSS the whole command's). */
+async function benchCommands(kind: MeasuredKind, file: string, referential: string, options: Options): Promise<{ validate: Measured; run: Measured }> {
+  const drop = await dropFolder(kind, file, referential, options);
+  log('  caqes validate…');
+  const validate = await measure('command', ['--label', 'validate', '--', 'validate', drop.extract], options);
+  if (!validate.ok) log(`  caqes validate FAILED: ${validate.error}`);
+  log('  caqes run (embedded default)…');
+  const out = `${drop.dir}-out`;
+  await rm(out, { recursive: true, force: true });
+  const run = await measure('command', ['--label', 'run', '--', 'run', '--data', drop.dir, '--today', options.today, '--out', out], options);
+  if (!run.ok) log(`  caqes run FAILED: ${run.error}`);
+  await rm(drop.dir, { recursive: true, force: true });
+  return { validate, run };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -615,6 +680,70 @@ function goals(results: SizeResult[]): Goal[] {
   return out;
 }
 
+const ratio = (a: number | null | undefined, b: number | null | undefined): number | null => (a && b ? a / b : null);
+
+/** The issue's targets for the commands, as ratios to DuckDB one thread in the same run (largest size of a kind). */
+function commandGoals(results: SizeResult[]): Goal[] {
+  const measured = results.filter((r) => r.run || r.validate);
+  if (measured.length === 0) return [];
+  const largest = measured.at(-1) as SizeResult;
+  const duck = largest.duckdb?.ok ? largest.duckdb.seconds : null;
+  const target = (goal: string, seconds: number | null | undefined, limit: number): Goal => {
+    const x = ratio(seconds, duck);
+    return { goal, pass: x === null ? null : x <= limit, detail: x === null ? 'not measured' : `${fix(seconds, 2)} s vs DuckDB ${fix(duck, 2)} s at ${largest.rows} rows: ${x.toFixed(2)}x` };
+  };
+  const out = [
+    target("caqes run within 3x DuckDB's single thread (spawn to exit)", largest.run?.ok ? largest.run.wallSeconds : null, 3),
+    target("caqes validate within 2x DuckDB's single thread (spawn to exit)", largest.validate?.ok ? largest.validate.wallSeconds : null, 2),
+    target("the reader within 1.5x DuckDB's single thread", largest.ours.ok ? largest.ours.seconds : null, 1.5),
+  ];
+  const rss = largest.run?.ok ? largest.run.rssMb : null;
+  out.push({ goal: 'caqes run peak RSS at most 512 MB at the largest size', pass: rss === null ? null : rss <= 512, detail: `${fix(rss, 0)} MB at ${largest.rows} rows` });
+  const smallest = measured.find((r) => r.run?.ok);
+  if (smallest && smallest !== largest && rss !== null) {
+    const growth = (rss as number) / (smallest.run?.rssMb as number);
+    out.push({ goal: "caqes run's peak RSS does not grow with the file (within 1.2x)", pass: growth <= 1.2, detail: `${fix(smallest.run?.rssMb, 0)} MB at ${smallest.rows} rows, ${fix(rss, 0)} MB at ${largest.rows}: ${growth.toFixed(2)}x` });
+  }
+  const checked = results.filter((r) => r.agreementIngest);
+  if (checked.length > 0) {
+    out.push({
+      goal: 'the facts the ingest handler stored give DuckDB’s aggregates (to the cent)',
+      pass: checked.every((r) => r.agreementIngest?.agree),
+      detail: checked.map((r) => `${r.rows}: ${r.agreementIngest?.agree ? 'same' : `${r.agreementIngest?.mismatches} mismatches`}`).join(', '),
+    });
+  }
+  return out;
+}
+
+/** Row counts as the README writes them (1M, 3.5M, 100k). */
+function size(rows: number): string {
+  return rows >= 1e6 ? `${rows / 1e6}M` : `${rows / 1e3}k`;
+}
+
+/** The commands of every kind and size as a markdown table, ready for the README. */
+function commandsMarkdown(results: SizeResult[]): string {
+  const cell = (m: Measured | null, seconds: number | null | undefined, duck: number | null) => {
+    if (!m) return '-';
+    if (!m.ok) return 'FAIL';
+    const x = ratio(seconds, duck);
+    return `${fix(seconds, 2)} s${x === null ? '' : ` (${x.toFixed(2)}x)`}`;
+  };
+  const lines = [
+    '| source | rows | MB | DuckDB 1 thread | reader (openCsv + readTabular) | `caqes validate` | ingest handler, local S3 | `caqes run` | `caqes run` peak RSS | reader RSS | same as DuckDB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of results.filter((x) => x.run || x.validate)) {
+    const duck = r.duckdb?.ok ? r.duckdb.seconds : null;
+    const same = [r.agreement, r.agreementIngest].filter((a) => a !== null);
+    lines.push(
+      `| ${KIND_SHORT[r.kind]} | ${size(r.rows)} | ${fix(r.mb, 0)} | ${fix(duck, 2)} s | ${cell(r.ours, r.ours.seconds, duck)} | ${cell(r.validate, r.validate?.wallSeconds, duck)} | ${cell(r.dynamo, r.dynamo?.seconds, duck)} | ${cell(r.run, r.run?.wallSeconds, duck)} | ${fix(r.run?.rssMb, 0)} MB | ${fix(r.ours.rssMb, 0)} MB | ${same.length === 0 ? '-' : same.every((a) => a?.agree) ? 'yes, to the cent' : 'NO'} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+const KIND_SHORT: Record<MeasuredKind, string> = { 'atih-mo': 'ATIH MO', 'fichcomp-med': 'FICHCOMP medicines', 'open-phmev': 'Open PHMEV' };
+
 /** What each kind's extract is, as the report says it. */
 const KIND_LABELS: Record<MeasuredKind, string> = {
   'atih-mo': 'ATIH MO extract (mo-*.csv)',
@@ -703,7 +832,7 @@ function render(kind: MeasuredKind, results: SizeResult[], machine: Record<strin
       if (m && !m.ok) notes.push(`${name} failed at ${r.rows} rows: ${m.error}`);
     }
   }
-  const goalLines = goals(results).map((g) => `  [${g.pass === null ? 'n/a' : g.pass ? 'PASS' : 'FAIL'}] ${g.goal}: ${g.detail}`);
+  const goalLines = [...goals(results), ...commandGoals(results)].map((g) => `  [${g.pass === null ? 'n/a' : g.pass ? 'PASS' : 'FAIL'}] ${g.goal}: ${g.detail}`);
   let prof = '';
   if (profile) {
     prof = `\nWhere ours spends its time (${relative(ROOT, profile.file)}, ${profile.totalMs} ms sampled, self time; builtins charged to their caller):\n${table(
@@ -715,6 +844,49 @@ function render(kind: MeasuredKind, results: SizeResult[], machine: Record<strin
     )}`;
   }
   return [`\n${KIND_LABELS[kind]}: ours (openCsv + readTabular) vs bytes only vs DuckDB (1 thread)\n`, main, dynamo, '', 'Goals:', ...goalLines, '', ...notes, prof].join('\n');
+}
+
+interface CommandProfile {
+  command: 'validate' | 'run';
+  rows: number;
+  summary: ProfileSummary;
+}
+
+/**
+ * `caqes validate` and `caqes run` once each under `--cpu-prof` on the ATIH extract of `rows` rows:
+ * where the commands spend their time (the main thread's profile; tsx's loader thread apart).
+ */
+async function profileCommands(rows: number, options: Options, referential: string): Promise<CommandProfile[]> {
+  const extract = await extractFor('atih-mo', rows, { ...options, duckdb: false });
+  const drop = await dropFolder('atih-mo', extract.path, referential, options);
+  const out: CommandProfile[] = [];
+  const commands = {
+    validate: ['validate', drop.extract],
+    run: ['run', '--data', drop.dir, '--today', options.today, '--out', `${drop.dir}-out`],
+  } as const;
+  for (const [command, args] of Object.entries(commands) as ['validate' | 'run', readonly string[]][]) {
+    log(`\n== profile of caqes ${command} on ${rows} rows (node --cpu-prof)…`);
+    const dir = join(options.dir, 'profiles', `caqes-${command}-${rows}`);
+    await rm(dir, { recursive: true, force: true });
+    const run = await runChild('command', ['--label', command, '--', ...args], options, ['--cpu-prof', '--cpu-prof-dir', dir]);
+    // One file per thread, named CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile: the main thread is 0.
+    const main = (await readdir(dir).catch(() => [] as string[])).find((f) => /\.0\.\d+\.cpuprofile$/.test(f));
+    if (run.ok && main) out.push({ command, rows, summary: await summariseProfile(join(dir, main), 20) });
+    else log(`  profile FAILED: ${run.error ?? 'no profile of the main thread'}`);
+  }
+  await rm(drop.dir, { recursive: true, force: true });
+  return out;
+}
+
+function renderCommandProfile(p: CommandProfile): string {
+  const { summary } = p;
+  return `\nWhere caqes ${p.command} spends its time on ${p.rows} rows (${relative(ROOT, summary.file)}, main thread, ${summary.totalMs} ms sampled, self time; builtins charged to their caller):\n${table(
+    ['part', 'ms', '%'],
+    summary.byPart.map((x) => [x.part, fix(x.ms, 0), fix(x.share, 1)]),
+  )}\n\nTop functions (self time):\n${table(
+    ['function', 'where', 'part', 'ms', '%'],
+    summary.topFunctions.map((f) => [f.fn, f.where, f.part, fix(f.ms, 0), fix(f.share, 1)]),
+  )}`;
 }
 
 /** Which code was measured: the commit, and how many files of the measured path differ from it. */
@@ -772,6 +944,7 @@ async function main(): Promise<number> {
   const ofKind = options.kinds.map((kind) => ({ kind, results: results.filter((r) => r.kind === kind) }));
 
   let profile: ProfileSummary | null = null;
+  let commandProfiles: CommandProfile[] = [];
   if (options.profile !== null) {
     const rows = options.profile;
     log(`\n== profile of ours on ${rows} rows (node --cpu-prof)…`);
@@ -786,20 +959,24 @@ async function main(): Promise<number> {
     );
     if (run.ok) profile = await summariseProfile(join(profDir, name));
     else log(`  profile FAILED: ${run.error}`);
+    if (options.commands) commandProfiles = await profileCommands(rows, options, referential);
   }
 
   machine.loadAtEnd = Math.round((loadavg()[0] ?? 0) * 100) / 100;
   const text = ofKind.map((k, i) => render(k.kind, k.results, { ...machine, code: code.summary }, options, i === 0 ? profile : null)).join('\n\n');
   console.log(text);
+  for (const p of commandProfiles) console.log(renderCommandProfile(p));
+  if (options.commands) console.log(`\nThe commands end to end (seconds; in brackets, the ratio to DuckDB one thread in the same run; commands from spawn to exit):\n\n${commandsMarkdown(results)}`);
   const json = {
     generatedAt: new Date().toISOString(),
     totalSeconds: (performance.now() - started) / 1000,
     machine,
     code,
     options: { ...options, dir: relative(ROOT, options.dir), out: relative(ROOT, options.out) },
-    goals: ofKind.flatMap((k) => goals(k.results).map((g) => ({ kind: k.kind, ...g }))),
+    goals: ofKind.flatMap((k) => [...goals(k.results), ...commandGoals(k.results)].map((g) => ({ kind: k.kind, ...g }))),
     results,
     profile,
+    commandProfiles,
   };
   await mkdir(dirname(options.out), { recursive: true });
   await writeFile(options.out, `${JSON.stringify(json, null, 2)}\n`);

@@ -1,19 +1,26 @@
 /**
- * Child process: the DynamoDB writes one extract causes, through the whole pipeline on the embedded
- * emulators (s3rver, dynalite): the referential `etablissements.csv` of the generated FINESS goes
- * under `referential/` and is drained, then the extract under `atih/<year>/` is drained (ingest and
- * the compute it asks for) while a middleware on the runtime's DynamoDB client counts every write
+ * Child process: the ingest handler against the local S3, and the DynamoDB writes one extract causes,
+ * through the whole pipeline on the embedded emulators (s3rver, dynalite): the referential
+ * `etablissements.csv` of the generated FINESS goes under `referential/` and is drained, then the
+ * extract is streamed to its drop key (bench/common.ts's DROP_KEYS for `--kind`) and drained (ingest
+ * and the compute it asks for) while a middleware on the runtime's DynamoDB client counts every write
  * request: PutItem, UpdateItem, DeleteItem, and each item of a BatchWriteItem (or TransactWriteItems).
+ * The facts the pipeline stored are totalled per establishment and year to `--aggregates`, for the
+ * comparison with DuckDB.
  */
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { startEmbedded } from '../../lib/local/embedded';
-import { childArgs, need, peakRssMb, report } from '../common';
+import { aggregateFacts } from '../aggregates';
+import { childArgs, DROP_KEYS, MEASURED_KINDS, need, peakRssMb, report, writeAggregates, type MeasuredKind } from '../common';
 
 const args = childArgs(process.argv.slice(2));
 const file = need(args, 'file');
 const referential = need(args, 'referential');
 const year = Number(need(args, 'year'));
+const kind = (args.get('kind') ?? 'atih-mo') as MeasuredKind;
+if (!MEASURED_KINDS.includes(kind)) throw new Error(`unknown --kind ${kind}`);
 
 interface WriteCounts {
   /** Write items by command name (a BatchWriteItem counts its items). */
@@ -103,22 +110,20 @@ try {
     { step: 'initialize', name: 'benchWriteCounter', override: true },
   );
 
-  // Bodies are sent as buffers: with a stream body the SDK switches to `aws-chunked` encoding with a
-  // trailing checksum, which s3rver stores as is (chunk headers inside the object).
-  const put = (key: string, body: Buffer) => rt.clients.s3.send(new PutObjectCommand({ Bucket: rt.objects.bucket, Key: key, Body: body }));
+  // Streamed with its length, as `caqes run` drops a file: the extract is never held in memory.
+  const put = async (key: string, path: string) =>
+    rt.clients.s3.send(new PutObjectCommand({ Bucket: rt.objects.bucket, Key: key, Body: createReadStream(path), ContentLength: (await stat(path)).size }));
 
   const referentialKey = 'referential/etablissements.csv';
-  const referentialBody = await readFile(referential);
-  await put(referentialKey, referentialBody);
+  await put(referentialKey, referential);
   let t = performance.now();
   await embedded.drain();
   const referentialSeconds = (performance.now() - t) / 1000;
   const referentialEvent = (await rt.store.listFileEvents(referentialKey)).at(-1) as Record<string, unknown> | undefined;
 
-  const extractKey = `atih/${year}/mo-bench.csv`;
-  const extract = await readFile(file);
+  const extractKey = DROP_KEYS[kind](year);
   t = performance.now();
-  await put(extractKey, extract);
+  await put(extractKey, file);
   const uploadSeconds = (performance.now() - t) / 1000;
 
   counting = true;
@@ -133,7 +138,12 @@ try {
     const reportJson = JSON.parse((await rt.objects.readBuffer(event.reportKey)).toString('utf8')) as { issues?: { code: string; row: number | null; message: string }[] };
     firstIssues = (reportJson.issues ?? []).slice(0, 3).map((i) => `${i.code} line ${i.row ?? '-'}: ${i.message}`);
   }
-  const facts = (await rt.store.listMoFacts('PACA', year)).length + (await rt.store.listMoFacts('CORSE', year)).length;
+  const stored = await Promise.all(
+    ['PACA', 'CORSE'].map((region) => (kind === 'open-phmev' ? rt.store.listPhmevFacts(region, year) : rt.store.listMoFacts(region, year))),
+  );
+  const facts = stored.flat();
+  const aggregatesPath = args.get('aggregates');
+  if (aggregatesPath) await writeAggregates(aggregatesPath, aggregateFacts(kind, facts));
 
   report({
     seconds: drainSeconds,
@@ -148,7 +158,8 @@ try {
     errors: event?.errorCount ?? null,
     firstIssues,
     deadLetters: embedded.deadLetters().length,
-    moFactsStored: facts,
+    kind,
+    moFactsStored: facts.length,
     writes: Object.values(counts.items).reduce((a, b) => a + b, 0),
     writeRequests: counts.requests,
     writesByCommand: counts.items,

@@ -15,7 +15,8 @@ import { openPhmevFormat } from '../../lib/formats/kinds/open-phmev';
 import { INGEST_LIMITS } from '../../lib/formats/limits';
 import { readTabular, type FormatContext } from '../../lib/formats/tabular';
 import type { Establishment, MoFact, PhmevFact } from '../../lib/domain/schemas';
-import { childArgs, MEASURED_KINDS, memoryMb, need, peakRssMb, report, writeAggregates, type Aggregate, type MeasuredKind } from '../common';
+import { childArgs, DROP_KEYS, MEASURED_KINDS, memoryMb, need, peakRssMb, report, writeAggregates, type MeasuredKind } from '../common';
+import { aggregateFacts } from '../aggregates';
 import { makeEstablishments } from '../generate';
 
 /** The referential entries of the establishments `bench/generate.ts` made for this seed. */
@@ -38,26 +39,8 @@ function factsOf<T>(output: unknown): T[] {
   return [];
 }
 
-/** Where each kind is dropped and how it is read. */
-const KINDS = {
-  'atih-mo': { format: atihMoFormat, key: (year: number) => `atih/${year}/mo-bench.csv` },
-  'fichcomp-med': { format: fichcompMedFormat, key: (year: number) => `atih/${year}/fichcomp-med-bench.csv` },
-  'open-phmev': { format: openPhmevFormat, key: (year: number) => `cpam/${year}/OPEN_PHMEV_${year}.CSV` },
-} as const;
-
-function aggregateOf(byYear: Map<string, Aggregate>, finess: string, year: number): Aggregate {
-  const id = `${finess}#${year}`;
-  let agg = byYear.get(id);
-  if (!agg) {
-    agg = { finess, year, lines: 0, sums: {} };
-    byYear.set(id, agg);
-  }
-  return agg;
-}
-
-function add(agg: Aggregate, sums: Record<string, number>): void {
-  for (const [field, n] of Object.entries(sums)) agg.sums[field] = (agg.sums[field] ?? 0) + n;
-}
+/** How each kind is read. */
+const FORMATS = { 'atih-mo': atihMoFormat, 'fichcomp-med': fichcompMedFormat, 'open-phmev': openPhmevFormat } as const;
 
 const args = childArgs(process.argv.slice(2));
 const kind = (args.get('kind') ?? 'atih-mo') as MeasuredKind;
@@ -67,7 +50,7 @@ const seed = Number(need(args, 'seed'));
 const year = Number(need(args, 'year'));
 const establishments = benchEstablishments(seed, Number(need(args, 'establishments')));
 const parser = args.get('parser') === 'papaparse' ? 'papaparse' : 'auto';
-const key = KINDS[kind].key(year);
+const key = DROP_KEYS[kind](year);
 
 const ctx: FormatContext = {
   source: { key, version: 'etag:bench' },
@@ -80,31 +63,15 @@ const ctx: FormatContext = {
 
 const started = performance.now();
 const csv = await openCsv(createReadStream(file), INGEST_LIMITS, { parser });
-const outcome = await readTabular(KINDS[kind].format, csv, ctx);
+const outcome = await readTabular(FORMATS[kind], csv, ctx);
 const seconds = (performance.now() - started) / 1000;
 const rssMb = peakRssMb();
 const memoryAtEnd = memoryMb();
 
-const byYear = new Map<string, Aggregate>();
-let facts = 0;
-if (kind === 'open-phmev') {
-  for (const f of factsOf<PhmevFact>(outcome.output)) {
-    facts++;
-    const agg = aggregateOf(byYear, f.finess, f.year);
-    agg.lines += f.lines;
-    const repertoire = f.generics.repertoire;
-    add(agg, { rem: f.medicines.rem, bse: f.medicines.bse, boxes: f.medicines.boxes, feesRem: f.fees.rem, ippRem: f.ipp.rem, ippBoxes: f.ipp.boxes, repertoireBoxes: repertoire, genericBoxes: f.generics.generic });
-  }
-} else {
-  for (const f of factsOf<MoFact>(outcome.output)) {
-    facts++;
-    const agg = aggregateOf(byYear, f.finess, f.year);
-    agg.lines += f.lines;
-    add(agg, { totalUcd: f.totalUcd, i999Ucd: f.i999Ucd, totalAmount: f.totalAmount, i999Amount: f.i999Amount });
-  }
-}
+const facts = kind === 'open-phmev' ? factsOf<PhmevFact>(outcome.output) : factsOf<MoFact>(outcome.output);
+const aggregates = aggregateFacts(kind, facts);
 const aggregatesPath = args.get('aggregates');
-if (aggregatesPath) await writeAggregates(aggregatesPath, [...byYear.values()]);
+if (aggregatesPath) await writeAggregates(aggregatesPath, aggregates);
 
 report({
   kind,
@@ -120,6 +87,6 @@ report({
   errors: outcome.issues.errors,
   warnings: outcome.issues.warnings,
   firstIssues: outcome.issues.listed.slice(0, 3).map((i) => `${i.code} line ${i.row ?? '-'} ${i.column ?? ''}: ${i.message}`),
-  facts,
-  establishmentYears: byYear.size,
+  facts: facts.length,
+  establishmentYears: aggregates.length,
 });

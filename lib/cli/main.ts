@@ -1,22 +1,14 @@
 import { parseArgs } from 'node:util';
 import { todayOf } from '../domain/clock';
 import { formatFrenchDate } from '../io/french';
-import { renderAccount } from './account';
-import { linkCommand, portalTarget, type PortalTarget } from './link';
-import { StateError, defaultStateDir } from '../local/state';
-import { backupCommand, restoreCommand } from './backup';
-import { mailCommand } from './mail';
-import { statePortal } from './state-portal';
-import { remindJson, remindOnData, renderRemindRun } from './remind';
-import { renderRedrive, replayDeadLetters } from './replay';
-import { reportCommand } from './report';
+import type { PortalTarget } from './link';
+import { StateError } from '../local/state-error';
 import { readingLabel, renderFileReport } from './report-text';
-import { runPipeline } from './run';
-import { renderServing, startServe } from './serve';
-import { renderSummaryWritten, writeSummary } from './summary';
 import { UsageError } from './usage';
-import { userCommand } from './user';
 import { KIND_CHOICES, validateLocalFile } from './validate';
+
+// Each command's modules are loaded when it runs: `caqes validate` needs no emulator, SDK or portal,
+// and loading them all took seconds of every command's start.
 
 const USAGE = `Usage : caqes <commande> [options]
 
@@ -111,6 +103,7 @@ async function remind(args: string[]): Promise<number> {
   });
   if (!values.data && !values.state) throw new UsageError('--data ou --state est obligatoire');
   const today = parseToday(values.today);
+  const { remindJson, remindOnData, renderRemindRun } = await import('./remind');
   const run = await remindOnData({ dataDir: values.data, stateDir: values.state, today, dryRun: values['dry-run'] });
   process.stdout.write((values.json ? JSON.stringify(remindJson(run, today), null, 2) : renderRemindRun(run, today, values['dry-run'])) + '\n');
   return 0;
@@ -119,6 +112,7 @@ async function remind(args: string[]): Promise<number> {
 async function replay(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { 'dlq-arn': { type: 'string' } } });
   if (!values['dlq-arn']) throw new UsageError('--dlq-arn est obligatoire');
+  const { renderRedrive, replayDeadLetters } = await import('./replay');
   process.stdout.write(renderRedrive(await replayDeadLetters(values['dlq-arn'])) + '\n');
   return 0;
 }
@@ -183,6 +177,7 @@ async function summary(args: string[]): Promise<number> {
   });
   // Without a state, the sample is the default folder; with one, the state may hold the campaign already.
   const dataDir = values.data ?? (values.state ? undefined : 'events/sample');
+  const { renderSummaryWritten, writeSummary } = await import('./summary');
   const written = await writeSummary({ ...values, dataDir, stateDir: values.state, today: parseToday(values.today) });
   process.stdout.write(renderSummaryWritten(written) + '\n');
   return written.deadLetters > 0 ? 1 : 0;
@@ -192,6 +187,7 @@ async function serve(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string', default: '8080' }, data: { type: 'string' }, today: { type: 'string' }, state: { type: 'string' } } });
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65_535) throw new UsageError('--port attend un numéro de port');
+  const [{ renderServing, startServe }, { defaultStateDir }] = await Promise.all([import('./serve'), import('../local/state')]);
   const serving = await startServe({
     port,
     dataDir: values.data,
@@ -225,6 +221,7 @@ async function link(args: string[]): Promise<number> {
   if (values.days !== undefined && !/^\d+$/.test(values.days)) throw new UsageError('--days attend un nombre de jours');
   if (values.days !== undefined && values.revoke) throw new UsageError('--days ne va pas avec --revoke');
   const request = { finess: values.finess, campaign: values.campaign, days: values.days === undefined ? undefined : Number(values.days), revoke: values.revoke };
+  const { linkCommand } = await import('./link');
   const result = await onPortal(values.state, 'link', (target) => linkCommand(target, request));
   if (!result.ok) {
     process.stderr.write(`Refusé : ${result.message}\n`);
@@ -240,8 +237,8 @@ async function link(args: string[]): Promise<number> {
 
 /** Runs `work` against the portal of a state folder (`--state`), else the deployed or running one. */
 async function onPortal<T>(stateDir: string | undefined, command: string, work: (target: PortalTarget) => Promise<T>): Promise<T> {
-  if (!stateDir) return work(await portalTarget());
-  const portal = await statePortal(stateDir, command);
+  if (!stateDir) return work(await (await import('./link')).portalTarget());
+  const portal = await (await import('./state-portal')).statePortal(stateDir, command);
   try {
     return await work(portal.target);
   } finally {
@@ -255,6 +252,7 @@ async function report(args: string[]): Promise<number> {
     options: { contract: { type: 'string' }, campaign: { type: 'string' }, out: { type: 'string' }, region: { type: 'string' }, state: { type: 'string' } },
   });
   const { state, ...options } = values;
+  const { reportCommand } = await import('./report');
   const done = await onPortal(state, 'report', (target) => reportCommand(target, options));
   if (!done.ok) {
     process.stderr.write(`Refusé : ${done.message}\n`);
@@ -277,6 +275,7 @@ async function run(args: string[]): Promise<number> {
   });
   if (!values.data) throw new UsageError('--data est obligatoire');
   const today = parseToday(values.today);
+  const [{ runPipeline }, { renderAccount }] = await Promise.all([import('./run'), import('./account')]);
   const result = await runPipeline({ dataDir: values.data, today, outDir: values.out, stateDir: values.state });
   if (values.json) {
     process.stdout.write(
@@ -333,13 +332,13 @@ export async function main(argv: string[]): Promise<number> {
       case 'report':
         return await report(rest);
       case 'user':
-        return await userCommand(rest);
+        return await (await import('./user')).userCommand(rest);
       case 'mail':
-        return await mailCommand(rest);
+        return await (await import('./mail')).mailCommand(rest);
       case 'backup':
-        return await backupCommand(rest);
+        return await (await import('./backup')).backupCommand(rest);
       case 'restore':
-        return await restoreCommand(rest);
+        return await (await import('./backup')).restoreCommand(rest);
       default:
         process.stderr.write(USAGE);
         return 2;

@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { readdir, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep, dirname } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -62,8 +63,9 @@ async function listFiles(dir: string): Promise<string[]> {
 
 /**
  * Referential first (establishments before the files that name them), then the extracts, then the
- * evidence: the order an OMéDIT would load a campaign in. Each group is processed to the end before
- * the next is dropped.
+ * evidence: the order an OMéDIT would load a campaign in. Each group is ingested to the end before
+ * the next is dropped; the indicators and summaries are computed once per region and year after the
+ * last group, not for every file (a region's computation before its extract arrives is thrown away).
  */
 function groups(keys: string[]): string[][] {
   const rank = (key: string) =>
@@ -116,8 +118,9 @@ export async function loadDropZone(embedded: Embedded, dataDir: string, today: s
       const { size } = await stat(path);
       await rt.clients.s3.send(new PutObjectCommand({ Bucket: rt.objects.bucket, Key: key, Body: createReadStream(path), ContentLength: size }));
     }
-    await embedded.drain();
+    await embedded.drain({ compute: false });
   }
+  await embedded.drain();
   return keys;
 }
 
@@ -172,10 +175,11 @@ export async function runOnEmbedded(embedded: Embedded, options: RunOptions): Pr
 
   await mkdir(options.outDir, { recursive: true });
   const summaries = [];
+  // Streamed from the local S3 to the folder: a summary is never held whole to be copied.
   const copy = async (key: string): Promise<string> => {
     const path = join(options.outDir, key);
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, await rt.objects.readBuffer(key));
+    await pipeline(await rt.objects.read(key), createWriteStream(path));
     return path;
   };
   for (const summary of built) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,8 @@ import S3rver from 's3rver';
 import dynalite from 'dynalite';
 import { registerLocalQueue, type ComputeMessage } from '../store/compute-queue';
 import { resetRuntime, runtime, type Runtime } from '../runtime';
+import { mergeComputeBodies } from '../pipeline/compute';
+import { inProcessHandler } from './in-process-http';
 import { LocalQueue, type DeadLetter } from './local-queue';
 import { invokeSqsHandler } from './invoke';
 import { directoryOutbox, memoryOutbox, startMailGateway, type KeptEmail } from './mail-gateway';
@@ -28,8 +30,10 @@ export interface Embedded {
   /**
    * Processes every queued S3 event and compute request, to the end (one drain at a time); with a
    * `concurrency`, that many messages of a queue at once, as Lambda runs concurrent invocations.
+   * With `compute: false`, the S3 events only: the compute requests wait, merged per region and
+   * year, for the next drain (`caqes run` computes once after every file is dropped).
    */
-  drain(options?: { concurrency?: number }): Promise<void>;
+  drain(options?: { concurrency?: number; compute?: boolean }): Promise<void>;
   /** Moves the dead-lettered messages back to their queues and processes them again; how many. */
   replayDeadLetters(): Promise<number>;
   /**
@@ -137,6 +141,10 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
   });
   resetRuntime();
   const rt = runtime();
+  // The handlers' DynamoDB requests reach dynalite in this process without the loopback socket; its
+  // port stays open for the portal's and the tools' other clients.
+  const answer = dynamo.listeners('request')[0] as RequestListener;
+  rt.clients.dynamo.config.requestHandler = inProcessHandler(answer) as unknown as typeof rt.clients.dynamo.config.requestHandler;
 
   await rt.clients.s3.send(new CreateBucketCommand({ Bucket: LOCAL_BUCKET })).catch((error: Error) => {
     // A state folder already has its bucket.
@@ -171,7 +179,7 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
   const compute = await import('../../functions/compute/handler');
   const ingestQueue = new LocalQueue('ingest', (bodies) => invokeSqsHandler(ingest.handler, 'caqes-ingest', bodies));
   // Batch sizes as the deployed event sources (infra): one S3 event per ingest, up to ten computations.
-  const computeQueue = new LocalQueue('compute', (bodies) => invokeSqsHandler(compute.handler, 'caqes-compute', bodies), 10);
+  const computeQueue = new LocalQueue('compute', (bodies) => invokeSqsHandler(compute.handler, 'caqes-compute', bodies), 10, undefined, mergeComputeBodies);
   rt.now = () => clock();
   s3.on('event', (event: unknown) => ingestQueue.push(JSON.stringify(awsShapedEvent(event, clock()))));
   const unregister = registerLocalQueue(COMPUTE_QUEUE_URL, async (messages: readonly ComputeMessage[]) => {
@@ -180,11 +188,12 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
 
   // Drains run one after the other: a test's drain and the background one never take the same message.
   let draining: Promise<void> = Promise.resolve();
-  const drain = (options: { concurrency?: number } = {}): Promise<void> => {
+  const drain = (options: { concurrency?: number; compute?: boolean } = {}): Promise<void> => {
+    const compute = options.compute ?? true;
     const next = draining.then(async () => {
-      while (ingestQueue.size > 0 || computeQueue.size > 0) {
+      while (ingestQueue.size > 0 || (compute && computeQueue.size > 0)) {
         await ingestQueue.drain(options.concurrency);
-        await computeQueue.drain(options.concurrency);
+        if (compute) await computeQueue.drain(options.concurrency);
       }
     });
     draining = next.catch(() => undefined);

@@ -9,7 +9,9 @@ export interface DeadLetter {
  * The embedded default's stand-in for an SQS queue with a redrive policy: messages are delivered in
  * batches of the deployed event source's size, up to `concurrency` batches at a time as Lambda
  * would run several invocations, and a message reported as a batch item failure is delivered again
- * until it lands in the dead-letter list, from which `replay` takes it back.
+ * until it lands in the dead-letter list, from which `replay` takes it back. With `merge`, the
+ * messages never delivered yet are merged when a drain starts (the compute queue asks once per
+ * region and year for what many uploads asked).
  */
 export class LocalQueue {
   private readonly pending: { body: string; receiveCount: number }[] = [];
@@ -20,6 +22,7 @@ export class LocalQueue {
     private readonly deliver: (bodies: string[]) => Promise<Set<number>>,
     private readonly batchSize = 1,
     private readonly maxReceiveCount = 5,
+    private readonly merge?: (bodies: string[]) => string[],
   ) {}
 
   push(body: string): void {
@@ -32,6 +35,12 @@ export class LocalQueue {
 
   /** Delivers every pending message (and every one a failure puts back) until none is left. */
   async drain(concurrency = 1): Promise<void> {
+    if (this.merge) {
+      // Messages already delivered keep their receive count: only fresh ones are merged.
+      const fresh = this.pending.filter((m) => m.receiveCount === 0);
+      const merged = this.merge(fresh.map((m) => m.body));
+      this.pending.splice(0, this.pending.length, ...this.pending.filter((m) => m.receiveCount > 0), ...merged.map((body) => ({ body, receiveCount: 0 })));
+    }
     const worker = async (): Promise<void> => {
       for (let batch = this.pending.splice(0, this.batchSize); batch.length > 0; batch = this.pending.splice(0, this.batchSize)) {
         for (const message of batch) message.receiveCount++;

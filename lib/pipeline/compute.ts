@@ -2,6 +2,7 @@ import { campaignsOfYear } from '../domain/campaign';
 import { computeIndicators } from '../domain/indicators';
 import type { IndicatorResult } from '../domain/schemas';
 import type { DynamoStore } from '../store/dynamo-store';
+import { ComputeMessage } from '../store/compute-queue';
 import { dedupe, type ComputeRequest } from './apply';
 
 /** The second-generation contract runs from 1 July 2022: a DMI mapping accepted since then may still count. */
@@ -69,4 +70,26 @@ export function sharedRuns(requests: readonly ComputeRequest[], run: (merged: Co
     }
     return running;
   };
+}
+
+/**
+ * Compute messages waiting in a queue, merged into one per region and year (the union of the
+ * indicators asked): a run that drops many files computes each region and year once, after the
+ * drops. A body that is not a compute message is kept as it is, to fail on its own.
+ */
+export function mergeComputeBodies(bodies: readonly string[]): string[] {
+  const unreadable: string[] = [];
+  const requests: ComputeRequest[] = [];
+  for (const body of bodies) {
+    const parsed = (() => {
+      try {
+        return ComputeMessage.safeParse(JSON.parse(body));
+      } catch {
+        return null;
+      }
+    })();
+    if (parsed?.success) requests.push(parsed.data);
+    else unreadable.push(body);
+  }
+  return [...dedupe(requests).map((r) => JSON.stringify(r)), ...unreadable];
 }
