@@ -5,10 +5,9 @@ import type { AuditLog } from '../store/audit-log';
 import type { DynamoStore } from '../store/dynamo-store';
 import { withReferentialAudit } from './referential-audit';
 
-export type ComputeRequest = ComputeMessage;
 
 /** The indicators Open PHMEV measures (or measures again beside CPAM's extract). */
-const PHMEV_INDICATORS: ComputeRequest['indicators'] = ['IPP', 'GENERIQUES', 'BIOSIMILAIRES'];
+const PHMEV_INDICATORS: ComputeMessage['indicators'] = ['IPP', 'GENERIQUES', 'BIOSIMILAIRES'];
 
 /**
  * Stores what an accepted file gives, guarded by the upload's event order so that a late event of
@@ -18,7 +17,7 @@ const PHMEV_INDICATORS: ComputeRequest['indicators'] = ['IPP', 'GENERIQUES', 'BI
  * A referential file replaces the data of the regions it names and only those: `region` when it
  * was sent from that region's inputs page, else the regions of its rows.
  */
-export async function applyOutput(output: FileOutput, order: string, store: DynamoStore, audit: AuditLog, region?: string): Promise<ComputeRequest[]> {
+export async function applyOutput(output: FileOutput, order: string, store: DynamoStore, audit: AuditLog, region?: string): Promise<ComputeMessage[]> {
   // Targeting and objectives name regions through their sites.
   const bySite = output.type === 'targetings' || output.type === 'objectives';
   const sites = bySite ? new Map((await store.allEstablishments()).map((e) => [e.finess, e])) : new Map<string, Establishment>();
@@ -50,13 +49,13 @@ function byRegion<T>(rows: readonly T[], regionOf: (row: T) => string | null): M
 }
 
 /** Requests for a year of the regions a shared (null) or regional item concerns. */
-async function regionsConcerned(store: DynamoStore, regions: readonly (string | null)[], year: number): Promise<ComputeRequest[]> {
+async function regionsConcerned(store: DynamoStore, regions: readonly (string | null)[], year: number): Promise<ComputeMessage[]> {
   const known = (await store.listRegions()).map((r) => r.region);
   return known.filter((r) => regions.includes(null) || regions.includes(r)).map((r) => ({ region: r, year }));
 }
 
-async function storeOutput(output: FileOutput, order: string, store: DynamoStore, scope: string | undefined): Promise<ComputeRequest[]> {
-  const knownYears = async (requests: ComputeRequest[]) => {
+async function storeOutput(output: FileOutput, order: string, store: DynamoStore, scope: string | undefined): Promise<ComputeMessage[]> {
+  const knownYears = async (requests: ComputeMessage[]) => {
     const known = new Set((await store.listRegions()).flatMap((r) => r.years.map((y) => `${r.region}#${y}`)));
     return requests.filter((r) => known.has(`${r.region}#${r.year}`));
   };
@@ -91,20 +90,20 @@ async function storeOutput(output: FileOutput, order: string, store: DynamoStore
     }
     case 'mo-facts': {
       const written = await store.putMoFacts(output.facts, order);
-      const requests: ComputeRequest[] = dedupe(written.map((f) => ({ region: f.region, year: f.year, indicators: ['MO'] })));
+      const requests: ComputeMessage[] = dedupe(written.map((f) => ({ region: f.region, year: f.year, indicators: ['MO'] })));
       // The year after, when there is one, compares its amounts with this one's (anomalies).
       return [...requests, ...(await knownYears(requests.map((r) => ({ ...r, year: r.year + 1 }))))];
     }
     case 'cpam-facts': {
       const written = await store.putCpamFacts(output.facts, order);
-      const requests: ComputeRequest[] = dedupe(written.map((f) => ({ region: f.region, year: f.year, indicators: [f.indicator] })));
+      const requests: ComputeMessage[] = dedupe(written.map((f) => ({ region: f.region, year: f.year, indicators: [f.indicator] })));
       // A growth without CPAM's reference value is measured against the year before's.
       return [...requests, ...(await knownYears(requests.map((r) => ({ ...r, year: r.year + 1 }))))];
     }
     case 'phmev-facts': {
       const written = await store.putPhmevFacts(output.facts, order);
       // Growth is against the year before's file: the year after, when there is one, changes too.
-      const requests: ComputeRequest[] = dedupe(written.map((f) => ({ region: f.region, year: f.year, indicators: PHMEV_INDICATORS })));
+      const requests: ComputeMessage[] = dedupe(written.map((f) => ({ region: f.region, year: f.year, indicators: PHMEV_INDICATORS })));
       return [...requests, ...(await knownYears(requests.map((r) => ({ ...r, year: r.year + 1 }))))];
     }
     case 'dmi-facts': {
@@ -118,8 +117,8 @@ async function storeOutput(output: FileOutput, order: string, store: DynamoStore
 }
 
 /** One request per region and year, naming the union of the indicators asked (all, when one asked for all). */
-export function dedupe(requests: readonly ComputeRequest[]): ComputeRequest[] {
-  const merged = new Map<string, ComputeRequest>();
+export function dedupe(requests: readonly ComputeMessage[]): ComputeMessage[] {
+  const merged = new Map<string, ComputeMessage>();
   for (const r of requests) {
     const id = `${r.region}#${r.year}`;
     const known = merged.get(id);

@@ -3,7 +3,7 @@ import { computeIndicators } from '../domain/indicators';
 import type { IndicatorResult } from '../domain/schemas';
 import type { DynamoStore } from '../store/dynamo-store';
 import { ComputeMessage } from '../store/compute-queue';
-import { dedupe, type ComputeRequest } from './apply';
+import { dedupe } from './apply';
 
 /** The second-generation contract runs from 1 July 2022: a DMI mapping accepted since then may still count. */
 const FIRST_CONTRACT_YEAR = 2022;
@@ -19,7 +19,7 @@ function campaignsSince(year: number): string[] {
  * from the stored facts, evidence and referential, as of `today`, replacing their previous results.
  * Idempotent: the same inputs and day give the same items.
  */
-export async function computeRegionYear(request: ComputeRequest, store: DynamoStore, today: string): Promise<IndicatorResult[]> {
+export async function computeRegionYear(request: ComputeMessage, store: DynamoStore, today: string): Promise<IndicatorResult[]> {
   const { region, year } = request;
   const [establishments, targetings, objectives, deadlines, parameters, moFacts, previousMoFacts, cpamFacts, previousCpamFacts, phmevFacts, previousPhmevFacts, dmiFacts, evidence] = await Promise.all([
     store.listEstablishments(region),
@@ -58,7 +58,7 @@ export async function computeAll(store: DynamoStore, today: string): Promise<num
  * same region, and one computation over the stored facts, started after they were all written,
  * answers every request. Returns the (shared) run answering a request of the batch.
  */
-export function sharedRuns(requests: readonly ComputeRequest[], run: (merged: ComputeRequest) => Promise<void>): (request: ComputeRequest) => Promise<void> {
+export function sharedRuns(requests: readonly ComputeMessage[], run: (merged: ComputeMessage) => Promise<void>): (request: ComputeMessage) => Promise<void> {
   const merged = new Map(dedupe(requests).map((r) => [`${r.region}#${r.year}`, r]));
   const started = new Map<string, Promise<void>>();
   return (request) => {
@@ -79,7 +79,7 @@ export function sharedRuns(requests: readonly ComputeRequest[], run: (merged: Co
  */
 export function mergeComputeBodies(bodies: readonly string[]): string[] {
   const unreadable: string[] = [];
-  const requests: ComputeRequest[] = [];
+  const requests: ComputeMessage[] = [];
   for (const body of bodies) {
     const parsed = (() => {
       try {

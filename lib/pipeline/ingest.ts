@@ -14,7 +14,8 @@ import { DROP_PREFIXES, dropKeyProblem, eventOrder, parseDropKey, s3Keys, type D
 import type { ObjectStore } from '../store/object-store';
 import type { SelfEvaluationStore } from '../store/self-evaluation-store';
 import type { WaitingFile, WaitingFileStore } from '../store/waiting-store';
-import { applyOutput, dedupe, regionsReplaced, type ComputeRequest } from './apply';
+import { applyOutput, dedupe, regionsReplaced } from './apply';
+import type { ComputeMessage } from '../store/compute-queue';
 import { recordDroppedInput } from './dropped-input';
 import { evidenceLock } from './self-evaluation';
 
@@ -34,7 +35,7 @@ export interface IngestOutcome {
   key: string;
   duplicate: boolean;
   report: ValidationReport | null;
-  compute: ComputeRequest[];
+  compute: ComputeMessage[];
 }
 
 export interface IngestDeps {
@@ -155,9 +156,9 @@ async function noteUnknownFiness(object: ReceivedObject, event: { order: string;
  * Reads again, from their archived copy and with their own event order, the extracts that named
  * establishments the referential now knows: their rows count without a second drop.
  */
-async function readWaitingAgain(deps: IngestDeps): Promise<ComputeRequest[]> {
+async function readWaitingAgain(deps: IngestDeps): Promise<ComputeMessage[]> {
   const known = new Set((await deps.store.allEstablishments()).flatMap((e) => [e.finess, e.finessJuridique]));
-  const requests: ComputeRequest[] = [];
+  const requests: ComputeMessage[] = [];
   for (const file of await deps.waiting.list()) {
     const dropKey = parseDropKey(file.key);
     if (!dropKey || !file.finess.some((f) => known.has(f))) continue;
@@ -229,7 +230,7 @@ async function processClaimed(
   const reportKey = s3Keys.report(object.key, order.replace(/[|:]/g, '-'));
   await objects.putJson(reportKey, report);
 
-  const compute: ComputeRequest[] = validation.output ? await applyOutput(validation.output, order, store, auditLog(deps.audit, deps.now), scope) : [];
+  const compute: ComputeMessage[] = validation.output ? await applyOutput(validation.output, order, store, auditLog(deps.audit, deps.now), scope) : [];
   if (dropKey.zone === 'atih' || dropKey.zone === 'cpam') await noteUnknownFiness(object, event, validation, deps.waiting);
   if (validation.output?.type === 'establishments') compute.push(...(await readWaitingAgain(deps)));
   const inputYear = 'year' in dropKey ? dropKey.year : recognition.tag === 'table' ? recognition.year : null;

@@ -1,7 +1,7 @@
 /**
  * The pages' files. HTML and CSS are read from the `assets/` folder beside this module: in the
  * repository `lib/portal/assets/`, in the deployed function the `assets/` folder the stack copies
- * next to the bundle (infra/caqes-stack.ts), the same relative place. The scripts are TypeScript
+ * next to the bundle (infra/functions.ts), the same relative place. The scripts are TypeScript
  * (`lib/portal/web/`) bundled by esbuild (`page-scripts.ts`): from source on first request where the
  * sources are (this machine, `caqes serve`, the tests), else read from `assets/`, where the stack
  * wrote them at synth.

@@ -249,8 +249,11 @@ function sectionView(section: ReportSection, sources: SourceFiles, multiSite: bo
   const rows = [...section.sites, ...(section.contract ? [section.contract] : [])].map((r) => rowView(r, sources, multiSite));
   const headline = section.headline ? rowView(section.headline, sources, multiSite) : null;
   const notes: string[] = [];
-  if (section.neutralised) notes.push('Indicateur neutralisé pour les établissements privés ex-OQN (FAQ CAQES) : il n’est pas évalué et rien n’est demandé ; un commentaire reste possible.');
-  else if (!section.headline || section.headline.value === null) notes.push(`Pas de données pour cet indicateur${section.headline?.note ? ` : ${section.headline.note}` : ' : aucun résultat calculé pour l’instant'}.`);
+  // Neutralised by OMéDIT's list (the ARS's, IDF FAQ), not by the category: its reason is the result's note.
+  if (section.neutralised) {
+    const reason = section.headline?.note?.replace(/^neutralisé : /, '');
+    notes.push(`Indicateur neutralisé par l’OMéDIT${reason ? ` (${reason})` : ''} : il n’est pas évalué et rien n’est demandé ; un commentaire reste possible.`);
+  } else if (!section.headline || section.headline.value === null) notes.push(`Pas de données pour cet indicateur${section.headline?.note ? ` : ${section.headline.note}` : ' : aucun résultat calculé pour l’instant'}.`);
   if (d.phev) notes.push('Valeurs PHEV renseignées par l’Assurance Maladie (extraction CPAM, à défaut Open PHMEV) : l’établissement n’a pas à les saisir.');
   if (multiSite) notes.push('Contrat multi-sites : chaque site, puis l’ensemble du contrat (somme des numérateurs et des dénominateurs de ses sites, jamais une moyenne de taux).');
   const value = declaredValue(section.indicator, section.declaration);

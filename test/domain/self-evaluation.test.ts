@@ -4,6 +4,7 @@
  * the contract as a whole for a multi-site contract).
  */
 import { describe, expect, it } from 'vitest';
+import { reportView } from '../../lib/report/self-evaluation-view';
 import type { Deadline, Establishment, EvidenceRecord, IndicatorCode, IndicatorResult, Targeting } from '../../lib/domain/schemas';
 import {
   checkDeclarations,
@@ -255,7 +256,7 @@ const results: IndicatorResult[] = [
   result('MO', 'site', B, 'C-MULTI', { numerator: 10, denominator: 50, value: 20, status: 'not_met', target: MO_TARGET }),
   result('MO', 'contract', null, 'C-MULTI', { numerator: 30, denominator: 250, value: 12, status: 'met', target: MO_TARGET }),
   result('DMI', 'site', B, 'C-MULTI', { measure: 'points', unit: 'points', source: 'evidence', status: 'pending' }),
-  result('IPP', 'site', E, 'C-E', { measure: 'growth', source: 'cpam', status: 'neutralised', note: 'neutralisé pour les établissements ex-OQN' }),
+  result('IPP', 'site', E, 'C-E', { measure: 'growth', source: 'cpam', status: 'neutralised', note: 'neutralisé : liste de l’ARS 2025' }),
 ];
 
 let uploadId = 0;
@@ -351,6 +352,9 @@ describe('reportModel', () => {
     const ipp = model.sections[0]!;
     expect(ipp).toMatchObject({ indicator: 'IPP', neutralised: true, blockers: [], headline: { status: 'neutralised' } });
     expect(model.blockers).toEqual([]);
+    // Neutralised by OMéDIT's list, not by the category (IDF FAQ: the ex-OQN "sur la liste de l'ARS"): the page says whose decision and why.
+    const notes = reportView(model, new Map()).sections[0]!.notes;
+    expect(notes[0]).toBe('Indicateur neutralisé par l’OMéDIT (liste de l’ARS 2025) : il n’est pas évalué et rien n’est demandé ; un commentaire reste possible.');
   });
 
   it('is locked after the deadline unless submitted, and not opened without a report', () => {
