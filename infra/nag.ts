@@ -3,7 +3,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { FunctionName } from './functions.js';
-import { INGEST_READ_PREFIXES, OMEDIT_INPUT_PREFIXES } from './permissions.js';
+import { DROPPED_INPUT_ARCHIVES, INGEST_READ_PREFIXES, OMEDIT_INPUT_PREFIXES } from './permissions.js';
 
 /**
  * Acknowledges one cdk-nag finding on one construct (and its children). cdk-nag 3 runs as a CDK
@@ -45,6 +45,9 @@ export function acknowledgeStackFindings(stack: Stack, parts: AcknowledgedParts)
   }
   for (const prefix of OMEDIT_INPUT_PREFIXES) {
     acknowledge(functions.api, `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`, 'The portal signs OMéDIT’s upload forms and downloads pinned to one key under a region it holds and an upload id chosen per upload; object keys are not known in advance.');
+  }
+  for (const prefix of DROPPED_INPUT_ARCHIVES) {
+    acknowledge(functions.api, `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`, 'The portal signs the download of a file a script dropped into one of OMéDIT’s zones, from its archive copy, once it has checked that every region the file names is the caller’s; object keys are not known in advance.');
   }
   for (const [prefix, why] of [
     ['evidence/', 'signs upload forms whose policy pins one key under the establishment’s own evidence/<campaign>/<finess>/<kind>/ prefix, chosen per upload'],

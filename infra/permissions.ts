@@ -12,6 +12,9 @@ import type { Queues } from './queues.js';
 /** Where OMéDIT's inputs page writes: a region's and an upload's folder, under the drop zones' prefixes (lib/store/keys.ts, regionalInput). */
 export const OMEDIT_INPUT_PREFIXES = ['referential/*/', 'atih/*/*/', 'cpam/*/*/'] as const;
 
+/** The archive copies of OMéDIT's zones, from which the inputs page downloads a dropped file's versions. */
+export const DROPPED_INPUT_ARCHIVES = ['archive/referential/', 'archive/atih/', 'archive/cpam/'] as const;
+
 /** The drop-zone prefixes ingest reads (archive/: a remembered extract read again). */
 export const INGEST_READ_PREFIXES = ['referential/', 'cpam/', 'atih/', 'evidence/', 'archive/'] as const;
 
@@ -168,6 +171,15 @@ function grantPortalObjects({ bucket, functions: { api } }: PermissionsProps): v
       // The form or the parts carry this permission; the version's download is signed with it.
       actions: ['s3:PutObject', 's3:GetObject'],
       resources: objectArns(bucket, ...OMEDIT_INPUT_PREFIXES),
+    }),
+  );
+  api.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'PresignDroppedInputs',
+      // A file a script dropped into the drop zone is downloaded from its archive copy (the drop key
+      // holds only its newest version): OMéDIT's kinds only, never an establishment's evidence.
+      actions: ['s3:GetObject'],
+      resources: objectArns(bucket, ...DROPPED_INPUT_ARCHIVES),
     }),
   );
   api.addToRolePolicy(

@@ -539,7 +539,9 @@ describe('CaqesStack', () => {
     expect(byAction('s3:PutObject')).not.toMatch(/reports|summaries|archive|referential\/\*"|atih\/\*"|cpam\/\*"/);
     expect(byAction('s3:GetObject')).toContain('/reports/*');
     expect(byAction('s3:GetObject')).toContain('/summaries/*');
-    expect(byAction('s3:GetObject')).not.toMatch(/evidence|archive|referential\/\*"|atih\/\*"|cpam\/\*"/);
+    // A dropped file's version is downloaded from its archive copy: OMéDIT's zones only, never evidence's.
+    for (const prefix of ['/archive/referential/*', '/archive/atih/*', '/archive/cpam/*']) expect(byAction('s3:GetObject')).toContain(prefix);
+    expect(byAction('s3:GetObject')).not.toMatch(/evidence|archive\/\*"|"\/referential\/\*"|"\/atih\/\*"|"\/cpam\/\*"/);
     const list = s3.find((st) => arrayOf(st.Action).includes('s3:ListBucket'))!;
     expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['summaries/*'] } });
     const secrets = statements.filter((st) => arrayOf(st.Action).some((a) => a.startsWith('secretsmanager:')));
