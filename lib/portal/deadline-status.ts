@@ -11,7 +11,8 @@ import { documentKindLabel } from '../report/labels';
 
 export type DocumentState = 'accepted' | 'late' | 'refused' | 'missing';
 
-export interface OwedDocument {
+/** A document's standing at a deadline on a page (accepted included), not what is owed (lib/domain/owed.ts's OwedDocument). */
+export interface DocumentStanding {
   kind: DocumentKind;
   label: string;
   state: DocumentState;
@@ -31,7 +32,7 @@ export interface DeadlineStatus {
   date: string;
   /** A "délai de rigueur": after its day, a file is kept but does not count. */
   strict: boolean;
-  documents: OwedDocument[];
+  documents: DocumentStanding[];
 }
 
 /**
@@ -65,7 +66,7 @@ export function deadlineStatuses(
     const deadline = rows[0]!;
     const requirements = deadlineRequirements(deadline, deadlines, targetedOn);
     if (requirements.length === 0) continue;
-    const documents = owedStates(requirements, evidence, today).map(({ state, owed }): OwedDocument => {
+    const documents = owedStates(requirements, evidence, today).map(({ state, owed }): DocumentStanding => {
       const shown =
         evidence.find((e) => e.kind === state.kind && e.fileName === state.fileName && e.receivedAt === state.receivedAt) ?? null;
       const status: DocumentState = state.status === 'in_time' ? 'accepted' : state.status === 'late' ? 'late' : state.status === 'refused' ? 'refused' : 'missing';

@@ -3,16 +3,16 @@
  * time and who is late; the late and refused by name with what each owes; each region's key figures.
  */
 import { describe, expect, it } from 'vitest';
-import type { DeadlineStatus, OwedDocument } from '../../lib/portal/deadline-status';
+import type { DeadlineStatus, DocumentStanding } from '../../lib/portal/deadline-status';
 import { lateBoard, regionFigures, standing, type BoardRow } from '../../lib/portal/late-board';
 
 const PLAN = "Plan d'actions";
 
-function doc(state: OwedDocument['state'], label = PLAN): OwedDocument {
+function doc(state: DocumentStanding['state'], label = PLAN): DocumentStanding {
   return { kind: 'plan_actions', label, state, fileName: null, key: null, receivedAt: null, errorCount: null, detail: null };
 }
 
-function status(id: string, date: string, documents: OwedDocument[]): DeadlineStatus {
+function status(id: string, date: string, documents: DocumentStanding[]): DeadlineStatus {
   return { campaign: '2025-S2', id, label: id === 'retour' ? 'Retour des preuves' : 'Argumentaire', date, strict: false, documents };
 }
 

@@ -12,10 +12,10 @@ import { STATE_LABELS } from './document-states';
 const { el, clear, api, dateTime, alertBox } = window.CAQES;
 
 type DocumentStatus = Overview['establishments'][number]['deadlines'][number];
-type OwedDocument = DocumentStatus['documents'][number];
+type DocumentStanding = DocumentStatus['documents'][number];
 type Summary = Overview['summaries'][number];
 
-const STATE_MARKS: Readonly<Record<OwedDocument['state'], string>> = { accepted: '✔', late: '✘', refused: '✘', missing: '–' };
+const STATE_MARKS: Readonly<Record<DocumentStanding['state'], string>> = { accepted: '✔', late: '✘', refused: '✘', missing: '–' };
 const FORMAT_LABELS: Readonly<Record<SummaryFormat, string>> = { xlsx: 'classeur .xlsx', html: 'rapport .html', csv: 'indicateurs .csv' };
 let overview: Overview | null = null;
 let me: Me | null = null;
@@ -91,7 +91,7 @@ async function download(summary: Summary, format: SummaryFormat, status: HTMLEle
 }
 
 /** An establishment's file and its validation result, for OMéDIT (its region only, checked by the server). */
-async function showFile(doc: OwedDocument & { key: string }): Promise<void> {
+async function showFile(doc: DocumentStanding & { key: string }): Promise<void> {
   const box = clear(document.getElementById('fichier-resultat')!);
   try {
     const answer = await api<FileResult>('/api/omedit/file?key=' + encodeURIComponent(doc.key), { token: token() });
