@@ -200,29 +200,7 @@ async function processClaimed(
   // Judged on the day the upload arrived, not the day it is read: a file dropped on the deadline day still counts.
   const lock = dropKey.zone === 'evidence' && evidenceSite ? await evidenceLock(deps, evidenceSite, dropKey.campaign, todayOf(object.eventTime)) : null;
 
-  let validation: Validation;
-  if (!archived) {
-    validation = refused('unreadable-file', 'le fichier a été remplacé ou supprimé avant sa lecture ; la nouvelle version est traitée à part');
-  } else if (dropKey.zone === 'evidence' && !evidenceSite) {
-    validation = refused('unknown-finess', '', dropKey.finess);
-  } else if (lock?.locked) {
-    validation = refused('report-locked', `depuis l’échéance du ${formatFrenchDate(lock.deadline as string)}`, String(lock.year));
-  } else {
-    validation = await validateFile(
-      { fileName: dropKey.fileName, size: object.size, open: () => objects.read(archiveKey) },
-      recognition,
-      {
-        source: { key: object.key, version },
-        fileName: dropKey.fileName,
-        year: 'year' in dropKey ? dropKey.year : null,
-        campaign: dropKey.zone === 'evidence' ? dropKey.campaign : null,
-        finess: dropKey.zone === 'evidence' ? dropKey.finess : null,
-        // An extract sent for one region gives that region's facts only: other sites are left out as unknown.
-        establishments: scope !== undefined && dropKey.zone !== 'referential' ? regionOnly(establishments, scope) : establishments,
-        ...(scope === undefined ? {} : { region: scope }),
-      },
-    );
-  }
+  const validation = await validateDropped(object, dropKey, { archived, archiveKey, version, scope, establishments, evidenceSite, lock, recognition }, deps);
 
   const report = toReport(validation, { key: object.key, version, fileName: dropKey.fileName, checkedAt: deps.now().toISOString() });
   const replaced = validation.output ? regionsReplaced(validation.output, establishments, scope) : null;
@@ -236,26 +214,7 @@ async function processClaimed(
   const inputYear = 'year' in dropKey ? dropKey.year : recognition.tag === 'table' ? recognition.year : null;
   await recordDroppedInput({ key: object.key, dropKey, archiveKey, reportKey, order, year: inputYear, size: object.size, eventTime: object.eventTime, report, output: validation.output }, establishments, deps.inputs);
   if (dropKey.zone === 'evidence' && evidenceSite && recognition.tag !== 'unknown') {
-    await store.putEvidence(
-      {
-        region: evidenceSite.region,
-        campaign: dropKey.campaign,
-        finess: dropKey.finess,
-        kind: documentKindOf(recognition),
-        fileName: dropKey.fileName,
-        receivedAt: object.eventTime,
-        status: report.status,
-        errorCount: report.errorCount,
-        firstError: firstError(report),
-        reportKey,
-        order,
-        summary: validation.output?.type === 'evidence' ? validation.output.summary : null,
-        source: { key: object.key, version },
-      },
-      dropKey.uploadId,
-    );
-    const year = campaignYear(dropKey.campaign);
-    compute.push({ region: evidenceSite.region, year, indicators: indicatorsUsing(documentKindOf(recognition), year, await store.listDeadlines(evidenceSite.region)) });
+    compute.push(await recordEvidence(object, dropKey, evidenceSite, documentKindOf(recognition), { report, reportKey, order, version, output: validation.output }, store));
   }
   const requests = dedupe(compute);
   await store.finishFileEvent({
@@ -275,4 +234,76 @@ async function processClaimed(
     compute: requests,
   });
   return { key: object.key, duplicate: false, report, compute: requests };
+}
+
+/**
+ * The validation of a dropped object: refused without reading when its archived copy is gone, its
+ * establishment unknown or its year's report locked; else read from the archived copy.
+ */
+async function validateDropped(
+  object: ReceivedObject,
+  dropKey: DropKey,
+  read: {
+    archived: boolean;
+    archiveKey: string;
+    version: string;
+    scope: string | undefined;
+    establishments: Map<string, Establishment>;
+    evidenceSite: Establishment | undefined;
+    lock: Awaited<ReturnType<typeof evidenceLock>> | null;
+    recognition: Recognition;
+  },
+  deps: IngestDeps,
+): Promise<Validation> {
+  const { archived, archiveKey, version, scope, establishments, evidenceSite, lock, recognition } = read;
+  const { objects } = deps;
+  if (!archived) return refused('unreadable-file', 'le fichier a été remplacé ou supprimé avant sa lecture ; la nouvelle version est traitée à part');
+  if (dropKey.zone === 'evidence' && !evidenceSite) return refused('unknown-finess', '', dropKey.finess);
+  if (lock?.locked) return refused('report-locked', `depuis l’échéance du ${formatFrenchDate(lock.deadline as string)}`, String(lock.year));
+  return validateFile(
+    { fileName: dropKey.fileName, size: object.size, open: () => objects.read(archiveKey) },
+    recognition,
+    {
+      source: { key: object.key, version },
+      fileName: dropKey.fileName,
+      year: 'year' in dropKey ? dropKey.year : null,
+      campaign: dropKey.zone === 'evidence' ? dropKey.campaign : null,
+      finess: dropKey.zone === 'evidence' ? dropKey.finess : null,
+      // An extract sent for one region gives that region's facts only: other sites are left out as unknown.
+      establishments: scope !== undefined && dropKey.zone !== 'referential' ? regionOnly(establishments, scope) : establishments,
+      ...(scope === undefined ? {} : { region: scope }),
+    },
+  );
+}
+
+/** An evidence file's record for its establishment and campaign, and the computation it asks for. */
+async function recordEvidence(
+  object: ReceivedObject,
+  dropKey: Extract<DropKey, { zone: 'evidence' }>,
+  site: Establishment,
+  kind: DocumentKind,
+  read: { report: ValidationReport; reportKey: string; order: string; version: string; output: Validation['output'] },
+  store: IngestDeps['store'],
+): Promise<ComputeMessage> {
+  const { report, reportKey, order, version, output } = read;
+  await store.putEvidence(
+    {
+      region: site.region,
+      campaign: dropKey.campaign,
+      finess: dropKey.finess,
+      kind,
+      fileName: dropKey.fileName,
+      receivedAt: object.eventTime,
+      status: report.status,
+      errorCount: report.errorCount,
+      firstError: firstError(report),
+      reportKey,
+      order,
+      summary: output?.type === 'evidence' ? output.summary : null,
+      source: { key: object.key, version },
+    },
+    dropKey.uploadId,
+  );
+  const year = campaignYear(dropKey.campaign);
+  return { region: site.region, year, indicators: indicatorsUsing(kind, year, await store.listDeadlines(site.region)) };
 }
