@@ -90,6 +90,95 @@ function close(server: Server): Promise<void> {
 }
 
 /**
+ * The environment the handlers build their runtime from (`lib/runtime.ts`): the emulators' endpoints
+ * where AWS has its own, the local table, bucket and compute queue, and the link key.
+ */
+function setLocalEnvironment(
+  endpoints: Embedded['endpoints'],
+  staffToken: string,
+  state: LocalState | undefined,
+  portalUrl: string | undefined,
+  relayConfig: { from?: string | undefined; replyTo?: string | undefined } | null,
+): void {
+  Object.assign(process.env, {
+    CAQES_TABLE: LOCAL_TABLE,
+    CAQES_BUCKET: LOCAL_BUCKET,
+    CAQES_COMPUTE_QUEUE_URL: COMPUTE_QUEUE_URL,
+    CAQES_S3_ENDPOINT: endpoints.s3,
+    CAQES_DYNAMODB_ENDPOINT: endpoints.dynamodb,
+    CAQES_SES_ENDPOINT: endpoints.ses,
+    AWS_REGION: process.env.AWS_REGION ?? 'eu-west-3',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_SERVICE_NAME: 'caqes-local',
+    // The lock file pins SDK versions that support the machine's Node 20 (README, limits).
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // The link key, where AWS keeps it in Secrets Manager (new for each run without a state folder);
+    // and the machine credential of `caqes link`.
+    CAQES_LINK_KEY: state?.secrets.linkKey ?? randomBytes(32).toString('base64url'),
+    CAQES_STAFF_CREDENTIALS: JSON.stringify({ name: 'omedit-local', token: staffToken, regions: ['*'] }),
+    ...(portalUrl ? { CAQES_PORTAL_URL: portalUrl } : {}),
+    ...(relayConfig?.from ? { CAQES_SENDER: relayConfig.from } : {}),
+    ...(relayConfig?.replyTo ? { CAQES_REPLY_TO: relayConfig.replyTo } : {}),
+  });
+}
+
+/** The bucket (with the portal's CORS rule) and the table, unless a state folder already has them. */
+async function createBucketAndTable(rt: Runtime, state: LocalState | undefined): Promise<void> {
+  await rt.clients.s3.send(new CreateBucketCommand({ Bucket: LOCAL_BUCKET })).catch((error: Error) => {
+    // A state folder already has its bucket.
+    if (!state || !/BucketAlready/.test(error.name)) throw error;
+  });
+  // Browsers post uploads straight to the bucket (pre-signed POST) from the portal's origin, as on
+  // AWS; any origin here, since only loopback reaches the emulator.
+  await rt.clients.s3.send(
+    new PutBucketCorsCommand({
+      Bucket: LOCAL_BUCKET,
+      CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['*'], AllowedMethods: ['POST', 'GET', 'PUT'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 600 }] },
+    }),
+  );
+  const tableKept = state ? await tableExists(rt, state) : false;
+  if (!tableKept) await rt.clients.dynamo.send(
+    new CreateTableCommand({
+      TableName: LOCAL_TABLE,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+}
+
+/**
+ * Drains the queues every `intervalMs` while work waits, one drain at a time, then runs `afterWork`;
+ * the returned function stops it after the drain under way.
+ */
+function autoDrainer(drain: () => Promise<void>, pending: () => number, rt: Runtime, intervalMs: number, afterWork?: () => Promise<void>): () => Promise<void> {
+  let stopped = false;
+  let busy = false;
+  let running: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    if (stopped || busy || pending() === 0) return;
+    busy = true;
+    running = (async () => {
+      await drain();
+      if (!stopped) await afterWork?.();
+    })()
+      .catch((error: unknown) => rt.logger.error('background drain failed', { error: error as Error }))
+      .finally(() => (busy = false));
+  }, intervalMs);
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}
+
+/**
  * Starts S3 (s3rver), DynamoDB (dynalite) and SES (mail-gateway.ts's SendEmail endpoint) in this
  * process on free loopback ports (over a state folder when given, else a temporary one), points the runtime's real AWS SDK clients at them, creates the bucket and table,
  * and wires S3's ObjectCreated events through a local queue to the very handlers Lambda runs.
@@ -119,26 +208,7 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
     dynamodb: `http://127.0.0.1:${dynamoPort}`,
     ses: ses.url,
   };
-  Object.assign(process.env, {
-    CAQES_TABLE: LOCAL_TABLE,
-    CAQES_BUCKET: LOCAL_BUCKET,
-    CAQES_COMPUTE_QUEUE_URL: COMPUTE_QUEUE_URL,
-    CAQES_S3_ENDPOINT: endpoints.s3,
-    CAQES_DYNAMODB_ENDPOINT: endpoints.dynamodb,
-    CAQES_SES_ENDPOINT: endpoints.ses,
-    AWS_REGION: process.env.AWS_REGION ?? 'eu-west-3',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-    POWERTOOLS_SERVICE_NAME: 'caqes-local',
-    // The lock file pins SDK versions that support the machine's Node 20 (README, limits).
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    // The link key, where AWS keeps it in Secrets Manager (new for each run without a state folder);
-    // and the machine credential of `caqes link`.
-    CAQES_LINK_KEY: state?.secrets.linkKey ?? randomBytes(32).toString('base64url'),
-    CAQES_STAFF_CREDENTIALS: JSON.stringify({ name: 'omedit-local', token: staffToken, regions: ['*'] }),
-    ...(options.portalUrl ? { CAQES_PORTAL_URL: options.portalUrl } : {}),
-    ...(relayConfig?.from ? { CAQES_SENDER: relayConfig.from } : {}),
-    ...(relayConfig?.replyTo ? { CAQES_REPLY_TO: relayConfig.replyTo } : {}),
-  });
+  setLocalEnvironment(endpoints, staffToken, state, options.portalUrl, relayConfig);
   resetRuntime();
   const rt = runtime();
   // The handlers' DynamoDB requests reach dynalite in this process without the loopback socket; its
@@ -146,33 +216,7 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
   const answer = dynamo.listeners('request')[0] as RequestListener;
   rt.clients.dynamo.config.requestHandler = inProcessHandler(answer) as unknown as typeof rt.clients.dynamo.config.requestHandler;
 
-  await rt.clients.s3.send(new CreateBucketCommand({ Bucket: LOCAL_BUCKET })).catch((error: Error) => {
-    // A state folder already has its bucket.
-    if (!state || !/BucketAlready/.test(error.name)) throw error;
-  });
-  // Browsers post uploads straight to the bucket (pre-signed POST) from the portal's origin, as on
-  // AWS; any origin here, since only loopback reaches the emulator.
-  await rt.clients.s3.send(
-    new PutBucketCorsCommand({
-      Bucket: LOCAL_BUCKET,
-      CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['*'], AllowedMethods: ['POST', 'GET', 'PUT'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 600 }] },
-    }),
-  );
-  const tableKept = state ? await tableExists(rt, state) : false;
-  if (!tableKept) await rt.clients.dynamo.send(
-    new CreateTableCommand({
-      TableName: LOCAL_TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await createBucketAndTable(rt, state);
 
   // Handlers are imported only now: they build their runtime from the environment set above.
   const ingest = await import('../../functions/ingest/handler');
@@ -213,26 +257,7 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
       await drain();
       return moved;
     },
-    autoDrain(intervalMs, afterWork) {
-      let stopped = false;
-      let busy = false;
-      let running: Promise<void> = Promise.resolve();
-      const timer = setInterval(() => {
-        if (stopped || busy || ingestQueue.size + computeQueue.size === 0) return;
-        busy = true;
-        running = (async () => {
-          await drain();
-          if (!stopped) await afterWork?.();
-        })()
-          .catch((error: unknown) => rt.logger.error('background drain failed', { error: error as Error }))
-          .finally(() => (busy = false));
-      }, intervalMs);
-      return async () => {
-        stopped = true;
-        clearInterval(timer);
-        await running;
-      };
-    },
+    autoDrain: (intervalMs, afterWork) => autoDrainer(drain, () => ingestQueue.size + computeQueue.size, rt, intervalMs, afterWork),
     deadLetters: () => [...ingestQueue.deadLetters, ...computeQueue.deadLetters],
     sentEmails: () => ses.outbox.list(),
     relay: relay?.label ?? null,
