@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { localTable } from './table-shape';
 import S3rver from 's3rver';
 import dynalite from 'dynalite';
 import { registerLocalQueue, type ComputeMessage } from '../store/compute-queue';
@@ -137,21 +138,9 @@ async function createBucketAndTable(rt: Runtime, state: LocalState | undefined):
     }),
   );
   const tableKept = state ? await tableExists(rt, state) : false;
-  if (!tableKept) await rt.clients.dynamo.send(
-    new CreateTableCommand({
-      TableName: LOCAL_TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  if (!tableKept) await rt.clients.dynamo.send(new CreateTableCommand(localTable(LOCAL_TABLE)));
 }
+
 
 /**
  * Drains the queues every `intervalMs` while work waits, one drain at a time, then runs `afterWork`;
