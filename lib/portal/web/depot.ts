@@ -5,8 +5,9 @@
  */
 import type { DepotPage, DoneFileResult, EstablishmentReport, FileResult } from './api-types';
 import { STATE_LABELS } from './document-states';
+import { chosenFile, showChosen, waitForResult, wireDropZone } from './file-choice';
 
-const { el, clear, api, ApiError, dateTime, size, alertBox, sleep, postToStorage } = window.CAQES;
+const { el, clear, api, ApiError, dateTime, size, alertBox, postToStorage } = window.CAQES;
 
 type Deadline = DepotPage['deadlines'][number];
 type Kind = DepotPage['kinds'][number];
@@ -353,38 +354,16 @@ function fillResult(box: HTMLElement, fileName: string, result: DoneFileResult):
   }
 }
 
-/** Asks for the result until ingest has written it: at once at first, then less often. */
-async function waitForResult(key: string): Promise<DoneFileResult | null> {
-  for (let attempt = 0; attempt < 90; attempt++) {
-    const result = await api<FileResult>('/api/depot/result?key=' + encodeURIComponent(key), { token: token });
-    if (result.state === 'done') return result;
-    await sleep(attempt < 20 ? 1000 : 4000);
-  }
-  return null;
-}
-
 async function showResult(key: string, fileName: string): Promise<void> {
   const box = resultBox(fileName);
   try {
-    const result = await waitForResult(key);
+    const result = await waitForResult(() => api<FileResult>('/api/depot/result?key=' + encodeURIComponent(key), { token: token }), 90);
     if (result) fillResult(box, fileName, result);
     else box.lastChild!.textContent = 'La vérification prend plus de temps que prévu : le résultat apparaîtra dans l’historique.';
   } catch (error) {
     box.lastChild!.textContent = (error as Error).message;
   }
   box.scrollIntoView({ block: 'nearest' });
-}
-
-function chosenFile(): File | undefined {
-  const input = document.getElementById('fichier') as HTMLInputElement;
-  return (input.files && input.files[0]) || undefined;
-}
-
-function showChosen(): void {
-  const file = chosenFile();
-  const line = document.getElementById('choisi')!;
-  line.hidden = !file;
-  line.textContent = file ? 'Fichier choisi : ' + file.name + ' (' + size(file.size) + ')' : '';
 }
 
 async function submit(event: SubmitEvent): Promise<void> {
@@ -430,26 +409,6 @@ async function submit(event: SubmitEvent): Promise<void> {
     progress.hidden = true;
     button.disabled = false;
   }
-}
-
-function wireDropZone(): void {
-  const zone = document.getElementById('zone')!;
-  const input = document.getElementById('fichier') as HTMLInputElement;
-  input.addEventListener('change', showChosen);
-  ['dragenter', 'dragover'].forEach((name) =>
-    zone.addEventListener(name, (e) => {
-      e.preventDefault();
-      zone.classList.add('survol');
-    }),
-  );
-  ['dragleave', 'drop'].forEach((name) => zone.addEventListener(name, () => zone.classList.remove('survol')));
-  zone.addEventListener('drop', (e) => {
-    e.preventDefault();
-    if (e.dataTransfer && e.dataTransfer.files.length > 0) {
-      input.files = e.dataTransfer.files;
-      showChosen();
-    }
-  });
 }
 
 async function start(): Promise<void> {

@@ -9,8 +9,9 @@ import type { InputUploadRequest } from '../inputs';
 import type { Action } from '../permissions';
 import type { ApiOptions } from './common';
 import type { DoneFileResult, FileResult, InputKindView, InputsPage, Me, Overview } from './api-types';
+import { chosenFile, waitForResult, wireDropZone } from './file-choice';
 
-const { el, clear, api, alertBox, dateTime, size, sleep, postToStorage } = window.CAQES;
+const { el, clear, api, alertBox, dateTime, postToStorage } = window.CAQES;
 
 type InputVersion = InputKindView['current'][number];
 
@@ -171,20 +172,11 @@ function fillResult(box: HTMLElement, fileName: string, result: DoneFileResult):
   if (result.issues.length > 0) box.appendChild(issuesTable(result));
 }
 
-async function waitForResult(key: string): Promise<DoneFileResult | null> {
-  for (let attempt = 0; attempt < 120; attempt++) {
-    const result = await call<FileResult>('/api/omedit/inputs/result?key=' + encodeURIComponent(key));
-    if (result.state === 'done') return result;
-    await sleep(attempt < 20 ? 1000 : 4000);
-  }
-  return null;
-}
-
 async function showResult(key: string, fileName: string): Promise<void> {
   const box = el('article', { class: 'resultat attente' }, [el('h3', { text: fileName }), el('p', { class: 'etat', text: 'Vérification en cours…' })]);
   document.getElementById('resultats')!.prepend(box);
   try {
-    const result = await waitForResult(key);
+    const result = await waitForResult(() => call<FileResult>('/api/omedit/inputs/result?key=' + encodeURIComponent(key)), 120);
     if (result) fillResult(box, fileName, result);
     else box.lastChild!.textContent = 'La vérification prend plus de temps que prévu : le rapport apparaîtra dans la liste des fichiers.';
   } catch (error) {
@@ -264,18 +256,6 @@ async function sendWhole(request: InputUploadRequest, file: File, onProgress: (s
   return form.key;
 }
 
-function chosenFile(): File | undefined {
-  const input = document.getElementById('fichier') as HTMLInputElement;
-  return (input.files && input.files[0]) || undefined;
-}
-
-function showChosen(): void {
-  const file = chosenFile();
-  const line = document.getElementById('choisi')!;
-  line.hidden = !file;
-  line.textContent = file ? 'Fichier choisi : ' + file.name + ' (' + size(file.size) + ')' : '';
-}
-
 async function send(event: SubmitEvent): Promise<void> {
   event.preventDefault();
   const file = chosenFile();
@@ -309,26 +289,6 @@ async function send(event: SubmitEvent): Promise<void> {
   }
 }
 
-function dropZone(): void {
-  const zone = document.getElementById('zone')!;
-  const input = document.getElementById('fichier') as HTMLInputElement;
-  ['dragenter', 'dragover'].forEach((name) =>
-    zone.addEventListener(name, (e) => {
-      e.preventDefault();
-      zone.classList.add('survol');
-    }),
-  );
-  ['dragleave', 'drop'].forEach((name) => zone.addEventListener(name, () => zone.classList.remove('survol')));
-  zone.addEventListener('drop', (e) => {
-    e.preventDefault();
-    if (e.dataTransfer && e.dataTransfer.files.length > 0) {
-      input.files = e.dataTransfer.files;
-      showChosen();
-    }
-  });
-  input.addEventListener('change', showChosen);
-}
-
 async function start(event: CustomEvent<Me>): Promise<void> {
   me = event.detail;
   if (!may('inputs.read')) {
@@ -345,5 +305,5 @@ async function start(event: CustomEvent<Me>): Promise<void> {
 (document.getElementById('formulaire') as HTMLFormElement).addEventListener('submit', send);
 document.getElementById('type')!.addEventListener('change', describeKind);
 document.getElementById('region')!.addEventListener('change', load);
-dropZone();
+wireDropZone();
 document.addEventListener('caqes:signed-in', start);
