@@ -5,7 +5,7 @@
  */
 import type { DepotPage, DoneFileResult, EstablishmentReport, FileResult } from './api-types';
 import { STATE_LABELS } from './document-states';
-import { chosenFile, showChosen, waitForResult, wireDropZone } from './file-choice';
+import { chosenFile, issuesTable, showChosen, waitForResult, wireDropZone } from './file-choice';
 
 const { el, clear, api, ApiError, dateTime, size, alertBox, postToStorage } = window.CAQES;
 
@@ -330,28 +330,7 @@ function fillResult(box: HTMLElement, fileName: string, result: DoneFileResult):
   if (result.status !== 'accepted') {
     box.appendChild(el('p', { text: 'Corrigez le fichier puis déposez-le à nouveau : rien n’en a été retenu.' }));
   }
-  if (result.issues.length > 0) {
-    box.appendChild(
-      el('div', { class: 'tableau' }, [
-        el('table', {}, [
-          el('caption', { text: result.truncated ? 'Premiers problèmes relevés' : 'Problèmes relevés' }),
-          el('thead', {}, [el('tr', {}, ['Gravité', 'Ligne', 'Colonne', 'Message'].map((t) => el('th', { scope: 'col', text: t })))]),
-          el(
-            'tbody',
-            {},
-            result.issues.map((i) =>
-              el('tr', {}, [
-                el('td', { class: 'etat etat-' + (i.severity === 'error' ? 'refused' : 'missing'), text: i.severity === 'error' ? 'Erreur' : 'Avertissement' }),
-                el('td', { text: i.row === null ? '–' : String(i.row) }),
-                el('td', { text: i.column === null ? '–' : i.column }),
-                el('td', { text: i.message }),
-              ]),
-            ),
-          ),
-        ]),
-      ]),
-    );
-  }
+  if (result.issues.length > 0) box.appendChild(issuesTable(result));
 }
 
 async function showResult(key: string, fileName: string): Promise<void> {

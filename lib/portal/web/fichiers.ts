@@ -9,7 +9,7 @@ import type { InputUploadRequest } from '../inputs';
 import type { Action } from '../permissions';
 import type { ApiOptions } from './common';
 import type { DoneFileResult, FileResult, InputKindView, InputsPage, Me, Overview } from './api-types';
-import { chosenFile, waitForResult, wireDropZone } from './file-choice';
+import { chosenFile, issuesTable, waitForResult, wireDropZone } from './file-choice';
 
 const { el, clear, api, alertBox, dateTime, postToStorage } = window.CAQES;
 
@@ -134,27 +134,6 @@ async function download(key: string): Promise<void> {
   } catch (error) {
     if (!window.CAQES.session.expired(error)) alertBox((error as Error).message);
   }
-}
-
-function issuesTable(result: DoneFileResult): HTMLElement {
-  return el('div', { class: 'tableau' }, [
-    el('table', {}, [
-      el('caption', { text: result.truncated ? 'Premiers problèmes relevés' : 'Problèmes relevés' }),
-      el('thead', {}, [el('tr', {}, ['Gravité', 'Ligne', 'Colonne', 'Message'].map((t) => el('th', { scope: 'col', text: t })))]),
-      el(
-        'tbody',
-        {},
-        result.issues.map((i) =>
-          el('tr', {}, [
-            el('td', { class: 'etat etat-' + (i.severity === 'error' ? 'refused' : 'missing'), text: i.severity === 'error' ? 'Erreur' : 'Avertissement' }),
-            el('td', { text: i.row === null ? '–' : String(i.row) }),
-            el('td', { text: i.column === null ? '–' : i.column }),
-            el('td', { text: i.message }),
-          ]),
-        ),
-      ),
-    ]),
-  ]);
 }
 
 /** A report in its box: accepted or refused, counts, what to do, each problem's line and column. */

@@ -1,9 +1,11 @@
 /**
  * Choosing a file and following its validation, as both upload pages do it (the establishment's and
  * OMéDIT's inputs page): the file input or a drop on `#zone`, the line naming the file chosen, and
- * the polling of its result until ingest has written it.
+ * the polling of its result until ingest has written it, and the problems it reports.
  */
 import type { DoneFileResult, FileResult } from './api-types';
+
+const { el } = window.CAQES;
 
 /** The file in the page's `#fichier` input, if one is chosen. */
 export function chosenFile(): File | undefined {
@@ -51,4 +53,26 @@ export async function waitForResult(ask: () => Promise<FileResult>, attempts: nu
     await window.CAQES.sleep(attempt < 20 ? 1000 : 4000);
   }
   return null;
+}
+
+/** The problems a validation report lists (the first ones when it was cut), each with its line and column. */
+export function issuesTable(result: DoneFileResult): HTMLElement {
+  return el('div', { class: 'tableau' }, [
+    el('table', {}, [
+      el('caption', { text: result.truncated ? 'Premiers problèmes relevés' : 'Problèmes relevés' }),
+      el('thead', {}, [el('tr', {}, ['Gravité', 'Ligne', 'Colonne', 'Message'].map((t) => el('th', { scope: 'col', text: t })))]),
+      el(
+        'tbody',
+        {},
+        result.issues.map((i) =>
+          el('tr', {}, [
+            el('td', { class: 'etat etat-' + (i.severity === 'error' ? 'refused' : 'missing'), text: i.severity === 'error' ? 'Erreur' : 'Avertissement' }),
+            el('td', { text: i.row === null ? '–' : String(i.row) }),
+            el('td', { text: i.column === null ? '–' : i.column }),
+            el('td', { text: i.message }),
+          ]),
+        ),
+      ),
+    ]),
+  ]);
 }
