@@ -11,7 +11,8 @@ export async function markOwner(stateDir: string): Promise<void> {
   await writeFile(join(stateDir, OWNER_FILE), JSON.stringify({ pid: process.pid }));
 }
 
-function alive(pid: number): boolean {
+/** Whether a process of that id runs on this machine (signal 0 only asks). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

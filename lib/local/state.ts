@@ -12,6 +12,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { assertLevelStoreOpens } from './level-check';
+import { alive } from './stale-state';
 import { StateError } from './state-error';
 
 export { StateError };
@@ -110,15 +111,6 @@ export async function writeStateFile(path: string, value: unknown, mode = 0o600)
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, JSON.stringify(value, null, 2) + '\n', { mode });
   await rename(temporary, path);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The process holding the state (this one included), if it is alive: a lock left by a crashed one is not. */
