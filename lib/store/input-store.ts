@@ -98,6 +98,6 @@ export class InputStore {
   async listDropped(): Promise<DroppedInput[]> {
     const k = dynamoKeys.droppedInputPrefix();
     const items = await queryPrefix(this.db, this.table, k.pk, k.skPrefix);
-    return items.map(({ pk: _pk, sk: _sk, ...rest }) => DroppedInput.parse(rest)).sort((a, b) => b.at.localeCompare(a.at) || b.order.localeCompare(a.order));
+    return items.map((item) => DroppedInput.parse(withoutKeys(item))).sort((a, b) => b.at.localeCompare(a.at) || b.order.localeCompare(a.order));
   }
 }
