@@ -25,6 +25,7 @@ import { ComputeMessage } from './compute-queue';
 import { z } from 'zod';
 import { isConditionFailure, queryPrefix, setFields, withoutKeys } from './dynamo-query';
 import { dynamoKeys } from './keys';
+import { alreadyStored, applyUpload, establishmentOf, factsOf, MAX_HISTORY, periodsOf, storedPeriods } from './mo-fact-items';
 
 type Key = { pk: string; sk: string };
 type Item = Record<string, unknown> & Key;
@@ -97,8 +98,6 @@ export const DigestMarker = z.object({
 });
 export type DigestMarker = z.infer<typeof DigestMarker>;
 
-/** Replaced sources a fact keeps: enough to follow corrections, bounded so the item stays small. */
-const MAX_HISTORY = 20;
 /** Conditional writes in flight at once when a file's facts or a referential file are applied. */
 const WRITE_CONCURRENCY = 16;
 
@@ -321,22 +320,52 @@ export class DynamoStore {
 
   /**
    * Stores an extract's MO facts, each unless a newer upload already gave its establishment and
-   * period, and returns those written. A year is given either whole or month by month: the newest
-   * upload's way wins, the other periods of that establishment and year becoming tombstones so that
-   * nothing is counted twice. Writes grow with establishment-months, never with the file's rows.
+   * period, and returns those written. One item per establishment and year holds its periods
+   * (lib/store/mo-fact-items.ts): one conditional write each, so writes grow with establishments,
+   * never with the file's rows or its months.
    */
   async putMoFacts(facts: readonly MoFact[], order: string): Promise<MoFact[]> {
-    const done = await this.inBatches(facts, (fact) => this.putFact({ ...dynamoKeys.moFact(fact.region, fact.year, fact.finess, fact.month), order, ...fact }));
-    const written = facts.filter((_, i) => done[i]);
-    const otherPeriods = new Map<string, { region: string; year: number; finess: string; months: (number | null)[] }>();
-    for (const f of written) {
-      const others = f.month === null ? Array.from({ length: 12 }, (_, i) => i + 1) : [null];
-      otherPeriods.set(`${f.region}#${f.year}#${f.finess}#${f.month === null}`, { region: f.region, year: f.year, finess: f.finess, months: others });
+    const groups = new Map<string, MoFact[]>();
+    for (const fact of facts) {
+      const id = `${fact.region}#${fact.year}#${fact.finess}`;
+      groups.set(id, [...(groups.get(id) ?? []), fact]);
     }
-    const tombstones = [...otherPeriods.values()].flatMap((g) => g.months.map((month) => ({ ...dynamoKeys.moFact(g.region, g.year, g.finess, month), order, removed: true })));
-    await this.inBatches(tombstones, (t) => this.putIfNewer(t));
+    const written = (await this.inBatches([...groups.values()], (group) => this.putEstablishmentYear(group, order))).flat();
     await this.noteRegionYears(written);
     return written;
+  }
+
+  /**
+   * Applies an upload's facts of one establishment and year to its item: read, merged, written back
+   * unless another upload wrote it meanwhile (its revision moved), in which case it is read again.
+   */
+  private async putEstablishmentYear(facts: readonly MoFact[], order: string): Promise<MoFact[]> {
+    const { region, year, finess } = facts[0]!;
+    const key = dynamoKeys.moFacts(region, year, finess);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const items = await this.query(key.pk, key.sk);
+      const { periods, written } = applyUpload(periodsOf(items), facts, order);
+      if (alreadyStored(items, periods)) return written;
+      const revision = items.find((i) => i.sk === key.sk)?.revision;
+      try {
+        await this.db.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { ...key, region, year, finess, revision: typeof revision === 'number' ? revision + 1 : 1, periods: storedPeriods(periods) },
+            ...(typeof revision === 'number'
+              ? { ConditionExpression: 'revision = :revision', ExpressionAttributeValues: { ':revision': revision } }
+              : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) continue;
+        throw error;
+      }
+      // Items of one period each, from before: their periods are in the year's item now.
+      await this.writeAll([], items.filter((i) => i.sk !== key.sk).map((i) => ({ pk: i.pk, sk: i.sk })));
+      return written;
+    }
+    throw new Error(`faits MO de ${finess} (${region}, ${year}) : écrits par d’autres dépôts à chaque essai, réessayer`);
   }
 
   /** Records once per region and year that facts exist for it (the summaries and the daily computation list them). */
@@ -347,7 +376,12 @@ export class DynamoStore {
 
   async listMoFacts(region: string, year: number): Promise<MoFact[]> {
     const k = dynamoKeys.moFactPrefix(region, year);
-    return (await this.query(k.pk, k.skPrefix)).filter((i) => i.removed !== true).map((i) => MoFact.parse(withoutKeys(i)));
+    const byEstablishment = new Map<string, Item[]>();
+    for (const item of await this.query(k.pk, k.skPrefix)) {
+      const finess = establishmentOf(item);
+      byEstablishment.set(finess, [...(byEstablishment.get(finess) ?? []), item]);
+    }
+    return [...byEstablishment].flatMap(([finess, items]) => factsOf(region, year, finess, periodsOf(items)));
   }
 
   /** Stores an extract's CPAM values, each unless a newer upload already gave its establishment, indicator and period; returns those written. */

@@ -8,7 +8,7 @@
  * | list of regions            | REGIONS                         | REGION#<region>                             |
  * | objectives / calendar file | REFERENTIAL                     | OBJECTIVES#<year>[#<region>] / CALENDAR#…   |
  * | parameters file            | REFERENTIAL                     | PARAMETERS#<year>[#<region>]                |
- * | MO fact (per month or year)| REGION#<region>#YEAR#<year>     | FACT#MO#<finess>#<M01…M12 or Y>             |
+ * | MO facts (estab. and year) | REGION#<region>#YEAR#<year>     | FACT#MO#<finess> (periods M01…M12, Y inside)|
  * | CPAM fact                  | REGION#<region>#YEAR#<year>     | FACT#CPAM#<indicator>#<finess>#<period>     |
  * | Open PHMEV fact            | REGION#<region>#YEAR#<year>     | FACT#PHMEV#<finess>                         |
  * | PMSI DMI fact              | REGION#<region>#YEAR#<year>     | FACT#DMI#<finess>                           |
@@ -53,10 +53,8 @@ export const dynamoKeys = {
   calendarPrefix: () => ({ pk: 'REFERENTIAL', skPrefix: 'CALENDAR#' }),
   parameters: (year: number, region: string | null = null) => ({ pk: 'REFERENTIAL', sk: `PARAMETERS#${year}${region === null ? '' : `#${region}`}` }),
   parametersPrefix: () => ({ pk: 'REFERENTIAL', skPrefix: 'PARAMETERS#' }),
-  moFact: (region: string, year: number, finess: string, month: number | null) => ({
-    pk: `REGION#${region}#YEAR#${year}`,
-    sk: `FACT#MO#${finess}#${month === null ? 'Y' : `M${String(month).padStart(2, '0')}`}`,
-  }),
+  /** An establishment's year of MO facts; as a prefix it also finds the items of one period each written before. */
+  moFacts: (region: string, year: number, finess: string) => ({ pk: `REGION#${region}#YEAR#${year}`, sk: `FACT#MO#${finess}` }),
   moFactPrefix: (region: string, year: number) => ({ pk: `REGION#${region}#YEAR#${year}`, skPrefix: 'FACT#MO#' }),
   cpamFact: (region: string, year: number, indicator: string, finess: string, period: string) => ({
     pk: `REGION#${region}#YEAR#${year}`,
