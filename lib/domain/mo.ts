@@ -201,21 +201,7 @@ function median(values: readonly number[]): number {
  * UCD: beyond `factor` either way, for UCD dispensed in at least three establishments.
  */
 export function ucdCostAnomalies(own: readonly MoFact[], region: readonly MoFact[], factor: number): Anomaly[] {
-  const unitCosts = (facts: readonly MoFact[]) => {
-    const sums = new Map<string, { units: number; amount: number }>();
-    for (const f of facts) {
-      for (const c of f.ucdCosts) {
-        const s = sums.get(c.ucd) ?? { units: 0, amount: 0 };
-        s.units += c.units;
-        s.amount += c.amount;
-        sums.set(c.ucd, s);
-      }
-    }
-    return new Map([...sums].filter(([, s]) => s.units > 0).map(([ucd, s]) => [ucd, s.amount / s.units]));
-  };
-  const byFiness = new Map<string, MoFact[]>();
-  for (const f of region) byFiness.set(f.finess, [...(byFiness.get(f.finess) ?? []), f]);
-  const costs = [...byFiness.values()].map(unitCosts);
+  const costs = siteUnitCosts(region);
   const out: Anomaly[] = [];
   for (const [ucd, cost] of unitCosts(own)) {
     const others = costs.map((c) => c.get(ucd)).filter((c): c is number => c !== undefined);
@@ -226,6 +212,37 @@ export function ucdCostAnomalies(own: readonly MoFact[], region: readonly MoFact
     }
   }
   return out;
+}
+
+/** Cost of a unit per UCD over some facts (UCDs with no unit left out). */
+function unitCosts(facts: readonly MoFact[]): Map<string, number> {
+  const sums = new Map<string, { units: number; amount: number }>();
+  for (const f of facts) {
+    for (const c of f.ucdCosts) {
+      const s = sums.get(c.ucd) ?? { units: 0, amount: 0 };
+      s.units += c.units;
+      s.amount += c.amount;
+      sums.set(c.ucd, s);
+    }
+  }
+  return new Map([...sums].filter(([, s]) => s.units > 0).map(([ucd, s]) => [ucd, s.amount / s.units]));
+}
+
+/**
+ * Each establishment's unit costs over the region's facts, computed once per list of facts: every
+ * site of the region is compared with the same list, and computing it per site made a region's
+ * computation grow with the square of its establishments.
+ */
+const regionCosts = new WeakMap<readonly MoFact[], Map<string, number>[]>();
+function siteUnitCosts(region: readonly MoFact[]): Map<string, number>[] {
+  let costs = regionCosts.get(region);
+  if (!costs) {
+    const byFiness = new Map<string, MoFact[]>();
+    for (const f of region) byFiness.set(f.finess, [...(byFiness.get(f.finess) ?? []), f]);
+    costs = [...byFiness.values()].map(unitCosts);
+    regionCosts.set(region, costs);
+  }
+  return costs;
 }
 
 function euros2(n: number): string {
