@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,18 +68,14 @@ async function tableExists(rt: Runtime, state: LocalState): Promise<boolean> {
   }
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-function listen(server: Server, port: number): Promise<void> {
+/**
+ * Listens on a port the system gives (port 0) and says which: a port probed free then bound later
+ * can be taken in between by another process (two test files, two commands), which crashed the run.
+ */
+function listen(server: Server): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
 }
 
@@ -183,13 +179,12 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
   const stateDir = state ? null : await mkdtemp(join(tmpdir(), STATE_PREFIX));
   if (stateDir) await markOwner(stateDir);
   const staffToken = state?.secrets.staffToken ?? randomBytes(32).toString('base64url');
-  const [s3Port, dynamoPort] = [await freePort(), await freePort()];
   let clock: () => Date = () => new Date();
 
-  const s3 = new S3rver({ address: '127.0.0.1', port: s3Port, silent: true, directory: state?.paths.s3 ?? join(stateDir!, 's3'), allowMismatchedSignatures: true });
-  await s3.run();
+  const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: state?.paths.s3 ?? join(stateDir!, 's3'), allowMismatchedSignatures: true });
+  const { port: s3Port } = await s3.run();
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(state ? { path: state.paths.dynamodb } : {}) });
-  await listen(dynamo, dynamoPort);
+  const dynamoPort = await listen(dynamo);
   const ses = await startMailGateway({ outbox: state ? directoryOutbox(state.paths.mail) : memoryOutbox(), relay, now: () => clock() });
 
   const endpoints = {
