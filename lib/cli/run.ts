@@ -98,10 +98,18 @@ export interface RunOptions {
 
 /**
  * Drops every file of a folder laid out like the drop zone into the local S3, on the day asked for
- * (files dropped then were received that day), and lets ingest and compute process them to the end.
- * @returns the keys dropped.
+ * (files dropped then were received that day), and lets ingest process them to the end. Then every
+ * region and year the store knows is computed once for the day, every indicator, its summary built:
+ * what the files asked for, and what the day's summary job would compute again (statuses move with
+ * the date), so that the reminders read the day's results and the summary job need not.
+ * @returns the keys dropped, and the regions and years computed for the day.
  */
-export async function loadDropZone(embedded: Embedded, dataDir: string, today: string, options: { onlyNew?: boolean } = {}): Promise<string[]> {
+export async function loadDropZone(
+  embedded: Embedded,
+  dataDir: string,
+  today: string,
+  options: { onlyNew?: boolean } = {},
+): Promise<{ keys: string[]; upToDate: { region: string; year: number }[] }> {
   const rt = embedded.runtime;
   const listed = await listFiles(dataDir);
   const keys = options.onlyNew ? await newOrChangedKeys(rt, dataDir, listed) : listed;
@@ -120,20 +128,22 @@ export async function loadDropZone(embedded: Embedded, dataDir: string, today: s
     }
     await embedded.drain({ compute: false });
   }
+  const upToDate = (await rt.store.listRegions()).flatMap((r) => r.years.map((year) => ({ region: r.region, year })));
+  await rt.computeQueue.send(upToDate);
   await embedded.drain();
-  return keys;
+  return { keys, upToDate };
 }
 
 /** The same run on emulators already started (tests run it twice on one state). */
 export async function runOnEmbedded(embedded: Embedded, options: RunOptions): Promise<RunResult> {
-  const keys = await loadDropZone(embedded, options.dataDir, options.today, { onlyNew: options.onlyNew });
+  const { keys, upToDate } = await loadDropZone(embedded, options.dataDir, options.today, { onlyNew: options.onlyNew });
   const unchanged = (await listFiles(options.dataDir)).length - keys.length;
   const rt = embedded.runtime;
 
   const remind = await import('../../functions/remind/handler');
   const summarize = await import('../../functions/summarize/handler');
   const { reminders, digests } = RemindOutcome.parse(await remind.handler(scheduledEvent(options.today), localContext('caqes-remind')));
-  const built = (await summarize.handler(scheduledEvent(options.today), localContext('caqes-summarize'))) as BuiltSummary[];
+  const built = (await summarize.handler({ ...scheduledEvent(options.today), detail: { upToDate } }, localContext('caqes-summarize'))) as BuiltSummary[];
 
   const files = await Promise.all(
     keys.map(async (key) => {

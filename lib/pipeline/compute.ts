@@ -44,11 +44,22 @@ export async function computeRegionYear(request: ComputeMessage, store: DynamoSt
   return results;
 }
 
-/** Every indicator of every region and year the store knows, as of `today` (statuses move with the date). */
-export async function computeAll(store: DynamoStore, today: string): Promise<number> {
+/** Whether a list of regions and years names this one. */
+export function includesRegionYear(list: readonly { region: string; year: number }[] | undefined, region: string, year: number): boolean {
+  return (list ?? []).some((r) => r.region === region && r.year === year);
+}
+
+/**
+ * Every indicator of every region and year the store knows, as of `today` (statuses move with the
+ * date), except those `upToDate` names (computed for the day since their last input).
+ */
+export async function computeAll(store: DynamoStore, today: string, upToDate: readonly { region: string; year: number }[] = []): Promise<number> {
   let count = 0;
   for (const { region, years } of await store.listRegions()) {
-    for (const year of years) count += (await computeRegionYear({ region, year }, store, today)).length;
+    for (const year of years) {
+      if (includesRegionYear(upToDate, region, year)) continue;
+      count += (await computeRegionYear({ region, year }, store, today)).length;
+    }
   }
   return count;
 }

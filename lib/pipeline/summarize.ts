@@ -10,7 +10,7 @@ import type { DynamoStore } from '../store/dynamo-store';
 import { s3Keys } from '../store/keys';
 import type { ObjectStore } from '../store/object-store';
 import type { SelfEvaluationStore } from '../store/self-evaluation-store';
-import { computeAll, computeRegionYear } from './compute';
+import { computeAll, computeRegionYear, includesRegionYear } from './compute';
 import { readRegionYear, regionReports, type ReportReads } from './self-evaluation';
 
 /** The store reads a summary needs: results, ATIH facts, parameters, and what its reports are derived from. */
@@ -22,8 +22,16 @@ export interface SummaryDeps {
   reports: Pick<SelfEvaluationStore, 'get' | 'list'>;
 }
 
-/** Which summaries to build: every region and year the store knows, or only those named (on demand). */
-export const SummaryRequest = z.object({ region: Region.optional(), year: z.number().int().optional() });
+/** A region and year. */
+const RegionYear = z.object({ region: Region, year: z.number().int() });
+
+/**
+ * Which summaries to build: every region and year the store knows, or only those named (on demand).
+ * `upToDate`: regions and years computed for the day, their summary built, since their last input
+ * (`caqes run` computes every one once after its drops): neither is done again, their summary is
+ * listed.
+ */
+export const SummaryRequest = z.object({ region: Region.optional(), year: z.number().int().optional(), upToDate: z.array(RegionYear).default([]) });
 export type SummaryRequest = z.infer<typeof SummaryRequest>;
 
 /** The S3 keys of one region and year's summary files. */
@@ -83,7 +91,7 @@ export async function buildSummary(deps: SummaryDeps, region: string, year: numb
  */
 export async function buildSummaries(
   deps: SummaryDeps & { objects: Pick<ObjectStore, 'putBuffer'>; now: () => Date },
-  request: SummaryRequest = {},
+  request: Partial<SummaryRequest> = {},
 ): Promise<BuiltSummary[]> {
   const { store, objects } = deps;
   const built: BuiltSummary[] = [];
@@ -92,12 +100,13 @@ export async function buildSummaries(
     for (const year of years) {
       if (request.year !== undefined && request.year !== year) continue;
       if ((await store.listTargetings(region, year)).length === 0) continue;
-      const files = await buildSummary(deps, region, year, deps.now().toISOString());
       const summary: BuiltSummary = { region, year, key: s3Keys.summary(year, region), pageKey: s3Keys.summaryPage(year, region), csvKey: s3Keys.summaryCsv(year, region) };
+      built.push(summary);
+      if (includesRegionYear(request.upToDate, region, year)) continue;
+      const files = await buildSummary(deps, region, year, deps.now().toISOString());
       await objects.putBuffer(summary.key, files.xlsx, SUMMARY_CONTENT_TYPES.xlsx);
       await objects.putBuffer(summary.pageKey, files.html, SUMMARY_CONTENT_TYPES.html);
       await objects.putBuffer(summary.csvKey, files.csv, SUMMARY_CONTENT_TYPES.csv);
-      built.push(summary);
     }
   }
   return built;
@@ -112,9 +121,12 @@ export async function buildSummaries(
 export async function summarizeDay(
   deps: { store: DynamoStore; reports: SummaryDeps['reports']; objects: Pick<ObjectStore, 'putBuffer'>; now: () => Date },
   today: string,
-  request: SummaryRequest = {},
+  request: Partial<SummaryRequest> = {},
 ): Promise<{ results: number; built: BuiltSummary[] }> {
   const { region, year } = request;
-  const results = region !== undefined && year !== undefined ? (await computeRegionYear({ region, year }, deps.store, today)).length : await computeAll(deps.store, today);
+  const results =
+    region !== undefined && year !== undefined
+      ? includesRegionYear(request.upToDate, region, year) ? 0 : (await computeRegionYear({ region, year }, deps.store, today)).length
+      : await computeAll(deps.store, today, request.upToDate);
   return { results, built: await buildSummaries(deps, request) };
 }
