@@ -22,8 +22,10 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 /** The real AWS SDK clients; on the embedded default only their endpoints differ. */
 export function createClients(config: RuntimeConfig): Clients {
+  // The SDK's default user agent asks the system for its release at every request; the emulators
+  // read no user agent.
   const local = (endpoint: string | undefined) =>
-    endpoint ? { endpoint, credentials: LOCAL_CREDENTIALS } : {};
+    endpoint ? { endpoint, credentials: LOCAL_CREDENTIALS, defaultUserAgentProvider: async () => [['caqes-local'] as [string]] } : {};
   const region = config.AWS_REGION;
   return {
     // s3rver would store the framing of the SDK's default aws-chunked checksum uploads as the object's bytes.

@@ -25,7 +25,7 @@ import { ComputeMessage } from './compute-queue';
 import { z } from 'zod';
 import { isConditionFailure, queryPrefix, setFields, withoutKeys } from './dynamo-query';
 import { dynamoKeys } from './keys';
-import { alreadyStored, applyUpload, establishmentOf, factsOf, MAX_HISTORY, periodsOf, storedPeriods } from './mo-fact-items';
+import { alreadyStored, applyUpload, encodePeriods, establishmentOf, factsOf, MAX_HISTORY, periodsOf } from './mo-fact-items';
 
 type Key = { pk: string; sk: string };
 type Item = Record<string, unknown> & Key;
@@ -351,7 +351,7 @@ export class DynamoStore {
         await this.db.send(
           new PutCommand({
             TableName: this.table,
-            Item: { ...key, region, year, finess, revision: typeof revision === 'number' ? revision + 1 : 1, periods: storedPeriods(periods) },
+            Item: { ...key, region, year, finess, revision: typeof revision === 'number' ? revision + 1 : 1, periods: encodePeriods(periods) },
             ...(typeof revision === 'number'
               ? { ConditionExpression: 'revision = :revision', ExpressionAttributeValues: { ':revision': revision } }
               : { ConditionExpression: 'attribute_not_exists(pk)' }),

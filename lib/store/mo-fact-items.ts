@@ -9,7 +9,7 @@
  * period's newest upload wins whichever item holds it, and the next upload of the establishment's
  * year folds them into its item.
  */
-import { isDeepStrictEqual } from 'node:util';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { MoFact, SourceRef } from '../domain/schemas';
 
@@ -61,8 +61,27 @@ function unpack(region: string, year: number, finess: string, period: string, pa
 }
 
 const LegacyItem = z.object({ sk: z.string(), order: z.string(), removed: z.literal(true).optional() }).loose();
-/** The periods of an establishment's year item, each a JSON text of `MoPeriod`. */
-const YearPeriods = z.object({ periods: z.record(z.string(), z.string()) });
+/** The periods of an establishment's year item: the gzip of a JSON object, period → `MoPeriod`. */
+const YearPeriods = z.object({ periods: z.instanceof(Uint8Array) });
+const PeriodsJson = z.record(z.string(), MoPeriod);
+
+/**
+ * The periods as the year item stores them: one gzip-compressed JSON object, in period order. Binary
+ * and compressed, the item stays a fifth of its JSON size (a large hospital's year of UCD costs stays
+ * far below DynamoDB's 400 KB per item), and the SDK sends it as base64 rather than escaping JSON
+ * within JSON character by character.
+ */
+export function encodePeriods(periods: Periods): Uint8Array {
+  return gzipSync(periodsText(periods));
+}
+
+function periodsText(periods: Periods): string {
+  return JSON.stringify(Object.fromEntries(ALL_PERIODS.filter((p) => periods.has(p)).map((p) => [p, periods.get(p)])));
+}
+
+function decodedText(item: Record<string, unknown>): string {
+  return gunzipSync(YearPeriods.parse(item).periods).toString('utf8');
+}
 
 /** The establishment of a stored item, from its sort key (`FACT#MO#<finess>`, then `#<period>` for an item of one period): tombstones of one period carry nothing else. */
 export function establishmentOf(item: { sk: string }): string {
@@ -93,8 +112,7 @@ export function periodsOf(items: readonly Record<string, unknown>[]): Periods {
   }
   for (const item of items) {
     if (!isYearItem(item)) continue;
-    for (const [period, text] of Object.entries(YearPeriods.parse(item).periods)) {
-      const entry = MoPeriod.parse(JSON.parse(text));
+    for (const [period, entry] of Object.entries(PeriodsJson.parse(JSON.parse(decodedText(item))))) {
       offer(period, entry, (held) => held.order <= entry.order);
     }
   }
@@ -138,13 +156,8 @@ export function applyUpload(current: Periods, facts: readonly MoFact[], order: s
   return { periods, written };
 }
 
-/** The periods as the year item stores them: one JSON text each, in period order. */
-export function storedPeriods(periods: Periods): Record<string, string> {
-  return Object.fromEntries(ALL_PERIODS.filter((p) => periods.has(p)).map((p) => [p, JSON.stringify(periods.get(p))]));
-}
-
 /** Whether the stored items already say exactly what `periods` would (nothing to write: a redelivery). */
 export function alreadyStored(items: readonly Record<string, unknown>[], periods: Periods): boolean {
   const yearItems = items.filter(isYearItem);
-  return items.length === 1 && yearItems.length === 1 && isDeepStrictEqual(YearPeriods.parse(yearItems[0]).periods, storedPeriods(periods));
+  return items.length === 1 && yearItems.length === 1 && decodedText(yearItems[0]!) === periodsText(periods);
 }
