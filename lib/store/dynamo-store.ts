@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import {
   BatchWriteCommand,
   GetCommand,
@@ -25,6 +24,7 @@ import { ComputeMessage } from './compute-queue';
 import { z } from 'zod';
 import { isConditionFailure, queryPrefix, setFields, withoutKeys } from './dynamo-query';
 import { dynamoKeys } from './keys';
+import { holdsResult, resultItem, resultOf } from './result-items';
 import { alreadyStored, applyUpload, encodePeriods, establishmentOf, factsOf, MAX_HISTORY, periodsOf } from './mo-fact-items';
 
 type Key = { pk: string; sk: string };
@@ -100,12 +100,6 @@ export type DigestMarker = z.infer<typeof DigestMarker>;
 
 /** Conditional writes in flight at once when a file's facts or a referential file are applied. */
 const WRITE_CONCURRENCY = 16;
-
-
-/** Whether a stored item already holds what would be written (undefined fields are not stored). */
-function sameItem(stored: Item | undefined, next: Item): boolean {
-  return stored !== undefined && isDeepStrictEqual(stored, JSON.parse(JSON.stringify(next)));
-}
 
 /**
  * DynamoDB access for both runtimes. Writes that must happen once are conditional puts (dynalite
@@ -427,20 +421,17 @@ export class DynamoStore {
   async replaceResults(region: string, year: number, results: readonly IndicatorResult[], indicators?: readonly string[]): Promise<void> {
     const k = dynamoKeys.resultPrefix(region, year);
     const existing = (await this.query(k.pk, k.skPrefix)).filter((i) => !indicators || indicators.includes(String(i.indicator)));
-    const items = results.map((r) => ({
-      ...dynamoKeys.result(region, year, r.indicator, r.scope, r.finess ?? r.contrat),
-      ...r,
-    }));
+    const items = results.map(resultItem);
     const keep = new Set(items.map((i) => i.sk));
     // Most results of a region do not move with one upload: only those that changed are written.
     const before = new Map(existing.map((i) => [i.sk, i]));
-    const changed = items.filter((i) => !sameItem(before.get(i.sk), i));
+    const changed = items.filter((i) => !holdsResult(before.get(i.sk), i));
     await this.writeAll(changed, existing.filter((i) => !keep.has(i.sk)).map((i) => ({ pk: i.pk, sk: i.sk })));
   }
 
   async listResults(region: string, year: number): Promise<IndicatorResult[]> {
     const k = dynamoKeys.resultPrefix(region, year);
-    return (await this.query(k.pk, k.skPrefix)).map((i) => IndicatorResult.parse(withoutKeys(i)));
+    return (await this.query(k.pk, k.skPrefix)).map(resultOf);
   }
 
   // Evidence
