@@ -2,12 +2,19 @@ import type { Establishment } from '../domain/schemas';
 import type { FileOutput } from '../formats/output';
 import type { ComputeMessage } from '../store/compute-queue';
 import type { AuditLog } from '../store/audit-log';
-import type { DynamoStore } from '../store/dynamo-store';
-import { withReferentialAudit } from './referential-audit';
+import type { FactStore } from '../store/fact-store';
+import type { ReferentialStore } from '../store/referential-store';
+import { withReferentialAudit, type ReferentialCounts } from './referential-audit';
 
 
 /** The indicators Open PHMEV measures (or measures again beside CPAM's extract). */
 const PHMEV_INDICATORS: ComputeMessage['indicators'] = ['IPP', 'GENERIQUES', 'BIOSIMILAIRES'];
+
+/** The stores a file's output is written to: the referential's (with what its audit counts) and the facts'. */
+export interface ApplyStores {
+  referential: ReferentialCounts & Pick<ReferentialStore, 'allEstablishments' | 'replaceEstablishments' | 'replaceTargetings' | 'putObjectives' | 'putParameters' | 'putCalendar'>;
+  facts: Pick<FactStore, 'putMoFacts' | 'putCpamFacts' | 'putPhmevFacts' | 'putDmiFacts'>;
+}
 
 /**
  * Stores what an accepted file gives, guarded by the upload's event order so that a late event of
@@ -17,11 +24,11 @@ const PHMEV_INDICATORS: ComputeMessage['indicators'] = ['IPP', 'GENERIQUES', 'BI
  * A referential file replaces the data of the regions it names and only those: `region` when it
  * was sent from that region's inputs page, else the regions of its rows.
  */
-export async function applyOutput(output: FileOutput, order: string, store: DynamoStore, audit: AuditLog, region?: string): Promise<ComputeMessage[]> {
+export async function applyOutput(output: FileOutput, order: string, stores: ApplyStores, audit: AuditLog, region?: string): Promise<ComputeMessage[]> {
   // Targeting and objectives name regions through their sites.
   const bySite = output.type === 'targetings' || output.type === 'objectives';
-  const sites = bySite ? new Map((await store.allEstablishments()).map((e) => [e.finess, e])) : new Map<string, Establishment>();
-  return withReferentialAudit(output, order, store, audit, () => storeOutput(output, order, store, region), regionsReplaced(output, sites, region));
+  const sites = bySite ? new Map((await stores.referential.allEstablishments()).map((e) => [e.finess, e])) : new Map<string, Establishment>();
+  return withReferentialAudit(output, order, stores.referential, audit, () => storeOutput(output, order, stores, region), regionsReplaced(output, sites, region));
 }
 
 /**
@@ -49,65 +56,66 @@ function byRegion<T>(rows: readonly T[], regionOf: (row: T) => string | null): M
 }
 
 /** Requests for a year of the regions a shared (null) or regional item concerns. */
-async function regionsConcerned(store: DynamoStore, regions: readonly (string | null)[], year: number): Promise<ComputeMessage[]> {
-  const known = (await store.listRegions()).map((r) => r.region);
+async function regionsConcerned(referential: Pick<ReferentialStore, 'listRegions'>, regions: readonly (string | null)[], year: number): Promise<ComputeMessage[]> {
+  const known = (await referential.listRegions()).map((r) => r.region);
   return known.filter((r) => regions.includes(null) || regions.includes(r)).map((r) => ({ region: r, year }));
 }
 
-async function storeOutput(output: FileOutput, order: string, store: DynamoStore, scope: string | undefined): Promise<ComputeMessage[]> {
+async function storeOutput(output: FileOutput, order: string, stores: ApplyStores, scope: string | undefined): Promise<ComputeMessage[]> {
+  const { referential, facts } = stores;
   const knownYears = async (requests: ComputeMessage[]) => {
-    const known = new Set((await store.listRegions()).flatMap((r) => r.years.map((y) => `${r.region}#${y}`)));
+    const known = new Set((await referential.listRegions()).flatMap((r) => r.years.map((y) => `${r.region}#${y}`)));
     return requests.filter((r) => known.has(`${r.region}#${r.year}`));
   };
   switch (output.type) {
     case 'establishments': {
       const regions = new Set(scope === undefined ? output.establishments.map((e) => e.region) : [scope]);
-      await store.replaceEstablishments(output.establishments, order, regions);
-      return (await store.listRegions()).filter((r) => regions.has(r.region)).flatMap((r) => r.years.map((year) => ({ region: r.region, year })));
+      await referential.replaceEstablishments(output.establishments, order, regions);
+      return (await referential.listRegions()).filter((r) => regions.has(r.region)).flatMap((r) => r.years.map((year) => ({ region: r.region, year })));
     }
     case 'targetings': {
-      const regionOf = new Map((await store.allEstablishments()).map((e) => [e.finess, e.region]));
+      const regionOf = new Map((await referential.allEstablishments()).map((e) => [e.finess, e.region]));
       const named = output.targetings.flatMap((t) => regionOf.get(t.finess) ?? []);
       const regions = new Set(scope === undefined ? named : [scope]);
-      await store.replaceTargetings(output.year, output.targetings, regionOf, order, regions);
+      await referential.replaceTargetings(output.year, output.targetings, regionOf, order, regions);
       return [...regions].map((region) => ({ region, year: output.year }));
     }
     case 'objectives': {
-      const finessRegion = new Map((await store.allEstablishments()).map((e) => [e.finess, e.region]));
+      const finessRegion = new Map((await referential.allEstablishments()).map((e) => [e.finess, e.region]));
       const groups = byRegion(output.objectives, (o) => scope ?? o.region ?? (o.finess === null ? null : (finessRegion.get(o.finess) ?? null)));
-      const written = await Promise.all([...groups].map(async ([region, rows]) => ((await store.putObjectives(output.year, rows, order, region)) ? [region] : [])));
-      return regionsConcerned(store, written.flat(), output.year);
+      const written = await Promise.all([...groups].map(async ([region, rows]) => ((await referential.putObjectives(output.year, rows, order, region)) ? [region] : [])));
+      return regionsConcerned(referential, written.flat(), output.year);
     }
     case 'parameters': {
       const groups = byRegion(output.sets, (p) => scope ?? p.region);
-      const written = await Promise.all([...groups].map(async ([region, sets]) => ((await store.putParameters(output.year, sets, order, region)) ? [region] : [])));
-      return regionsConcerned(store, written.flat(), output.year);
+      const written = await Promise.all([...groups].map(async ([region, sets]) => ((await referential.putParameters(output.year, sets, order, region)) ? [region] : [])));
+      return regionsConcerned(referential, written.flat(), output.year);
     }
     case 'calendar': {
       // Deadlines decide whether evidence came in time.
       const region = scope ?? null;
-      return (await store.putCalendar(output.year, output.deadlines, order, region)) ? regionsConcerned(store, [region], output.year) : [];
+      return (await referential.putCalendar(output.year, output.deadlines, order, region)) ? regionsConcerned(referential, [region], output.year) : [];
     }
     case 'mo-facts': {
-      const written = await store.putMoFacts(output.facts, order);
+      const written = await facts.putMoFacts(output.facts, order);
       const requests: ComputeMessage[] = dedupe(written.map((f) => ({ region: f.region, year: f.year, indicators: ['MO'] })));
       // The year after, when there is one, compares its amounts with this one's (anomalies).
       return [...requests, ...(await knownYears(requests.map((r) => ({ ...r, year: r.year + 1 }))))];
     }
     case 'cpam-facts': {
-      const written = await store.putCpamFacts(output.facts, order);
+      const written = await facts.putCpamFacts(output.facts, order);
       const requests: ComputeMessage[] = dedupe(written.map((f) => ({ region: f.region, year: f.year, indicators: [f.indicator] })));
       // A growth without CPAM's reference value is measured against the year before's.
       return [...requests, ...(await knownYears(requests.map((r) => ({ ...r, year: r.year + 1 }))))];
     }
     case 'phmev-facts': {
-      const written = await store.putPhmevFacts(output.facts, order);
+      const written = await facts.putPhmevFacts(output.facts, order);
       // Growth is against the year before's file: the year after, when there is one, changes too.
       const requests: ComputeMessage[] = dedupe(written.map((f) => ({ region: f.region, year: f.year, indicators: PHMEV_INDICATORS })));
       return [...requests, ...(await knownYears(requests.map((r) => ({ ...r, year: r.year + 1 }))))];
     }
     case 'dmi-facts': {
-      const written = await store.putDmiFacts(output.facts, order);
+      const written = await facts.putDmiFacts(output.facts, order);
       return dedupe(written.map((f) => ({ region: f.region, year: f.year, indicators: ['DMI'] })));
     }
     case 'evidence':

@@ -8,13 +8,14 @@ import { issuePlace, type ValidationReport } from '../formats/report';
 import { refusedBeforeReading as refused, toReport, validateFile, type Validation } from '../formats/validate';
 import { auditLog } from '../store/audit-log';
 import type { AuditStore } from '../store/audit-log';
-import type { DynamoStore } from '../store/dynamo-store';
+import type { EvidenceStore } from '../store/evidence-store';
+import type { FileEventStore } from '../store/file-event-store';
 import type { InputStore } from '../store/input-store';
 import { DROP_PREFIXES, dropKeyProblem, eventOrder, parseDropKey, s3Keys, type DropKey } from '../store/keys';
 import type { ObjectStore } from '../store/object-store';
 import type { SelfEvaluationStore } from '../store/self-evaluation-store';
 import type { WaitingFile, WaitingFileStore } from '../store/waiting-store';
-import { applyOutput, dedupe, regionsReplaced } from './apply';
+import { applyOutput, dedupe, regionsReplaced, type ApplyStores } from './apply';
 import type { ComputeMessage } from '../store/compute-queue';
 import { recordDroppedInput } from './dropped-input';
 import { evidenceLock } from './self-evaluation';
@@ -38,8 +39,10 @@ export interface IngestOutcome {
   compute: ComputeMessage[];
 }
 
-export interface IngestDeps {
-  store: DynamoStore;
+export interface IngestDeps extends ApplyStores {
+  /** Each received file's record: claimed before processing, finished with its outcome, or failed. */
+  fileEvents: Pick<FileEventStore, 'claim' | 'finish' | 'fail'>;
+  evidence: Pick<EvidenceStore, 'put'>;
   objects: ObjectStore;
   /** Where referential changes are recorded (lib/pipeline/referential-audit.ts). */
   audit: AuditStore;
@@ -72,7 +75,7 @@ function documentKindOf(recognition: Recognition): DocumentKind {
  * A re-delivered event (same key and sequencer) changes nothing.
  */
 export async function ingestObject(object: ReceivedObject, deps: IngestDeps): Promise<IngestOutcome> {
-  const { store, objects } = deps;
+  const { fileEvents, objects } = deps;
   const dropKey = parseDropKey(object.key);
   // Outside the drop zones is what the pipeline writes itself: nothing to read.
   if (!dropKey && !DROP_PREFIXES.some((p) => object.key.startsWith(p))) return { key: object.key, duplicate: false, report: null, compute: [] };
@@ -83,7 +86,7 @@ export async function ingestObject(object: ReceivedObject, deps: IngestDeps): Pr
   const order = eventOrder(object.eventTime, object.sequencer, eTag);
   const version = object.versionId ?? `etag:${object.eTag.replace(/"/g, '')}`;
   const startedAt = deps.now().toISOString();
-  const previous = await store.claimFileEvent({ key: object.key, order, version, startedAt });
+  const previous = await fileEvents.claim({ key: object.key, order, version, startedAt });
   // Asking again for the computations is harmless and covers a crash after the record was written.
   if (previous) return { key: object.key, duplicate: true, report: null, compute: previous.compute };
   try {
@@ -91,7 +94,7 @@ export async function ingestObject(object: ReceivedObject, deps: IngestDeps): Pr
   } catch (error) {
     // Delivered again, then dead-lettered if it keeps failing: the file record says why.
     const why = error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : String(error).slice(0, 500);
-    await store.failFileEvent(object.key, order, why, deps.now().toISOString()).catch(() => undefined);
+    await fileEvents.fail(object.key, order, why, deps.now().toISOString()).catch(() => undefined);
     throw error;
   }
 }
@@ -121,7 +124,7 @@ async function recordRefusal(key: string, validation: Validation, event: { order
   const report = toReport(validation, { key, version, fileName, checkedAt: deps.now().toISOString() });
   const reportKey = s3Keys.report(key, order.replace(/[|:]/g, '-'));
   await deps.objects.putJson(reportKey, report);
-  await deps.store.finishFileEvent({ key, order, version, status: report.status, kind: null, reportKey, errorCount: report.errorCount, warningCount: report.warningCount, rowsRead: 0, rowsAccepted: 0, issueCounts: report.issueCounts, startedAt, finishedAt: deps.now().toISOString(), compute: [] });
+  await deps.fileEvents.finish({ key, order, version, status: report.status, kind: null, reportKey, errorCount: report.errorCount, warningCount: report.warningCount, rowsRead: 0, rowsAccepted: 0, issueCounts: report.issueCounts, startedAt, finishedAt: deps.now().toISOString(), compute: [] });
   return { key, duplicate: false, report, compute: [] };
 }
 
@@ -134,7 +137,7 @@ export async function refuseUnstored(key: string, problem: string, deps: IngestD
   const startedAt = deps.now().toISOString();
   const order = eventOrder(startedAt, '0', 'non-depose');
   const version = 'non-depose';
-  const previous = await deps.store.claimFileEvent({ key, order, version, startedAt });
+  const previous = await deps.fileEvents.claim({ key, order, version, startedAt });
   if (previous) return { key, duplicate: true, report: null, compute: [] };
   return recordRefusal(key, refused('unsafe-name', problem), { order, version, startedAt }, deps);
 }
@@ -157,7 +160,7 @@ async function noteUnknownFiness(object: ReceivedObject, event: { order: string;
  * establishments the referential now knows: their rows count without a second drop.
  */
 async function readWaitingAgain(deps: IngestDeps): Promise<ComputeMessage[]> {
-  const known = new Set((await deps.store.allEstablishments()).flatMap((e) => [e.finess, e.finessJuridique]));
+  const known = new Set((await deps.referential.allEstablishments()).flatMap((e) => [e.finess, e.finessJuridique]));
   const requests: ComputeMessage[] = [];
   for (const file of await deps.waiting.list()) {
     const dropKey = parseDropKey(file.key);
@@ -179,7 +182,7 @@ async function processClaimed(
   deps: IngestDeps,
   options: { reread?: boolean } = {},
 ): Promise<IngestOutcome> {
-  const { store, objects } = deps;
+  const { objects } = deps;
   const { order, version, startedAt } = event;
   const nameProblem = object.undecodableKey ? UNDECODABLE : dropKeyProblem(object.key);
   if (!dropKey || nameProblem) {
@@ -189,7 +192,7 @@ async function processClaimed(
     return recordRefusal(object.key, validation, event, deps);
   }
 
-  const establishments = new Map((await store.allEstablishments()).map((e) => [e.finess, e]));
+  const establishments = new Map((await deps.referential.allEstablishments()).map((e) => [e.finess, e]));
   const scope = 'region' in dropKey ? dropKey.region : undefined;
   const recognition = recognise(dropKey);
   const archiveKey = s3Keys.archive(object.key, object.eTag);
@@ -208,16 +211,16 @@ async function processClaimed(
   const reportKey = s3Keys.report(object.key, order.replace(/[|:]/g, '-'));
   await objects.putJson(reportKey, report);
 
-  const compute: ComputeMessage[] = validation.output ? await applyOutput(validation.output, order, store, auditLog(deps.audit, deps.now), scope) : [];
+  const compute: ComputeMessage[] = validation.output ? await applyOutput(validation.output, order, deps, auditLog(deps.audit, deps.now), scope) : [];
   if (dropKey.zone === 'atih' || dropKey.zone === 'cpam') await noteUnknownFiness(object, event, validation, deps.waiting);
   if (validation.output?.type === 'establishments') compute.push(...(await readWaitingAgain(deps)));
   const inputYear = 'year' in dropKey ? dropKey.year : recognition.tag === 'table' ? recognition.year : null;
   await recordDroppedInput({ key: object.key, dropKey, archiveKey, reportKey, order, year: inputYear, size: object.size, eventTime: object.eventTime, report, output: validation.output }, establishments, deps.inputs);
   if (dropKey.zone === 'evidence' && evidenceSite && recognition.tag !== 'unknown') {
-    compute.push(await recordEvidence(object, dropKey, evidenceSite, documentKindOf(recognition), { report, reportKey, order, version, output: validation.output }, store));
+    compute.push(await recordEvidence(object, dropKey, evidenceSite, documentKindOf(recognition), { report, reportKey, order, version, output: validation.output }, deps));
   }
   const requests = dedupe(compute);
-  await store.finishFileEvent({
+  await deps.fileEvents.finish({
     key: object.key,
     order,
     version,
@@ -283,10 +286,10 @@ async function recordEvidence(
   site: Establishment,
   kind: DocumentKind,
   read: { report: ValidationReport; reportKey: string; order: string; version: string; output: Validation['output'] },
-  store: IngestDeps['store'],
+  stores: Pick<IngestDeps, 'evidence' | 'referential'>,
 ): Promise<ComputeMessage> {
   const { report, reportKey, order, version, output } = read;
-  await store.putEvidence(
+  await stores.evidence.put(
     {
       region: site.region,
       campaign: dropKey.campaign,
@@ -305,5 +308,5 @@ async function recordEvidence(
     dropKey.uploadId,
   );
   const year = campaignYear(dropKey.campaign);
-  return { region: site.region, year, indicators: indicatorsUsing(kind, year, await store.listDeadlines(site.region)) };
+  return { region: site.region, year, indicators: indicatorsUsing(kind, year, await stores.referential.listDeadlines(site.region)) };
 }
