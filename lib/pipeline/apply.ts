@@ -28,7 +28,7 @@ export async function applyOutput(output: FileOutput, order: string, stores: App
   // Targeting and objectives name regions through their sites.
   const bySite = output.type === 'targetings' || output.type === 'objectives';
   const sites = bySite ? new Map((await stores.referential.allEstablishments()).map((e) => [e.finess, e])) : new Map<string, Establishment>();
-  return withReferentialAudit(output, order, stores.referential, audit, () => storeOutput(output, order, stores, region), regionsReplaced(output, sites, region));
+  return withReferentialAudit(output, order, stores.referential, audit, () => storeOutput(output, order, stores, sites, region), regionsReplaced(output, sites, region));
 }
 
 /**
@@ -61,12 +61,28 @@ async function regionsConcerned(referential: Pick<ReferentialStore, 'listRegions
   return known.filter((r) => regions.includes(null) || regions.includes(r)).map((r) => ({ region: r, year }));
 }
 
-async function storeOutput(output: FileOutput, order: string, stores: ApplyStores, scope: string | undefined): Promise<ComputeMessage[]> {
-  const { referential, facts } = stores;
-  const knownYears = async (requests: ComputeMessage[]) => {
-    const known = new Set((await referential.listRegions()).flatMap((r) => r.years.map((y) => `${r.region}#${y}`)));
-    return requests.filter((r) => known.has(`${r.region}#${r.year}`));
-  };
+type FactOutput = Extract<FileOutput, { type: 'mo-facts' | 'cpam-facts' | 'phmev-facts' | 'dmi-facts' }>;
+type ReferentialOutput = Extract<FileOutput, { type: 'establishments' | 'targetings' | 'objectives' | 'calendar' | 'parameters' }>;
+
+/**
+ * Writes the output to the one store it belongs to. `sites` are the establishments the referential
+ * knew when the file was applied, read once (targetings and objectives name regions through them).
+ */
+async function storeOutput(output: FileOutput, order: string, stores: ApplyStores, sites: ReadonlyMap<string, Establishment>, scope: string | undefined): Promise<ComputeMessage[]> {
+  // Kept on the evidence record, which the caller writes for every upload, accepted or not.
+  if (output.type === 'evidence') return [];
+  if (output.type === 'mo-facts' || output.type === 'cpam-facts' || output.type === 'phmev-facts' || output.type === 'dmi-facts') return storeFacts(output, order, stores);
+  return storeReferential(output, order, stores.referential, sites, scope);
+}
+
+async function storeReferential(
+  output: ReferentialOutput,
+  order: string,
+  referential: ApplyStores['referential'],
+  sites: ReadonlyMap<string, Establishment>,
+  scope: string | undefined,
+): Promise<ComputeMessage[]> {
+  const regionOf = new Map([...sites].map(([finess, e]) => [finess, e.region]));
   switch (output.type) {
     case 'establishments': {
       const regions = new Set(scope === undefined ? output.establishments.map((e) => e.region) : [scope]);
@@ -74,15 +90,13 @@ async function storeOutput(output: FileOutput, order: string, stores: ApplyStore
       return (await referential.listRegions()).filter((r) => regions.has(r.region)).flatMap((r) => r.years.map((year) => ({ region: r.region, year })));
     }
     case 'targetings': {
-      const regionOf = new Map((await referential.allEstablishments()).map((e) => [e.finess, e.region]));
       const named = output.targetings.flatMap((t) => regionOf.get(t.finess) ?? []);
       const regions = new Set(scope === undefined ? named : [scope]);
       await referential.replaceTargetings(output.year, output.targetings, regionOf, order, regions);
       return [...regions].map((region) => ({ region, year: output.year }));
     }
     case 'objectives': {
-      const finessRegion = new Map((await referential.allEstablishments()).map((e) => [e.finess, e.region]));
-      const groups = byRegion(output.objectives, (o) => scope ?? o.region ?? (o.finess === null ? null : (finessRegion.get(o.finess) ?? null)));
+      const groups = byRegion(output.objectives, (o) => scope ?? o.region ?? (o.finess === null ? null : (regionOf.get(o.finess) ?? null)));
       const written = await Promise.all([...groups].map(async ([region, rows]) => ((await referential.putObjectives(output.year, rows, order, region)) ? [region] : [])));
       return regionsConcerned(referential, written.flat(), output.year);
     }
@@ -96,32 +110,33 @@ async function storeOutput(output: FileOutput, order: string, stores: ApplyStore
       const region = scope ?? null;
       return (await referential.putCalendar(output.year, output.deadlines, order, region)) ? regionsConcerned(referential, [region], output.year) : [];
     }
-    case 'mo-facts': {
-      const written = await facts.putMoFacts(output.facts, order);
-      const requests: ComputeMessage[] = dedupe(written.map((f) => ({ region: f.region, year: f.year, indicators: ['MO'] })));
-      // The year after, when there is one, compares its amounts with this one's (anomalies).
-      return [...requests, ...(await knownYears(requests.map((r) => ({ ...r, year: r.year + 1 }))))];
-    }
-    case 'cpam-facts': {
-      const written = await facts.putCpamFacts(output.facts, order);
-      const requests: ComputeMessage[] = dedupe(written.map((f) => ({ region: f.region, year: f.year, indicators: [f.indicator] })));
-      // A growth without CPAM's reference value is measured against the year before's.
-      return [...requests, ...(await knownYears(requests.map((r) => ({ ...r, year: r.year + 1 }))))];
-    }
-    case 'phmev-facts': {
-      const written = await facts.putPhmevFacts(output.facts, order);
-      // Growth is against the year before's file: the year after, when there is one, changes too.
-      const requests: ComputeMessage[] = dedupe(written.map((f) => ({ region: f.region, year: f.year, indicators: PHMEV_INDICATORS })));
-      return [...requests, ...(await knownYears(requests.map((r) => ({ ...r, year: r.year + 1 }))))];
-    }
-    case 'dmi-facts': {
-      const written = await facts.putDmiFacts(output.facts, order);
-      return dedupe(written.map((f) => ({ region: f.region, year: f.year, indicators: ['DMI'] })));
-    }
-    case 'evidence':
-      // Kept on the evidence record, which the caller writes for every upload, accepted or not.
-      return [];
   }
+}
+
+/** The facts written, as the computations they ask for, and whether the year after each one's changes too. */
+async function writeFacts(output: FactOutput, order: string, facts: ApplyStores['facts']): Promise<{ requests: ComputeMessage[]; yearAfter: boolean }> {
+  switch (output.type) {
+    case 'mo-facts':
+      // The year after, when there is one, compares its amounts with this one's (anomalies).
+      return { requests: (await facts.putMoFacts(output.facts, order)).map((f) => ({ region: f.region, year: f.year, indicators: ['MO'] })), yearAfter: true };
+    case 'cpam-facts':
+      // A growth without CPAM's reference value is measured against the year before's.
+      return { requests: (await facts.putCpamFacts(output.facts, order)).map((f) => ({ region: f.region, year: f.year, indicators: [f.indicator] })), yearAfter: true };
+    case 'phmev-facts':
+      // Growth is against the year before's file: the year after, when there is one, changes too.
+      return { requests: (await facts.putPhmevFacts(output.facts, order)).map((f) => ({ region: f.region, year: f.year, indicators: PHMEV_INDICATORS })), yearAfter: true };
+    case 'dmi-facts':
+      return { requests: (await facts.putDmiFacts(output.facts, order)).map((f) => ({ region: f.region, year: f.year, indicators: ['DMI'] })), yearAfter: false };
+  }
+}
+
+/** Writes a file's facts and asks for their years, and for the year after each when the store knows it. */
+async function storeFacts(output: FactOutput, order: string, stores: ApplyStores): Promise<ComputeMessage[]> {
+  const { requests, yearAfter } = await writeFacts(output, order, stores.facts);
+  const own = dedupe(requests);
+  if (!yearAfter || own.length === 0) return own;
+  const known = new Set((await stores.referential.listRegions()).flatMap((r) => r.years.map((y) => `${r.region}#${y}`)));
+  return [...own, ...own.map((r) => ({ ...r, year: r.year + 1 })).filter((r) => known.has(`${r.region}#${r.year}`))];
 }
 
 /** One request per region and year, naming the union of the indicators asked (all, when one asked for all). */
