@@ -232,6 +232,7 @@ interface DropContext {
   lock: Awaited<ReturnType<typeof evidenceLock>> | null;
 }
 
+/** Reads the drop's context once: the sites known, the archived copy (made now), the evidence's site and its report's lock. */
 async function readContext(object: ReceivedObject, dropKey: DropKey, deps: IngestDeps, options: { reread?: boolean }): Promise<DropContext> {
   const establishments = new Map((await deps.referential.allEstablishments()).map((e) => [e.finess, e]));
   const scope = 'region' in dropKey ? dropKey.region : undefined;
@@ -287,16 +288,7 @@ async function applyValidated(
 async function validateDropped(
   object: ReceivedObject,
   dropKey: DropKey,
-  read: {
-    archived: boolean;
-    archiveKey: string;
-    version: string;
-    scope: string | undefined;
-    establishments: Map<string, Establishment>;
-    evidenceSite: Establishment | undefined;
-    lock: Awaited<ReturnType<typeof evidenceLock>> | null;
-    recognition: Recognition;
-  },
+  read: DropContext & { version: string; recognition: Recognition },
   deps: IngestDeps,
 ): Promise<Validation> {
   const { archived, archiveKey, version, scope, establishments, evidenceSite, lock, recognition } = read;
