@@ -5,10 +5,15 @@ import { AuditStore } from './store/audit-log';
 import { readConfig, type RuntimeConfig } from './store/config';
 import { createClients, type Clients } from './store/clients';
 import { computeQueue, type ComputeQueue } from './store/compute-queue';
-import { DynamoStore } from './store/dynamo-store';
+import { EvidenceStore } from './store/evidence-store';
+import { FactStore } from './store/fact-store';
+import { FileEventStore } from './store/file-event-store';
 import { InputStore } from './store/input-store';
 import { LinkStore } from './store/link-store';
 import { ObjectStore } from './store/object-store';
+import { ReferentialStore } from './store/referential-store';
+import { ReminderStore } from './store/reminder-store';
+import { ResultStore } from './store/result-store';
 import { SelfEvaluationStore } from './store/self-evaluation-store';
 import { WaitingFileStore } from './store/waiting-store';
 import { portalSecrets, type PortalSecrets } from './store/secrets';
@@ -18,7 +23,18 @@ import { LoginAttemptStore, SessionStore } from './store/session-store';
 export interface Runtime {
   config: RuntimeConfig;
   clients: Clients;
-  store: DynamoStore;
+  /** Establishments, targetings, objectives, calendars, parameters, and the regions and years known. */
+  referential: ReferentialStore;
+  /** What the extracts give: MO, CPAM, Open PHMEV and DMI facts. */
+  facts: FactStore;
+  /** The indicators' results of each region and year. */
+  results: ResultStore;
+  /** The establishments' evidence uploads and their outcome. */
+  evidence: EvidenceStore;
+  /** One record per received file's event: claimed, finished or failed (lib/pipeline/ingest.ts). */
+  fileEvents: FileEventStore;
+  /** Reminder and digest markers, and the addresses SES said not to write to. */
+  reminders: ReminderStore;
   objects: ObjectStore;
   /** Personal upload links (lib/portal). */
   links: LinkStore;
@@ -46,7 +62,12 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
   return {
     config,
     clients,
-    store: new DynamoStore(clients.dynamo, config.CAQES_TABLE),
+    referential: new ReferentialStore(clients.dynamo, config.CAQES_TABLE),
+    facts: new FactStore(clients.dynamo, config.CAQES_TABLE),
+    results: new ResultStore(clients.dynamo, config.CAQES_TABLE),
+    evidence: new EvidenceStore(clients.dynamo, config.CAQES_TABLE),
+    fileEvents: new FileEventStore(clients.dynamo, config.CAQES_TABLE),
+    reminders: new ReminderStore(clients.dynamo, config.CAQES_TABLE),
     objects: new ObjectStore(clients.s3, config.CAQES_BUCKET, { copyByStreaming: Boolean(config.CAQES_S3_ENDPOINT) }),
     links: new LinkStore(clients.dynamo, config.CAQES_TABLE),
     secrets: portalSecrets(config, clients.secrets),

@@ -119,7 +119,7 @@ try {
   let t = performance.now();
   await embedded.drain();
   const referentialSeconds = (performance.now() - t) / 1000;
-  const referentialEvent = (await rt.store.listFileEvents(referentialKey)).at(-1) as Record<string, unknown> | undefined;
+  const referentialEvent = (await rt.fileEvents.list(referentialKey)).at(-1) as Record<string, unknown> | undefined;
 
   const extractKey = DROP_KEYS[kind](year);
   t = performance.now();
@@ -132,14 +132,14 @@ try {
   const drainSeconds = (performance.now() - t) / 1000;
   counting = false;
 
-  const event = (await rt.store.listFileEvents(extractKey)).at(-1) as Record<string, unknown> | undefined;
+  const event = (await rt.fileEvents.list(extractKey)).at(-1) as Record<string, unknown> | undefined;
   let firstIssues: string[] = [];
   if (event && event.status !== 'accepted' && typeof event.reportKey === 'string') {
     const reportJson = JSON.parse((await rt.objects.readBuffer(event.reportKey)).toString('utf8')) as { issues?: { code: string; row: number | null; message: string }[] };
     firstIssues = (reportJson.issues ?? []).slice(0, 3).map((i) => `${i.code} line ${i.row ?? '-'}: ${i.message}`);
   }
   const stored = await Promise.all(
-    ['PACA', 'CORSE'].map((region) => (kind === 'open-phmev' ? rt.store.listPhmevFacts(region, year) : rt.store.listMoFacts(region, year))),
+    ['PACA', 'CORSE'].map((region) => (kind === 'open-phmev' ? rt.facts.listPhmevFacts(region, year) : rt.facts.listMoFacts(region, year))),
   );
   const facts = stored.flat();
   const aggregatesPath = args.get('aggregates');

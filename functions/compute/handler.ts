@@ -18,7 +18,7 @@ function parse(record: SQSRecord): ComputeMessage {
 /** The indicators of one region and year computed again, then its summary rebuilt at once, not only at the daily run. */
 async function computeAndSummarize(request: ComputeMessage): Promise<void> {
   const rt = runtime();
-  const results = await computeRegionYear(request, rt.store, todayOf(rt.now()));
+  const results = await computeRegionYear(request, rt, todayOf(rt.now()));
   const built = await buildSummaries(rt, { region: request.region, year: request.year });
   rt.logger.info('indicators computed', { ...request, results: results.length, summaries: built.length });
 }

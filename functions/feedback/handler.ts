@@ -10,7 +10,7 @@ export const handler = middy(async (event: SNSEvent) => {
   const rt = runtime();
   let added = 0;
   for (const record of event.Records) {
-    for (const entry of suppressionsOf(record.Sns.Message)) if (await rt.store.suppressAddress(entry)) added++;
+    for (const entry of suppressionsOf(record.Sns.Message)) if (await rt.reminders.suppressAddress(entry)) added++;
   }
   // Addresses are personal data: counted, never logged.
   rt.logger.info('SES feedback', { records: event.Records.length, suppressed: added });

@@ -128,7 +128,7 @@ export async function loadDropZone(
     }
     await embedded.drain({ compute: false });
   }
-  const upToDate = (await rt.store.listRegions()).flatMap((r) => r.years.map((year) => ({ region: r.region, year })));
+  const upToDate = (await rt.referential.listRegions()).flatMap((r) => r.years.map((year) => ({ region: r.region, year })));
   await rt.computeQueue.send(upToDate);
   await embedded.drain();
   return { keys, upToDate };
@@ -147,7 +147,7 @@ export async function runOnEmbedded(embedded: Embedded, options: RunOptions): Pr
 
   const files = await Promise.all(
     keys.map(async (key) => {
-      const events = await rt.store.listFileEvents(key);
+      const events = await rt.fileEvents.list(key);
       const last = events[events.length - 1];
       const report = last?.reportKey ? ReportSchema.parse(JSON.parse((await rt.objects.readBuffer(last.reportKey)).toString('utf8'))) : null;
       return { key, report };
@@ -155,11 +155,11 @@ export async function runOnEmbedded(embedded: Embedded, options: RunOptions): Pr
   );
 
   const indicators = (
-    await Promise.all((await rt.store.listRegions()).flatMap((r) => r.years.map((y) => rt.store.listResults(r.region, y))))
+    await Promise.all((await rt.referential.listRegions()).flatMap((r) => r.years.map((y) => rt.results.list(r.region, y))))
   ).flat();
 
-  const deadlines = await rt.store.listDeadlines();
-  const establishments = new Map((await rt.store.allEstablishments()).map((e) => [e.finess, e]));
+  const deadlines = await rt.referential.listDeadlines();
+  const establishments = new Map((await rt.referential.allEstablishments()).map((e) => [e.finess, e]));
   const received = await embedded.sentEmails();
   const emails: EmailSent[] = reminders
     .filter((r) => r.outcome === 'sent')
@@ -220,7 +220,7 @@ export async function runOnEmbedded(embedded: Embedded, options: RunOptions): Pr
         return { region: d.region, to: mail.destination.to, subject: mail.subject, text: mail.body.text ?? '' };
       }),
     summaries,
-    deadLetters: await deadLetterCauses(embedded.deadLetters(), rt.store),
+    deadLetters: await deadLetterCauses(embedded.deadLetters(), rt.fileEvents),
     outDir: options.outDir,
   };
 }

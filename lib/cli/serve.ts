@@ -122,15 +122,15 @@ const DRAIN_INTERVAL_MS = 250;
  */
 async function linksToShow(embedded: Embedded): Promise<ServedLink[]> {
   const rt = embedded.runtime;
-  const deadlines = await rt.store.listDeadlines();
+  const deadlines = await rt.referential.listDeadlines();
   const campaigns = [...new Set(deadlineGroups(deadlines).reverse().map((rows) => rows[0]!.campaign))];
-  const regions = await rt.store.listRegions();
+  const regions = await rt.referential.listRegions();
   for (const campaign of campaigns) {
     const groups = deadlineGroups(deadlines.filter((d) => d.campaign === campaign)).map((rows) => rows[0]!);
     const owing = [];
     for (const { region } of regions) {
-      const targetings = await rt.store.listTargetings(region, campaignYear(campaign));
-      for (const e of await rt.store.listEstablishments(region)) {
+      const targetings = await rt.referential.listTargetings(region, campaignYear(campaign));
+      for (const e of await rt.referential.listEstablishments(region)) {
         const mine = new Set(targetings.filter((t) => t.finess === e.finess).map((t) => t.indicator));
         if (groups.some((d) => deadlineRequirements(d, deadlines, mine).length > 0)) owing.push({ region, establishment: e });
       }
@@ -152,12 +152,12 @@ async function linksToShow(embedded: Embedded): Promise<ServedLink[]> {
  */
 async function openReports(embedded: Embedded): Promise<Serving['reports']> {
   const rt = embedded.runtime;
-  const years = [...new Set((await rt.store.listDeadlines()).filter((d) => d.id === ANNUAL_DEADLINE).map((d) => d.year))].sort();
+  const years = [...new Set((await rt.referential.listDeadlines()).filter((d) => d.id === ANNUAL_DEADLINE).map((d) => d.year))].sort();
   const audit = auditLog(rt.audit, rt.now);
   const out: Serving['reports'] = [];
   for (const year of years) {
     let contracts = 0;
-    for (const { region } of await rt.store.listRegions()) {
+    for (const { region } of await rt.referential.listRegions()) {
       const opened = await openRegionReports(rt, region, year, { kind: 'machine', id: 'caqes serve', finess: null }, rt.now().toISOString());
       if (opened.length > 0) await audit.record({ region, actor: { kind: 'machine', id: 'caqes serve' }, action: 'report.opened', target: String(year), after: { year, opened: opened.length } });
       contracts += opened.length;
@@ -175,7 +175,7 @@ async function openReports(embedded: Embedded): Promise<Serving['reports']> {
 async function sessionAccounts(embedded: Embedded): Promise<ServedAccount[]> {
   const rt = embedded.runtime;
   const deps = { directory: localDirectory(rt.accounts, rt.now), audit: auditLog(rt.audit, rt.now) };
-  const regions = (await rt.store.listRegions()).map((r) => r.region).sort();
+  const regions = (await rt.referential.listRegions()).map((r) => r.region).sort();
   // A state kept from an earlier run has its accounts already: their passwords were printed then.
   const existing = new Set((await deps.directory.list()).map((a) => a.email));
   const wanted: { email: string; role: StaffRole; regions: string[] }[] = [

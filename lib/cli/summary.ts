@@ -92,7 +92,7 @@ export async function writeSummary(options: SummaryOptions): Promise<SummaryWrit
           await summarizeDay(rt, options.today, { region, year });
           return { deadLetters: [] };
         })();
-    const regions = await rt.store.listRegions();
+    const regions = await rt.referential.listRegions();
     const known = regions.find((r) => r.region === region);
     if (!known) throw new UsageError(`région inconnue : « ${options.region} » (régions du dossier : ${regions.map((r) => r.region).join(', ') || 'aucune'})`);
     if (!known.years.includes(year)) throw new UsageError(`aucune donnée pour ${region} en ${year} (années du dossier : ${known.years.join(', ')})`);

@@ -2,7 +2,7 @@ import type { DueReminder } from '../domain/reminders';
 import { REPORT_STATUSES, type ReportStatus } from '../domain/self-evaluation';
 import { formatFrenchDate } from '../io/french';
 import { daysLateLabel, LATE_LABEL, owedItemLabel, REPORT_STATUS_LABELS } from '../report/labels';
-import type { SuppressedAddress } from '../store/dynamo-store';
+import type { SuppressedAddress } from '../store/reminder-store';
 import { escapeHtml, headerSafe } from './escape';
 import type { RenderedEmail } from './reminder-email';
 

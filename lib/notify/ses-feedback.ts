@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SuppressedAddress } from '../store/dynamo-store';
+import type { SuppressedAddress } from '../store/reminder-store';
 
 /**
  * SES's event publishing record, as the configuration set sends it to SNS: only the fields read.

@@ -1,7 +1,10 @@
 import { campaignsOfYear } from '../domain/campaign';
 import { computeIndicators } from '../domain/indicators';
 import type { IndicatorResult } from '../domain/schemas';
-import type { DynamoStore } from '../store/dynamo-store';
+import type { EvidenceStore } from '../store/evidence-store';
+import type { FactStore } from '../store/fact-store';
+import type { ReferentialStore } from '../store/referential-store';
+import type { ResultStore } from '../store/result-store';
 import { ComputeMessage } from '../store/compute-queue';
 import { dedupe } from './apply';
 
@@ -14,33 +17,41 @@ function campaignsSince(year: number): string[] {
   return years.flatMap(campaignsOfYear);
 }
 
+/** What a computation reads (referential, facts, evidence) and where it writes its results. */
+export interface ComputeStores {
+  referential: Pick<ReferentialStore, 'listRegions' | 'listEstablishments' | 'listTargetings' | 'listObjectives' | 'listDeadlines' | 'listParameters'>;
+  facts: Pick<FactStore, 'listMoFacts' | 'listCpamFacts' | 'listPhmevFacts' | 'listDmiFacts'>;
+  evidence: Pick<EvidenceStore, 'list'>;
+  results: Pick<ResultStore, 'replace'>;
+}
+
 /**
  * Computes again the indicators of one region and year a request names (all when it names none)
  * from the stored facts, evidence and referential, as of `today`, replacing their previous results.
  * Idempotent: the same inputs and day give the same items.
  */
-export async function computeRegionYear(request: ComputeMessage, store: DynamoStore, today: string): Promise<IndicatorResult[]> {
+export async function computeRegionYear(request: ComputeMessage, stores: ComputeStores, today: string): Promise<IndicatorResult[]> {
   const { region, year } = request;
   const [establishments, targetings, objectives, deadlines, parameters, moFacts, previousMoFacts, cpamFacts, previousCpamFacts, phmevFacts, previousPhmevFacts, dmiFacts, evidence] = await Promise.all([
-    store.listEstablishments(region),
-    store.listTargetings(region, year),
-    store.listObjectives(),
-    store.listDeadlines(region),
-    store.listParameters(),
-    store.listMoFacts(region, year),
-    store.listMoFacts(region, year - 1),
-    store.listCpamFacts(region, year),
-    store.listCpamFacts(region, year - 1),
-    store.listPhmevFacts(region, year),
-    store.listPhmevFacts(region, year - 1),
-    store.listDmiFacts(region, year),
-    Promise.all(campaignsSince(year).map((c) => store.listEvidence(region, c))).then((lists) => lists.flat()),
+    stores.referential.listEstablishments(region),
+    stores.referential.listTargetings(region, year),
+    stores.referential.listObjectives(),
+    stores.referential.listDeadlines(region),
+    stores.referential.listParameters(),
+    stores.facts.listMoFacts(region, year),
+    stores.facts.listMoFacts(region, year - 1),
+    stores.facts.listCpamFacts(region, year),
+    stores.facts.listCpamFacts(region, year - 1),
+    stores.facts.listPhmevFacts(region, year),
+    stores.facts.listPhmevFacts(region, year - 1),
+    stores.facts.listDmiFacts(region, year),
+    Promise.all(campaignsSince(year).map((c) => stores.evidence.list(region, c))).then((lists) => lists.flat()),
   ]);
   const results = computeIndicators(
     { region, year, today, establishments, targetings, objectives, deadlines, parameters, moFacts, previousMoFacts, cpamFacts, previousCpamFacts, phmevFacts, previousPhmevFacts, evidence, dmiFacts },
     request.indicators,
   );
-  await store.replaceResults(region, year, results, request.indicators);
+  await stores.results.replace(region, year, results, request.indicators);
   return results;
 }
 
@@ -53,12 +64,12 @@ export function includesRegionYear(list: readonly { region: string; year: number
  * Every indicator of every region and year the store knows, as of `today` (statuses move with the
  * date), except those `upToDate` names (computed for the day since their last input).
  */
-export async function computeAll(store: DynamoStore, today: string, upToDate: readonly { region: string; year: number }[] = []): Promise<number> {
+export async function computeAll(stores: ComputeStores, today: string, upToDate: readonly { region: string; year: number }[] = []): Promise<number> {
   let count = 0;
-  for (const { region, years } of await store.listRegions()) {
+  for (const { region, years } of await stores.referential.listRegions()) {
     for (const year of years) {
       if (includesRegionYear(upToDate, region, year)) continue;
-      count += (await computeRegionYear({ region, year }, store, today)).length;
+      count += (await computeRegionYear({ region, year }, stores, today)).length;
     }
   }
   return count;

@@ -1,5 +1,5 @@
 import { ComputeMessage } from '../store/compute-queue';
-import type { DynamoStore } from '../store/dynamo-store';
+import type { FileEventStore } from '../store/file-event-store';
 import { createdObjects } from './s3-event';
 
 /** A dead-lettered message as the account shows it: what it carried and why it kept failing. */
@@ -19,7 +19,7 @@ export interface DeadLetterCause {
  */
 export async function deadLetterCauses(
   letters: readonly { queue: string; body: string; receiveCount: number }[],
-  store: Pick<DynamoStore, 'listFileEvents'>,
+  fileEvents: Pick<FileEventStore, 'list'>,
 ): Promise<DeadLetterCause[]> {
   const out: DeadLetterCause[] = [];
   for (const letter of letters) {
@@ -37,7 +37,7 @@ export async function deadLetterCauses(
       continue;
     }
     for (const object of objects) {
-      const failing = (await store.listFileEvents(object.key)).filter((e) => e.status === 'processing').at(-1);
+      const failing = (await fileEvents.list(object.key)).filter((e) => e.status === 'processing').at(-1);
       out.push({ ...base, subject: object.key, lastError: failing?.lastError ?? null, attempts: failing?.attempts ?? null });
     }
   }

@@ -8,13 +8,14 @@ import { issuePlace, type ValidationReport } from '../formats/report';
 import { refusedBeforeReading as refused, toReport, validateFile, type Validation } from '../formats/validate';
 import { auditLog } from '../store/audit-log';
 import type { AuditStore } from '../store/audit-log';
-import type { DynamoStore } from '../store/dynamo-store';
+import type { EvidenceStore } from '../store/evidence-store';
+import type { FileEventStore } from '../store/file-event-store';
 import type { InputStore } from '../store/input-store';
 import { DROP_PREFIXES, dropKeyProblem, eventOrder, parseDropKey, s3Keys, type DropKey } from '../store/keys';
 import type { ObjectStore } from '../store/object-store';
 import type { SelfEvaluationStore } from '../store/self-evaluation-store';
 import type { WaitingFile, WaitingFileStore } from '../store/waiting-store';
-import { applyOutput, dedupe, regionsReplaced } from './apply';
+import { applyOutput, dedupe, regionsReplaced, type ApplyStores } from './apply';
 import type { ComputeMessage } from '../store/compute-queue';
 import { recordDroppedInput } from './dropped-input';
 import { evidenceLock } from './self-evaluation';
@@ -38,8 +39,10 @@ export interface IngestOutcome {
   compute: ComputeMessage[];
 }
 
-export interface IngestDeps {
-  store: DynamoStore;
+export interface IngestDeps extends ApplyStores {
+  /** Each received file's record: claimed before processing, finished with its outcome, or failed. */
+  fileEvents: Pick<FileEventStore, 'claim' | 'finish' | 'fail'>;
+  evidence: Pick<EvidenceStore, 'put'>;
   objects: ObjectStore;
   /** Where referential changes are recorded (lib/pipeline/referential-audit.ts). */
   audit: AuditStore;
@@ -66,34 +69,51 @@ function documentKindOf(recognition: Recognition): DocumentKind {
   return 'autre';
 }
 
+/** An event of a received object, once claimed: its order among the events of its key, its version, when processing started. */
+interface ClaimedEvent {
+  order: string;
+  version: string;
+  startedAt: string;
+}
+
+/** What the object's key says it is: its drop zone's place and its kind, or why it is refused unread. */
+type Recognised = { dropKey: DropKey; recognition: Recognition; refusal: null } | { dropKey: null; recognition: null; refusal: Validation };
+
 /**
- * Processes one received object exactly once: archives the announced content, recognises its kind,
- * validates it row by row, writes its report, and applies it to the store only when it is accepted.
+ * Processes one received object exactly once, as a straight line: recognise it from its key, lock it
+ * (claim its event), validate it, report, and apply it to the stores only when it is accepted.
  * A re-delivered event (same key and sequencer) changes nothing.
  */
 export async function ingestObject(object: ReceivedObject, deps: IngestDeps): Promise<IngestOutcome> {
-  const { store, objects } = deps;
-  const dropKey = parseDropKey(object.key);
+  const recognised = recogniseDrop(object);
   // Outside the drop zones is what the pipeline writes itself: nothing to read.
-  if (!dropKey && !DROP_PREFIXES.some((p) => object.key.startsWith(p))) return { key: object.key, duplicate: false, report: null, compute: [] };
+  if (!recognised) return { key: object.key, duplicate: false, report: null, compute: [] };
 
   // Copy events carry no ETag (s3rver): the content's identity is then asked of S3.
-  const eTag = object.eTag || (await objects.etag(object.key)) || 'unknown';
+  const eTag = object.eTag || (await deps.objects.etag(object.key)) || 'unknown';
   object = { ...object, eTag };
-  const order = eventOrder(object.eventTime, object.sequencer, eTag);
-  const version = object.versionId ?? `etag:${object.eTag.replace(/"/g, '')}`;
-  const startedAt = deps.now().toISOString();
-  const previous = await store.claimFileEvent({ key: object.key, order, version, startedAt });
+  const event: ClaimedEvent = { order: eventOrder(object.eventTime, object.sequencer, eTag), version: object.versionId ?? `etag:${object.eTag.replace(/"/g, '')}`, startedAt: deps.now().toISOString() };
+  const previous = await deps.fileEvents.claim({ key: object.key, ...event });
   // Asking again for the computations is harmless and covers a crash after the record was written.
   if (previous) return { key: object.key, duplicate: true, report: null, compute: previous.compute };
   try {
-    return await processClaimed(object, dropKey, { order, version, startedAt }, deps);
+    return await processClaimed(object, recognised, event, deps);
   } catch (error) {
     // Delivered again, then dead-lettered if it keeps failing: the file record says why.
     const why = error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : String(error).slice(0, 500);
-    await store.failFileEvent(object.key, order, why, deps.now().toISOString()).catch(() => undefined);
+    await deps.fileEvents.fail(object.key, event.order, why, deps.now().toISOString()).catch(() => undefined);
     throw error;
   }
+}
+
+/** The object's place and kind from its key; null outside the drop zones (nothing to read there). */
+function recogniseDrop(object: Pick<ReceivedObject, 'key' | 'undecodableKey'>): Recognised | null {
+  const dropKey = parseDropKey(object.key);
+  if (!dropKey && !DROP_PREFIXES.some((p) => object.key.startsWith(p))) return null;
+  const nameProblem = object.undecodableKey ? UNDECODABLE : dropKeyProblem(object.key);
+  if (nameProblem) return { dropKey: null, recognition: null, refusal: refused('unsafe-name', nameProblem) };
+  if (!dropKey) return { dropKey: null, recognition: null, refusal: refused('unknown-kind', `chemin de dépôt non reconnu : « ${object.key} » (attendus : ${LAYOUTS})`) };
+  return { dropKey, recognition: recognise(dropKey), refusal: null };
 }
 
 /** A path under a drop zone that is not one of its layouts. */
@@ -115,13 +135,13 @@ function replacedNote({ regions, shared }: { regions: readonly string[]; shared:
 const UNDECODABLE = 'le nom transmis par S3 est mal encodé (un « % » qui ne code aucun caractère) et ne désigne aucun fichier lisible';
 
 /** The report and the file record of an object refused before it could be read. */
-async function recordRefusal(key: string, validation: Validation, event: { order: string; version: string; startedAt: string }, deps: IngestDeps): Promise<IngestOutcome> {
+async function recordRefusal(key: string, validation: Validation, event: ClaimedEvent, deps: IngestDeps): Promise<IngestOutcome> {
   const { order, version, startedAt } = event;
   const fileName = key.split('/').pop() || key;
   const report = toReport(validation, { key, version, fileName, checkedAt: deps.now().toISOString() });
   const reportKey = s3Keys.report(key, order.replace(/[|:]/g, '-'));
   await deps.objects.putJson(reportKey, report);
-  await deps.store.finishFileEvent({ key, order, version, status: report.status, kind: null, reportKey, errorCount: report.errorCount, warningCount: report.warningCount, rowsRead: 0, rowsAccepted: 0, issueCounts: report.issueCounts, startedAt, finishedAt: deps.now().toISOString(), compute: [] });
+  await deps.fileEvents.finish({ key, order, version, status: report.status, kind: null, reportKey, errorCount: report.errorCount, warningCount: report.warningCount, rowsRead: 0, rowsAccepted: 0, issueCounts: report.issueCounts, startedAt, finishedAt: deps.now().toISOString(), compute: [] });
   return { key, duplicate: false, report, compute: [] };
 }
 
@@ -134,7 +154,7 @@ export async function refuseUnstored(key: string, problem: string, deps: IngestD
   const startedAt = deps.now().toISOString();
   const order = eventOrder(startedAt, '0', 'non-depose');
   const version = 'non-depose';
-  const previous = await deps.store.claimFileEvent({ key, order, version, startedAt });
+  const previous = await deps.fileEvents.claim({ key, order, version, startedAt });
   if (previous) return { key, duplicate: true, report: null, compute: [] };
   return recordRefusal(key, refused('unsafe-name', problem), { order, version, startedAt }, deps);
 }
@@ -157,12 +177,13 @@ async function noteUnknownFiness(object: ReceivedObject, event: { order: string;
  * establishments the referential now knows: their rows count without a second drop.
  */
 async function readWaitingAgain(deps: IngestDeps): Promise<ComputeMessage[]> {
-  const known = new Set((await deps.store.allEstablishments()).flatMap((e) => [e.finess, e.finessJuridique]));
+  const known = new Set((await deps.referential.allEstablishments()).flatMap((e) => [e.finess, e.finessJuridique]));
   const requests: ComputeMessage[] = [];
   for (const file of await deps.waiting.list()) {
-    const dropKey = parseDropKey(file.key);
-    if (!dropKey || !file.finess.some((f) => known.has(f))) continue;
-    const outcome = await processClaimed(receivedOf(file), dropKey, { order: file.order, version: file.version, startedAt: deps.now().toISOString() }, deps, { reread: true });
+    const object = receivedOf(file);
+    const recognised = parseDropKey(file.key) ? recogniseDrop(object) : null;
+    if (!recognised || !file.finess.some((f) => known.has(f))) continue;
+    const outcome = await processClaimed(object, recognised, { order: file.order, version: file.version, startedAt: deps.now().toISOString() }, deps, { reread: true });
     requests.push(...outcome.compute);
   }
   return requests;
@@ -172,68 +193,92 @@ function receivedOf(file: WaitingFile): ReceivedObject {
   return { key: file.key, eTag: file.eTag, size: file.size, sequencer: file.sequencer, eventTime: file.eventTime, versionId: file.versionId ?? undefined };
 }
 
-async function processClaimed(
-  object: ReceivedObject,
-  dropKey: DropKey | null,
-  event: { order: string; version: string; startedAt: string },
-  deps: IngestDeps,
-  options: { reread?: boolean } = {},
-): Promise<IngestOutcome> {
-  const { store, objects } = deps;
-  const { order, version, startedAt } = event;
-  const nameProblem = object.undecodableKey ? UNDECODABLE : dropKeyProblem(object.key);
-  if (!dropKey || nameProblem) {
-    const validation = nameProblem
-      ? refused('unsafe-name', nameProblem)
-      : refused('unknown-kind', `chemin de dépôt non reconnu : « ${object.key} » (attendus : ${LAYOUTS})`);
-    return recordRefusal(object.key, validation, event, deps);
-  }
+/** A claimed event's processing: validated, reported, applied, then its record finished with the outcome. */
+async function processClaimed(object: ReceivedObject, recognised: Recognised, event: ClaimedEvent, deps: IngestDeps, options: { reread?: boolean } = {}): Promise<IngestOutcome> {
+  if (recognised.refusal) return recordRefusal(object.key, recognised.refusal, event, deps);
+  const { dropKey, recognition } = recognised;
+  const context = await readContext(object, dropKey, deps, options);
+  const validation = await validateDropped(object, dropKey, { ...context, version: event.version, recognition }, deps);
+  const written = await writeReport(object, dropKey, validation, context, event, deps);
+  const compute = await applyValidated(object, recognised, validation, written, context, event, deps);
+  await deps.fileEvents.finish({
+    key: object.key,
+    order: event.order,
+    version: event.version,
+    status: written.report.status,
+    kind: written.report.kind,
+    reportKey: written.reportKey,
+    errorCount: written.report.errorCount,
+    warningCount: written.report.warningCount,
+    rowsRead: written.report.rowsRead,
+    rowsAccepted: written.report.rowsAccepted,
+    issueCounts: written.report.issueCounts,
+    startedAt: event.startedAt,
+    finishedAt: deps.now().toISOString(),
+    compute,
+  });
+  return { key: object.key, duplicate: false, report: written.report, compute };
+}
 
-  const establishments = new Map((await store.allEstablishments()).map((e) => [e.finess, e]));
+/** What validating a dropped object needs besides its content: the sites known, its archived copy, its establishment and lock. */
+interface DropContext {
+  establishments: Map<string, Establishment>;
+  /** The region an OMéDIT sent it for from its inputs page, if it was. */
+  scope: string | undefined;
+  archiveKey: string;
+  /** Whether the archived copy holds the announced content. */
+  archived: boolean;
+  evidenceSite: Establishment | undefined;
+  lock: Awaited<ReturnType<typeof evidenceLock>> | null;
+}
+
+/** Reads the drop's context once: the sites known, the archived copy (made now), the evidence's site and its report's lock. */
+async function readContext(object: ReceivedObject, dropKey: DropKey, deps: IngestDeps, options: { reread?: boolean }): Promise<DropContext> {
+  const establishments = new Map((await deps.referential.allEstablishments()).map((e) => [e.finess, e]));
   const scope = 'region' in dropKey ? dropKey.region : undefined;
-  const recognition = recognise(dropKey);
   const archiveKey = s3Keys.archive(object.key, object.eTag);
   // Read again (readWaitingAgain): the archived copy is already there, whatever the key holds now.
-  const archived = options.reread || (await objects.archive(object.key, object.eTag, archiveKey, object.versionId));
+  const archived = options.reread || (await deps.objects.archive(object.key, object.eTag, archiveKey, object.versionId));
   const evidenceSite = dropKey.zone === 'evidence' ? establishments.get(dropKey.finess) : undefined;
-
   // Judged on the day the upload arrived, not the day it is read: a file dropped on the deadline day still counts.
   const lock = dropKey.zone === 'evidence' && evidenceSite ? await evidenceLock(deps, evidenceSite, dropKey.campaign, todayOf(object.eventTime)) : null;
+  return { establishments, scope, archiveKey, archived, evidenceSite, lock };
+}
 
-  const validation = await validateDropped(object, dropKey, { archived, archiveKey, version, scope, establishments, evidenceSite, lock, recognition }, deps);
-
-  const report = toReport(validation, { key: object.key, version, fileName: dropKey.fileName, checkedAt: deps.now().toISOString() });
-  const replaced = validation.output ? regionsReplaced(validation.output, establishments, scope) : null;
+/** Writes the validation report, with the reach of a referential file noted, beside the drop zone. */
+async function writeReport(object: ReceivedObject, dropKey: DropKey, validation: Validation, context: DropContext, event: ClaimedEvent, deps: IngestDeps): Promise<{ report: ValidationReport; reportKey: string }> {
+  const report = toReport(validation, { key: object.key, version: event.version, fileName: dropKey.fileName, checkedAt: deps.now().toISOString() });
+  const replaced = validation.output ? regionsReplaced(validation.output, context.establishments, context.scope) : null;
   if (replaced) report.notes.push(replacedNote(replaced));
-  const reportKey = s3Keys.report(object.key, order.replace(/[|:]/g, '-'));
-  await objects.putJson(reportKey, report);
+  const reportKey = s3Keys.report(object.key, event.order.replace(/[|:]/g, '-'));
+  await deps.objects.putJson(reportKey, report);
+  return { report, reportKey };
+}
 
-  const compute: ComputeMessage[] = validation.output ? await applyOutput(validation.output, order, store, auditLog(deps.audit, deps.now), scope) : [];
+/**
+ * Applies what the file gives (accepted files only), keeps an extract's unknown sites for later,
+ * reads waiting extracts again after an establishments file, records the input dropped and an
+ * evidence upload's outcome; returns the computations asked for, one per region and year.
+ */
+async function applyValidated(
+  object: ReceivedObject,
+  { dropKey, recognition }: Extract<Recognised, { refusal: null }>,
+  validation: Validation,
+  { report, reportKey }: { report: ValidationReport; reportKey: string },
+  context: DropContext,
+  event: ClaimedEvent,
+  deps: IngestDeps,
+): Promise<ComputeMessage[]> {
+  const { order, version } = event;
+  const compute: ComputeMessage[] = validation.output ? await applyOutput(validation.output, order, deps, auditLog(deps.audit, deps.now), context.scope) : [];
   if (dropKey.zone === 'atih' || dropKey.zone === 'cpam') await noteUnknownFiness(object, event, validation, deps.waiting);
   if (validation.output?.type === 'establishments') compute.push(...(await readWaitingAgain(deps)));
   const inputYear = 'year' in dropKey ? dropKey.year : recognition.tag === 'table' ? recognition.year : null;
-  await recordDroppedInput({ key: object.key, dropKey, archiveKey, reportKey, order, year: inputYear, size: object.size, eventTime: object.eventTime, report, output: validation.output }, establishments, deps.inputs);
-  if (dropKey.zone === 'evidence' && evidenceSite && recognition.tag !== 'unknown') {
-    compute.push(await recordEvidence(object, dropKey, evidenceSite, documentKindOf(recognition), { report, reportKey, order, version, output: validation.output }, store));
+  await recordDroppedInput({ key: object.key, dropKey, archiveKey: context.archiveKey, reportKey, order, year: inputYear, size: object.size, eventTime: object.eventTime, report, output: validation.output }, context.establishments, deps.inputs);
+  if (dropKey.zone === 'evidence' && context.evidenceSite && recognition.tag !== 'unknown') {
+    compute.push(await recordEvidence(object, dropKey, context.evidenceSite, documentKindOf(recognition), { report, reportKey, order, version, output: validation.output }, deps));
   }
-  const requests = dedupe(compute);
-  await store.finishFileEvent({
-    key: object.key,
-    order,
-    version,
-    status: report.status,
-    kind: report.kind,
-    reportKey,
-    errorCount: report.errorCount,
-    warningCount: report.warningCount,
-    rowsRead: report.rowsRead,
-    rowsAccepted: report.rowsAccepted,
-    issueCounts: report.issueCounts,
-    startedAt,
-    finishedAt: deps.now().toISOString(),
-    compute: requests,
-  });
-  return { key: object.key, duplicate: false, report, compute: requests };
+  return dedupe(compute);
 }
 
 /**
@@ -243,16 +288,7 @@ async function processClaimed(
 async function validateDropped(
   object: ReceivedObject,
   dropKey: DropKey,
-  read: {
-    archived: boolean;
-    archiveKey: string;
-    version: string;
-    scope: string | undefined;
-    establishments: Map<string, Establishment>;
-    evidenceSite: Establishment | undefined;
-    lock: Awaited<ReturnType<typeof evidenceLock>> | null;
-    recognition: Recognition;
-  },
+  read: DropContext & { version: string; recognition: Recognition },
   deps: IngestDeps,
 ): Promise<Validation> {
   const { archived, archiveKey, version, scope, establishments, evidenceSite, lock, recognition } = read;
@@ -283,10 +319,10 @@ async function recordEvidence(
   site: Establishment,
   kind: DocumentKind,
   read: { report: ValidationReport; reportKey: string; order: string; version: string; output: Validation['output'] },
-  store: IngestDeps['store'],
+  stores: Pick<IngestDeps, 'evidence' | 'referential'>,
 ): Promise<ComputeMessage> {
   const { report, reportKey, order, version, output } = read;
-  await store.putEvidence(
+  await stores.evidence.put(
     {
       region: site.region,
       campaign: dropKey.campaign,
@@ -305,5 +341,5 @@ async function recordEvidence(
     dropKey.uploadId,
   );
   const year = campaignYear(dropKey.campaign);
-  return { region: site.region, year, indicators: indicatorsUsing(kind, year, await store.listDeadlines(site.region)) };
+  return { region: site.region, year, indicators: indicatorsUsing(kind, year, await stores.referential.listDeadlines(site.region)) };
 }

@@ -7,10 +7,13 @@
 import type { FileOutput } from '../formats/output';
 import { stableAuditId, SYSTEM_ACTOR, type AuditLog } from '../store/audit-log';
 import type { AuditAction } from '../store/audit-log';
-import type { DynamoStore } from '../store/dynamo-store';
+import type { ReferentialStore } from '../store/referential-store';
 
 type Referential = Extract<FileOutput, { type: 'establishments' | 'targetings' | 'objectives' | 'calendar' | 'parameters' }>;
 type Counts = Map<string, number>;
+
+/** The referential reads that count a kind's items region by region. */
+export type ReferentialCounts = Pick<ReferentialStore, 'listRegions' | 'listEstablishments' | 'listTargetings' | 'listObjectives' | 'listParameters' | 'listDeadlines'>;
 
 const ACTIONS: Readonly<Record<Referential['type'], AuditAction>> = {
   establishments: 'referential.establishments',
@@ -34,18 +37,18 @@ function isReferential(output: FileOutput): output is Referential {
 }
 
 /** For each region the deployment knows, how many items of this kind concern it now. */
-async function countsOf(output: Referential, store: DynamoStore): Promise<Counts> {
-  const regions = (await store.listRegions()).map((r) => r.region);
+async function countsOf(output: Referential, referential: ReferentialCounts): Promise<Counts> {
+  const regions = (await referential.listRegions()).map((r) => r.region);
   const counts: Counts = new Map();
   for (const region of regions) {
     const concerns = (r: string | null) => r === null || r === region;
     let n: number;
-    if (output.type === 'establishments') n = (await store.listEstablishments(region)).length;
-    else if (output.type === 'targetings') n = (await store.listTargetings(region, output.year)).length;
+    if (output.type === 'establishments') n = (await referential.listEstablishments(region)).length;
+    else if (output.type === 'targetings') n = (await referential.listTargetings(region, output.year)).length;
     // Objectives and parameters: the region's rows and those for every region; the calendar the region follows.
-    else if (output.type === 'objectives') n = (await store.listObjectives()).filter((o) => o.year === output.year && concerns(o.region)).length;
-    else if (output.type === 'parameters') n = (await store.listParameters()).filter((p) => p.year === output.year && concerns(p.region)).length;
-    else n = (await store.listDeadlines(region)).filter((d) => d.year === output.year).length;
+    else if (output.type === 'objectives') n = (await referential.listObjectives()).filter((o) => o.year === output.year && concerns(o.region)).length;
+    else if (output.type === 'parameters') n = (await referential.listParameters()).filter((p) => p.year === output.year && concerns(p.region)).length;
+    else n = (await referential.listDeadlines(region)).filter((d) => d.year === output.year).length;
     counts.set(region, n);
   }
   return counts;
@@ -63,20 +66,20 @@ function yearOf(output: Referential): number | null {
  * entry: their files are in the drop zone and their records say which facts they gave.
  *
  * @example
- * return withReferentialAudit(output, order, store, audit, () => storeOutput(output, order, store));
+ * return withReferentialAudit(output, order, referential, audit, () => storeOutput(output, order, stores));
  */
 export async function withReferentialAudit<T>(
   output: FileOutput,
   order: string,
-  store: DynamoStore,
+  referential: ReferentialCounts,
   audit: AuditLog,
   apply: () => Promise<T>,
   reach: { regions: readonly string[]; shared: boolean } | null = null,
 ): Promise<T> {
   if (!isReferential(output)) return apply();
-  const before = await countsOf(output, store);
+  const before = await countsOf(output, referential);
   const result = await apply();
-  const after = await countsOf(output, store);
+  const after = await countsOf(output, referential);
   // The order starts with the event's time (lib/store/keys.ts, eventOrder): the file's arrival, the same on every delivery.
   const at = new Date(order.split('|')[0]!).toISOString();
   const year = yearOf(output);

@@ -14,9 +14,10 @@ import { auditLog, SYSTEM_ACTOR, type AuditLog } from '../store/audit-log';
 import { issueLink, linkDeps, type PersonalLinkIssuer } from '../portal/links';
 import { reportGaps } from '../report/self-evaluation-view';
 import type { Runtime } from '../runtime';
-import type { DynamoStore, ReminderMarker, SuppressedAddress } from '../store/dynamo-store';
+import type { ReferentialStore } from '../store/referential-store';
+import type { ReminderMarker, ReminderStore, SuppressedAddress } from '../store/reminder-store';
 import type { SelfEvaluationStore } from '../store/self-evaluation-store';
-import { readRegionYear, regionReports } from './self-evaluation';
+import { readRegionYear, regionReports, type ReportReads } from './self-evaluation';
 
 export interface SentReminder {
   region: string;
@@ -82,8 +83,10 @@ export function outcomeOf(today: string, run: RemindRun): RemindOutcome {
   };
 }
 
-export interface RemindDeps {
-  store: DynamoStore;
+export interface RemindDeps extends ReportReads {
+  referential: ReportReads['referential'] & Pick<ReferentialStore, 'listRegions' | 'listParameters'>;
+  /** The reminder and digest markers, and the suppression list. */
+  reminders: Omit<ReminderStore, 'suppressAddress'>;
   /** The self-evaluation reports: what each still lacks goes with its deadline's reminders, where each stands in the digest. */
   reports: Pick<SelfEvaluationStore, 'get' | 'list'>;
   ses: SESv2Client;
@@ -102,7 +105,10 @@ export interface RemindDeps {
 /** What a reminder run needs, from the runtime of this process (the same in both runtimes). */
 export function remindDeps(rt: Runtime): RemindDeps {
   return {
-    store: rt.store,
+    referential: rt.referential,
+    results: rt.results,
+    evidence: rt.evidence,
+    reminders: rt.reminders,
     reports: rt.reports,
     ses: rt.clients.ses,
     sender: { from: rt.config.CAQES_SENDER, replyTo: rt.config.CAQES_REPLY_TO, configurationSet: rt.config.CAQES_SES_CONFIGURATION_SET },
@@ -154,18 +160,18 @@ function digestRecipients(parameters: readonly ParameterSet[], region: string, r
  * A dry run sends nothing and issues no link.
  */
 export async function runReminders(today: string, deps: RemindDeps, options: { dryRun?: boolean } = {}): Promise<RemindRun> {
-  const { store } = deps;
+  const { referential } = deps;
   const dryRun = options.dryRun ?? false;
-  const [parameters, suppressed] = await Promise.all([store.listParameters(), store.listSuppressed()]);
+  const [parameters, suppressed] = await Promise.all([referential.listParameters(), deps.reminders.listSuppressed()]);
   const suppressedBy = new Map(suppressed.map((s) => [s.address, s]));
   const run: RemindRun = { reminders: [], digests: [], errors: [] };
-  for (const { region } of await store.listRegions()) {
+  for (const { region } of await referential.listRegions()) {
     // The region's own calendar (or the shared one), then only the rows for it or for every region.
-    const deadlines = deadlinesForRegion(await store.listDeadlines(region), region);
-    const establishments = await store.listEstablishments(region);
-    const targetings: Targeting[] = await store.listTargetings(region);
+    const deadlines = deadlinesForRegion(await referential.listDeadlines(region), region);
+    const establishments = await referential.listEstablishments(region);
+    const targetings: Targeting[] = await referential.listTargetings(region);
     const campaigns = [...new Set(deadlines.map((d) => d.campaign))];
-    const evidence: EvidenceRecord[] = (await Promise.all(campaigns.map((c) => store.listEvidence(region, c)))).flat();
+    const evidence: EvidenceRecord[] = (await Promise.all(campaigns.map((c) => deps.evidence.list(region, c)))).flat();
     const reports = await regionReportState(deps, region, deadlines, today);
     const inputs: ReminderInputs = {
       today,
@@ -205,8 +211,8 @@ function markerId(m: { campaign: string; deadline: string; finess: string; step:
 
 const idOf = (r: DueReminder) => markerId({ campaign: r.deadline.campaign, deadline: r.deadline.id, finess: r.establishment.finess, step: r.step });
 
-async function regionMarkers(region: string, campaigns: readonly string[], store: DynamoStore): Promise<Map<string, ReminderMarker>> {
-  const markers = (await Promise.all(campaigns.map((c) => store.listReminders(region, c)))).flat();
+async function regionMarkers(region: string, campaigns: readonly string[], reminders: Pick<ReminderStore, 'listReminders'>): Promise<Map<string, ReminderMarker>> {
+  const markers = (await Promise.all(campaigns.map((c) => reminders.listReminders(region, c)))).flat();
   return new Map(markers.map((m) => [markerId(m), m]));
 }
 
@@ -218,7 +224,7 @@ async function regionMarkers(region: string, campaigns: readonly string[], store
 async function interruptedReminders(region: string, due: readonly DueReminder[], inputs: ReminderInputs, deps: RemindDeps, dryRun: boolean): Promise<DueReminder[]> {
   const dueIds = new Set(due.map(idOf));
   const staleBefore = deps.now().getTime() - STALE_CLAIM_MS;
-  const markers = await regionMarkers(region, [...new Set(inputs.deadlines.map((d) => d.campaign))], deps.store);
+  const markers = await regionMarkers(region, [...new Set(inputs.deadlines.map((d) => d.campaign))], deps.reminders);
   const retried: DueReminder[] = [];
   for (const [id, m] of markers) {
     const interrupted = m.status === 'failed' || (m.status === 'claimed' && Date.parse(m.claimedAt) < staleBefore);
@@ -230,7 +236,7 @@ async function interruptedReminders(region: string, due: readonly DueReminder[],
       offsets: () => [Number(m.step.slice(1))],
     });
     if (reminder) retried.push(reminder);
-    else if (!dryRun) await deps.store.markReminderSent({ ...m, status: 'settled' });
+    else if (!dryRun) await deps.reminders.markReminderSent({ ...m, status: 'settled' });
   }
   return retried;
 }
@@ -276,10 +282,10 @@ async function deliver(
   const preview = { ...renderReminder(reminder, null), to: recipients };
   if (dryRun) return { ...base, email: preview, outcome: recipients.length ? 'dry-run' : 'suppressed', messageId: null };
   const marker = { region, campaign: deadline.campaign, deadline: deadline.id, finess: establishment.finess, step: reminder.step, claimedAt: deps.now().toISOString(), day: today };
-  if (!(await deps.store.claimReminder(marker, STALE_CLAIM_MS))) return { ...base, email: preview, outcome: 'already-sent', messageId: null };
+  if (!(await deps.reminders.claimReminder(marker, STALE_CLAIM_MS))) return { ...base, email: preview, outcome: 'already-sent', messageId: null };
   // Nowhere to send it: recorded as such once per step, so the digest says it once, not every day.
   if (recipients.length === 0) {
-    await deps.store.markReminderSent({ ...marker, status: 'suppressed', sentAt: null, messageId: null });
+    await deps.reminders.markReminderSent({ ...marker, status: 'suppressed', sentAt: null, messageId: null });
     return { ...base, email: preview, outcome: 'suppressed', messageId: null };
   }
   // Issued after the claim, so only an e-mail about to be sent gets a link.
@@ -290,12 +296,12 @@ async function deliver(
   try {
     messageId = await sendEmail(deps.ses, email, deps.sender, reference);
   } catch (error) {
-    await deps.store.markReminderSent({ ...marker, status: 'failed', sentAt: null, messageId: null, lastError: errorText(error) });
+    await deps.reminders.markReminderSent({ ...marker, status: 'failed', sentAt: null, messageId: null, lastError: errorText(error) });
     deps.logger?.error('reminder not sent: the next run sends it', { reference, error: error as Error });
     errors.push(error);
     return { ...base, email, outcome: 'failed', messageId: null };
   }
-  if (!(await persist(() => deps.store.markReminderSent({ ...marker, status: 'sent', sentAt: deps.now().toISOString(), messageId })))) {
+  if (!(await persist(() => deps.reminders.markReminderSent({ ...marker, status: 'sent', sentAt: deps.now().toISOString(), messageId })))) {
     deps.logger?.error('reminder sent but its marker not written: a run after the stale delay sends it again', { reference, messageId });
   }
   // After the marker: only the run that won the claim and sent gets here, once.
@@ -318,10 +324,10 @@ async function digestLines(region: string, today: string, delivered: readonly De
   const waitUntil = Date.now() + (deps.claimWaitMs ?? 30_000);
   const othersClaimed = (markers: Map<string, ReminderMarker>) =>
     delivered.some((d) => d.sent.outcome !== 'sent' && markers.get(idOf(d.reminder))?.status === 'claimed' && Date.parse(markers.get(idOf(d.reminder))!.claimedAt) >= deps.now().getTime() - STALE_CLAIM_MS);
-  let markers = await regionMarkers(region, campaigns, deps.store);
+  let markers = await regionMarkers(region, campaigns, deps.reminders);
   while (othersClaimed(markers) && Date.now() < waitUntil) {
     await sleep(200);
-    markers = await regionMarkers(region, campaigns, deps.store);
+    markers = await regionMarkers(region, campaigns, deps.reminders);
   }
   return delivered.map(({ reminder, sent, suppressed }) => {
     const marker = markers.get(idOf(reminder));
@@ -358,8 +364,8 @@ async function digest(
   const fromRun = delivered.map(({ reminder, sent, suppressed }) => ({ reminder, suppressed, outcome: sent.outcome }));
   if (dryRun) return { region, email: renderDigest(region, today, fromRun, late, to, reports), outcome: 'dry-run', messageId: null };
   // One digest a day: a second run of the day sends none, unless the first one's failed or stopped.
-  if (!(await deps.store.claimDigest(region, today, deps.now().toISOString(), STALE_CLAIM_MS))) {
-    const marker = await deps.store.getDigest(region, today);
+  if (!(await deps.reminders.claimDigest(region, today, deps.now().toISOString(), STALE_CLAIM_MS))) {
+    const marker = await deps.reminders.getDigest(region, today);
     return { region, email: renderDigest(region, today, fromRun, late, to, reports), outcome: marker?.status === 'claimed' ? 'in-progress' : 'already-sent', messageId: null };
   }
   const claimedAt = deps.now().toISOString();
@@ -369,12 +375,12 @@ async function digest(
   try {
     messageId = await sendEmail(deps.ses, email, deps.sender, reference);
   } catch (error) {
-    await deps.store.markDigest({ region, day: today, status: 'failed', claimedAt, sentAt: null, messageId: null, lastError: errorText(error) });
+    await deps.reminders.markDigest({ region, day: today, status: 'failed', claimedAt, sentAt: null, messageId: null, lastError: errorText(error) });
     deps.logger?.error('digest not sent: a later run of the day sends it', { reference, error: error as Error });
     errors.push(error);
     return { region, email, outcome: 'failed', messageId: null };
   }
-  if (!(await persist(() => deps.store.markDigest({ region, day: today, status: 'sent', claimedAt, sentAt: deps.now().toISOString(), messageId })))) {
+  if (!(await persist(() => deps.reminders.markDigest({ region, day: today, status: 'sent', claimedAt, sentAt: deps.now().toISOString(), messageId })))) {
     deps.logger?.error('digest sent but its marker not written: a run after the stale delay sends it again', { reference, messageId });
   }
   return { region, email, outcome: 'sent', messageId };

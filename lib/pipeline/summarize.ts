@@ -6,19 +6,22 @@ import { buildRegionSummary, SUMMARY_CONTENT_TYPES, type SummaryFiles } from '..
 import type { SummaryInput } from '../report/summary-model';
 import { todayOf } from '../domain/clock';
 import { reportSummaryRows } from '../report/self-evaluation-view';
-import type { DynamoStore } from '../store/dynamo-store';
+import type { FactStore } from '../store/fact-store';
 import { s3Keys } from '../store/keys';
 import type { ObjectStore } from '../store/object-store';
+import type { ReferentialStore } from '../store/referential-store';
 import type { SelfEvaluationStore } from '../store/self-evaluation-store';
-import { computeAll, computeRegionYear, includesRegionYear } from './compute';
+import { computeAll, computeRegionYear, includesRegionYear, type ComputeStores } from './compute';
 import { readRegionYear, regionReports, type ReportReads } from './self-evaluation';
 
 /** The store reads a summary needs: results, ATIH facts, parameters, and what its reports are derived from. */
-export type SummaryStore = Pick<DynamoStore, 'listRegions' | 'listTargetings' | 'listResults' | 'listMoFacts' | 'listParameters'> & ReportReads;
+export interface SummaryReads extends ReportReads {
+  referential: ReportReads['referential'] & Pick<ReferentialStore, 'listRegions' | 'listParameters'>;
+  facts: Pick<FactStore, 'listMoFacts'>;
+}
 
 /** Where a summary reads: the table, and the self-evaluation reports in it. */
-export interface SummaryDeps {
-  store: SummaryStore;
+export interface SummaryDeps extends SummaryReads {
   reports: Pick<SelfEvaluationStore, 'get' | 'list'>;
 }
 
@@ -52,16 +55,16 @@ export interface BuiltSummary {
  * the budgets of the year's parameters, and its contracts' self-evaluation reports as they stand.
  */
 async function readSummaryInput(deps: SummaryDeps, region: string, year: number, generatedAt: string): Promise<SummaryInput> {
-  const { store } = deps;
+  const { referential } = deps;
   const [regions, results, previousResults, parameters, reportData] = await Promise.all([
-    store.listRegions(),
-    store.listResults(region, year),
-    store.listResults(region, year - 1),
-    store.listParameters(),
+    referential.listRegions(),
+    deps.results.list(region, year),
+    deps.results.list(region, year - 1),
+    referential.listParameters(),
     readRegionYear(deps, region, year, todayOf(generatedAt)),
   ]);
   const years = regions.find((r) => r.region === region)?.years ?? [];
-  const facts = (await Promise.all(years.map((y) => store.listMoFacts(region, y)))).flat();
+  const facts = (await Promise.all(years.map((y) => deps.facts.listMoFacts(region, y)))).flat();
   const settings = settingsFor(parameters, region, year);
   return {
     region,
@@ -93,13 +96,13 @@ export async function buildSummaries(
   deps: SummaryDeps & { objects: Pick<ObjectStore, 'putBuffer'>; now: () => Date },
   request: Partial<SummaryRequest> = {},
 ): Promise<BuiltSummary[]> {
-  const { store, objects } = deps;
+  const { referential, objects } = deps;
   const built: BuiltSummary[] = [];
-  for (const { region, years } of await store.listRegions()) {
+  for (const { region, years } of await referential.listRegions()) {
     if (request.region !== undefined && request.region !== region) continue;
     for (const year of years) {
       if (request.year !== undefined && request.year !== year) continue;
-      if ((await store.listTargetings(region, year)).length === 0) continue;
+      if ((await referential.listTargetings(region, year)).length === 0) continue;
       const summary: BuiltSummary = { region, year, key: s3Keys.summary(year, region), pageKey: s3Keys.summaryPage(year, region), csvKey: s3Keys.summaryCsv(year, region) };
       built.push(summary);
       if (includesRegionYear(request.upToDate, region, year)) continue;
@@ -119,14 +122,14 @@ export async function buildSummaries(
  * @returns how many results were computed, and the summaries written.
  */
 export async function summarizeDay(
-  deps: { store: DynamoStore; reports: SummaryDeps['reports']; objects: Pick<ObjectStore, 'putBuffer'>; now: () => Date },
+  deps: SummaryDeps & ComputeStores & { objects: Pick<ObjectStore, 'putBuffer'>; now: () => Date },
   today: string,
   request: Partial<SummaryRequest> = {},
 ): Promise<{ results: number; built: BuiltSummary[] }> {
   const { region, year } = request;
   const results =
     region !== undefined && year !== undefined
-      ? includesRegionYear(request.upToDate, region, year) ? 0 : (await computeRegionYear({ region, year }, deps.store, today)).length
-      : await computeAll(deps.store, today, request.upToDate);
+      ? includesRegionYear(request.upToDate, region, year) ? 0 : (await computeRegionYear({ region, year }, deps, today)).length
+      : await computeAll(deps, today, request.upToDate);
   return { results, built: await buildSummaries(deps, request) };
 }

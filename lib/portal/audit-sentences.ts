@@ -10,7 +10,7 @@ import { formatFrenchDate, formatFrenchNumber } from '../io/french';
 import { FINAL_RESULT_LABELS, indicatorLabel, REPORT_STATUS_LABELS, STATUS_LABELS } from '../report/labels';
 import { instantLabel } from '../report/self-evaluation-view';
 import type { AuditEntry } from '../store/audit-log';
-import type { DynamoStore } from '../store/dynamo-store';
+import type { ReferentialStore } from '../store/referential-store';
 import { ROLE_LABELS } from './permissions';
 
 /** What the sentences need to name things: establishments by FINESS, deadlines by campaign and id. */
@@ -171,10 +171,10 @@ export function auditNames(establishments: readonly { finess: string; raisonSoci
 }
 
 /** The entries of some regions' log (or the platform's, `null`), each with its sentence. */
-export async function describeAudit(entries: readonly AuditEntry[], regions: readonly (string | null)[], store: Pick<DynamoStore, 'listEstablishments' | 'listDeadlines'>): Promise<DescribedEntry[]> {
+export async function describeAudit(entries: readonly AuditEntry[], regions: readonly (string | null)[], referential: Pick<ReferentialStore, 'listEstablishments' | 'listDeadlines'>): Promise<DescribedEntry[]> {
   const regional = regions.filter((r): r is string => r !== null);
   if (regional.length === 0) return entries.map((e) => describeAuditEntry(e, auditNames([], [])));
-  const [people, deadlines] = await Promise.all([Promise.all(regional.map((r) => store.listEstablishments(r))).then((lists) => lists.flat()), store.listDeadlines()]);
+  const [people, deadlines] = await Promise.all([Promise.all(regional.map((r) => referential.listEstablishments(r))).then((lists) => lists.flat()), referential.listDeadlines()]);
   const names = auditNames(people, deadlines);
   return entries.map((e) => describeAuditEntry(e, names));
 }

@@ -24,7 +24,11 @@ export function portalDeps(rt: Runtime): PortalDeps {
   const pool = rt.config.CAQES_USER_POOL_ID;
   return {
     ...linkDeps(rt),
-    store: rt.store,
+    referential: rt.referential,
+    results: rt.results,
+    evidence: rt.evidence,
+    fileEvents: rt.fileEvents,
+    reminders: rt.reminders,
     objects: rt.objects,
     accounts: rt.accounts,
     sessions: rt.sessions,

@@ -8,16 +8,23 @@ import { daysBetween } from '../domain/reminders';
 import { formatFrenchDate } from '../io/french';
 import { ValidationReport } from '../formats/report';
 import { documentKindLabel } from '../report/labels';
-import type { DynamoStore } from '../store/dynamo-store';
+import type { EvidenceStore } from '../store/evidence-store';
+import type { FileEventStore } from '../store/file-event-store';
 import type { ObjectStore } from '../store/object-store';
+import type { ReferentialStore } from '../store/referential-store';
+import type { ResultStore } from '../store/result-store';
 import { assertOwnEvidenceKey } from './access';
 import type { EstablishmentCaller } from './caller';
 import { deadlineGroups, deadlineStatuses, type DeadlineStatus } from './deadline-status';
 import { apiErrors } from './errors';
 import { kindRules, type KindRule } from './upload-policy';
 
+/** What the pages read of the pipeline's stores: they never write there. */
 export interface ViewDeps {
-  store: DynamoStore;
+  referential: Pick<ReferentialStore, 'listRegions' | 'listEstablishments' | 'allEstablishments' | 'listTargetings' | 'listDeadlines' | 'listParameters'>;
+  results: Pick<ResultStore, 'list'>;
+  evidence: Pick<EvidenceStore, 'list'>;
+  fileEvents: Pick<FileEventStore, 'list'>;
   objects: ObjectStore;
   /** The keys of the bucket under a prefix (lib/store/listing.ts). */
   listKeys(prefix: string): Promise<string[]>;
@@ -49,14 +56,14 @@ export interface EstablishmentPage {
  * @throws ApiError 404 when the establishment has left the referential.
  */
 export async function establishmentPage(caller: EstablishmentCaller, deps: ViewDeps): Promise<EstablishmentPage> {
-  const { store } = deps;
-  const establishment = (await store.listEstablishments(caller.region)).find((e) => e.finess === caller.finess);
+  const { referential } = deps;
+  const establishment = (await referential.listEstablishments(caller.region)).find((e) => e.finess === caller.finess);
   if (!establishment) throw apiErrors.unknownEstablishment(caller.finess);
   const today = todayOf(deps.now());
   const [deadlines, targetings, evidence] = await Promise.all([
-    store.listDeadlines(caller.region),
-    store.listTargetings(caller.region, campaignYear(caller.campaign)),
-    store.listEvidence(caller.region, caller.campaign),
+    referential.listDeadlines(caller.region),
+    referential.listTargetings(caller.region, campaignYear(caller.campaign)),
+    deps.evidence.list(caller.region, caller.campaign),
   ]);
   const mine = evidence.filter((e) => e.finess === caller.finess);
   const targetedOn = new Set(targetings.filter((t) => t.finess === caller.finess).map((t) => t.indicator));
@@ -119,8 +126,8 @@ export async function fileResult(caller: EstablishmentCaller, key: string, deps:
  * The validation result of any drop-zone file, for a caller already checked: the establishment
  * itself (`fileResult`) or OMéDIT of the establishment's region.
  */
-export async function readFileResult(key: string, deps: Pick<ViewDeps, 'store' | 'objects'>): Promise<FileResult> {
-  const events = await deps.store.listFileEvents(key);
+export async function readFileResult(key: string, deps: Pick<ViewDeps, 'fileEvents' | 'objects'>): Promise<FileResult> {
+  const events = await deps.fileEvents.list(key);
   const done = events.filter((e) => e.status !== 'processing' && e.reportKey !== null).sort((a, b) => b.order.localeCompare(a.order))[0];
   if (!done?.reportKey) return { state: 'pending' };
   return reportResult(done.reportKey, deps);

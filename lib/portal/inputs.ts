@@ -194,7 +194,7 @@ export interface InputKindView {
   history: InputVersion[];
 }
 
-export interface InputsDeps extends Pick<ViewDeps, 'store' | 'objects'> {
+export interface InputsDeps extends Pick<ViewDeps, 'fileEvents' | 'objects'> {
   inputs: Pick<InputStore, 'list' | 'listDropped'>;
   /** The configured size beyond which the page sends in parts, else `MULTIPART_FROM_BYTES`. */
   multipartFromBytes?: number;

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { todayOf } from '../domain/clock';
 import { Region } from '../domain/schemas';
 import { formatFrenchDate } from '../io/french';
-import type { DynamoStore } from '../store/dynamo-store';
+import type { ReferentialStore } from '../store/referential-store';
+import type { ReminderStore } from '../store/reminder-store';
 import { assertRegion, visibleRegions } from './access';
 import type { StaffCaller } from './caller';
 
@@ -64,15 +65,16 @@ export interface KeptEmailView {
 const PARIS_TIME = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
 
 /** The message ids a region's reminders and digests recorded: its e-mails, and no other region's. */
-async function regionMessageIds(store: Pick<DynamoStore, 'listDeadlines' | 'listReminders' | 'getDigest'>, region: string, days: readonly string[]): Promise<Set<string>> {
-  const campaigns = [...new Set((await store.listDeadlines()).map((d) => d.campaign))];
-  const reminders = (await Promise.all(campaigns.map((c) => store.listReminders(region, c)))).flat();
-  const digests = await Promise.all(days.map((day) => store.getDigest(region, day)));
+async function regionMessageIds(deps: KeptEmailsDeps, region: string, days: readonly string[]): Promise<Set<string>> {
+  const campaigns = [...new Set((await deps.referential.listDeadlines()).map((d) => d.campaign))];
+  const reminders = (await Promise.all(campaigns.map((c) => deps.reminders.listReminders(region, c)))).flat();
+  const digests = await Promise.all(days.map((day) => deps.reminders.getDigest(region, day)));
   return new Set([...reminders.map((r) => r.messageId), ...digests.map((d) => d?.messageId)].filter((id): id is string => typeof id === 'string' && id !== ''));
 }
 
 export interface KeptEmailsDeps {
-  store: Pick<DynamoStore, 'listDeadlines' | 'listReminders' | 'getDigest' | 'listRegions'>;
+  referential: Pick<ReferentialStore, 'listDeadlines' | 'listRegions'>;
+  reminders: Pick<ReminderStore, 'listReminders' | 'getDigest'>;
   keptEmails: KeptEmailSource;
 }
 
@@ -84,12 +86,12 @@ export interface KeptEmailsDeps {
 export async function listKeptEmails(caller: StaffCaller, region: string | undefined, deps: KeptEmailsDeps): Promise<{ available: boolean; emails: KeptEmailView[] }> {
   if (region !== undefined) assertRegion(caller, region);
   if (!deps.keptEmails) return { available: false, emails: [] };
-  const regions = region !== undefined ? [region] : visibleRegions(caller, (await deps.store.listRegions()).map((r) => r.region));
+  const regions = region !== undefined ? [region] : visibleRegions(caller, (await deps.referential.listRegions()).map((r) => r.region));
   const kept = await deps.keptEmails();
   const days = [...new Set(kept.map((m) => todayOf(m.at)))];
   const views: KeptEmailView[] = [];
   for (const r of regions) {
-    const ids = await regionMessageIds(deps.store, r, days);
+    const ids = await regionMessageIds(deps, r, days);
     for (const m of kept.filter((k) => ids.has(k.messageId))) {
       views.push({
         region: r,

@@ -101,28 +101,28 @@ function indicatorCell(indicator: string, result: IndicatorResult | undefined, s
  * @throws ApiError 403 when `query.region` is not one of the caller's regions.
  */
 export async function omeditOverview(caller: StaffCaller, query: OverviewQuery, deps: ViewDeps): Promise<Overview> {
-  const { store } = deps;
+  const { referential } = deps;
   if (query.region) assertRegion(caller, query.region);
-  const known = await store.listRegions();
+  const known = await referential.listRegions();
   const visible = known.filter((r) => visibleRegions(caller, [r.region]).length > 0);
   const years = [...new Set(visible.flatMap((r) => r.years))].sort((a, b) => b - a);
   const year = query.year ?? years[0] ?? null;
   const regions = visible.filter((r) => !query.region || r.region === query.region);
 
-  const deadlines = year === null ? [] : (await store.listDeadlines()).filter((d) => d.year === year);
+  const deadlines = year === null ? [] : (await referential.listDeadlines()).filter((d) => d.year === year);
   const groups = deadlineGroups(deadlines);
   const campaigns = [...new Set(deadlines.map((d) => d.campaign))];
   const targetedCodes = new Set<string>();
   const establishments: EstablishmentRow[] = [];
-  const parameters = year === null ? [] : await store.listParameters();
+  const parameters = year === null ? [] : await referential.listParameters();
 
   for (const { region } of regions) {
     if (year === null) break;
     const [people, targetings, results, evidence] = await Promise.all([
-      store.listEstablishments(region),
-      store.listTargetings(region, year),
-      store.listResults(region, year),
-      Promise.all(campaigns.map((c) => store.listEvidence(region, c))).then((lists) => lists.flat()),
+      referential.listEstablishments(region),
+      referential.listTargetings(region, year),
+      deps.results.list(region, year),
+      Promise.all(campaigns.map((c) => deps.evidence.list(region, c))).then((lists) => lists.flat()),
     ]);
     for (const t of targetings) targetedCodes.add(t.indicator);
     const suggested = settingsFor(parameters, region, year).suggestedNeutralisations;

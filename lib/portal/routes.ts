@@ -68,7 +68,7 @@ import {
   TemplateQuery,
 } from './inputs';
 import type { MultipartSigner } from '../store/multipart';
-import { EmailsQuery, listKeptEmails, type KeptEmailSource } from './kept-emails';
+import { EmailsQuery, listKeptEmails, type KeptEmailsDeps, type KeptEmailSource } from './kept-emails';
 import type { InputStore } from '../store/input-store';
 import { closeSession, sessionCookie } from './sessions';
 import { planUpload, UPLOAD_FORM_SECONDS, UploadRequest } from './upload-policy';
@@ -101,6 +101,8 @@ export interface PortalDeps extends ViewDeps, Omit<CallerDeps, 'links'>, LinkDep
   multipart: MultipartSigner;
   /** The e-mails the local gateway kept (single machine); null on AWS (lib/portal/kept-emails.ts). */
   keptEmails: KeptEmailSource;
+  /** The reminders' and digests' markers, which say whose each kept e-mail is. */
+  reminders: KeptEmailsDeps['reminders'];
   /** Beyond this size the inputs page sends in parts (configuration; lib/portal/inputs.ts's default otherwise). */
   multipartFromBytes?: number;
   auth: AuthConfig;
@@ -183,7 +185,7 @@ const AccountBody = z.object({ email: AccountEmail }).strict();
 
 /** The establishment an OMéDIT action names, in a region the caller may see. */
 async function establishmentInRegion(caller: Caller, finess: string, deps: PortalDeps) {
-  const establishment = (await deps.store.allEstablishments()).find((e) => e.finess === finess);
+  const establishment = (await deps.referential.allEstablishments()).find((e) => e.finess === finess);
   if (!establishment) throw apiErrors.unknownEstablishment(finess);
   assertRegion(caller, establishment.region);
   return establishment;
@@ -337,9 +339,9 @@ export const ROUTES: readonly Route[] = [
   byStaff('GET', '/api/omedit/audit', 'audit.read', async (request, caller, deps) => {
     const query = parseWith(AuditQuery, { ...request.query });
     if (query.region) assertRegion(caller, query.region);
-    const regions = query.region ? [query.region] : visibleRegions(caller, (await deps.store.listRegions()).map((r) => r.region));
+    const regions = query.region ? [query.region] : visibleRegions(caller, (await deps.referential.listRegions()).map((r) => r.region));
     const period = auditPeriod(query, deps.now());
-    return json(200, { ...period, regions, entries: await describeAudit(await readAudit(deps.auditEntries, regions, period.from, period.to), regions, deps.store) });
+    return json(200, { ...period, regions, entries: await describeAudit(await readAudit(deps.auditEntries, regions, period.from, period.to), regions, deps.referential) });
   }),
 
   // ------------------------------------------------------------ the self-evaluation reports of the caller's regions
@@ -435,7 +437,7 @@ export const ROUTES: readonly Route[] = [
 
   byStaff('GET', '/api/admin/audit', 'platform-audit.read', async (request, _caller, deps) => {
     const period = auditPeriod(parseWith(PlatformAuditQuery, { ...request.query }), deps.now());
-    return json(200, { ...period, entries: await describeAudit(await readAudit(deps.auditEntries, [null], period.from, period.to), [null], deps.store) });
+    return json(200, { ...period, entries: await describeAudit(await readAudit(deps.auditEntries, [null], period.from, period.to), [null], deps.referential) });
   }),
 ];
 

@@ -82,12 +82,12 @@ async function loadReport(deps: ReportDeps, region: string, year: number, contra
   const data = await readRegionYear(deps, region, year, todayOf(deps.now()));
   if (!regionReports(data).some((m) => m.contrat === contrat)) throw apiErrors.unknownContract(contrat, region, year);
   const model = contractReport(data, contrat);
-  return { data, model, view: reportView(model, await sourceFiles(deps.store, model)) };
+  return { data, model, view: reportView(model, await sourceFiles(deps.fileEvents, model)) };
 }
 
 /** The establishment's contract and year: its link's FINESS and campaign say which. */
 async function ownReport(caller: EstablishmentCaller, deps: ReportDeps) {
-  const site = (await deps.store.listEstablishments(caller.region)).find((e) => e.finess === caller.finess);
+  const site = (await deps.referential.listEstablishments(caller.region)).find((e) => e.finess === caller.finess);
   if (!site) throw apiErrors.unknownEstablishment(caller.finess);
   return loadReport(deps, caller.region, campaignYear(caller.campaign), site.contrat);
 }
@@ -156,7 +156,7 @@ export const ReportsQuery = z.object({ region: Region.optional(), year: z.coerce
  */
 export async function staffReports(caller: StaffCaller, query: z.infer<typeof ReportsQuery>, deps: ReportDeps) {
   if (query.region) assertRegion(caller, query.region);
-  const regions = query.region ? [query.region] : visibleRegions(caller, (await deps.store.listRegions()).map((r) => r.region));
+  const regions = query.region ? [query.region] : visibleRegions(caller, (await deps.referential.listRegions()).map((r) => r.region));
   const today = todayOf(deps.now());
   const out = [];
   for (const region of regions.sort()) {
@@ -303,8 +303,8 @@ export async function finalResult(caller: StaffCaller, body: z.infer<typeof Fina
  * Why the establishment may no longer send evidence for its link's campaign (its report of that
  * year is locked), or null: the page says it before anything is sent.
  */
-export async function uploadLock(caller: EstablishmentCaller, deps: Pick<ReportDeps, 'store' | 'reports' | 'now'>): Promise<string | null> {
-  const site = (await deps.store.listEstablishments(caller.region)).find((e) => e.finess === caller.finess);
+export async function uploadLock(caller: EstablishmentCaller, deps: Pick<ReportDeps, 'referential' | 'reports' | 'now'>): Promise<string | null> {
+  const site = (await deps.referential.listEstablishments(caller.region)).find((e) => e.finess === caller.finess);
   if (!site) throw apiErrors.unknownEstablishment(caller.finess);
   const lock = await evidenceLock(deps, site, caller.campaign, todayOf(deps.now()));
   return lock.locked ? lockedMessage(lock.year, lock) : null;
@@ -315,7 +315,7 @@ export async function uploadLock(caller: EstablishmentCaller, deps: Pick<ReportD
  * refuses such a file anyway).
  * @throws ApiError 409 `report-locked`.
  */
-export async function assertEvidenceOpen(caller: EstablishmentCaller, deps: Pick<ReportDeps, 'store' | 'reports' | 'now'>): Promise<void> {
+export async function assertEvidenceOpen(caller: EstablishmentCaller, deps: Pick<ReportDeps, 'referential' | 'reports' | 'now'>): Promise<void> {
   const locked = await uploadLock(caller, deps);
   if (locked) throw apiErrors.reportLocked(locked);
 }

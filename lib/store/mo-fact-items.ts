@@ -12,9 +12,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { MoFact, SourceRef } from '../domain/schemas';
+import { MAX_HISTORY } from './table-items';
 
-/** Replaced sources a period keeps: enough to follow corrections, bounded so the item stays small. */
-export const MAX_HISTORY = 20;
 
 /** A period as the item names it: `M01`…`M12`, or `Y` for a year given whole. */
 export function periodOf(month: number | null): string {

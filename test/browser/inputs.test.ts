@@ -23,7 +23,7 @@ let profile: string;
 
 /** D's and A's MO value for 2025, as the pipeline computed it. */
 async function moValue(region: string, finess: string): Promise<number | null> {
-  const results = await portal.serving.embedded.runtime.store.listResults(region, 2025);
+  const results = await portal.serving.embedded.runtime.results.list(region, 2025);
   return results.find((r) => r.indicator === 'MO' && r.scope === 'site' && r.finess === finess)?.value ?? null;
 }
 

@@ -67,10 +67,10 @@ describe('backup and restore of a state folder', () => {
       expect((await post('/api/auth/login', { email: 'pharmacien@ars.example', password: PASSWORD })).status).toBe(200);
       expect((await fetch(`${serving.url}/api/depot`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
       const rt = serving.embedded.runtime;
-      expect((await rt.store.listEvidence('PACA', '2025-S2')).map((e) => e.finess)).toEqual([A]);
-      expect((await rt.store.listEstablishments('PACA')).map((e) => e.raisonSociale)).toEqual(['CH Alpha']);
+      expect((await rt.evidence.list('PACA', '2025-S2')).map((e) => e.finess)).toEqual([A]);
+      expect((await rt.referential.listEstablishments('PACA')).map((e) => e.raisonSociale)).toEqual(['CH Alpha']);
       // Nothing was ingested again on restore: each file still has its one record.
-      expect(await rt.store.listFileEvents('referential/etablissements.csv')).toHaveLength(1);
+      expect(await rt.fileEvents.list('referential/etablissements.csv')).toHaveLength(1);
     } finally {
       await serving.stop();
     }

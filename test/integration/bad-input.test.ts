@@ -131,14 +131,14 @@ async function put(key: string, body: Buffer | string): Promise<void> {
 
 /** What the corpus must not change: the referential, the facts, the indicators, the evidence counted. */
 async function state() {
-  const store = embedded.runtime.store;
+  const rt = embedded.runtime;
   return {
-    establishments: await store.allEstablishments(),
-    targetings: await store.listTargetings('PACA', 2025),
-    deadlines: await store.listDeadlines(),
-    facts: await store.listMoFacts('PACA', 2025),
-    results: [...(await store.listResults('PACA', 2025)), ...(await store.listResults('Corse', 2025))],
-    evidence: (await store.listEvidence('PACA', '2025-S2')).filter((e) => e.status === 'accepted'),
+    establishments: await rt.referential.allEstablishments(),
+    targetings: await rt.referential.listTargetings('PACA', 2025),
+    deadlines: await rt.referential.listDeadlines(),
+    facts: await rt.facts.listMoFacts('PACA', 2025),
+    results: [...(await rt.results.list('PACA', 2025)), ...(await rt.results.list('Corse', 2025))],
+    evidence: (await rt.evidence.list('PACA', '2025-S2')).filter((e) => e.status === 'accepted'),
   };
 }
 
@@ -159,7 +159,7 @@ beforeAll(async () => {
   for (const c of CORPUS) await put(c.key, await c.body());
   await embedded.drain();
   for (const c of CORPUS) {
-    const [record] = await embedded.runtime.store.listFileEvents(c.key);
+    const [record] = await embedded.runtime.fileEvents.list(c.key);
     reports.set(c.key, record?.reportKey ? JSON.parse((await embedded.runtime.objects.readBuffer(record.reportKey)).toString('utf8')) : null);
   }
 }, 120_000);

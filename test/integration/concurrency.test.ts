@@ -44,16 +44,17 @@ function uploads(): Record<string, string> {
 
 /** What the run left: every file's outcome and report, the indicators, the evidence (without event orders, which differ). */
 async function outcome(embedded: Embedded, keys: string[]) {
-  const { store, objects } = embedded.runtime;
+  const rt = embedded.runtime;
+  const { objects } = rt;
   const files: Record<string, string> = {};
   for (const key of keys) {
-    const events = await store.listFileEvents(key);
+    const events = await rt.fileEvents.list(key);
     const reportKey = events[0]?.reportKey;
     const report = reportKey ? JSON.parse((await objects.readBuffer(reportKey)).toString('utf8')) : null;
     files[key] = `${events.map((e) => e.status).join(',')}:${report?.status ?? 'no report'}:${report?.errorCount ?? '-'}`;
   }
-  const results = await store.listResults('PACA', 2025);
-  const evidence = (await store.listEvidence('PACA', '2025-S2')).map((e) => `${e.finess}:${e.kind}:${e.fileName}:${e.status}:${e.receivedAt}`).sort();
+  const results = await rt.results.list('PACA', 2025);
+  const evidence = (await rt.evidence.list('PACA', '2025-S2')).map((e) => `${e.finess}:${e.kind}:${e.fileName}:${e.status}:${e.receivedAt}`).sort();
   return { files, results, evidence };
 }
 

@@ -30,10 +30,10 @@ afterAll(async () => {
 
 describe('extracts dropped before the referential', () => {
   it('are accepted, each unknown FINESS said once, and nothing is counted yet', async () => {
-    const store = embedded.runtime.store;
-    const [mo] = await store.listFileEvents('atih/2025/mo-2025.csv');
+    const rt = embedded.runtime;
+    const [mo] = await rt.fileEvents.list('atih/2025/mo-2025.csv');
     expect(mo).toMatchObject({ status: 'accepted', issueCounts: { 'unknown-finess': 2 } });
-    expect(await store.listRegions()).toEqual([]);
+    expect(await rt.referential.listRegions()).toEqual([]);
     expect((await embedded.runtime.waiting.list()).map((w) => [w.key, w.finess])).toEqual([
       ['atih/2025/mo-2025.csv', [A, B]],
       ['cpam/2025/phev-2025.csv', [A]],
@@ -44,12 +44,12 @@ describe('extracts dropped before the referential', () => {
     embedded.setClock(() => new Date('2026-02-21T06:00:00.000Z'));
     await put('referential/etablissements.csv', `finess;finess_juridique;raison_sociale;region;categorie;contrat;emails\n${A};130780000;CHU Test – Timone;PACA;ex-DG;C1;a@chu.example\n${B};130780000;CHU Test – Nord;PACA;ex-DG;C1;b@chu.example\n`);
     await put('referential/ciblage-2025.csv', `finess;indicateur\n${A};MO\n${B};MO\n`);
-    const store = embedded.runtime.store;
+    const rt = embedded.runtime;
     // I999 share: A 19 / (19 + 81) = 19 %, B 30 / (30 + 70) = 30 %.
-    const results = (await store.listResults('PACA', 2025)).filter((r) => r.indicator === 'MO' && r.scope === 'site');
+    const results = (await rt.results.list('PACA', 2025)).filter((r) => r.indicator === 'MO' && r.scope === 'site');
     expect(results.map((r) => [r.finess, r.value])).toEqual([[A, 19], [B, 30]]);
-    expect((await store.listCpamFacts('PACA', 2025)).map((f) => [f.finess, f.indicator])).toEqual([[A, 'PERFADOM']]);
-    const [mo] = await store.listFileEvents('atih/2025/mo-2025.csv');
+    expect((await rt.facts.listCpamFacts('PACA', 2025)).map((f) => [f.finess, f.indicator])).toEqual([[A, 'PERFADOM']]);
+    const [mo] = await rt.fileEvents.list('atih/2025/mo-2025.csv');
     expect(mo).toMatchObject({ status: 'accepted', rowsAccepted: 4 });
     expect(mo!.issueCounts['unknown-finess']).toBeUndefined();
     expect(await embedded.runtime.waiting.list()).toEqual([]);

@@ -62,7 +62,7 @@ describe('when DynamoDB throttles', () => {
     // Retried once DynamoDB answers again, the event is processed as new: nothing was half-recorded.
     const retried = await ingest.handler(s3Event('atih/2025/mo-x.csv', etag, 'F1'), localContext('caqes-ingest'));
     expect(retried).toEqual({ batchItemFailures: [] });
-    const events = await embedded.runtime.store.listFileEvents('atih/2025/mo-x.csv');
+    const events = await embedded.runtime.fileEvents.list('atih/2025/mo-x.csv');
     expect(events.map((e) => e.status)).toEqual(['accepted', 'accepted']);
   });
 });
@@ -79,7 +79,10 @@ describe('when the compute queue refuses a message', () => {
 
 describe('when SES fails after the reminder was claimed', () => {
   const deps = (now: string): RemindDeps => ({
-    store: embedded.runtime.store,
+    referential: embedded.runtime.referential,
+    results: embedded.runtime.results,
+    evidence: embedded.runtime.evidence,
+    reminders: embedded.runtime.reminders,
     reports: embedded.runtime.reports,
     ses: new SESv2Client({ region: 'eu-west-3', endpoint: embedded.endpoints.ses, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
     sender: { from: 'omedit@example.org' },

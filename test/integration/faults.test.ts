@@ -41,7 +41,7 @@ async function put(key: string, body: string): Promise<void> {
 
 /** The MO shares computed for a year, per site, as an OMéDIT pharmacist reads them. */
 async function moShares(year: number): Promise<Record<string, { i999: number | null; total: number | null }>> {
-  const results = await embedded.runtime.store.listResults('PACA', year);
+  const results = await embedded.runtime.results.list('PACA', year);
   return Object.fromEntries(
     results.filter((r) => r.indicator === 'MO' && r.scope === 'site').map((r) => [r.finess, { i999: r.numerator, total: r.denominator }]),
   );
@@ -51,7 +51,7 @@ const EXPECTED_SHARES = { [A]: { i999: 120, total: 1200 }, [B]: { i999: 240, tot
 
 /** Each site's twelve monthly facts, as stored: none missing, none counted twice. */
 async function monthlyUnits(year: number): Promise<string[]> {
-  const facts = await embedded.runtime.store.listMoFacts('PACA', year);
+  const facts = await embedded.runtime.facts.listMoFacts('PACA', year);
   return facts.map((f) => `${f.finess}:${f.month}:${f.i999Ucd}/${f.totalUcd}`).sort();
 }
 
@@ -109,13 +109,13 @@ describe('S3 failing in the middle of a file', () => {
     expect(await monthlyUnits(2023)).toEqual([]);
     // The sites are targeted, so the year shows them without data rather than with part of it.
     expect(await moShares(2023)).toEqual(Object.fromEntries(SITES.map((f) => [f, { i999: null, total: null }])));
-    const [record] = await rt.store.listFileEvents(key);
+    const [record] = await rt.fileEvents.list(key);
     expect(record).toMatchObject({ status: 'processing', attempts: 5, reportKey: null });
     expect(record?.lastError).toMatch(/ECONNRESET/);
 
     const letters = embedded.deadLetters();
     expect(letters).toHaveLength(1);
-    const [cause] = await deadLetterCauses(letters, rt.store);
+    const [cause] = await deadLetterCauses(letters, rt.fileEvents);
     expect(cause).toMatchObject({ queue: 'ingest', subject: key, attempts: 5 });
     expect(renderDeadLetterCause(cause!)).toBe(`${key} (file ingest, 5 tentative(s)) : Error: read ECONNRESET`);
 
@@ -125,7 +125,7 @@ describe('S3 failing in the middle of a file', () => {
     expect(embedded.deadLetters()).toEqual([]);
     expect(await monthlyUnits(2023)).toEqual(EXPECTED_FACTS);
     expect(await moShares(2023)).toEqual(EXPECTED_SHARES);
-    const after = await rt.store.listFileEvents(key);
+    const after = await rt.fileEvents.list(key);
     expect(after).toHaveLength(1);
     expect(after[0]).toMatchObject({ status: 'accepted', attempts: 6, rowsAccepted: 72 });
 
@@ -138,9 +138,9 @@ describe('S3 failing in the middle of a file', () => {
 describe('the function dying between two writes', () => {
   it('after the facts, before the file record: the retry completes it and still asks for the indicators', async () => {
     const rt = embedded.runtime;
-    const finish = rt.store.finishFileEvent.bind(rt.store);
+    const finish = rt.fileEvents.finish.bind(rt.fileEvents);
     let killed = false;
-    vi.spyOn(rt.store, 'finishFileEvent').mockImplementation(async (event) => {
+    vi.spyOn(rt.fileEvents, 'finish').mockImplementation(async (event) => {
       if (event.key.includes('mo-2024') && !killed) {
         killed = true;
         throw new Error('Runtime exited with error: signal: killed');
@@ -155,7 +155,7 @@ describe('the function dying between two writes', () => {
     expect(embedded.deadLetters()).toEqual([]);
     expect(await monthlyUnits(2024)).toEqual(EXPECTED_FACTS);
     expect(await moShares(2024)).toEqual(EXPECTED_SHARES);
-    const records = await rt.store.listFileEvents(key);
+    const records = await rt.fileEvents.list(key);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ status: 'accepted', attempts: 2, lastError: 'Error: Runtime exited with error: signal: killed' });
   });
@@ -183,7 +183,7 @@ describe('the function dying between two writes', () => {
     expect(embedded.deadLetters()).toEqual([]);
     expect(await monthlyUnits(2022)).toEqual(EXPECTED_FACTS);
     expect(await moShares(2022)).toEqual(EXPECTED_SHARES);
-    expect((await rt.store.listFileEvents(key))[0]).toMatchObject({ status: 'accepted', attempts: 2, lastError: 'TimeoutError: Connection timed out after 1000 ms' });
+    expect((await rt.fileEvents.list(key))[0]).toMatchObject({ status: 'accepted', attempts: 2, lastError: 'TimeoutError: Connection timed out after 1000 ms' });
   });
 });
 
@@ -204,12 +204,12 @@ describe('a poison message', () => {
     const poison = '{"Records": [ {"eventName": "ObjectCreated:Put", "s3": ';
     const failed = await invokeSqsHandler(ingest.handler, 'caqes-ingest', [poison, good]);
     expect([...failed]).toEqual([0]);
-    const records = await embedded.runtime.store.listFileEvents(key);
+    const records = await embedded.runtime.fileEvents.list(key);
     expect(records.map((r) => r.status)).toContain('accepted');
 
-    const [cause] = await deadLetterCauses([{ queue: 'ingest', body: poison, receiveCount: 5 }], embedded.runtime.store);
+    const [cause] = await deadLetterCauses([{ queue: 'ingest', body: poison, receiveCount: 5 }], embedded.runtime.fileEvents);
     expect(renderDeadLetterCause(cause!)).toBe('message illisible (ce n’est pas une notification S3) (file ingest, 5 réception(s))');
-    const [compute] = await deadLetterCauses([{ queue: 'compute', body: '{"region":"PACA","year":2025}', receiveCount: 5 }], embedded.runtime.store);
+    const [compute] = await deadLetterCauses([{ queue: 'compute', body: '{"region":"PACA","year":2025}', receiveCount: 5 }], embedded.runtime.fileEvents);
     expect(compute?.subject).toBe('calcul PACA 2025');
     await embedded.drain();
   });
@@ -217,7 +217,7 @@ describe('a poison message', () => {
   it('in a batch of computations, fails alone while the region asked twice is computed once for both', async () => {
     const compute = await import('../../functions/compute/handler');
     const rt = embedded.runtime;
-    const computations = vi.spyOn(rt.store, 'replaceResults');
+    const computations = vi.spyOn(rt.results, 'replace');
     const failed = await invokeSqsHandler(compute.handler, 'caqes-compute', ['{"region":"PACA","year":2025,"indicators":["MO"]}', '{"region":', '{"region":"PACA","year":2025}']);
     expect([...failed]).toEqual([1]);
     // One computation of every indicator (the union of the two requests), not two.

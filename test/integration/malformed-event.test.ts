@@ -41,14 +41,14 @@ describe('an event whose key cannot be decoded', () => {
     const ingest = await import('../../functions/ingest/handler');
     const failed = await invokeSqsHandler(ingest.handler, 'caqes-ingest', [event(RAW_KEY)]);
     expect([...failed]).toEqual([]);
-    const records = await embedded.runtime.store.listFileEvents(RAW_KEY);
+    const records = await embedded.runtime.fileEvents.list(RAW_KEY);
     expect(records.map((r) => r.status)).toEqual(['rejected']);
     const report = ValidationReport.parse(JSON.parse((await embedded.runtime.objects.readBuffer(records[0]!.reportKey!)).toString('utf8')));
     expect(report.issues[0]).toMatchObject({ code: 'unsafe-name', message: expect.stringMatching(/mal encodé/) });
   });
 
   it('leaves the file put under the decoded name to its own event, read under its own name', async () => {
-    const [record] = await embedded.runtime.store.listFileEvents('atih/2025/mo 100%.csv');
+    const [record] = await embedded.runtime.fileEvents.list('atih/2025/mo 100%.csv');
     expect(record?.status).toBe('rejected');
     expect(embedded.deadLetters()).toEqual([]);
   });

@@ -53,7 +53,7 @@ describe('re-delivery', () => {
     expect(firstTime.compute).toEqual([{ region: 'PACA', year: 2025, indicators: ['MO'] }]);
     // The duplicate asks again for the same computation (harmless), in case the first send was lost.
     expect(secondTime).toEqual({ key, duplicate: true, report: null, compute: [{ region: 'PACA', year: 2025, indicators: ['MO'] }] });
-    const facts = await rt.store.listMoFacts('PACA', 2025);
+    const facts = await rt.facts.listMoFacts('PACA', 2025);
     expect(facts).toHaveLength(1);
     expect(facts[0]).toMatchObject({ totalUcd: 100, i999Ucd: 10 });
   });
@@ -72,11 +72,11 @@ describe('re-delivery', () => {
     const late = await ingestObject(older, rt);
     expect(late.report?.status).toBe('accepted');
     expect(late.compute).toEqual([]);
-    await computeRegionYear({ region: 'PACA', year: 2025 }, rt.store, '2027-02-01');
-    const [fact] = await rt.store.listMoFacts('PACA', 2025);
+    await computeRegionYear({ region: 'PACA', year: 2025 }, rt, '2027-02-01');
+    const [fact] = await rt.facts.listMoFacts('PACA', 2025);
     expect(fact!.source.key).toBe(key);
     expect(fact!.i999Ucd).toBe(30);
-    const [result] = (await rt.store.listResults('PACA', 2025)).filter((r) => r.finess === A && r.indicator === 'MO');
+    const [result] = (await rt.results.list('PACA', 2025)).filter((r) => r.finess === A && r.indicator === 'MO');
     expect(result).toMatchObject({ numerator: 30, denominator: 100 });
   });
 
@@ -95,19 +95,19 @@ describe('re-delivery', () => {
     // The accepted content is archived under its own ETag, immutable whatever happens to the key.
     const archived = await rt.objects.readBuffer(s3Keys.archive(key, secondEvent.eTag));
     expect(archived.toString()).toBe(extract(20, 80));
-    const [fact] = await rt.store.listMoFacts('PACA', 2025);
+    const [fact] = await rt.facts.listMoFacts('PACA', 2025);
     expect(fact).toMatchObject({ i999Ucd: 20, totalUcd: 100, source: { key } });
-    const events = await rt.store.listFileEvents(key);
+    const events = await rt.fileEvents.list(key);
     expect(events.map((e) => e.status)).toEqual(['rejected', 'accepted']);
   });
 
   it('changes no indicator when a refused file arrives', async () => {
     const rt = embedded.runtime;
-    const before = await rt.store.listMoFacts('PACA', 2025);
+    const before = await rt.facts.listMoFacts('PACA', 2025);
     await put('atih/2025/mo-d.csv', `finess;annee;ucd;code_indication;nb_ucd;montant\n${A};2025;9412631;I999;beaucoup;10\n`);
     await embedded.drain();
-    expect(await rt.store.listMoFacts('PACA', 2025)).toEqual(before);
-    const [event] = await rt.store.listFileEvents('atih/2025/mo-d.csv');
+    expect(await rt.facts.listMoFacts('PACA', 2025)).toEqual(before);
+    const [event] = await rt.fileEvents.list('atih/2025/mo-d.csv');
     expect(event).toMatchObject({ status: 'rejected', errorCount: 1 });
   });
 
@@ -122,13 +122,13 @@ describe('re-delivery', () => {
     await put(corrected, month(10, 90));
     const fix = await ingestObject(await announced(corrected, '2027-04-02T08:00:00.000Z', '41'), rt);
     expect(fix.compute).toEqual([{ region: 'PACA', year: 2025, indicators: ['MO'] }]);
-    const may = (await rt.store.listMoFacts('PACA', 2025)).filter((f) => f.month === 5);
+    const may = (await rt.facts.listMoFacts('PACA', 2025)).filter((f) => f.month === 5);
     expect(may).toHaveLength(1);
     expect(may[0]).toMatchObject({ i999Ucd: 10, totalUcd: 100, source: { key: corrected } });
     expect(may[0]!.replaced.map((r) => r.key)).toEqual([first]);
     // Both uploads keep their record and report; the earlier one is still there to audit.
-    expect((await rt.store.listFileEvents(first)).map((e) => e.status)).toEqual(['accepted']);
-    expect((await rt.store.listFileEvents(corrected)).map((e) => e.status)).toEqual(['accepted']);
+    expect((await rt.fileEvents.list(first)).map((e) => e.status)).toEqual(['accepted']);
+    expect((await rt.fileEvents.list(corrected)).map((e) => e.status)).toEqual(['accepted']);
   });
 
   it('a year sent month by month, then whole: the newest upload’s way counts, never both', async () => {
@@ -145,7 +145,7 @@ describe('re-delivery', () => {
     // The whole year is the newer upload, but its event comes first.
     await ingestObject(wholeEvent, rt);
     await ingestObject(monthlyEvent, rt);
-    const nord = (await rt.store.listMoFacts('PACA', 2025)).filter((f) => f.finess === B);
+    const nord = (await rt.facts.listMoFacts('PACA', 2025)).filter((f) => f.finess === B);
     expect(nord.map((f) => [f.month, f.i999Ucd])).toEqual([[null, 7]]);
   });
 
@@ -159,11 +159,11 @@ describe('re-delivery', () => {
     const olderEvent = await announced(key, '2027-06-01T08:00:00.000Z', '60');
     await put(key, newer);
     await ingestObject(await announced(key, '2027-06-02T08:00:00.000Z', '61'), rt);
-    expect((await rt.store.listEstablishments('PACA')).map((e) => e.finess).sort()).toEqual([A, C]);
+    expect((await rt.referential.listEstablishments('PACA')).map((e) => e.finess).sort()).toEqual([A, C]);
     await put(key, older);
     const late = await ingestObject(olderEvent, rt);
     expect(late.report?.status).toBe('accepted');
     // The late file neither removes the site the newer file added nor changes anything else.
-    expect((await rt.store.listEstablishments('PACA')).map((e) => e.finess).sort()).toEqual([A, C]);
+    expect((await rt.referential.listEstablishments('PACA')).map((e) => e.finess).sort()).toEqual([A, C]);
   });
 });

@@ -34,17 +34,17 @@ async function put(key: string, body: string | Buffer): Promise<void> {
 
 async function report(key: string): Promise<ValidationReport> {
   const rt = embedded.runtime;
-  const record = (await rt.store.listFileEvents(key)).at(-1)!;
+  const record = (await rt.fileEvents.list(key)).at(-1)!;
   return ValidationReport.parse(JSON.parse((await rt.objects.readBuffer(record.reportKey!)).toString("utf8")));
 }
 
 async function moTargeted(region: string): Promise<string[]> {
-  const results = await embedded.runtime.store.listResults(region, 2025);
+  const results = await embedded.runtime.results.list(region, 2025);
   return results.filter((r) => r.indicator === 'MO' && r.scope === 'site' && r.status !== 'not_targeted').flatMap((r) => r.finess ?? []).sort();
 }
 
 async function sites(region: string): Promise<string[]> {
-  return (await embedded.runtime.store.listEstablishments(region)).map((e) => e.finess).sort();
+  return (await embedded.runtime.referential.listEstablishments(region)).map((e) => e.finess).sort();
 }
 
 const regionRows = (region: string) => referentialLines.filter((l) => l.split(';')[3] === region);
@@ -99,17 +99,17 @@ describe('a region’s referential replaces that region’s establishments only'
     await put('referential/ciblage-2025.csv', ['finess;indicateur', '2A0000717;MO', ''].join('\n'));
     expect(await moTargeted('CORSE')).toEqual(['2A0000717']);
     expect(await moTargeted('PACA')).toEqual(PACA_MO);
-    expect((await embedded.runtime.store.listTargetings('PACA', 2025)).length).toBe(20);
+    expect((await embedded.runtime.referential.listTargetings('PACA', 2025)).length).toBe(20);
   });
 
   it('objectives and parameters of one region replace that region’s rows only', async () => {
     await put('referential/objectifs-2025.csv', ['indicateur;region;finess;comparateur;cible', 'MO;CORSE;;<;12', ''].join('\n'));
-    const objectives = (await embedded.runtime.store.listObjectives()).filter((o) => o.year === 2025);
+    const objectives = (await embedded.runtime.referential.listObjectives()).filter((o) => o.year === 2025);
     // The sample's PACA rows (the region and three establishments) stay; Corse's < 10 % became < 12 %.
     expect(objectives.filter((o) => o.region === 'PACA')).toHaveLength(4);
     expect(objectives.filter((o) => o.region === 'CORSE')).toEqual([{ year: 2025, indicator: 'MO', region: 'CORSE', finess: null, comparator: '<', target: 12 }]);
     await put('referential/parametres-2025.csv', ['parametre;region;valeur', 'budget_dmi;CORSE;30 000', ''].join('\n'));
-    const sets = (await embedded.runtime.store.listParameters()).filter((p) => p.year === 2025);
+    const sets = (await embedded.runtime.referential.listParameters()).filter((p) => p.year === 2025);
     expect(sets.find((s) => s.region === 'PACA')?.values.budget_dmi).toBe(210550.97);
     expect(sets.find((s) => s.region === 'CORSE')?.values).toEqual({ budget_dmi: 30000 });
     // The rows for every region (regle_dmi, facteur_saut_montant…) were not in this file: they stay.
@@ -152,10 +152,10 @@ describe('a file sent from an OMéDIT’s inputs page changes its region only', 
     const k = key('calendrier-2025.csv', 'u3');
     await put(k, ['campagne;echeance;date;indicateur;documents;libelle', '2025-S2;retour_preuves;16/03/2026;MO;plan_actions;Retour des preuves (Corse)', ''].join('\n'));
     expect((await report(k)).status).toBe('accepted');
-    const store = embedded.runtime.store;
-    expect((await store.listDeadlines('CORSE')).map((d) => [d.id, d.date])).toEqual([['retour_preuves', '2026-03-16']]);
-    expect((await store.listDeadlines('PACA')).length).toBeGreaterThan(1);
-    expect((await store.listDeadlines('PACA')).some((d) => d.label.includes('Corse'))).toBe(false);
+    const rt = embedded.runtime;
+    expect((await rt.referential.listDeadlines('CORSE')).map((d) => [d.id, d.date])).toEqual([['retour_preuves', '2026-03-16']]);
+    expect((await rt.referential.listDeadlines('PACA')).length).toBeGreaterThan(1);
+    expect((await rt.referential.listDeadlines('PACA')).some((d) => d.label.includes('Corse'))).toBe(false);
   });
 
   it('takes from a national extract sent for Corse only Corse’s facts', async () => {
@@ -164,9 +164,9 @@ describe('a file sent from an OMéDIT’s inputs page changes its region only', 
     const r = await report(k);
     expect(r.status).toBe('accepted');
     expect(r.issues).toContainEqual(expect.objectContaining({ code: 'unknown-finess', value: '130780018', severity: 'warning' }));
-    const paca = await embedded.runtime.store.listMoFacts('PACA', 2025);
+    const paca = await embedded.runtime.facts.listMoFacts('PACA', 2025);
     expect(paca.filter((f) => f.finess === '130780018').every((f) => f.source.key !== k)).toBe(true);
-    const corse = await embedded.runtime.store.listMoFacts('CORSE', 2025);
+    const corse = await embedded.runtime.facts.listMoFacts('CORSE', 2025);
     expect(corse.filter((f) => f.source.key === k).map((f) => f.finess)).toEqual(['2A0000717']);
   });
 });

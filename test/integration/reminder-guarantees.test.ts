@@ -9,7 +9,7 @@ import { SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmbedded, type Embedded } from '../../lib/local/embedded';
 import { runReminders, type RemindDeps } from '../../lib/pipeline/remind';
-import type { DynamoStore, ReminderMarker } from '../../lib/store/dynamo-store';
+import type { ReminderMarker, ReminderStore } from '../../lib/store/reminder-store';
 
 const OMEDIT = 'omedit@ars.example';
 /** Six establishments of PACA, each owing its action plan for the 09/03/2026 deadline. */
@@ -54,9 +54,13 @@ const isDigest = (input: SendEmailCommandInput) => input.Destination?.ToAddresse
 const reference = (input: SendEmailCommandInput) => input.Content?.Simple?.Headers?.find((h) => h.Name === 'X-CAQES-Reference')?.Value;
 const digestText = (input: SendEmailCommandInput) => input.Content?.Simple?.Body?.Text?.Data ?? '';
 
-function deps(now: string, client: SESv2Client, store: DynamoStore = embedded.runtime.store): RemindDeps {
+function deps(now: string, client: SESv2Client, reminders: ReminderStore = embedded.runtime.reminders): RemindDeps {
+  const { referential, results, evidence } = embedded.runtime;
   return {
-    store,
+    referential,
+    results,
+    evidence,
+    reminders,
     reports: embedded.runtime.reports,
     ses: client,
     sender: { from: 'caqes@ars.example', replyTo: OMEDIT },
@@ -66,11 +70,10 @@ function deps(now: string, client: SESv2Client, store: DynamoStore = embedded.ru
   };
 }
 
-/** The store, with its marker writes of status `sent` failing `times` times (DynamoDB unreachable just after SES accepted). */
-function failingMarkerWrites(times: number): DynamoStore {
-  const store = embedded.runtime.store;
+/** The reminder store, with its marker writes of status `sent` failing `times` times (DynamoDB unreachable just after SES accepted). */
+function failingMarkerWrites(times: number): ReminderStore {
   let left = times;
-  return new Proxy(store, {
+  return new Proxy(embedded.runtime.reminders, {
     get(target, property, receiver) {
       if (property !== 'markReminderSent') return Reflect.get(target, property, receiver) as unknown;
       return async (marker: ReminderMarker) => {
@@ -84,7 +87,7 @@ function failingMarkerWrites(times: number): DynamoStore {
   });
 }
 
-const markers = () => embedded.runtime.store.listReminders('PACA', '2025-S2');
+const markers = () => embedded.runtime.reminders.listReminders('PACA', '2025-S2');
 
 describe('the marker write fails after SES accepted the e-mail', () => {
   it('a passing failure is written again: no duplicate, and SES\'s message id is on the marker', async () => {

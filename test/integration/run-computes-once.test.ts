@@ -19,10 +19,10 @@ let ingestedBeforeFirstCompute: number | null = null;
 
 beforeAll(async () => {
   embedded = await startEmbedded();
-  const { store } = embedded.runtime;
-  const replace = store.replaceResults.bind(store);
-  vi.spyOn(store, 'replaceResults').mockImplementation(async (region, year, results, indicators) => {
-    if (ingestedBeforeFirstCompute === null) ingestedBeforeFirstCompute = (await store.listRegions()).length;
+  const rt = embedded.runtime;
+  const replace = rt.results.replace.bind(rt.results);
+  vi.spyOn(rt.results, 'replace').mockImplementation(async (region, year, results, indicators) => {
+    if (ingestedBeforeFirstCompute === null) ingestedBeforeFirstCompute = (await rt.referential.listRegions()).length;
     computed.push(`${region}#${year}`);
     return replace(region, year, results, indicators);
   });
@@ -37,7 +37,7 @@ afterAll(async () => {
 
 describe('caqes run on a whole folder', () => {
   it('computes each region and year once in the whole run, after the drops: the summary job does not compute them again', async () => {
-    const regions = await embedded.runtime.store.listRegions();
+    const regions = await embedded.runtime.referential.listRegions();
     const expected = regions.flatMap((r) => r.years.map((y) => `${r.region}#${y}`)).sort();
     expect(expected).toEqual(['CORSE#2024', 'CORSE#2025', 'PACA#2024', 'PACA#2025']);
     expect([...computed].sort()).toEqual(expected);

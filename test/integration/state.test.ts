@@ -124,8 +124,8 @@ describe('a campaign kept in a state folder across runtimes', () => {
       const report = await api(serving, '/api/depot/report', { token });
       expect(JSON.stringify(report.body)).toContain('Revue des prescriptions hors AMM en COMEDIMS');
       const rt = serving.embedded.runtime;
-      expect((await rt.store.listEvidence('PACA', '2025-S2')).map((e) => e.finess)).toEqual([A]);
-      expect((await rt.store.listEstablishments('PACA')).map((e) => e.raisonSociale).sort()).toEqual(['CH Alpha', 'CH Bêta (site nord)']);
+      expect((await rt.evidence.list('PACA', '2025-S2')).map((e) => e.finess)).toEqual([A]);
+      expect((await rt.referential.listEstablishments('PACA')).map((e) => e.raisonSociale).sort()).toEqual(['CH Alpha', 'CH Bêta (site nord)']);
     } finally {
       await serving.stop();
     }

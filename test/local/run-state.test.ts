@@ -69,7 +69,7 @@ describe('caqes run drops each file into the local S3', () => {
       const put = send.mock.calls.map(([command]) => command as unknown).find((c): c is PutObjectCommand => c instanceof PutObjectCommand && c.input.Key === 'atih/2025/mo-2025.csv');
       expect(put?.input.Body).toBeInstanceOf(Readable);
       expect(put?.input.ContentLength).toBe(83);
-      const [record] = await embedded.runtime.store.listFileEvents('atih/2025/mo-2025.csv');
+      const [record] = await embedded.runtime.fileEvents.list('atih/2025/mo-2025.csv');
       expect(record?.rowsRead).toBe(1);
     } finally {
       await embedded.stop();

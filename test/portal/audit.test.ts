@@ -102,11 +102,11 @@ describe('referential changes', () => {
   it('are recorded once when the same file’s event comes again', async () => {
     const rt = portal.serving.embedded.runtime;
     const audit = auditLog(rt.audit, rt.now);
-    const output = { type: 'targetings' as const, year: 2025, targetings: await rt.store.listTargetings('PACA', 2025).then(async (paca) => [...paca, ...(await rt.store.listTargetings('CORSE', 2025))]) };
+    const output = { type: 'targetings' as const, year: 2025, targetings: await rt.referential.listTargetings('PACA', 2025).then(async (paca) => [...paca, ...(await rt.referential.listTargetings('CORSE', 2025))]) };
     const order = '2026-02-24T09:00:00.000Z|0000000000000000000000000000000A|etag';
     const before = (await log('PACA')).length;
-    await applyOutput(output, order, rt.store, audit);
-    await applyOutput(output, order, rt.store, audit);
+    await applyOutput(output, order, rt, audit);
+    await applyOutput(output, order, rt, audit);
     const added = (await log('PACA')).slice(0, (await log('PACA')).length - before);
     expect(added).toEqual([expect.objectContaining({ action: 'referential.targetings', at: '2026-02-24T09:00:00.000Z', before: { ciblage: 2 }, after: { ciblage: 2 } })]);
   });

@@ -79,9 +79,9 @@ describe('OMéDIT sends a file for its region', () => {
     expect(policy.conditions).toContainEqual(['content-length-range', 1, 4 * 1024 ** 3]);
     expect(first.result).toMatchObject({ state: 'done', status: 'accepted', rowsAccepted: 1, errorCount: 0 });
     // Corse's own calendar; PACA keeps the shared one (09/03/2026).
-    const store = portal.serving.embedded.runtime.store;
-    expect((await store.listDeadlines('CORSE')).map((d) => d.date)).toEqual(['2026-03-16']);
-    expect((await store.listDeadlines('PACA')).map((d) => d.date)).toEqual(['2026-03-09', '2026-03-21']);
+    const rt = portal.serving.embedded.runtime;
+    expect((await rt.referential.listDeadlines('CORSE')).map((d) => d.date)).toEqual(['2026-03-16']);
+    expect((await rt.referential.listDeadlines('PACA')).map((d) => d.date)).toEqual(['2026-03-09', '2026-03-21']);
   });
 
   it('lists the file as current, with who sent it, its own name, and its history newest first', async () => {
@@ -118,7 +118,7 @@ describe('OMéDIT sends a file for its region', () => {
     expect(result.issues).toEqual([
       { severity: 'error', row: 3, column: 'region', message: 'Ligne d’une autre région que celle de ce dépôt : « PACA » (ce dépôt est pour CORSE). Un fichier envoyé pour une région ne peut changer que les données de cette région.' },
     ]);
-    expect((await portal.serving.embedded.runtime.store.listEstablishments('PACA')).map((e) => e.finess).sort()).toEqual([A, B]);
+    expect((await portal.serving.embedded.runtime.referential.listEstablishments('PACA')).map((e) => e.finess).sort()).toEqual([A, B]);
   });
 
   it('refuses what cannot be sent: another region, a kind that is not an input, no year, a document', async () => {
@@ -206,10 +206,10 @@ describe('readers of the region', () => {
 /** What a script does: puts the file straight into the bucket; then waits until ingest has read this version. */
 async function drop(key: string, content: string): Promise<void> {
   const rt = portal.serving.embedded.runtime;
-  const before = (await rt.store.listFileEvents(key)).length;
+  const before = (await rt.fileEvents.list(key)).length;
   await rt.clients.s3.send(new PutObjectCommand({ Bucket: rt.objects.bucket, Key: key, Body: content }));
   for (let attempt = 0; attempt < 100; attempt++) {
-    const events = await rt.store.listFileEvents(key);
+    const events = await rt.fileEvents.list(key);
     if (events.length > before && events.every((e) => e.status !== 'processing')) return;
     await new Promise((r) => setTimeout(r, 150));
   }

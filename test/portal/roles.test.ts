@@ -303,7 +303,7 @@ describe('by hand: the issue’s cases', () => {
   const refusedCorse = { status: 403, body: { error: { code: 'forbidden', message: 'Accès refusé : la région CORSE ne fait pas partie de vos régions.' } } };
 
   it('a PACA OMéDIT account cannot read a Corse file, report, summary or link', async () => {
-    const [upload] = (await portal.serving.embedded.runtime.store.listEvidence('CORSE', CAMPAIGN)).concat([]);
+    const [upload] = (await portal.serving.embedded.runtime.evidence.list('CORSE', CAMPAIGN)).concat([]);
     const corseKey = upload?.source.key ?? s3Keys.evidence(CAMPAIGN, D, 'plan_actions', 'u1', 'plan.pdf');
     expect(await ask(get('/api/omedit/file', { key: corseKey }), 'omedit')).toMatchObject(refusedCorse);
     expect(await ask(get('/api/omedit/summary', { region: 'CORSE', year: '2025', format: 'html' }), 'omedit')).toMatchObject(refusedCorse);

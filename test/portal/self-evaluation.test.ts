@@ -311,7 +311,7 @@ describe('locked at the auto_evaluation deadline', () => {
     const result = await ask(get('/api/depot/result', { key }), bearer.get(A)!);
     expect(result.body).toMatchObject({ status: 'rejected' });
     expect(JSON.stringify(result.body)).toContain('Pièce refusée : le rapport d’auto-évaluation 2025 est verrouillé depuis l’échéance du 31/03/2026');
-    const evidence = (await rt.store.listEvidence('PACA', '2025')).filter((e) => e.finess === A && e.kind === 'plan_actions');
+    const evidence = (await rt.evidence.list('PACA', '2025')).filter((e) => e.finess === A && e.kind === 'plan_actions');
     expect(evidence.map((e) => [e.fileName, e.status]).sort()).toEqual([
       ['plan-du-31.pdf', 'accepted'],
       ['plan-tardif.pdf', 'rejected'],

@@ -7,7 +7,7 @@ import { DeleteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MoFact } from '../../lib/domain/schemas';
-import { DynamoStore } from '../../lib/store/dynamo-store';
+import { FactStore } from '../../lib/store/fact-store';
 import { applyUpload, factsOf, periodsOf, encodePeriods } from '../../lib/store/mo-fact-items';
 import { mo } from '../domain/indicator-fixtures';
 import { dynaliteTable } from '../helpers/dynalite-table';
@@ -89,7 +89,7 @@ describe('an upload applied to an establishment’s year', () => {
 
 describe('the store’s MO facts', () => {
   let table: Awaited<ReturnType<typeof dynaliteTable>>;
-  let store: DynamoStore;
+  let store: FactStore;
 
   beforeAll(async () => {
     table = await dynaliteTable();
@@ -100,7 +100,7 @@ describe('the store’s MO facts', () => {
   beforeEach(async () => {
     const { Items = [] } = await table.db.send(new ScanCommand({ TableName: table.table }));
     for (const { pk, sk } of Items) await table.db.send(new DeleteCommand({ TableName: table.table, Key: { pk, sk } }));
-    store = new DynamoStore(table.db, table.table);
+    store = new FactStore(table.db, table.table);
   });
 
   const factItems = async () =>

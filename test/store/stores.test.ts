@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore, type AccountRecord } from '../../lib/store/account-store';
-import { DynamoStore } from '../../lib/store/dynamo-store';
+import { FileEventStore } from '../../lib/store/file-event-store';
 import { dynaliteTable } from '../helpers/dynalite-table';
 
 let table: Awaited<ReturnType<typeof dynaliteTable>>;
@@ -18,26 +18,26 @@ afterAll(async () => {
   await table?.stop();
 });
 
-describe('DynamoStore file events', () => {
+describe('FileEventStore', () => {
   const key = 'atih/2025/mo-paca.csv';
   const claim = { key, order: '2026-02-23T08:00:00.000Z#0001#etag', version: 'v1', startedAt: '2026-02-23T08:00:01.000Z' };
 
   it('claims an event once, keeps its attempts and last error over a retry, and says the outcome once finished', async () => {
-    const store = new DynamoStore(table.db, table.table);
-    expect(await store.claimFileEvent(claim)).toBeNull();
-    await store.failFileEvent(key, claim.order, 'S3 indisponible', '2026-02-23T08:00:05.000Z');
+    const fileEvents = new FileEventStore(table.db, table.table);
+    expect(await fileEvents.claim(claim)).toBeNull();
+    await fileEvents.fail(key, claim.order, 'S3 indisponible', '2026-02-23T08:00:05.000Z');
     // The retry takes over the record left `processing`.
-    expect(await store.claimFileEvent({ ...claim, startedAt: '2026-02-23T08:01:00.000Z' })).toBeNull();
-    await store.finishFileEvent({
+    expect(await fileEvents.claim({ ...claim, startedAt: '2026-02-23T08:01:00.000Z' })).toBeNull();
+    await fileEvents.finish({
       key, order: claim.order, version: 'v1', status: 'accepted', kind: 'atih-mo', reportKey: `reports/${key}/1.json`,
       errorCount: 0, warningCount: 2, rowsRead: 40, rowsAccepted: 40, issueCounts: { 'unknown-finess': 2 },
       startedAt: '2026-02-23T08:01:00.000Z', finishedAt: '2026-02-23T08:01:03.000Z', compute: [{ region: 'PACA', year: 2025, indicators: ['MO'] }],
     });
     // A re-delivered event finds the record finished: it is given back, not processed again.
-    const again = await store.claimFileEvent({ ...claim, startedAt: '2026-02-23T09:00:00.000Z' });
+    const again = await fileEvents.claim({ ...claim, startedAt: '2026-02-23T09:00:00.000Z' });
     expect(again).toMatchObject({ status: 'accepted', attempts: 2, lastError: 'S3 indisponible', warningCount: 2, compute: [{ region: 'PACA', year: 2025, indicators: ['MO'] }] });
     expect(again).not.toHaveProperty('pk');
-    expect((await store.listFileEvents(key)).map((e) => e.status)).toEqual(['accepted']);
+    expect((await fileEvents.list(key)).map((e) => e.status)).toEqual(['accepted']);
   });
 });
 

@@ -1,0 +1,127 @@
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CpamFact, DmiFact, MoFact, PhmevFact } from '../domain/schemas';
+import { isConditionFailure, withoutKeys } from './dynamo-query';
+import { dynamoKeys } from './keys';
+import { alreadyStored, applyUpload, encodePeriods, establishmentOf, factsOf, periodsOf } from './mo-fact-items';
+import { noteRegionYear } from './referential-store';
+import { TableItems, type Item } from './table-items';
+
+/**
+ * The facts the extracts give (ATIH's MO, CPAM's values, Open PHMEV, PMSI DMI): each written unless
+ * a newer upload already gave it, keeping the sources it replaced.
+ */
+export class FactStore {
+  private readonly items: TableItems;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {
+    this.items = new TableItems(db, table);
+  }
+
+  /**
+   * Stores an extract's MO facts, each unless a newer upload already gave its establishment and
+   * period, and returns those written. One item per establishment and year holds its periods
+   * (lib/store/mo-fact-items.ts): one conditional write each, so writes grow with establishments,
+   * never with the file's rows or its months.
+   */
+  async putMoFacts(facts: readonly MoFact[], order: string): Promise<MoFact[]> {
+    const groups = new Map<string, MoFact[]>();
+    for (const fact of facts) {
+      const id = `${fact.region}#${fact.year}#${fact.finess}`;
+      groups.set(id, [...(groups.get(id) ?? []), fact]);
+    }
+    const written = (await this.items.inBatches([...groups.values()], (group) => this.putEstablishmentYear(group, order))).flat();
+    await this.noteRegionYears(written);
+    return written;
+  }
+
+  /**
+   * Applies an upload's facts of one establishment and year to its item: read, merged, written back
+   * unless another upload wrote it meanwhile (its revision moved), in which case it is read again.
+   */
+  private async putEstablishmentYear(facts: readonly MoFact[], order: string): Promise<MoFact[]> {
+    const { region, year, finess } = facts[0]!;
+    const key = dynamoKeys.moFacts(region, year, finess);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const items = await this.items.query(key.pk, key.sk);
+      const { periods, written } = applyUpload(periodsOf(items), facts, order);
+      if (alreadyStored(items, periods)) return written;
+      const revision = items.find((i) => i.sk === key.sk)?.revision;
+      try {
+        await this.db.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { ...key, region, year, finess, revision: typeof revision === 'number' ? revision + 1 : 1, periods: encodePeriods(periods) },
+            ...(typeof revision === 'number'
+              ? { ConditionExpression: 'revision = :revision', ExpressionAttributeValues: { ':revision': revision } }
+              : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) continue;
+        throw error;
+      }
+      // Items of one period each, from before: their periods are in the year's item now.
+      await this.items.writeAll([], items.filter((i) => i.sk !== key.sk).map((i) => ({ pk: i.pk, sk: i.sk })));
+      return written;
+    }
+    throw new Error(`faits MO de ${finess} (${region}, ${year}) : écrits par d’autres dépôts à chaque essai, réessayer`);
+  }
+
+  /** Records once per region and year that facts exist for it (the summaries and the daily computation list them). */
+  private async noteRegionYears(facts: readonly { region: string; year: number }[]): Promise<void> {
+    const pairs = new Map(facts.map((f) => [`${f.region}#${f.year}`, f]));
+    for (const { region, year } of pairs.values()) await noteRegionYear(this.db, this.table, region, year);
+  }
+
+  async listMoFacts(region: string, year: number): Promise<MoFact[]> {
+    const k = dynamoKeys.moFactPrefix(region, year);
+    const byEstablishment = new Map<string, Item[]>();
+    for (const item of await this.items.query(k.pk, k.skPrefix)) {
+      const finess = establishmentOf(item);
+      byEstablishment.set(finess, [...(byEstablishment.get(finess) ?? []), item]);
+    }
+    return [...byEstablishment].flatMap(([finess, items]) => factsOf(region, year, finess, periodsOf(items)));
+  }
+
+  /** Stores an extract's CPAM values, each unless a newer upload already gave its establishment, indicator and period; returns those written. */
+  async putCpamFacts(facts: readonly CpamFact[], order: string): Promise<CpamFact[]> {
+    const done = await this.items.inBatches(facts, (fact) => this.items.putFact({ ...dynamoKeys.cpamFact(fact.region, fact.year, fact.indicator, fact.finess, fact.period), order, ...fact }));
+    const written = facts.filter((_, i) => done[i]);
+    await this.noteRegionYears(written);
+    return written;
+  }
+
+  /** Stores an Open PHMEV year's facts, each unless a newer upload already gave it; returns those written. */
+  async putPhmevFacts(facts: readonly PhmevFact[], order: string): Promise<PhmevFact[]> {
+    const done = await this.items.inBatches(facts, (fact) => this.items.putFact({ ...dynamoKeys.phmevFact(fact.region, fact.year, fact.finess), order, ...fact }));
+    const written = facts.filter((_, i) => done[i]);
+    await this.noteRegionYears(written);
+    return written;
+  }
+
+  async listPhmevFacts(region: string, year: number): Promise<PhmevFact[]> {
+    const k = dynamoKeys.phmevFactPrefix(region, year);
+    return (await this.items.query(k.pk, k.skPrefix)).map((i) => PhmevFact.parse(withoutKeys(i)));
+  }
+
+  /** Stores a PMSI DMI year's facts, each unless a newer upload already gave it; returns those written. */
+  async putDmiFacts(facts: readonly DmiFact[], order: string): Promise<DmiFact[]> {
+    const done = await this.items.inBatches(facts, (fact) => this.items.putFact({ ...dynamoKeys.dmiFact(fact.region, fact.year, fact.finess), order, ...fact }));
+    const written = facts.filter((_, i) => done[i]);
+    await this.noteRegionYears(written);
+    return written;
+  }
+
+  async listDmiFacts(region: string, year: number): Promise<DmiFact[]> {
+    const k = dynamoKeys.dmiFactPrefix(region, year);
+    return (await this.items.query(k.pk, k.skPrefix)).map((i) => DmiFact.parse(withoutKeys(i)));
+  }
+
+  async listCpamFacts(region: string, year: number): Promise<CpamFact[]> {
+    const k = dynamoKeys.cpamFactPrefix(region, year);
+    return (await this.items.query(k.pk, k.skPrefix)).map((i) => CpamFact.parse(withoutKeys(i)));
+  }
+}
