@@ -2,18 +2,14 @@ import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { computeRegionYear, sharedRuns } from '../../lib/pipeline/compute';
+import { batchRuns, computeRegionYear } from '../../lib/pipeline/compute';
 import { buildSummaries } from '../../lib/pipeline/summarize';
-import { ComputeMessage } from '../../lib/store/compute-queue';
+import type { ComputeMessage } from '../../lib/store/compute-queue';
 import { redactErrors } from '../../lib/log/redact';
 import { runtime } from '../../lib/runtime';
 import { todayOf } from '../../lib/domain/clock';
 
 const processor = new BatchProcessor(EventType.SQS);
-
-function parse(record: SQSRecord): ComputeMessage {
-  return ComputeMessage.parse(JSON.parse(record.body));
-}
 
 /** The indicators of one region and year computed again, then its summary rebuilt at once, not only at the daily run. */
 async function computeAndSummarize(request: ComputeMessage): Promise<void> {
@@ -28,17 +24,10 @@ async function computeAndSummarize(request: ComputeMessage): Promise<void> {
  * messages; a message that cannot be read, or whose computation fails, is handed back alone.
  */
 export const handler = middy((event: SQSEvent, context: Context) => {
-  const readable = event.Records.flatMap((record) => {
-    try {
-      return [parse(record)];
-    } catch {
-      return [];
-    }
-  });
-  const runFor = sharedRuns(readable, computeAndSummarize);
+  const runFor = batchRuns(event.Records.map((r) => r.body), computeAndSummarize);
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     try {
-      await runFor(parse(record));
+      await runFor(record.body);
     } catch (error) {
       runtime().logger.error('message failed', { messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount, error: error as Error });
       throw error;

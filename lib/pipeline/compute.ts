@@ -75,19 +75,34 @@ export async function computeAll(stores: ComputeStores, today: string, upToDate:
   return count;
 }
 
+/** A compute message's body read, or why it cannot be. */
+function readBody(body: string): { request: ComputeMessage } | { error: Error } {
+  try {
+    return { request: ComputeMessage.parse(JSON.parse(body)) };
+  } catch (error) {
+    return { error: error as Error };
+  }
+}
+
 /**
- * One run per region and year for a batch of requests: a burst of uploads asks many times for the
- * same region, and one computation over the stored facts, started after they were all written,
- * answers every request. Returns the (shared) run answering a request of the batch.
+ * One run per region and year for a batch of message bodies: a burst of uploads asks many times for
+ * the same region, and one computation over the stored facts, started after they were all written,
+ * answers every message. Each body is read once. Returns what answers one body of the batch: the
+ * (shared) run of its region and year, or its own failure when it cannot be read, so that it alone
+ * goes back to the queue.
  */
-export function sharedRuns(requests: readonly ComputeMessage[], run: (merged: ComputeMessage) => Promise<void>): (request: ComputeMessage) => Promise<void> {
+export function batchRuns(bodies: readonly string[], run: (merged: ComputeMessage) => Promise<void>): (body: string) => Promise<void> {
+  const read = new Map(bodies.map((b) => [b, readBody(b)]));
+  const requests = [...read.values()].flatMap((r) => ('request' in r ? [r.request] : []));
   const merged = new Map(dedupe(requests).map((r) => [`${r.region}#${r.year}`, r]));
   const started = new Map<string, Promise<void>>();
-  return (request) => {
-    const id = `${request.region}#${request.year}`;
+  return async (body) => {
+    const outcome = read.get(body) ?? readBody(body);
+    if ('error' in outcome) throw outcome.error;
+    const id = `${outcome.request.region}#${outcome.request.year}`;
     let running = started.get(id);
     if (!running) {
-      running = run(merged.get(id) ?? request);
+      running = run(merged.get(id) ?? outcome.request);
       started.set(id, running);
     }
     return running;
@@ -103,14 +118,8 @@ export function mergeComputeBodies(bodies: readonly string[]): string[] {
   const unreadable: string[] = [];
   const requests: ComputeMessage[] = [];
   for (const body of bodies) {
-    const parsed = (() => {
-      try {
-        return ComputeMessage.safeParse(JSON.parse(body));
-      } catch {
-        return null;
-      }
-    })();
-    if (parsed?.success) requests.push(parsed.data);
+    const outcome = readBody(body);
+    if ('request' in outcome) requests.push(outcome.request);
     else unreadable.push(body);
   }
   return [...dedupe(requests).map((r) => JSON.stringify(r)), ...unreadable];

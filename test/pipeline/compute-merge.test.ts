@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeComputeBodies } from '../../lib/pipeline/compute';
+import { batchRuns, mergeComputeBodies } from '../../lib/pipeline/compute';
+import type { ComputeMessage } from '../../lib/store/compute-queue';
 
 const body = (value: unknown) => JSON.stringify(value);
 
@@ -29,5 +30,31 @@ describe('mergeComputeBodies', () => {
       'not json',
       body({ region: 'PACA' }),
     ]);
+  });
+});
+
+describe('batchRuns: a batch of compute messages as the compute function receives it', () => {
+  it('runs each region and year once for all its messages, with the union of the indicators asked, and fails an unreadable message alone', async () => {
+    const runs: ComputeMessage[] = [];
+    const bodies = [
+      JSON.stringify({ region: 'PACA', year: 2025, indicators: ['MO'] }),
+      JSON.stringify({ region: 'CORSE', year: 2025 }),
+      JSON.stringify({ region: 'PACA', year: 2025, indicators: ['DMI'] }),
+      '{"region": "PACA"',
+    ];
+    const runFor = batchRuns(bodies, async (merged) => {
+      runs.push(merged);
+    });
+    const outcomes = await Promise.allSettled(bodies.map(runFor));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+    expect(runs).toEqual([{ region: 'PACA', year: 2025, indicators: ['MO', 'DMI'] }, { region: 'CORSE', year: 2025 }]);
+  });
+
+  it('hands a failed computation back to every message of its region and year, and to those only', async () => {
+    const bodies = [JSON.stringify({ region: 'PACA', year: 2025 }), JSON.stringify({ region: 'PACA', year: 2025, indicators: ['MO'] }), JSON.stringify({ region: 'CORSE', year: 2025 })];
+    const runFor = batchRuns(bodies, async (merged) => {
+      if (merged.region === 'PACA') throw new Error('DynamoDB indisponible');
+    });
+    expect((await Promise.allSettled(bodies.map(runFor))).map((o) => o.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
   });
 });
