@@ -31,7 +31,7 @@ export const fichcompDmiFormat = defineTabular({
     const entities = new Map<string, number>();
     return {
       add(row, report) {
-        if (!rows.inYear(row.ann, 'ann', String(row.ann), report)) return false;
+        if (!rows.inYear(row.ann, 'ann', row.ann, report)) return false;
         if (!/^\d{7}$/.test(row.lpp_cod)) {
           report('coding-anomaly', 'warning', 'lpp_cod', row.lpp_cod, { detail: 'code LPP à 7 chiffres attendu ; la ligne est comptée' });
         }

@@ -35,7 +35,7 @@ export const fichcompMedFormat = defineTabular({
     const entities = new Map<string, number>();
     return {
       add(row, report) {
-        if (!rows.inYear(row.ann, 'ann', String(row.ann), report)) return false;
+        if (!rows.inYear(row.ann, 'ann', row.ann, report)) return false;
         const where = rows.locate(row.eta_num, 'eta_num', report);
         if (!where) return false;
         if (where.level === 'entity') entities.set(row.eta_num, where.sites);
