@@ -179,6 +179,21 @@ describe('Windows-1252 decoding', () => {
     );
   });
 
+  it('finds the rare 0x80-0x9F bytes of a mostly-ASCII text, at any alignment', () => {
+    // Mostly letters and accented Latin-1 letters, as an extract is: most 16-byte blocks hold no such byte.
+    const byte = fc.oneof({ weight: 60, arbitrary: fc.integer({ min: 0x20, max: 0x7e }) }, { weight: 5, arbitrary: fc.integer({ min: 0xa0, max: 0xff }) }, { weight: 1, arbitrary: fc.integer({ min: 0x80, max: 0x9f }) });
+    fc.assert(
+      fc.property(fc.array(byte, { maxLength: 400 }), fc.integer({ min: 0, max: 7 }), (values, shift) => {
+        const bytes = new Uint8Array(values.length + shift);
+        bytes.set(values, shift);
+        const positions: number[] = [];
+        windows1252Positions(bytes.subarray(shift), 7, positions);
+        expect(positions).toEqual([...values.keys()].filter((i) => (values[i] as number) >= 0x80 && (values[i] as number) < 0xa0).map((i) => i + 7));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('maps all 32 bytes 0x80-0x9F as iconv-lite does', () => {
     const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     expect(windows1252FromLatin1(bytes.toString('latin1'))).toBe(iconv.decode(bytes, 'windows-1252'));
