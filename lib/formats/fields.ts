@@ -118,6 +118,8 @@ export function emptyOr<T>(schema: CellSchema<T>): CellSchema<T | null> {
   return cellSchema<T | null>((raw) => (trimmed(raw) === '' ? null : inner(raw)));
 }
 
+/** Any text, trimmed (empty gives ''): a code kept as written, whose checks are its kind's (anomalies rather than refusals). */
+export const trimmedText = () => cellSchema(trimmed);
 export const text = () => cell((raw) => (raw === '' ? null : raw), 'texte non vide attendu');
 export const optionalText = () =>
   cellSchema((raw) => {

@@ -28,6 +28,7 @@ import {
   region,
   text,
   trimmed,
+  trimmedText,
   ucd,
   yesNo,
   type CellSchema,
@@ -85,6 +86,7 @@ describe('rowReader against schema.safeParse', () => {
 const CELLS: Record<string, () => CellSchema<unknown>> = {
   text,
   optionalText,
+  trimmedText,
   number,
   optionalNumber,
   nonNegative,

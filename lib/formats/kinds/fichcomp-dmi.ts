@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DmiFact } from '../../domain/schemas';
-import { finess, integerIn, nonNegative, number, optionalText } from '../fields';
+import { finess, integerIn, nonNegative, number, optionalText, trimmedText } from '../fields';
 import { defineTabular } from '../tabular';
 import { entityNote, extractRows } from './context';
 
@@ -10,7 +10,7 @@ const schema = z.object({
   ann: integerIn(2000, 2100),
   moi: integerIn(1, 12),
   // Exports pad the 7-character LPP code with a leading blank.
-  lpp_cod: z.string().transform((raw) => raw.trim()),
+  lpp_cod: trimmedText(),
   nbr_pos: nonNegative(),
   nbr_pos_pri: number(),
 });
