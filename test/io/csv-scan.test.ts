@@ -11,7 +11,8 @@ import iconv from 'iconv-lite';
 import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openCsv } from '../../lib/io/csv-reader';
-import { TableReadError, type TableLimits } from '../../lib/io/table';
+import { scanRecords, Windows1252Marks } from '../../lib/io/csv-scan';
+import { TableReadError, type TableLimits, type TableRow } from '../../lib/io/table';
 import { firstNonAscii, windows1252FromLatin1, windows1252Positions } from '../../lib/io/encoding';
 
 const SAMPLE = fileURLToPath(new URL('../fixtures/open_phmev_2024_extrait.csv', import.meta.url));
@@ -157,6 +158,26 @@ describe('the quote-free scan against papaparse', () => {
     const reference = await read('papaparse');
     expect(reference.rows).toHaveLength(302);
     expect(await read('auto')).toEqual(reference);
+  });
+});
+
+describe('scanRecords: records of any width, cells cut or not', () => {
+  it('gives each record its own cells, those outside the mask empty and those past it cut', () => {
+    const cell = fc.string({ unit: fc.constantFrom('a', '7', ' ', 'é', ','), maxLength: 4 });
+    // The first cell is never empty nor left out: no record is blank, whatever the mask.
+    const record = fc.tuple(fc.string({ unit: fc.constantFrom('x', '1'), minLength: 1, maxLength: 3 }), fc.array(cell, { maxLength: 6 })).map(([first, rest]) => [first, ...rest]);
+    const mask = fc.option(fc.array(fc.boolean(), { maxLength: 5 }).map((m) => Uint8Array.from([1, ...m.map((b) => (b ? 1 : 0))])));
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 1, maxLength: 20 }), mask, (records, cut) => {
+        const out: TableRow[] = [];
+        const text = records.map((r) => `${r.join(';')}\r\n`).join('');
+        const result = scanRecords(text, ';', '\r\n', false, { breaks: 0, blanks: 0 }, out, new Windows1252Marks(), 0, cut);
+        expect(result).toEqual({ end: text.length, quoted: false });
+        const kept = (r: string[]) => r.map((c, i) => (cut === null || i >= cut.length || cut[i] === 1 ? c : ''));
+        expect(out).toEqual(records.map((r, i) => ({ line: i + 1, cells: kept(r) })));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
