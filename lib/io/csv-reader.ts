@@ -19,8 +19,8 @@
  */
 import Papa from 'papaparse';
 import { TextDecoder } from 'node:util';
-import { scanRecords, windows1252Cells, Windows1252Marks } from './csv-scan';
-import { detectDelimiter, detectEncoding, firstNonAscii, isUtf16, windows1252Positions, type CsvEncoding } from './encoding';
+import { scanRecords, windows1252Cells, Windows1252Marks, type ScanState } from './csv-scan';
+import { detectDelimiter, detectEncoding, firstNonAscii, isUtf16, windows1252Positions, type CsvDelimiter, type CsvEncoding } from './encoding';
 import { nulCause } from './nul-bytes';
 import { oneByOne, TableReadError, UnsupportedFormatError, type TableFile, type TableLimits, type TableRow } from './table';
 
@@ -40,8 +40,6 @@ const SLICE_CHARS = 64 * 1024;
 const DEFAULT_MAX_RECORD_CHARS = 1024 * 1024;
 /** Bytes to look at after the first non-ASCII byte before deciding UTF-8 versus Windows-1252. */
 const DECIDE_WINDOW = 64;
-
-type Source = AsyncIterator<unknown>;
 
 function toBytes(chunk: unknown): Uint8Array {
   if (chunk instanceof Uint8Array) return chunk;
@@ -166,6 +164,285 @@ function firstContentLine(text: string): string {
 }
 
 /**
+ * The source's chunks as bytes, counted against `maxBytes`. Closed once: at its end, or when the
+ * reader stops early or fails.
+ */
+class ChunkSource {
+  /** True once the source has ended or been closed. */
+  done = false;
+  private readonly iterator: AsyncIterator<unknown>;
+  private total = 0;
+
+  constructor(
+    input: AsyncIterable<Uint8Array> | NodeJS.ReadableStream,
+    private readonly maxBytes: number,
+  ) {
+    this.iterator = (input as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+  }
+
+  /** The next chunk, or null at the end; `line` says where the reader is, for `too-large`. */
+  async pull(line: () => number): Promise<Uint8Array | null> {
+    const r = await this.iterator.next();
+    if (r.done) {
+      this.done = true;
+      return null;
+    }
+    const b = toBytes(r.value);
+    this.total += b.length;
+    if (this.total > this.maxBytes) throw new TableReadError('too-large', `File larger than ${this.maxBytes} bytes`, line());
+    return b;
+  }
+
+  async close(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    try {
+      await this.iterator.return?.();
+    } catch {
+      // Closing is best effort; the read error, if any, is what matters.
+    }
+  }
+}
+
+/** The decoder's text, its characters to read as Windows-1252 noted in `marks` at their offset in the whole text. */
+class DecodedText {
+  readonly marks = new Windows1252Marks();
+  private chars = 0;
+
+  constructor(readonly decoder: StreamDecoder) {}
+
+  /** @throws TypeError from the decoder on invalid UTF-8. */
+  write(chunk: Uint8Array): string {
+    return this.noted(this.decoder.write(chunk));
+  }
+
+  /** @throws TypeError from the decoder on a truncated UTF-8 sequence at the end. */
+  end(): string {
+    return this.noted(this.decoder.end());
+  }
+
+  private noted(text: string): string {
+    this.marks.add(this.chars, this.decoder.c1);
+    this.chars += text.length;
+    return text;
+  }
+}
+
+/** Refuses a start of file that is not text to read: empty, UTF-16, or with a NUL byte. */
+function checkSample(sample: Uint8Array): void {
+  if (sample.length === 0) throw new TableReadError('empty-file', 'The file is empty');
+  if (isUtf16(sample)) throw new UnsupportedFormatError('utf-16', 'UTF-16 text, not read');
+  const probe = sample.subarray(0, BINARY_PROBE_BYTES);
+  if (probe.includes(0)) {
+    const cause = nulCause(probe);
+    if (cause.kind === 'stray') throw new TableReadError('nul-byte', 'NUL byte in a cell', cause.line, cause.column ?? undefined);
+    throw new TableReadError('binary-file', 'The file is not text (NUL byte found)');
+  }
+}
+
+/** The start of a file, decoded: its decoder, its first text, and whether that was the whole file. */
+interface OpenedText {
+  text: DecodedText;
+  head: string;
+  /** The whole file was read with the head: the decoder is already flushed. */
+  flushed: boolean;
+}
+
+/** Peeks enough bytes to detect the encoding and read the first line, checks them, and decodes them. */
+async function openText(source: ChunkSource): Promise<OpenedText> {
+  const peeked: Uint8Array[] = [];
+  let peekLen = 0;
+  while (peekLen < PEEK_BYTES) {
+    const b = await source.pull(() => 1);
+    if (b === null) break;
+    if (b.length > 0) {
+      peeked.push(b);
+      peekLen += b.length;
+    }
+  }
+  const sample = concatBytes(peeked, peekLen);
+  checkSample(sample);
+  const probe = sample.subarray(0, PEEK_BYTES);
+  const flushed = source.done;
+  const text = new DecodedText(new StreamDecoder(detectEncoding(probe, { complete: flushed && probe.length === sample.length }), firstNonAscii(probe) < 0));
+  try {
+    const head = text.write(sample) + (flushed ? text.end() : '');
+    return { text, head, flushed };
+  } catch {
+    throw new TableReadError('encoding-error', 'Invalid UTF-8 at the start of the file', 1);
+  }
+}
+
+/**
+ * Splits the decoded text into rows, keeping the unfinished last record for the next text: by the
+ * quote-free scan of csv-scan.ts up to the first record with a quoted field, from there by
+ * papaparse to the end of the text given (or by papaparse alone, without `scan`).
+ */
+class RecordSplitter {
+  /** Line breaks before the start of `buf`, and blank records read since the last row given. */
+  readonly state: ScanState = { breaks: 0, blanks: 0 };
+  /** The positions of the cells to cut (`TableFile.readOnly`), null for all of them. */
+  cut: Uint8Array | null = null;
+  /** Text not split yet. */
+  private buf = '';
+  /** Offset of `buf` in the decoded text. */
+  private bufAt = 0;
+  private readonly completed: { cells: string[]; end: number; unclosedQuote: boolean }[] = [];
+  private readonly parser: Papa.Parser;
+
+  constructor(
+    private readonly newline: '\n' | '\r' | '\r\n',
+    private readonly delimiter: string,
+    private readonly marks: Windows1252Marks,
+    private readonly scan: boolean,
+  ) {
+    this.parser = new Papa.Parser({
+      delimiter,
+      newline,
+      step: (result: Papa.ParseStepResult<unknown>) => {
+        const data = result.data as string[][];
+        this.completed.push({ cells: data[0] ?? [], end: result.meta.cursor, unclosedQuote: result.errors.some((e) => e.code === 'MissingQuotes') });
+      },
+    });
+  }
+
+  /** Characters kept for the next call: the unfinished last record. */
+  get pending(): number {
+    return this.buf.length;
+  }
+
+  /** The line the text read so far ends on. */
+  currentLine(): number {
+    return 1 + this.state.breaks + countBreaks(this.buf, 0, this.buf.length, this.newline);
+  }
+
+  /** The rows of the complete records of what was kept and `text` (all of them when `final`). */
+  split(text: string, final: boolean): TableRow[] {
+    this.buf += text;
+    const out: TableRow[] = [];
+    let rest = 0;
+    if (this.scan) {
+      const scanned = scanRecords(this.buf, this.delimiter, this.newline as '\n' | '\r\n', final, this.state, out, this.marks, this.bufAt, this.cut);
+      rest = scanned.quoted ? scanned.end + this.papaparse(this.buf.slice(scanned.end), this.bufAt + scanned.end, final, out) : scanned.end;
+    } else rest = this.papaparse(this.buf, this.bufAt, final, out);
+    this.buf = final ? '' : this.buf.slice(rest);
+    this.bufAt += rest;
+    return out;
+  }
+
+  /**
+   * The complete records of `text` (all of them when `final`) as rows; returns where the rest
+   * starts. `base` is the offset of `text` in the decoded text.
+   */
+  private papaparse(text: string, base: number, final: boolean, out: TableRow[]): number {
+    const state = this.state;
+    this.completed.length = 0;
+    this.parser.parse(text, 0, !final);
+    let prev = 0;
+    for (const record of this.completed) {
+      const line = 1 + state.breaks;
+      // Only the file's end shows a quote never closed: the rest of the file became one cell.
+      if (record.unclosedQuote) throw new TableReadError('unclosed-quote', 'Quote opened and never closed', line);
+      state.breaks += countBreaks(text, prev, record.end, this.newline);
+      prev = record.end;
+      if (this.marks.takeBefore(base + record.end)) windows1252Cells(record.cells);
+      if (isBlank(record.cells)) state.blanks++;
+      else {
+        out.push(state.blanks > 0 ? { line, cells: record.cells, blankBefore: state.blanks } : { line, cells: record.cells });
+        state.blanks = 0;
+      }
+    }
+    return final ? text.length : prev;
+  }
+}
+
+/** `maxRows` and `maxCellsPerRow` over the rows given, the header first. */
+class RowLimits {
+  /** The error of the first row past a limit, to throw after the rows before it. */
+  error: TableReadError | null = null;
+  /** Rows given so far, the header included. */
+  private given = 0;
+
+  constructor(
+    private readonly maxRows: number,
+    private readonly maxCells: number,
+  ) {}
+
+  /** `rows` up to the first data row past a limit, whose error is kept in `error`. */
+  keep(rows: TableRow[]): TableRow[] {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as TableRow;
+      // The first row is the header, whose width openCsv checks.
+      if (this.given++ === 0) continue;
+      if (this.given - 1 > this.maxRows) this.error = new TableReadError('too-many-rows', `More than ${this.maxRows} data rows`, row.line);
+      else if (row.cells.length > this.maxCells) this.error = new TableReadError('too-many-cells', `More than ${this.maxCells} cells in a row`, row.line);
+      if (this.error) return rows.slice(0, i);
+    }
+    return rows;
+  }
+}
+
+/** One file being read: where its bytes come from, its text, how it is split, its limits. */
+interface CsvReading {
+  source: ChunkSource;
+  opened: OpenedText;
+  splitter: RecordSplitter;
+  limits: RowLimits;
+  maxRecordChars: number;
+}
+
+/** The rows of `text`, given slice by slice so that one huge source chunk is not split at once. */
+function* feed(reading: CsvReading, text: string): Generator<TableRow[]> {
+  const { splitter, limits } = reading;
+  for (let at = 0; at < text.length; at += SLICE_CHARS) {
+    const rows = limits.keep(splitter.split(text.slice(at, at + SLICE_CHARS), false));
+    if (rows.length > 0) yield rows;
+    if (limits.error) throw limits.error;
+    if (splitter.pending > reading.maxRecordChars) {
+      throw new TableReadError('record-too-long', `Record longer than ${reading.maxRecordChars} characters (unclosed quote?)`, 1 + splitter.state.breaks);
+    }
+  }
+}
+
+/**
+ * The file's rows, the header first, a slice at a time: the source is read as they are asked for,
+ * and closed when they end, fail, or are abandoned.
+ */
+async function* records(reading: CsvReading): AsyncGenerator<TableRow[], void, undefined> {
+  const { source, opened, splitter, limits } = reading;
+  const line = (): number => splitter.currentLine();
+  try {
+    yield* feed(reading, opened.head);
+    while (!source.done) {
+      const b = await source.pull(line);
+      if (b === null) break;
+      let text: string;
+      try {
+        text = opened.text.write(b);
+      } catch {
+        throw new TableReadError('encoding-error', `Invalid ${opened.text.decoder.encoding} bytes`, line());
+      }
+      yield* feed(reading, text);
+    }
+    // The peek already flushed the decoder when the whole file fitted in it.
+    if (!opened.flushed) {
+      let tail: string;
+      try {
+        tail = opened.text.end();
+      } catch {
+        throw new TableReadError('encoding-error', 'Truncated UTF-8 sequence at the end of the file', line());
+      }
+      yield* feed(reading, tail);
+    }
+    const last = limits.keep(splitter.split('', true));
+    if (last.length > 0) yield last;
+    if (limits.error) throw limits.error;
+  } finally {
+    await source.close();
+  }
+}
+
+/**
  * Opens a CSV file given as a stream of bytes: detects its encoding (UTF-8, UTF-8 with BOM,
  * Windows-1252) and delimiter (`;`, `,`, tab), reads the header, and returns the rows as a lazy,
  * single-use async iterable (`rows` one by one, or `batches` of a slice at a time). Blank lines
@@ -191,256 +468,74 @@ export async function openCsv(
   limits: TableLimits = {},
   options: CsvOptions = {},
 ): Promise<TableFile> {
-  const maxBytes = limits.maxBytes ?? Number.POSITIVE_INFINITY;
-  const maxRows = limits.maxRows ?? Number.POSITIVE_INFINITY;
   const maxCells = limits.maxCellsPerRow ?? Number.POSITIVE_INFINITY;
-  const maxRecordChars = limits.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
-
-  const source: Source = (input as AsyncIterable<unknown>)[Symbol.asyncIterator]();
-  let sourceDone = false;
-  const closeSource = async (): Promise<void> => {
-    if (sourceDone) return;
-    sourceDone = true;
-    try {
-      await source.return?.();
-    } catch {
-      // Closing is best effort; the read error, if any, is what matters.
-    }
-  };
-
-  let totalBytes = 0;
-  /** The next chunk of the source, or null at its end; counts bytes against `maxBytes`. */
-  async function pull(line: () => number): Promise<Uint8Array | null> {
-    const r = await source.next();
-    if (r.done) {
-      sourceDone = true;
-      return null;
-    }
-    const b = toBytes(r.value);
-    totalBytes += b.length;
-    if (totalBytes > maxBytes) throw new TableReadError('too-large', `File larger than ${maxBytes} bytes`, line());
-    return b;
-  }
-
-  /** Where the decoded text holds characters to read as Windows-1252 (see StreamDecoder). */
-  const marks = new Windows1252Marks();
-  let decodedChars = 0;
-  let decoder: StreamDecoder;
-  /** Text `decoder` just gave, its Windows-1252 characters noted at their offset in the whole text. */
-  const decoded = (text: string): string => {
-    marks.add(decodedChars, decoder.c1);
-    decodedChars += text.length;
-    return text;
-  };
-
-  // Peek: enough bytes to detect the encoding and the first line.
-  const peeked: Uint8Array[] = [];
-  let peekLen = 0;
-  let headText: string;
+  const source = new ChunkSource(input, limits.maxBytes ?? Number.POSITIVE_INFINITY);
+  let opened: OpenedText;
   try {
-    while (peekLen < PEEK_BYTES) {
-      const b = await pull(() => 1);
-      if (b === null) break;
-      if (b.length > 0) {
-        peeked.push(b);
-        peekLen += b.length;
-      }
-    }
-    const sample = concatBytes(peeked, peekLen);
-    if (sample.length === 0) throw new TableReadError('empty-file', 'The file is empty');
-    if (isUtf16(sample)) throw new UnsupportedFormatError('utf-16', 'UTF-16 text, not read');
-    if (sample.subarray(0, BINARY_PROBE_BYTES).includes(0)) {
-      const cause = nulCause(sample.subarray(0, BINARY_PROBE_BYTES));
-      if (cause.kind === 'stray') throw new TableReadError('nul-byte', 'NUL byte in a cell', cause.line, cause.column ?? undefined);
-      throw new TableReadError('binary-file', 'The file is not text (NUL byte found)');
-    }
-    const probe = sample.subarray(0, PEEK_BYTES);
-    decoder = new StreamDecoder(detectEncoding(probe, { complete: sourceDone && probe.length === sample.length }), firstNonAscii(probe) < 0);
-    try {
-      headText = decoded(decoder.write(sample)) + (sourceDone ? decoded(decoder.end()) : '');
-    } catch {
-      throw new TableReadError('encoding-error', 'Invalid UTF-8 at the start of the file', 1);
-    }
+    opened = await openText(source);
   } catch (e) {
-    await closeSource();
+    await source.close();
     throw e;
   }
-
-  /** The positions of the cells to cut (`TableFile.readOnly`), null for all of them. */
-  let cut: Uint8Array | null = null;
-
-  const delimiter = detectDelimiter(firstContentLine(headText));
-  const newline = guessNewline(headText);
-  const decoderFlushed = sourceDone;
-
-  async function* records(): AsyncGenerator<TableRow[], void, undefined> {
-    let buf = headText;
-    /** Line breaks before the start of `buf`, and blank records read since the last row given. */
-    const state = { breaks: 0, blanks: 0 };
-    /** Offset of `buf` in the decoded text. */
-    let bufAt = 0;
-    const completed: { cells: string[]; end: number; unclosedQuote: boolean }[] = [];
-    const parser = new Papa.Parser({
-      delimiter,
-      newline,
-      step: (result: Papa.ParseStepResult<unknown>) => {
-        const data = result.data as string[][];
-        completed.push({ cells: data[0] ?? [], end: result.meta.cursor, unclosedQuote: result.errors.some((e) => e.code === 'MissingQuotes') });
-      },
-    });
-    const scan = options.parser !== 'papaparse' && newline !== '\r';
-    const currentLine = (): number => 1 + state.breaks + countBreaks(buf, 0, buf.length, newline);
-    /** Rows given so far, the header included, and the error of the first row past a limit. */
-    let given = 0;
-    let limitError: TableReadError | null = null;
-
-    /** `rows` up to the first data row past `maxRows` or `maxCellsPerRow`, whose error is kept for after them. */
-    function limited(rows: TableRow[]): TableRow[] {
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i] as TableRow;
-        // The first row is the header, whose width openCsv checks.
-        if (given++ === 0) continue;
-        if (given - 1 > maxRows) limitError = new TableReadError('too-many-rows', `More than ${maxRows} data rows`, row.line);
-        else if (row.cells.length > maxCells) limitError = new TableReadError('too-many-cells', `More than ${maxCells} cells in a row`, row.line);
-        if (limitError) return rows.slice(0, i);
-      }
-      return rows;
-    }
-
-    /**
-     * The complete records of `text` (all of them when `final`) as rows; returns where the rest
-     * starts. `base` is the offset of `text` in the decoded text.
-     */
-    function papaparse(text: string, base: number, final: boolean, out: TableRow[]): number {
-      completed.length = 0;
-      parser.parse(text, 0, !final);
-      let prev = 0;
-      for (const record of completed) {
-        const line = 1 + state.breaks;
-        // Only the file's end shows a quote never closed: the rest of the file became one cell.
-        if (record.unclosedQuote) throw new TableReadError('unclosed-quote', 'Quote opened and never closed', line);
-        state.breaks += countBreaks(text, prev, record.end, newline);
-        prev = record.end;
-        if (marks.takeBefore(base + record.end)) windows1252Cells(record.cells);
-        if (isBlank(record.cells)) state.blanks++;
-        else {
-          out.push(state.blanks > 0 ? { line, cells: record.cells, blankBefore: state.blanks } : { line, cells: record.cells });
-          state.blanks = 0;
-        }
-      }
-      return final ? text.length : prev;
-    }
-
-    /** The rows of the complete records of `buf`, which keeps the unfinished last one. */
-    function parse(final: boolean): TableRow[] {
-      const out: TableRow[] = [];
-      let rest = 0;
-      if (scan) {
-        const scanned = scanRecords(buf, delimiter, newline as '\n' | '\r\n', final, state, out, marks, bufAt, cut);
-        rest = scanned.quoted ? scanned.end + papaparse(buf.slice(scanned.end), bufAt + scanned.end, final, out) : scanned.end;
-      } else rest = papaparse(buf, bufAt, final, out);
-      buf = final ? '' : buf.slice(rest);
-      bufAt += rest;
-      return out;
-    }
-
-    function* feed(text: string): Generator<TableRow[]> {
-      for (let at = 0; at < text.length; at += SLICE_CHARS) {
-        buf += text.slice(at, at + SLICE_CHARS);
-        const rows = limited(parse(false));
-        if (rows.length > 0) yield rows;
-        if (limitError) throw limitError;
-        if (buf.length > maxRecordChars) {
-          throw new TableReadError(
-            'record-too-long',
-            `Record longer than ${maxRecordChars} characters (unclosed quote?)`,
-            1 + state.breaks,
-          );
-        }
-      }
-    }
-
-    try {
-      const pending = buf;
-      buf = '';
-      yield* feed(pending);
-      while (!sourceDone) {
-        const b = await pull(currentLine);
-        if (b === null) break;
-        let text: string;
-        try {
-          text = decoded(decoder.write(b));
-        } catch {
-          throw new TableReadError('encoding-error', `Invalid ${decoder.encoding} bytes`, currentLine());
-        }
-        yield* feed(text);
-      }
-      // The peek already flushed the decoder when the whole file fitted in it.
-      if (!decoderFlushed) {
-        let tail: string;
-        try {
-          tail = decoded(decoder.end());
-        } catch {
-          throw new TableReadError('encoding-error', 'Truncated UTF-8 sequence at the end of the file', currentLine());
-        }
-        yield* feed(tail);
-      }
-      const last = limited(parse(true));
-      if (last.length > 0) yield last;
-      if (limitError) throw limitError;
-    } finally {
-      await closeSource();
-    }
-  }
+  const delimiter = detectDelimiter(firstContentLine(opened.head));
+  const newline = guessNewline(opened.head);
+  const splitter = new RecordSplitter(newline, delimiter, opened.text.marks, options.parser !== 'papaparse' && newline !== '\r');
+  const rowLimits = new RowLimits(limits.maxRows ?? Number.POSITIVE_INFINITY, maxCells);
+  const batches = records({ source, opened, splitter, limits: rowLimits, maxRecordChars: limits.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS });
 
   // The header is the first row of the first batch (never empty).
-  const recordIter = records();
-  const firstBatch = await recordIter.next();
-  if (firstBatch.done) throw new TableReadError('empty-file', 'The file has no header line');
-  const header = firstBatch.value[0] as TableRow;
+  const first = await batches.next();
+  if (first.done) throw new TableReadError('empty-file', 'The file has no header line');
+  const header = first.value[0] as TableRow;
   if (header.cells.length > maxCells) {
-    await recordIter.return();
+    await batches.return();
     throw new TableReadError('too-many-cells', `More than ${maxCells} columns`, header.line);
   }
-  return file(header, firstBatch.value.slice(1));
+  return tableFile(header, first.value.slice(1), batches, { source, decoder: opened.text.decoder, delimiter, splitter });
+}
 
-  function file(header: TableRow, pending: TableRow[]): TableFile {
-    // The rows read with the header, then the next batches of `records` (an iterator rather than
-    // one more async generator over it: each layer costs promises per batch).
-    let first: TableRow[] | null = pending;
-    const stream: AsyncIterableIterator<TableRow[]> = {
-      next: () => {
-        const rows = first;
-        first = null;
-        return rows !== null && rows.length > 0 ? Promise.resolve({ done: false, value: rows }) : recordIter.next();
-      },
-      return: async () => {
-        first = null;
-        // Closes the source when the consumer stops early.
-        return recordIter.return();
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
-    return {
-      format: 'csv',
-      get encoding() {
-        return decoder.encoding;
-      },
-      delimiter,
-      sheet: null,
-      header: header.cells.map((c) => c.trim()),
-      headerLine: header.line,
-      rows: oneByOne(stream),
-      batches: stream,
-      close: closeSource,
-      readOnly(positions) {
-        // As wide as the header: cells past it (extra columns) are still cut, for the messages naming them.
-        const mask = new Uint8Array(Math.max(header.cells.length, ...positions.map((p) => p + 1)));
-        for (const p of positions) mask[p] = 1;
-        cut = mask;
-      },
-    };
-  }
+/** The opened file: its header, then the rows read with it, then the next batches of `batches`. */
+function tableFile(
+  header: TableRow,
+  pending: TableRow[],
+  batches: AsyncGenerator<TableRow[], void, undefined>,
+  reading: { source: ChunkSource; decoder: StreamDecoder; delimiter: CsvDelimiter; splitter: RecordSplitter },
+): TableFile {
+  // An iterator rather than one more async generator over `batches`: each layer costs promises per batch.
+  let first: TableRow[] | null = pending;
+  const stream: AsyncIterableIterator<TableRow[]> = {
+    next: () => {
+      const rows = first;
+      first = null;
+      return rows !== null && rows.length > 0 ? Promise.resolve({ done: false, value: rows }) : batches.next();
+    },
+    return: async () => {
+      first = null;
+      // Closes the source when the consumer stops early.
+      return batches.return();
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  const { decoder, splitter } = reading;
+  return {
+    format: 'csv',
+    get encoding() {
+      return decoder.encoding;
+    },
+    delimiter: reading.delimiter,
+    sheet: null,
+    header: header.cells.map((c) => c.trim()),
+    headerLine: header.line,
+    rows: oneByOne(stream),
+    batches: stream,
+    close: () => reading.source.close(),
+    readOnly(positions) {
+      // As wide as the header: cells past it (extra columns) are still cut, for the messages naming them.
+      const mask = new Uint8Array(Math.max(header.cells.length, ...positions.map((p) => p + 1)));
+      for (const p of positions) mask[p] = 1;
+      splitter.cut = mask;
+    },
+  };
 }

@@ -124,6 +124,8 @@ export function scanRecords(
   const length = text.length;
   let quote = text.indexOf('"');
   let start = 0;
+  /** Cells in the previous record. */
+  let width = 0;
   while (start < length) {
     // The record's end, and the lone `\n` inside it (text when the newline is `\r\n`).
     let end = -1;
@@ -155,15 +157,22 @@ export function scanRecords(
       if (quote === start || text.charCodeAt(quote - 1) === delimiterCode) return { end: start, quoted: true };
       quote = text.indexOf('"', quote + 1);
     }
-    const cells: string[] = [];
-    for (let at = start, index = 0; ; index++) {
+    // As wide as the previous record, as most are: allocated once at its size, not grown by pushes.
+    const cells: string[] = new Array<string>(width);
+    let count = 0;
+    for (let at = start; ; ) {
       const d = text.indexOf(delimiter, at);
       const last = d < 0 || d >= end;
       // A cell not read is not cut; cells past the mask (extra columns) are.
-      cells.push(cut === null || index >= cut.length || cut[index] === 1 ? text.slice(at, last ? end : d) : '');
+      const value = cut === null || count >= cut.length || cut[count] === 1 ? text.slice(at, last ? end : d) : '';
+      if (count < width) cells[count] = value;
+      else cells.push(value);
+      count++;
       if (last) break;
       at = d + 1;
     }
+    if (count < width) cells.length = count;
+    width = count;
     if (marks.takeBefore(base + next)) windows1252Cells(cells);
     const line = state.breaks + 1;
     state.breaks += stray + (next > end ? 1 : 0);

@@ -167,16 +167,30 @@ const C1_CHARS = /[\u0080-\u009f]/g;
  */
 export function windows1252Positions(bytes: Uint8Array, offset: number, out: number[]): void {
   const { words, start, end } = alignedWords(bytes);
-  for (let i = 0; i < start; i++) if (isC1(bytes[i] as number)) out.push(offset + i);
-  for (let w = 0; w < words.length; w++) {
-    const word = words[w] as number;
-    // Bytes 0x80-0x9F, and only they, have bit 7 set and bits 6 and 5 clear: the shifts bring
-    // bits 6 and 5 of each byte under its bit 7, whatever the byte order.
-    if ((word & ~(word << 1) & ~(word << 2) & 0x80808080) !== 0) {
-      for (let i = start + w * 4; i < start + w * 4 + 4; i++) if (isC1(bytes[i] as number)) out.push(offset + i);
-    }
+  c1Positions(bytes, 0, start, offset, out);
+  const n = words.length;
+  let w = 0;
+  // Four words per step: a text has few such bytes, and one test for 16 bytes skips most of it.
+  for (; w + 3 < n; w += 4) {
+    const any = c1Bits(words[w] as number) | c1Bits(words[w + 1] as number) | c1Bits(words[w + 2] as number) | c1Bits(words[w + 3] as number);
+    if (any !== 0) c1Positions(bytes, start + w * 4, start + w * 4 + 16, offset, out);
   }
-  for (let i = end; i < bytes.length; i++) if (isC1(bytes[i] as number)) out.push(offset + i);
+  for (; w < n; w++) if (c1Bits(words[w] as number) !== 0) c1Positions(bytes, start + w * 4, start + w * 4 + 4, offset, out);
+  c1Positions(bytes, end, bytes.length, offset, out);
+}
+
+/**
+ * Bit 7 of each byte of `word` that is 0x80-0x9F, the others clear: those bytes, and only they, have
+ * bit 7 set and bits 6 and 5 clear; the shifts bring bits 6 and 5 of each byte under its bit 7,
+ * whatever the byte order.
+ */
+function c1Bits(word: number): number {
+  return word & ~(word << 1) & ~(word << 2) & 0x80808080;
+}
+
+/** Appends the positions (plus `offset`) of the bytes 0x80-0x9F of `bytes` from `from` to `to`. */
+function c1Positions(bytes: Uint8Array, from: number, to: number, offset: number, out: number[]): void {
+  for (let i = from; i < to; i++) if (isC1(bytes[i] as number)) out.push(offset + i);
 }
 
 function isC1(byte: number): boolean {

@@ -27,6 +27,8 @@ import {
   readUcd,
   region,
   text,
+  trimmed,
+  trimmedText,
   ucd,
   yesNo,
   type CellSchema,
@@ -84,6 +86,7 @@ describe('rowReader against schema.safeParse', () => {
 const CELLS: Record<string, () => CellSchema<unknown>> = {
   text,
   optionalText,
+  trimmedText,
   number,
   optionalNumber,
   nonNegative,
@@ -124,6 +127,21 @@ describe('cell schemas', () => {
       );
     });
   }
+});
+
+describe('trimmed', () => {
+  // Every character String.prototype.trim removes, and printable ASCII and others it keeps.
+  const SPACES = '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+  const unit = fc.oneof(fc.constantFrom(...SPACES), fc.constantFrom(...'!~a;0é\u0092\u007f\u0080\u200b'), fc.string({ maxLength: 1 }));
+
+  it('is String.prototype.trim', () => {
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 8 }), (raw) => {
+        expect(trimmed(raw)).toBe(raw.trim());
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
 
 describe('readUcd', () => {

@@ -11,7 +11,8 @@ import iconv from 'iconv-lite';
 import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openCsv } from '../../lib/io/csv-reader';
-import { TableReadError, type TableLimits } from '../../lib/io/table';
+import { scanRecords, Windows1252Marks } from '../../lib/io/csv-scan';
+import { TableReadError, type TableLimits, type TableRow } from '../../lib/io/table';
 import { firstNonAscii, windows1252FromLatin1, windows1252Positions } from '../../lib/io/encoding';
 
 const SAMPLE = fileURLToPath(new URL('../fixtures/open_phmev_2024_extrait.csv', import.meta.url));
@@ -160,6 +161,26 @@ describe('the quote-free scan against papaparse', () => {
   });
 });
 
+describe('scanRecords: records of any width, cells cut or not', () => {
+  it('gives each record its own cells, those outside the mask empty and those past it cut', () => {
+    const cell = fc.string({ unit: fc.constantFrom('a', '7', ' ', 'é', ','), maxLength: 4 });
+    // The first cell is never empty nor left out: no record is blank, whatever the mask.
+    const record = fc.tuple(fc.string({ unit: fc.constantFrom('x', '1'), minLength: 1, maxLength: 3 }), fc.array(cell, { maxLength: 6 })).map(([first, rest]) => [first, ...rest]);
+    const mask = fc.option(fc.array(fc.boolean(), { maxLength: 5 }).map((m) => Uint8Array.from([1, ...m.map((b) => (b ? 1 : 0))])));
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 1, maxLength: 20 }), mask, (records, cut) => {
+        const out: TableRow[] = [];
+        const text = records.map((r) => `${r.join(';')}\r\n`).join('');
+        const result = scanRecords(text, ';', '\r\n', false, { breaks: 0, blanks: 0 }, out, new Windows1252Marks(), 0, cut);
+        expect(result).toEqual({ end: text.length, quoted: false });
+        const kept = (r: string[]) => r.map((c, i) => (cut === null || i >= cut.length || cut[i] === 1 ? c : ''));
+        expect(out).toEqual(records.map((r, i) => ({ line: i + 1, cells: kept(r) })));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('Windows-1252 decoding', () => {
   it('Latin-1 plus windows1252FromLatin1 at the positions found is iconv-lite, at any alignment', () => {
     fc.assert(
@@ -174,6 +195,21 @@ describe('Windows-1252 decoding', () => {
         expect(positions).toEqual([...raw.keys()].filter((i) => (raw[i] as number) >= 0x80 && (raw[i] as number) < 0xa0).map((i) => i + offset));
         expect(windows1252FromLatin1(latin1)).toBe(iconv.decode(Buffer.from(raw), 'windows-1252'));
         expect(firstNonAscii(view)).toBe(raw.findIndex((b) => b >= 0x80));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('finds the rare 0x80-0x9F bytes of a mostly-ASCII text, at any alignment', () => {
+    // Mostly letters and accented Latin-1 letters, as an extract is: most 16-byte blocks hold no such byte.
+    const byte = fc.oneof({ weight: 60, arbitrary: fc.integer({ min: 0x20, max: 0x7e }) }, { weight: 5, arbitrary: fc.integer({ min: 0xa0, max: 0xff }) }, { weight: 1, arbitrary: fc.integer({ min: 0x80, max: 0x9f }) });
+    fc.assert(
+      fc.property(fc.array(byte, { maxLength: 400 }), fc.integer({ min: 0, max: 7 }), (values, shift) => {
+        const bytes = new Uint8Array(values.length + shift);
+        bytes.set(values, shift);
+        const positions: number[] = [];
+        windows1252Positions(bytes.subarray(shift), 7, positions);
+        expect(positions).toEqual([...values.keys()].filter((i) => (values[i] as number) >= 0x80 && (values[i] as number) < 0xa0).map((i) => i + 7));
       }),
       { numRuns: 500 },
     );

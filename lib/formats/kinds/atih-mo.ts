@@ -34,7 +34,7 @@ export const atihMoFormat = defineTabular({
     const facts = moAccumulator(rows.year, ctx.source, { perUcd: false, ucdColumn: 'ucd' });
     return {
       add(row, report) {
-        if (!rows.inYear(row.annee, 'annee', String(row.annee), report)) return false;
+        if (!rows.inYear(row.annee, 'annee', row.annee, report)) return false;
         const region = rows.siteRegion(row.finess, 'finess', report);
         if (region === null) return false;
         facts.add(

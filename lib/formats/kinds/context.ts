@@ -84,7 +84,7 @@ type Located = NonNullable<ReturnType<typeof resolveFiness>>;
  *
  * @example
  * const rows = extractRows(ctx, 'atih');
- * if (!rows.inYear(row.ann, 'ann', String(row.ann), report)) return false;
+ * if (!rows.inYear(row.ann, 'ann', row.ann, report)) return false;
  * const where = rows.locate(row.eta_num, 'eta_num', report);
  * @throws Error when the context has no year (see `yearOf`).
  */
@@ -100,10 +100,13 @@ export function extractRows(ctx: FormatContext, folder: 'atih' | 'cpam') {
   }
   return {
     year,
-    /** Whether a row's year is the folder's; reported on `column` when it is not. */
-    inYear(rowYear: number, column: string, value: string, report: ReportIssue): boolean {
+    /**
+     * Whether a row's year is the folder's; reported on `column` when it is not, with `value` as
+     * written (a number is made text only then, not on every row).
+     */
+    inYear(rowYear: number, column: string, value: string | number, report: ReportIssue): boolean {
       if (rowYear === year) return true;
-      report('period-outside-campaign', 'error', column, value, { detail: `: ce fichier est déposé dans ${folder}/${year}/` });
+      report('period-outside-campaign', 'error', column, String(value), { detail: `: ce fichier est déposé dans ${folder}/${year}/` });
       return false;
     },
     /** The region of a FINESS géographique (`siteRegion`), or null once warned. */

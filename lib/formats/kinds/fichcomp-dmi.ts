@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DmiFact } from '../../domain/schemas';
-import { finess, integerIn, nonNegative, number, optionalText } from '../fields';
+import { finess, integerIn, nonNegative, number, optionalText, trimmedText } from '../fields';
 import { defineTabular } from '../tabular';
 import { entityNote, extractRows } from './context';
 
@@ -10,7 +10,7 @@ const schema = z.object({
   ann: integerIn(2000, 2100),
   moi: integerIn(1, 12),
   // Exports pad the 7-character LPP code with a leading blank.
-  lpp_cod: z.string().transform((raw) => raw.trim()),
+  lpp_cod: trimmedText(),
   nbr_pos: nonNegative(),
   nbr_pos_pri: number(),
 });
@@ -31,7 +31,7 @@ export const fichcompDmiFormat = defineTabular({
     const entities = new Map<string, number>();
     return {
       add(row, report) {
-        if (!rows.inYear(row.ann, 'ann', String(row.ann), report)) return false;
+        if (!rows.inYear(row.ann, 'ann', row.ann, report)) return false;
         if (!/^\d{7}$/.test(row.lpp_cod)) {
           report('coding-anomaly', 'warning', 'lpp_cod', row.lpp_cod, { detail: 'code LPP à 7 chiffres attendu ; la ligne est comptée' });
         }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { finess, integerIn, nonNegative, number, optionalText, readUcd } from '../fields';
+import { finess, integerIn, nonNegative, number, optionalText, readUcd, trimmedText } from '../fields';
 import { defineTabular } from '../tabular';
 import { entityNote, extractRows } from './context';
 import { moAccumulator } from './mo-accumulator';
@@ -11,7 +11,7 @@ const schema = z.object({
   moi: integerIn(1, 12),
   // Read as text: a malformed UCD or indication code is a coding anomaly, not a reason to refuse a
   // national year of stays.
-  ucd_ucd_cod: z.string().transform((raw) => raw.trim()),
+  ucd_ucd_cod: trimmedText(),
   cod_les: optionalText(),
   adm_nbr: nonNegative(),
   adm_nbr_pri: number(),
@@ -35,7 +35,7 @@ export const fichcompMedFormat = defineTabular({
     const entities = new Map<string, number>();
     return {
       add(row, report) {
-        if (!rows.inYear(row.ann, 'ann', String(row.ann), report)) return false;
+        if (!rows.inYear(row.ann, 'ann', row.ann, report)) return false;
         const where = rows.locate(row.eta_num, 'eta_num', report);
         if (!where) return false;
         if (where.level === 'entity') entities.set(row.eta_num, where.sites);

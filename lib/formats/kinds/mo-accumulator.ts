@@ -101,19 +101,28 @@ export function moAccumulator(year: number, source: SourceRef, options: { perUcd
   const byFiness = new Map<string, Map<number | null, MoFact>>();
   const ucdCosts = new Map<MoFact, Map<string, { units: number; amount: number }>>();
   const i999ByUcd = new Map<MoFact, Map<string, { units: number; lines: number }>>();
+  /** The fact of a line's establishment and month, created at its first line. */
+  function factOf(line: MoLine): MoFact {
+    let months = byFiness.get(line.finess);
+    if (!months) {
+      months = new Map();
+      byFiness.set(line.finess, months);
+    }
+    let fact = months.get(line.month);
+    if (!fact) {
+      fact = emptyFact(line, year, source);
+      facts.push(fact);
+      months.set(line.month, fact);
+    }
+    return fact;
+  }
+  // The fact of the previous line: extracts come sorted by establishment and month, so most lines
+  // add to it without the two lookups.
+  let previous: MoFact | null = null;
   return {
     add(line: MoLine, report: ReportIssue): void {
-      let months = byFiness.get(line.finess);
-      if (!months) {
-        months = new Map();
-        byFiness.set(line.finess, months);
-      }
-      let fact = months.get(line.month);
-      if (!fact) {
-        fact = emptyFact(line, year, source);
-        facts.push(fact);
-        months.set(line.month, fact);
-      }
+      const fact = previous !== null && previous.finess === line.finess && previous.month === line.month ? previous : factOf(line);
+      previous = fact;
       fact.lines++;
       fact.totalUcd += line.units;
       fact.totalAmount += line.amount;
