@@ -23,13 +23,13 @@ export interface FormatContext {
   region?: string;
 }
 
-export type ReportIssue = (code: IssueCode, severity: Issue['severity'], column: string | null, value: string | null, params?: MessageParams) => void;
+export type RaiseIssue = (code: IssueCode, severity: Issue['severity'], column: string | null, value: string | null, params?: MessageParams) => void;
 
 export interface Aggregator<Row> {
   /** Domain checks and accumulation of one valid row; returns false when the row is not kept. */
-  add(row: Row, report: ReportIssue): boolean;
+  add(row: Row, raise: RaiseIssue): boolean;
   /** What the file gives once every row is read; a file-level problem is reported, not thrown. */
-  finish(report: ReportIssue): FileOutput;
+  finish(raise: RaiseIssue): FileOutput;
 }
 
 export interface ColumnAliases {
@@ -64,8 +64,8 @@ export interface RowSink {
    * Parses one record, the cells of a row of the file, and aggregates it when valid: whether the
    * aggregation kept it, or the cells the schema refused.
    */
-  add(cells: readonly string[], report: ReportIssue): boolean | readonly CellRefusal[];
-  finish(report: ReportIssue): FileOutput;
+  add(cells: readonly string[], raise: RaiseIssue): boolean | readonly CellRefusal[];
+  finish(raise: RaiseIssue): FileOutput;
 }
 
 /** A table-shaped kind as the rest of the code sees it, whatever the type of its rows. */
@@ -181,11 +181,11 @@ export function defineTabular<Shape extends z.ZodRawShape>(definition: TabularDe
     start(ctx, at) {
       const aggregator = definition.start(ctx);
       return {
-        add(cells, report) {
+        add(cells, raise) {
           const row = read(cells, at);
-          return Array.isArray(row) ? row : aggregator.add(row, report);
+          return Array.isArray(row) ? row : aggregator.add(row, raise);
         },
-        finish: (report) => aggregator.finish(report),
+        finish: (raise) => aggregator.finish(raise),
       };
     },
   };
@@ -326,7 +326,7 @@ export async function readTabular(format: TabularFormat, file: TableFile, ctx: F
   let rowsAccepted = 0;
   let line = 0;
   // One reporter for the whole file, on the line of the row being added (aggregators report synchronously).
-  const report: ReportIssue = (code, severity, column, value, params) =>
+  const raise: RaiseIssue = (code, severity, column, value, params) =>
     issues.add({ code, severity, row: line, column, value, message: issueMessage(code, { column, value, ...params }) });
   // The rows left after the header, then the file's next batches: read by hand rather than through
   // one more async generator (promises per batch), and closed if reading stops on an error.
@@ -338,7 +338,7 @@ export async function readTabular(format: TabularFormat, file: TableFile, ctx: F
         if (row.blankBefore && rowsRead > 1) {
           issues.add({ code: 'blank-row', severity: 'warning', row: row.line - row.blankBefore, column: null, value: null, message: issueMessage('blank-row', { detail: String(row.blankBefore) }) });
         }
-        const added = sink.add(row.cells, report);
+        const added = sink.add(row.cells, raise);
         if (added === true) rowsAccepted++;
         else if (added !== false) {
           for (const refusal of added) {
@@ -359,7 +359,7 @@ export async function readTabular(format: TabularFormat, file: TableFile, ctx: F
   if (rowsRead === 0) {
     issues.add({ code: 'empty-file', severity: 'error', row: null, column: null, value: null, message: issueMessage('empty-file') });
   }
-  const fileReport: ReportIssue = (code, severity, column, value, params) =>
+  const fileReport: RaiseIssue = (code, severity, column, value, params) =>
     issues.add({ code, severity, row: null, column, value, message: issueMessage(code, { column, value, ...params }) });
   const output = issues.errors > 0 ? null : sink.finish(fileReport);
   return { rowsRead, rowsAccepted, issues, output: issues.errors > 0 ? null : output };

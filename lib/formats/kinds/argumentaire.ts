@@ -32,13 +32,13 @@ export const argumentaireFormat = defineTabular({
     const summary: Extract<EvidenceSummary, { type: 'argumentaire' }> = { type: 'argumentaire', lines: 0, argued: 0, ucd: 0, arguedUcd: 0, byUcd: [], ammMiroirLines: 0, excludedLines: 0, ammMiroir: [], exclusions: [] };
     const byUcd = new Map<string, ArguedUcd>();
     return {
-      add(row, report) {
+      add(row, raise) {
         if (ctx.finess && row.finess !== ctx.finess) {
-          report('wrong-establishment', 'error', 'finess', row.finess, { detail: `dépôt de ${ctx.finess}` });
+          raise('wrong-establishment', 'error', 'finess', row.finess, { detail: `dépôt de ${ctx.finess}` });
           return false;
         }
         if (!isHorsAmm(row.code_indication)) {
-          report('type-error', 'error', 'code_indication', row.code_indication, {
+          raise('type-error', 'error', 'code_indication', row.code_indication, {
             expected: 'l’argumentaire ne porte que sur les lignes hors AMM, codées I999 (ou I999999)',
           });
           return false;

@@ -33,17 +33,17 @@ export const atihMoFormat = defineTabular({
     const rows = extractRows(ctx, 'atih');
     const facts = moAccumulator(rows.year, ctx.source, { perUcd: false, ucdColumn: 'ucd' });
     return {
-      add(row, report) {
-        if (!rows.inYear(row.annee, 'annee', row.annee, report)) return false;
-        const region = rows.siteRegion(row.finess, 'finess', report);
+      add(row, raise) {
+        if (!rows.inYear(row.annee, 'annee', row.annee, raise)) return false;
+        const region = rows.siteRegion(row.finess, 'finess', raise);
         if (region === null) return false;
         facts.add(
           { region, finess: row.finess, level: 'site', month: row.mois, ucd: row.ucd, ucdValid: true, code: row.code_indication, units: row.nb_ucd, amount: row.montant, codeColumn: 'code_indication' },
-          report,
+          raise,
         );
         return true;
       },
-      finish: (report) => ({ type: 'mo-facts', facts: facts.finish(report, 'mois') }),
+      finish: (raise) => ({ type: 'mo-facts', facts: facts.finish(raise, 'mois') }),
     };
   },
 });

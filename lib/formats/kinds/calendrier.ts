@@ -47,14 +47,14 @@ export const calendrierFormat = defineTabular({
     const out: Deadline[] = [];
     const seen = new Set<string>();
     return {
-      add(row, report) {
+      add(row, raise) {
         if (campaignYear(row.campagne) !== year) {
-          report('period-outside-campaign', 'error', 'campagne', row.campagne, { detail: `: le fichier calendrier-${year} ne contient que les campagnes ${year}` });
+          raise('period-outside-campaign', 'error', 'campagne', row.campagne, { detail: `: le fichier calendrier-${year} ne contient que les campagnes ${year}` });
           return false;
         }
         const id = `${row.campagne}#${row.echeance}#${row.indicateur ?? ''}#${row.region ?? ''}`;
         if (seen.has(id)) {
-          report('duplicate-row', 'warning', 'echeance', row.echeance, { detail: `${row.campagne} / ${row.echeance}` });
+          raise('duplicate-row', 'warning', 'echeance', row.echeance, { detail: `${row.campagne} / ${row.echeance}` });
           return false;
         }
         seen.add(id);

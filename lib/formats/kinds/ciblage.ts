@@ -30,16 +30,16 @@ export const ciblageFormat = defineTabular({
     const seen = new Set<string>();
     const out: Targeting[] = [];
     return {
-      add(row, report) {
+      add(row, raise) {
         const id = `${row.finess}#${row.indicateur}`;
         if (seen.has(id)) {
-          report('duplicate-row', 'warning', 'indicateur', row.indicateur, { detail: `${row.finess} / ${row.indicateur}` });
+          raise('duplicate-row', 'warning', 'indicateur', row.indicateur, { detail: `${row.finess} / ${row.indicateur}` });
           return false;
         }
-        if (outsideRegion(ctx, ctx.establishments?.get(row.finess)?.region, 'finess', row.finess, report)) return false;
+        if (outsideRegion(ctx, ctx.establishments?.get(row.finess)?.region, 'finess', row.finess, raise)) return false;
         // Referential files may arrive in any order: an unknown site is flagged, not refused.
         if (ctx.establishments && !ctx.establishments.has(row.finess)) {
-          report('unknown-finess', 'warning', 'finess', row.finess);
+          raise('unknown-finess', 'warning', 'finess', row.finess);
         }
         seen.add(id);
         const neutralisation = neutralisationOf(row.neutralisation);

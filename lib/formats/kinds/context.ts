@@ -1,4 +1,4 @@
-import type { FormatContext, ReportIssue } from '../tabular';
+import type { FormatContext, RaiseIssue } from '../tabular';
 
 /**
  * The year a referential file or extract is for. The registry only recognises these kinds with a
@@ -16,10 +16,10 @@ export function yearOf(ctx: FormatContext): number {
  * region a file sent from an OMéDIT's page may change; reported as an error on `column` when it is.
  * Rows naming no region, and files from the drop zone (no region), are never outside.
  */
-export function outsideRegion(ctx: FormatContext, region: string | null | undefined, column: string, value: string, report: ReportIssue): boolean {
+export function outsideRegion(ctx: FormatContext, region: string | null | undefined, column: string, value: string, raise: RaiseIssue): boolean {
   if (ctx.region === undefined || region === null || region === undefined || region === ctx.region) return false;
   const of = column === 'region' ? '' : `établissement de ${region} ; `;
-  report('wrong-region', 'error', column, value, { detail: `${of}ce dépôt est pour ${ctx.region}` });
+  raise('wrong-region', 'error', column, value, { detail: `${of}ce dépôt est pour ${ctx.region}` });
   return true;
 }
 
@@ -91,10 +91,10 @@ type Located = NonNullable<ReturnType<typeof resolveFiness>>;
 export function extractRows(ctx: FormatContext, folder: 'atih' | 'cpam') {
   const year = yearOf(ctx);
   const unknown = new Set<string>();
-  function warnOnce(finess: string, column: string, report: ReportIssue, detail: string): null {
+  function warnOnce(finess: string, column: string, raise: RaiseIssue, detail: string): null {
     if (!unknown.has(finess)) {
       unknown.add(finess);
-      report('unknown-finess', 'warning', column, finess, { detail });
+      raise('unknown-finess', 'warning', column, finess, { detail });
     }
     return null;
   }
@@ -104,18 +104,18 @@ export function extractRows(ctx: FormatContext, folder: 'atih' | 'cpam') {
      * Whether a row's year is the folder's; reported on `column` when it is not, with `value` as
      * written (a number is made text only then, not on every row).
      */
-    inYear(rowYear: number, column: string, value: string | number, report: ReportIssue): boolean {
+    inYear(rowYear: number, column: string, value: string | number, raise: RaiseIssue): boolean {
       if (rowYear === year) return true;
-      report('period-outside-campaign', 'error', column, String(value), { detail: `: ce fichier est déposé dans ${folder}/${year}/` });
+      raise('period-outside-campaign', 'error', column, String(value), { detail: `: ce fichier est déposé dans ${folder}/${year}/` });
       return false;
     },
     /** The region of a FINESS géographique (`siteRegion`), or null once warned. */
-    siteRegion(finess: string, column: string, report: ReportIssue): string | null {
-      return siteRegion(ctx, finess) ?? warnOnce(finess, column, report, ': ses lignes sont ignorées');
+    siteRegion(finess: string, column: string, raise: RaiseIssue): string | null {
+      return siteRegion(ctx, finess) ?? warnOnce(finess, column, raise, ': ses lignes sont ignorées');
     },
     /** A site or a legal entity (`resolveFiness`), or null once warned. */
-    locate(finess: string, column: string, report: ReportIssue): Located | null {
-      return resolveFiness(ctx, finess) ?? warnOnce(finess, column, report, '(ni FINESS géographique ni FINESS juridique) : ses lignes sont ignorées');
+    locate(finess: string, column: string, raise: RaiseIssue): Located | null {
+      return resolveFiness(ctx, finess) ?? warnOnce(finess, column, raise, '(ni FINESS géographique ni FINESS juridique) : ses lignes sont ignorées');
     },
   };
 }

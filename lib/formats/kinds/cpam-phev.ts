@@ -56,19 +56,19 @@ export const cpamPhevFormat = defineTabular({
     const { year } = rows;
     const facts = new Map<string, CpamFact>();
     return {
-      add(row, report) {
-        if (!rows.inYear(campaignYear(row.periode), 'periode', row.periode, report)) return false;
-        const where = rows.locate(row.finess, 'finess', report);
+      add(row, raise) {
+        if (!rows.inYear(campaignYear(row.periode), 'periode', row.periode, raise)) return false;
+        const where = rows.locate(row.finess, 'finess', raise);
         if (!where) return false;
         if (row.denominateur !== null && row.denominateur < 0) {
-          report('type-error', 'error', 'denominateur', String(row.denominateur), { expected: 'dénominateur positif ou nul attendu' });
+          raise('type-error', 'error', 'denominateur', String(row.denominateur), { expected: 'dénominateur positif ou nul attendu' });
           return false;
         }
         const id = `${row.finess}#${row.indicateur}#${row.periode}`;
         const previous = facts.get(id);
         if (previous) {
           const same = previous.numerator === row.numerateur && previous.denominator === row.denominateur;
-          report(same ? 'duplicate-row' : 'inconsistent-value', same ? 'warning' : 'error', 'periode', row.periode, {
+          raise(same ? 'duplicate-row' : 'inconsistent-value', same ? 'warning' : 'error', 'periode', row.periode, {
             detail: same ? `${row.finess} / ${row.indicateur} / ${row.periode}` : `deux valeurs différentes pour ${row.finess} / ${row.indicateur} / ${row.periode}`,
           });
           return false;
@@ -78,10 +78,10 @@ export const cpamPhevFormat = defineTabular({
             row.denominateur !== null
               ? `le calcul numérateur / dénominateur donne ${formatFrenchNumber((row.numerateur / row.denominateur) * 100, 2)} %`
               : `sans dénominateur, la valeur est le numérateur, ${frenchValue(row.numerateur)}`;
-          report('inconsistent-value', 'warning', 'valeur', frenchValue(row.valeur), { detail: `${detail} ; les deux valeurs sont conservées` });
+          raise('inconsistent-value', 'warning', 'valeur', frenchValue(row.valeur), { detail: `${detail} ; les deux valeurs sont conservées` });
         }
         const problem = referenceProblem(row);
-        if (problem) report('inconsistent-value', 'warning', 'valeur_reference', frenchValue(row.valeur_reference ?? 0), { detail: `${problem} ; l’indicateur sera sans valeur` });
+        if (problem) raise('inconsistent-value', 'warning', 'valeur_reference', frenchValue(row.valeur_reference ?? 0), { detail: `${problem} ; l’indicateur sera sans valeur` });
         facts.set(id, {
           region: where.region,
           year,

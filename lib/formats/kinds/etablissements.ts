@@ -26,10 +26,10 @@ export const etablissementsFormat = defineTabular({
   start(ctx) {
     const byFiness = new Map<string, Establishment>();
     return {
-      add(row, report) {
-        if (outsideRegion(ctx, row.region, 'region', row.region, report)) return false;
+      add(row, raise) {
+        if (outsideRegion(ctx, row.region, 'region', row.region, raise)) return false;
         if (byFiness.has(row.finess)) {
-          report('duplicate-row', 'warning', 'finess', row.finess, { detail: `FINESS ${row.finess} déjà présent` });
+          raise('duplicate-row', 'warning', 'finess', row.finess, { detail: `FINESS ${row.finess} déjà présent` });
           return false;
         }
         byFiness.set(row.finess, {

@@ -30,12 +30,12 @@ export const fichcompDmiFormat = defineTabular({
     const facts = new Map<string, DmiFact>();
     const entities = new Map<string, number>();
     return {
-      add(row, report) {
-        if (!rows.inYear(row.ann, 'ann', row.ann, report)) return false;
+      add(row, raise) {
+        if (!rows.inYear(row.ann, 'ann', row.ann, raise)) return false;
         if (!/^\d{7}$/.test(row.lpp_cod)) {
-          report('coding-anomaly', 'warning', 'lpp_cod', row.lpp_cod, { detail: 'code LPP à 7 chiffres attendu ; la ligne est comptée' });
+          raise('coding-anomaly', 'warning', 'lpp_cod', row.lpp_cod, { detail: 'code LPP à 7 chiffres attendu ; la ligne est comptée' });
         }
-        const where = rows.locate(row.eta_num, 'eta_num', report);
+        const where = rows.locate(row.eta_num, 'eta_num', raise);
         if (!where) return false;
         if (where.level === 'entity') entities.set(row.eta_num, where.sites);
         const id = `${row.eta_num}#${where.level}`;

@@ -34,9 +34,9 @@ export const fichcompMedFormat = defineTabular({
     const facts = moAccumulator(rows.year, ctx.source, { perUcd: true, ucdColumn: 'ucd_ucd_cod' });
     const entities = new Map<string, number>();
     return {
-      add(row, report) {
-        if (!rows.inYear(row.ann, 'ann', row.ann, report)) return false;
-        const where = rows.locate(row.eta_num, 'eta_num', report);
+      add(row, raise) {
+        if (!rows.inYear(row.ann, 'ann', row.ann, raise)) return false;
+        const where = rows.locate(row.eta_num, 'eta_num', raise);
         if (!where) return false;
         if (where.level === 'entity') entities.set(row.eta_num, where.sites);
         const ucdCode = readUcd(row.ucd_ucd_cod);
@@ -53,11 +53,11 @@ export const fichcompMedFormat = defineTabular({
             amount: row.adm_nbr_pri,
             codeColumn: 'cod_les',
           },
-          report,
+          raise,
         );
         return true;
       },
-      finish: (report) => ({ type: 'mo-facts', facts: facts.finish(report, 'moi'), notes: [...entities].map(([f, sites]) => entityNote(f, sites)) }),
+      finish: (raise) => ({ type: 'mo-facts', facts: facts.finish(raise, 'moi'), notes: [...entities].map(([f, sites]) => entityNote(f, sites)) }),
     };
   },
 });

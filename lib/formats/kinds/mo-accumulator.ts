@@ -1,7 +1,7 @@
 import { isAmmMiroir, isHorsAmm } from '../../domain/indication';
 import type { MoFact, SourceRef } from '../../domain/schemas';
 import { INDICATION_CODE } from '../fields';
-import type { ReportIssue } from '../tabular';
+import type { RaiseIssue } from '../tabular';
 
 /** How many malformed codes a fact keeps as examples for the anomaly list. */
 const ANOMALY_EXAMPLES = 5;
@@ -120,7 +120,7 @@ export function moAccumulator(year: number, source: SourceRef, options: { perUcd
   // add to it without the two lookups.
   let previous: MoFact | null = null;
   return {
-    add(line: MoLine, report: ReportIssue): void {
+    add(line: MoLine, raise: RaiseIssue): void {
       const fact = previous !== null && previous.finess === line.finess && previous.month === line.month ? previous : factOf(line);
       previous = fact;
       fact.lines++;
@@ -130,14 +130,14 @@ export function moAccumulator(year: number, source: SourceRef, options: { perUcd
       if (kind === null) {
         fact.anomalies.missingIndication.lines++;
         fact.anomalies.missingIndication.ucd += line.units;
-        report('coding-anomaly', 'warning', line.codeColumn, null, { detail: 'code indication absent' });
+        raise('coding-anomaly', 'warning', line.codeColumn, null, { detail: 'code indication absent' });
       } else if (kind === 'invalid') {
         const invalid = fact.anomalies.invalidIndication;
         const code = (line.code as string).toUpperCase();
         invalid.lines++;
         invalid.ucd += line.units;
         if (invalid.examples.length < ANOMALY_EXAMPLES && !invalid.examples.includes(code)) invalid.examples.push(code);
-        report('coding-anomaly', 'warning', line.codeColumn, line.code, { detail: 'code indication mal formé (« I » suivi de 3 à 6 chiffres attendu)' });
+        raise('coding-anomaly', 'warning', line.codeColumn, line.code, { detail: 'code indication mal formé (« I » suivi de 3 à 6 chiffres attendu)' });
       } else if (kind === 'hors-amm') {
         fact.i999Ucd += line.units;
         fact.i999Amount += line.amount;
@@ -161,7 +161,7 @@ export function moAccumulator(year: number, source: SourceRef, options: { perUcd
         invalid.lines++;
         invalid.ucd += line.units;
         if (invalid.examples.length < ANOMALY_EXAMPLES && !invalid.examples.includes(line.ucd)) invalid.examples.push(line.ucd);
-        report('coding-anomaly', 'warning', options.ucdColumn, line.ucd, { detail: 'code UCD inconnu (7 chiffres, ou 13 commençant par 340093 ou 340089)' });
+        raise('coding-anomaly', 'warning', options.ucdColumn, line.ucd, { detail: 'code UCD inconnu (7 chiffres, ou 13 commençant par 340093 ou 340089)' });
       } else if (options.perUcd) {
         const costs = ucdCosts.get(fact) ?? new Map<string, { units: number; amount: number }>();
         let c = costs.get(line.ucd);
@@ -175,11 +175,11 @@ export function moAccumulator(year: number, source: SourceRef, options: { perUcd
       }
     },
     /** The facts; a year given both whole and month by month for one establishment is an error. */
-    finish(report: ReportIssue, monthColumn: string): MoFact[] {
+    finish(raise: RaiseIssue, monthColumn: string): MoFact[] {
       const monthly = new Set(facts.filter((f) => f.month !== null).map((f) => f.finess));
       for (const f of facts) {
         if (f.month === null && monthly.has(f.finess)) {
-          report('inconsistent-value', 'error', monthColumn, f.finess, { detail: 'ce FINESS a des lignes sans mois et des lignes mensuelles : l’année serait comptée deux fois' });
+          raise('inconsistent-value', 'error', monthColumn, f.finess, { detail: 'ce FINESS a des lignes sans mois et des lignes mensuelles : l’année serait comptée deux fois' });
         }
       }
       return facts.map((f) => ({

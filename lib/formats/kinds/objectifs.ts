@@ -43,17 +43,17 @@ export const objectifsFormat = defineTabular({
     const year = yearOf(ctx);
     const out: Objective[] = [];
     return {
-      add(row, report) {
-        if (outsideRegion(ctx, row.region, 'region', row.region ?? '', report)) return false;
-        if (row.finess !== null && outsideRegion(ctx, ctx.establishments?.get(row.finess)?.region, 'finess', row.finess, report)) return false;
+      add(row, raise) {
+        if (outsideRegion(ctx, row.region, 'region', row.region ?? '', raise)) return false;
+        if (row.finess !== null && outsideRegion(ctx, ctx.establishments?.get(row.finess)?.region, 'finess', row.finess, raise)) return false;
         // Referential files may arrive in any order: an unknown site is flagged, not refused.
         if (row.finess !== null && ctx.establishments && !ctx.establishments.has(row.finess)) {
-          report('unknown-finess', 'warning', 'finess', row.finess);
+          raise('unknown-finess', 'warning', 'finess', row.finess);
         }
         const meant = meantPercentage(row.indicateur, row.cible);
         if (meant !== null) {
           const written = frenchNumber(row.cible.value);
-          report('inconsistent-value', 'warning', 'cible', written, {
+          raise('inconsistent-value', 'warning', 'cible', written, {
             detail: `s’agit-il de ${frenchNumber(meant)} % ? La cible est lue comme ${written} % pour ${row.indicateur} ; pour ${frenchNumber(meant)} %, écrivez ${frenchNumber(meant)} ou ${frenchNumber(meant)} %`,
           });
         }

@@ -87,18 +87,18 @@ export const parametresFormat = defineTabular({
     const year = yearOf(ctx);
     const sets = new Map<string | null, ParameterSet>();
     return {
-      add(row, report) {
-        if (outsideRegion(ctx, row.region, 'region', row.region ?? '', report)) return false;
+      add(row, raise) {
+        if (outsideRegion(ctx, row.region, 'region', row.region ?? '', raise)) return false;
         // Sent for one region, a row for every region is that region's.
         const region = row.region ?? ctx.region ?? null;
         const parsed = parseValue(row.parametre, row.valeur);
         if ('expected' in parsed) {
-          report('type-error', 'error', 'valeur', row.valeur, { expected: parsed.expected });
+          raise('type-error', 'error', 'valeur', row.valeur, { expected: parsed.expected });
           return false;
         }
         const set = sets.get(region) ?? { year, region, values: {} };
         if (row.parametre in set.values) {
-          report('duplicate-row', 'warning', 'parametre', row.parametre, { detail: `${row.parametre}${region ? ` / ${region}` : ''}` });
+          raise('duplicate-row', 'warning', 'parametre', row.parametre, { detail: `${row.parametre}${region ? ` / ${region}` : ''}` });
           return false;
         }
         set.values = { ...set.values, ...parsed.ok };

@@ -31,13 +31,13 @@ export const recueilInitiationsFormat = defineTabular({
     let patients = 0;
     const period = ctx.campaign ? campaignPeriod(ctx.campaign) : null;
     return {
-      add(row, report) {
+      add(row, raise) {
         if (ctx.finess && row.finess !== ctx.finess) {
-          report('wrong-establishment', 'error', 'finess', row.finess, { detail: `dépôt de ${ctx.finess}` });
+          raise('wrong-establishment', 'error', 'finess', row.finess, { detail: `dépôt de ${ctx.finess}` });
           return false;
         }
         if (ctx.campaign && period && !inCampaign(row.date_initiation, ctx.campaign)) {
-          report('period-outside-campaign', 'error', 'date_initiation', formatFrenchDate(row.date_initiation), {
+          raise('period-outside-campaign', 'error', 'date_initiation', formatFrenchDate(row.date_initiation), {
             detail: `${ctx.campaign} (du ${formatFrenchDate(period.start)} au ${formatFrenchDate(period.end)})`,
           });
           return false;
