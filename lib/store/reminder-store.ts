@@ -68,12 +68,21 @@ export class ReminderStore {
    */
   async claimReminder(marker: Omit<ReminderMarker, 'status' | 'sentAt' | 'messageId'>, staleAfterMs: number): Promise<boolean> {
     const key = dynamoKeys.reminder(marker.region, marker.campaign, marker.deadline, marker.finess, marker.step);
-    const staleBefore = new Date(Date.parse(marker.claimedAt) - staleAfterMs).toISOString();
+    return this.claim({ ...key, ...marker }, marker.claimedAt, staleAfterMs);
+  }
+
+  /**
+   * Puts a marker as `claimed` unless one is there that was sent or is being sent: a marker whose
+   * sending failed, or claimed more than `staleAfterMs` before `claimedAt` (a crash between claim and
+   * send), is taken over. Whether it was claimed.
+   */
+  private async claim(item: Record<string, unknown> & { pk: string; sk: string }, claimedAt: string, staleAfterMs: number): Promise<boolean> {
+    const staleBefore = new Date(Date.parse(claimedAt) - staleAfterMs).toISOString();
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...key, ...marker, status: 'claimed', sentAt: null, messageId: null },
+          Item: { ...item, status: 'claimed', sentAt: null, messageId: null },
           ConditionExpression: 'attribute_not_exists(pk) OR #s = :failed OR (#s = :claimed AND claimedAt < :stale)',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':claimed': 'claimed', ':failed': 'failed', ':stale': staleBefore },
@@ -114,22 +123,7 @@ export class ReminderStore {
    * is sending it; a digest SES refused, or a claim older than `staleAfterMs`, is taken over.
    */
   async claimDigest(region: string, day: string, claimedAt: string, staleAfterMs: number): Promise<boolean> {
-    const staleBefore = new Date(Date.parse(claimedAt) - staleAfterMs).toISOString();
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...dynamoKeys.digest(region, day), region, day, claimedAt, status: 'claimed', sentAt: null, messageId: null },
-          ConditionExpression: 'attribute_not_exists(pk) OR #s = :failed OR (#s = :claimed AND claimedAt < :stale)',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':claimed': 'claimed', ':failed': 'failed', ':stale': staleBefore },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return this.claim({ ...dynamoKeys.digest(region, day), region, day, claimedAt }, claimedAt, staleAfterMs);
   }
 
   async markDigest(marker: DigestMarker): Promise<void> {
