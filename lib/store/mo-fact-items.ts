@@ -2,7 +2,7 @@
  * How an establishment's year of ATIH MO facts is kept: one item per establishment and year, its
  * periods (`M01`…`M12`, or `Y` for a year given whole) inside, each with the order of the upload
  * that gave it. One conditional write per establishment and year, not one per month: an extract of
- * 300 establishments is 300 writes, not 3,900 (the embedded DynamoDB spent most of `caqes run`'s
+ * 300 establishments is 300 reads and 300 writes, not 3,900 conditional puts (the embedded DynamoDB spent most of `caqes run`'s
  * fixed time on those requests, and Lambda pays for each one too).
  *
  * Items written before this layout, one per period (`FACT#MO#<finess>#M05`), are still read: a
@@ -14,9 +14,8 @@ import { z } from 'zod';
 import { MoFact, SourceRef } from '../domain/schemas';
 import { MAX_HISTORY } from './table-items';
 
-
 /** A period as the item names it: `M01`…`M12`, or `Y` for a year given whole. */
-export function periodOf(month: number | null): string {
+function periodOf(month: number | null): string {
   return month === null ? 'Y' : `M${String(month).padStart(2, '0')}`;
 }
 
@@ -37,8 +36,8 @@ const PackedFact = MoFact.omit({ region: true, finess: true, year: true, month: 
  * newer upload gave the year the other way (whole, or month by month), so an older upload arriving
  * late cannot bring it back.
  */
-export const MoPeriod = z.object({ order: z.string(), fact: PackedFact.nullable() });
-export type MoPeriod = z.infer<typeof MoPeriod>;
+const MoPeriod = z.object({ order: z.string(), fact: PackedFact.nullable() });
+type MoPeriod = z.infer<typeof MoPeriod>;
 
 export type Periods = Map<string, MoPeriod>;
 
@@ -88,7 +87,7 @@ export function establishmentOf(item: { sk: string }): string {
 }
 
 /** Whether a stored item is an establishment's year (this layout), rather than one period of it (the layout before). */
-export function isYearItem(item: Record<string, unknown>): boolean {
+function isYearItem(item: Record<string, unknown>): boolean {
   return 'periods' in item;
 }
 
