@@ -25,7 +25,7 @@ function monthOf(period: string): number | null {
 
 const ALL_PERIODS = ['Y', ...Array.from({ length: 12 }, (_, i) => periodOf(i + 1))];
 
-/** A fact as its period keeps it: the item's keys left out, the per-UCD lists as tuples (19.3 KB for the year measured above, against 32.7 KB). */
+/** A fact as its period keeps it: the item's keys left out, the per-UCD lists as tuples (a year of 40 UCDs a month: 19.3 KB, against 32.7 KB as the facts' JSON). */
 const PackedFact = MoFact.omit({ region: true, finess: true, year: true, month: true, ucdCosts: true, i999ByUcd: true }).extend({
   ucdCosts: z.array(z.tuple([z.string(), z.number(), z.number()])),
   i999ByUcd: z.array(z.tuple([z.string(), z.number(), z.number().int()])),
