@@ -3,7 +3,7 @@
  * (keys and attributes as a state folder written before the stores were split holds them), and
  * what a read gives back.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Establishment, EvidenceRecord, MoFact } from '../../lib/domain/schemas';
 import { queryPrefix } from '../../lib/store/dynamo-query';
 import { EvidenceStore } from '../../lib/store/evidence-store';
@@ -11,17 +11,9 @@ import { FactStore } from '../../lib/store/fact-store';
 import { periodsOf } from '../../lib/store/mo-fact-items';
 import { ReferentialStore } from '../../lib/store/referential-store';
 import { ReminderStore } from '../../lib/store/reminder-store';
-import { dynaliteTable } from '../helpers/dynalite-table';
+import { useDynaliteTable } from '../helpers/dynalite-table';
 
-let table: Awaited<ReturnType<typeof dynaliteTable>>;
-
-beforeAll(async () => {
-  table = await dynaliteTable();
-}, 30_000);
-
-afterAll(async () => {
-  await table?.stop();
-});
+const table = useDynaliteTable();
 
 const raw = (pk: string, skPrefix = '') => queryPrefix(table.db, table.table, pk, skPrefix);
 

@@ -5,12 +5,12 @@
  */
 import { DeleteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { MoFact } from '../../lib/domain/schemas';
 import { FactStore } from '../../lib/store/fact-store';
 import { applyUpload, factsOf, periodsOf, encodePeriods } from '../../lib/store/mo-fact-items';
 import { mo } from '../domain/indicator-fixtures';
-import { dynaliteTable } from '../helpers/dynalite-table';
+import { useDynaliteTable } from '../helpers/dynalite-table';
 
 const SITE = '130000011';
 const OTHER = '130000029';
@@ -88,15 +88,8 @@ describe('an upload applied to an establishment’s year', () => {
 });
 
 describe('the store’s MO facts', () => {
-  let table: Awaited<ReturnType<typeof dynaliteTable>>;
+  const table = useDynaliteTable();
   let store: FactStore;
-
-  beforeAll(async () => {
-    table = await dynaliteTable();
-  }, 30_000);
-  afterAll(async () => {
-    await table?.stop();
-  });
   beforeEach(async () => {
     const { Items = [] } = await table.db.send(new ScanCommand({ TableName: table.table }));
     for (const { pk, sk } of Items) await table.db.send(new DeleteCommand({ TableName: table.table, Key: { pk, sk } }));

@@ -3,19 +3,12 @@
  * only when they changed, items of the layout before still read and replaced at the next computation.
  */
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ResultStore } from '../../lib/store/result-store';
-import { dynaliteTable } from '../helpers/dynalite-table';
+import { useDynaliteTable } from '../helpers/dynalite-table';
 import { result } from '../report/fixtures';
 
-let table: Awaited<ReturnType<typeof dynaliteTable>>;
-
-beforeAll(async () => {
-  table = await dynaliteTable();
-}, 30_000);
-afterAll(async () => {
-  await table?.stop();
-});
+const table = useDynaliteTable();
 
 const timone = result({ name: 'CHU Timone', status: 'met', finess: '130000011', value: 12.5, numerator: 125, denominator: 1000, anomalies: [{ code: 'ucd-cost', message: 'coût par UCD de 1 234,50 € pour l’UCD 9412631' }] });
 const nord = result({ name: 'CHU Nord', status: 'not_met', finess: '130000029', value: 18.25 });

@@ -3,20 +3,12 @@
  * the table and what a read gives back. The pipeline's and portal's integration tests use the same
  * stores through the embedded default.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AccountStore, type AccountRecord } from '../../lib/store/account-store';
 import { FileEventStore } from '../../lib/store/file-event-store';
-import { dynaliteTable } from '../helpers/dynalite-table';
+import { useDynaliteTable } from '../helpers/dynalite-table';
 
-let table: Awaited<ReturnType<typeof dynaliteTable>>;
-
-beforeAll(async () => {
-  table = await dynaliteTable();
-}, 30_000);
-
-afterAll(async () => {
-  await table?.stop();
-});
+const table = useDynaliteTable();
 
 describe('FileEventStore', () => {
   const key = 'atih/2025/mo-paca.csv';
