@@ -1,5 +1,5 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CpamFact, DmiFact, MoFact, PhmevFact } from '../domain/schemas';
+import { CpamFact, DmiFact, MoFact, PhmevFact, type SourceRef } from '../domain/schemas';
 import { isConditionFailure, withoutKeys } from './dynamo-query';
 import { dynamoKeys } from './keys';
 import { alreadyStored, applyUpload, encodePeriods, establishmentOf, factsOf, periodsOf } from './mo-fact-items';
@@ -10,6 +10,9 @@ import { TableItems, type Item } from './table-items';
  * The facts the extracts give (ATIH's MO, CPAM's values, Open PHMEV, PMSI DMI): each written unless
  * a newer upload already gave it, keeping the sources it replaced.
  */
+/** A fact written one item each: where it belongs, and the upload it came from. */
+type SourcedFact = { region: string; year: number; source: SourceRef };
+
 export class FactStore {
   private readonly items: TableItems;
 
@@ -70,6 +73,17 @@ export class FactStore {
     throw new Error(`faits MO de ${finess} (${region}, ${year}) : écrits par d’autres dépôts à chaque essai, réessayer`);
   }
 
+  /**
+   * Writes one item per fact, each unless a newer upload already gave it (its history of sources
+   * kept), notes the regions and years written, and returns the facts written.
+   */
+  private async putEach<F extends SourcedFact>(facts: readonly F[], order: string, keyOf: (fact: F) => { pk: string; sk: string }): Promise<F[]> {
+    const done = await this.items.inBatches(facts, (fact) => this.items.putFact({ ...keyOf(fact), order, ...fact }));
+    const written = facts.filter((_, i) => done[i]);
+    await this.noteRegionYears(written);
+    return written;
+  }
+
   /** Records once per region and year that facts exist for it (the summaries and the daily computation list them). */
   private async noteRegionYears(facts: readonly { region: string; year: number }[]): Promise<void> {
     const pairs = new Map(facts.map((f) => [`${f.region}#${f.year}`, f]));
@@ -88,18 +102,12 @@ export class FactStore {
 
   /** Stores an extract's CPAM values, each unless a newer upload already gave its establishment, indicator and period; returns those written. */
   async putCpamFacts(facts: readonly CpamFact[], order: string): Promise<CpamFact[]> {
-    const done = await this.items.inBatches(facts, (fact) => this.items.putFact({ ...dynamoKeys.cpamFact(fact.region, fact.year, fact.indicator, fact.finess, fact.period), order, ...fact }));
-    const written = facts.filter((_, i) => done[i]);
-    await this.noteRegionYears(written);
-    return written;
+    return this.putEach(facts, order, (fact) => dynamoKeys.cpamFact(fact.region, fact.year, fact.indicator, fact.finess, fact.period));
   }
 
   /** Stores an Open PHMEV year's facts, each unless a newer upload already gave it; returns those written. */
   async putPhmevFacts(facts: readonly PhmevFact[], order: string): Promise<PhmevFact[]> {
-    const done = await this.items.inBatches(facts, (fact) => this.items.putFact({ ...dynamoKeys.phmevFact(fact.region, fact.year, fact.finess), order, ...fact }));
-    const written = facts.filter((_, i) => done[i]);
-    await this.noteRegionYears(written);
-    return written;
+    return this.putEach(facts, order, (fact) => dynamoKeys.phmevFact(fact.region, fact.year, fact.finess));
   }
 
   async listPhmevFacts(region: string, year: number): Promise<PhmevFact[]> {
@@ -109,10 +117,7 @@ export class FactStore {
 
   /** Stores a PMSI DMI year's facts, each unless a newer upload already gave it; returns those written. */
   async putDmiFacts(facts: readonly DmiFact[], order: string): Promise<DmiFact[]> {
-    const done = await this.items.inBatches(facts, (fact) => this.items.putFact({ ...dynamoKeys.dmiFact(fact.region, fact.year, fact.finess), order, ...fact }));
-    const written = facts.filter((_, i) => done[i]);
-    await this.noteRegionYears(written);
-    return written;
+    return this.putEach(facts, order, (fact) => dynamoKeys.dmiFact(fact.region, fact.year, fact.finess));
   }
 
   async listDmiFacts(region: string, year: number): Promise<DmiFact[]> {
