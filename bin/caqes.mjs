@@ -1,7 +1,18 @@
 #!/usr/bin/env node
-// The command runs the TypeScript sources through tsx, so `npx caqes` needs no build step.
-import { register } from 'tsx/esm/api';
+// `npx caqes` needs no build step: the sources are bundled on first use and again when one changes
+// (bin/cli-bundle.mjs), and run through tsx where they cannot be bundled.
+import { fileURLToPath } from 'node:url';
+import { bundledEntry } from './cli-bundle.mjs';
 
-register();
-const { main } = await import('../lib/cli/main.ts');
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bundle = await bundledEntry({ root, entry: 'lib/cli/main.ts', cacheDir: `${root}node_modules/.cache/caqes-cli` });
+let main;
+if (bundle) {
+  process.setSourceMapsEnabled(true);
+  ({ main } = await import(bundle));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../lib/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,110 @@
+// The command's sources bundled once by esbuild and kept until one of them changes: through tsx,
+// every one of the command's few hundred modules, and every file of the AWS SDK it imports, went
+// through tsx's loader hooks at each start (about a second of `caqes run`, `caqes validate`).
+// Packages stay external (Node loads them natively), and each command's modules are their own chunk,
+// loaded when it runs, as `lib/cli/main.ts` imports them.
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const MANIFEST = 'current.json';
+/** Builds no longer current are removed after this long: a command started before still loads its chunks. */
+const STALE_BUILD_MS = 24 * 60 * 60 * 1000;
+
+async function sameFile(root, [path, mtimeMs, size]) {
+  try {
+    const s = await stat(join(root, path));
+    return s.mtimeMs === mtimeMs && s.size === size;
+  } catch {
+    return false;
+  }
+}
+
+/** The current build when every source it was made of is unchanged, else null. */
+async function currentBuild(root, cacheDir) {
+  let manifest;
+  try {
+    manifest = JSON.parse(await readFile(join(cacheDir, MANIFEST), 'utf8'));
+  } catch {
+    return null;
+  }
+  const entry = join(cacheDir, manifest.dir, 'main.mjs');
+  const checks = await Promise.all([stat(entry).then(() => true, () => false), ...manifest.inputs.map((input) => sameFile(root, input))]);
+  return checks.every(Boolean) ? entry : null;
+}
+
+/**
+ * `import.meta.url` as the source file's own URL, so that a module finding files beside it (the
+ * portal's assets) finds them from the bundle as from its source.
+ */
+const sourceUrls = {
+  name: 'source-urls',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, async ({ path }) => {
+      const text = await readFile(path, 'utf8');
+      const contents = text.includes('import.meta.url') ? text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(path).href)) : text;
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
+async function removeStaleBuilds(cacheDir, keep) {
+  for (const name of await readdir(cacheDir)) {
+    if (!name.startsWith('build-') || name === keep) continue;
+    const dir = join(cacheDir, name);
+    const { mtimeMs } = await stat(dir);
+    if (Date.now() - mtimeMs > STALE_BUILD_MS) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Bundles `entry` into a new build folder, then makes it the current one (two commands may build at once). */
+async function buildNow(root, entry, cacheDir) {
+  const { build } = await import('esbuild');
+  const dir = `build-${process.pid}-${Date.now()}`;
+  const outdir = join(cacheDir, dir);
+  const result = await build({
+    entryPoints: { main: resolve(root, entry) },
+    bundle: true,
+    splitting: true,
+    absWorkingDir: root,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    sourcemap: 'linked',
+    metafile: true,
+    logLevel: 'silent',
+    plugins: [sourceUrls],
+  });
+  const inputs = await Promise.all(
+    Object.keys(result.metafile.inputs).map(async (path) => {
+      const s = await stat(join(root, path));
+      return [path, s.mtimeMs, s.size];
+    }),
+  );
+  const manifest = join(cacheDir, `${MANIFEST}.${process.pid}`);
+  await writeFile(manifest, JSON.stringify({ dir, inputs }));
+  await rename(manifest, join(cacheDir, MANIFEST));
+  await removeStaleBuilds(cacheDir, dir).catch(() => undefined);
+  return join(outdir, 'main.mjs');
+}
+
+/**
+ * The bundle of `entry` (relative to `root`), built again when a source it holds changed.
+ *
+ * @returns the path of the bundle's entry module, or null when it cannot be built here (no esbuild,
+ * a read-only folder): the caller then runs the sources through tsx.
+ */
+export async function bundledEntry({ root, entry, cacheDir }) {
+  try {
+    const current = await currentBuild(root, cacheDir);
+    if (current) return current;
+    await mkdir(cacheDir, { recursive: true });
+    return await buildNow(root, entry, cacheDir);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Issue 21: `npx caqes` runs its sources bundled once by esbuild (bin/cli-bundle.mjs) rather than
+ * through tsx at every start; the bundle must behave as the sources do and follow their changes.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile, mkdir, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bundledEntry as bundle } from '../../bin/cli-bundle.mjs';
+
+let root: string;
+let cacheDir: string;
+
+/** Runs the bundle's `main` in a Node process of its own, as bin/caqes.mjs does: what it returns, as text. */
+function runMain(entry: string): string {
+  const script = `const { main } = await import(${JSON.stringify(entry)}); process.stdout.write(String(await main()));`;
+  return execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+}
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'caqes-bundle-'));
+  cacheDir = join(root, 'node_modules', '.cache', 'caqes-cli');
+  await mkdir(join(root, 'src'));
+  await writeFile(join(root, 'src', 'rate.ts'), 'export const rate: number = 15;\n');
+  await writeFile(join(root, 'src', 'label.txt'), 'taux cible');
+  await writeFile(join(root, 'src', 'lazy.ts'), "export const lazy = 'chargé à la demande';\n");
+  await writeFile(
+    join(root, 'src', 'main.ts'),
+    [
+      "import { readFileSync } from 'node:fs';",
+      "import { rate } from './rate';",
+      'export async function main(): Promise<string> {',
+      "  const { lazy } = await import('./lazy');",
+      "  const label = readFileSync(new URL('./label.txt', import.meta.url), 'utf8');",
+      "  return `${label} ${rate} % ${lazy}`;",
+      '}',
+      '',
+    ].join('\n'),
+  );
+});
+
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('the command bundled once (bin/cli-bundle.mjs)', () => {
+  it('runs as the sources do: imports, a module loaded when asked, a file found beside its source', async () => {
+    const entry = await bundle({ root, entry: 'src/main.ts', cacheDir });
+    expect(entry).not.toBeNull();
+    expect(entry!.startsWith(cacheDir)).toBe(true);
+    expect(runMain(entry!)).toBe('taux cible 15 % chargé à la demande');
+  });
+
+  it('is built once: the next start finds it unchanged', async () => {
+    const first = await bundle({ root, entry: 'src/main.ts', cacheDir });
+    const manifest = await readFile(join(cacheDir, 'current.json'), 'utf8');
+    const second = await bundle({ root, entry: 'src/main.ts', cacheDir });
+    expect(second).toBe(first);
+    expect(await readFile(join(cacheDir, 'current.json'), 'utf8')).toBe(manifest);
+  });
+
+  it('is built again when a source it holds changes, even to the same size', async () => {
+    const first = await bundle({ root, entry: 'src/main.ts', cacheDir });
+    await writeFile(join(root, 'src', 'rate.ts'), 'export const rate: number = 20;\n');
+    // Same length as before: only its modification time tells the change.
+    const later = new Date(Date.now() + 5_000);
+    await utimes(join(root, 'src', 'rate.ts'), later, later);
+    const second = await bundle({ root, entry: 'src/main.ts', cacheDir });
+    expect(second).not.toBe(first);
+    expect(runMain(second!)).toBe('taux cible 20 % chargé à la demande');
+    // The previous build stays for a command started before, which may still load its chunks.
+    expect(runMain(first!)).toBe('taux cible 15 % chargé à la demande');
+  });
+
+  it('gives no bundle when the sources cannot be built, so that tsx reports the error', async () => {
+    await writeFile(join(root, 'src', 'rate.ts'), 'export const rate: number = ;\n');
+    expect(await bundle({ root, entry: 'src/main.ts', cacheDir })).toBeNull();
+  });
+});
