@@ -28,6 +28,8 @@ async function currentBuild(root, cacheDir) {
   } catch {
     return null;
   }
+  // Worktrees of one repository may share node_modules, and so this folder.
+  if (manifest.root !== root) return null;
   const entry = join(cacheDir, manifest.dir, 'main.mjs');
   const checks = await Promise.all([stat(entry).then(() => true, () => false), ...manifest.inputs.map((input) => sameFile(root, input))]);
   return checks.every(Boolean) ? entry : null;
@@ -86,7 +88,7 @@ async function buildNow(root, entry, cacheDir) {
     }),
   );
   const manifest = join(cacheDir, `${MANIFEST}.${process.pid}`);
-  await writeFile(manifest, JSON.stringify({ dir, inputs }));
+  await writeFile(manifest, JSON.stringify({ root, dir, inputs }));
   await rename(manifest, join(cacheDir, MANIFEST));
   await removeStaleBuilds(cacheDir, dir).catch(() => undefined);
   return join(outdir, 'main.mjs');

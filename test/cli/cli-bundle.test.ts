@@ -73,6 +73,23 @@ describe('the command bundled once (bin/cli-bundle.mjs)', () => {
     expect(runMain(first!)).toBe('taux cible 15 % chargé à la demande');
   });
 
+  it('is not taken from another checkout sharing the same cache folder (worktrees sharing node_modules)', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'caqes-bundle-other-'));
+    try {
+      await mkdir(join(other, 'src'));
+      for (const name of ['main.ts', 'label.txt', 'lazy.ts']) await writeFile(join(other, 'src', name), await readFile(join(root, 'src', name)));
+      await writeFile(join(other, 'src', 'rate.ts'), 'export const rate: number = 30;\n');
+      // Same sizes and times in both checkouts: only the checkout itself tells them apart.
+      const when = new Date('2026-01-05T08:00:00Z');
+      for (const dir of [root, other]) for (const name of ['main.ts', 'label.txt', 'lazy.ts', 'rate.ts']) await utimes(join(dir, 'src', name), when, when);
+      await bundle({ root, entry: 'src/main.ts', cacheDir });
+      const theirs = await bundle({ root: other, entry: 'src/main.ts', cacheDir });
+      expect(runMain(theirs!)).toBe('taux cible 30 % chargé à la demande');
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+
   it('gives no bundle when the sources cannot be built, so that tsx reports the error', async () => {
     await writeFile(join(root, 'src', 'rate.ts'), 'export const rate: number = ;\n');
     expect(await bundle({ root, entry: 'src/main.ts', cacheDir })).toBeNull();
