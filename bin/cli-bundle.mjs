@@ -52,7 +52,8 @@ const sourceUrls = {
 
 async function removeStaleBuilds(cacheDir, keep) {
   for (const name of await readdir(cacheDir)) {
-    if (!name.startsWith('build-') || name === keep) continue;
+    // A build folder, or a manifest being written, left by a command killed meanwhile or replaced since.
+    if (!(name.startsWith('build-') || name.startsWith(`${MANIFEST}.`)) || name === keep) continue;
     const dir = join(cacheDir, name);
     const { mtimeMs } = await stat(dir);
     if (Date.now() - mtimeMs > STALE_BUILD_MS) await rm(dir, { recursive: true, force: true });
