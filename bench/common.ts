@@ -5,25 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 
-/** Prefix of the line on which a child process prints its result (JSON) on stdout. */
-export const RESULT_PREFIX = '@@bench-result ';
-
-/** Prints the child's result for the parent; called once, last. */
-export function report(result: object): void {
-  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
-}
-
-/** Peak resident set size of this process so far, in MB (`maxRSS` is in KiB on Linux). */
-export function peakRssMb(): number {
-  return process.resourceUsage().maxRSS / 1024;
-}
-
-/** V8 heap and off-heap memory at the end of a child's work, in MB (what RSS is made of, roughly). */
-export function memoryMb(): { heapTotal: number; heapUsed: number; external: number; arrayBuffers: number; rss: number } {
-  const m = process.memoryUsage();
-  const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
-  return { heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers), rss: mb(m.rss) };
-}
+export { memoryMb, peakRssMb, report, RESULT_PREFIX } from './result.mjs';
 
 /** The kinds whose reading is timed: the ATIH MO extract and the two national sources as published. */
 export const MEASURED_KINDS = ['atih-mo', 'fichcomp-med', 'open-phmev'] as const;

@@ -5,7 +5,7 @@
 // loaded when it runs, as `lib/cli/main.ts` imports them.
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const MANIFEST = 'current.json';
 /** Builds no longer current are removed after this long: a command started before still loads its chunks. */
@@ -110,4 +110,25 @@ export async function bundledEntry({ root, entry, cacheDir }) {
   } catch {
     return null;
   }
+}
+
+/**
+ * The command's `main`, from its bundle, else from its sources through tsx: what `npx caqes` runs,
+ * and what the benchmark times.
+ */
+export async function loadMain() {
+  const bundle = await commandBundle();
+  if (bundle) {
+    process.setSourceMapsEnabled(true);
+    return (await import(bundle)).main;
+  }
+  const { register } = await import('tsx/esm/api');
+  register();
+  return (await import('../lib/cli/main.ts')).main;
+}
+
+/** The bundle of `caqes` (lib/cli/main.ts) in this checkout, built when missing or stale; null as bundledEntry. */
+export function commandBundle() {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  return bundledEntry({ root, entry: 'lib/cli/main.ts', cacheDir: join(root, 'node_modules', '.cache', 'caqes-cli') });
 }
