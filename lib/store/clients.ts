@@ -27,7 +27,7 @@ export function createClients(config: RuntimeConfig): Clients {
   const local = (endpoint: string | undefined) =>
     endpoint ? { endpoint, credentials: LOCAL_CREDENTIALS, defaultUserAgentProvider: async () => [['caqes-local'] as [string]] } : {};
   const region = config.AWS_REGION;
-  return {
+  return quiet({
     // s3rver would store the framing of the SDK's default aws-chunked checksum uploads as the object's bytes.
     s3: new S3Client({
       region,
@@ -42,5 +42,16 @@ export function createClients(config: RuntimeConfig): Clients {
     sqs: new SQSClient({ region }),
     secrets: new SecretsManagerClient({ region }),
     cognito: new CognitoIdentityProviderClient({ region }),
-  };
+  });
+}
+
+/**
+ * The clients without the SDK's logger middleware. No logger is given to them, yet that middleware
+ * copied every request's input and every response's output through the operation's schema (to hide
+ * sensitive members) for a log that went nowhere: on a results batch or an MO fact item, a walk of
+ * the whole payload per request.
+ */
+function quiet(clients: Clients): Clients {
+  for (const client of Object.values(clients)) client.middlewareStack.remove('loggerMiddleware');
+  return clients;
 }
