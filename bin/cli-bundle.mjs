@@ -118,10 +118,9 @@ export async function bundledEntry({ root, entry, cacheDir }) {
  */
 export async function loadMain() {
   const bundle = await commandBundle();
-  if (bundle) {
-    process.setSourceMapsEnabled(true);
-    return (await import(bundle)).main;
-  }
+  // Stack traces name the bundle's chunks (names kept); NODE_OPTIONS=--enable-source-maps maps them
+  // to the sources, at a cost at every start that a user's command need not pay.
+  if (bundle) return (await import(bundle)).main;
   const { register } = await import('tsx/esm/api');
   register();
   return (await import('../lib/cli/main.ts')).main;
