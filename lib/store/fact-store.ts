@@ -35,20 +35,39 @@ export class FactStore {
       const id = `${fact.region}#${fact.year}#${fact.finess}`;
       groups.set(id, [...(groups.get(id) ?? []), fact]);
     }
-    const written = (await this.items.inBatches([...groups.values()], (group) => this.putEstablishmentYear(group, order))).flat();
+    const stored = await this.storedMoItems(facts);
+    const written = (await this.items.inBatches([...groups], ([id, group]) => this.putEstablishmentYear(group, order, stored.get(id) ?? []))).flat();
     await this.noteRegionYears(written);
     return written;
   }
 
   /**
-   * Applies an upload's facts of one establishment and year to its item: read, merged, written back
-   * unless another upload wrote it meanwhile (its revision moved), in which case it is read again.
+   * The MO items of the facts' regions and years, by `region#year#finess`: one query per region and
+   * year (paged by DynamoDB) rather than one per establishment, 300 requests for an extract of 300.
    */
-  private async putEstablishmentYear(facts: readonly MoFact[], order: string): Promise<MoFact[]> {
+  private async storedMoItems(facts: readonly MoFact[]): Promise<Map<string, Item[]>> {
+    const stored = new Map<string, Item[]>();
+    const regionYears = new Map(facts.map((f) => [`${f.region}#${f.year}`, f]));
+    for (const { region, year } of regionYears.values()) {
+      const k = dynamoKeys.moFactPrefix(region, year);
+      for (const item of await this.items.query(k.pk, k.skPrefix)) {
+        const id = `${region}#${year}#${establishmentOf(item)}`;
+        stored.set(id, [...(stored.get(id) ?? []), item]);
+      }
+    }
+    return stored;
+  }
+
+  /**
+   * Applies an upload's facts of one establishment and year to its item: merged with `known`, what
+   * was read of it, written back unless another upload wrote it meanwhile (its revision moved), in
+   * which case it is read again.
+   */
+  private async putEstablishmentYear(facts: readonly MoFact[], order: string, known: Item[]): Promise<MoFact[]> {
     const { region, year, finess } = facts[0]!;
     const key = dynamoKeys.moFacts(region, year, finess);
     for (let attempt = 0; attempt < 10; attempt++) {
-      const items = await this.items.query(key.pk, key.sk);
+      const items = attempt === 0 ? known : await this.items.query(key.pk, key.sk);
       const { periods, written } = applyUpload(periodsOf(items), facts, order);
       if (alreadyStored(items, periods)) return written;
       const revision = items.find((i) => i.sk === key.sk)?.revision;

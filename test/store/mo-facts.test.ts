@@ -5,7 +5,7 @@
  */
 import { DeleteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MoFact } from '../../lib/domain/schemas';
 import { FactStore } from '../../lib/store/fact-store';
 import { applyUpload, factsOf, periodsOf, encodePeriods } from '../../lib/store/mo-fact-items';
@@ -105,6 +105,26 @@ describe('the store’s MO facts', () => {
     expect((await factItems()).map((i) => i.sk).sort()).toEqual([`FACT#MO#${SITE}`, `FACT#MO#${OTHER}`].sort());
     expect(await store.listMoFacts('PACA', 2025)).toEqual(expect.arrayContaining(facts));
     expect(await store.listMoFacts('PACA', 2025)).toHaveLength(13);
+  });
+
+  it('reads what a region and year already hold once for the whole extract, not once per establishment', async () => {
+    await store.putMoFacts([month(1, 10)], JAN);
+    const sent: string[] = [];
+    const send = table.db.send.bind(table.db);
+    const spy = vi.spyOn(table.db, 'send').mockImplementation(((command: { constructor: { name: string } }) => {
+      sent.push(command.constructor.name);
+      return send(command as never);
+    }) as never);
+    try {
+      const third = mo('130000037', 7, 0, { month: 2 });
+      await store.putMoFacts([month(2, 20), mo(OTHER, 5, 0, { month: 2 }), third], FEB);
+      expect(sent.filter((name) => name === 'QueryCommand')).toHaveLength(1);
+      expect(sent.filter((name) => name === 'PutCommand')).toHaveLength(3);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await store.listMoFacts('PACA', 2025)).toEqual(expect.arrayContaining([month(1, 10), month(2, 20, 'atih/2025/mo.csv')]));
+    expect(await store.listMoFacts('PACA', 2025)).toHaveLength(4);
   });
 
   it('keeps both uploads when two of the same establishment and year are written at once', async () => {
