@@ -92,6 +92,7 @@ function close(server: Server): Promise<void> {
  */
 function setLocalEnvironment(
   endpoints: Embedded['endpoints'],
+  s3Directory: string,
   staffToken: string,
   state: LocalState | undefined,
   portalUrl: string | undefined,
@@ -102,6 +103,8 @@ function setLocalEnvironment(
     CAQES_BUCKET: LOCAL_BUCKET,
     CAQES_COMPUTE_QUEUE_URL: COMPUTE_QUEUE_URL,
     CAQES_S3_ENDPOINT: endpoints.s3,
+    // The handlers read objects from s3rver's files (on Windows it renames some characters of keys).
+    ...(process.platform === 'win32' ? {} : { CAQES_S3_DIRECTORY: s3Directory }),
     CAQES_DYNAMODB_ENDPOINT: endpoints.dynamodb,
     CAQES_SES_ENDPOINT: endpoints.ses,
     AWS_REGION: process.env.AWS_REGION ?? 'eu-west-3',
@@ -181,7 +184,8 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
   const staffToken = state?.secrets.staffToken ?? randomBytes(32).toString('base64url');
   let clock: () => Date = () => new Date();
 
-  const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: state?.paths.s3 ?? join(stateDir!, 's3'), allowMismatchedSignatures: true });
+  const s3Directory = state?.paths.s3 ?? join(stateDir!, 's3');
+  const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Directory, allowMismatchedSignatures: true });
   const { port: s3Port } = await s3.run();
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(state ? { path: state.paths.dynamodb } : {}) });
   const dynamoPort = await listen(dynamo);
@@ -192,7 +196,7 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
     dynamodb: `http://127.0.0.1:${dynamoPort}`,
     ses: ses.url,
   };
-  setLocalEnvironment(endpoints, staffToken, state, options.portalUrl, relayConfig);
+  setLocalEnvironment(endpoints, s3Directory, staffToken, state, options.portalUrl, relayConfig);
   resetRuntime();
   const rt = runtime();
   // The handlers' DynamoDB requests reach dynalite in this process without the loopback socket; its

@@ -34,6 +34,8 @@ export const RuntimeConfig = z.object({
   AWS_REGION: z.string().default('eu-west-3'),
   /** Set only on the embedded default: loopback endpoints of the emulators. */
   CAQES_S3_ENDPOINT: z.string().optional(),
+  /** The folder the local S3 (s3rver) keeps its buckets in: objects are read from their files there. */
+  CAQES_S3_DIRECTORY: z.string().optional(),
   CAQES_DYNAMODB_ENDPOINT: z.string().optional(),
   CAQES_SES_ENDPOINT: z.string().optional(),
 });

@@ -5,6 +5,8 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 
 /** S3 access for both runtimes: the drop zone, the archive, reports and summaries. */
@@ -16,7 +18,7 @@ export class ObjectStore {
      * s3rver reads a copy source with `decodeURI`, which leaves `%2B`, `%23`, `%3F`… encoded: a key
      * holding `+`, `#` or `?` would not be found. The embedded default copies those by reading and writing.
      */
-    private readonly options: { copyByStreaming?: boolean } = {},
+    private readonly options: { copyByStreaming?: boolean; localDirectory?: string } = {},
   ) {}
 
   /**
@@ -69,10 +71,27 @@ export class ObjectStore {
     }
   }
 
-  /** A stream of the object's bytes: extracts are never loaded whole. */
+  /**
+   * A stream of the object's bytes: extracts are never loaded whole. On the embedded default
+   * (`localDirectory`, the folder s3rver keeps its buckets in) the object's own file is read, as
+   * GetObject would serve it, without its trip through s3rver and the SDK over loopback HTTP.
+   */
   async read(key: string): Promise<Readable> {
+    if (this.options.localDirectory) return this.readLocalFile(key);
     const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     return out.Body as Readable;
+  }
+
+  private async readLocalFile(key: string): Promise<Readable> {
+    const parts = key.split('/');
+    // s3rver's file layout: each key segment a folder, the last one's file named with its suffix.
+    const path = join(this.options.localDirectory as string, this.bucket, ...parts.slice(0, -1), `${parts[parts.length - 1]}._S3rver_object`);
+    try {
+      return (await open(path)).createReadStream();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      throw Object.assign(new Error(`The specified key does not exist: ${key}`), { name: 'NoSuchKey' });
+    }
   }
 
   async readBuffer(key: string): Promise<Buffer> {
