@@ -68,7 +68,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
     evidence: new EvidenceStore(clients.dynamo, config.CAQES_TABLE),
     fileEvents: new FileEventStore(clients.dynamo, config.CAQES_TABLE),
     reminders: new ReminderStore(clients.dynamo, config.CAQES_TABLE),
-    objects: new ObjectStore(clients.s3, config.CAQES_BUCKET, { copyByStreaming: Boolean(config.CAQES_S3_ENDPOINT), localDirectory: config.CAQES_S3_DIRECTORY }),
+    objects: new ObjectStore(clients.s3, config.CAQES_BUCKET, { copySourceAsUri: Boolean(config.CAQES_S3_ENDPOINT), localDirectory: config.CAQES_S3_DIRECTORY }),
     links: new LinkStore(clients.dynamo, config.CAQES_TABLE),
     secrets: portalSecrets(config, clients.secrets),
     audit: new AuditStore(clients.dynamo, config.CAQES_TABLE),

@@ -15,10 +15,10 @@ export class ObjectStore {
     private readonly s3: S3Client,
     readonly bucket: string,
     /**
-     * s3rver reads a copy source with `decodeURI`, which leaves `%2B`, `%23`, `%3F`… encoded: a key
-     * holding `+`, `#` or `?` would not be found. The embedded default copies those by reading and writing.
+     * s3rver reads a copy source with `decodeURI`, which leaves `%2B`, `%23`, `%3F`… encoded: the
+     * embedded default (`copySourceAsUri`) names it with `encodeURI`, which that reverses exactly.
      */
-    private readonly options: { copyByStreaming?: boolean; localDirectory?: string } = {},
+    private readonly options: { copySourceAsUri?: boolean; localDirectory?: string } = {},
   ) {}
 
   /**
@@ -31,13 +31,12 @@ export class ObjectStore {
     const expected = etag.replace(/"/g, '');
     // s3rver ignores copy preconditions, so without versions the ETag is also checked beforehand.
     if (!versionId && (await this.etag(key)) !== expected) return false;
-    if (this.options.copyByStreaming && /[#$&+,:;=?@]/.test(key)) return this.copyByStreaming(key, archiveKey);
     try {
       await this.s3.send(
         new CopyObjectCommand({
           Bucket: this.bucket,
           Key: archiveKey,
-          CopySource: `${this.bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}${versionId ? `?versionId=${encodeURIComponent(versionId)}` : ''}`,
+          CopySource: `${this.bucket}/${this.copySourceKey(key)}${versionId ? `?versionId=${encodeURIComponent(versionId)}` : ''}`,
           CopySourceIfMatch: versionId ? undefined : `"${expected}"`,
         }),
       );
@@ -49,15 +48,8 @@ export class ObjectStore {
     }
   }
 
-  private async copyByStreaming(key: string, archiveKey: string): Promise<boolean> {
-    try {
-      const source = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: archiveKey, Body: source.Body as Readable, ContentLength: source.ContentLength }));
-      return true;
-    } catch (error) {
-      if ((error as { name?: string }).name === 'NoSuchKey') return false;
-      throw error;
-    }
+  private copySourceKey(key: string): string {
+    return this.options.copySourceAsUri ? encodeURI(key) : encodeURIComponent(key).replace(/%2F/g, '/');
   }
 
   /** The current ETag of an object, or null when it is gone. */

@@ -2,10 +2,10 @@
  * The embedded default's object store: ingest reads an object from the local S3's own file, and
  * archives it with the local S3's copy, with the same bytes, keys and answers as over HTTP.
  */
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEmbedded, type Embedded } from '../../lib/local/embedded';
 
 let embedded: Embedded;
@@ -49,5 +49,31 @@ describe('reading an object on the embedded default', () => {
 
   it('says NoSuchKey for a key the bucket does not hold, as GetObject does', async () => {
     await expect(embedded.runtime.objects.read('atih/2025/absent.csv')).rejects.toMatchObject({ name: 'NoSuchKey' });
+  });
+});
+
+describe('archiving an object on the embedded default', () => {
+  it.each(ODD_KEYS)('copies %s inside the local S3 (HeadObject, CopyObject: never read and written again)', async (key) => {
+    const rt = embedded.runtime;
+    const etag = (await rt.objects.etag(key)) as string;
+    const archiveKey = `archive/${key}/${etag}`;
+    const send = vi.spyOn(rt.clients.s3, 'send');
+    try {
+      expect(await rt.objects.archive(key, `"${etag}"`, archiveKey)).toBe(true);
+      expect(send.mock.calls.map(([command]) => command.constructor.name)).toEqual(['HeadObjectCommand', 'CopyObjectCommand']);
+    } finally {
+      send.mockRestore();
+    }
+    expect(await bytes(await rt.objects.read(archiveKey))).toEqual(contentOf(key));
+    const copied = await rt.clients.s3.send(new HeadObjectCommand({ Bucket: rt.objects.bucket, Key: archiveKey }));
+    expect(copied.ETag).toBe(`"${etag}"`);
+  });
+
+  it('copies nothing when the object no longer has the ETag the event announced', async () => {
+    const rt = embedded.runtime;
+    const [key] = ODD_KEYS as [string];
+    const archiveKey = 'archive/stale-copy.csv';
+    expect(await rt.objects.archive(key, '"0123456789abcdef0123456789abcdef"', archiveKey)).toBe(false);
+    await expect(rt.objects.read(archiveKey)).rejects.toMatchObject({ name: 'NoSuchKey' });
   });
 });
