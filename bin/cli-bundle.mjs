@@ -112,22 +112,25 @@ export async function bundledEntry({ root, entry, cacheDir }) {
   }
 }
 
+/** The checkout this file belongs to. */
+const CHECKOUT = fileURLToPath(new URL('..', import.meta.url));
+
 /**
- * The command's `main`, from its bundle, else from its sources through tsx: what `npx caqes` runs,
- * and what the benchmark times.
+ * The command's `main` (lib/cli/main.ts of `root`), from its bundle, else from the sources of this
+ * checkout through tsx: what `npx caqes` runs, and what the benchmark times.
  */
-export async function loadMain() {
-  const bundle = await commandBundle();
+export async function loadMain(root = CHECKOUT) {
+  const bundle = await commandBundle(root);
   // Stack traces name the bundle's chunks (names kept); NODE_OPTIONS=--enable-source-maps maps them
-  // to the sources, at a cost at every start that a user's command need not pay.
-  if (bundle) return (await import(bundle)).main;
+  // to the sources, at a cost at every start that a user's command need not pay. Imported as a URL:
+  // import() reads a path as one, and a folder named with `%2B` would be another.
+  if (bundle) return (await import(pathToFileURL(bundle).href)).main;
   const { register } = await import('tsx/esm/api');
   register();
   return (await import('../lib/cli/main.ts')).main;
 }
 
-/** The bundle of `caqes` (lib/cli/main.ts) in this checkout, built when missing or stale; null as bundledEntry. */
-export function commandBundle() {
-  const root = fileURLToPath(new URL('..', import.meta.url));
+/** The bundle of `caqes` (lib/cli/main.ts) in `root`, built when missing or stale; null as bundledEntry. */
+export function commandBundle(root = CHECKOUT) {
   return bundledEntry({ root, entry: 'lib/cli/main.ts', cacheDir: join(root, 'node_modules', '.cache', 'caqes-cli') });
 }

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile, mkdir, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bundledEntry as bundle } from '../../bin/cli-bundle.mjs';
 
@@ -14,7 +15,7 @@ let cacheDir: string;
 
 /** Runs the bundle's `main` in a Node process of its own, as bin/caqes.mjs does: what it returns, as text. */
 function runMain(entry: string): string {
-  const script = `const { main } = await import(${JSON.stringify(entry)}); process.stdout.write(String(await main()));`;
+  const script = `const { main } = await import(${JSON.stringify(pathToFileURL(entry).href)}); process.stdout.write(String(await main()));`;
   return execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
 }
 
@@ -87,6 +88,22 @@ describe('the command bundled once (bin/cli-bundle.mjs)', () => {
       expect(runMain(theirs!)).toBe('taux cible 30 % chargé à la demande');
     } finally {
       await rm(other, { recursive: true, force: true });
+    }
+  });
+
+  it('runs the command from a checkout whose path holds a space, an accent and `%2B`', async () => {
+    const odd = await mkdtemp(join(tmpdir(), 'caqes dépôt %2B '));
+    try {
+      await mkdir(join(odd, 'lib', 'cli'), { recursive: true });
+      await writeFile(join(odd, 'lib', 'cli', 'main.ts'), 'export async function main(argv: string[]): Promise<number> {\n  return argv.length + 40;\n}\n');
+      const script = [
+        `import { loadMain } from ${JSON.stringify(pathToFileURL(join(process.cwd(), 'bin', 'cli-bundle.mjs')).href)};`,
+        `const main = await loadMain(${JSON.stringify(odd)});`,
+        "process.stdout.write(String(await main(['a', 'b'])));",
+      ].join('\n');
+      expect(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })).toBe('42');
+    } finally {
+      await rm(odd, { recursive: true, force: true });
     }
   });
 
