@@ -75,14 +75,18 @@ export interface ScanResult {
 /**
  * Whether a record is blank: only white space and delimiters, as the papaparse path decides it
  * (`cells.every((c) => c.trim() === '')`). The first character settles most records: a printable
- * ASCII character that is not the delimiter cannot be trimmed away.
+ * ASCII character that is not the delimiter cannot be trimmed away. When some cells were not cut
+ * (`readOnly`), the record's own text is what is judged: a line whose only text is in a cell not
+ * read is a row, on the papaparse path as here. Its Latin-1 text is as blank as its Windows-1252
+ * cells: no character of 0x80-0x9F is trimmed, in either reading.
  */
-function isBlankRecord(text: string, start: number, end: number, delimiterCode: number, cells: readonly string[]): boolean {
+function isBlankRecord(text: string, start: number, end: number, delimiter: string, cells: readonly string[], allCut: boolean): boolean {
   if (start < end) {
     const first = text.charCodeAt(start);
-    if (first > 0x20 && first < 0x7f && first !== delimiterCode) return false;
+    if (first > 0x20 && first < 0x7f && first !== delimiter.charCodeAt(0)) return false;
   }
-  for (const cell of cells) if (cell.trim() !== '') return false;
+  const judged = allCut ? cells : text.slice(start, end).split(delimiter);
+  for (const cell of judged) if (cell.trim() !== '') return false;
   return true;
 }
 
@@ -176,7 +180,7 @@ export function scanRecords(
     if (marks.takeBefore(base + next)) windows1252Cells(cells);
     const line = state.breaks + 1;
     state.breaks += stray + (next > end ? 1 : 0);
-    if (isBlankRecord(text, start, end, delimiterCode, cells)) state.blanks++;
+    if (isBlankRecord(text, start, end, delimiter, cells, cut === null)) state.blanks++;
     else {
       out.push(state.blanks > 0 ? { line, cells, blankBefore: state.blanks } : { line, cells });
       state.blanks = 0;

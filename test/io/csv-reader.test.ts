@@ -395,6 +395,18 @@ describe('readOnly: cells not read are not cut', () => {
     expect(read.every((r) => r.cells.length >= 4)).toBe(true);
   });
 
+  it('keeps a line whose only text is in a cell not read, as the papaparse path does: it is not blank', async () => {
+    const text = ['a;b;c', ...Array.from({ length: 8000 }, (_, i) => `x${i};l${i};${i}`), ' ;seulement ici;', ';;', 'q;r;s'].join('\r\n');
+    const fast = await openCsv(chunked(utf8(text), 4096));
+    fast.readOnly?.([0, 2]);
+    const slow = await openCsv(chunked(utf8(text), 4096), {}, { parser: 'papaparse' });
+    const lines = (rows: { line: number; blankBefore?: number }[]) => rows.map((r) => [r.line, r.blankBefore ?? 0]);
+    const read = await readAll(fast);
+    expect(lines(read)).toEqual(lines(await readAll(slow)));
+    expect(read.at(-2)).toMatchObject({ line: 8002, cells: [' ', '', ''] });
+    expect(read.at(-1)).toMatchObject({ line: 8004, blankBefore: 1 });
+  });
+
   it('changes nothing on the papaparse path (quoted fields), which reads every cell', async () => {
     const file = await openCsv(chunked(utf8('a;b\r\n"1";"2"\r\n3;4\r\n'), 5), {}, { parser: 'papaparse' });
     file.readOnly?.([0]);
