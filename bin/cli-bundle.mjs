@@ -8,6 +8,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const MANIFEST = 'current.json';
+/** This file: a build made by another version of it (other options) is not current. */
+const SELF = fileURLToPath(import.meta.url);
 /** Builds no longer current are removed after this long: a command started before still loads its chunks. */
 const STALE_BUILD_MS = 24 * 60 * 60 * 1000;
 
@@ -31,7 +33,11 @@ async function currentBuild(root, cacheDir) {
   // Worktrees of one repository may share node_modules, and so this folder.
   if (manifest.root !== root) return null;
   const entry = join(cacheDir, manifest.dir, 'main.mjs');
-  const checks = await Promise.all([stat(entry).then(() => true, () => false), ...manifest.inputs.map((input) => sameFile(root, input))]);
+  const checks = await Promise.all([
+    stat(entry).then(() => true, () => false),
+    sameFile('/', [SELF, ...(manifest.builder ?? [])]),
+    ...manifest.inputs.map((input) => sameFile(root, input)),
+  ]);
   return checks.every(Boolean) ? entry : null;
 }
 
@@ -88,8 +94,9 @@ async function buildNow(root, entry, cacheDir) {
       return [path, s.mtimeMs, s.size];
     }),
   );
+  const self = await stat(SELF);
   const manifest = join(cacheDir, `${MANIFEST}.${process.pid}`);
-  await writeFile(manifest, JSON.stringify({ root, dir, inputs }));
+  await writeFile(manifest, JSON.stringify({ root, dir, builder: [self.mtimeMs, self.size], inputs }));
   await rename(manifest, join(cacheDir, MANIFEST));
   await removeStaleBuilds(cacheDir, dir).catch(() => undefined);
   return join(outdir, 'main.mjs');

@@ -74,6 +74,16 @@ describe('the command bundled once (bin/cli-bundle.mjs)', () => {
     expect(runMain(first!)).toBe('taux cible 15 % chargé à la demande');
   });
 
+  it('is built again when made by another version of the bundler (its options may have changed)', async () => {
+    const first = await bundle({ root, entry: 'src/main.ts', cacheDir });
+    const path = join(cacheDir, 'current.json');
+    const manifest = JSON.parse(await readFile(path, 'utf8')) as { builder: number[] };
+    await writeFile(path, JSON.stringify({ ...manifest, builder: [0, 0] }));
+    const second = await bundle({ root, entry: 'src/main.ts', cacheDir });
+    expect(second).not.toBe(first);
+    expect(runMain(second!)).toBe('taux cible 15 % chargé à la demande');
+  });
+
   it('is not taken from another checkout sharing the same cache folder (worktrees sharing node_modules)', async () => {
     const other = await mkdtemp(join(tmpdir(), 'caqes-bundle-other-'));
     try {
