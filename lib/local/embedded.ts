@@ -19,6 +19,9 @@ import { directoryOutbox, memoryOutbox, startMailGateway, type KeptEmail } from 
 import { openSmtpRelay, smtpConfig } from './smtp-relay';
 import { StateError, type LocalState } from './state';
 import { awsShapedEvent } from './s3-events';
+import { writtenInFull } from './written-in-full';
+import { createdObjects } from '../pipeline/s3-event';
+import { localObjectPath } from '../store/object-store';
 import { markOwner, removeDeadStates, STATE_PREFIX } from './stale-state';
 
 export const LOCAL_BUCKET = 'caqes-local';
@@ -167,6 +170,24 @@ function autoDrainer(drain: () => Promise<void>, pending: () => number, rt: Runt
 }
 
 /**
+ * Waits until s3rver's files hold every byte of the objects these ingest messages announce
+ * (written-in-full.ts): the archive copy and ingest read those files. Windows is left out, as for
+ * `CAQES_S3_DIRECTORY` (s3rver renames some characters of keys there). A body that cannot be read
+ * is left to ingest, which reports it.
+ */
+async function announcedInFull(s3Directory: string, bodies: readonly string[]): Promise<void> {
+  if (process.platform === 'win32') return;
+  const objects = bodies.flatMap((body) => {
+    try {
+      return createdObjects(body);
+    } catch {
+      return [];
+    }
+  });
+  await Promise.all(objects.filter((o) => !o.undecodableKey && o.size > 0).map((o) => writtenInFull(localObjectPath(s3Directory, LOCAL_BUCKET, o.key), o.size)));
+}
+
+/**
  * Starts S3 (s3rver), DynamoDB (dynalite) and SES (mail-gateway.ts's SendEmail endpoint) in this
  * process on free loopback ports (over a state folder when given, else a temporary one), points the runtime's real AWS SDK clients at them, creates the bucket and table,
  * and wires S3's ObjectCreated events through a local queue to the very handlers Lambda runs.
@@ -209,7 +230,10 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
   // Handlers are imported only now: they build their runtime from the environment set above.
   const ingest = await import('../../functions/ingest/handler');
   const compute = await import('../../functions/compute/handler');
-  const ingestQueue = new LocalQueue('ingest', (bodies) => invokeSqsHandler(ingest.handler, 'caqes-ingest', bodies));
+  const ingestQueue = new LocalQueue('ingest', async (bodies) => {
+    await announcedInFull(s3Directory, bodies);
+    return invokeSqsHandler(ingest.handler, 'caqes-ingest', bodies);
+  });
   // Batch sizes as the deployed event sources (infra): one S3 event per ingest, up to ten computations.
   const computeQueue = new LocalQueue('compute', (bodies) => invokeSqsHandler(compute.handler, 'caqes-compute', bodies), 10, undefined, mergeComputeBodies);
   rt.now = () => clock();

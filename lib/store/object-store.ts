@@ -75,9 +75,7 @@ export class ObjectStore {
   }
 
   private async readLocalFile(key: string): Promise<Readable> {
-    const parts = key.split('/');
-    // s3rver's file layout: each key segment a folder, the last one's file named with its suffix.
-    const path = join(this.options.localDirectory as string, this.bucket, ...parts.slice(0, -1), `${parts[parts.length - 1]}._S3rver_object`);
+    const path = localObjectPath(this.options.localDirectory as string, this.bucket, key);
     try {
       return (await open(path)).createReadStream();
     } catch (error) {
@@ -101,4 +99,10 @@ export class ObjectStore {
   async putBuffer(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
     await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
   }
+}
+
+/** Where the embedded default's S3 (s3rver, in `directory`) keeps an object's bytes: each key segment a folder, the last one's file named with its suffix. */
+export function localObjectPath(directory: string, bucket: string, key: string): string {
+  const parts = key.split('/');
+  return join(directory, bucket, ...parts.slice(0, -1), `${parts[parts.length - 1]}._S3rver_object`);
 }
