@@ -21,7 +21,7 @@ import { StateError, type LocalState } from './state';
 import { awsShapedEvent } from './s3-events';
 import { writtenInFull } from './written-in-full';
 import { createdObjects } from '../pipeline/s3-event';
-import { localObjectPath } from '../store/object-store';
+import type { ObjectStore } from '../store/object-store';
 import { markOwner, removeDeadStates, STATE_PREFIX } from './stale-state';
 
 export const LOCAL_BUCKET = 'caqes-local';
@@ -171,20 +171,24 @@ function autoDrainer(drain: () => Promise<void>, pending: () => number, rt: Runt
 
 /**
  * Waits until s3rver's files hold every byte of the objects these ingest messages announce
- * (written-in-full.ts): the archive copy and ingest read those files. Windows is left out, as for
- * `CAQES_S3_DIRECTORY` (s3rver renames some characters of keys there). A body that cannot be read
- * is left to ingest, which reports it.
+ * (written-in-full.ts): the archive copy and ingest read those files (`ObjectStore.localFile`; none
+ * where objects are read through S3 only). A body that cannot be read is left to ingest, which
+ * reports it.
  */
-async function announcedInFull(s3Directory: string, bodies: readonly string[]): Promise<void> {
-  if (process.platform === 'win32') return;
-  const objects = bodies.flatMap((body) => {
+async function announcedInFull(objects: ObjectStore, bodies: readonly string[]): Promise<void> {
+  const announced = bodies.flatMap((body) => {
     try {
       return createdObjects(body);
     } catch {
       return [];
     }
   });
-  await Promise.all(objects.filter((o) => !o.undecodableKey && o.size > 0).map((o) => writtenInFull(localObjectPath(s3Directory, LOCAL_BUCKET, o.key), o.size)));
+  await Promise.all(
+    announced.map((o) => {
+      const path = o.undecodableKey || o.size === 0 ? null : objects.localFile(o.key);
+      return path ? writtenInFull(path, o.size) : true;
+    }),
+  );
 }
 
 /**
@@ -231,7 +235,7 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
   const ingest = await import('../../functions/ingest/handler');
   const compute = await import('../../functions/compute/handler');
   const ingestQueue = new LocalQueue('ingest', async (bodies) => {
-    await announcedInFull(s3Directory, bodies);
+    await announcedInFull(rt.objects, bodies);
     return invokeSqsHandler(ingest.handler, 'caqes-ingest', bodies);
   });
   // Batch sizes as the deployed event sources (infra): one S3 event per ingest, up to ten computations.

@@ -69,13 +69,23 @@ export class ObjectStore {
    * GetObject would serve it, without its trip through s3rver and the SDK over loopback HTTP.
    */
   async read(key: string): Promise<Readable> {
-    if (this.options.localDirectory) return this.readLocalFile(key);
+    const path = this.localFile(key);
+    if (path) return this.readLocalFile(path, key);
     const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     return out.Body as Readable;
   }
 
-  private async readLocalFile(key: string): Promise<Readable> {
-    const path = localObjectPath(this.options.localDirectory as string, this.bucket, key);
+  /**
+   * On the embedded default, the file s3rver keeps an object's bytes in (each key segment a folder,
+   * the last one's file named with its suffix); null where objects are read through S3 only.
+   */
+  localFile(key: string): string | null {
+    if (!this.options.localDirectory) return null;
+    const parts = key.split('/');
+    return join(this.options.localDirectory, this.bucket, ...parts.slice(0, -1), `${parts[parts.length - 1]}._S3rver_object`);
+  }
+
+  private async readLocalFile(path: string, key: string): Promise<Readable> {
     try {
       return (await open(path)).createReadStream();
     } catch (error) {
@@ -101,8 +111,3 @@ export class ObjectStore {
   }
 }
 
-/** Where the embedded default's S3 (s3rver, in `directory`) keeps an object's bytes: each key segment a folder, the last one's file named with its suffix. */
-export function localObjectPath(directory: string, bucket: string, key: string): string {
-  const parts = key.split('/');
-  return join(directory, bucket, ...parts.slice(0, -1), `${parts[parts.length - 1]}._S3rver_object`);
-}
