@@ -2,7 +2,7 @@ import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CpamFact, DmiFact, MoFact, PhmevFact, type SourceRef } from '../domain/schemas';
 import { isConditionFailure, withoutKeys } from './dynamo-query';
 import { dynamoKeys } from './keys';
-import { alreadyStored, applyUpload, encodePeriods, establishmentOf, factsOf, periodsOf } from './mo-fact-items';
+import { applyUpload, establishmentOf, factsOf, periodsOf, periodsToWrite } from './mo-fact-items';
 import { noteRegionYear } from './referential-store';
 import { TableItems, type Item } from './table-items';
 
@@ -49,13 +49,20 @@ export class FactStore {
     const stored = new Map<string, Item[]>();
     const regionYears = new Map(facts.map((f) => [`${f.region}#${f.year}`, f]));
     for (const { region, year } of regionYears.values()) {
-      const k = dynamoKeys.moFactPrefix(region, year);
-      for (const item of await this.items.query(k.pk, k.skPrefix)) {
-        const id = `${region}#${year}#${establishmentOf(item)}`;
-        stored.set(id, [...(stored.get(id) ?? []), item]);
-      }
+      for (const [finess, items] of await this.moItemsByEstablishment(region, year)) stored.set(`${region}#${year}#${finess}`, items);
     }
     return stored;
+  }
+
+  /** A region and year's MO items (year items, and items of one period from before), by establishment. */
+  private async moItemsByEstablishment(region: string, year: number): Promise<Map<string, Item[]>> {
+    const k = dynamoKeys.moFactPrefix(region, year);
+    const byEstablishment = new Map<string, Item[]>();
+    for (const item of await this.items.query(k.pk, k.skPrefix)) {
+      const finess = establishmentOf(item);
+      byEstablishment.set(finess, [...(byEstablishment.get(finess) ?? []), item]);
+    }
+    return byEstablishment;
   }
 
   /**
@@ -69,13 +76,14 @@ export class FactStore {
     for (let attempt = 0; attempt < 10; attempt++) {
       const items = attempt === 0 ? known : await this.items.query(key.pk, key.sk);
       const { periods, written } = applyUpload(periodsOf(items), facts, order);
-      if (alreadyStored(items, periods)) return written;
+      const encoded = periodsToWrite(items, periods);
+      if (encoded === null) return written;
       const revision = items.find((i) => i.sk === key.sk)?.revision;
       try {
         await this.db.send(
           new PutCommand({
             TableName: this.table,
-            Item: { ...key, region, year, finess, revision: typeof revision === 'number' ? revision + 1 : 1, periods: encodePeriods(periods) },
+            Item: { ...key, region, year, finess, revision: typeof revision === 'number' ? revision + 1 : 1, periods: encoded },
             ...(typeof revision === 'number'
               ? { ConditionExpression: 'revision = :revision', ExpressionAttributeValues: { ':revision': revision } }
               : { ConditionExpression: 'attribute_not_exists(pk)' }),
@@ -110,13 +118,7 @@ export class FactStore {
   }
 
   async listMoFacts(region: string, year: number): Promise<MoFact[]> {
-    const k = dynamoKeys.moFactPrefix(region, year);
-    const byEstablishment = new Map<string, Item[]>();
-    for (const item of await this.items.query(k.pk, k.skPrefix)) {
-      const finess = establishmentOf(item);
-      byEstablishment.set(finess, [...(byEstablishment.get(finess) ?? []), item]);
-    }
-    return [...byEstablishment].flatMap(([finess, items]) => factsOf(region, year, finess, periodsOf(items)));
+    return [...(await this.moItemsByEstablishment(region, year))].flatMap(([finess, items]) => factsOf(region, year, finess, periodsOf(items)));
   }
 
   /** Stores an extract's CPAM values, each unless a newer upload already gave its establishment, indicator and period; returns those written. */

@@ -63,16 +63,6 @@ const LegacyItem = z.object({ sk: z.string(), order: z.string(), removed: z.lite
 const YearPeriods = z.object({ periods: z.instanceof(Uint8Array) });
 const PeriodsJson = z.record(z.string(), MoPeriod);
 
-/**
- * The periods as the year item stores them: one gzip-compressed JSON object, in period order.
- * Compressed, a year of 40 UCDs a month takes 5.6 KB (32.7 KB as the facts' JSON), so a large
- * hospital's year of UCD costs stays far below DynamoDB's 400 KB per item; binary, the SDK sends it
- * as base64 rather than escaping JSON within JSON character by character.
- */
-export function encodePeriods(periods: Periods): Uint8Array {
-  return gzipSync(periodsText(periods));
-}
-
 function periodsText(periods: Periods): string {
   return JSON.stringify(Object.fromEntries(ALL_PERIODS.filter((p) => periods.has(p)).map((p) => [p, periods.get(p)])));
 }
@@ -154,8 +144,18 @@ export function applyUpload(current: Periods, facts: readonly MoFact[], order: s
   return { periods, written };
 }
 
-/** Whether the stored items already say exactly what `periods` would (nothing to write: a redelivery). */
-export function alreadyStored(items: readonly Record<string, unknown>[], periods: Periods): boolean {
+/**
+ * The periods as the year item stores them: one gzip-compressed JSON object, in period order.
+ * Compressed, a year of 40 UCDs a month takes 5.6 KB (32.7 KB as the facts' JSON), so a large
+ * hospital's year of UCD costs stays far below DynamoDB's 400 KB per item; binary, the SDK sends it
+ * as base64 rather than escaping JSON within JSON character by character.
+ *
+ * Null when the stored items already say exactly that (nothing to write: a redelivery); the
+ * periods are serialised once for both.
+ */
+export function periodsToWrite(items: readonly Record<string, unknown>[], periods: Periods): Uint8Array | null {
+  const text = periodsText(periods);
   const yearItems = items.filter(isYearItem);
-  return items.length === 1 && yearItems.length === 1 && decodedText(yearItems[0]!) === periodsText(periods);
+  if (items.length === 1 && yearItems.length === 1 && decodedText(yearItems[0]!) === text) return null;
+  return gzipSync(text);
 }

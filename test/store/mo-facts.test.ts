@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MoFact } from '../../lib/domain/schemas';
 import { FactStore } from '../../lib/store/fact-store';
-import { applyUpload, factsOf, periodsOf, encodePeriods } from '../../lib/store/mo-fact-items';
+import { applyUpload, factsOf, periodsOf, periodsToWrite } from '../../lib/store/mo-fact-items';
 import { mo } from '../domain/indicator-fixtures';
 import { useDynaliteTable } from '../helpers/dynalite-table';
 
@@ -23,7 +23,7 @@ const month = (m: number | null, units: number, key = 'atih/2025/mo.csv', versio
 
 /** The facts one item of these periods gives back, as the store lists them. */
 const listed = (periods: ReturnType<typeof periodsOf>) => factsOf('PACA', 2025, SITE, periods);
-const stored = (periods: ReturnType<typeof periodsOf>) => [{ pk: 'p', sk: `FACT#MO#${SITE}`, periods: encodePeriods(periods) }];
+const stored = (periods: ReturnType<typeof periodsOf>) => [{ pk: 'p', sk: `FACT#MO#${SITE}`, periods: periodsToWrite([], periods) }];
 
 describe('an upload applied to an establishment’s year', () => {
   it('keeps every fact as given, the UCD lists included, to the cent', () => {
