@@ -12,7 +12,7 @@
  * | CPAM fact                  | REGION#<region>#YEAR#<year>     | FACT#CPAM#<indicator>#<finess>#<period>     |
  * | Open PHMEV fact            | REGION#<region>#YEAR#<year>     | FACT#PHMEV#<finess>                         |
  * | PMSI DMI fact              | REGION#<region>#YEAR#<year>     | FACT#DMI#<finess>                           |
- * | indicator result           | REGION#<region>#YEAR#<year>     | RESULT#<indicator>#<scope>#<finess|contrat> |
+ * | indicator results          | REGION#<region>#YEAR#<year>     | RESULT#<indicator>#PART#<nnn> (gzip inside) |
  * | evidence record            | REGION#<region>#CAMPAIGN#<c>    | EVIDENCE#<finess>#<kind>#<upload id>        |
  * | reminder marker            | REGION#<region>#CAMPAIGN#<c>    | REMINDER#<deadline>#<finess>#<step>         |
  * | personal upload link       | REGION#<region>#CAMPAIGN#<c>    | LINK#<finess>#<link id>                     |
@@ -65,9 +65,9 @@ export const dynamoKeys = {
   phmevFactPrefix: (region: string, year: number) => ({ pk: `REGION#${region}#YEAR#${year}`, skPrefix: 'FACT#PHMEV#' }),
   dmiFact: (region: string, year: number, finess: string) => ({ pk: `REGION#${region}#YEAR#${year}`, sk: `FACT#DMI#${finess}` }),
   dmiFactPrefix: (region: string, year: number) => ({ pk: `REGION#${region}#YEAR#${year}`, skPrefix: 'FACT#DMI#' }),
-  result: (region: string, year: number, indicator: string, scope: string, id: string) => ({
+  resultPart: (region: string, year: number, indicator: string, part: number) => ({
     pk: `REGION#${region}#YEAR#${year}`,
-    sk: `RESULT#${indicator}#${scope}#${id}`,
+    sk: `RESULT#${indicator}#PART#${String(part).padStart(3, '0')}`,
   }),
   resultPrefix: (region: string, year: number) => ({ pk: `REGION#${region}#YEAR#${year}`, skPrefix: 'RESULT#' }),
   evidence: (region: string, campaign: string, finess: string, kind: string, uploadId: string) => ({

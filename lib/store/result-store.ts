@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { IndicatorResult } from '../domain/schemas';
 import { dynamoKeys } from './keys';
-import { holdsResult, resultItem, resultOf } from './result-items';
+import { holdsResults, resultItems, resultsOf } from './result-items';
 import { TableItems } from './table-items';
 
 /** The indicators' results of each region and year, as the computation last gave them. */
@@ -16,16 +16,16 @@ export class ResultStore {
   async replace(region: string, year: number, results: readonly IndicatorResult[], indicators?: readonly string[]): Promise<void> {
     const k = dynamoKeys.resultPrefix(region, year);
     const existing = (await this.items.query(k.pk, k.skPrefix)).filter((i) => !indicators || indicators.includes(String(i.indicator)));
-    const items = results.map(resultItem);
+    const items = resultItems(region, year, results);
     const keep = new Set(items.map((i) => i.sk));
-    // Most results of a region do not move with one upload: only those that changed are written.
+    // Most indicators of a region do not move with one upload: only those that changed are written.
     const before = new Map(existing.map((i) => [i.sk, i]));
-    const changed = items.filter((i) => !holdsResult(before.get(i.sk), i));
+    const changed = items.filter((i) => !holdsResults(before.get(i.sk), i));
     await this.items.writeAll(changed, existing.filter((i) => !keep.has(i.sk)).map((i) => ({ pk: i.pk, sk: i.sk })));
   }
 
   async list(region: string, year: number): Promise<IndicatorResult[]> {
     const k = dynamoKeys.resultPrefix(region, year);
-    return (await this.items.query(k.pk, k.skPrefix)).map(resultOf);
+    return (await this.items.query(k.pk, k.skPrefix)).flatMap(resultsOf);
   }
 }
