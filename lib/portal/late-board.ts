@@ -25,7 +25,7 @@ export interface OwingEstablishment {
   daysLate: number | null;
   /** `14 jours de retard`, as the digest says it; null before the deadline. */
   delayLabel: string | null;
-  /** What it still owes, each with why: `Plan d'actions (non reçu)`. */
+  /** What it still owes, each with why: `Plan d’actions (non reçu)`. */
   owes: string[];
 }
 
@@ -98,7 +98,7 @@ function owingEntry(row: BoardRow, status: DeadlineStatus, state: 'late' | 'refu
  *
  * @example
  * lateBoard(rows, deadlines, '2026-03-10')[0].owing[0]
- * // { name: 'Hôpital de Toulon-Test', state: 'late', delayLabel: '1 jour de retard', owes: ["Plan d'actions (non reçu)"], … }
+ * // { name: 'Hôpital de Toulon-Test', state: 'late', delayLabel: '1 jour de retard', owes: ["Plan d’actions (non reçu)"], … }
  */
 export function lateBoard(rows: readonly BoardRow[], deadlines: readonly BoardDeadline[], today: string): DeadlineBoard[] {
   return deadlines.map((d) => {

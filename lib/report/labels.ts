@@ -10,12 +10,12 @@ export { DMI_PLAN_LABELS, LATE_LABEL, STATUS_LABELS } from './plain-labels';
 
 /** French labels of the kinds of evidence an establishment sends. */
 export const DOCUMENT_KIND_LABELS: Readonly<Record<DocumentKind, string>> = {
-  plan_actions: "Plan d'actions",
+  plan_actions: "Plan d’actions",
   argumentaire_hors_amm: 'Argumentaire hors-AMM',
   recueil_initiations: 'Recueil des initiations',
   audit_dmi: 'Audit DMI',
   cartographie_dmi: 'Cartographie DMI',
-  plan_actions_dmi: "Plan d'actions DMI",
+  plan_actions_dmi: "Plan d’actions DMI",
   autodiagnostic_pharmacie_clinique: 'Autodiagnostic pharmacie clinique',
   autre: 'Autre document',
 };
@@ -126,7 +126,7 @@ export function statusLabel(status: IndicatorStatus): string {
 /**
  * The French label of a document kind. Takes any string because missing kinds may come from
  * stored records written by older code: an unknown kind is returned unchanged rather than dropped.
- * @example documentKindLabel('plan_actions') // "Plan d'actions"
+ * @example documentKindLabel('plan_actions') // "Plan d’actions"
  */
 export function documentKindLabel(kind: string): string {
   return (DOCUMENT_KIND_LABELS as Record<string, string | undefined>)[kind] ?? kind;

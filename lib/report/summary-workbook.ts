@@ -276,7 +276,7 @@ function indicatorColumns(section: IndicatorSection, summary: RegionSummary): Co
     };
     columns.push(
       { header: 'Cartographie', cell: (r) => text(state(r, 'cartographie')) },
-      { header: "Plan d'actions", cell: (r) => text(state(r, 'plan')) },
+      { header: "Plan d’actions", cell: (r) => text(state(r, 'plan')) },
       { header: 'Audit', cell: (r) => text(state(r, 'audit')) },
       { header: 'Budget DMI (€)', cell: (r) => num('amount', r.result.allocation?.amount ?? null) },
     );

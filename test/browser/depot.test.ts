@@ -47,7 +47,7 @@ describe.skipIf(!chromiumAvailable)('the establishment’s page in Chromium', ()
     ]);
     expect(await report.innerText()).toBe('Rapport du contrat C2 : Non commencé – 7 points à compléter avant de le soumettre Remplir le rapport');
     const blockers = page.locator('#rapport-blocages li');
-    expect(await blockers.allTextContents()).toContainEqual(expect.stringContaining("Plan d'actions (2025-S2) : non reçu"));
+    expect(await blockers.allTextContents()).toContainEqual(expect.stringContaining("Plan d’actions (2025-S2) : non reçu"));
     await screenshot(page, 'depot-attendus-1024');
     expect(await seriousViolations(page)).toEqual([]);
     // Who changed the report last: OMéDIT's opening by `caqes serve`, said as an automatic processing, not a command's name.
@@ -61,10 +61,10 @@ describe.skipIf(!chromiumAvailable)('the establishment’s page in Chromium', ()
     await page.locator('.resultat.accepte').waitFor({ timeout: 20_000 });
 
     // What the report lacks and what is expected follow at once, without a reload.
-    await expect.poll(() => blockers.allTextContents()).not.toContainEqual(expect.stringContaining("Plan d'actions (2025-S2)"));
+    await expect.poll(() => blockers.allTextContents()).not.toContainEqual(expect.stringContaining("Plan d’actions (2025-S2)"));
     expect(await blockers.count()).toBe(6);
     expect(await report.innerText()).toContain('6 points à compléter');
-    expect(await expected.innerText()).toContain("Plan d'actions : Reçu et accepté");
+    expect(await expected.innerText()).toContain("Plan d’actions : Reçu et accepté");
     expect(await page.inputValue('#rapport-MO-actions')).toBe('Revue des prescriptions hors-AMM en COMEDIMS');
 
     await page.setViewportSize({ width: 1280, height: 800 });

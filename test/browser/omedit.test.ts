@@ -84,8 +84,8 @@ describe.skipIf(!chromiumAvailable)('OMéDIT’s page in Chromium', () => {
         ['Argumentaire hors-AMM du S2 2025 (2025-S2)', '21/03/2026', '0', '1', '2', '0'],
       ]);
       expect(await lateRows(page)).toEqual([
-        ['Hôpital d’Ajaccio-TestFINESS 2A0000717 – CORSE', 'Retour des éléments de preuve du semestre 2 (09/03/2026)', '⚠ En retard', '3 jours de retard', "Plan d'actions (non reçu)"],
-        ['Hôpital de Toulon-TestFINESS 830100012 – PACA', 'Retour des éléments de preuve du semestre 2 (09/03/2026)', '⚠ En retard', '3 jours de retard', "Plan d'actions (non reçu)"],
+        ['Hôpital d’Ajaccio-TestFINESS 2A0000717 – CORSE', 'Retour des éléments de preuve du semestre 2 (09/03/2026)', '⚠ En retard', '3 jours de retard', "Plan d’actions (non reçu)"],
+        ['Hôpital de Toulon-TestFINESS 830100012 – PACA', 'Retour des éléments de preuve du semestre 2 (09/03/2026)', '⚠ En retard', '3 jours de retard', "Plan d’actions (non reçu)"],
         ['CHU Test – TimoneFINESS 130780018 – PACA', 'Argumentaire hors-AMM du S2 2025 (21/03/2026)', '✘ Fichier refusé', 'échéance à venir', 'Argumentaire hors-AMM (refusé)'],
       ]);
       // Late is said in the word, and marked in colour.
@@ -127,7 +127,7 @@ describe.skipIf(!chromiumAvailable)('OMéDIT’s page in Chromium', () => {
     await page.getByRole('link', { name: 'Hôpital de Toulon-Test' }).click();
     expect(new URL(page.url()).hash).toBe(`#etablissement-${B}`);
     const row = page.locator(`#etablissement-${B}`);
-    expect(await row.textContent()).toContain("⚠ En retard – Non reçu : Plan d'actions");
+    expect(await row.textContent()).toContain("⚠ En retard – Non reçu : Plan d’actions");
     // Before its deadline a missing document is not late.
     expect(await row.textContent()).toContain('– Non reçu : Argumentaire hors-AMM');
     expect(await row.textContent()).not.toContain('En retard – Non reçu : Argumentaire');

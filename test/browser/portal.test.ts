@@ -49,7 +49,7 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
     await expect.poll(() => page.locator('#etablissement').textContent()).toContain('CHU Test – Timone – FINESS 130780018 – campagne 2025-S2');
     const owed = page.locator('#echeances');
     await expect.poll(() => owed.textContent()).toContain('Retour des éléments de preuve du semestre 2 – au plus tard le 09/03/2026');
-    expect(await owed.textContent()).toContain("Plan d'actions : Non reçu");
+    expect(await owed.textContent()).toContain("Plan d’actions : Non reçu");
 
     // The keyboard reaches the drop zone's real file input right after the kind.
     await page.focus('#type');
@@ -86,7 +86,7 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
     expect(await page.evaluate('window.__xss')).toBeUndefined();
 
     // The page follows: what is owed, and the history of what was sent.
-    await expect.poll(() => owed.textContent()).toContain("Plan d'actions : Reçu et accepté");
+    await expect.poll(() => owed.textContent()).toContain("Plan d’actions : Reçu et accepté");
     expect(await owed.textContent()).toContain('Argumentaire hors-AMM : Reçu mais refusé');
     const history = page.locator('#historique-liste tbody tr');
     expect(await history.count()).toBe(2);
@@ -153,7 +153,7 @@ describe.skipIf(!chromiumAvailable)('the portal in Chromium', () => {
     const row = page.locator(`tr[data-finess="${A}"]`);
     await row.waitFor();
     const text = await row.textContent();
-    expect(text).toContain("✔ Reçu et accepté : Plan d'actions");
+    expect(text).toContain("✔ Reçu et accepté : Plan d’actions");
     // Marked ✘, or late once the deadline of 21/03/2026 has passed.
     expect(text).toContain('Reçu mais refusé : Argumentaire hors-AMM');
     expect(text).toContain('19,0 %');

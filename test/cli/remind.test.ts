@@ -29,7 +29,7 @@ describe('caqes remind', () => {
     const { code, out } = await run('--data', 'events/sample', '--today', '2026-03-10', '--dry-run');
     expect(code).toBe(0);
     expect(out).toContain('Relances CAQES du 10/03/2026 (simulation : rien n’est envoyé)');
-    expect(out).toContain("      - Plan d'actions (fichier « plan.exe » reçu mais refusé");
+    expect(out).toContain("      - Plan d’actions (fichier « plan.exe » reçu mais refusé");
     expect(out).toContain('Synthèse OMéDIT PACA (serait envoyée) à omedit-paca@ars-fictive.example :');
     expect((await run('--today', '2026-03-10')).code).toBe(2);
   }, 60_000);

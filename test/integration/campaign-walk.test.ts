@@ -158,7 +158,7 @@ describe('a 60-day campaign, day by day', () => {
     // B's J-14 says why its plan was refused; C's J-7 says how many lines are still to argue.
     const byId = new Map(mails.map((m) => [m.messageId, m]));
     const bJ14 = sent.find((m) => m.finess === B && m.step === 'J-14' && m.deadline === 'retour_preuves')!;
-    expect(byId.get(bJ14.messageId!)?.body.text).toContain("Plan d'actions (fichier « plan.exe » reçu mais refusé : Type de fichier non reconnu : extension « .exe » non acceptée");
+    expect(byId.get(bJ14.messageId!)?.body.text).toContain("Plan d’actions (fichier « plan.exe » reçu mais refusé : Type de fichier non reconnu : extension « .exe » non acceptée");
     const cJ7 = sent.find((m) => m.finess === C && m.step === 'J-7' && m.deadline === 'argumentaire_hors_amm')!;
     expect(byId.get(cJ7.messageId!)?.body.text).toContain('Argumentaire hors-AMM (1 ligne hors AMM sur 2 sans argumentaire');
   });

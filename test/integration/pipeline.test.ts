@@ -157,7 +157,7 @@ describe('a run on the embedded default', () => {
     expect(toulon).toMatchObject({ step: 'J-14', deadline: 'retour_preuves', deadlineDate: '2026-03-09', campaign: '2025-S2' });
     expect(toulon.subject).toBe('CAQES 2025-S2 : Retour des éléments de preuve du semestre 2 au plus tard le 09/03/2026 – Hôpital de Toulon-Test');
     expect(toulon.text).toContain('à déposer au plus tard le 09/03/2026 (dans 14 jours)');
-    expect(toulon.text).toContain('  - Plan d\'actions (fichier « plan.exe » reçu mais refusé : Type de fichier non reconnu : extension « .exe » non acceptée');
+    expect(toulon.text).toContain('  - Plan d’actions (fichier « plan.exe » reçu mais refusé : Type de fichier non reconnu : extension « .exe » non acceptée');
     // The personal link: the establishment's page, its signed token (FINESS, campaign, region) in the fragment.
     const token = /Déposez vos documents sur votre lien personnel : \S+\/depot#(v1\.[\w-]+\.[\w-]+)\n/.exec(toulon.text)?.[1];
     expect(JSON.parse(Buffer.from(token!.split('.')[1]!, 'base64url').toString('utf8'))).toMatchObject({ finess: C, campaign: '2025-S2', region: 'PACA' });

@@ -32,7 +32,7 @@ describe('the reminder e-mail', () => {
     expect(email.subject).toBe('CAQES 2025-S2 : Retour des éléments de preuve au plus tard le 09/03/2026 – CH des Tests');
     expect(email.text).toContain('à déposer au plus tard le 09/03/2026 (dans 14 jours).');
     expect(email.text).not.toContain('délai de rigueur');
-    expect(email.text).toContain("  - Plan d'actions\n");
+    expect(email.text).toContain("  - Plan d’actions\n");
     expect(email.text).toContain('  - Argumentaire hors-AMM (fichier « arg.csv » reçu mais refusé : ligne 3, colonne « nb_ucd » : Valeur « trois » invalide.)');
     expect(email.text).toContain('Déposez vos documents sur votre lien personnel : https://portail.example/depot#v1.abc.def');
     expect(email.text).toContain('valable jusqu’au 25/03/2026');
@@ -88,7 +88,7 @@ describe('OMéDIT’s digest', () => {
     );
     expect(digest.to).toEqual(['omedit@ars.example']);
     expect(digest.subject).toBe('CAQES PACA – relances du 12/03/2026 : 1 envoyée(s), 1 établissement(s) en retard');
-    expect(digest.text).toContain('Relances envoyées aujourd’hui (1) :\n  - CH des Tests (130786049) – Retour des éléments de preuve du 09/03/2026 [J-14] : Plan d\'actions, Argumentaire hors-AMM (refusé), Recueil des initiations (incomplet)');
+    expect(digest.text).toContain('Relances envoyées aujourd’hui (1) :\n  - CH des Tests (130786049) – Retour des éléments de preuve du 09/03/2026 [J-14] : Plan d’actions, Argumentaire hors-AMM (refusé), Recueil des initiations (incomplet)');
     expect(digest.text).toContain('En retard (1) :\n  - CH des Tests (130786049) – Retour des éléments de preuve du 09/03/2026, 3 jours de retard');
     expect(digest.text).toContain('x@rebond.example (CH Rebond) : adresse en échec définitif depuis le 01/03/2026 – aucune autre adresse : l’établissement n’a pas été relancé');
   });

@@ -191,7 +191,7 @@ describe('planning an upload', () => {
     expect(refused({ kind: 'plan_actions', fileName: 'plan.exe', size: 10 })).toMatchObject({
       status: 400,
       code: 'file-type-refused',
-      message: 'Le fichier « plan.exe » ne peut pas être déposé ici : formats acceptés pour « Plan d\'actions » : .pdf, .docx, .xlsx, .ods, .odt, .csv.',
+      message: 'Le fichier « plan.exe » ne peut pas être déposé ici : formats acceptés pour « Plan d’actions » : .pdf, .docx, .xlsx, .ods, .odt, .csv.',
     });
     expect(refused({ kind: 'argumentaire_hors_amm', fileName: 'argumentaire.pdf', size: 10 })).toMatchObject({ status: 400, code: 'file-type-refused', message: expect.stringContaining('.csv, .xlsx ou .ods') });
     expect(refused({ kind: 'argumentaire_hors_amm', fileName: 'argumentaire.xls', size: 10 })).toMatchObject({

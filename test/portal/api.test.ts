@@ -75,7 +75,7 @@ describe('an establishment, through its personal link', () => {
     expect(body.establishment).toEqual({ finess: A, name: 'CHU Test – Timone', region: 'PACA' });
     expect(body.campaign).toBe(CAMPAIGN);
     expect(body.deadlines).toEqual([
-      expect.objectContaining({ id: 'retour_preuves', dateLabel: '09/03/2026', documents: [expect.objectContaining({ kind: 'plan_actions', state: 'missing', label: "Plan d'actions" })] }),
+      expect.objectContaining({ id: 'retour_preuves', dateLabel: '09/03/2026', documents: [expect.objectContaining({ kind: 'plan_actions', state: 'missing', label: "Plan d’actions" })] }),
       expect.objectContaining({ id: 'argumentaire_hors_amm', dateLabel: '21/03/2026', documents: [expect.objectContaining({ kind: 'argumentaire_hors_amm', state: 'missing' })] }),
     ]);
     expect(body.kinds).toContainEqual({ kind: 'argumentaire_hors_amm', label: 'Argumentaire hors-AMM', extensions: ['csv', 'txt', 'tsv', 'xlsx', 'ods'], maxBytes: 100 * 1024 ** 2 });
@@ -90,7 +90,7 @@ describe('an establishment, through its personal link', () => {
     expect(result).toMatchObject({ state: 'done', status: 'accepted', errorCount: 0, issues: [] });
     const page = await call('/api/depot', token);
     expect((page.body.deadlines as { documents: { state: string; fileName: string }[] }[])[0]!.documents[0]).toMatchObject({ state: 'accepted', fileName: 'Plan_d_actions_S2.pdf' });
-    expect(page.body.history).toEqual([expect.objectContaining({ key, status: 'accepted', kindLabel: "Plan d'actions" })]);
+    expect(page.body.history).toEqual([expect.objectContaining({ key, status: 'accepted', kindLabel: "Plan d’actions" })]);
   });
 
   it('gets a refused table back with each error’s line, column and French message', async () => {

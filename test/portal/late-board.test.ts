@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeadlineStatus, DocumentStanding } from '../../lib/portal/deadline-status';
 import { lateBoard, regionFigures, standing, type BoardRow } from '../../lib/portal/late-board';
 
-const PLAN = "Plan d'actions";
+const PLAN = "Plan d’actions";
 
 function doc(state: DocumentStanding['state'], label = PLAN): DocumentStanding {
   return { kind: 'plan_actions', label, state, fileName: null, key: null, receivedAt: null, errorCount: null, detail: null };

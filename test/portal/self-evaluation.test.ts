@@ -205,8 +205,8 @@ describe('filled in through the establishment’s link', () => {
       'Qualité, sécurité et bon usage des dispositifs médicaux implantables (DMI) : renseignez « Cartographie (ANAP ou RESOMEDIT) réalisée et plan d’actions établi (2 points) »',
       'Qualité, sécurité et bon usage des dispositifs médicaux implantables (DMI) : renseignez « Audit de traçabilité et d’information du patient réalisé (1 point) »',
       'Qualité, sécurité et bon usage des dispositifs médicaux implantables (DMI) : Hôpital Nord – Cartographie DMI (2025) : non reçu, attendu pour le 31/03/2026',
-      // DMI's plan is its own kind, plan_actions_dmi, labelled « Plan d'actions DMI » (issue 18).
-      'Qualité, sécurité et bon usage des dispositifs médicaux implantables (DMI) : Hôpital Nord – Plan d\'actions DMI (2025) : non reçu, attendu pour le 31/03/2026',
+      // DMI's plan is its own kind, plan_actions_dmi, labelled « Plan d’actions DMI » (issue 18).
+      'Qualité, sécurité et bon usage des dispositifs médicaux implantables (DMI) : Hôpital Nord – Plan d’actions DMI (2025) : non reçu, attendu pour le 31/03/2026',
       'Qualité, sécurité et bon usage des dispositifs médicaux implantables (DMI) : Hôpital Nord – Audit DMI (2025) : non reçu, attendu pour le 31/03/2026',
     ]);
 

@@ -177,7 +177,7 @@ describe('buildSummaryWorkbook', () => {
 
   it('says where each document stands, with its file name', () => {
     const detail = mo.getCell(6, columnOf(mo, 3, 'Détail des pièces'));
-    expect(detail.value).toBe(`Plan d'actions (2025-S2) : reçu à temps le 23/02/2026 – ${HOSTILE.fileName} ; Argumentaire hors-AMM (2025-S2) : attendu pour le 21/03/2026`);
+    expect(detail.value).toBe(`Plan d’actions (2025-S2) : reçu à temps le 23/02/2026 – ${HOSTILE.fileName} ; Argumentaire hors-AMM (2025-S2) : attendu pour le 21/03/2026`);
     expect(values(mo, 6, columnOf(mo, 3, 'Reçues à temps')).slice(-2)).toEqual([2, 1]);
   });
 
@@ -215,7 +215,7 @@ describe('buildSummaryWorkbook', () => {
     const header = 3;
     const state = (r: number, label: string) => dmi.getCell(r, columnOf(dmi, header, label)).value;
     expect([4, 5, 6].map((r) => dmi.getCell(r, 1).value)).toEqual(['Centre Sud', 'Clinique des Oliviers', 'Hôpital Nord']);
-    expect([4, 5, 6].map((r) => [state(r, 'Cartographie'), state(r, "Plan d'actions"), state(r, 'Audit')])).toEqual([
+    expect([4, 5, 6].map((r) => [state(r, 'Cartographie'), state(r, "Plan d’actions"), state(r, 'Audit')])).toEqual([
       ['non transmis', 'transmis en retard', 'attendu'],
       ['transmis', 'transmis', 'transmis'],
       ['transmis en retard', 'transmis', 'non transmis'],
