@@ -46,8 +46,9 @@ function pack(fact: MoFact): z.infer<typeof PackedFact> {
   return { ...rest, ucdCosts: ucdCosts.map((c) => [c.ucd, c.units, c.amount]), i999ByUcd: i999ByUcd.map((c) => [c.ucd, c.units, c.lines]) };
 }
 
+/** A stored period's fact, checked when its item was read (PeriodsJson), with its keys given back. */
 function unpack(region: string, year: number, finess: string, period: string, packed: z.infer<typeof PackedFact>): MoFact {
-  return MoFact.parse({
+  return {
     ...packed,
     region,
     year,
@@ -55,7 +56,7 @@ function unpack(region: string, year: number, finess: string, period: string, pa
     month: monthOf(period),
     ucdCosts: packed.ucdCosts.map(([ucd, units, amount]) => ({ ucd, units, amount })),
     i999ByUcd: packed.i999ByUcd.map(([ucd, units, lines]) => ({ ucd, units, lines })),
-  });
+  };
 }
 
 const LegacyItem = z.object({ sk: z.string(), order: z.string(), removed: z.literal(true).optional() }).loose();
