@@ -49,7 +49,7 @@ function detached(text: string): string {
 
 /**
  * Two sums per UCD of one fact (units and amount, or units and lines), kept in columns rather than
- * as an object per UCD: a national stay-level file gives about 400,000 establishment-month-UCD
+ * as an object per UCD: a national stay-level file gives about 520,000 establishment-month-UCD
  * sums, whose objects and boxed numbers were most of what the reader held at its end (the heap V8
  * then sizes the rest of `caqes run` from). A slot is a UCD's place in the columns, in the order
  * of its first line.
