@@ -2,7 +2,7 @@ import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CpamFact, DmiFact, MoFact, PhmevFact, type SourceRef } from '../domain/schemas';
 import { isConditionFailure, withoutKeys } from './dynamo-query';
 import { dynamoKeys } from './keys';
-import { applyUpload, establishmentOf, factsOf, periodsOf, periodsToWrite } from './mo-fact-items';
+import { applyUpload, establishmentOf, factsOf, periodsOf, periodsToWrite, type UcdTexts } from './mo-fact-items';
 import { noteRegionYear } from './referential-store';
 import { TableItems, type Item } from './table-items';
 
@@ -118,7 +118,8 @@ export class FactStore {
   }
 
   async listMoFacts(region: string, year: number): Promise<MoFact[]> {
-    return [...(await this.moItemsByEstablishment(region, year))].flatMap(([finess, items]) => factsOf(region, year, finess, periodsOf(items)));
+    const texts: UcdTexts = new Map();
+    return [...(await this.moItemsByEstablishment(region, year))].flatMap(([finess, items]) => factsOf(region, year, finess, periodsOf(items), texts));
   }
 
   /** Stores an extract's CPAM values, each unless a newer upload already gave its establishment, indicator and period; returns those written. */

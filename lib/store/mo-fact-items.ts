@@ -46,16 +46,43 @@ function pack(fact: MoFact): z.infer<typeof PackedFact> {
   return { ...rest, ucdCosts: ucdCosts.map((c) => [c.ucd, c.units, c.amount]), i999ByUcd: i999ByUcd.map((c) => [c.ucd, c.units, c.lines]) };
 }
 
-/** A stored period's fact, checked when its item was read (PeriodsJson), with its keys given back. */
-function unpack(region: string, year: number, finess: string, period: string, packed: z.infer<typeof PackedFact>): MoFact {
+/**
+ * One copy of each UCD's text for a listing: the stored JSON gives every establishment-month its
+ * own copy of the same few hundred codes, which the computation of a region then held together.
+ */
+export type UcdTexts = Map<string, string>;
+
+function sharedText(texts: UcdTexts, ucd: string): string {
+  const known = texts.get(ucd);
+  if (known !== undefined) return known;
+  texts.set(ucd, ucd);
+  return ucd;
+}
+
+/**
+ * A stored fact as the computation reads it. Its period was checked against `PackedFact` when
+ * decoded: the fact is built from it directly, not parsed a second time, which copied every UCD
+ * of a region once more.
+ */
+function unpack(region: string, year: number, finess: string, period: string, packed: z.infer<typeof PackedFact>, texts: UcdTexts): MoFact {
+  const { level, totalUcd, totalAmount, i999Ucd, i999Amount, i997Ucd, lines, anomalies, source, replaced } = packed;
   return {
-    ...packed,
     region,
-    year,
     finess,
+    level,
+    year,
     month: monthOf(period),
-    ucdCosts: packed.ucdCosts.map(([ucd, units, amount]) => ({ ucd, units, amount })),
-    i999ByUcd: packed.i999ByUcd.map(([ucd, units, lines]) => ({ ucd, units, lines })),
+    totalUcd,
+    totalAmount,
+    i999Ucd,
+    i999Amount,
+    i997Ucd,
+    lines,
+    anomalies,
+    ucdCosts: packed.ucdCosts.map(([ucd, units, amount]) => ({ ucd: sharedText(texts, ucd), units, amount })),
+    i999ByUcd: packed.i999ByUcd.map(([ucd, units, lines]) => ({ ucd: sharedText(texts, ucd), units, lines })),
+    source,
+    replaced,
   };
 }
 
@@ -108,11 +135,14 @@ export function periodsOf(items: readonly Record<string, unknown>[]): Periods {
   return periods;
 }
 
-/** The facts a set of periods holds (tombstones left out), in period order. */
-export function factsOf(region: string, year: number, finess: string, periods: Periods): MoFact[] {
+/**
+ * The facts a set of periods holds (tombstones left out), in period order; `texts` shares the UCD
+ * codes across the establishments of one listing.
+ */
+export function factsOf(region: string, year: number, finess: string, periods: Periods, texts: UcdTexts = new Map()): MoFact[] {
   return ALL_PERIODS.flatMap((period) => {
     const entry = periods.get(period);
-    return entry?.fact ? [unpack(region, year, finess, period, entry.fact)] : [];
+    return entry?.fact ? [unpack(region, year, finess, period, entry.fact, texts)] : [];
   });
 }
 

@@ -47,6 +47,40 @@ function detached(text: string): string {
   return ` ${text}`.slice(1);
 }
 
+/**
+ * Two sums per UCD of one fact (units and amount, or units and lines), kept in columns rather than
+ * as an object per UCD: a national stay-level file gives about 520,000 establishment-month-UCD
+ * sums, whose objects and boxed numbers were most of what the reader held at its end (the heap V8
+ * then sizes the rest of `caqes run` from). A slot is a UCD's place in the columns, in the order
+ * of its first line.
+ */
+class UcdSums {
+  private readonly slots = new Map<string, number>();
+  private readonly ucds: string[] = [];
+  private readonly first: number[] = [];
+  private readonly second: number[] = [];
+
+  /** Adds to a UCD's sums; `shared` gives the one copy of a new UCD's text every fact keys it by. */
+  add(ucd: string, first: number, second: number, shared: (ucd: string) => string): void {
+    let slot = this.slots.get(ucd);
+    if (slot === undefined) {
+      slot = this.ucds.length;
+      const key = shared(ucd);
+      this.slots.set(key, slot);
+      this.ucds.push(key);
+      this.first.push(0);
+      this.second.push(0);
+    }
+    this.first[slot] = this.first[slot]! + first;
+    this.second[slot] = this.second[slot]! + second;
+  }
+
+  /** The sums, one row per UCD in the order of its first line. */
+  rows<R>(row: (ucd: string, first: number, second: number) => R): R[] {
+    return this.ucds.map((ucd, slot) => row(ucd, this.first[slot]!, this.second[slot]!));
+  }
+}
+
 /** One dispensation line, as the aggregated extract or the stay-level file gives it. */
 export interface MoLine {
   region: string;
@@ -86,6 +120,13 @@ function emptyFact(line: MoLine, year: number, source: SourceRef): MoFact {
   };
 }
 
+/** A fact being summed, with its sums per UCD until the facts are finished. */
+interface Tally {
+  fact: MoFact;
+  costs: UcdSums | null;
+  horsAmm: UcdSums | null;
+}
+
 /**
  * Sums dispensation lines into MO facts per establishment and month (or whole year): totals, I999
  * (hors AMM) and I997 (AMM miroir) units and amounts, and the coding anomalies (no code, a code not
@@ -95,34 +136,43 @@ function emptyFact(line: MoLine, year: number, source: SourceRef): MoFact {
  */
 export function moAccumulator(year: number, source: SourceRef, options: { perUcd: boolean; ucdColumn: string }) {
   /** The facts in the order of their first line, and by establishment then month. */
-  const facts: MoFact[] = [];
+  const tallies: Tally[] = [];
   // Looked up by establishment then month rather than by a `finess#month` key, which built and
   // hashed a string per line of extracts of millions of lines.
-  const byFiness = new Map<string, Map<number | null, MoFact>>();
-  const ucdCosts = new Map<MoFact, Map<string, { units: number; amount: number }>>();
-  const i999ByUcd = new Map<MoFact, Map<string, { units: number; lines: number }>>();
-  /** The fact of a line's establishment and month, created at its first line. */
-  function factOf(line: MoLine): MoFact {
+  const byFiness = new Map<string, Map<number | null, Tally>>();
+  /** One copy of each UCD's text for the whole file: a file names a few hundred UCDs, in hundreds of thousands of sums. */
+  const ucdTexts = new Map<string, string>();
+  const shared = (ucd: string): string => {
+    let text = ucdTexts.get(ucd);
+    if (text === undefined) {
+      text = detached(ucd);
+      ucdTexts.set(text, text);
+    }
+    return text;
+  };
+  /** The tally of a line's establishment and month, created at its first line. */
+  function tallyOf(line: MoLine): Tally {
     let months = byFiness.get(line.finess);
     if (!months) {
       months = new Map();
       byFiness.set(line.finess, months);
     }
-    let fact = months.get(line.month);
-    if (!fact) {
-      fact = emptyFact(line, year, source);
-      facts.push(fact);
-      months.set(line.month, fact);
+    let tally = months.get(line.month);
+    if (!tally) {
+      tally = { fact: emptyFact(line, year, source), costs: null, horsAmm: null };
+      tallies.push(tally);
+      months.set(line.month, tally);
     }
-    return fact;
+    return tally;
   }
-  // The fact of the previous line: extracts come sorted by establishment and month, so most lines
+  // The tally of the previous line: extracts come sorted by establishment and month, so most lines
   // add to it without the two lookups.
-  let previous: MoFact | null = null;
+  let previous: Tally | null = null;
   return {
     add(line: MoLine, raise: RaiseIssue): void {
-      const fact = previous !== null && previous.finess === line.finess && previous.month === line.month ? previous : factOf(line);
-      previous = fact;
+      const tally = previous !== null && previous.fact.finess === line.finess && previous.fact.month === line.month ? previous : tallyOf(line);
+      previous = tally;
+      const fact = tally.fact;
       fact.lines++;
       fact.totalUcd += line.units;
       fact.totalAmount += line.amount;
@@ -141,18 +191,7 @@ export function moAccumulator(year: number, source: SourceRef, options: { perUcd
       } else if (kind === 'hors-amm') {
         fact.i999Ucd += line.units;
         fact.i999Amount += line.amount;
-        let perUcd = i999ByUcd.get(fact);
-        if (!perUcd) {
-          perUcd = new Map();
-          i999ByUcd.set(fact, perUcd);
-        }
-        let u = perUcd.get(line.ucd);
-        if (!u) {
-          u = { units: 0, lines: 0 };
-          perUcd.set(detached(line.ucd), u);
-        }
-        u.units += line.units;
-        u.lines++;
+        (tally.horsAmm ??= new UcdSums()).add(line.ucd, line.units, 1, shared);
       } else if (kind === 'amm-miroir') {
         fact.i997Ucd += line.units;
       }
@@ -163,30 +202,26 @@ export function moAccumulator(year: number, source: SourceRef, options: { perUcd
         if (invalid.examples.length < ANOMALY_EXAMPLES && !invalid.examples.includes(line.ucd)) invalid.examples.push(line.ucd);
         raise('coding-anomaly', 'warning', options.ucdColumn, line.ucd, { detail: 'code UCD inconnu (7 chiffres, ou 13 commençant par 340093 ou 340089)' });
       } else if (options.perUcd) {
-        const costs = ucdCosts.get(fact) ?? new Map<string, { units: number; amount: number }>();
-        let c = costs.get(line.ucd);
-        if (!c) {
-          c = { units: 0, amount: 0 };
-          costs.set(detached(line.ucd), c);
-        }
-        c.units += line.units;
-        c.amount += line.amount;
-        ucdCosts.set(fact, costs);
+        (tally.costs ??= new UcdSums()).add(line.ucd, line.units, line.amount, shared);
       }
     },
     /** The facts; a year given both whole and month by month for one establishment is an error. */
     finish(raise: RaiseIssue, monthColumn: string): MoFact[] {
-      const monthly = new Set(facts.filter((f) => f.month !== null).map((f) => f.finess));
-      for (const f of facts) {
+      const monthly = new Set(tallies.filter((t) => t.fact.month !== null).map((t) => t.fact.finess));
+      for (const { fact: f } of tallies) {
         if (f.month === null && monthly.has(f.finess)) {
           raise('inconsistent-value', 'error', monthColumn, f.finess, { detail: 'ce FINESS a des lignes sans mois et des lignes mensuelles : l’année serait comptée deux fois' });
         }
       }
-      return facts.map((f) => ({
-        ...f,
-        ucdCosts: [...(ucdCosts.get(f) ?? [])].map(([ucd, c]) => ({ ucd, ...c })),
-        i999ByUcd: [...(i999ByUcd.get(f) ?? [])].map(([ucd, c]) => ({ ucd, ...c })),
-      }));
+      // Each tally's sums are let go once its fact lists them: the file's sums are never held twice.
+      return tallies.map((tally) => {
+        const { fact, costs, horsAmm } = tally;
+        tally.costs = null;
+        tally.horsAmm = null;
+        fact.ucdCosts = costs?.rows((ucd, units, amount) => ({ ucd, units, amount })) ?? [];
+        fact.i999ByUcd = horsAmm?.rows((ucd, units, lines) => ({ ucd, units, lines })) ?? [];
+        return fact;
+      });
     },
   };
 }
