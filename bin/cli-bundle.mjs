@@ -106,6 +106,9 @@ async function buildNow(root, entry, cacheDir) {
     // only the AWS SDK commands the sources use are kept, not every command of each client.
     mainFields: ['module', 'main'],
     banner: { js: REQUIRE_BANNER },
+    // Bundling renames classes and functions whose names two modules share; their `name` (an error's
+    // name in a message or a log, a stack trace) stays the one their package gave them.
+    keepNames: true,
     outdir,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
