@@ -197,4 +197,19 @@ describe('the command bundled once (bin/cli-bundle.mjs)', () => {
       await rm(other, { recursive: true, force: true });
     }
   });
+
+  it('keeps the names packages give their classes, even where two modules of the bundle use the same one', async () => {
+    // ES modules: the bundle puts both classes in one scope, where one of them must be renamed.
+    for (const name of ['erreur-a', 'erreur-b']) {
+      await mkdir(join(root, 'node_modules', name), { recursive: true });
+      await writeFile(join(root, 'node_modules', name, 'package.json'), JSON.stringify({ name, version: '1.0.0', type: 'module', main: 'index.js' }));
+      await writeFile(join(root, 'node_modules', name, 'index.js'), 'class DepotError extends Error {}\nexport const make = () => new DepotError();\n');
+    }
+    await writeFile(
+      join(root, 'src', 'main.ts'),
+      "import { make as a } from 'erreur-a';\nimport { make as b } from 'erreur-b';\nexport async function main(): Promise<string> {\n  return `${a().constructor.name} ${b().constructor.name}`;\n}\n",
+    );
+    const entry = await bundle({ root, entry: 'src/main.ts', cacheDir });
+    expect(runMain(entry!)).toBe('DepotError DepotError');
+  });
 });
