@@ -113,6 +113,8 @@ async function buildNow(root, entry, cacheDir) {
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
     sourcemap: 'linked',
+    // The maps point at the sources on disk rather than holding them: 24 MB a build with, 11 MB without.
+    sourcesContent: false,
     metafile: true,
     logLevel: 'silent',
     plugins: [sourceUrls],
