@@ -1,9 +1,12 @@
 // The command's sources bundled once by esbuild and kept until one of them changes: through tsx,
 // every one of the command's few hundred modules, and every file of the AWS SDK it imports, went
 // through tsx's loader hooks at each start (about a second of `caqes run`, `caqes validate`).
-// Packages stay external (Node loads them natively), and each command's modules are their own chunk,
-// loaded when it runs, as `lib/cli/main.ts` imports them.
+// The npm packages are bundled too, but for those listed in EXTERNAL: loaded by Node, the thousand
+// CommonJS files of the emulators, the AWS SDK and exceljs cost about half a second of every start
+// (resolving, reading, wrapping each one). Each command's modules are their own chunk, loaded when
+// it runs, as `lib/cli/main.ts` imports them.
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -12,6 +15,25 @@ const MANIFEST = 'current.json';
 const SELF = fileURLToPath(import.meta.url);
 /** Builds no longer current are removed after this long: a command started before still loads its chunks. */
 const STALE_BUILD_MS = 24 * 60 * 60 * 1000;
+/**
+ * Packages left to Node, each for a reason the bundle cannot follow: native code (level's
+ * classic-level, esbuild, DuckDB), files read beside their own sources or required by computed
+ * paths (dynalite: its actions, its TLS files; playwright-core), or the loader itself (tsx). Only
+ * packages the project depends on directly: Node resolves an external from the bundle's folder, which
+ * sees the top-level copy of a package, not one nested under another package.
+ */
+export const EXTERNAL = ['dynalite', 'level', 'esbuild', 'playwright-core', '@duckdb/node-api', 'tsx'];
+/**
+ * What says which versions of the bundled packages are installed: npm rewrites both at every change
+ * of node_modules (install, update, ci). Their files are not checked one by one: a few thousand stats
+ * at each start.
+ */
+const LOCK_FILES = ['package-lock.json', 'node_modules/.package-lock.json'];
+/**
+ * A CommonJS package bundled into an ES module asks for Node's modules through `require`, which an ES
+ * module does not have. Aliased: a bundled module may declare its own `createRequire`.
+ */
+const REQUIRE_BANNER = "import { createRequire as __caqesCreateRequire } from 'node:module'; const require = __caqesCreateRequire(import.meta.url);";
 
 async function sameFile(root, [path, mtimeMs, size]) {
   try {
@@ -79,17 +101,29 @@ async function buildNow(root, entry, cacheDir) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    external: EXTERNAL,
+    // The packages' ES builds where they have one, as the Lambdas are bundled (infra/functions.ts):
+    // only the AWS SDK commands the sources use are kept, not every command of each client.
+    mainFields: ['module', 'main'],
+    banner: { js: REQUIRE_BANNER },
+    // Bundling renames classes and functions whose names two modules share; their `name` (an error's
+    // name in a message or a log, a stack trace) stays the one their package gave them.
+    keepNames: true,
     outdir,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
     sourcemap: 'linked',
+    // The maps point at the sources on disk rather than holding them: 24 MB a build with, 11 MB without.
+    sourcesContent: false,
     metafile: true,
     logLevel: 'silent',
     plugins: [sourceUrls],
   });
+  const sources = Object.keys(result.metafile.inputs).filter((path) => !path.includes('node_modules/'));
+  const locks = [];
+  for (const path of LOCK_FILES) if (await stat(join(root, path)).then(() => true, () => false)) locks.push(path);
   const inputs = await Promise.all(
-    Object.keys(result.metafile.inputs).map(async (path) => {
+    [...sources, ...locks].map(async (path) => {
       const s = await stat(join(root, path));
       return [path, s.mtimeMs, s.size];
     }),
@@ -137,7 +171,17 @@ export async function loadMain(root = CHECKOUT) {
   return (await import('../lib/cli/main.ts')).main;
 }
 
+/**
+ * Where the builds of `root` are kept: a folder per checkout, since worktrees may share one
+ * node_modules. With one folder for all, each checkout's command found the other's build current
+ * and built again, a few seconds each time.
+ */
+export function commandCacheDir(root = CHECKOUT) {
+  const checkout = createHash('sha256').update(resolve(root)).digest('hex').slice(0, 16);
+  return join(root, 'node_modules', '.cache', 'caqes-cli', checkout);
+}
+
 /** The bundle of `caqes` (lib/cli/main.ts) in `root`, built when missing or stale; null as bundledEntry. */
 export function commandBundle(root = CHECKOUT) {
-  return bundledEntry({ root, entry: 'lib/cli/main.ts', cacheDir: join(root, 'node_modules', '.cache', 'caqes-cli') });
+  return bundledEntry({ root, entry: 'lib/cli/main.ts', cacheDir: commandCacheDir(root) });
 }

@@ -4,7 +4,6 @@
  * one, e-mails are kept locally (lib/local/mail-gateway.ts). On AWS, SES sends them.
  */
 import { readFile } from 'node:fs/promises';
-import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import { StateError } from './state';
 
@@ -94,6 +93,8 @@ export async function openSmtpRelay(config: SmtpConfig): Promise<SmtpRelay> {
     }
   }
   const port = config.port ?? (config.tls === 'tls' ? 465 : 587);
+  // Loaded with a relay only: every command starting the embedded default loaded it for nothing.
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({
     host: config.host,
     port,

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type * as ExcelJS from 'exceljs';
 import { CATALOGUE, type IndicatorDefinition, type Measure } from '../domain/catalogue';
 import type { IndicatorStatus, RegionMoTotals } from '../domain/schemas';
 import { formatFrenchNumber } from '../io/french';
@@ -590,7 +590,10 @@ function writeReports(sheet: SheetWriter, summary: RegionSummary): void {
  * }));
  */
 export async function buildSummaryWorkbook(summary: RegionSummary): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  // Loaded with the first workbook, not with the compute handler: a run without summaries (the
+  // referential alone) need not load it, about a tenth of such a `caqes run`.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   const generated = new Date(summary.generatedAt);
   workbook.creator = 'OMéDIT – suivi CAQES';
   workbook.title = `CAQES ${summary.year} – ${summary.region}`;
