@@ -15,7 +15,7 @@ const PDF = '%PDF-1.4\n%%EOF\n';
 const evidence = (name: string) => `evidence/2025-S2/${A}/plan_actions/${name}`;
 
 const ACCEPTED = [
-  evidence("u1-Plan d’actions 2025 100% + annexe.pdf"),
+  evidence("u1-Plan d'actions 2025 100% + annexe.pdf"),
   evidence('u2-plan%20v2.pdf'),
   evidence('u3-plan%2Fannexe.pdf'),
   evidence('u4-plan +%25+ é 東京.pdf'),

@@ -62,7 +62,7 @@ describe('the keys of AWS S3 events', () => {
   });
 
   it.each([
-    ["evidence/2025-S2/130780018/plan_actions/u1-Plan d’actions 2025 100% + annexe.pdf", "evidence/2025-S2/130780018/plan_actions/u1-Plan+d%27actions+2025+100%25+%2B+annexe.pdf"],
+    ["evidence/2025-S2/130780018/plan_actions/u1-Plan d'actions 2025 100% + annexe.pdf", "evidence/2025-S2/130780018/plan_actions/u1-Plan+d%27actions+2025+100%25+%2B+annexe.pdf"],
     ['atih/2025/plan%20v2.pdf', 'atih/2025/plan%2520v2.pdf'],
     ['atih/2025/plan%2Fannexe.pdf', 'atih/2025/plan%252Fannexe.pdf'],
     ['referential/établissements 東京.csv', 'referential/%C3%A9tablissements+%E6%9D%B1%E4%BA%AC.csv'],
@@ -90,7 +90,7 @@ describe('the keys of AWS S3 events', () => {
 });
 
 describe('the embedded default\'s events have the shape of AWS\'s (parity)', () => {
-  it.each(["Plan d’actions 2025 100% + annexe.pdf", 'plan%20v2.pdf', 'plan%2Fannexe.pdf', 'é 東京 +%.pdf', `${'é'.repeat(500)}`])('%s', (name) => {
+  it.each(["Plan d'actions 2025 100% + annexe.pdf", 'plan%20v2.pdf', 'plan%2Fannexe.pdf', 'é 東京 +%.pdf', `${'é'.repeat(500)}`])('%s', (name) => {
     const key = `evidence/2025-S2/130780018/plan_actions/u1-${name}`;
     const local = awsShapedEvent(s3rverEvent(key), new Date('2026-02-23T06:00:00.000Z')) as ReturnType<typeof s3rverEvent>;
     const record = local.Records[0]!;
