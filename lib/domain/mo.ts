@@ -1,3 +1,4 @@
+import { grouped } from './grouped';
 import { formatFrenchNumber } from '../io/french';
 import { argumentationCoverage, arguedComponent, type Owned } from './mo-argumentation';
 import type { Anomaly, Campaign, EvidenceRecord, MoFact, RegionMoTotals, ResultComponent, ResultTarget, SourceRef } from './schemas';
@@ -238,21 +239,9 @@ const regionMediansCache = new WeakMap<readonly MoFact[], Map<string, number>>()
 function regionMedians(region: readonly MoFact[]): Map<string, number> {
   let medians = regionMediansCache.get(region);
   if (!medians) {
-    const byFiness = new Map<string, MoFact[]>();
-    for (const f of region) {
-      const list = byFiness.get(f.finess);
-      if (list) list.push(f);
-      else byFiness.set(f.finess, [f]);
-    }
-    const byUcd = new Map<string, number[]>();
-    for (const facts of byFiness.values()) {
-      for (const [ucd, cost] of unitCosts(facts)) {
-        const list = byUcd.get(ucd);
-        if (list) list.push(cost);
-        else byUcd.set(ucd, [cost]);
-      }
-    }
-    medians = new Map([...byUcd].filter(([, costs]) => costs.length >= MIN_SITES_FOR_MEDIAN).map(([ucd, costs]) => [ucd, median(costs)]));
+    const costs = [...grouped(region, (f) => f.finess).values()].flatMap((facts) => [...unitCosts(facts)]);
+    const byUcd = grouped(costs, ([ucd]) => ucd);
+    medians = new Map([...byUcd].filter(([, sites]) => sites.length >= MIN_SITES_FOR_MEDIAN).map(([ucd, sites]) => [ucd, median(sites.map(([, cost]) => cost))]));
     regionMediansCache.set(region, medians);
   }
   return medians;

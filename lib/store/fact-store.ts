@@ -1,4 +1,5 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { grouped } from '../domain/grouped';
 import { CpamFact, DmiFact, MoFact, PhmevFact, type SourceRef } from '../domain/schemas';
 import { isConditionFailure, withoutKeys } from './dynamo-query';
 import { dynamoKeys } from './keys';
@@ -57,12 +58,7 @@ export class FactStore {
   /** A region and year's MO items (year items, and items of one period from before), by establishment. */
   private async moItemsByEstablishment(region: string, year: number): Promise<Map<string, Item[]>> {
     const k = dynamoKeys.moFactPrefix(region, year);
-    const byEstablishment = new Map<string, Item[]>();
-    for (const item of await this.items.query(k.pk, k.skPrefix)) {
-      const finess = establishmentOf(item);
-      byEstablishment.set(finess, [...(byEstablishment.get(finess) ?? []), item]);
-    }
-    return byEstablishment;
+    return grouped(await this.items.query(k.pk, k.skPrefix), establishmentOf);
   }
 
   /**

@@ -14,6 +14,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
+import { grouped } from '../domain/grouped';
 import { IndicatorResult } from '../domain/schemas';
 import { withoutKeys } from './dynamo-query';
 import { dynamoKeys } from './keys';
@@ -48,16 +49,10 @@ function packed(texts: readonly string[]): Uint8Array[] {
 /**
  * The items of a region and year's results: one per indicator (or its numbered parts).
  * @example
- * resultItems('PACA', 2025, results).map((i) => i.sk) // ['RESULT#ATB#PART#000', 'RESULT#MO#PART#000', …]
+ * resultItems('PACA', 2025, results).map((i) => i.sk) // ['RESULT#MO#PART#000', 'RESULT#GENERIQUES#PART#000', …]
  */
 export function resultItems(region: string, year: number, results: readonly IndicatorResult[]): ResultsItem[] {
-  const byIndicator = new Map<string, IndicatorResult[]>();
-  for (const r of results) {
-    const list = byIndicator.get(r.indicator) ?? [];
-    list.push(r);
-    byIndicator.set(r.indicator, list);
-  }
-  return [...byIndicator].flatMap(([indicator, list]) => {
+  return [...grouped(results, (r) => r.indicator)].flatMap(([indicator, list]) => {
     const texts = list
       .map((r) => ({ place: placeOf(r), text: JSON.stringify(r) }))
       .sort((a, b) => (a.place < b.place ? -1 : a.place > b.place ? 1 : 0))
