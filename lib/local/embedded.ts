@@ -19,9 +19,7 @@ import { directoryOutbox, memoryOutbox, startMailGateway, type KeptEmail } from 
 import { openSmtpRelay, smtpConfig } from './smtp-relay';
 import { StateError, type LocalState } from './state';
 import { awsShapedEvent } from './s3-events';
-import { writtenInFull } from './written-in-full';
-import { createdObjects } from '../pipeline/s3-event';
-import type { ObjectStore } from '../store/object-store';
+import { wholeObjectFiles } from './s3rver-files';
 import { markOwner, removeDeadStates, STATE_PREFIX } from './stale-state';
 
 export const LOCAL_BUCKET = 'caqes-local';
@@ -170,28 +168,6 @@ function autoDrainer(drain: () => Promise<void>, pending: () => number, rt: Runt
 }
 
 /**
- * Waits until s3rver's files hold every byte of the objects these ingest messages announce
- * (written-in-full.ts): the archive copy and ingest read those files (`ObjectStore.localFile`; none
- * where objects are read through S3 only). A body that cannot be read is left to ingest, which
- * reports it.
- */
-async function announcedInFull(objects: ObjectStore, bodies: readonly string[]): Promise<void> {
-  const announced = bodies.flatMap((body) => {
-    try {
-      return createdObjects(body);
-    } catch {
-      return [];
-    }
-  });
-  await Promise.all(
-    announced.map((o) => {
-      const path = o.undecodableKey || o.size === 0 ? null : objects.localFile(o.key);
-      return path ? writtenInFull(path, o.size) : true;
-    }),
-  );
-}
-
-/**
  * Starts S3 (s3rver), DynamoDB (dynalite) and SES (mail-gateway.ts's SendEmail endpoint) in this
  * process on free loopback ports (over a state folder when given, else a temporary one), points the runtime's real AWS SDK clients at them, creates the bucket and table,
  * and wires S3's ObjectCreated events through a local queue to the very handlers Lambda runs.
@@ -211,6 +187,8 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
 
   const s3Directory = state?.paths.s3 ?? join(stateDir!, 's3');
   const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Directory, allowMismatchedSignatures: true });
+  // The archive copy and ingest read s3rver's files (ObjectStore.localFile): whole, and linked, not copied.
+  wholeObjectFiles(s3.store);
   const { port: s3Port } = await s3.run();
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(state ? { path: state.paths.dynamodb } : {}) });
   const dynamoPort = await listen(dynamo);
@@ -234,10 +212,7 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
   // Handlers are imported only now: they build their runtime from the environment set above.
   const ingest = await import('../../functions/ingest/handler');
   const compute = await import('../../functions/compute/handler');
-  const ingestQueue = new LocalQueue('ingest', async (bodies) => {
-    await announcedInFull(rt.objects, bodies);
-    return invokeSqsHandler(ingest.handler, 'caqes-ingest', bodies);
-  });
+  const ingestQueue = new LocalQueue('ingest', (bodies) => invokeSqsHandler(ingest.handler, 'caqes-ingest', bodies));
   // Batch sizes as the deployed event sources (infra): one S3 event per ingest, up to ten computations.
   const computeQueue = new LocalQueue('compute', (bodies) => invokeSqsHandler(compute.handler, 'caqes-compute', bodies), 10, undefined, mergeComputeBodies);
   rt.now = () => clock();
