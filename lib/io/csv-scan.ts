@@ -28,6 +28,11 @@ export class Windows1252Marks {
     for (const p of positions) this.offsets.push(offset + p);
   }
 
+  /** The offset of the first noted character not yet forgotten, or Infinity. */
+  peek(): number {
+    return this.next < this.offsets.length ? (this.offsets[this.next] as number) : Number.POSITIVE_INFINITY;
+  }
+
   /** Whether a noted character comes before the offset `end`; those before it are forgotten. */
   takeBefore(end: number): boolean {
     const offsets = this.offsets;
@@ -127,6 +132,7 @@ export function scanRecords(
   const delimiterCode = delimiter.charCodeAt(0);
   const length = text.length;
   let quote = text.indexOf('"');
+  let mark = marks.peek();
   let start = 0;
   /** Cells in the previous record. */
   let width = 0;
@@ -167,8 +173,16 @@ export function scanRecords(
     for (let at = start; ; ) {
       const d = text.indexOf(delimiter, at);
       const last = d < 0 || d >= end;
+      const cellEnd = last ? end : d;
       // A cell not read is not cut; cells past the mask (extra columns) are.
-      const value = cut === null || count >= cut.length || cut[count] === 1 ? text.slice(at, last ? end : d) : '';
+      let value = cut === null || count >= cut.length || cut[count] === 1 ? text.slice(at, cellEnd) : '';
+      // Only the cells holding a noted character are read again as Windows-1252: Open PHMEV's labels
+      // have one (’, –) on every line, in a few of its 31 cells.
+      if (mark < base + cellEnd) {
+        if (value !== '') value = windows1252FromLatin1(value);
+        marks.takeBefore(base + cellEnd);
+        mark = marks.peek();
+      }
       if (count < width) cells[count] = value;
       else cells.push(value);
       count++;
@@ -177,7 +191,10 @@ export function scanRecords(
     }
     if (count < width) cells.length = count;
     width = count;
-    if (marks.takeBefore(base + next)) windows1252Cells(cells);
+    if (mark < base + next) {
+      marks.takeBefore(base + next);
+      mark = marks.peek();
+    }
     const line = state.breaks + 1;
     state.breaks += stray + (next > end ? 1 : 0);
     if (isBlankRecord(text, start, end, delimiter, cells, cut === null)) state.blanks++;

@@ -3,6 +3,7 @@
  * was summed by hand from its lines (see the comments).
  */
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -90,5 +91,28 @@ describe('OPEN_PHMEV_<year>.CSV', () => {
     expect(notes[1]).toBe('GEN_NUM : aucun groupe (179 lignes) ; numéro de groupe (73 lignes) ; non restitué (17 lignes) ; vide (33 lignes) ; il n’entre pas dans les calculs, TOP_GEN seul classe les boîtes.');
     // 181 establishments in the extract, 4 of them in the referential (Toulouse counted once, as an entity).
     expect(notes[3]).toBe('177 établissement(s) de la base absents du référentiel : leurs lignes sont ignorées.');
+  });
+
+  it('counts as proton pump inhibitors the lines of ATC4 A02BC or of an ATC5 within it, however the code is cased, and no other', async () => {
+    const lines = [
+      'atc4;ATC5;CIP13;l_cip13;TOP_GEN;GEN_NUM;etb_rgt;BOITES;REM;BSE',
+      'A02BC;;3400930000001;PANTOPRAZOLE;1;0;760780726;1;1;1',
+      ';a02bc05;3400930000002;ESOMEPRAZOLE;1;0;760780726;2;2;2',
+      'a02bc;A02BC01;3400930000003;OMEPRAZOLE;1;0;760780726;4;4;4',
+      'A02BCX;;3400930000004;CODE ATC4 TROP LONG;1;0;760780726;8;8;8',
+      'A02BA;A02BA01;3400930000005;CIMETIDINE;1;0;760780726;16;16;16',
+      ';A02B;3400930000006;CODE ATC5 TROP COURT;1;0;760780726;32;32;32',
+    ];
+    const bytes = Buffer.from(`${lines.join('\r\n')}\r\n`, 'latin1');
+    const key = 'cpam/2024/OPEN_PHMEV_2024.CSV';
+    const dropKey = parseDropKey(key)!;
+    const v = await validateFile(
+      { fileName: dropKey.fileName, size: bytes.length, open: async () => Readable.from([bytes]) },
+      recognise(dropKey),
+      { source: { key, version: 'v1' }, fileName: dropKey.fileName, year: 2024, campaign: null, finess: null, establishments: REFERENTIAL },
+    );
+    const [fact] = (v.output as { facts: PhmevFact[] }).facts;
+    expect(fact?.ipp).toEqual({ rem: 7, bse: 7, boxes: 7 });
+    expect(fact?.medicines.boxes).toBe(63);
   });
 });

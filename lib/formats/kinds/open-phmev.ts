@@ -54,6 +54,19 @@ function emptyFact(region: string, year: number, finessValue: string, level: Phm
 
 const count = (n: number) => formatFrenchNumber(n);
 
+const PPI = 'A02BC';
+
+/** Whether `code` starts with `A02BC`, in any case, without a new string for each of the base's lines. */
+function startsWithPpi(code: string | null | undefined): boolean {
+  if (code == null || code.length < PPI.length) return false;
+  return code.startsWith(PPI) || code.slice(0, PPI.length).toUpperCase() === PPI;
+}
+
+/** Proton pump inhibitors: ATC class A02BC (its ATC4 code, or an ATC5 code within it). */
+function isPpi(atc4: string | null | undefined, atc5: string | null | undefined): boolean {
+  return (atc4?.length === PPI.length && startsWithPpi(atc4)) || startsWithPpi(atc5);
+}
+
 /**
  * `cpam/<year>/OPEN_PHMEV_<year>.CSV`, the Assurance Maladie's public base of hospital prescriptions
  * dispensed in town, read as published (Windows-1252, `;`, decimal comma, 31 columns): per
@@ -77,15 +90,20 @@ export const openPhmevFormat = defineTabular({
         topGen.set(row.top_gen, (topGen.get(row.top_gen) ?? 0) + 1);
         const g = genNumReading(row.gen_num);
         genNum.set(g, (genNum.get(g) ?? 0) + 1);
-        const where = resolveFiness(ctx, row.etb_rgt);
-        if (!where) {
-          // A national base: most establishments are not the region's; counted, not listed one by one.
-          outside.add(row.etb_rgt);
-          return false;
+        // An establishment is looked up in the referential at its first line only: its FINESS says
+        // its level, and the base has millions of lines for a few thousand FINESS.
+        let fact = facts.get(row.etb_rgt);
+        if (!fact) {
+          if (outside.has(row.etb_rgt)) return false;
+          const where = resolveFiness(ctx, row.etb_rgt);
+          if (!where) {
+            // A national base: most establishments are not the region's; counted, not listed one by one.
+            outside.add(row.etb_rgt);
+            return false;
+          }
+          fact = emptyFact(where.region, year, row.etb_rgt, where.level, ctx.source);
+          facts.set(row.etb_rgt, fact);
         }
-        const id = `${row.etb_rgt}#${where.level}`;
-        const fact = facts.get(id) ?? emptyFact(where.region, year, row.etb_rgt, where.level, ctx.source);
-        facts.set(id, fact);
         fact.lines++;
         if (row.cip13 === '0' || FEES.test(row.l_cip13 ?? '')) {
           fact.fees.rem += row.rem;
@@ -95,7 +113,7 @@ export const openPhmevFormat = defineTabular({
         fact.medicines.rem += row.rem;
         fact.medicines.bse += row.bse;
         fact.medicines.boxes += row.boites;
-        if (row.atc4?.toUpperCase() === 'A02BC' || row.atc5?.toUpperCase().startsWith('A02BC')) {
+        if (isPpi(row.atc4, row.atc5)) {
           fact.ipp.rem += row.rem;
           fact.ipp.bse += row.bse;
           fact.ipp.boxes += row.boites;
