@@ -4,6 +4,7 @@ import { formatFrenchDate } from '../io/french';
 import type { PortalTarget } from './link';
 import { StateError } from '../local/state-error';
 import { readingLabel, renderFileReport } from './report-text';
+import { awsFailure } from './aws-failure';
 import { UsageError } from './usage';
 import { KIND_CHOICES, validateLocalFile } from './validate';
 
@@ -351,6 +352,11 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof StateError) {
       process.stderr.write(`${error.message}\n`);
       return 3;
+    }
+    const aws = awsFailure(error);
+    if (aws) {
+      process.stderr.write(`${aws}\n`);
+      return 4;
     }
     throw error;
   }

@@ -1,6 +1,7 @@
 import { ListMessageMoveTasksCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../lib/cli/main';
 import { renderRedrive, replayDeadLetters } from '../../lib/cli/replay';
 import { UsageError } from '../../lib/cli/usage';
 
@@ -34,5 +35,30 @@ describe('caqes replay', () => {
   it('refuses what is not a queue ARN before calling AWS', async () => {
     await expect(replayDeadLetters('https://sqs.eu-west-3.amazonaws.com/123456789012/dlq')).rejects.toBeInstanceOf(UsageError);
     expect(sqs.calls()).toHaveLength(0);
+  });
+
+  describe('says in French, without a stack trace, why AWS could not be asked', () => {
+    const cases: [string, Error, RegExp][] = [
+      ['no credentials', Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), /^aucun identifiant AWS trouvé : donnez un profil \(AWS_PROFILE/],
+      ['AWS out of reach', Object.assign(new Error('getaddrinfo ENOTFOUND sqs.eu-west-3.amazonaws.com'), { code: 'ENOTFOUND' }), /^AWS est injoignable depuis cette machine \(ENOTFOUND\)/],
+      ['a request refused', Object.assign(new Error('User is not authorized to perform: sqs:StartMessageMoveTask'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }), /^AWS a refusé la demande \(AccessDenied, HTTP 403\) : User is not authorized/],
+    ];
+    it.each(cases)('%s', async (_case, error, message) => {
+      sqs.on(StartMessageMoveTaskCommand).rejects(error);
+      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      try {
+        expect(await main(['replay', '--dlq-arn', DLQ])).toBe(4);
+        const written = stderr.mock.calls.map((c) => String(c[0])).join('');
+        expect(written).toMatch(message);
+        expect(written).not.toMatch(/\bat .*\.(m?js|ts):\d+/);
+      } finally {
+        stderr.mockRestore();
+      }
+    });
+
+    it('lets any other error through, as the bug it is', async () => {
+      sqs.on(StartMessageMoveTaskCommand).rejects(new TypeError('Cannot read properties of undefined'));
+      await expect(main(['replay', '--dlq-arn', DLQ])).rejects.toThrow(TypeError);
+    });
   });
 });
