@@ -19,7 +19,7 @@ import { directoryOutbox, memoryOutbox, startMailGateway, type KeptEmail } from 
 import { openSmtpRelay, smtpConfig } from './smtp-relay';
 import { StateError, type LocalState } from './state';
 import { awsShapedEvent } from './s3-events';
-import { wholeObjectFiles } from './s3rver-files';
+import { removeUnfinishedParts, wholeObjectFiles } from './s3rver-files';
 import { markOwner, removeDeadStates, STATE_PREFIX } from './stale-state';
 
 export const LOCAL_BUCKET = 'caqes-local';
@@ -186,6 +186,7 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
   let clock: () => Date = () => new Date();
 
   const s3Directory = state?.paths.s3 ?? join(stateDir!, 's3');
+  if (state) await removeUnfinishedParts(s3Directory);
   const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Directory, allowMismatchedSignatures: true });
   // The archive copy and ingest read s3rver's files (ObjectStore.localFile): whole, and linked, not copied.
   wholeObjectFiles(s3.store);

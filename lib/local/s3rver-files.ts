@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { copyFile, link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { S3rverStore } from 's3rver';
+
+const PART_SUFFIX = '._S3rver_part';
 
 /**
  * A file of the store being written, in the folder of the object it will replace: listings only see
@@ -12,7 +14,24 @@ import type { S3rverStore } from 's3rver';
  * already nearly fills.
  */
 function partPath(objectPath: string): string {
-  return join(dirname(objectPath), `.${randomBytes(6).toString('hex')}._S3rver_part`);
+  return join(dirname(objectPath), `.${randomBytes(6).toString('hex')}${PART_SUFFIX}`);
+}
+
+/**
+ * Removes from s3rver's folder `directory` the files of puts and copies that a process killed midway
+ * left unfinished: no listing shows them, and a state folder kept for years would only fill up.
+ * Call it before s3rver serves the folder, while no put can be under way (the state's lock).
+ *
+ * @returns how many were removed.
+ */
+export async function removeUnfinishedParts(directory: string): Promise<number> {
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  const parts = entries.filter((e) => e.isFile() && e.name.endsWith(PART_SUFFIX));
+  await Promise.all(parts.map((e) => rm(join(e.parentPath, e.name), { force: true })));
+  return parts.length;
 }
 
 async function linkOrCopy(from: string, to: string): Promise<void> {

@@ -192,6 +192,16 @@ describe('a state folder that cannot be used as it is is said, never reset', () 
     expect(again.code).toBe(0);
   });
 
+  it('a put a killed process left unfinished is removed at the next start; the objects stay', async () => {
+    const folder = join(statePaths(stateDir).s3, 'caqes-local', 'referential');
+    const part = join(folder, '.0a1b2c3d4e5f._S3rver_part');
+    await writeFile(part, 'finess;finess_juridique');
+    const run = await runCaqes('remind', '--state', stateDir, '--today', '2026-02-24', '--json');
+    expect(run.code).toBe(0);
+    await expect(readFile(part)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await readFile(join(folder, 'etablissements.csv._S3rver_object'), 'latin1')).toContain('CH Alpha');
+  });
+
   it('a state another live process holds: which command and process', async () => {
     const paths = statePaths(stateDir);
     await writeFile(paths.lock, JSON.stringify({ pid: process.ppid, command: 'serve', startedAt: '2026-02-24T07:00:00.000Z' }));

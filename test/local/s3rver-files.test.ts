@@ -4,14 +4,14 @@
  * put is answered: ingest reads those files directly (ObjectStore.localFile).
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { wholeObjectFiles } from '../../lib/local/s3rver-files';
+import { removeUnfinishedParts, wholeObjectFiles } from '../../lib/local/s3rver-files';
 
 const BUCKET = 'caqes-local';
 let dir: string;
@@ -87,5 +87,15 @@ describe("the embedded default's S3 files", () => {
     await expect(server.store.putObject({ bucket: BUCKET, key: 'atih/2025/mo.csv', content: failing, metadata: {} })).rejects.toThrow('connexion coupée');
     expect(await body('atih/2025/mo.csv')).toBe('finess;ucd\n');
     expect((await readdir(join(dir, BUCKET, 'atih', '2025'))).filter((name) => name.endsWith('_S3rver_part'))).toEqual([]);
+  });
+
+  it('removes what a process killed in the middle of a put left, and nothing else', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'atih/2025/mo.csv', Body: 'finess;ucd\n' }));
+    const folder = join(dir, BUCKET, 'atih', '2025');
+    await writeFile(join(folder, '.0a1b2c3d4e5f._S3rver_part'), 'finess;ucd\n130');
+    expect(await removeUnfinishedParts(dir)).toBe(1);
+    expect((await readdir(folder)).filter((name) => name.endsWith('_S3rver_part'))).toEqual([]);
+    expect(await body('atih/2025/mo.csv')).toBe('finess;ucd\n');
+    expect(await removeUnfinishedParts(join(dir, 'absent'))).toBe(0);
   });
 });
