@@ -186,7 +186,7 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
   let clock: () => Date = () => new Date();
 
   const s3Directory = state?.paths.s3 ?? join(stateDir!, 's3');
-  if (state) await removeUnfinishedParts(s3Directory);
+  if (state?.afterCrash) await removeUnfinishedParts(s3Directory);
   const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Directory, allowMismatchedSignatures: true });
   // The archive copy and ingest read s3rver's files (ObjectStore.localFile): whole, and linked, not copied.
   wholeObjectFiles(s3.store);

@@ -20,7 +20,8 @@ function partPath(objectPath: string): string {
 /**
  * Removes from s3rver's folder `directory` the files of puts and copies that a process killed midway
  * left unfinished: no listing shows them, and a state folder kept for years would only fill up.
- * Call it before s3rver serves the folder, while no put can be under way (the state's lock).
+ * Call it before s3rver serves the folder, while no put can be under way (the state's lock): only
+ * after a crash (`LocalState.afterCrash`), since it walks the whole folder.
  *
  * @returns how many were removed.
  */

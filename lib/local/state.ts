@@ -7,7 +7,7 @@
  * file and what to do, never reset.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -160,6 +160,11 @@ export interface LocalState {
   paths: StatePaths;
   manifest: StateManifest;
   secrets: StateSecrets;
+  /**
+   * Whether the last process that held the state ended without releasing it (killed, or the machine
+   * stopped): what it was writing may be left half done.
+   */
+  afterCrash: boolean;
   /** Says in the lock where this process's portal and DynamoDB answer (`caqes serve`). */
   announce(details: Pick<StateLock, 'portalUrl' | 'dynamodb' | 's3'>): Promise<void>;
   /** Records the portal's address in the manifest: links issued later by other commands point there. */
@@ -192,6 +197,8 @@ export async function openState(dir: string, command: string): Promise<LocalStat
   let manifest = await ensureManifest(paths);
   const fresh = !(await readdir(paths.dynamodb).then((e) => e.length > 0).catch(() => false));
   const secrets = await ensureSecrets(paths, fresh);
+  // A lock file still there once no live process holds it was left by one that never released it.
+  const afterCrash = await stat(paths.lock).then(() => true, () => false);
   let lock = await takeLock(paths, command);
   try {
     await assertLevelStoreOpens(paths.dynamodb);
@@ -205,6 +212,7 @@ export async function openState(dir: string, command: string): Promise<LocalStat
     paths,
     manifest,
     secrets,
+    afterCrash,
     async announce(details) {
       lock = { ...lock, ...details };
       await writeStateFile(paths.lock, lock);

@@ -4,7 +4,7 @@
  * `caqes serve` would be; what one step made, the next finds.
  */
 import { mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -195,6 +195,9 @@ describe('a state folder that cannot be used as it is is said, never reset', () 
   it('a put a killed process left unfinished is removed at the next start; the objects stay', async () => {
     const folder = join(statePaths(stateDir).s3, 'caqes-local', 'referential');
     const part = join(folder, '.0a1b2c3d4e5f._S3rver_part');
+    // Killed while it held the state: its lock is still there, its process gone.
+    const killed = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+    await writeFile(statePaths(stateDir).lock, JSON.stringify({ pid: killed, command: 'run', startedAt: '2026-02-24T07:00:00.000Z' }));
     await writeFile(part, 'finess;finess_juridique');
     const run = await runCaqes('remind', '--state', stateDir, '--today', '2026-02-24', '--json');
     expect(run.code).toBe(0);
