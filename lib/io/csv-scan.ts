@@ -191,10 +191,6 @@ export function scanRecords(
     }
     if (count < width) cells.length = count;
     width = count;
-    if (mark < base + next) {
-      marks.takeBefore(base + next);
-      mark = marks.peek();
-    }
     const line = state.breaks + 1;
     state.breaks += stray + (next > end ? 1 : 0);
     if (isBlankRecord(text, start, end, delimiter, cells, cut === null)) state.blanks++;
