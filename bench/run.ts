@@ -221,7 +221,9 @@ async function bundleWorkers(dir: string): Promise<void> {
     banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" },
     logLevel: 'warning',
   } as const;
-  const readers = ['ours', 'bytes', 'duckdb', 'transcode'].map((w) => join(ROOT, 'bench/workers', `${w}.ts`));
+  const readers = Object.fromEntries(['ours', 'bytes', 'duckdb', 'transcode'].map((w) => [w, join(ROOT, 'bench/workers', `${w}.ts`)]));
+  // Ours reads a large extract in two halves, the second on this worker thread (lib/formats/halves.ts).
+  readers['second-half'] = join(ROOT, 'lib/formats/second-half-worker.ts');
   await build({ ...common, entryPoints: readers, external: ['@duckdb/*'] });
   // The DynamoDB child runs the handlers over the emulators: bundled as `caqes` bundles them (its
   // packages but those Node must load itself, names kept). Through tsx, its ingest and compute took

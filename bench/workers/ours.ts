@@ -1,9 +1,10 @@
 /**
- * Child process: our ingest path on one extract read from disk (`--kind`: the ATIH MO extract, a
- * PMSI FICHCOMP medicines file or an Open PHMEV file), exactly what lib/pipeline/ingest.ts does
- * minus S3 and DynamoDB: `openCsv` over the byte stream (with the ingest limits; `--parser
- * papaparse` for the reference path), then `readTabular(<the kind's format>, …)` against the
- * referential's establishments.
+ * Child process: our reading of one extract from disk (`--kind`: the ATIH MO extract, a PMSI
+ * FICHCOMP medicines file or an Open PHMEV file), as `caqes validate` reads a local file: `openCsv`
+ * over the byte stream (with the ingest limits; `--parser papaparse` for the reference path), then
+ * `readTabular(<the kind's format>, …)` against the referential's establishments; from 16 MiB on,
+ * the file in two halves at once, the second on a worker thread (lib/formats/halves.ts). Ingest reads
+ * an S3 object in one part, as this child does below 16 MiB.
  * Prints its time, peak RSS and counts; writes the per-establishment-and-year totals to --aggregates.
  */
 import { createReadStream } from 'node:fs';
@@ -13,6 +14,9 @@ import { atihMoFormat } from '../../lib/formats/kinds/atih-mo';
 import { fichcompMedFormat } from '../../lib/formats/kinds/fichcomp-med';
 import { openPhmevFormat } from '../../lib/formats/kinds/open-phmev';
 import { INGEST_LIMITS } from '../../lib/formats/limits';
+import { firstHalf, readsInHalves, readTabularInHalves, useSecondHalfWorker } from '../../lib/formats/halves';
+import { tableKind, type TableKind } from '../../lib/formats/registry';
+import { IssueList } from '../../lib/formats/report';
 import { readTabular, type FormatContext } from '../../lib/formats/tabular';
 import type { Establishment, MoFact, PhmevFact } from '../../lib/domain/schemas';
 import { childArgs, DROP_KEYS, MEASURED_KINDS, memoryMb, need, peakRssMb, report, writeAggregates, type MeasuredKind } from '../common';
@@ -61,9 +65,17 @@ const ctx: FormatContext = {
   establishments: new Map(establishments.map((e) => [e.finess, e])),
 };
 
+// Bundled, the worker of the second half is beside this file; through tsx, halves.ts finds its sources.
+if (import.meta.url.endsWith('.mjs')) useSecondHalfWorker(new URL('second-half.mjs', import.meta.url));
+const size = (await stat(file)).size;
+const halves = parser === 'auto' && readsInHalves(FORMATS[kind], size);
+const middle = Math.floor(size / 2);
 const started = performance.now();
-const csv = await openCsv(createReadStream(file), INGEST_LIMITS, { parser });
-const outcome = await readTabular(FORMATS[kind], csv, ctx);
+const csv = await openCsv(halves ? firstHalf(file, middle) : createReadStream(file), INGEST_LIMITS, { parser });
+const read = halves
+  ? await readTabularInHalves(tableKind(kind) as TableKind, csv, ctx, new IssueList(), { path: file, middle, limits: INGEST_LIMITS, reopen: () => openCsv(createReadStream(file), INGEST_LIMITS) })
+  : null;
+const outcome = read?.outcome ?? (await readTabular(FORMATS[kind], csv, ctx));
 const seconds = (performance.now() - started) / 1000;
 const rssMb = peakRssMb();
 const memoryAtEnd = memoryMb();
@@ -78,8 +90,9 @@ report({
   seconds,
   rssMb,
   memoryAtEnd,
-  bytes: (await stat(file)).size,
-  encoding: csv.encoding,
+  bytes: size,
+  encoding: read?.encoding ?? csv.encoding,
+  halves: halves ? (read?.readWhole ?? 'joined') : 'one part',
   delimiter: csv.delimiter,
   parser,
   rowsRead: outcome.rowsRead,

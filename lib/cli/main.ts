@@ -8,6 +8,9 @@ import { awsFailure } from './aws-failure';
 import { UsageError } from './usage';
 import { KIND_CHOICES, validateLocalFile } from './validate';
 
+/** Set by bin/cli-bundle.mjs: the bundled worker of a large extract's second half. */
+export { useSecondHalfWorker } from '../formats/halves';
+
 // Each command's modules are loaded when it runs: `caqes validate` needs no emulator, SDK or portal,
 // and loading them all took seconds of every command's start.
 

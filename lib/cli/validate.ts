@@ -115,7 +115,7 @@ export async function validateLocalFile(options: ValidateOptions): Promise<Local
   // The name rules of ingest: a name it would refuse in the drop zone is refused here too.
   const nameProblem = dropKeyProblem(zone?.key ?? basename(options.file));
   const validation = nameProblem ? refusedBeforeReading('unsafe-name', nameProblem) : await validateFile(
-    { fileName, size, open: async () => createReadStream(options.file) },
+    { fileName, size, open: async () => createReadStream(options.file), path: options.file },
     recognition,
     {
       source: { key: options.file, version: 'local' },

@@ -89,18 +89,84 @@ export class IssueList {
   warnings = 0;
   /** The FINESS the referential did not know (said once each): an extract is read again once it knows them. */
   readonly unknownFiness = new Set<string>();
+  /** Issues other than `unknown-finess` listed, when those are all listed (`listAllUnknownFiness`). */
+  private listedOthers = 0;
+
+  /**
+   * @param listAllUnknownFiness list every `unknown-finess` issue (up to the FINESS kept), beyond the
+   * first MAX_LISTED_ISSUES of the others: the second part of a file read in two (lib/formats/halves.ts)
+   * keeps them so, for the warnings said once per FINESS to be said once in the whole file.
+   */
+  constructor(private readonly listAllUnknownFiness = false) {}
 
   add(issue: Issue): void {
-    if (issue.code === 'unknown-finess' && issue.value && this.unknownFiness.size < MAX_UNKNOWN_FINESS) this.unknownFiness.add(issue.value);
+    const unknownFiness = issue.code === 'unknown-finess' && issue.value;
+    if (unknownFiness && this.unknownFiness.size < MAX_UNKNOWN_FINESS) this.unknownFiness.add(issue.value as string);
     if (issue.severity === 'error') this.errors++;
     else this.warnings++;
     this.counts[issue.code] = (this.counts[issue.code] ?? 0) + 1;
-    if (this.listed.length < MAX_LISTED_ISSUES) this.listed.push(issue);
+    if (!this.listAllUnknownFiness) {
+      if (this.listed.length < MAX_LISTED_ISSUES) this.listed.push(issue);
+    } else if (unknownFiness ? this.unknownFiness.has(issue.value as string) : this.listedOthers < MAX_LISTED_ISSUES) {
+      if (!unknownFiness) this.listedOthers++;
+      this.listed.push(issue);
+    }
+  }
+
+  /** Forgets every issue: the file is read again from its start. */
+  clear(): void {
+    this.listed.length = 0;
+    for (const code of Object.keys(this.counts) as IssueCode[]) delete this.counts[code];
+    this.errors = 0;
+    this.warnings = 0;
+    this.unknownFiness.clear();
+    this.listedOthers = 0;
   }
 
   get truncated(): boolean {
     return this.errors + this.warnings > this.listed.length;
   }
+
+  /** Whether every FINESS said unknown is in `unknownFiness` (a few thousand at most in practice). */
+  get unknownFinessComplete(): boolean {
+    return this.unknownFiness.size < MAX_UNKNOWN_FINESS;
+  }
+
+  /** The list as plain data, to be sent from a worker thread. */
+  snapshot(): IssueSnapshot {
+    return { listed: this.listed, counts: this.counts, errors: this.errors, warnings: this.warnings };
+  }
+
+  /**
+   * Adds the issues of the next part of the same file, read apart (a list made with
+   * `listAllUnknownFiness`), their lines moved by `lineOffset`: as if they had been added here one by
+   * one after this list's own, except that a FINESS already said unknown here is not said again.
+   */
+  absorb(part: IssueSnapshot, lineOffset: number): void {
+    const saidHere = new Set(this.unknownFiness);
+    let errors = part.errors;
+    let warnings = part.warnings;
+    const counts: Partial<Record<IssueCode, number>> = { ...part.counts };
+    for (const issue of part.listed) {
+      if (issue.severity === 'error') errors--;
+      else warnings--;
+      counts[issue.code] = (counts[issue.code] ?? 0) - 1;
+      if (issue.code === 'unknown-finess' && issue.value && saidHere.has(issue.value)) continue;
+      this.add(issue.row === null ? issue : { ...issue, row: issue.row + lineOffset });
+    }
+    // What the part counted without listing it.
+    this.errors += errors;
+    this.warnings += warnings;
+    for (const [code, n] of Object.entries(counts) as [IssueCode, number][]) if (n > 0) this.counts[code] = (this.counts[code] ?? 0) + n;
+  }
+}
+
+/** An IssueList as plain data. */
+export interface IssueSnapshot {
+  listed: Issue[];
+  counts: Partial<Record<IssueCode, number>>;
+  errors: number;
+  warnings: number;
 }
 
 /** Where an issue is, as a pharmacist looks for it: `ligne 12, colonne « nb_ucd »` (empty for a file-level issue). */

@@ -30,6 +30,14 @@ export interface Aggregator<Row> {
   add(row: Row, raise: RaiseIssue): boolean;
   /** What the file gives once every row is read; a file-level problem is reported, not thrown. */
   finish(raise: RaiseIssue): FileOutput;
+  /**
+   * For a file read in two parts at once (lib/formats/halves.ts): what the rows added so far gave,
+   * as plain data a worker thread can send, and the adding of another part's `state()`, read from
+   * the rows that follow in the file, so that `finish` then gives what one reading of every row
+   * would have (sums added in another order apart). A kind without them is read in one part.
+   */
+  state?(): unknown;
+  absorb?(state: unknown): void;
 }
 
 export interface ColumnAliases {
@@ -49,6 +57,8 @@ export interface TabularDefinition<Shape extends z.ZodRawShape> {
   aliases?: ColumnAliases;
   /** Columns of a published layout that are known but not read: no `extra-column` warning for them. */
   ignoredColumns?: readonly string[];
+  /** Its aggregator has `state` and `absorb`: a large file may be read in two parts at once (lib/formats/halves.ts). */
+  readInParts?: boolean;
   start(ctx: FormatContext): Aggregator<z.infer<z.ZodObject<Shape>>>;
 }
 
@@ -66,6 +76,8 @@ export interface RowSink {
    */
   add(cells: readonly string[], raise: RaiseIssue): boolean | readonly CellRefusal[];
   finish(raise: RaiseIssue): FileOutput;
+  /** Present when the kind's aggregator can be read in parts (Aggregator.state). */
+  parts?: { state(): unknown; absorb(state: unknown): void };
 }
 
 /** A table-shaped kind as the rest of the code sees it, whatever the type of its rows. */
@@ -77,6 +89,7 @@ export interface TabularFormat {
   optionalColumns: readonly string[];
   aliases?: ColumnAliases;
   ignoredColumns?: readonly string[];
+  readInParts: boolean;
   /** Starts reading a file whose rows hold column k of `columns` at index `at[k]` (-1: absent, read as ''). */
   start(ctx: FormatContext, at: readonly number[]): RowSink;
 }
@@ -178,14 +191,18 @@ export function defineTabular<Shape extends z.ZodRawShape>(definition: TabularDe
     optionalColumns: definition.optionalColumns,
     aliases: definition.aliases,
     ignoredColumns: definition.ignoredColumns,
+    readInParts: definition.readInParts === true,
     start(ctx, at) {
       const aggregator = definition.start(ctx);
+      const { state, absorb } = aggregator;
+      if (definition.readInParts && !(state && absorb)) throw new Error(`${definition.label}: readInParts without state and absorb`);
       return {
         add(cells, raise) {
           const row = read(cells, at);
           return Array.isArray(row) ? row : aggregator.add(row, raise);
         },
         finish: (raise) => aggregator.finish(raise),
+        ...(state && absorb ? { parts: { state: () => state.call(aggregator), absorb: (part: unknown) => absorb.call(aggregator, part) } } : {}),
       };
     },
   };
@@ -287,6 +304,18 @@ async function nextBatch(batches: AsyncIterator<readonly TableRow[]>): Promise<r
   return next.done ? null : next.value;
 }
 
+/** The rows of a file read against a format, before its aggregation is finished. */
+export interface RowsRead {
+  rowsRead: number;
+  rowsAccepted: number;
+  sink: RowSink;
+  /** The header row's line and cells, as matched. */
+  headerLine: number;
+  header: readonly string[];
+  /** Blank lines before the first data row (the header's line included in none). */
+  blankBeforeFirst: number;
+}
+
 /**
  * Reads every row of a table against a tabular format: header found and matched (case, accents,
  * spaces and underscores ignored, aliases), one issue per bad cell with its line and column, blank
@@ -294,11 +323,20 @@ async function nextBatch(batches: AsyncIterator<readonly TableRow[]>): Promise<r
  * content; read errors of the reader (TableReadError) propagate.
  */
 export async function readTabular(format: TabularFormat, file: TableFile, ctx: FormatContext, issues: IssueList = new IssueList()): Promise<TabularOutcome> {
+  return finishTabular(await readRows(format, file, ctx, issues), issues);
+}
+
+/**
+ * What readTabular does before the aggregation's end: the rows read, or null when the header
+ * refused the file (the file is then closed). `headerIssues` takes the header's issues (the rows'
+ * go to `issues`).
+ */
+export async function readRows(format: TabularFormat, file: TableFile, ctx: FormatContext, issues: IssueList, headerIssues: IssueList = issues): Promise<RowsRead | null> {
   const { columns } = format;
   const wanted = headerNames(format);
   const header = await chooseHeader(format, file);
   if (header.line !== file.headerLine) {
-    issues.add({ code: 'header-row', severity: 'warning', row: header.line, column: null, value: null, message: issueMessage('header-row', { detail: String(header.line) }) });
+    headerIssues.add({ code: 'header-row', severity: 'warning', row: header.line, column: null, value: null, message: issueMessage('header-row', { detail: String(header.line) }) });
   }
   const position = new Map<string, number>();
   const ignored = new Set((format.ignoredColumns ?? []).map(normalizeHeader));
@@ -306,16 +344,18 @@ export async function readTabular(format: TabularFormat, file: TableFile, ctx: F
     const column = wanted.get(normalizeHeader(raw));
     if (column && !position.has(column)) position.set(column, index);
     else if (raw.trim() !== '' && !ignored.has(normalizeHeader(raw)))
-      issues.add({ code: 'extra-column', severity: 'warning', row: header.line, column: raw, value: null, message: issueMessage('extra-column', { column: raw }) });
+      headerIssues.add({ code: 'extra-column', severity: 'warning', row: header.line, column: raw, value: null, message: issueMessage('extra-column', { column: raw }) });
   });
+  let missing = false;
   for (const column of columns) {
     if (!position.has(column) && !format.optionalColumns.includes(column)) {
-      issues.add({ code: 'missing-column', severity: 'error', row: header.line, column, value: null, message: issueMessage('missing-column', { column }) });
+      missing = true;
+      headerIssues.add({ code: 'missing-column', severity: 'error', row: header.line, column, value: null, message: issueMessage('missing-column', { column }) });
     }
   }
-  if (issues.errors > 0) {
+  if (missing || issues.errors > 0) {
     await file.close();
-    return { rowsRead: 0, rowsAccepted: 0, issues, output: null };
+    return null;
   }
 
   // Where each column is in the file's rows (-1: absent); the reader need cut no other cell.
@@ -324,6 +364,7 @@ export async function readTabular(format: TabularFormat, file: TableFile, ctx: F
   const sink = format.start(ctx, at);
   let rowsRead = 0;
   let rowsAccepted = 0;
+  let blankBeforeFirst = 0;
   let line = 0;
   // One reporter for the whole file, on the line of the row being added (aggregators report synchronously).
   const raise: RaiseIssue = (code, severity, column, value, params) =>
@@ -337,7 +378,7 @@ export async function readTabular(format: TabularFormat, file: TableFile, ctx: F
         line = row.line;
         if (row.blankBefore && rowsRead > 1) {
           issues.add({ code: 'blank-row', severity: 'warning', row: row.line - row.blankBefore, column: null, value: null, message: issueMessage('blank-row', { detail: String(row.blankBefore) }) });
-        }
+        } else if (row.blankBefore) blankBeforeFirst = row.blankBefore;
         const added = sink.add(row.cells, raise);
         if (added === true) rowsAccepted++;
         else if (added !== false) {
@@ -356,11 +397,17 @@ export async function readTabular(format: TabularFormat, file: TableFile, ctx: F
     await header.batches.return?.();
     throw error;
   }
-  if (rowsRead === 0) {
+  return { rowsRead, rowsAccepted, sink, headerLine: header.line, header: header.cells, blankBeforeFirst };
+}
+
+/** The end of readTabular: the file's output from its rows read (none when the header refused it). */
+export function finishTabular(read: RowsRead | null, issues: IssueList): TabularOutcome {
+  if (read === null) return { rowsRead: 0, rowsAccepted: 0, issues, output: null };
+  if (read.rowsRead === 0) {
     issues.add({ code: 'empty-file', severity: 'error', row: null, column: null, value: null, message: issueMessage('empty-file') });
   }
   const fileReport: RaiseIssue = (code, severity, column, value, params) =>
     issues.add({ code, severity, row: null, column, value, message: issueMessage(code, { column, value, ...params }) });
-  const output = issues.errors > 0 ? null : sink.finish(fileReport);
-  return { rowsRead, rowsAccepted, issues, output: issues.errors > 0 ? null : output };
+  const output = issues.errors > 0 ? null : read.sink.finish(fileReport);
+  return { rowsRead: read.rowsRead, rowsAccepted: read.rowsAccepted, issues, output: issues.errors > 0 ? null : output };
 }

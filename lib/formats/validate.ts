@@ -11,12 +11,15 @@ import type { FileOutput } from './output';
 import { headerMismatchDetail, recogniseByHeader, type KindId, type Recognition, type TableKind } from './registry';
 import { IssueList, type IssueCode, type ValidationReport } from './report';
 import { readTabular, type FormatContext } from './tabular';
+import { firstHalf, readsInHalves, readTabularInHalves } from './halves';
 
 /** A file to validate: its name, its size, and a way to read its bytes (as often as needed). */
 export interface FileToValidate {
   fileName: string;
   size: number;
   open: () => Promise<ByteSource>;
+  /** Where the file is on this machine, when it is: a large extract is then read in halves (lib/formats/halves.ts). */
+  path?: string;
 }
 
 /** The outcome of validating one file: what the report says, and what the file gives when accepted. */
@@ -139,8 +142,15 @@ export async function validateFile(file: FileToValidate, recognition: Recognitio
   }
 
   let table: TableFile | null = null;
+  // A large extract on this machine: its first half opened, the rest read by a worker (halves.ts).
+  const halves = !workbook && file.path !== undefined && single && readsInHalves(single.format, file.size) ? { path: file.path, middle: Math.floor(file.size / 2) } : null;
+  let encoding: (() => string | null) | null = null;
   try {
-    const opened = !workbook ? await openCsv(await file.open(), limits) : isOdsHead(head) ? await openOds(file.open, limits) : await openXlsx(file.open, limits);
+    const opened = !workbook
+      ? await openCsv(halves ? firstHalf(halves.path, halves.middle) : await file.open(), limits)
+      : isOdsHead(head)
+        ? await openOds(file.open, limits)
+        : await openXlsx(file.open, limits);
     table = opened;
     Object.assign(v, { format: opened.format, delimiter: opened.delimiter, sheet: opened.sheet, encoding: opened.encoding });
     const kind: TableKind | null = single ?? recogniseByHeader(opened.header, recognition.kinds);
@@ -156,7 +166,16 @@ export async function validateFile(file: FileToValidate, recognition: Recognitio
       await opened.close();
       return v;
     }
-    const outcome = await readTabular(kind.format, opened, { ...ctx, year }, issues);
+    let outcome;
+    if (halves) {
+      const read = await readTabularInHalves(kind, opened, { ...ctx, year }, issues, {
+        ...halves,
+        limits,
+        reopen: async () => (table = await openCsv(await file.open(), limits)),
+      });
+      outcome = read.outcome;
+      encoding = () => read.encoding;
+    } else outcome = await readTabular(kind.format, opened, { ...ctx, year }, issues);
     Object.assign(v, { rowsRead: outcome.rowsRead, rowsAccepted: outcome.rowsAccepted, output: outcome.output });
   } catch (error) {
     await table?.close();
@@ -168,7 +187,8 @@ export async function validateFile(file: FileToValidate, recognition: Recognitio
     fileIssue(issues, READ_ERROR_CODES[error.code], detail, error.line ?? null, error.column ?? null);
   } finally {
     // An encoding guessed as UTF-8 on an ASCII start may have become Windows-1252 while reading.
-    if (table) v.encoding = table.encoding;
+    if (encoding) v.encoding = encoding();
+    else if (table) v.encoding = table.encoding;
     if (issues.errors > 0) v.output = null;
   }
   return v;

@@ -22,7 +22,7 @@ import { TextDecoder } from 'node:util';
 import { scanRecords, windows1252Cells, Windows1252Marks, type ScanState } from './csv-scan';
 import { detectDelimiter, detectEncoding, firstNonAscii, isUtf16, windows1252Positions, type CsvDelimiter, type CsvEncoding } from './encoding';
 import { nulCause } from './nul-bytes';
-import { oneByOne, TableReadError, UnsupportedFormatError, type TableFile, type TableLimits, type TableRow } from './table';
+import { oneByOne, TableReadError, UnsupportedFormatError, type CsvNewline, type TableFile, type TableLimits, type TableRow } from './table';
 
 /** How `openCsv` splits records. */
 export interface CsvOptions {
@@ -89,6 +89,11 @@ class StreamDecoder {
     this.init();
   }
 
+  /** False while every byte read was ASCII and the choice between both encodings is still open. */
+  get decided(): boolean {
+    return this.mode !== 'ascii';
+  }
+
   private init(): void {
     // TextDecoder drops a leading BOM by default (ignoreBOM: false), which is what we want.
     if (this.mode === 'utf-8') this.utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -134,7 +139,7 @@ class StreamDecoder {
 }
 
 /** Same heuristic as papaparse's guessLineEndings, so our result matches `Papa.parse` on a string. */
-function guessNewline(text: string): '\n' | '\r' | '\r\n' {
+function guessNewline(text: string): CsvNewline {
   const input = text.slice(0, 1024 * 1024).replace(/"([^]*?)"/gm, '');
   const r = input.split('\r');
   const n = input.split('\n');
@@ -283,6 +288,8 @@ class RecordSplitter {
   readonly state: ScanState = { breaks: 0, blanks: 0 };
   /** The positions of the cells to cut (`TableFile.readOnly`), null for all of them. */
   cut: Uint8Array | null = null;
+  /** Whether papaparse split any record: one with a quoted field, or every one without the scan. */
+  quoted = false;
   /** Text not split yet. */
   private buf = '';
   /** Offset of `buf` in the decoded text. */
@@ -291,7 +298,7 @@ class RecordSplitter {
   private readonly parser: Papa.Parser;
 
   constructor(
-    private readonly newline: '\n' | '\r' | '\r\n',
+    private readonly newline: CsvNewline,
     private readonly delimiter: string,
     private readonly marks: Windows1252Marks,
     private readonly scan: boolean,
@@ -323,8 +330,12 @@ class RecordSplitter {
     let rest = 0;
     if (this.scan) {
       const scanned = scanRecords(this.buf, this.delimiter, this.newline as '\n' | '\r\n', final, this.state, out, this.marks, this.bufAt, this.cut);
+      if (scanned.quoted) this.quoted = true;
       rest = scanned.quoted ? scanned.end + this.papaparse(this.buf.slice(scanned.end), this.bufAt + scanned.end, final, out) : scanned.end;
-    } else rest = this.papaparse(this.buf, this.bufAt, final, out);
+    } else {
+      this.quoted = true;
+      rest = this.papaparse(this.buf, this.bufAt, final, out);
+    }
     this.buf = final ? '' : this.buf.slice(rest);
     this.bufAt += rest;
     return out;
@@ -491,7 +502,7 @@ export async function openCsv(
     await batches.return();
     throw new TableReadError('too-many-cells', `More than ${maxCells} columns`, header.line);
   }
-  return tableFile(header, first.value.slice(1), batches, { source, decoder: opened.text.decoder, delimiter, splitter });
+  return tableFile(header, first.value.slice(1), batches, { source, decoder: opened.text.decoder, delimiter, newline, splitter });
 }
 
 /** The opened file: its header, then the rows read with it, then the next batches of `batches`. */
@@ -499,7 +510,7 @@ function tableFile(
   header: TableRow,
   pending: TableRow[],
   batches: AsyncGenerator<TableRow[], void, undefined>,
-  reading: { source: ChunkSource; decoder: StreamDecoder; delimiter: CsvDelimiter; splitter: RecordSplitter },
+  reading: { source: ChunkSource; decoder: StreamDecoder; delimiter: CsvDelimiter; newline: CsvNewline; splitter: RecordSplitter },
 ): TableFile {
   // An iterator rather than one more async generator over `batches`: each layer costs promises per batch.
   let first: TableRow[] | null = pending;
@@ -531,6 +542,13 @@ function tableFile(
     rows: oneByOne(stream),
     batches: stream,
     close: () => reading.source.close(),
+    ending: () => ({
+      line: splitter.currentLine(),
+      blanks: splitter.state.blanks,
+      quoted: splitter.quoted,
+      newline: reading.newline,
+      encodingDecided: decoder.decided,
+    }),
     readOnly(positions) {
       // As wide as the header: cells past it (extra columns) are still cut, for the messages naming them.
       const mask = new Uint8Array(Math.max(header.cells.length, ...positions.map((p) => p + 1)));

@@ -47,6 +47,26 @@ export interface TableFile {
    * read (Open PHMEV: 11 of 31), where cutting every cell is most of the reading.
    */
   readOnly?(positions: readonly number[]): void;
+  /**
+   * CSV only: how the text read so far ends, once every row has been read. What lib/formats/halves.ts
+   * checks before joining the rows of a file read in two parts.
+   */
+  ending?(): CsvEnding;
+}
+
+export type CsvNewline = '\n' | '\r' | '\r\n';
+
+/** Where a CSV reader stands at the end of its text. */
+export interface CsvEnding {
+  /** The line the text read ends on: 1 + its line breaks. */
+  line: number;
+  /** Blank records at the end, not given as rows (the next row's `blankBefore`). */
+  blanks: number;
+  /** Whether papaparse split any record (a quoted field, where a newline may be text). */
+  quoted: boolean;
+  newline: CsvNewline;
+  /** False when every byte was ASCII: UTF-8 and Windows-1252 read it alike, and neither was chosen. */
+  encodingDecided: boolean;
 }
 
 export type TableReadErrorCode =

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { finess, integerIn, nonNegative, number, optionalIntegerIn, optionalText, ucd } from '../fields';
 import { defineTabular } from '../tabular';
 import { extractRows } from './context';
-import { moAccumulator } from './mo-accumulator';
+import { moAccumulator, type MoState } from './mo-accumulator';
 
 const schema = z.object({
   finess: finess(),
@@ -29,6 +29,7 @@ export const atihMoFormat = defineTabular({
     nb_ucd: ['nombre_ucd', 'quantite', 'nb'],
     montant: ['montant_valorise', 'valorisation', 'montant_eur'],
   },
+  readInParts: true,
   start(ctx) {
     const rows = extractRows(ctx, 'atih');
     const facts = moAccumulator(rows.year, ctx.source, { perUcd: false, ucdColumn: 'ucd' });
@@ -44,6 +45,8 @@ export const atihMoFormat = defineTabular({
         return true;
       },
       finish: (raise) => ({ type: 'mo-facts', facts: facts.finish(raise, 'mois') }),
+      state: () => facts.state(),
+      absorb: (part) => facts.absorb(part as MoState),
     };
   },
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { finess, integerIn, nonNegative, number, optionalText, readUcd, trimmedText } from '../fields';
 import { defineTabular } from '../tabular';
 import { entityNote, extractRows } from './context';
-import { moAccumulator } from './mo-accumulator';
+import { moAccumulator, type MoState } from './mo-accumulator';
 
 const schema = z.object({
   eta_num: finess(),
@@ -17,6 +17,12 @@ const schema = z.object({
   adm_nbr_pri: number(),
 });
 
+/** What a part of a file gave (Aggregator.state): its MO sums, and the legal entities it named with their sites. */
+interface FichcompState {
+  facts: MoState;
+  entities: [string, number][];
+}
+
 /**
  * `atih/<year>/fichcomp-med-*.csv`: the PMSI's stay-level liste en sus medicines (FICHCOMP, one line
  * per dispensation), recognised by its columns, summed into the same MO facts as `mo-*.csv`, with the
@@ -29,6 +35,7 @@ export const fichcompMedFormat = defineTabular({
   optionalColumns: ['rsa_num', 'cod_les'],
   aliases: { ucd_ucd_cod: ['ucd_cod'] },
   ignoredColumns: ['dat_adm_ann', 'adm_mois', 'nir_ano', 'sej_num', 'ghm', 'delai'],
+  readInParts: true,
   start(ctx) {
     const rows = extractRows(ctx, 'atih');
     const facts = moAccumulator(rows.year, ctx.source, { perUcd: true, ucdColumn: 'ucd_ucd_cod' });
@@ -58,6 +65,12 @@ export const fichcompMedFormat = defineTabular({
         return true;
       },
       finish: (raise) => ({ type: 'mo-facts', facts: facts.finish(raise, 'moi'), notes: [...entities].map(([f, sites]) => entityNote(f, sites)) }),
+      state: (): FichcompState => ({ facts: facts.state(), entities: [...entities] }),
+      absorb(part) {
+        const { facts: more, entities: moreEntities } = part as FichcompState;
+        facts.absorb(more);
+        for (const [f, sites] of moreEntities) entities.set(f, sites);
+      },
     };
   },
 });

@@ -79,6 +79,49 @@ class UcdSums {
   rows<R>(row: (ucd: string, first: number, second: number) => R): R[] {
     return this.ucds.map((ucd, slot) => row(ucd, this.first[slot]!, this.second[slot]!));
   }
+
+  /** The columns as plain data (MoState). */
+  columns(): UcdColumns {
+    return { ucds: this.ucds, first: this.first, second: this.second };
+  }
+
+  /** Adds the sums of columns read from other lines, after those added so far. */
+  addColumns(columns: UcdColumns, shared: (ucd: string) => string): void {
+    columns.ucds.forEach((ucd, slot) => this.add(ucd, columns.first[slot]!, columns.second[slot]!, shared));
+  }
+}
+
+/** A UcdSums as plain data. */
+interface UcdColumns {
+  ucds: string[];
+  first: number[];
+  second: number[];
+}
+
+/** What a moAccumulator summed, as plain data: its facts in the order of their first line, with their sums per UCD. */
+export interface MoState {
+  tallies: { fact: MoFact; costs: UcdColumns | null; horsAmm: UcdColumns | null }[];
+}
+
+/** Adds an anomaly's lines, units and examples found further on in the file. */
+function addAnomaly(to: { lines: number; ucd: number; examples?: string[] }, from: { lines: number; ucd: number; examples?: string[] }): void {
+  to.lines += from.lines;
+  to.ucd += from.ucd;
+  if (!to.examples || !from.examples) return;
+  for (const example of from.examples) if (to.examples.length < ANOMALY_EXAMPLES && !to.examples.includes(example)) to.examples.push(example);
+}
+
+/** Adds to a fact the sums of the same establishment and month found further on in the file. */
+function addFact(to: MoFact, from: MoFact): void {
+  to.lines += from.lines;
+  to.totalUcd += from.totalUcd;
+  to.totalAmount += from.totalAmount;
+  to.i999Ucd += from.i999Ucd;
+  to.i999Amount += from.i999Amount;
+  to.i997Ucd += from.i997Ucd;
+  addAnomaly(to.anomalies.missingIndication, from.anomalies.missingIndication);
+  addAnomaly(to.anomalies.invalidIndication, from.anomalies.invalidIndication);
+  addAnomaly(to.anomalies.invalidUcd, from.anomalies.invalidUcd);
 }
 
 /** One dispensation line, as the aggregated extract or the stay-level file gives it. */
@@ -150,18 +193,18 @@ export function moAccumulator(year: number, source: SourceRef, options: { perUcd
     }
     return text;
   };
-  /** The tally of a line's establishment and month, created at its first line. */
-  function tallyOf(line: MoLine): Tally {
-    let months = byFiness.get(line.finess);
+  /** The tally of an establishment and month, created by `create` at its first line. */
+  function tallyOf(finess: string, month: number | null, create: () => Tally): Tally {
+    let months = byFiness.get(finess);
     if (!months) {
       months = new Map();
-      byFiness.set(line.finess, months);
+      byFiness.set(finess, months);
     }
-    let tally = months.get(line.month);
+    let tally = months.get(month);
     if (!tally) {
-      tally = { fact: emptyFact(line, year, source), costs: null, horsAmm: null };
+      tally = create();
       tallies.push(tally);
-      months.set(line.month, tally);
+      months.set(month, tally);
     }
     return tally;
   }
@@ -170,7 +213,10 @@ export function moAccumulator(year: number, source: SourceRef, options: { perUcd
   let previous: Tally | null = null;
   return {
     add(line: MoLine, raise: RaiseIssue): void {
-      const tally = previous !== null && previous.fact.finess === line.finess && previous.fact.month === line.month ? previous : tallyOf(line);
+      const tally =
+        previous !== null && previous.fact.finess === line.finess && previous.fact.month === line.month
+          ? previous
+          : tallyOf(line.finess, line.month, () => ({ fact: emptyFact(line, year, source), costs: null, horsAmm: null }));
       previous = tally;
       const fact = tally.fact;
       fact.lines++;
@@ -203,6 +249,23 @@ export function moAccumulator(year: number, source: SourceRef, options: { perUcd
         raise('coding-anomaly', 'warning', options.ucdColumn, line.ucd, { detail: 'code UCD inconnu (7 chiffres, ou 13 commençant par 340093 ou 340089)' });
       } else if (options.perUcd) {
         (tally.costs ??= new UcdSums()).add(line.ucd, line.units, line.amount, shared);
+      }
+    },
+    state(): MoState {
+      return { tallies: tallies.map(({ fact, costs, horsAmm }) => ({ fact, costs: costs?.columns() ?? null, horsAmm: horsAmm?.columns() ?? null })) };
+    },
+    /** Adds what another accumulator of the same file summed from the lines after these (its `state()`). */
+    absorb(part: MoState): void {
+      previous = null;
+      for (const { fact, costs, horsAmm } of part.tallies) {
+        let created = false;
+        const tally = tallyOf(fact.finess, fact.month, () => {
+          created = true;
+          return { fact, costs: null, horsAmm: null };
+        });
+        if (!created) addFact(tally.fact, fact);
+        if (costs) (tally.costs ??= new UcdSums()).addColumns(costs, shared);
+        if (horsAmm) (tally.horsAmm ??= new UcdSums()).addColumns(horsAmm, shared);
       }
     },
     /** The facts; a year given both whole and month by month for one establishment is an error. */

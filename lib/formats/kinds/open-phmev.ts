@@ -54,6 +54,28 @@ function emptyFact(region: string, year: number, finessValue: string, level: Phm
 
 const count = (n: number) => formatFrenchNumber(n);
 
+/** Adds to a fact the sums of the same establishment found further on in the base. */
+function addFact(to: PhmevFact, from: PhmevFact): void {
+  to.lines += from.lines;
+  for (const group of ['medicines', 'fees', 'ipp', 'generics', 'biosimilars'] as const) {
+    const sums: Record<string, number> = to[group];
+    for (const [name, n] of Object.entries(from[group])) sums[name] = (sums[name] ?? 0) + n;
+  }
+}
+
+/** Adds counts found further on, after those counted so far. */
+function addCounts(to: Map<string, number>, from: readonly [string, number][]): void {
+  for (const [value, n] of from) to.set(value, (to.get(value) ?? 0) + n);
+}
+
+/** What a part of the base gave (Aggregator.state). */
+interface PhmevState {
+  facts: PhmevFact[];
+  topGen: [string, number][];
+  genNum: [string, number][];
+  outside: string[];
+}
+
 const PPI = 'A02BC';
 
 /** Whether `code` starts with `A02BC`, in any case, without a new string for each of the base's lines. */
@@ -79,6 +101,7 @@ export const openPhmevFormat = defineTabular({
   schema,
   optionalColumns: ['atc4', 'atc5', 'l_cip13'],
   ignoredColumns: IGNORED,
+  readInParts: true,
   start(ctx) {
     const year = yearOf(ctx);
     const facts = new Map<string, PhmevFact>();
@@ -153,6 +176,18 @@ export const openPhmevFormat = defineTabular({
         ];
         if (outside.size > 0) notes.push(`${count(outside.size)} établissement(s) de la base absents du référentiel : leurs lignes sont ignorées.`);
         return { type: 'phmev-facts', facts: [...facts.values()], notes };
+      },
+      state: (): PhmevState => ({ facts: [...facts.values()], topGen: [...topGen], genNum: [...genNum], outside: [...outside] }),
+      absorb(state) {
+        const part = state as PhmevState;
+        addCounts(topGen, part.topGen);
+        addCounts(genNum, part.genNum);
+        for (const finessValue of part.outside) outside.add(finessValue);
+        for (const fact of part.facts) {
+          const known = facts.get(fact.finess);
+          if (known) addFact(known, fact);
+          else facts.set(fact.finess, fact);
+        }
       },
     };
   },
