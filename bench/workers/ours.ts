@@ -14,7 +14,7 @@ import { atihMoFormat } from '../../lib/formats/kinds/atih-mo';
 import { fichcompMedFormat } from '../../lib/formats/kinds/fichcomp-med';
 import { openPhmevFormat } from '../../lib/formats/kinds/open-phmev';
 import { INGEST_LIMITS } from '../../lib/formats/limits';
-import { firstHalf, readsInHalves, readTabularInHalves, useSecondHalfWorker } from '../../lib/formats/halves';
+import { firstHalf, halvesOf, readsInHalves, readTabularInHalves, useSecondHalfWorker } from '../../lib/formats/halves';
 import { tableKind, type TableKind } from '../../lib/formats/registry';
 import { IssueList } from '../../lib/formats/report';
 import { readTabular, type FormatContext } from '../../lib/formats/tabular';
@@ -69,11 +69,11 @@ const ctx: FormatContext = {
 if (import.meta.url.endsWith('.mjs')) useSecondHalfWorker(new URL('second-half.mjs', import.meta.url));
 const size = (await stat(file)).size;
 const halves = parser === 'auto' && readsInHalves(FORMATS[kind], size);
-const middle = Math.floor(size / 2);
+const cut = halvesOf(file, size);
 const started = performance.now();
-const csv = await openCsv(halves ? firstHalf(file, middle) : createReadStream(file), INGEST_LIMITS, { parser });
+const csv = await openCsv(halves ? firstHalf(cut.path, cut.middle) : createReadStream(file), INGEST_LIMITS, { parser });
 const read = halves
-  ? await readTabularInHalves(tableKind(kind) as TableKind, csv, ctx, new IssueList(), { path: file, middle, limits: INGEST_LIMITS, reopen: () => openCsv(createReadStream(file), INGEST_LIMITS) })
+  ? await readTabularInHalves(tableKind(kind) as TableKind, csv, ctx, new IssueList(), { ...cut, limits: INGEST_LIMITS, reopen: () => openCsv(createReadStream(file), INGEST_LIMITS) })
   : null;
 const outcome = read?.outcome ?? (await readTabular(FORMATS[kind], csv, ctx));
 const seconds = (performance.now() - started) / 1000;

@@ -19,7 +19,7 @@ import { openCsv } from '../io/csv-reader';
 import type { CsvEnding, TableFile, TableLimits } from '../io/table';
 import { tableKind, type TableKind } from './registry';
 import { IssueList, type IssueSnapshot } from './report';
-import { finishTabular, readRows, type FormatContext, type TabularFormat, type TabularOutcome } from './tabular';
+import { finishTabular, readRows, type FormatContext, type RowsRead, type TabularFormat, type TabularOutcome } from './tabular';
 
 /** Below this size a file is read in one part: the worker's start would cost more than it saves. */
 export const HALVES_FROM_BYTES = 16 * 1024 * 1024;
@@ -65,6 +65,11 @@ export function useSecondHalfWorker(url: URL): void {
 /** Whether a file of this size is read in halves on this machine. */
 export function readsInHalves(format: TabularFormat, size: number): boolean {
   return format.readInParts && size >= HALVES_FROM_BYTES && availableParallelism() >= 2;
+}
+
+/** Where a file of this size is cut: after the line break that follows its middle byte. */
+export function halvesOf(path: string, size: number): { path: string; middle: number } {
+  return { path, middle: Math.floor(size / 2) };
 }
 
 const NEWLINE = 0x0a;
@@ -157,15 +162,15 @@ function startSecondHalf(task: SecondHalfTask): { result: Promise<SecondHalfResu
 }
 
 /** Why the halves cannot be joined as one reading would have read them, or null when they can. */
-function cannotJoin(first: TableFile, firstEnding: CsvEnding, header: readonly string[], headerLine: number, second: Extract<SecondHalfResult, { ok: true }>, issues: IssueList, limits: TableLimits, rows: number): string | null {
+function cannotJoin(first: TableFile, firstEnding: CsvEnding, read: RowsRead, second: Extract<SecondHalfResult, { ok: true }>, issues: IssueList, limits: TableLimits): string | null {
   const secondEnding = second.ending;
-  if (headerLine !== 1 || first.headerLine !== 1 || second.headerLine !== 1 || JSON.stringify(header) !== JSON.stringify(second.header)) return 'header not on the first line';
+  if (read.headerLine !== 1 || first.headerLine !== 1 || second.headerLine !== 1 || JSON.stringify(read.header) !== JSON.stringify(second.header)) return 'header not on the first line';
   if (firstEnding.quoted || secondEnding.quoted) return 'quoted fields';
   if (firstEnding.newline !== secondEnding.newline || firstEnding.newline === '\r' || first.delimiter !== second.delimiter) return 'line breaks or delimiters read apart differ';
   if (firstEnding.blanks > 0 || second.blankBeforeFirst > 0) return 'blank lines at the cut';
   if (firstEnding.encodingDecided && secondEnding.encodingDecided && first.encoding !== second.encoding) return 'encodings read apart differ';
   if (!issues.unknownFinessComplete || !second.unknownFinessComplete) return 'too many unknown FINESS';
-  if (rows > (limits.maxRows ?? Number.POSITIVE_INFINITY)) return 'more rows than the limit';
+  if (read.rowsRead + second.rowsRead > (limits.maxRows ?? Number.POSITIVE_INFINITY)) return 'more rows than the limit';
   return null;
 }
 
@@ -206,7 +211,7 @@ export async function readTabularInHalves(
   const second = await worker.result;
   await worker.stop();
   const firstEnding = first.ending();
-  const why = second.ok ? cannotJoin(first, firstEnding, read.header, read.headerLine, second, issues, file.limits, read.rowsRead + second.rowsRead) : second.reason;
+  const why = second.ok ? cannotJoin(first, firstEnding, read, second, issues, file.limits) : second.reason;
   if (why !== null || !second.ok) {
     issues.clear();
     const whole = await file.reopen();

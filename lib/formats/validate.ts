@@ -11,7 +11,7 @@ import type { FileOutput } from './output';
 import { headerMismatchDetail, recogniseByHeader, type KindId, type Recognition, type TableKind } from './registry';
 import { IssueList, type IssueCode, type ValidationReport } from './report';
 import { readTabular, type FormatContext } from './tabular';
-import { firstHalf, readsInHalves, readTabularInHalves } from './halves';
+import { firstHalf, halvesOf, readsInHalves, readTabularInHalves } from './halves';
 
 /** A file to validate: its name, its size, and a way to read its bytes (as often as needed). */
 export interface FileToValidate {
@@ -143,8 +143,9 @@ export async function validateFile(file: FileToValidate, recognition: Recognitio
 
   let table: TableFile | null = null;
   // A large extract on this machine: its first half opened, the rest read by a worker (halves.ts).
-  const halves = !workbook && file.path !== undefined && single && readsInHalves(single.format, file.size) ? { path: file.path, middle: Math.floor(file.size / 2) } : null;
-  let encoding: (() => string | null) | null = null;
+  const halves = !workbook && file.path !== undefined && single && readsInHalves(single.format, file.size) ? halvesOf(file.path, file.size) : null;
+  /** The encoding of both halves joined, which the first half's alone may not say. */
+  let joinedEncoding: string | null | undefined;
   try {
     const opened = !workbook
       ? await openCsv(halves ? firstHalf(halves.path, halves.middle) : await file.open(), limits)
@@ -174,7 +175,7 @@ export async function validateFile(file: FileToValidate, recognition: Recognitio
         reopen: async () => (table = await openCsv(await file.open(), limits)),
       });
       outcome = read.outcome;
-      encoding = () => read.encoding;
+      joinedEncoding = read.encoding;
     } else outcome = await readTabular(kind.format, opened, { ...ctx, year }, issues);
     Object.assign(v, { rowsRead: outcome.rowsRead, rowsAccepted: outcome.rowsAccepted, output: outcome.output });
   } catch (error) {
@@ -187,7 +188,7 @@ export async function validateFile(file: FileToValidate, recognition: Recognitio
     fileIssue(issues, READ_ERROR_CODES[error.code], detail, error.line ?? null, error.column ?? null);
   } finally {
     // An encoding guessed as UTF-8 on an ASCII start may have become Windows-1252 while reading.
-    if (encoding) v.encoding = encoding();
+    if (joinedEncoding !== undefined) v.encoding = joinedEncoding;
     else if (table) v.encoding = table.encoding;
     if (issues.errors > 0) v.output = null;
   }
