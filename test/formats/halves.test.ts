@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync, createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,15 @@ import { tableKind, type TableKind } from '../../lib/formats/registry';
 import { IssueList } from '../../lib/formats/report';
 import { readTabular, type FormatContext } from '../../lib/formats/tabular';
 import { INGEST_LIMITS } from '../../lib/formats/limits';
+import { HALVES_FROM_BYTES } from '../../lib/formats/halves';
+import { validateFile } from '../../lib/formats/validate';
 import { context, cp1252, referential } from './helpers';
+
+// Every call passes through; the spy says whether validateFile took the halves.
+vi.mock('../../lib/formats/halves', async (original) => {
+  const actual = await original<typeof import('../../lib/formats/halves')>();
+  return { ...actual, readTabularInHalves: vi.fn(actual.readTabularInHalves) };
+});
 
 const APHM = '130786049';
 const IPC = '130001647';
@@ -125,4 +133,23 @@ describe('a large extract read in two halves at once', () => {
     expect(baseRead.readWhole).toBeNull();
     expect(seen(baseRead.outcome)).toEqual(seen((await whole(phmev, basePath, ctx)).outcome));
   });
+
+  it('validateFile reads a local extract over the threshold in halves, with the report of one reading', async () => {
+    const lines = atihLines(260_000);
+    lines[200_000] = lines[200_000]!.replace(';2025;', ';20x5;');
+    const bytes = cp1252(lines);
+    expect(bytes.length).toBeGreaterThan(HALVES_FROM_BYTES);
+    const path = write('mo-large-2025.csv', bytes);
+    const file = { fileName: 'mo-large-2025.csv', size: bytes.length, open: async () => createReadStream(path) };
+    const recognition = { tag: 'table', kinds: [atih], year: 2025 } as const;
+    vi.mocked(readTabularInHalves).mockClear();
+    const halves = await validateFile({ ...file, path }, recognition, ctx);
+    expect(vi.mocked(readTabularInHalves)).toHaveBeenCalledTimes(1);
+    expect((await vi.mocked(readTabularInHalves).mock.results[0]!.value).readWhole).toBeNull();
+    const one = await validateFile(file, recognition, ctx);
+    expect(one.issues.errors).toBe(1);
+    expect(one.issues.counts['type-error']).toBe(1);
+    expect(one.issues.truncated).toBe(true);
+    expect(rounded({ ...halves, issues: halves.issues.snapshot() })).toEqual(rounded({ ...one, issues: one.issues.snapshot() }));
+  }, 60_000);
 });
