@@ -11,10 +11,13 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { useSecondHalfWorker } from '../../lib/formats/halves';
 import { startEmbedded } from '../../lib/local/embedded';
 import { aggregateFacts } from '../aggregates';
 import { childArgs, DROP_KEYS, MEASURED_KINDS, need, peakRssMb, report, writeAggregates, type MeasuredKind } from '../common';
 
+// Bundled, the worker of the second half is beside this file (ingest reads a large extract in halves).
+if (import.meta.url.endsWith('.mjs')) useSecondHalfWorker(new URL('second-half.mjs', import.meta.url));
 const args = childArgs(process.argv.slice(2));
 const file = need(args, 'file');
 const referential = need(args, 'referential');

@@ -296,8 +296,11 @@ async function validateDropped(
   if (!archived) return refused('unreadable-file', 'le fichier a été remplacé ou supprimé avant sa lecture ; la nouvelle version est traitée à part');
   if (dropKey.zone === 'evidence' && !evidenceSite) return refused('unknown-finess', '', dropKey.finess);
   if (lock?.locked) return refused('report-locked', `depuis l’échéance du ${formatFrenchDate(lock.deadline as string)}`, String(lock.year));
+  // On the embedded default the archived copy is a file here (content-addressed: every opening
+  // reads the same bytes), so a large extract is read in two halves at once, as `caqes validate` reads it.
+  const path = objects.localFile(archiveKey);
   return validateFile(
-    { fileName: dropKey.fileName, size: object.size, open: () => objects.read(archiveKey) },
+    { fileName: dropKey.fileName, size: object.size, open: () => objects.read(archiveKey), ...(path === null ? {} : { path }) },
     recognition,
     {
       source: { key: object.key, version },
