@@ -1,3 +1,4 @@
+import { grouped } from '../domain/grouped';
 import { formatFrenchDate, formatFrenchNumber } from '../io/french';
 import { objectiveLabel, statusLabel } from '../report/labels';
 import { budgetDetail } from '../report/summary-page';
@@ -83,11 +84,7 @@ export function renderAccount(result: RunResult): string {
     else lines.push(...renderFileReport(key, report, { indent: '  ' }));
   }
 
-  const byRegionYear = new Map<string, IndicatorResult[]>();
-  for (const r of result.indicators) {
-    const id = `${r.year}#${r.region}`;
-    byRegionYear.set(id, [...(byRegionYear.get(id) ?? []), r]);
-  }
+  const byRegionYear = grouped(result.indicators, (r) => `${r.year}#${r.region}`);
   for (const id of [...byRegionYear.keys()].sort()) {
     const [year, region] = id.split('#');
     lines.push('', ...renderOverview(`${region} ${year}`, byRegionYear.get(id) ?? []));

@@ -1,3 +1,4 @@
+import { grouped } from './grouped';
 import { formatFrenchDate } from '../io/french';
 import { splitToTheCent } from './allocation';
 import { todayOf } from './clock';
@@ -109,8 +110,7 @@ interface SiteContext {
 export function computeIndicators(inputs: RegionYearInputs, only?: readonly IndicatorCode[]): IndicatorResult[] {
   const settings = settingsFor(inputs.parameters, inputs.region, inputs.year);
   const sites = inputs.establishments.filter((e) => e.region === inputs.region);
-  const contracts = new Map<string, Establishment[]>();
-  for (const site of sites) contracts.set(site.contrat, [...(contracts.get(site.contrat) ?? []), site]);
+  const contracts = grouped(sites, (site) => site.contrat);
   const yearEvidence = inputs.evidence.filter((e) => campaignYear(e.campaign) === inputs.year);
   const results: IndicatorResult[] = [];
   for (const definition of CATALOGUE.values()) {

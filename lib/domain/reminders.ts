@@ -1,3 +1,4 @@
+import { grouped } from './grouped';
 import { ANNUAL_DEADLINE, isStrict } from './evidence';
 import { deadlineRequirements, owedStates, type OwedDocument } from './owed';
 import type { Deadline, Establishment, EvidenceRecord, Targeting } from './schemas';
@@ -72,8 +73,7 @@ export interface ReminderInputs {
 function owedFor(inputs: ReminderInputs, stepOf: (deadline: Deadline) => string | null): DueReminder[] {
   // A deadline may have one calendar row per indicator (formats.md): an establishment gets one
   // e-mail per deadline listing what it owes over every row that applies to it.
-  const groups = new Map<string, Deadline[]>();
-  for (const d of inputs.deadlines) groups.set(`${d.campaign}#${d.id}`, [...(groups.get(`${d.campaign}#${d.id}`) ?? []), d]);
+  const groups = grouped(inputs.deadlines, (d) => `${d.campaign}#${d.id}`);
   const due: DueReminder[] = [];
   for (const rows of groups.values()) {
     const deadline = rows[0]!;

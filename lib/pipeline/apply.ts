@@ -1,3 +1,4 @@
+import { grouped } from '../domain/grouped';
 import type { Establishment } from '../domain/schemas';
 import type { FileOutput } from '../formats/output';
 import type { ComputeMessage } from '../store/compute-queue';
@@ -48,13 +49,6 @@ export function regionsReplaced(output: FileOutput, establishments: ReadonlyMap<
   return { regions: [...new Set(named.filter((r) => r !== null))].sort(), shared: named.includes(null) };
 }
 
-/** Rows grouped by the item they are stored in: a region's, or (null) the one every region shares. */
-function byRegion<T>(rows: readonly T[], regionOf: (row: T) => string | null): Map<string | null, T[]> {
-  const groups = new Map<string | null, T[]>();
-  for (const row of rows) groups.set(regionOf(row), [...(groups.get(regionOf(row)) ?? []), row]);
-  return groups;
-}
-
 /** Requests for a year of the regions a shared (null) or regional item concerns. */
 async function regionsConcerned(referential: Pick<ReferentialStore, 'listRegions'>, regions: readonly (string | null)[], year: number): Promise<ComputeMessage[]> {
   const known = (await referential.listRegions()).map((r) => r.region);
@@ -96,12 +90,13 @@ async function storeReferential(
       return [...regions].map((region) => ({ region, year: output.year }));
     }
     case 'objectives': {
-      const groups = byRegion(output.objectives, (o) => scope ?? o.region ?? (o.finess === null ? null : (regionOf.get(o.finess) ?? null)));
+      // Grouped by the item they are stored in: a region's, or (null) the one every region shares.
+      const groups = grouped(output.objectives, (o) => scope ?? o.region ?? (o.finess === null ? null : (regionOf.get(o.finess) ?? null)));
       const written = await Promise.all([...groups].map(async ([region, rows]) => ((await referential.putObjectives(output.year, rows, order, region)) ? [region] : [])));
       return regionsConcerned(referential, written.flat(), output.year);
     }
     case 'parameters': {
-      const groups = byRegion(output.sets, (p) => scope ?? p.region);
+      const groups = grouped(output.sets, (p) => scope ?? p.region);
       const written = await Promise.all([...groups].map(async ([region, sets]) => ((await referential.putParameters(output.year, sets, order, region)) ? [region] : [])));
       return regionsConcerned(referential, written.flat(), output.year);
     }

@@ -4,6 +4,7 @@
  * counts was accepted, came late, was only refused, or nothing came. Shared by the establishment's
  * page and OMéDIT's.
  */
+import { grouped } from '../domain/grouped';
 import { isStrict } from '../domain/evidence';
 import { deadlineRequirements, owedStates } from '../domain/owed';
 import type { Deadline, DocumentKind, EvidenceRecord, IndicatorCode } from '../domain/schemas';
@@ -40,9 +41,7 @@ export interface DeadlineStatus {
  * per indicator), by date.
  */
 export function deadlineGroups(deadlines: readonly Deadline[]): Deadline[][] {
-  const groups = new Map<string, Deadline[]>();
-  for (const d of deadlines) groups.set(`${d.campaign}#${d.id}`, [...(groups.get(`${d.campaign}#${d.id}`) ?? []), d]);
-  return [...groups.values()].sort((a, b) => a[0]!.date.localeCompare(b[0]!.date) || a[0]!.id.localeCompare(b[0]!.id));
+  return [...grouped(deadlines, (d) => `${d.campaign}#${d.id}`).values()].sort((a, b) => a[0]!.date.localeCompare(b[0]!.date) || a[0]!.id.localeCompare(b[0]!.id));
 }
 
 /**

@@ -31,11 +31,7 @@ export class FactStore {
    * never with the file's rows or its months.
    */
   async putMoFacts(facts: readonly MoFact[], order: string): Promise<MoFact[]> {
-    const groups = new Map<string, MoFact[]>();
-    for (const fact of facts) {
-      const id = `${fact.region}#${fact.year}#${fact.finess}`;
-      groups.set(id, [...(groups.get(id) ?? []), fact]);
-    }
+    const groups = grouped(facts, (fact) => `${fact.region}#${fact.year}#${fact.finess}`);
     const stored = await this.storedMoItems(facts);
     const written = (await this.items.inBatches([...groups], ([id, group]) => this.putEstablishmentYear(group, order, stored.get(id) ?? []))).flat();
     await this.noteRegionYears(written);
