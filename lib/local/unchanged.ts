@@ -11,26 +11,37 @@ async function md5(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** The ETag of the bucket's object at `key`, without its quotes, or null when there is none. */
-async function etagOf(rt: Runtime, key: string): Promise<string | null> {
+/**
+ * The bucket's object at `key`: its ETag without quotes, and its version as ingest names it (its
+ * VersionId, else `etag:<ETag>`, lib/pipeline/ingest.ts); null when there is none.
+ */
+async function heldObject(rt: Runtime, key: string): Promise<{ etag: string; version: string } | null> {
   try {
     const head = await rt.clients.s3.send(new HeadObjectCommand({ Bucket: rt.objects.bucket, Key: key }));
-    return head.ETag?.replace(/"/g, '') ?? null;
+    const etag = head.ETag?.replace(/"/g, '') ?? '';
+    return { etag, version: head.VersionId ?? `etag:${etag}` };
   } catch (error) {
     if ((error as Error).name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
     throw error;
   }
 }
 
+/** Whether ingest read this version of the key to its end, accepting or refusing it. */
+async function ingested(rt: Runtime, key: string, version: string): Promise<boolean> {
+  return (await rt.fileEvents.list(key)).some((event) => event.version === version && event.status !== 'processing');
+}
+
 /**
  * The keys of a drop-zone folder that the bucket does not already hold with the same content (key and
- * ETag): what a day's `caqes run --state` drops, the rest having been received on an earlier day.
+ * ETag), read by ingest to its end: what a day's `caqes run --state` drops, the rest having been
+ * received on an earlier day. A file whose ingest a stopped or killed process never finished (its
+ * event waited in memory, or was left `processing`) is dropped again.
  */
 export async function newOrChangedKeys(rt: Runtime, dataDir: string, keys: readonly string[]): Promise<string[]> {
   const out: string[] = [];
   for (const key of keys) {
-    const held = await etagOf(rt, key);
-    if (held === null || held !== (await md5(join(dataDir, ...key.split('/'))))) out.push(key);
+    const held = await heldObject(rt, key);
+    if (held === null || held.etag !== (await md5(join(dataDir, ...key.split('/')))) || !(await ingested(rt, key, held.version))) out.push(key);
   }
   return out;
 }
