@@ -109,8 +109,12 @@ export async function loadDropZone(
   dataDir: string,
   today: string,
   options: { onlyNew?: boolean } = {},
-): Promise<{ keys: string[]; upToDate: { region: string; year: number }[] }> {
+): Promise<{ keys: string[]; resumed: string[]; upToDate: { region: string; year: number }[] }> {
   const rt = embedded.runtime;
+  // What an earlier process put but left waiting (restored from the state) is ingested first: its
+  // files then count as received rather than being put again.
+  const resumed = embedded.takeRestored();
+  await embedded.drain({ compute: false });
   const listed = await listFiles(dataDir);
   const keys = options.onlyNew ? await newOrChangedKeys(rt, dataDir, listed) : listed;
   embedded.setClock(() => new Date(scheduleInstant(today)));
@@ -131,13 +135,15 @@ export async function loadDropZone(
   const upToDate = (await rt.referential.listRegions()).flatMap((r) => r.years.map((year) => ({ region: r.region, year })));
   await rt.computeQueue.send(upToDate);
   await embedded.drain();
-  return { keys, upToDate };
+  return { keys, resumed, upToDate };
 }
 
 /** The same run on emulators already started (tests run it twice on one state). */
 export async function runOnEmbedded(embedded: Embedded, options: RunOptions): Promise<RunResult> {
-  const { keys, upToDate } = await loadDropZone(embedded, options.dataDir, options.today, { onlyNew: options.onlyNew });
-  const unchanged = (await listFiles(options.dataDir)).length - keys.length;
+  const { keys: dropped, resumed, upToDate } = await loadDropZone(embedded, options.dataDir, options.today, { onlyNew: options.onlyNew });
+  // The files an interrupted run had put, ingested now, are the run's too.
+  const keys = [...new Set([...resumed, ...dropped])];
+  const unchanged = (await listFiles(options.dataDir)).filter((key) => !keys.includes(key)).length;
   const rt = embedded.runtime;
 
   const remind = await import('../../functions/remind/handler');

@@ -44,8 +44,9 @@ const decode = (_key: string, value: unknown): unknown =>
 async function stateFiles(paths: StatePaths): Promise<string[]> {
   const top = ['caqes-state.json', 'secrets.json', 'jobs.json', 'smtp.json'];
   const present = new Set(await readdir(paths.dir));
-  const mails = (await readdir(paths.mail).catch(() => [])).filter((n) => n.endsWith('.json')).map((n) => relative(paths.dir, join(paths.mail, n)).split(sep).join('/'));
-  return [...top.filter((f) => present.has(f)), ...mails];
+  // The e-mails kept, and the S3 events not yet ingested (an upload waiting is restored with its object).
+  const inFolder = async (folder: string) => (await readdir(folder).catch(() => [])).filter((n) => n.endsWith('.json')).map((n) => relative(paths.dir, join(folder, n)).split(sep).join('/'));
+  return [...top.filter((f) => present.has(f)), ...(await inFolder(paths.mail)), ...(await inFolder(paths.ingestQueue))];
 }
 
 async function* backupLines(rt: Runtime, paths: StatePaths, manifest: StateManifest): AsyncGenerator<Line> {

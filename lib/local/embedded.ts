@@ -12,6 +12,7 @@ import dynalite from 'dynalite';
 import { registerLocalQueue, type ComputeMessage } from '../store/compute-queue';
 import { resetRuntime, runtime, type Runtime } from '../runtime';
 import { mergeComputeBodies } from '../pipeline/compute';
+import { createdObjects } from '../pipeline/s3-event';
 import { inProcessHandler } from './in-process-http';
 import { LocalQueue, type DeadLetter } from './local-queue';
 import { invokeSqsHandler } from './invoke';
@@ -19,6 +20,7 @@ import { directoryOutbox, memoryOutbox, startMailGateway, type KeptEmail } from 
 import { openSmtpRelay, smtpConfig } from './smtp-relay';
 import { StateError, type LocalState } from './state';
 import { awsShapedEvent } from './s3-events';
+import { QueueJournal } from './queue-journal';
 import { removeUnfinishedParts, wholeObjectFiles } from './s3rver-files';
 import { markOwner, removeDeadStates, STATE_PREFIX } from './stale-state';
 
@@ -55,6 +57,11 @@ export interface Embedded {
   sentEmails(): Promise<KeptEmail[]>;
   /** The SMTP relay e-mails go through (`host:port`), or null when they are only kept here. */
   relay: string | null;
+  /**
+   * The keys of the S3 events an earlier process on the state left waiting (put, not ingested to
+   * the end), queued again at start; given once, then empty.
+   */
+  takeRestored(): string[];
   stop(): Promise<void>;
 }
 
@@ -213,7 +220,12 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
   // Handlers are imported only now: they build their runtime from the environment set above.
   const ingest = await import('../../functions/ingest/handler');
   const compute = await import('../../functions/compute/handler');
-  const ingestQueue = new LocalQueue('ingest', (bodies) => invokeSqsHandler(ingest.handler, 'caqes-ingest', bodies));
+  // Over a state folder, the S3 events wait in it until ingested: a process stopped or killed
+  // before ingest finished leaves them to the next start, as SQS keeps them on AWS.
+  const journal = state ? new QueueJournal(state.paths.ingestQueue) : undefined;
+  const ingestQueue = new LocalQueue('ingest', (bodies) => invokeSqsHandler(ingest.handler, 'caqes-ingest', bodies), 1, 5, undefined, journal);
+  let restored = [...new Set(ingestQueue.restore().flatMap((body) => createdObjects(body).map((o) => o.key)))];
+  if (restored.length > 0) rt.logger.info('S3 events of an earlier process restored', { keys: restored.length });
   // Batch sizes as the deployed event sources (infra): one S3 event per ingest, up to ten computations.
   const computeQueue = new LocalQueue('compute', (bodies) => invokeSqsHandler(compute.handler, 'caqes-compute', bodies), 10, undefined, mergeComputeBodies);
   rt.now = () => clock();
@@ -253,6 +265,11 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
     deadLetters: () => [...ingestQueue.deadLetters, ...computeQueue.deadLetters],
     sentEmails: () => ses.outbox.list(),
     relay: relay?.label ?? null,
+    takeRestored() {
+      const keys = restored;
+      restored = [];
+      return keys;
+    },
     async stop() {
       unregister();
       rt.clients.s3.destroy();

@@ -1,3 +1,5 @@
+import type { QueueJournal } from './queue-journal';
+
 /** A message that failed `maxReceiveCount` times, kept as SQS would keep it in its dead-letter queue. */
 export interface DeadLetter {
   queue: string;
@@ -11,10 +13,12 @@ export interface DeadLetter {
  * would run several invocations, and a message reported as a batch item failure is delivered again
  * until it lands in the dead-letter list, from which `replay` takes it back. With `merge`, the
  * messages never delivered yet are merged when a drain starts (the compute queue asks once per
- * region and year for what many uploads asked).
+ * region and year for what many uploads asked). With a `journal` (not with `merge`, whose messages
+ * are not those pushed), each message is kept in the state folder until delivered or dead-lettered,
+ * and those a stopped process left are pushed again by `restore`.
  */
 export class LocalQueue {
-  private readonly pending: { body: string; receiveCount: number }[] = [];
+  private readonly pending: { body: string; receiveCount: number; id?: string }[] = [];
   readonly deadLetters: DeadLetter[] = [];
 
   constructor(
@@ -23,10 +27,21 @@ export class LocalQueue {
     private readonly batchSize = 1,
     private readonly maxReceiveCount = 5,
     private readonly merge?: (bodies: string[]) => string[],
-  ) {}
+    private readonly journal?: QueueJournal,
+  ) {
+    if (merge && journal) throw new Error(`${name}: a merged queue cannot keep a journal`);
+  }
 
   push(body: string): void {
-    this.pending.push({ body, receiveCount: 0 });
+    const id = this.journal?.add(body);
+    this.pending.push({ body, receiveCount: 0, ...(id === undefined ? {} : { id }) });
+  }
+
+  /** Pushes again the messages the journal kept from a process that stopped before delivering them; returns their bodies. */
+  restore(): string[] {
+    const kept = this.journal?.load() ?? [];
+    for (const { id, body } of kept) this.pending.push({ body, receiveCount: 0, id });
+    return kept.map((m) => m.body);
   }
 
   get size(): number {
@@ -46,12 +61,12 @@ export class LocalQueue {
         for (const message of batch) message.receiveCount++;
         const failed = await this.deliver(batch.map((m) => m.body));
         batch.forEach((message, index) => {
-          if (!failed.has(index)) return;
-          if (message.receiveCount >= this.maxReceiveCount) {
-            this.deadLetters.push({ queue: this.name, body: message.body, receiveCount: message.receiveCount });
-          } else {
+          if (failed.has(index) && message.receiveCount < this.maxReceiveCount) {
             this.pending.push(message);
+            return;
           }
+          if (failed.has(index)) this.deadLetters.push({ queue: this.name, body: message.body, receiveCount: message.receiveCount });
+          if (message.id !== undefined) this.journal?.remove(message.id);
         });
       }
     };

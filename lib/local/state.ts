@@ -62,6 +62,8 @@ export interface StatePaths {
   s3: string;
   dynamodb: string;
   mail: string;
+  /** The S3 events not yet ingested (lib/local/queue-journal.ts). */
+  ingestQueue: string;
 }
 
 export function statePaths(dir: string): StatePaths {
@@ -75,6 +77,7 @@ export function statePaths(dir: string): StatePaths {
     s3: join(root, 's3'),
     dynamodb: join(root, 'dynamodb'),
     mail: join(root, 'mail'),
+    ingestQueue: join(root, 'queue', 'ingest'),
   };
 }
 
