@@ -19,7 +19,7 @@ import { invokeSqsHandler } from './invoke';
 import { directoryOutbox, memoryOutbox, startMailGateway, type KeptEmail } from './mail-gateway';
 import { openSmtpRelay, smtpConfig } from './smtp-relay';
 import { StateError, type LocalState } from './state';
-import { awsShapedEvent } from './s3-events';
+import { awsShapedEvent, notifiesIngest } from './s3-events';
 import { QueueJournal } from './queue-journal';
 import { removeUnfinishedParts, wholeObjectFiles } from './s3rver-files';
 import { markOwner, removeDeadStates, STATE_PREFIX } from './stale-state';
@@ -229,7 +229,9 @@ export async function startEmbedded(options: { portalUrl?: string; state?: Local
   // Batch sizes as the deployed event sources (infra): one S3 event per ingest, up to ten computations.
   const computeQueue = new LocalQueue('compute', (bodies) => invokeSqsHandler(compute.handler, 'caqes-compute', bodies), 10, undefined, mergeComputeBodies);
   rt.now = () => clock();
-  s3.on('event', (event: unknown) => ingestQueue.push(JSON.stringify(awsShapedEvent(event, clock()))));
+  s3.on('event', (event: unknown) => {
+    if (notifiesIngest(event)) ingestQueue.push(JSON.stringify(awsShapedEvent(event, clock())));
+  });
   const unregister = registerLocalQueue(COMPUTE_QUEUE_URL, async (messages: readonly ComputeMessage[]) => {
     for (const m of messages) computeQueue.push(JSON.stringify(m));
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { encodeEventKey } from '../pipeline/s3-event';
+import { DROP_PREFIXES } from '../store/keys';
 
 const S3rverEvent = z.object({
   Records: z.array(
@@ -22,6 +23,16 @@ export function awsShapedEvent(event: unknown, at: Date): unknown {
       s3: { ...r.s3, object: { ...r.s3.object, key: encodeEventKey(r.s3.object.key) } },
     })),
   };
+}
+
+/**
+ * Whether ingest is told of an s3rver notification: on AWS the bucket notifies the ingest queue of
+ * objects created under the drop zones only (infra/queues.ts), not of the archive copies, reports
+ * and summaries the pipeline writes. A notification of another shape is passed on, for ingest to refuse.
+ */
+export function notifiesIngest(event: unknown): boolean {
+  const parsed = S3rverEvent.safeParse(event);
+  return !parsed.success || parsed.data.Records.some((r) => DROP_PREFIXES.some((p) => r.s3.object.key.startsWith(p)));
 }
 
 /** Bytes s3rver adds to the last segment of a key for the files it keeps beside the object (`._S3rver_metadata.json`). */

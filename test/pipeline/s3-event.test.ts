@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { awsShapedEvent, localKeyProblem } from '../../lib/local/s3-events';
+import { awsShapedEvent, localKeyProblem, notifiesIngest } from '../../lib/local/s3-events';
 import { createdObjects, decodeEventKey, encodeEventKey } from '../../lib/pipeline/s3-event';
 
 /** An S3 notification as AWS documents it (one ObjectCreated:Put record), with the key given. */
@@ -97,6 +97,17 @@ describe('the embedded default\'s events have the shape of AWS\'s (parity)', () 
     expect(record.s3.object.key).toBe(encodeEventKey(key));
     expect(record.eventTime).toBe('2026-02-23T06:00:00.000Z');
     expect(createdObjects(JSON.stringify(local))).toEqual(createdObjects(awsEvent(encodeEventKey(key))).map((o) => ({ ...o, eventTime: '2026-02-23T06:00:00.000Z', eTag: 'abc', size: 15, sequencer: '18D2' })));
+  });
+
+  it('tells ingest of the drop zones only, as the bucket notifies the ingest queue on AWS', () => {
+    for (const key of ['referential/etablissements.csv', 'atih/2025/mo-2025.csv', 'cpam/2025/phev.csv', 'evidence/2025-S2/130780018/plan_actions/u1-plan.pdf']) {
+      expect(notifiesIngest(s3rverEvent(key)), key).toBe(true);
+    }
+    for (const key of ['archive/atih/2025/mo-2025.csv/926ef20261e9d0e11899d12ce7c8ad20', 'reports/atih/2025/mo-2025.csv/x.json', 'summaries/2025/PACA.xlsx', 'atih-2025.csv']) {
+      expect(notifiesIngest(s3rverEvent(key)), key).toBe(false);
+    }
+    // A notification of another shape reaches ingest, which refuses it.
+    expect(notifiesIngest({ Records: 'broken' })).toBe(true);
   });
 });
 
