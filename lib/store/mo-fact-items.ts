@@ -181,12 +181,13 @@ export function applyUpload(current: Periods, facts: readonly MoFact[], order: s
  * hospital's year of UCD costs stays far below DynamoDB's 400 KB per item; binary, the SDK sends it
  * as base64 rather than escaping JSON within JSON character by character.
  *
- * Null when the stored items already say exactly that (nothing to write: a redelivery); the
- * periods are serialised once for both.
+ * Null when the stored item already holds exactly these bytes (nothing to write: a redelivery),
+ * compared compressed: the stored item was decompressed once already, by `periodsOf`. Bytes
+ * compressed by another zlib may differ for the same periods: the item is then written again, the same.
  */
 export function periodsToWrite(items: readonly Record<string, unknown>[], periods: Periods): Uint8Array | null {
-  const text = periodsText(periods);
+  const bytes = gzipSync(periodsText(periods));
   const yearItems = items.filter(isYearItem);
-  if (items.length === 1 && yearItems.length === 1 && decodedText(yearItems[0]!) === text) return null;
-  return gzipSync(text);
+  if (items.length === 1 && yearItems.length === 1 && Buffer.from(YearPeriods.parse(yearItems[0]!).periods).equals(bytes)) return null;
+  return bytes;
 }

@@ -57,6 +57,17 @@ describe('an upload applied to an establishment’s year', () => {
     expect(listed(third)).toEqual([{ ...month(3, 15, 'atih/2025/mars.csv'), replaced: [{ key: 'atih/2025/fevrier.csv', version: 'v1' }, { key: 'atih/2025/janvier.csv', version: 'v1' }] }]);
   });
 
+  it('writes nothing when the stored item already holds these periods (a redelivery), and the new bytes otherwise', () => {
+    const { periods } = applyUpload(new Map(), [month(1, 10), month(2, 20)], JAN);
+    expect(periodsToWrite(stored(periods), periods)).toBeNull();
+    const again = applyUpload(periodsOf(stored(periods)), [month(1, 10), month(2, 20)], JAN).periods;
+    expect(periodsToWrite(stored(periods), again)).toBeNull();
+    const changed = applyUpload(periodsOf(stored(periods)), [month(2, 21)], FEB).periods;
+    const bytes = periodsToWrite(stored(periods), changed);
+    expect(bytes).not.toBeNull();
+    expect(listed(periodsOf([{ pk: 'p', sk: `FACT#MO#${SITE}`, periods: bytes }]))).toEqual([month(1, 10), { ...month(2, 21), replaced: [] }]);
+  });
+
   it('ignores an older upload arriving late, and says so (nothing written)', () => {
     const newer = applyUpload(new Map(), [month(3, 12)], FEB).periods;
     const late = applyUpload(newer, [month(3, 99)], JAN);
