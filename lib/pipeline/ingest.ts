@@ -1,7 +1,7 @@
 import { campaignYear } from '../domain/campaign';
 import { todayOf } from '../domain/clock';
 import { indicatorsUsing } from '../domain/evidence';
-import type { DocumentKind, Establishment } from '../domain/schemas';
+import type { Deadline, DocumentKind, Establishment } from '../domain/schemas';
 import { formatFrenchDate } from '../io/french';
 import { recognise, type Recognition } from '../formats/registry';
 import { issuePlace, type ValidationReport } from '../formats/report';
@@ -275,8 +275,9 @@ async function applyValidated(
   if (validation.output?.type === 'establishments') compute.push(...(await readWaitingAgain(deps)));
   const inputYear = 'year' in dropKey ? dropKey.year : recognition.tag === 'table' ? recognition.year : null;
   await recordDroppedInput({ key: object.key, dropKey, archiveKey: context.archiveKey, reportKey, order, year: inputYear, size: object.size, eventTime: object.eventTime, report, output: validation.output }, context.establishments, deps.inputs);
-  if (dropKey.zone === 'evidence' && context.evidenceSite && recognition.tag !== 'unknown') {
-    compute.push(await recordEvidence(object, dropKey, context.evidenceSite, documentKindOf(recognition), { report, reportKey, order, version, output: validation.output }, deps));
+  if (dropKey.zone === 'evidence' && context.evidenceSite && context.lock && recognition.tag !== 'unknown') {
+    const read = { report, reportKey, order, version, output: validation.output, deadlines: context.lock.deadlines };
+    compute.push(await recordEvidence(object, dropKey, context.evidenceSite, documentKindOf(recognition), read, deps));
   }
   return dedupe(compute);
 }
@@ -321,10 +322,10 @@ async function recordEvidence(
   dropKey: Extract<DropKey, { zone: 'evidence' }>,
   site: Establishment,
   kind: DocumentKind,
-  read: { report: ValidationReport; reportKey: string; order: string; version: string; output: Validation['output'] },
-  stores: Pick<IngestDeps, 'evidence' | 'referential'>,
+  read: { report: ValidationReport; reportKey: string; order: string; version: string; output: Validation['output']; deadlines: readonly Deadline[] },
+  stores: Pick<IngestDeps, 'evidence'>,
 ): Promise<ComputeMessage> {
-  const { report, reportKey, order, version, output } = read;
+  const { report, reportKey, order, version, output, deadlines } = read;
   await stores.evidence.put(
     {
       region: site.region,
@@ -344,5 +345,5 @@ async function recordEvidence(
     dropKey.uploadId,
   );
   const year = campaignYear(dropKey.campaign);
-  return { region: site.region, year, indicators: indicatorsUsing(kind, year, await stores.referential.listDeadlines(site.region)) };
+  return { region: site.region, year, indicators: indicatorsUsing(kind, year, deadlines) };
 }

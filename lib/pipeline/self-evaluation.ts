@@ -3,7 +3,7 @@
  * are read from, the opening of a year's reports, and the lock ingest and the upload form check.
  */
 import { campaignsOfYear, campaignYear } from '../domain/campaign';
-import type { Establishment } from '../domain/schemas';
+import type { Deadline, Establishment } from '../domain/schemas';
 import { deadlinesForRegion } from '../domain/regional';
 import { openedReport, reportLock, type ReportActor, type ReportLock } from '../domain/self-evaluation';
 import { reportContracts, reportModel, type ReportModel, type SelfEvaluationInputs } from '../domain/self-evaluation-model';
@@ -101,8 +101,9 @@ export async function evidenceLock(
   site: Pick<Establishment, 'region' | 'contrat'>,
   campaign: string,
   day: string,
-): Promise<ReportLock & { year: number }> {
+): Promise<ReportLock & { year: number; deadlines: Deadline[] }> {
   const year = campaignYear(campaign);
   const [deadlines, report] = await Promise.all([deps.referential.listDeadlines(site.region), deps.reports.get(site.region, year, site.contrat)]);
-  return { ...reportLock(year, deadlinesForRegion(deadlines, site.region), report?.reopened ?? null, day), year };
+  // The deadlines read are given back: ingest then finds in them the indicators the evidence serves.
+  return { ...reportLock(year, deadlinesForRegion(deadlines, site.region), report?.reopened ?? null, day), year, deadlines };
 }
