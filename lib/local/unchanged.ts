@@ -1,29 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { Runtime } from '../runtime';
+import { objectVersion } from '../store/keys';
 
 /** The MD5 of a file, read as a stream: the ETag S3 gives an object put in one part. */
 async function md5(path: string): Promise<string> {
   const hash = createHash('md5');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
-}
-
-/**
- * The bucket's object at `key`: its ETag without quotes, and its version as ingest names it (its
- * VersionId, else `etag:<ETag>`, lib/pipeline/ingest.ts); null when there is none.
- */
-async function heldObject(rt: Runtime, key: string): Promise<{ etag: string; version: string } | null> {
-  try {
-    const head = await rt.clients.s3.send(new HeadObjectCommand({ Bucket: rt.objects.bucket, Key: key }));
-    const etag = head.ETag?.replace(/"/g, '') ?? '';
-    return { etag, version: head.VersionId ?? `etag:${etag}` };
-  } catch (error) {
-    if ((error as Error).name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
-    throw error;
-  }
 }
 
 /** Whether ingest read this version of the key to its end, accepting or refusing it. */
@@ -40,8 +25,8 @@ async function ingested(rt: Runtime, key: string, version: string): Promise<bool
 export async function newOrChangedKeys(rt: Runtime, dataDir: string, keys: readonly string[]): Promise<string[]> {
   const out: string[] = [];
   for (const key of keys) {
-    const held = await heldObject(rt, key);
-    if (held === null || held.etag !== (await md5(join(dataDir, ...key.split('/')))) || !(await ingested(rt, key, held.version))) out.push(key);
+    const held = await rt.objects.head(key);
+    if (!held?.etag || held.etag !== (await md5(join(dataDir, ...key.split('/')))) || !(await ingested(rt, key, objectVersion(held.versionId, held.etag)))) out.push(key);
   }
   return out;
 }

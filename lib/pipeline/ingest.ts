@@ -11,7 +11,7 @@ import type { AuditStore } from '../store/audit-log';
 import type { EvidenceStore } from '../store/evidence-store';
 import type { FileEventStore } from '../store/file-event-store';
 import type { InputStore } from '../store/input-store';
-import { DROP_PREFIXES, dropKeyProblem, eventOrder, parseDropKey, s3Keys, type DropKey } from '../store/keys';
+import { DROP_PREFIXES, dropKeyProblem, eventOrder, objectVersion, parseDropKey, s3Keys, type DropKey } from '../store/keys';
 import type { ObjectStore } from '../store/object-store';
 import type { SelfEvaluationStore } from '../store/self-evaluation-store';
 import type { WaitingFile, WaitingFileStore } from '../store/waiting-store';
@@ -92,7 +92,7 @@ export async function ingestObject(object: ReceivedObject, deps: IngestDeps): Pr
   // Copy events carry no ETag (s3rver): the content's identity is then asked of S3.
   const eTag = object.eTag || (await deps.objects.etag(object.key)) || 'unknown';
   object = { ...object, eTag };
-  const event: ClaimedEvent = { order: eventOrder(object.eventTime, object.sequencer, eTag), version: object.versionId ?? `etag:${object.eTag.replace(/"/g, '')}`, startedAt: deps.now().toISOString() };
+  const event: ClaimedEvent = { order: eventOrder(object.eventTime, object.sequencer, eTag), version: objectVersion(object.versionId, object.eTag), startedAt: deps.now().toISOString() };
   const previous = await deps.fileEvents.claim({ key: object.key, ...event });
   // Asking again for the computations is harmless and covers a crash after the record was written.
   if (previous) return { key: object.key, duplicate: true, report: null, compute: previous.compute };

@@ -223,6 +223,14 @@ function regionalScope(region: string | undefined, uploadId: string | undefined)
 }
 
 /**
+ * The version of a received object as its records name it: S3's version id (the deployed, versioned
+ * bucket), else `etag:<ETag>` (s3rver keeps no versions).
+ */
+export function objectVersion(versionId: string | undefined, eTag: string): string {
+  return versionId ?? `etag:${eTag.replace(/"/g, '')}`;
+}
+
+/**
  * A total order of the events of the drop zone: event time, then S3's per-key sequencer (hex,
  * compared after left-padding as AWS documents), then the content's ETag, because s3rver's
  * sequencer is only a millisecond clock. A re-delivered event has the same order.

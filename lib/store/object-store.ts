@@ -54,11 +54,16 @@ export class ObjectStore {
 
   /** The current ETag of an object, or null when it is gone. */
   async etag(key: string): Promise<string | null> {
+    return (await this.head(key))?.etag ?? null;
+  }
+
+  /** The current ETag (without quotes) and version id of an object, or null when it is gone. */
+  async head(key: string): Promise<{ etag: string | null; versionId: string | undefined } | null> {
     try {
       const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return head.ETag?.replace(/"/g, '') ?? null;
+      return { etag: head.ETag?.replace(/"/g, '') ?? null, versionId: head.VersionId };
     } catch (error) {
-      if ((error as { name?: string }).name === 'NotFound') return null;
+      if ((error as { name?: string }).name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
       throw error;
     }
   }
